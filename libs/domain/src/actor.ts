@@ -1,0 +1,13 @@
+import type { Role } from './codes.js';
+
+/** Who caused an event: an API key's principal, or Concord itself (deadlines, referrals). */
+export interface Actor {
+  id: string;
+  role: Role | 'system';
+  name: string;
+}
+
+export const SYSTEM_ACTORS = {
+  deadlines: { id: 'system:deadlines', role: 'system', name: 'Deadline timer' },
+  referrals: { id: 'system:referrals', role: 'system', name: 'Referral protocol' },
+} as const satisfies Record<string, Actor>;

@@ -1,0 +1,61 @@
+/** Codes that are part of the public contract (DESIGN.md §3). */
+
+export const CASE_KINDS = ['dispute', 'petition'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+export const STAGES = ['intake', 'triage', 'mediation', 'escalation', 'archive'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const CHANNELS = ['walk_in', 'letter', 'hotline', 'online', 'grid_report', 'court_delegation'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const MEDIATION_CHANNELS = ['people', 'administrative', 'industry', 'judicial'] as const;
+export type MediationChannel = (typeof MEDIATION_CHANNELS)[number];
+
+/** Top to bottom: a unit's parent is always one level up. */
+export const UNIT_LEVELS = ['district', 'street', 'community', 'grid'] as const;
+export type UnitLevel = (typeof UNIT_LEVELS)[number];
+
+export const PARTY_ROLES = ['applicant', 'respondent', 'third_party'] as const;
+export type PartyRole = (typeof PARTY_ROLES)[number];
+
+/** Vulnerable-party flags that change how a case is handled (elderly, minors, disabled, special populations). */
+export const VULNERABLE_FLAGS = ['elderly', 'minor', 'disabled', 'special_population'] as const;
+export type VulnerableFlag = (typeof VULNERABLE_FLAGS)[number];
+
+export const REFERRAL_ROLES = ['lead', 'assist'] as const;
+export type ReferralRole = (typeof REFERRAL_ROLES)[number];
+
+export const OPINION_SUPPORT = ['full', 'partial', 'none'] as const;
+export type OpinionSupport = (typeof OPINION_SUPPORT)[number];
+
+export const SESSION_OUTCOMES = ['continuing', 'agreement', 'failed'] as const;
+export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
+
+export const TRANSFER_TARGETS = ['litigation', 'arbitration', 'administrative_review', 'petition'] as const;
+export type TransferTarget = (typeof TRANSFER_TARGETS)[number];
+
+/** How an archived case ended. */
+export const OUTCOMES = [
+  'declined',
+  'merged',
+  'forwarded',
+  'withdrawn',
+  'transferred',
+  'mediated',
+  'resolved',
+  'unresolved',
+  'handled',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const ROLES = ['admin', 'intake', 'mediator', 'department', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Whether `level` sits below `than` in the unit hierarchy (grid is below community, …). */
+export function isBelowLevel(level: UnitLevel, than: UnitLevel): boolean {
+  return UNIT_LEVELS.indexOf(level) > UNIT_LEVELS.indexOf(than);
+}

@@ -1,0 +1,114 @@
+import type { AnyStateMachine } from 'xstate';
+import type { CaseKind, Outcome, ReferralRole, RiskLevel, Stage, UnitLevel } from './codes.js';
+import type { Schema } from './schema.js';
+
+/**
+ * What a machine declares about a deadline in a state's `meta`. The engine turns it into a `deadlines` row
+ * when the state is entered. A clock keeps running while the state configuration still declares the same
+ * `key`, so sibling states can share one clock (e.g. the 30 days of a dispute's mediation).
+ */
+export interface DeadlineSpec {
+  /** Policy key, `<kind>.<rule>`, e.g. `dispute.mediation`; admins override limits per key. */
+  key: string;
+  amount: number;
+  unit: 'working_days' | 'calendar_days';
+  /** Fractions of the limit at which a warning is sent, e.g. `[0.5, 0.8]`. */
+  warnAt: number[];
+  /** What happens on breach, in words, for the people reading the deadline. */
+  onBreach: string;
+  /** How much one `EXTEND_DEADLINE` may add, when the deadline can be extended at all. */
+  extension?: { maxDays: number; unit: 'calendar_days' };
+}
+
+export interface StateMeta {
+  deadline?: DeadlineSpec;
+}
+
+/** `client` events come over the API; `system` events only from Concord itself (deadlines, referrals). */
+export type EventSource = 'client' | 'system';
+
+export interface EventSpec {
+  source: EventSource;
+  payload: Schema<unknown>;
+  description: string;
+}
+
+/**
+ * Facts the engine looks up in PostgreSQL and hands to the machine with each event, so that guards stay pure
+ * functions of (context, event). They are stored with the event, so a replay sees what the engine saw.
+ */
+export interface CaseFacts {
+  /** The owning unit at the time of the event. */
+  unit: { code: string; level: UnitLevel; hasParent: boolean };
+  /** REFER: the departments named in the payload, with their responsibility lists, in payload order. */
+  departments?: Array<{ code: string; role: ReferralRole; categories: string[] }>;
+  /** REFER: the ids the engine gives the new referrals, one per department, in the same order. */
+  referralIds?: string[];
+  /** DEADLINE_ELAPSED / DEADLINE_WARNING: which clock fired. */
+  deadline?: { id: string; key: string };
+}
+
+/** The shape of every event a case machine receives. */
+export interface MachineEvent<TType extends string = string, TPayload = unknown> {
+  type: TType;
+  payload: TPayload;
+  facts: CaseFacts;
+}
+
+/**
+ * Side effects a transition asks for. The machine names them (as `effect` actions with these params); the
+ * engine carries them out in the same transaction, or writes them to the outbox for the worker.
+ */
+export type Effect =
+  /** The owning unit becomes its parent unit (escalation). Ignored at the top of the hierarchy. */
+  | { kind: 'unit.escalate' }
+  /** The owning unit becomes the given unit (a petition's handling body). */
+  | { kind: 'unit.assign'; unitCode: string }
+  /** This case was merged into another: record the link on both. */
+  | { kind: 'case.merge'; intoCaseId: string }
+  /** Issue one referral per department (REFER). */
+  | { kind: 'referrals.issue'; referralIds: string[] }
+  /** Tell the case owner something needs attention (督办, 催办, a breach). */
+  | { kind: 'notify'; topic: 'supervised' | 'deadline_breached' | 'follow_up_unreached' | 'reopened'; detail?: string };
+
+/** Fields every case machine keeps in its context; the engine copies them into columns for queries. */
+export interface CaseContextBase {
+  category: string | null;
+  riskLevel: RiskLevel | null;
+  outcome: Outcome | null;
+  /** Marked for supervision (督办). */
+  supervised: boolean;
+}
+
+export interface CaseInput {
+  category?: string | null;
+}
+
+export type GuardReason = string | ((context: any, event: MachineEvent) => string);
+
+/** A versioned case machine with the contract the engine needs. */
+export interface CaseWorkflow<TMachine extends AnyStateMachine = AnyStateMachine> {
+  kind: CaseKind;
+  version: number;
+  machine: TMachine;
+  /** Every event the machine accepts anywhere, with its payload schema. */
+  events: Readonly<Record<string, EventSpec>>;
+  /**
+   * For each named guard that can refuse a client event, the sentence the client reads when it does; a
+   * function may name the specifics (e.g. which department's responsibility list lacks the category).
+   */
+  guardReasons: Readonly<Record<string, GuardReason>>;
+}
+
+/** `{ mediation: 'in_session' }` → `mediation.in_session`. */
+export function statePath(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length !== 1) throw new Error(`case machines have no parallel states: ${JSON.stringify(value)}`);
+  const [key, child] = entries[0]!;
+  return `${key}.${statePath(child)}`;
+}
+
+export function stageOf(path: string): Stage {
+  return path.split('.')[0] as Stage;
+}

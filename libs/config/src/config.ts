@@ -1,0 +1,64 @@
+/** Everything Concord reads from its environment, read once at start-up (DESIGN.md §4, "Configuration"). */
+export interface ConcordConfig {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Bootstraps the first admin key; admins create the others. */
+  adminKey: string | null;
+  /** Encrypts party PII at rest and keys its digests. */
+  dataKey: string;
+  /** Prefix of every BullMQ key, so several deployments can share one Redis. */
+  queuePrefix: string;
+  dbPoolSize: number;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /**
+   * The queues this worker process consumes (`CONCORD_WORKER_CONSUMES`, comma-separated; `none` for a
+   * relay-only worker). Default: all. Lets relays and consumers scale separately.
+   */
+  workerConsumes: string[] | 'all';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig {
+  const required = (name: string, hint: string): string => {
+    const value = env[name]?.trim();
+    if (!value) throw new ConfigError(`${name} is not set. ${hint}`);
+    return value;
+  };
+  const int = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer, not "${raw}".`);
+    return value;
+  };
+  const dataKey = required('CONCORD_DATA_KEY', '`npm start` generates one; in production, set a secret of 32+ characters.');
+  if (dataKey.length < 16) throw new ConfigError('CONCORD_DATA_KEY must be at least 16 characters.');
+  const adminKey = env.CONCORD_ADMIN_KEY?.trim() || null;
+  if (adminKey !== null && adminKey.length < 20) throw new ConfigError('CONCORD_ADMIN_KEY must be at least 20 characters.');
+  return {
+    port: int('PORT', 3000),
+    databaseUrl: required('DATABASE_URL', '`npm start` runs an embedded PostgreSQL when it is unset.'),
+    redisUrl: required('REDIS_URL', '`npm start` finds or starts a local Redis when it is unset.'),
+    adminKey,
+    dataKey,
+    queuePrefix: env.CONCORD_QUEUE_PREFIX?.trim() || 'concord',
+    dbPoolSize: int('CONCORD_DB_POOL_SIZE', 20),
+    bodyLimit: int('CONCORD_BODY_LIMIT', 1_048_576),
+    workerConsumes: consumes(env.CONCORD_WORKER_CONSUMES),
+  };
+}
+
+function consumes(raw: string | undefined): string[] | 'all' {
+  const value = raw?.trim();
+  if (!value || value === 'all') return 'all';
+  if (value === 'none') return [];
+  return value.split(',').map((q) => q.trim()).filter(Boolean);
+}
+
+/** Nest injection token of the loaded ConcordConfig. */
+export const CONCORD_CONFIG = 'CONCORD_CONFIG';

@@ -1,0 +1,3 @@
+export * from './masking.js';
+export * from './party-vault.js';
+export * from './pii-cipher.js';

@@ -1,0 +1,84 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PoolClient } from 'pg';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+/** A transaction in progress: raw SQL for the hot paths, an EntityManager for simple CRUD. */
+export interface Tx {
+  query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  /** Runs a named prepared statement: parsed and planned once per connection. */
+  prepared<T = Record<string, unknown>>(name: string, text: string, values: unknown[]): Promise<T[]>;
+  /** Rows affected by a statement. */
+  execute(text: string, values?: unknown[]): Promise<number>;
+  readonly manager: EntityManager;
+}
+
+/** SQLSTATEs after which the whole transaction can safely run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+/** Unique violations that come from random values (a query code drawn twice) rather than from input. */
+const RETRYABLE_CONSTRAINTS = new Set(['cases_query_code_key']);
+const MAX_ATTEMPTS = 5;
+
+export function isRetryable(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return RETRYABLE.has(e?.code ?? '') || (e?.code === '23505' && RETRYABLE_CONSTRAINTS.has(e.constraint ?? ''));
+}
+
+/**
+ * Transactions with ambient nesting: a transaction started inside another joins it (so an idempotency key
+ * and the work it guards commit together), and only the outermost one retries on serialization failures
+ * and deadlocks.
+ */
+export class Database {
+  private readonly current = new AsyncLocalStorage<Tx>();
+
+  constructor(readonly dataSource: DataSource) {}
+
+  get inTransaction(): boolean {
+    return this.current.getStore() !== undefined;
+  }
+
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const outer = this.current.getStore();
+    if (outer) return work(outer);
+    for (let attempt = 1; ; attempt++) {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        const tx = wrap(runner);
+        const result = await this.current.run(tx, () => work(tx));
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+        throw error;
+      } finally {
+        await runner.release();
+      }
+    }
+  }
+
+  /** A query outside any transaction (or inside the ambient one, when there is one). */
+  async query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]> {
+    const tx = this.current.getStore();
+    if (tx) return tx.query<T>(text, values);
+    return (await this.dataSource.query(text, values)) as T[];
+  }
+}
+
+function wrap(runner: QueryRunner): Tx {
+  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+  return {
+    manager: runner.manager,
+    async query<T>(text: string, values?: unknown[]) {
+      return (await client.query(text, values as unknown[])).rows as T[];
+    },
+    async prepared<T>(name: string, text: string, values: unknown[]) {
+      return (await client.query({ name, text, values })).rows as T[];
+    },
+    async execute(text: string, values?: unknown[]) {
+      return (await client.query(text, values as unknown[])).rowCount ?? 0;
+    },
+  };
+}

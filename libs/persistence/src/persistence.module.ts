@@ -1,0 +1,26 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
+import { createDataSource } from './data-source.js';
+import { Database } from './database.js';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [CONCORD_CONFIG],
+      useFactory: async (config: ConcordConfig) =>
+        createDataSource({ url: config.databaseUrl, poolSize: config.dbPoolSize }).initialize(),
+    },
+    { provide: Database, inject: [DataSource], useFactory: (dataSource: DataSource) => new Database(dataSource) },
+  ],
+  exports: [DataSource, Database],
+})
+export class PersistenceModule implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,4 @@
+import { Foundation1764000000000 } from './1764000000000-Foundation.js';
+
+/** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
+export const migrations = [Foundation1764000000000];

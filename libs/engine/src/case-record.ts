@@ -1,0 +1,83 @@
+import type { CaseKind, Channel, Outcome, RiskLevel, Stage } from '../../domain/src/index.js';
+import type { StoredSnapshot } from './machine-runtime.js';
+
+/** A case as the engine knows it: the `cases` row, no PII. */
+export interface CaseRecord {
+  id: string;
+  reference: string;
+  queryCode: string;
+  kind: CaseKind;
+  machineVersion: number;
+  state: string;
+  stage: Stage;
+  version: number;
+  unitCode: string;
+  channel: Channel;
+  category: string | null;
+  riskLevel: RiskLevel | null;
+  outcome: Outcome | null;
+  supervised: boolean;
+  summary: string;
+  description: string;
+  occurredAt: Date | null;
+  snapshot: StoredSnapshot;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The columns of `cases`, in the order CASE_COLUMNS lists them. */
+export interface CaseRow {
+  id: string;
+  reference: string;
+  query_code: string;
+  kind: CaseKind;
+  machine_version: number;
+  state: string;
+  stage: Stage;
+  version: number;
+  unit_code: string;
+  channel: Channel;
+  category: string | null;
+  risk_level: RiskLevel | null;
+  outcome: Outcome | null;
+  supervised: boolean;
+  summary: string;
+  description: string;
+  occurred_at: Date | null;
+  snapshot: StoredSnapshot;
+  head_hash: string;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const CASE_COLUMNS = `c.id, c.reference, c.query_code, c.kind, c.machine_version, c.state, c.stage, c.version,
+  c.unit_code, c.channel, c.category, c.risk_level, c.outcome, c.supervised, c.summary, c.description,
+  c.occurred_at, c.snapshot, c.head_hash, c.created_by, c.created_at, c.updated_at`;
+
+export function toCaseRecord(row: CaseRow): CaseRecord {
+  return {
+    id: row.id,
+    reference: row.reference,
+    queryCode: row.query_code,
+    kind: row.kind,
+    machineVersion: row.machine_version,
+    state: row.state,
+    stage: row.stage,
+    version: row.version,
+    unitCode: row.unit_code,
+    channel: row.channel,
+    category: row.category,
+    riskLevel: row.risk_level,
+    outcome: row.outcome,
+    supervised: row.supervised,
+    summary: row.summary,
+    description: row.description,
+    occurredAt: row.occurred_at,
+    snapshot: row.snapshot,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

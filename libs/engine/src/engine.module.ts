@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import { Clock } from '../../clock/src/index.js';
+import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
+import { PartyVault, PiiCipher } from '../../parties/src/index.js';
+import { Database } from '../../persistence/src/index.js';
+import { CaseEngine } from './case-engine.js';
+
+@Global()
+@Module({
+  providers: [
+    { provide: PiiCipher, inject: [CONCORD_CONFIG], useFactory: (config: ConcordConfig) => new PiiCipher(config.dataKey) },
+    { provide: PartyVault, inject: [PiiCipher], useFactory: (cipher: PiiCipher) => new PartyVault(cipher) },
+    {
+      provide: CaseEngine,
+      inject: [Database, Clock, PartyVault],
+      useFactory: (db: Database, clock: Clock, parties: PartyVault) => new CaseEngine(db, clock, parties),
+    },
+  ],
+  exports: [PiiCipher, PartyVault, CaseEngine],
+})
+export class EngineModule {}

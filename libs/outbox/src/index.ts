@@ -1,0 +1,3 @@
+export * from './outbox-relay.js';
+export * from './outbox.js';
+export * from './receipts.js';

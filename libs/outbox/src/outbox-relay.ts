@@ -1,0 +1,125 @@
+import { Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Clock } from '../../clock/src/index.js';
+import { failpoint } from '../../failpoints/src/failpoints.js';
+import type { Database } from '../../persistence/src/index.js';
+import type { QueueName } from '../../queues/src/index.js';
+
+export interface RelayOptions {
+  /** Rows moved per transaction. */
+  batchSize: number;
+  /** Pause between polls when there was nothing to move. */
+  idleMs: number;
+  /** A relayed row still unprocessed after this long is enqueued again (its job may have died with Redis). */
+  resweepAfterMs: number;
+}
+
+interface OutboxRow {
+  id: string;
+  queue: QueueName;
+  name: string;
+  payload: Record<string, unknown>;
+}
+
+const DEFAULTS: RelayOptions = { batchSize: 500, idleMs: 200, resweepAfterMs: 60_000 };
+
+/**
+ * Moves committed outbox rows to BullMQ. The job id is the row id, so enqueueing a row twice (after a crash
+ * between enqueue and marking, or a resweep) never makes a second job while the first exists; processors
+ * compare-and-set `processed_at`, so a job that does run twice acts once. Several relays may run at once:
+ * rows are claimed with SKIP LOCKED.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly options: RelayOptions;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private lastResweep = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly queues: ReadonlyMap<QueueName, Queue>,
+    private readonly clock: Clock,
+    options: Partial<RelayOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Moves one batch; returns how many rows it moved. */
+  async relayOnce(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<OutboxRow>(
+        `SELECT id, queue, name, payload FROM outbox WHERE relayed_at IS NULL
+         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await this.enqueue(rows);
+      failpoint('relay.afterEnqueue');
+      await tx.query('UPDATE outbox SET relayed_at = $2 WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id), this.clock.now()]);
+      return rows.length;
+    });
+  }
+
+  /** Enqueues again the rows relayed long ago and still unprocessed; a job that still exists is left alone. */
+  async resweep(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - this.options.resweepAfterMs);
+    const rows = await this.db.query<OutboxRow>(
+      `SELECT id, queue, name, payload FROM outbox
+       WHERE relayed_at IS NOT NULL AND processed_at IS NULL AND relayed_at < $1
+       ORDER BY relayed_at LIMIT $2`,
+      [before, this.options.batchSize * 10],
+    );
+    if (rows.length) await this.enqueue(rows);
+    return rows.length;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.running = null;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let moved = 0;
+      try {
+        moved = await this.relayOnce();
+        if (Date.now() - this.lastResweep > this.options.resweepAfterMs / 2) {
+          this.lastResweep = Date.now();
+          const again = await this.resweep();
+          if (again) this.logger.warn(`re-enqueued ${again} outbox rows relayed but never processed`);
+        }
+      } catch (error) {
+        this.logger.error(`relay failed, retrying: ${(error as Error).message}`);
+      }
+      if (moved < this.options.batchSize && !this.stopping) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.idleMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async enqueue(rows: OutboxRow[]): Promise<void> {
+    const byQueue = new Map<QueueName, OutboxRow[]>();
+    for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+    for (const [name, batch] of byQueue) {
+      const queue = this.queues.get(name);
+      if (!queue) throw new Error(`outbox row for unknown queue ${name}`);
+      await queue.addBulk(batch.map((row) => ({ name: row.name, data: row.payload, opts: { jobId: row.id } })));
+    }
+  }
+}

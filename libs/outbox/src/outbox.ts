@@ -1,0 +1,24 @@
+import type { Tx } from '../../persistence/src/index.js';
+import { uuidv7 } from '../../persistence/src/index.js';
+import type { JobName, QueueName } from '../../queues/src/index.js';
+
+/** An effect to run after commit: becomes a BullMQ job whose id is the outbox row's id. */
+export interface OutboxMessage {
+  queue: QueueName;
+  name: JobName;
+  payload: Record<string, unknown>;
+}
+
+/** Writes the messages in the caller's transaction: they exist if and only if the transition committed. */
+export async function writeOutbox(tx: Tx, caseId: string | null, messages: OutboxMessage[], now: Date): Promise<string[]> {
+  if (messages.length === 0) return [];
+  const ids = messages.map(() => uuidv7(now.getTime()));
+  await tx.prepared(
+    'outbox_insert',
+    `INSERT INTO outbox (id, case_id, queue, name, payload, created_at)
+     SELECT id, $2::uuid, queue, name, payload, $6::timestamptz
+     FROM unnest($1::uuid[], $3::text[], $4::text[], $5::jsonb[]) AS m(id, queue, name, payload)`,
+    [ids, caseId, messages.map((m) => m.queue), messages.map((m) => m.name), messages.map((m) => JSON.stringify(m.payload)), now],
+  );
+  return ids;
+}

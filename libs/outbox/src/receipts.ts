@@ -1,0 +1,14 @@
+import type { Clock } from '../../clock/src/index.js';
+import type { Tx } from '../../persistence/src/index.js';
+
+/**
+ * Compare-and-set of an outbox row's `processed_at`: true for the one caller that marks it, false for any
+ * later one. Processors call it in the transaction of their own effect, so a job that runs twice acts once.
+ */
+export async function claimProcessing(tx: Tx, outboxId: string, clock: Clock): Promise<boolean> {
+  const rows = await tx.query('UPDATE outbox SET processed_at = $2 WHERE id = $1 AND processed_at IS NULL RETURNING id', [
+    outboxId,
+    clock.now(),
+  ]);
+  return rows.length === 1;
+}

@@ -1,0 +1,20 @@
+import { Queue, type DefaultJobOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QueueName } from './queue-names.js';
+
+/**
+ * Completed jobs are kept for a week: while a job exists, enqueueing its outbox row again is a no-op, which
+ * is what makes the relay's re-delivery after a crash harmless.
+ */
+export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 200_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+export function createQueues(connection: Redis, prefix: string): Map<QueueName, Queue> {
+  return new Map(
+    Object.values(QueueName).map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })]),
+  );
+}

@@ -1,0 +1,100 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { ROLES, UNIT_LEVELS, type Role, type UnitLevel } from '../../../../../libs/domain/src/index.js';
+import { CODE, CODE_MESSAGE, PageQuery, codeRule } from '../../common/dto.js';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role!: Role;
+
+  @ApiProperty({ description: 'Who holds the key, e.g. "Zhang Wei, Xinhua community mediation".', maxLength: 100 })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiPropertyOptional({ description: 'The unit whose subtree the key may see; omitted = every unit.' })
+  @IsOptional()
+  @codeRule()
+  unitCode?: string;
+
+  @ApiPropertyOptional({ description: 'Required for, and only for, the department role.' })
+  @IsOptional()
+  @codeRule()
+  departmentCode?: string;
+}
+
+export class CreateUnitDto {
+  @ApiProperty({ pattern: CODE.source })
+  @codeRule()
+  code!: string;
+
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ enum: UNIT_LEVELS })
+  @IsIn(UNIT_LEVELS)
+  level!: UnitLevel;
+
+  @ApiPropertyOptional({ description: 'Required below district level: the unit one level up.' })
+  @IsOptional()
+  @codeRule()
+  parentCode?: string;
+}
+
+export class CreateDepartmentDto {
+  @ApiProperty({ pattern: CODE.source })
+  @codeRule()
+  code!: string;
+
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ description: 'The responsibility list (权责清单): case categories the department accepts.', type: [String] })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @Matches(CODE, { each: true, message: `each category ${CODE_MESSAGE}` })
+  categories!: string[];
+
+  @ApiPropertyOptional({ description: 'Where referral events are POSTed (CloudEvents, signed).' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2000)
+  webhookUrl?: string;
+
+  @ApiPropertyOptional({ description: 'HMAC-SHA256 key of the webhook signature; stored encrypted, never shown.' })
+  @IsOptional()
+  @IsString()
+  @Length(16, 200)
+  webhookSecret?: string;
+}
+
+export class UnitsQuery extends PageQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @codeRule()
+  parentCode?: string;
+}
+
+export class DepartmentsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Only departments whose responsibility list has this category.' })
+  @IsOptional()
+  @codeRule()
+  category?: string;
+}

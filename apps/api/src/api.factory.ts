@@ -1,0 +1,59 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { LogLevel } from '@nestjs/common';
+import { ApiKeysService } from '../../../libs/auth/src/index.js';
+import type { Clock } from '../../../libs/clock/src/index.js';
+import type { ConcordConfig } from '../../../libs/config/src/index.js';
+import { migrate } from '../../../libs/persistence/src/index.js';
+import { ApiModule } from './api.module.js';
+import { ProblemFilter } from './common/problem.filter.js';
+import { RequestValidationPipe } from './common/validation.js';
+import { eventSchemas } from './event-schemas.js';
+
+export interface ApiOptions {
+  clock?: Clock;
+  logger?: LogLevel[] | false;
+  /**
+   * Serve the Swagger UI at /docs (the OpenAPI JSON at /docs-json is always served). Jest cannot load the UI's
+   * static-file plugin, so in-process tests turn it off; the spawned-server test checks the UI.
+   */
+  docsUi?: boolean;
+}
+
+/**
+ * Builds the API application, migrated and with the bootstrap admin key in place, ready to `listen`.
+ * `main.ts` and the integration tests both start Concord through here.
+ */
+export async function createApi(config: ConcordConfig, options: ApiOptions = {}): Promise<NestFastifyApplication> {
+  await migrate(config.databaseUrl);
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options.clock), adapter, {
+    logger: options.logger ?? ['log', 'warn', 'error'],
+  });
+  if (config.adminKey) await app.get(ApiKeysService).bootstrapAdmin(config.adminKey);
+
+  app.setGlobalPrefix('api/v1');
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(new RequestValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Concord')
+      .setDescription(
+        'Case workflow for dispute mediation and petitions. Errors are RFC 9457 problem details; every POST takes an ' +
+          '`Idempotency-Key`; lists are cursor-paginated. Event payloads per case kind are under components.schemas.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' })
+      .build(),
+  );
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...eventSchemas() } };
+  SwaggerModule.setup('docs', app, document, { swaggerUiEnabled: options.docsUi ?? true, jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  // Concord speaks JSON only: other bodies are refused with 415 instead of reaching a route as a string.
+  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  return app;
+}

@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuthGuard, AuthModule } from '../../../libs/auth/src/index.js';
+import { CasesModule } from '../../../libs/cases/src/index.js';
+import type { Clock } from '../../../libs/clock/src/index.js';
+import { ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
+import { DirectoryModule } from '../../../libs/directory/src/index.js';
+import { EngineModule } from '../../../libs/engine/src/index.js';
+import { PersistenceModule } from '../../../libs/persistence/src/index.js';
+import { RedisModule } from '../../../libs/queues/src/index.js';
+import { AdminController } from './admin/admin.controller.js';
+import { CasesController } from './cases/cases.controller.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { HealthController } from './health/health.controller.js';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: ConcordConfig, clock?: Clock): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config, clock),
+        PersistenceModule,
+        RedisModule,
+        EngineModule,
+        AuthModule,
+        DirectoryModule,
+        CasesModule,
+      ],
+      controllers: [AdminController, CasesController, HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { actorOf, CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { CaseQueries } from '../../../../libs/cases/src/index.js';
+import { CaseEngine } from '../../../../libs/engine/src/index.js';
+import { PageQuery } from '../common/dto.js';
+import { requireUuid } from '../common/ids.js';
+import { CreateCaseDto, ListCasesQuery, SendEventDto } from './dto/cases.dto.js';
+
+const READERS = ['admin', 'intake', 'mediator', 'auditor'] as const;
+const WORKERS = ['admin', 'intake', 'mediator'] as const;
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class CasesController {
+  constructor(
+    private readonly engine: CaseEngine,
+    private readonly cases: CaseQueries,
+  ) {}
+
+  /** Registers a case; it starts in `intake.registered`. */
+  @Post()
+  @HttpCode(201)
+  @Roles(...WORKERS)
+  async create(@Body() body: CreateCaseDto, @CurrentPrincipal() principal: Principal) {
+    const { case: record } = await this.engine.open({ ...body, actor: actorOf(principal), scope: principal.scope });
+    return this.cases.view(record, principal);
+  }
+
+  @Get()
+  @Roles(...READERS)
+  list(@Query() query: ListCasesQuery, @CurrentPrincipal() principal: Principal) {
+    return this.cases.list(query, principal);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.cases.get(requireUuid(id, `Case ${id}`), principal);
+  }
+
+  /** Sends an event into the case's machine: 200 with the new case, 409 if not allowed now, 422 if the payload is bad. */
+  @Post(':id/events')
+  @HttpCode(200)
+  @Roles(...WORKERS)
+  async send(@Param('id') id: string, @Body() body: SendEventDto, @CurrentPrincipal() principal: Principal) {
+    const { case: record } = await this.engine.send({
+      caseId: requireUuid(id, `Case ${id}`),
+      type: body.type,
+      payload: body.payload,
+      expectedVersion: body.expectedVersion,
+      actor: actorOf(principal),
+      scope: principal.scope,
+    });
+    return this.cases.view(record, principal);
+  }
+
+  /** Every event of the case, oldest first, with its hash chain. */
+  @Get(':id/history')
+  @Roles(...READERS)
+  history(@Param('id') id: string, @Query() page: PageQuery, @CurrentPrincipal() principal: Principal) {
+    return this.cases.history(requireUuid(id, `Case ${id}`), principal, page);
+  }
+}

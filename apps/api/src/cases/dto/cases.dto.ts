@@ -1,0 +1,168 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CASE_KINDS,
+  CHANNELS,
+  PARTY_ROLES,
+  RISK_LEVELS,
+  STAGES,
+  VULNERABLE_FLAGS,
+  type CaseKind,
+  type Channel,
+  type PartyRole,
+  type RiskLevel,
+  type Stage,
+  type VulnerableFlag,
+} from '../../../../../libs/domain/src/index.js';
+import { PageQuery, codeRule } from '../../common/dto.js';
+
+export class PartyDto {
+  @ApiProperty({ enum: PARTY_ROLES })
+  @IsIn(PARTY_ROLES)
+  role!: PartyRole;
+
+  @ApiProperty({ maxLength: 100, description: 'PII: encrypted at rest, masked for roles that do not need it.' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 32, description: 'PII.' })
+  @IsOptional()
+  @Matches(/^\+?[0-9][0-9 ()-]{2,31}$/, { message: '$property must be a phone number' })
+  phone?: string;
+
+  @ApiPropertyOptional({ maxLength: 32, description: 'PII: resident ID or passport number.' })
+  @IsOptional()
+  @Matches(/^[0-9A-Za-z]{6,32}$/, { message: '$property must be 6 to 32 letters or digits' })
+  idNumber?: string;
+
+  @ApiPropertyOptional({ enum: VULNERABLE_FLAGS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(VULNERABLE_FLAGS, { each: true })
+  vulnerable?: VulnerableFlag[];
+}
+
+export class CreateCaseDto {
+  @ApiProperty({ enum: CASE_KINDS })
+  @IsIn(CASE_KINDS)
+  kind!: CaseKind;
+
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS)
+  channel!: Channel;
+
+  @ApiProperty({ description: 'The unit that registers and owns the case.' })
+  @codeRule()
+  unitCode!: string;
+
+  @ApiProperty({ maxLength: 500 })
+  @IsString()
+  @Length(1, 500)
+  summary!: string;
+
+  @ApiProperty({ maxLength: 20000 })
+  @IsString()
+  @Length(1, 20000)
+  description!: string;
+
+  @ApiPropertyOptional({ description: 'Case category (e.g. neighbour, labour, property_management).' })
+  @IsOptional()
+  @codeRule()
+  category?: string;
+
+  @ApiProperty({ type: [PartyDto] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => PartyDto)
+  parties!: PartyDto[];
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  occurredAt?: string;
+}
+
+export class SendEventDto {
+  @ApiProperty({ example: 'ACCEPT', description: 'An event of the case machine; see `allowedEvents` on the case.' })
+  @Matches(/^[A-Z][A-Z_]{0,63}$/, { message: '$property must be an event name such as ACCEPT' })
+  type!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The event payload (DESIGN.md §3).' })
+  @IsOptional()
+  @IsObject()
+  payload?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Apply only if the case is still at this version (409 otherwise).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class ListCasesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: CASE_KINDS })
+  @IsOptional()
+  @IsIn(CASE_KINDS)
+  kind?: CaseKind;
+
+  @ApiPropertyOptional({ enum: STAGES })
+  @IsOptional()
+  @IsIn(STAGES)
+  stage?: Stage;
+
+  @ApiPropertyOptional({ example: 'mediation.in_session' })
+  @IsOptional()
+  @Matches(/^[a-z_]+(\.[a-z_]+)*$/, { message: '$property must be a dotted state path' })
+  @MaxLength(100)
+  state?: string;
+
+  @ApiPropertyOptional({ description: 'Cases owned by this unit or any unit below it.' })
+  @IsOptional()
+  @codeRule()
+  unitCode?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @codeRule()
+  category?: string;
+
+  @ApiPropertyOptional({ enum: RISK_LEVELS })
+  @IsOptional()
+  @IsIn(RISK_LEVELS)
+  riskLevel?: RiskLevel;
+
+  @ApiPropertyOptional({ description: 'Text in the reference or summary.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Registered at or after.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Registered before.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}

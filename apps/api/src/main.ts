@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadConfig } from '../../../libs/config/src/index.js';
+import { createApi } from './api.factory.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApi(config);
+  await app.listen({ port: config.port, host: '0.0.0.0' });
+  new Logger('Concord').log(`API listening on port ${config.port}`);
+}
+
+main().catch((error: unknown) => {
+  // Config errors are meant for people: print the message, not a stack.
+  console.error(error instanceof Error && error.name === 'ConfigError' ? error.message : error);
+  process.exit(1);
+});

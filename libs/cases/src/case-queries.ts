@@ -1,0 +1,187 @@
+import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
+import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../../engine/src/index.js';
+import type { PartyRow, PartyVault } from '../../parties/src/index.js';
+import type { Database } from '../../persistence/src/index.js';
+import { toCaseView, type CaseLinkView, type CaseView } from './case-view.js';
+
+export interface CaseFilter {
+  kind?: string;
+  stage?: string;
+  state?: string;
+  unitCode?: string;
+  category?: string;
+  riskLevel?: string;
+  q?: string;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface CaseSummary {
+  id: string;
+  reference: string;
+  kind: string;
+  state: string;
+  stage: string;
+  version: number;
+  unitCode: string;
+  channel: string;
+  category: string | null;
+  riskLevel: string | null;
+  outcome: string | null;
+  supervised: boolean;
+  summary: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  type: string;
+  payload: unknown;
+  facts: unknown;
+  actor: unknown;
+  at: string;
+  machineVersion: number;
+  state: string;
+  unitCode: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** `LIKE` pattern for "starts with": unit codes may contain `_`, which LIKE would read as a wildcard. */
+export const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+
+const encodeCursor = (value: string) => Buffer.from(value).toString('base64url');
+function decodeCursor(cursor: string, valid: RegExp): string {
+  const value = Buffer.from(cursor, 'base64url').toString();
+  if (!valid.test(value)) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
+  return value;
+}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Reads of cases, always through the reader's scope: a case outside it is "not found". */
+export class CaseQueries {
+  constructor(
+    private readonly db: Database,
+    private readonly parties: PartyVault,
+  ) {}
+
+  async get(id: string, reader: Principal): Promise<CaseView> {
+    const [row] = await this.db.query<CaseRow & { unit_path: string }>(
+      `SELECT ${CASE_COLUMNS}, u.path AS unit_path FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1`,
+      [id],
+    );
+    if (!row || !inScope(reader, row.unit_path)) throw DomainError.notFound(`Case ${id}`);
+    return this.view(toCaseRecord(row), reader);
+  }
+
+  /** The full answer for a case record, with its parties shown as the reader's role allows. */
+  async view(record: CaseRecord, reader: Principal): Promise<CaseView> {
+    const [parties, links] = await Promise.all([
+      this.db.query<PartyRow>(
+        `SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable FROM parties WHERE case_id = $1 ORDER BY added_seq, id`,
+        [record.id],
+      ),
+      this.db.query<{ case_id: string; linked_case_id: string }>(
+        `SELECT case_id, linked_case_id FROM case_links WHERE case_id = $1 OR linked_case_id = $1 ORDER BY created_at`,
+        [record.id],
+      ),
+    ]);
+    const unmasked = seesPii(reader);
+    return toCaseView(record, {
+      parties: parties.map((p) => this.parties.view(p, unmasked)),
+      links: links.map(
+        (l): CaseLinkView =>
+          l.case_id === record.id ? { caseId: l.linked_case_id, relation: 'merged_into' } : { caseId: l.case_id, relation: 'merged_from' },
+      ),
+    });
+  }
+
+  async list(filter: CaseFilter, reader: Principal): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (reader.scope !== null) add((p) => `u.path LIKE ${p}`, likePrefix(reader.scope));
+    if (filter.unitCode) {
+      add((p) => `u.path LIKE (SELECT replace(replace(path, '_', '\\_'), '%', '\\%') || '%' FROM units WHERE code = ${p})`, filter.unitCode);
+    }
+    if (filter.kind) add((p) => `c.kind = ${p}`, filter.kind);
+    if (filter.stage) add((p) => `c.stage = ${p}`, filter.stage);
+    if (filter.state) add((p) => `c.state = ${p}`, filter.state);
+    if (filter.category) add((p) => `c.category = ${p}`, filter.category);
+    if (filter.riskLevel) add((p) => `c.risk_level = ${p}`, filter.riskLevel);
+    if (filter.from) add((p) => `c.created_at >= ${p}`, new Date(filter.from));
+    if (filter.to) add((p) => `c.created_at < ${p}`, new Date(filter.to));
+    if (filter.q) {
+      const pattern = `%${filter.q.replace(/[\\%_]/g, '\\$&')}%`;
+      add((p) => `(c.reference ILIKE ${p} OR c.summary ILIKE ${p})`, pattern);
+    }
+    if (filter.cursor) add((p) => `c.id < ${p}`, decodeCursor(filter.cursor, UUID));
+    params.push(filter.limit + 1);
+    const rows = await this.db.query<CaseRow>(
+      `SELECT ${CASE_COLUMNS} FROM cases c JOIN units u ON u.code = c.unit_code
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY c.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, filter.limit).map(
+      (r): CaseSummary => ({
+        id: r.id,
+        reference: r.reference,
+        kind: r.kind,
+        state: r.state,
+        stage: r.stage,
+        version: r.version,
+        unitCode: r.unit_code,
+        channel: r.channel,
+        category: r.category,
+        riskLevel: r.risk_level,
+        outcome: r.outcome,
+        supervised: r.supervised,
+        summary: r.summary,
+        createdAt: r.created_at.toISOString(),
+        updatedAt: r.updated_at.toISOString(),
+      }),
+    );
+    return { items, nextCursor: rows.length > filter.limit ? encodeCursor(items[items.length - 1]!.id) : null };
+  }
+
+  async history(id: string, reader: Principal, page: { cursor?: string; limit: number }): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
+    const [found] = await this.db.query<{ path: string }>(
+      'SELECT u.path FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
+      [id],
+    );
+    if (!found || !inScope(reader, found.path)) throw DomainError.notFound(`Case ${id}`);
+    const after = page.cursor ? Number(decodeCursor(page.cursor, /^\d{1,9}$/)) : 0;
+    const rows = await this.db.query<{
+      seq: number; type: string; payload: unknown; facts: unknown; actor: unknown; at: Date;
+      machine_version: number; state: string; unit_code: string; prev_hash: string; hash: string;
+    }>(
+      `SELECT seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash
+       FROM case_events WHERE case_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [id, after, page.limit + 1],
+    );
+    const items = rows.slice(0, page.limit).map(
+      (r): HistoryEntry => ({
+        seq: r.seq,
+        type: r.type,
+        payload: r.payload,
+        facts: r.facts,
+        actor: r.actor,
+        at: r.at.toISOString(),
+        machineVersion: r.machine_version,
+        state: r.state,
+        unitCode: r.unit_code,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      }),
+    );
+    return { items, nextCursor: rows.length > page.limit ? encodeCursor(String(items[items.length - 1]!.seq)) : null };
+  }
+}

@@ -1,0 +1,73 @@
+import type { CaseRecord } from '../../engine/src/index.js';
+import { allowedEvents, restoreSnapshot } from '../../engine/src/index.js';
+import type { PartyView } from '../../parties/src/index.js';
+import { workflowFor } from '../../../workflows/index.js';
+
+export interface CaseLinkView {
+  caseId: string;
+  relation: 'merged_into' | 'merged_from';
+}
+
+/** A case as the API answers it (DESIGN.md §3, "A case answer carries …"). */
+export interface CaseView {
+  id: string;
+  reference: string;
+  queryCode: string;
+  kind: string;
+  machineVersion: number;
+  state: string;
+  stage: string;
+  version: number;
+  unitCode: string;
+  channel: string;
+  category: string | null;
+  riskLevel: string | null;
+  outcome: string | null;
+  supervised: boolean;
+  summary: string;
+  description: string;
+  occurredAt: string | null;
+  /** The machine's own record of the case beyond the fields above (mediator, agreement, follow-up, …). */
+  details: Record<string, unknown>;
+  allowedEvents: string[];
+  deadlines: unknown[];
+  referrals: unknown[];
+  links: CaseLinkView[];
+  parties: PartyView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+const BASE_CONTEXT = new Set(['category', 'riskLevel', 'outcome', 'supervised']);
+
+export function toCaseView(record: CaseRecord, extras: { parties: PartyView[]; links: CaseLinkView[] }): CaseView {
+  const workflow = workflowFor(record.kind, record.machineVersion);
+  const snapshot = restoreSnapshot(workflow, record.snapshot);
+  return {
+    id: record.id,
+    reference: record.reference,
+    queryCode: record.queryCode,
+    kind: record.kind,
+    machineVersion: record.machineVersion,
+    state: record.state,
+    stage: record.stage,
+    version: record.version,
+    unitCode: record.unitCode,
+    channel: record.channel,
+    category: record.category,
+    riskLevel: record.riskLevel,
+    outcome: record.outcome,
+    supervised: record.supervised,
+    summary: record.summary,
+    description: record.description,
+    occurredAt: record.occurredAt?.toISOString() ?? null,
+    details: Object.fromEntries(Object.entries(record.snapshot.context).filter(([k]) => !BASE_CONTEXT.has(k))),
+    allowedEvents: allowedEvents(workflow, snapshot),
+    deadlines: [],
+    referrals: [],
+    links: extras.links,
+    parties: extras.parties,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './case-queries.js';
+export * from './case-view.js';
+export * from './cases.module.js';

@@ -1,0 +1,68 @@
+import type { Clock } from '../../clock/src/index.js';
+import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import type { PiiCipher } from '../../parties/src/index.js';
+import type { Database } from '../../persistence/src/index.js';
+
+export interface Department {
+  code: string;
+  name: string;
+  categories: string[];
+  webhookUrl: string | null;
+  createdAt: Date;
+}
+
+interface DepartmentRow {
+  code: string;
+  name: string;
+  categories: string[];
+  webhook_url: string | null;
+  created_at: Date;
+}
+
+const toDepartment = (r: DepartmentRow): Department => ({
+  code: r.code,
+  name: r.name,
+  categories: r.categories,
+  webhookUrl: r.webhook_url,
+  createdAt: r.created_at,
+});
+
+/** Departments (职能部门) and their responsibility lists (权责清单). Webhook secrets are stored encrypted. */
+export class DepartmentsService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  async create(input: { code: string; name: string; categories: string[]; webhookUrl?: string; webhookSecret?: string }): Promise<Department> {
+    if ((input.webhookUrl === undefined) !== (input.webhookSecret === undefined)) {
+      throw DomainError.validation([{ field: 'webhookSecret', message: 'webhookUrl and webhookSecret go together' }]);
+    }
+    const rows = await this.db.query<DepartmentRow>(
+      `INSERT INTO departments (code, name, categories, webhook_url, webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (code) DO NOTHING RETURNING code, name, categories, webhook_url, created_at`,
+      [
+        input.code,
+        input.name,
+        input.categories,
+        input.webhookUrl ?? null,
+        input.webhookSecret === undefined ? null : this.cipher.encrypt(input.webhookSecret),
+        this.clock.now(),
+      ],
+    );
+    if (!rows[0]) throw new DomainError(ErrorCode.Conflict, `Department ${input.code} already exists.`);
+    return toDepartment(rows[0]);
+  }
+
+  async list(filter: { category?: string; cursor?: string; limit: number }): Promise<{ items: Department[]; nextCursor: string | null }> {
+    const rows = await this.db.query<DepartmentRow>(
+      `SELECT code, name, categories, webhook_url, created_at FROM departments
+       WHERE ($1::text IS NULL OR $1 = ANY(categories)) AND ($2::text IS NULL OR code > $2)
+       ORDER BY code LIMIT $3`,
+      [filter.category ?? null, filter.cursor ?? null, filter.limit + 1],
+    );
+    const items = rows.slice(0, filter.limit).map(toDepartment);
+    return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1]!.code : null };
+  }
+}

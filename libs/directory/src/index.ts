@@ -1,0 +1,3 @@
+export * from './departments.service.js';
+export * from './directory.module.js';
+export * from './units.service.js';

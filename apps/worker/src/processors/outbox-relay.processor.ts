@@ -1,0 +1,25 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { Clock } from '../../../../libs/clock/src/index.js';
+import { OutboxRelay } from '../../../../libs/outbox/src/index.js';
+import { Database } from '../../../../libs/persistence/src/index.js';
+import type { QueueName } from '../../../../libs/queues/src/index.js';
+import { QUEUES } from '../worker.tokens.js';
+
+/** Runs the outbox relay for the life of the worker. */
+@Injectable()
+export class OutboxRelayProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly relay: OutboxRelay;
+
+  constructor(db: Database, @Inject(QUEUES) queues: Map<QueueName, Queue>, clock: Clock) {
+    this.relay = new OutboxRelay(db, queues, clock);
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+}

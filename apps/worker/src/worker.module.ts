@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../../../libs/clock/src/index.js';
+import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
+import { PersistenceModule } from '../../../libs/persistence/src/index.js';
+import { createQueues, REDIS, RedisModule } from '../../../libs/queues/src/index.js';
+import { EffectsProcessor } from './processors/effects.processor.js';
+import { OutboxRelayProcessor } from './processors/outbox-relay.processor.js';
+import { QUEUES } from './worker.tokens.js';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: ConcordConfig, clock?: Clock): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config, clock), PersistenceModule, RedisModule],
+      providers: [
+        {
+          provide: QUEUES,
+          inject: [REDIS, CONCORD_CONFIG],
+          useFactory: (redis: Redis, cfg: ConcordConfig) => createQueues(redis, cfg.queuePrefix),
+        },
+        OutboxRelayProcessor,
+        EffectsProcessor,
+      ],
+    };
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Small helpers of the local launcher: free TCP ports, and stopping processes we started.
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Asks the kernel for a TCP port that is free on 127.0.0.1 right now.
+ * Another process may still take it before we bind it: callers that spawn a server on it retry on a bind failure.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('could not find a free TCP port'))));
+    });
+  });
+}
+
+/** True when something accepts TCP connections on host:port within timeoutMs. */
+export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** True while the process exists and is not a zombie (a signal we may not send still means it exists). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(0) is all we know
+  }
+}
+
+export type StopStep = readonly [signal: NodeJS.Signals, waitMs: number];
+
+/**
+ * Sends each signal in turn and waits up to its time for the child to exit.
+ * Resolves once it has exited, or after the last step (a process that survives SIGKILL is beyond us).
+ */
+export async function stopChild(child: ChildProcess, steps: readonly StopStep[]): Promise<void> {
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  if (exited()) return;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (const [signal, waitMs] of steps) {
+    if (exited()) return;
+    try {
+      child.kill(signal);
+    } catch {
+      return; // already gone
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      exit.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), waitMs))),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return;
+  }
+}
+
+/** The command line of a running process, or undefined when it cannot be read. */
+export async function commandLineOf(pid: number): Promise<string | undefined> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ').trim() || undefined;
+  } catch {
+    try {
+      return (await execFileAsync('ps', ['-p', String(pid), '-o', 'command='])).stdout.trim() || undefined;
+    } catch {
+      return undefined; // no /proc and no ps (slim containers)
+    }
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * `npm start`: runs Concord on this machine with nothing but Node installed.
+ *
+ * Whatever the environment does not provide is made up and kept under `.concord/` (in the current folder,
+ * the repository root): an embedded PostgreSQL (`.concord/postgres`), a Redis (the local one, or one we
+ * start), the first admin key and the PII encryption key. Then the API and, once it is healthy, the worker
+ * run as child processes until Ctrl-C, which stops them first, then Redis (if ours), then PostgreSQL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { delay, isPortOpen, stopChild } from './free-port.js';
+import { ensureRedis, type LocalRedis } from './local-redis.js';
+
+const root = process.cwd();
+const stateDir = path.join(root, '.concord');
+const HEALTH_TIMEOUT_MS = 60_000;
+const CHILD_STOP_STEPS = [['SIGTERM', 20_000], ['SIGKILL', 5_000]] as const;
+
+const children = new Map<string, ChildProcess>();
+let postgres: EmbeddedPostgres | undefined;
+let redis: LocalRedis | undefined;
+let stopping = false;
+let startup: Promise<void> = Promise.resolve();
+
+const say = (prefix: string, line: string) => process.stdout.write(`${prefix} ${line}\n`);
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT || 3000);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a TCP port, not "${process.env.PORT}"`);
+  if (await isPortOpen(port)) {
+    throw new Error(`port ${port} is already in use (is Concord already running?). Stop that process or set PORT.`);
+  }
+  for (const entry of ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js']) {
+    if (!existsSync(path.join(root, entry))) throw new Error(`${entry} is missing: build first (npm run build), from the repository root`);
+  }
+  await fs.mkdir(stateDir, { recursive: true });
+
+  let databaseUrl = process.env.DATABASE_URL;
+  let databaseNote = 'from DATABASE_URL';
+  if (!databaseUrl) {
+    say('[concord]', 'DATABASE_URL is not set: starting an embedded PostgreSQL (data in .concord/postgres)');
+    postgres = await startEmbeddedPostgres({ dataDir: path.join(stateDir, 'postgres'), log: (l) => say('[postgres]', l) });
+    databaseUrl = postgres.url;
+    databaseNote = 'embedded, data in .concord/postgres';
+  }
+  if (stopping) return;
+
+  let redisUrl = process.env.REDIS_URL;
+  let redisNote = 'from REDIS_URL';
+  if (!redisUrl) {
+    redis = await ensureRedis({ dataDir: path.join(stateDir, 'redis'), log: (l) => say('[redis]', l) });
+    redisUrl = redis.url;
+    redisNote = redis.started ? 'started by Concord, stops with it' : 'the one already running on this machine';
+  }
+  if (stopping) return;
+
+  const adminKey =
+    process.env.CONCORD_ADMIN_KEY || (await keptSecret('admin-key', () => `ck_admin_${randomBytes(32).toString('base64url')}`));
+  const dataKey = process.env.CONCORD_DATA_KEY || (await keptSecret('data-key', () => randomBytes(32).toString('base64')));
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    CONCORD_ADMIN_KEY: adminKey,
+    CONCORD_DATA_KEY: dataKey,
+  };
+  startChild('api', 'dist/apps/api/src/main.js', env);
+  if (!(await waitForHealth(port))) return;
+  // Like docker-compose.yml: the worker starts once the API is healthy, so whatever the API prepares at
+  // start-up (the schema) is there.
+  startChild('worker', 'dist/apps/worker/src/main.js', env);
+
+  const rule = '─'.repeat(72);
+  const lines = [
+    rule,
+    ' Concord is running',
+    `   API          http://localhost:${port}/api/v1`,
+    `   API docs     http://localhost:${port}/docs`,
+    process.env.CONCORD_ADMIN_KEY
+      ? '   Admin key    the one in CONCORD_ADMIN_KEY'
+      : `   Admin key    ${adminKey}\n                (send it as "Authorization: Bearer <key>"; kept in .concord/admin-key)`,
+    `   PostgreSQL   ${maskUrl(databaseUrl)} (${databaseNote})`,
+    `   Redis        ${maskUrl(redisUrl)} (${redisNote})`,
+    process.env.CONCORD_DATA_KEY ? '' : '   Keep .concord/data-key: without it the encrypted party data cannot be read.',
+    ' Stop with Ctrl-C.',
+    rule,
+  ];
+  process.stdout.write(`\n${lines.filter(Boolean).join('\n')}\n\n`);
+}
+
+/** A secret generated on the first run and kept (mode 0600) in .concord/<name>, so restarts reuse it. */
+async function keptSecret(name: string, generate: () => string): Promise<string> {
+  const file = path.join(stateDir, name);
+  const kept = (await fs.readFile(file, 'utf8').catch(() => '')).trim();
+  if (kept) return kept;
+  const secret = generate();
+  await fs.writeFile(file, `${secret}\n`, { mode: 0o600 });
+  await fs.chmod(file, 0o600); // in case an empty file was there already
+  return secret;
+}
+
+function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): void {
+  // Own process group: a Ctrl-C in the terminal reaches only us, and we stop the children in order.
+  const child = spawn(process.execPath, [entry], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.set(name, child);
+  createInterface({ input: child.stdout! }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+  createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
+  child.once('error', (err) => void shutdown(`could not start the ${name}: ${err.message}`, 1));
+  child.once('exit', (code, signal) => {
+    if (!stopping) void shutdown(`the ${name} exited unexpectedly (${signal ?? `code ${code}`})`, 1);
+  });
+}
+
+/** Polls GET /api/v1/health until it answers 200. False when shutting down meanwhile. */
+async function waitForHealth(port: number): Promise<boolean> {
+  const url = `http://127.0.0.1:${port}/api/v1/health`;
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  let last = 'no answer';
+  while (!stopping) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.status === 200) return true;
+      last = `HTTP ${response.status}`;
+    } catch (err) {
+      last = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the API did not answer 200 on GET ${url} within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last}); see the [api] lines above`);
+    }
+    await delay(250);
+  }
+  return false;
+}
+
+/** Never show a password: postgres://user:****@host/db. */
+function maskUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '****';
+    return url.toString();
+  } catch {
+    return '(a URL that does not parse)';
+  }
+}
+
+async function shutdown(reason: string, exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  (exitCode ? process.stderr : process.stdout).write(`[concord] ${reason}\n[concord] stopping\n`);
+  await startup.catch(() => {}); // let a start-up step in progress finish, so that we stop what it started
+  await Promise.all(
+    [...children].map(async ([name, child]) => {
+      await stopChild(child, CHILD_STOP_STEPS);
+      if (child.signalCode === 'SIGKILL') say('[concord]', `the ${name} did not stop in time and was killed`);
+    }),
+  );
+  const stops: Array<[string, (() => Promise<void>) | undefined]> = [
+    ['Redis', redis && (() => redis!.stop())],
+    ['PostgreSQL', postgres && (() => postgres!.stop())],
+  ];
+  for (const [name, stop] of stops) {
+    try {
+      await stop?.();
+    } catch (err) {
+      process.stderr.write(`[concord] could not stop ${name}: ${(err as Error).message}\n`);
+      exitCode ||= 1;
+    }
+  }
+  say('[concord]', 'stopped');
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => void shutdown(`received ${signal}`, 0));
+}
+process.on('uncaughtException', (err) => void shutdown(`internal error: ${err.stack ?? err}`, 1));
+process.on('unhandledRejection', (err) => void shutdown(`internal error: ${(err as Error)?.stack ?? err}`, 1));
+
+startup = main();
+startup.catch((err: Error) => shutdown(err.message, 1));

@@ -1,0 +1,5 @@
+// See jest-global-setup.mjs.
+export default async function teardown() {
+  const { default: run } = await import('../../dist/libs/testing/src/global-teardown.js');
+  await run();
+}

@@ -1,0 +1,19 @@
+import { verifyCaseChain, type ChainVerdict, type EventRow } from '../../audit/src/index.js';
+import type { Database } from '../../persistence/src/index.js';
+
+/** Row counts of every table a transition writes, to prove a refused request wrote nothing. */
+export async function rowCounts(db: Database): Promise<Record<string, number>> {
+  const [row] = await db.query<Record<string, string>>(
+    `SELECT (SELECT count(*) FROM cases) AS cases, (SELECT count(*) FROM case_events) AS case_events,
+            (SELECT count(*) FROM outbox) AS outbox, (SELECT count(*) FROM parties) AS parties,
+            (SELECT count(*) FROM case_links) AS case_links, (SELECT count(*) FROM idempotency_keys) AS idempotency_keys,
+            (SELECT coalesce(sum(version), 0) FROM cases) AS versions`,
+  );
+  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
+}
+
+export async function verifyChain(db: Database, caseId: string): Promise<ChainVerdict> {
+  const rows = await db.query<EventRow>('SELECT * FROM case_events WHERE case_id = $1 ORDER BY seq', [caseId]);
+  const [head] = await db.query<{ head_hash: string }>('SELECT head_hash FROM cases WHERE id = $1', [caseId]);
+  return verifyCaseChain(rows, head?.head_hash);
+}

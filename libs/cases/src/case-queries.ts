@@ -80,16 +80,15 @@ export class CaseQueries {
 
   /** The full answer for a case record, with its parties shown as the reader's role allows. */
   async view(record: CaseRecord, reader: Principal): Promise<CaseView> {
-    const [parties, links] = await Promise.all([
-      this.db.query<PartyRow>(
-        `SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable FROM parties WHERE case_id = $1 ORDER BY added_seq, id`,
-        [record.id],
-      ),
-      this.db.query<{ case_id: string; linked_case_id: string }>(
-        `SELECT case_id, linked_case_id FROM case_links WHERE case_id = $1 OR linked_case_id = $1 ORDER BY created_at`,
-        [record.id],
-      ),
-    ]);
+    // One round trip for both: this runs after every transition the API answers.
+    const [{ parties, links }] = (await this.db.query<{ parties: PartyRow[]; links: Array<{ case_id: string; linked_case_id: string }> }>(
+      `SELECT
+         (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
+            SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = $1) p) AS parties,
+         (SELECT coalesce(json_agg(l ORDER BY l.created_at), '[]') FROM (
+            SELECT case_id, linked_case_id, created_at FROM case_links WHERE case_id = $1 OR linked_case_id = $1) l) AS links`,
+      [record.id],
+    )) as [{ parties: PartyRow[]; links: Array<{ case_id: string; linked_case_id: string }> }];
     const unmasked = seesPii(reader);
     return toCaseView(record, {
       parties: parties.map((p) => this.parties.view(p, unmasked)),

@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations/index.js';
-import { entities } from './entities/index.js';
 
 export interface DataSourceConfig {
   url: string;
@@ -8,14 +7,17 @@ export interface DataSourceConfig {
   applicationName?: string;
 }
 
-/** The one way Concord connects to PostgreSQL. The schema comes from migrations only. */
+/**
+ * The one way Concord connects to PostgreSQL. The schema comes from migrations only; Concord maps rows itself
+ * (SQL it can read and tune), so the DataSource declares no entities.
+ */
 export function createDataSource(config: DataSourceConfig): DataSource {
   return new DataSource({
     type: 'postgres',
     url: config.url,
     poolSize: config.poolSize ?? 20,
     applicationName: config.applicationName ?? 'concord',
-    entities,
+    entities: [],
     migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -1,15 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PoolClient } from 'pg';
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
 
-/** A transaction in progress: raw SQL for the hot paths, an EntityManager for simple CRUD. */
+/** A transaction in progress. */
 export interface Tx {
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
   /** Runs a named prepared statement: parsed and planned once per connection. */
   prepared<T = Record<string, unknown>>(name: string, text: string, values: unknown[]): Promise<T[]>;
   /** Rows affected by a statement. */
   execute(text: string, values?: unknown[]): Promise<number>;
-  readonly manager: EntityManager;
 }
 
 /** SQLSTATEs after which the whole transaction can safely run again. */
@@ -26,12 +25,16 @@ export function isRetryable(error: unknown): boolean {
 /**
  * Transactions with ambient nesting: a transaction started inside another joins it (so an idempotency key
  * and the work it guards commit together), and only the outermost one retries on serialization failures
- * and deadlocks.
+ * and deadlocks. They run on the `pg` pool under TypeORM's DataSource: TypeORM's QueryRunner adds event
+ * broadcasting and logging to every statement, which doubled the cost of a transition on the hot path.
  */
 export class Database {
   private readonly current = new AsyncLocalStorage<Tx>();
+  private readonly pool: Pool;
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
 
   get inTransaction(): boolean {
     return this.current.getStore() !== undefined;
@@ -41,20 +44,21 @@ export class Database {
     const outer = this.current.getStore();
     if (outer) return work(outer);
     for (let attempt = 1; ; attempt++) {
-      const runner = this.dataSource.createQueryRunner();
-      await runner.connect();
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
       try {
-        await runner.startTransaction();
-        const tx = wrap(runner);
+        await client.query('BEGIN');
+        const tx = wrap(client);
         const result = await this.current.run(tx, () => work(tx));
-        await runner.commitTransaction();
+        await client.query('COMMIT');
         return result;
       } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        // A connection that cannot even roll back is discarded rather than returned to the pool.
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
         if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
         throw error;
       } finally {
-        await runner.release();
+        client.release(broken);
       }
     }
   }
@@ -63,14 +67,12 @@ export class Database {
   async query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]> {
     const tx = this.current.getStore();
     if (tx) return tx.query<T>(text, values);
-    return (await this.dataSource.query(text, values)) as T[];
+    return (await this.pool.query(text, values as unknown[])).rows as T[];
   }
 }
 
-function wrap(runner: QueryRunner): Tx {
-  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+function wrap(client: PoolClient): Tx {
   return {
-    manager: runner.manager,
     async query<T>(text: string, values?: unknown[]) {
       return (await client.query(text, values as unknown[])).rows as T[];
     },

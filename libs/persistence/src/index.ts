@@ -1,5 +1,4 @@
 export * from './data-source.js';
 export * from './database.js';
-export * from './entities/index.js';
 export * from './ids.js';
 export * from './persistence.module.js';

@@ -1,0 +1,68 @@
+import { createTestDatabase } from '../../testing/src/test-infra.js';
+import { createDataSource } from './data-source.js';
+import { Database } from './database.js';
+
+describe('Database.transaction (real PostgreSQL)', () => {
+  let db: Database;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    drop = database.drop;
+    db = new Database(await createDataSource({ url: database.url, poolSize: 4 }).initialize());
+    await db.query('CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL)');
+    await db.query('INSERT INTO t VALUES (1, 0), (2, 0)');
+  });
+  afterAll(async () => {
+    await db.dataSource.destroy();
+    await drop();
+  });
+
+  it('rolls back everything when the work throws, and frees the connection', async () => {
+    for (let i = 0; i < 10; i++) {
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('UPDATE t SET n = n + 1 WHERE id = 1');
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+    }
+    expect(await db.query('SELECT n FROM t WHERE id = 1')).toEqual([{ n: 0 }]);
+  });
+
+  it('joins the ambient transaction instead of opening a second one', async () => {
+    await expect(
+      db.transaction(async (outer) => {
+        await outer.query('UPDATE t SET n = 10 WHERE id = 2');
+        await db.transaction(async (inner) => {
+          const [{ n }] = (await inner.query<{ n: number }>('SELECT n FROM t WHERE id = 2')) as [{ n: number }];
+          expect(n).toBe(10); // sees the outer transaction's uncommitted write: same connection
+        });
+        throw new Error('undo both');
+      }),
+    ).rejects.toThrow('undo both');
+    expect(await db.query('SELECT n FROM t WHERE id = 2')).toEqual([{ n: 0 }]);
+  });
+
+  it('retries the loser of a deadlock, so both transactions commit', async () => {
+    let attempts = 0;
+    // Each waits for the other to hold its first lock, then asks for the other's row: a real deadlock.
+    let bothLocked!: () => void;
+    const locked = new Promise<void>((resolve) => (bothLocked = resolve));
+    let count = 0;
+    const cross = (first: number, second: number) =>
+      db.transaction(async (tx) => {
+        attempts++;
+        await tx.query('UPDATE t SET n = n + 1 WHERE id = $1', [first]);
+        if (++count === 2) bothLocked();
+        await locked;
+        await tx.query('UPDATE t SET n = n + 1 WHERE id = $1', [second]);
+      });
+    await Promise.all([cross(1, 2), cross(2, 1)]);
+    expect(attempts).toBe(3);
+    expect(await db.query('SELECT id, n FROM t ORDER BY id')).toEqual([
+      { id: 1, n: 2 },
+      { id: 2, n: 2 },
+    ]);
+  });
+});

@@ -1,14 +1,12 @@
 import { STAGES, validate, type Effect, type MachineEvent } from '../../libs/domain/src/index.js';
 import { latestWorkflow, workflowFor } from '../index.js';
+import { audit, declarations, run } from '../testing/graph-audit.js';
 import {
-  audit,
   common,
-  declarations,
   dispute as d,
   disputeSampleEvents,
   elapsed,
   IDS,
-  run,
   UNITS,
 } from '../testing/sample-events.js';
 import { disputeWorkflow } from './dispute.machine.js';

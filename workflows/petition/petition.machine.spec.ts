@@ -1,13 +1,11 @@
 import { STAGES, validate, type Effect, type MachineEvent } from '../../libs/domain/src/index.js';
 import { latestWorkflow, workflowFor } from '../index.js';
+import { audit, declarations, run } from '../testing/graph-audit.js';
 import {
-  audit,
   common,
-  declarations,
   elapsed,
   petition as p,
   petitionSampleEvents,
-  run,
   UNITS,
 } from '../testing/sample-events.js';
 import { petitionWorkflow } from './petition.machine.js';

@@ -1,5 +1,6 @@
 import {
   PARTY_ROLES,
+  VULNERABLE_FLAGS,
   s,
   type CaseKind,
   type DeadlineSpec,
@@ -8,9 +9,6 @@ import {
   type MachineEvent,
   type Schema,
 } from '../../libs/domain/src/index.js';
-
-/** Not yet in libs/domain codes: the flags a party may carry. */
-export const VULNERABLE_FLAGS = ['elderly', 'minor', 'disabled', 'special_population'] as const;
 
 /** Free text a person writes: reasons, notes, opinions, terms, comments. */
 export const text = () => s.string({ max: 4000 });

@@ -1,3 +1,4 @@
+import type { ChainedEvent } from '../../audit/src/index.js';
 import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../../engine/src/index.js';
@@ -19,37 +20,15 @@ export interface CaseFilter {
   limit: number;
 }
 
-export interface CaseSummary {
-  id: string;
-  reference: string;
-  kind: string;
-  state: string;
-  stage: string;
-  version: number;
-  unitCode: string;
-  channel: string;
-  category: string | null;
-  riskLevel: string | null;
-  outcome: string | null;
-  supervised: boolean;
-  summary: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A case in a list: the answer of GET /cases/:id without its details, parties and links. */
+export type CaseSummary = Pick<
+  CaseView,
+  | 'id' | 'reference' | 'kind' | 'state' | 'stage' | 'version' | 'unitCode' | 'channel' | 'category' | 'riskLevel'
+  | 'outcome' | 'supervised' | 'summary' | 'createdAt' | 'updatedAt'
+>;
 
-export interface HistoryEntry {
-  seq: number;
-  type: string;
-  payload: unknown;
-  facts: unknown;
-  actor: unknown;
-  at: string;
-  machineVersion: number;
-  state: string;
-  unitCode: string;
-  prevHash: string;
-  hash: string;
-}
+/** An event as GET /cases/:id/history answers it: every hashed field, with the chain's two hashes. */
+export type HistoryEntry = Omit<ChainedEvent, 'caseId'> & { prevHash: string; hash: string };
 
 /** `LIKE` pattern for "starts with": unit codes may contain `_`, which LIKE would read as a wildcard. */
 export const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;

@@ -13,10 +13,9 @@ import { constants as fsConstants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { commandLineOf, delay, freePort, isAlive, stopChild } from './free-port.js';
+import { captureLines, commandLineOf, delay, freePort, isAlive, stopChild } from './processes.js';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that keeps the cluster and its password across runs. */
@@ -143,14 +142,7 @@ async function launch(
     ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     { ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
   );
-  const recent: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      recent.push(line);
-      if (recent.length > 30) recent.shift();
-      log(line);
-    });
-  }
+  const recent = captureLines(child, log);
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err));
   const onExit = () => child.kill('SIGINT'); // last resort if our process exits without stop()

@@ -8,8 +8,7 @@ import { accessSync, constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { commandLineOf, delay, freePort, isAlive, stopChild } from './free-port.js';
+import { captureLines, commandLineOf, delay, freePort, isAlive, stopChild } from './processes.js';
 
 export interface EnsureRedisOptions {
   /** Working folder of a Redis we start (it saves nothing there). */
@@ -149,14 +148,3 @@ function findOnPath(command: string): string | undefined {
   return undefined;
 }
 
-function captureLines(child: ChildProcess, log: (line: string) => void): string[] {
-  const recent: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      recent.push(line);
-      if (recent.length > 30) recent.shift();
-      log(line);
-    });
-  }
-  return recent;
-}

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createTestDatabase, testRedisUrl } from '../../testing/src/test-infra.js';
-import { freePort } from './free-port.js';
+import { freePort } from './processes.js';
 
 /**
  * `npm start` minus the build: the launcher starts the real API and worker from dist/ and prints where they

@@ -13,7 +13,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
-import { delay, isPortOpen, stopChild } from './free-port.js';
+import { delay, isPortOpen, stopChild } from './processes.js';
 import { ensureRedis, type LocalRedis } from './local-redis.js';
 
 const root = process.cwd();

@@ -1,10 +1,11 @@
 /**
- * Small helpers of the local launcher: free TCP ports, and stopping processes we started.
+ * Helpers of the local launcher for the processes it runs: free TCP ports, output capture, stopping.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -95,4 +96,17 @@ export async function commandLineOf(pid: number): Promise<string | undefined> {
       return undefined; // no /proc and no ps (slim containers)
     }
   }
+}
+
+/** Sends a child's output to `log` line by line; returns its last 30 lines, for error messages. */
+export function captureLines(child: ChildProcess, log: (line: string) => void): string[] {
+  const recent: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+      log(line);
+    });
+  }
+  return recent;
 }

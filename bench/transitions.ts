@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { SystemClock } from '../libs/clock/src/index.js';
 import type { Actor } from '../libs/domain/src/index.js';
+import { DeadlineBook } from '../libs/deadlines/src/deadline-book.js';
 import { CaseEngine } from '../libs/engine/src/index.js';
 import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
 import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   const dataKey = randomBytes(24).toString('base64');
   const dataSource = await createDataSource({ url, poolSize: CLIENTS + 2 }).initialize();
   const db = new Database(dataSource);
-  const engine = new CaseEngine(db, new SystemClock(), new PartyVault(new PiiCipher(dataKey)));
+  const engine = new CaseEngine(db, new SystemClock(), new PartyVault(new PiiCipher(dataKey)), new DeadlineBook());
 
   process.stdout.write(`machine: ${await machine(url)}\nload: ${CLIENTS} clients, ${SECONDS} s each\n`);
   const ids: string[] = [];

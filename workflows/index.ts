@@ -1,4 +1,4 @@
-import type { CaseKind, CaseWorkflow } from '../libs/domain/src/index.js';
+import type { CaseKind, CaseWorkflow, DeadlineSpec, StateMeta } from '../libs/domain/src/index.js';
 import { disputeWorkflow } from './dispute/dispute.machine.js';
 import { petitionWorkflow } from './petition/petition.machine.js';
 
@@ -35,3 +35,14 @@ function versionsOf(kind: CaseKind): Record<number, CaseWorkflow> {
 }
 
 export { disputeWorkflow, petitionWorkflow };
+
+/** Every clock any machine version declares, by key (the policies admins may override). */
+export function clockSpecs(): Map<string, DeadlineSpec> {
+  const out = new Map<string, DeadlineSpec>();
+  const visit = (node: { meta?: StateMeta; states: Record<string, unknown> }) => {
+    if (node.meta?.deadline) out.set(node.meta.deadline.key, node.meta.deadline);
+    for (const child of Object.values(node.states)) visit(child as typeof node);
+  };
+  for (const versions of Object.values(workflows)) for (const w of Object.values(versions)) visit(w.machine.root as never);
+  return out;
+}

@@ -4,12 +4,14 @@ import { AuthGuard, AuthModule } from '../../../libs/auth/src/index.js';
 import { CasesModule } from '../../../libs/cases/src/index.js';
 import type { Clock } from '../../../libs/clock/src/index.js';
 import { ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
+import { DeadlinesModule } from '../../../libs/deadlines/src/index.js';
 import { DirectoryModule } from '../../../libs/directory/src/index.js';
 import { EngineModule } from '../../../libs/engine/src/index.js';
 import { PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { RedisModule } from '../../../libs/queues/src/index.js';
 import { AdminController } from './admin/admin.controller.js';
 import { CasesController } from './cases/cases.controller.js';
+import { DeadlinesController } from './deadlines/deadlines.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -26,8 +28,9 @@ export class ApiModule {
         AuthModule,
         DirectoryModule,
         CasesModule,
+        DeadlinesModule,
       ],
-      controllers: [AdminController, CasesController, HealthController],
+      controllers: [AdminController, CasesController, DeadlinesController, HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -31,6 +31,14 @@ describe('every route checks the key, the role and the scope', () => {
     { method: 'GET', path: `/cases/${caseId}`, roles: ['admin', 'intake', 'mediator', 'auditor'] },
     { method: 'POST', path: `/cases/${caseId}/events`, body: { type: 'ADD_NOTE', payload: { text: 'x' } }, roles: ['admin', 'intake', 'mediator'] },
     { method: 'GET', path: `/cases/${caseId}/history`, roles: ['admin', 'intake', 'mediator', 'auditor'] },
+    { method: 'GET', path: '/deadlines', roles: ['admin', 'intake', 'mediator', 'auditor'] },
+    { method: 'GET', path: '/calendar?from=2026-03-01&to=2026-03-02', roles: ['admin', 'intake', 'mediator', 'department', 'auditor'] },
+    { method: 'GET', path: '/calendar/overrides', roles: ['admin', 'auditor'] },
+    { method: 'PUT', path: '/calendar/overrides/2026-03-03', body: { kind: 'holiday', name: 'x' }, roles: ['admin'] },
+    { method: 'DELETE', path: '/calendar/overrides/2026-03-03', roles: ['admin'] },
+    { method: 'GET', path: '/deadline-policies', roles: ['admin', 'auditor'] },
+    { method: 'PUT', path: '/deadline-policies', body: { key: 'dispute.intake', amount: 2, unit: 'working_days' }, roles: ['admin'] },
+    { method: 'DELETE', path: '/deadline-policies/01a206fc-0168-788c-88a6-93199b8a6775', roles: ['admin'] },
   ];
 
   it('a missing or unknown key is a 401 with WWW-Authenticate, and writes nothing', async () => {
@@ -120,7 +128,11 @@ describe('every route checks the key, the role and the scope', () => {
   it('the OpenAPI document lists every route and every event payload', async () => {
     const response = await fetch(api.url.replace('/api/v1', '/docs-json'));
     const doc = (await response.json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
-    for (const path of ['/api/v1/api-keys', '/api/v1/units', '/api/v1/departments', '/api/v1/cases', '/api/v1/cases/{id}', '/api/v1/cases/{id}/events', '/api/v1/cases/{id}/history', '/api/v1/health']) {
+    for (const path of [
+      '/api/v1/api-keys', '/api/v1/units', '/api/v1/departments', '/api/v1/cases', '/api/v1/cases/{id}', '/api/v1/cases/{id}/events',
+      '/api/v1/cases/{id}/history', '/api/v1/health', '/api/v1/deadlines', '/api/v1/calendar', '/api/v1/calendar/overrides/{date}',
+      '/api/v1/deadline-policies',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(doc.components.schemas['dispute.v1.REFER']).toMatchObject({ type: 'object' });

@@ -2,8 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
+import { EngineModule } from '../../../libs/engine/src/index.js';
 import { PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { createQueues, REDIS, RedisModule } from '../../../libs/queues/src/index.js';
+import { DeadlinesProcessor } from './processors/deadlines.processor.js';
 import { EffectsProcessor } from './processors/effects.processor.js';
 import { OutboxRelayProcessor } from './processors/outbox-relay.processor.js';
 import { QUEUES } from './worker.tokens.js';
@@ -13,7 +15,7 @@ export class WorkerModule {
   static forRoot(config: ConcordConfig, clock?: Clock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config, clock), PersistenceModule, RedisModule],
+      imports: [ConfigModule.forRoot(config, clock), PersistenceModule, RedisModule, EngineModule],
       providers: [
         {
           provide: QUEUES,
@@ -22,6 +24,7 @@ export class WorkerModule {
         },
         OutboxRelayProcessor,
         EffectsProcessor,
+        DeadlinesProcessor,
       ],
     };
   }

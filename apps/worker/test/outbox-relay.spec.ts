@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '../../../libs/clock/src/index.js';
-import { OutboxRelay } from '../../../libs/outbox/src/index.js';
+import { claimProcessing, OutboxRelay } from '../../../libs/outbox/src/index.js';
 import { createQueues, createRedis, QueueName } from '../../../libs/queues/src/index.js';
 import { dispute, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
 import { EffectsProcessor } from '../src/processors/effects.processor.js';
@@ -10,9 +10,13 @@ import { EffectsProcessor } from '../src/processors/effects.processor.js';
 interface OutboxState {
   id: string;
   queue: string;
+  job_id: string | null;
   relayed_at: Date | null;
   processed_at: Date | null;
 }
+
+/** The job a row becomes: its own id, or the domain id it names (a deadline's). */
+const jobIdOf = (row: OutboxState) => row.job_id ?? row.id;
 
 describe('outbox relay', () => {
   let api: TestApi;
@@ -32,7 +36,9 @@ describe('outbox relay', () => {
     await api.close();
   });
 
-  const outbox = () => api.db.query<OutboxState>('SELECT id, queue, relayed_at, processed_at FROM outbox ORDER BY id');
+  const outbox = () => api.db.query<OutboxState>('SELECT id, queue, job_id, relayed_at, processed_at FROM outbox ORDER BY id');
+  /** Rows consumed by the effect processors (deadline rows are delayed jobs, done once enqueued). */
+  const effects = async () => (await outbox()).filter((r) => r.queue !== QueueName.Deadlines);
   const relay = () => new OutboxRelay(api.db, queues, clock, { batchSize: 500 });
 
   /** Every job in every queue, by id, with the time BullMQ created it. */
@@ -76,10 +82,14 @@ describe('outbox relay', () => {
     await cleanSlate();
     for (let i = 0; i < 20; i++) await api.call('POST', '/cases', { body: dispute() });
     const rows = await outbox();
-    expect(rows).toHaveLength(20);
-    expect(await relay().relayOnce()).toBe(20);
+    // Each registration: one case.event, and its intake clock (due time and two warnings).
+    expect(rows.filter((r) => r.queue === QueueName.Notifications)).toHaveLength(20);
+    expect(rows.filter((r) => r.queue === QueueName.Deadlines)).toHaveLength(60);
+    expect(await relay().relayOnce()).toBe(80);
     expect(await relay().relayOnce()).toBe(0);
-    expect([...(await jobs()).keys()].sort()).toEqual(rows.map((r) => r.id).sort());
+    expect([...(await jobs()).keys()].sort()).toEqual(rows.map(jobIdOf).sort());
+    const deadlineIds = await api.db.query<{ id: string }>('SELECT id FROM deadlines');
+    expect(rows.filter((r) => r.queue === QueueName.Deadlines).map(jobIdOf).sort()).toEqual(deadlineIds.map((d) => d.id).sort());
     expect((await outbox()).every((r) => r.relayed_at !== null)).toBe(true);
     expect(await processAll(20)).toEqual(Array(20).fill('delivered'));
     expect((await outbox()).every((r) => r.processed_at !== null)).toBe(true);
@@ -88,7 +98,7 @@ describe('outbox relay', () => {
   it('a worker killed between enqueue and marking loses nothing, and its restart duplicates nothing', async () => {
     await cleanSlate();
     for (let i = 0; i < 30; i++) await api.call('POST', '/cases', { body: dispute() });
-    const committed = (await outbox()).map((r) => r.id).sort();
+    const committed = (await outbox()).map(jobIdOf).sort();
 
     // The real worker process, relay only, armed to SIGKILL itself right after enqueueing its first batch.
     const child = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
@@ -115,13 +125,20 @@ describe('outbox relay', () => {
     expect([...before.keys()].sort()).toEqual(committed);
     expect((await outbox()).every((r) => r.relayed_at === null && r.processed_at === null)).toBe(true);
 
+    // A consumer may even carry out an effect before the restarted relay marks its row: it stays processed.
+    const [early] = await effects();
+    await api.db.transaction((tx) => claimProcessing(tx, early!.id, clock));
+
     // The restarted relay marks every row and enqueues nothing new: same job ids, same creation times.
-    expect(await relay().relayOnce()).toBe(30);
+    expect(await relay().relayOnce()).toBe(120);
     expect(await jobs()).toEqual(before);
     expect((await outbox()).every((r) => r.relayed_at !== null)).toBe(true);
+    expect((await effects()).find((r) => r.id === early!.id)!.processed_at).not.toBeNull();
 
     // And each effect is carried out exactly once.
-    expect(await processAll(30)).toEqual(Array(30).fill('delivered'));
+    const results = await processAll(30);
+    expect(results.filter((r) => r === 'delivered')).toHaveLength(29);
+    expect(results.filter((r) => r === 'already-delivered')).toHaveLength(1);
     expect((await outbox()).every((r) => r.processed_at !== null)).toBe(true);
   });
 
@@ -130,12 +147,12 @@ describe('outbox relay', () => {
     await api.call('POST', '/cases', { body: dispute() });
     await relay().relayOnce();
     const processor = new EffectsProcessor(api.db, clock, redis, api.config);
-    const [row] = await outbox();
+    const [row] = await effects();
     const job = { id: row!.id } as Job;
     expect(await Promise.all([processor.process(job), processor.process(job), processor.process(job)])).toEqual(
       expect.arrayContaining(['delivered', 'already-delivered', 'already-delivered']),
     );
-    const [after] = await outbox();
+    const [after] = await effects();
     expect(after!.processed_at).not.toBeNull();
   });
 
@@ -148,6 +165,7 @@ describe('outbox relay', () => {
 
     expect(await relay().resweep()).toBe(0); // too recent: their jobs may simply not have run yet
     clock.advance(5 * 60_000);
+    // Only effects come back this way; deadlines are the reconciler's (see deadlines.spec.ts).
     expect(await relay().resweep()).toBe(5);
     expect(await relay().resweep()).toBe(5); // enqueueing again while the jobs exist adds nothing
     expect((await jobs()).size).toBe(5);

@@ -1,10 +1,18 @@
 import type { ChainedEvent } from '../../audit/src/index.js';
+import type { Clock } from '../../clock/src/index.js';
+import { toDeadlineViews, type DeadlineJsonRow } from '../../deadlines/src/deadline-view.js';
 import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../../engine/src/index.js';
 import type { PartyRow, PartyVault } from '../../parties/src/index.js';
 import type { Database } from '../../persistence/src/index.js';
 import { toCaseView, type CaseLinkView, type CaseView } from './case-view.js';
+
+interface ViewRows {
+  parties: PartyRow[];
+  links: Array<{ case_id: string; linked_case_id: string }>;
+  deadlines: DeadlineJsonRow[];
+}
 
 export interface CaseFilter {
   kind?: string;
@@ -14,6 +22,8 @@ export interface CaseFilter {
   category?: string;
   riskLevel?: string;
   q?: string;
+  /** true: a clock of the current state is past due; false: none is. */
+  overdue?: boolean;
   from?: string;
   to?: string;
   cursor?: string;
@@ -46,6 +56,7 @@ export class CaseQueries {
   constructor(
     private readonly db: Database,
     private readonly parties: PartyVault,
+    private readonly clock: Clock,
   ) {}
 
   async get(id: string, reader: Principal): Promise<CaseView> {
@@ -59,17 +70,21 @@ export class CaseQueries {
 
   /** The full answer for a case record, with its parties shown as the reader's role allows. */
   async view(record: CaseRecord, reader: Principal): Promise<CaseView> {
-    // One round trip for both: this runs after every transition the API answers.
-    const [{ parties, links }] = (await this.db.query<{ parties: PartyRow[]; links: Array<{ case_id: string; linked_case_id: string }> }>(
+    // One round trip for all three: this runs after every transition the API answers.
+    const [{ parties, links, deadlines }] = (await this.db.query<ViewRows>(
       `SELECT
          (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
             SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = $1) p) AS parties,
          (SELECT coalesce(json_agg(l ORDER BY l.created_at), '[]') FROM (
-            SELECT case_id, linked_case_id, created_at FROM case_links WHERE case_id = $1 OR linked_case_id = $1) l) AS links`,
+            SELECT case_id, linked_case_id, created_at FROM case_links WHERE case_id = $1 OR linked_case_id = $1) l) AS links,
+         (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.id), '[]') FROM (
+            SELECT id, key, kind, percent, clock_id, state, starts_at, due_at, status, derivation, fired_at, ended_at, created_at
+              FROM deadlines WHERE case_id = $1) d) AS deadlines`,
       [record.id],
-    )) as [{ parties: PartyRow[]; links: Array<{ case_id: string; linked_case_id: string }> }];
+    )) as [ViewRows];
     const unmasked = seesPii(reader);
     return toCaseView(record, {
+      deadlines: toDeadlineViews(deadlines, this.clock.now()),
       parties: parties.map((p) => this.parties.view(p, unmasked)),
       links: links.map(
         (l): CaseLinkView =>
@@ -99,6 +114,11 @@ export class CaseQueries {
     if (filter.q) {
       const pattern = `%${filter.q.replace(/[\\%_]/g, '\\$&')}%`;
       add((p) => `(c.reference ILIKE ${p} OR c.summary ILIKE ${p})`, pattern);
+    }
+    if (filter.overdue !== undefined) {
+      const overdue = (p: string) =>
+        `EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.kind = 'due' AND d.ended_at IS NULL AND d.due_at < ${p})`;
+      add((p) => (filter.overdue ? overdue(p) : `NOT ${overdue(p)}`), this.clock.now());
     }
     if (filter.cursor) add((p) => `c.id < ${p}`, decodeCursor(filter.cursor, UUID));
     params.push(filter.limit + 1);

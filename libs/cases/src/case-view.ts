@@ -1,3 +1,4 @@
+import type { DeadlineView } from '../../deadlines/src/deadline-view.js';
 import type { CaseRecord } from '../../engine/src/index.js';
 import { allowedEvents, restoreSnapshot } from '../../engine/src/index.js';
 import type { PartyView } from '../../parties/src/index.js';
@@ -30,7 +31,7 @@ export interface CaseView {
   /** The machine's own record of the case beyond the fields above (mediator, agreement, follow-up, …). */
   details: Record<string, unknown>;
   allowedEvents: string[];
-  deadlines: unknown[];
+  deadlines: DeadlineView[];
   referrals: unknown[];
   links: CaseLinkView[];
   parties: PartyView[];
@@ -40,7 +41,10 @@ export interface CaseView {
 
 const BASE_CONTEXT = new Set(['category', 'riskLevel', 'outcome', 'supervised']);
 
-export function toCaseView(record: CaseRecord, extras: { parties: PartyView[]; links: CaseLinkView[] }): CaseView {
+export function toCaseView(
+  record: CaseRecord,
+  extras: { parties: PartyView[]; links: CaseLinkView[]; deadlines: DeadlineView[] },
+): CaseView {
   const workflow = workflowFor(record.kind, record.machineVersion);
   const snapshot = restoreSnapshot(workflow, record.snapshot);
   return {
@@ -63,7 +67,7 @@ export function toCaseView(record: CaseRecord, extras: { parties: PartyView[]; l
     occurredAt: record.occurredAt?.toISOString() ?? null,
     details: Object.fromEntries(Object.entries(record.snapshot.context).filter(([k]) => !BASE_CONTEXT.has(k))),
     allowedEvents: allowedEvents(workflow, snapshot),
-    deadlines: [],
+    deadlines: extras.deadlines,
     referrals: [],
     links: extras.links,
     parties: extras.parties,

@@ -1,11 +1,18 @@
 import { Global, Module } from '@nestjs/common';
+import { Clock } from '../../clock/src/index.js';
 import { PartyVault } from '../../parties/src/index.js';
 import { Database } from '../../persistence/src/index.js';
 import { CaseQueries } from './case-queries.js';
 
 @Global()
 @Module({
-  providers: [{ provide: CaseQueries, inject: [Database, PartyVault], useFactory: (db: Database, vault: PartyVault) => new CaseQueries(db, vault) }],
+  providers: [
+    {
+      provide: CaseQueries,
+      inject: [Database, PartyVault, Clock],
+      useFactory: (db: Database, vault: PartyVault, clock: Clock) => new CaseQueries(db, vault, clock),
+    },
+  ],
   exports: [CaseQueries],
 })
 export class CasesModule {}

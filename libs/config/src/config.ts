@@ -17,6 +17,13 @@ export interface ConcordConfig {
    * relay-only worker). Default: all. Lets relays and consumers scale separately.
    */
   workerConsumes: string[] | 'all';
+  /** How often the worker re-checks that every pending deadline has its timer in Redis. */
+  reconcileIntervalMs: number;
+  /**
+   * How long a worker holds a job before BullMQ considers it stalled (its worker died) and runs it again
+   * elsewhere: the longest a crash can delay a deadline.
+   */
+  jobLockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     dbPoolSize: int('CONCORD_DB_POOL_SIZE', 20),
     bodyLimit: int('CONCORD_BODY_LIMIT', 1_048_576),
     workerConsumes: consumes(env.CONCORD_WORKER_CONSUMES),
+    reconcileIntervalMs: int('CONCORD_RECONCILE_INTERVAL_MS', 120_000),
+    jobLockMs: int('CONCORD_JOB_LOCK_MS', 30_000),
   };
 }
 

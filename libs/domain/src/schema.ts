@@ -94,7 +94,12 @@ export const instant = (): Schema<string> =>
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
       return 'must be an ISO 8601 date-time with a time zone';
     }
-    return Number.isNaN(Date.parse(value)) ? 'must be a real date-time' : null;
+    // Date.parse quietly turns 2026-02-30 into March 2: the calendar date itself must exist.
+    const day = new Date(`${value.slice(0, 10)}T00:00:00Z`);
+    if (Number.isNaN(Date.parse(value)) || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value.slice(0, 10)) {
+      return 'must be a real date-time';
+    }
+    return null;
   });
 
 export function array<T>(item: Schema<T>, options: { min?: number; max: number; unique?: boolean }): Schema<T[]> {

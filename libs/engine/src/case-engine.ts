@@ -7,6 +7,7 @@ import {
   stageOf,
   statePath,
   validate,
+  SYSTEM_ACTORS,
   type Actor,
   type CaseContextBase,
   type CaseFacts,
@@ -21,9 +22,11 @@ import type { PartyInput, PartyVault } from '../../parties/src/index.js';
 import { randomCode, uuidv7, type Database, type Tx } from '../../persistence/src/index.js';
 import { JobName, QueueName } from '../../queues/src/index.js';
 import { latestWorkflow, workflowFor } from '../../../workflows/index.js';
+import type { DeadlineBook } from '../../deadlines/src/deadline-book.js';
+import { failpoint } from '../../failpoints/src/failpoints.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from './case-record.js';
 import { resolveFacts } from './facts.js';
-import { explainRefusal, restoreSnapshot, storeSnapshot } from './machine-runtime.js';
+import { declaredClocks, explainRefusal, restartedClocks, restoreSnapshot, storeSnapshot } from './machine-runtime.js';
 
 export interface OpenCase {
   kind: CaseKind;
@@ -49,7 +52,11 @@ export interface SendEvent {
   scope: string | null;
   /** Facts only Concord itself can state (which deadline fired). */
   systemFacts?: Pick<CaseFacts, 'deadline'>;
+  /** The deadline row this event fires: the event applies only while that row is still pending. */
+  firesDeadline?: string;
 }
+
+export type FireOutcome = { outcome: 'fired' } | { outcome: 'ignored'; reason: string } | { outcome: 'not-due'; dueAt: Date };
 
 export interface Transition {
   case: CaseRecord;
@@ -75,6 +82,7 @@ export class CaseEngine {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly parties: PartyVault,
+    private readonly deadlines: DeadlineBook,
   ) {}
 
   async open(command: OpenCase): Promise<Transition> {
@@ -146,12 +154,19 @@ export class CaseEngine {
       );
       await this.parties.insert(tx, id, parties, 1, now);
       await insertEvent(tx, event);
-      await this.carryOut(tx, row, effects, { type: 'REGISTER', payload }, now);
+      const clocks = await this.deadlines.apply(tx, {
+        caseId: id, category: row.category, unitCode: row.unit_code, state: row.state, version: 1,
+        before: new Map(), after: declaredClocks(snapshot), restarted: new Set(), now,
+      });
+      await this.carryOut(tx, row, effects, { type: 'REGISTER', payload }, now, clocks);
       return { case: toCaseRecord(row), event: summary(event) };
     });
   }
 
-  async send(command: SendEvent): Promise<Transition> {
+  /** Applies the event; resolves to null only when it fires a deadline that is no longer pending. */
+  async send(command: SendEvent & { firesDeadline: string }): Promise<Transition | null>;
+  async send(command: SendEvent): Promise<Transition>;
+  async send(command: SendEvent): Promise<Transition | null> {
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();
       const [locked] = await tx.prepared<LockedCase>(
@@ -185,6 +200,11 @@ export class CaseEngine {
       if (!checked.ok) throw DomainError.validation(checked.errors, `The ${command.type} payload is invalid.`);
       let payload = checked.value as Record<string, unknown>;
 
+      if (command.firesDeadline) {
+        // Under the case lock, so a concurrent transition that leaves the state cannot slip in between.
+        const [row] = await tx.query<{ status: string }>('SELECT status FROM deadlines WHERE id = $1 FOR UPDATE', [command.firesDeadline]);
+        if (row?.status !== 'pending') return null;
+      }
       const snapshot = restoreSnapshot(workflow, locked.snapshot);
       const facts: CaseFacts = {
         unit: { code: locked.unit_code, level: locked.unit_level, hasParent: locked.unit_parent !== null },
@@ -199,7 +219,8 @@ export class CaseEngine {
       // The event log never holds PII: an added party is logged by id and keyed digest.
       const added = command.type === 'ADD_PARTY' ? this.parties.seal([payload as unknown as PartyInput], now) : [];
       if (added[0]) payload = { ...added[0].ref };
-      const [next, actions] = transition(workflow.machine, snapshot, { type: command.type, payload, facts } as never);
+      const machineEvent: MachineEvent = { type: command.type, payload, facts };
+      const [next, actions] = transition(workflow.machine, snapshot, machineEvent as never);
       const row: CaseRow = {
         ...locked,
         state: statePath(next.value),
@@ -226,8 +247,44 @@ export class CaseEngine {
       if (updated.length !== 1) throw new Error(`case ${row.id} changed under its lock`);
       await this.parties.insert(tx, row.id, added, seq, now);
       await insertEvent(tx, event);
-      await this.carryOut(tx, row, effects, { type: command.type, payload }, now);
+      const after = declaredClocks(next);
+      const clocks = await this.deadlines.apply(tx, {
+        caseId: row.id, category: row.category, unitCode: row.unit_code, state: row.state, version: seq,
+        before: declaredClocks(snapshot), after, restarted: restartedClocks(workflow, snapshot, machineEvent, after),
+        firedRowId: command.firesDeadline,
+        extension: command.type === 'EXTEND_DEADLINE' ? (payload as { days: number; reason: string }) : undefined,
+        now,
+      });
+      await this.carryOut(tx, row, effects, { type: command.type, payload }, now, clocks);
       return { case: toCaseRecord(row), event: summary(event) };
+    });
+  }
+
+  /**
+   * Fires a deadline row: DEADLINE_ELAPSED for a clock, DEADLINE_WARNING for one of its warnings. Exactly once:
+   * a row that is no longer pending (fired, or its state was left) is ignored, and one not yet due by this
+   * engine's clock is reported so the caller can wait.
+   */
+  async fireDeadline(deadlineId: string): Promise<FireOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ case_id: string; key: string; kind: 'due' | 'warning'; percent: number | null; clock_id: string; status: string; due_at: Date }>(
+        'SELECT case_id, key, kind, percent, clock_id, status, due_at FROM deadlines WHERE id = $1',
+        [deadlineId],
+      );
+      if (!row) return { outcome: 'ignored', reason: 'no such deadline' };
+      if (row.status !== 'pending') return { outcome: 'ignored', reason: `already ${row.status}` };
+      if (row.due_at.getTime() > this.clock.now().getTime()) return { outcome: 'not-due', dueAt: row.due_at };
+      const fired = await this.send({
+        caseId: row.case_id,
+        type: row.kind === 'due' ? 'DEADLINE_ELAPSED' : 'DEADLINE_WARNING',
+        payload: row.kind === 'due' ? { deadlineId: row.clock_id } : { deadlineId: row.clock_id, percent: row.percent },
+        actor: SYSTEM_ACTORS.deadlines,
+        scope: null,
+        systemFacts: { deadline: { id: row.clock_id, key: row.key } },
+        firesDeadline: deadlineId,
+      });
+      failpoint('deadline.beforeCommit');
+      return fired ? { outcome: 'fired' } : { outcome: 'ignored', reason: 'no longer pending' };
     });
   }
 
@@ -241,8 +298,10 @@ export class CaseEngine {
     effects: Effect[],
     origin: { type: string; payload: Record<string, unknown> },
     now: Date,
+    clocks: OutboxMessage[],
   ): Promise<void> {
     const messages: OutboxMessage[] = [
+      ...clocks,
       {
         queue: QueueName.Notifications,
         name: JobName.CaseEvent,

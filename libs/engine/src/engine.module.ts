@@ -3,6 +3,7 @@ import { Clock } from '../../clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
 import { PartyVault, PiiCipher } from '../../parties/src/index.js';
 import { Database } from '../../persistence/src/index.js';
+import { DeadlineBook } from '../../deadlines/src/deadline-book.js';
 import { CaseEngine } from './case-engine.js';
 
 @Global()
@@ -13,7 +14,7 @@ import { CaseEngine } from './case-engine.js';
     {
       provide: CaseEngine,
       inject: [Database, Clock, PartyVault],
-      useFactory: (db: Database, clock: Clock, parties: PartyVault) => new CaseEngine(db, clock, parties),
+      useFactory: (db: Database, clock: Clock, parties: PartyVault) => new CaseEngine(db, clock, parties, new DeadlineBook()),
     },
   ],
   exports: [PiiCipher, PartyVault, CaseEngine],

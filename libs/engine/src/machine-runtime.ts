@@ -45,14 +45,34 @@ export function allowedEvents(workflow: CaseWorkflow, snapshot: AnyMachineSnapsh
   return [...types];
 }
 
-/** The deadlines the active state configuration declares, by key (outermost state first). */
-export function declaredDeadlines(snapshot: AnyMachineSnapshot): Map<string, DeadlineSpec> {
-  const out = new Map<string, DeadlineSpec>();
+/** The clocks the active state configuration declares, by key, with the id of the state node declaring each. */
+export function declaredClocks(snapshot: AnyMachineSnapshot): Map<string, { spec: DeadlineSpec; nodeId: string }> {
+  const out = new Map<string, { spec: DeadlineSpec; nodeId: string }>();
   if (isFinal(snapshot)) return out;
-  for (const meta of Object.values(snapshot.getMeta() as Record<string, StateMeta | undefined>)) {
-    if (meta?.deadline) out.set(meta.deadline.key, meta.deadline);
+  for (const [nodeId, meta] of Object.entries(snapshot.getMeta() as Record<string, StateMeta | undefined>)) {
+    if (meta?.deadline) out.set(meta.deadline.key, { spec: meta.deadline, nodeId });
   }
   return out;
+}
+
+/**
+ * Keys whose declaring state the event exits and enters again (a `reenter: true` transition exits its source
+ * and everything below it): such a clock starts afresh, e.g. an escalation that climbs one more level.
+ */
+export function restartedClocks(
+  workflow: CaseWorkflow,
+  snapshot: AnyMachineSnapshot,
+  event: MachineEvent,
+  after: Map<string, { nodeId: string }>,
+): Set<string> {
+  const restarted = new Set<string>();
+  for (const t of workflow.machine.getTransitionData(snapshot as never, event as never)) {
+    if (!t.reenter) continue;
+    for (const [key, { nodeId }] of after) {
+      if (nodeId === t.source.id || nodeId.startsWith(`${t.source.id}.`)) restarted.add(key);
+    }
+  }
+  return restarted;
 }
 
 /** Why the machine took no transition for `event`: not accepted here at all, or refused by a guard. */

@@ -41,6 +41,12 @@ export async function ensureRedis(opts: EnsureRedisOptions): Promise<LocalRedis>
     log(`using the Redis already running at ${DEFAULT_URL}`);
     return { url: DEFAULT_URL, started: false, stop: async () => {} };
   }
+  return startRedisServer(opts);
+}
+
+/** A `redis-server` of our own on a free port, whatever else runs (tests that flush a whole server use one). */
+export async function startRedisServer(opts: EnsureRedisOptions): Promise<LocalRedis> {
+  const log = opts.log ?? (() => {});
   const binary = findOnPath('redis-server');
   if (!binary) throw new Error(NO_REDIS_MESSAGE);
 

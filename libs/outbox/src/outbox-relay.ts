@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Clock } from '../../clock/src/index.js';
 import { failpoint } from '../../failpoints/src/failpoints.js';
 import type { Database } from '../../persistence/src/index.js';
-import type { QueueName } from '../../queues/src/index.js';
+import { RECONCILED_QUEUES, type QueueName } from '../../queues/src/index.js';
 
 export interface RelayOptions {
   /** Rows moved per transaction. */
@@ -19,6 +19,8 @@ interface OutboxRow {
   queue: QueueName;
   name: string;
   payload: Record<string, unknown>;
+  job_id: string | null;
+  run_at: Date | null;
 }
 
 const DEFAULTS: RelayOptions = { batchSize: 500, idleMs: 200, resweepAfterMs: 60_000 };
@@ -50,14 +52,19 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<OutboxRow>(
-        `SELECT id, queue, name, payload FROM outbox WHERE relayed_at IS NULL
+        `SELECT id, queue, name, payload, job_id, run_at FROM outbox WHERE relayed_at IS NULL
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize],
       );
       if (rows.length === 0) return 0;
       await this.enqueue(rows);
       failpoint('relay.afterEnqueue');
-      await tx.query('UPDATE outbox SET relayed_at = $2 WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id), this.clock.now()]);
+      // A reconciled queue's job carries the effect and its own table recovers it: relayed is done.
+      await tx.query(
+        `UPDATE outbox SET relayed_at = $2, processed_at = coalesce(processed_at, CASE WHEN queue = ANY($3::text[]) THEN $2::timestamptz END)
+          WHERE id = ANY($1::uuid[])`,
+        [rows.map((r) => r.id), this.clock.now(), [...RECONCILED_QUEUES]],
+      );
       return rows.length;
     });
   }
@@ -66,7 +73,7 @@ export class OutboxRelay {
   async resweep(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.options.resweepAfterMs);
     const rows = await this.db.query<OutboxRow>(
-      `SELECT id, queue, name, payload FROM outbox
+      `SELECT id, queue, name, payload, job_id, run_at FROM outbox
        WHERE relayed_at IS NOT NULL AND processed_at IS NULL AND relayed_at < $1
        ORDER BY relayed_at LIMIT $2`,
       [before, this.options.batchSize * 10],
@@ -119,7 +126,14 @@ export class OutboxRelay {
     for (const [name, batch] of byQueue) {
       const queue = this.queues.get(name);
       if (!queue) throw new Error(`outbox row for unknown queue ${name}`);
-      await queue.addBulk(batch.map((row) => ({ name: row.name, data: row.payload, opts: { jobId: row.id } })));
+      const now = this.clock.now().getTime();
+      await queue.addBulk(
+        batch.map((row) => ({
+          name: row.name,
+          data: row.payload,
+          opts: { jobId: row.job_id ?? row.id, delay: row.run_at ? Math.max(0, row.run_at.getTime() - now) : 0 },
+        })),
+      );
     }
   }
 }

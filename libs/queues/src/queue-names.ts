@@ -2,7 +2,15 @@
 export enum QueueName {
   Notifications = 'notifications',
   Referrals = 'referrals',
+  /** Delayed jobs, one per deadline row, keyed by the deadline id. */
+  Deadlines = 'deadlines',
 }
+
+/**
+ * Queues whose jobs a reconciler re-creates from their own table (deadlines), so an outbox row for them is
+ * done once its job is enqueued.
+ */
+export const RECONCILED_QUEUES: ReadonlySet<QueueName> = new Set([QueueName.Deadlines]);
 
 export enum JobName {
   /** A case event happened; subscribers (notifications, projections) may act on it. */
@@ -11,4 +19,6 @@ export enum JobName {
   Notify = 'notify',
   /** Issue the referrals a REFER created. */
   ReferralIssue = 'referral.issue',
+  /** A deadline (or one of its warnings) is due. */
+  DeadlineFire = 'deadline.fire',
 }

@@ -46,6 +46,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<ConcordConfig
     dbPoolSize: 20,
     bodyLimit: 1_048_576,
     workerConsumes: 'all',
+    reconcileIntervalMs: 120_000,
+    jobLockMs: 30_000,
     ...overrides,
   };
 }

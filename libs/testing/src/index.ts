@@ -2,3 +2,4 @@ export * from './api-harness.js';
 export * from './directory.fixture.js';
 export * from './test-infra.js';
 export * from './db-probes.js';
+export * from './worker-harness.js';

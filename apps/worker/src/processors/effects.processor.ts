@@ -32,6 +32,8 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
           connection: this.redis,
           prefix: this.config.queuePrefix,
           concurrency: 16,
+          lockDuration: this.config.jobLockMs,
+          stalledInterval: this.config.jobLockMs,
         }),
     );
     for (const worker of this.workers) {

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -155,6 +156,12 @@ export class ListCasesQuery extends PageQuery {
   @IsString()
   @Length(1, 100)
   q?: string;
+
+  @ApiPropertyOptional({ description: 'true: a clock of the current state is past due; false: none is.' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Registered at or after.' })
   @IsOptional()

@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { CalendarService, DeadlineQueries, PoliciesService } from '../../../../libs/deadlines/src/index.js';
+import { DomainError } from '../../../../libs/domain/src/index.js';
+import { requireUuid } from '../common/ids.js';
+import { CalendarOverrideDto, CalendarQuery, DeadlinePolicyDto, DeadlinesQuery, isDate } from './dto/deadlines.dto.js';
+
+const requireDate = (date: string) => {
+  if (!isDate(date)) throw DomainError.notFound(`Date ${date}`);
+  return date;
+};
+
+@ApiTags('deadlines')
+@ApiBearerAuth()
+@Controller()
+export class DeadlinesController {
+  constructor(
+    private readonly deadlines: DeadlineQueries,
+    private readonly calendar: CalendarService,
+    private readonly policies: PoliciesService,
+  ) {}
+
+  /** Open clocks of the cases in scope, soonest due first (breached and still open ones included). */
+  @Get('deadlines')
+  @Roles('admin', 'intake', 'mediator', 'auditor')
+  list(@Query() query: DeadlinesQuery, @CurrentPrincipal() principal: Principal) {
+    return this.deadlines.list(query, principal);
+  }
+
+  /** Each day of a range: working day or not, and why (official schedule, make-up day, override, weekend). */
+  @Get('calendar')
+  @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  days(@Query() query: CalendarQuery) {
+    return this.calendar.days(query.from, query.to);
+  }
+
+  @Get('calendar/overrides')
+  @Roles('admin', 'auditor')
+  overrides() {
+    return this.calendar.overrides();
+  }
+
+  @Put('calendar/overrides/:date')
+  @Roles('admin')
+  setOverride(@Param('date') date: string, @Body() body: CalendarOverrideDto, @CurrentPrincipal() admin: Principal) {
+    return this.calendar.set(requireDate(date), body.kind, body.name, admin);
+  }
+
+  @Delete('calendar/overrides/:date')
+  @HttpCode(204)
+  @Roles('admin')
+  async removeOverride(@Param('date') date: string, @CurrentPrincipal() admin: Principal) {
+    await this.calendar.remove(requireDate(date), admin);
+  }
+
+  /** The machines' default limits and the policies that override them. */
+  @Get('deadline-policies')
+  @Roles('admin', 'auditor')
+  async listPolicies() {
+    return { defaults: this.policies.defaults(), policies: await this.policies.list() };
+  }
+
+  @Put('deadline-policies')
+  @Roles('admin')
+  setPolicy(@Body() body: DeadlinePolicyDto, @CurrentPrincipal() admin: Principal) {
+    return this.policies.set(body, admin);
+  }
+
+  @Delete('deadline-policies/:id')
+  @HttpCode(204)
+  @Roles('admin')
+  async removePolicy(@Param('id') id: string, @CurrentPrincipal() admin: Principal) {
+    await this.policies.remove(requireUuid(id, `Policy ${id}`), admin);
+  }
+}

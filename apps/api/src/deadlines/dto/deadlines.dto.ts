@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { PageQuery, codeRule } from '../../common/dto.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dateRule = () =>
+  ValidateBy({
+    name: 'isCalendarDate',
+    validator: { validate: (value) => typeof value === 'string' && isDate(value), defaultMessage: () => '$property must be a date YYYY-MM-DD' },
+  });
+
+export class DeadlinesQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only clocks due before this instant.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  dueBefore?: string;
+
+  @ApiPropertyOptional({ enum: ['pending', 'breached'] })
+  @IsOptional()
+  @IsIn(['pending', 'breached'])
+  status?: 'pending' | 'breached';
+
+  @ApiPropertyOptional({ description: 'Cases owned by this unit or any below it.' })
+  @IsOptional()
+  @codeRule()
+  unitCode?: string;
+}
+
+export class CalendarQuery {
+  @ApiProperty({ example: '2026-02-01' })
+  @dateRule()
+  from!: string;
+
+  @ApiProperty({ example: '2026-02-28', description: 'Inclusive; at most 400 days after from.' })
+  @dateRule()
+  to!: string;
+}
+
+export class CalendarOverrideDto {
+  @ApiProperty({ enum: ['holiday', 'workday'], description: 'holiday: a rest day; workday: a working day even on a weekend.' })
+  @IsIn(['holiday', 'workday'])
+  kind!: 'holiday' | 'workday';
+
+  @ApiProperty({ example: '防汛停工日', maxLength: 100 })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+}
+
+export class DeadlinePolicyDto {
+  @ApiProperty({ example: 'dispute.mediation', description: 'A clock key; GET /deadline-policies lists them.' })
+  @Matches(/^[a-z_]+\.[a-z_]+$/, { message: '$property must be a clock key such as dispute.mediation' })
+  key!: string;
+
+  @ApiPropertyOptional({ description: 'Only for cases of this category.' })
+  @IsOptional()
+  @codeRule()
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Only for cases owned by this unit or any below it.' })
+  @IsOptional()
+  @codeRule()
+  unitCode?: string;
+
+  @ApiProperty({ minimum: 1, maximum: 365 })
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  amount!: number;
+
+  @ApiProperty({ enum: ['working_days', 'calendar_days'] })
+  @IsIn(['working_days', 'calendar_days'])
+  unit!: 'working_days' | 'calendar_days';
+}
+
+/** A real calendar date: `Date` would quietly turn 2026-02-30 into March 2, so the date must round-trip. */
+export const isDate = (value: string) => {
+  if (!DATE.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+};

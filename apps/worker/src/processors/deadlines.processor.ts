@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Clock } from '../../../../libs/clock/src/index.js';
+import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
+import { DeadlineReconciler } from '../../../../libs/deadlines/src/reconciler.js';
+import { CaseEngine, type FireOutcome } from '../../../../libs/engine/src/index.js';
+import { failpoint } from '../../../../libs/failpoints/src/failpoints.js';
+import { Database } from '../../../../libs/persistence/src/index.js';
+import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
+import { QUEUES } from '../worker.tokens.js';
+
+/**
+ * Fires deadlines when their delayed jobs come due, and runs the reconciler at start-up and every few
+ * minutes so that Redis always holds a timer for every pending deadline in PostgreSQL.
+ */
+@Injectable()
+export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeadlinesProcessor.name);
+  readonly reconciler: DeadlineReconciler;
+  private worker: Worker | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly engine: CaseEngine,
+    db: Database,
+    private readonly clock: Clock,
+    @Inject(QUEUES) queues: Map<QueueName, Queue>,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+  ) {
+    this.reconciler = new DeadlineReconciler(db, queues.get(QueueName.Deadlines)!, redis, clock);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const consumes = this.config.workerConsumes;
+    if (consumes !== 'all' && !consumes.includes(QueueName.Deadlines)) return;
+    await this.reconcile();
+    this.timer = setInterval(() => void this.reconcile(), this.config.reconcileIntervalMs);
+    this.worker = new Worker(QueueName.Deadlines, (job, token) => this.process(job, token), {
+      connection: this.redis,
+      prefix: this.config.queuePrefix,
+      concurrency: 32,
+      lockDuration: this.config.jobLockMs,
+      stalledInterval: this.config.jobLockMs,
+      // Firing is idempotent, so a deadline whose workers keep dying is run again rather than failed.
+      maxStalledCount: 10,
+    });
+    this.worker.on('failed', (job, error) => this.logger.warn(`deadline ${job?.id} failed: ${error.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.worker?.close();
+  }
+
+  async process(job: Job, token?: string): Promise<FireOutcome['outcome']> {
+    const result = await this.engine.fireDeadline((job.data as { deadlineId: string }).deadlineId);
+    failpoint('deadline.afterFire');
+    if (result.outcome === 'not-due') {
+      // The timer ran early by Concord's clock (Redis's clock runs ahead, or the job was promoted): wait the
+      // time still left by Concord's clock. BullMQ counts in its own time, so the wait is relative to that.
+      await job.moveToDelayed(Date.now() + Math.max(1_000, result.dueAt.getTime() - this.clock.now().getTime()), token);
+      throw new DelayedError();
+    }
+    return result.outcome;
+  }
+
+  private async reconcile(): Promise<void> {
+    try {
+      await this.reconciler.reconcile();
+    } catch (error) {
+      this.logger.error(`deadline reconciliation failed, will retry: ${(error as Error).message}`);
+    }
+  }
+}

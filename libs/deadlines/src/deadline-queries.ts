@@ -1,0 +1,92 @@
+import type { Principal } from '../../auth/src/index.js';
+import type { Clock } from '../../clock/src/index.js';
+import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import type { Database } from '../../persistence/src/index.js';
+
+export interface DeadlineListItem {
+  id: string;
+  caseId: string;
+  reference: string;
+  kind: string;
+  caseState: string;
+  unitCode: string;
+  key: string;
+  state: string;
+  startsAt: string;
+  dueAt: string;
+  status: 'pending' | 'breached';
+  overdue: boolean;
+  breachedAt: string | null;
+}
+
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+
+/**
+ * What a supervisor (督办) looks at: the open clocks of the cases in their scope, soonest due first — those
+ * breached and still unresolved, and those coming due.
+ */
+export class DeadlineQueries {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(
+    filter: { dueBefore?: string; status?: 'pending' | 'breached'; unitCode?: string; cursor?: string; limit: number },
+    reader: Principal,
+  ): Promise<{ items: DeadlineListItem[]; nextCursor: string | null }> {
+    const where = [`d.kind = 'due'`, 'd.ended_at IS NULL'];
+    const params: unknown[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (reader.scope !== null) add((p) => `u.path LIKE ${p}`, likePrefix(reader.scope));
+    if (filter.unitCode) add((p) => `u.path LIKE (SELECT replace(replace(path, '_', '\\_'), '%', '\\%') || '%' FROM units WHERE code = ${p})`, filter.unitCode);
+    if (filter.dueBefore) add((p) => `d.due_at < ${p}`, new Date(filter.dueBefore));
+    if (filter.status) add((p) => `d.status = ${p}`, filter.status === 'breached' ? 'fired' : 'pending');
+    if (filter.cursor) {
+      const [at, id] = Buffer.from(filter.cursor, 'base64url').toString().split('|');
+      if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
+        throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
+      }
+      params.push(new Date(at), id);
+      where.push(`(d.due_at, d.id) > ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(filter.limit + 1);
+    const rows = await this.db.query<{
+      id: string; case_id: string; reference: string; kind: string; case_state: string; unit_code: string;
+      key: string; state: string; starts_at: Date; due_at: Date; status: string; fired_at: Date | null;
+    }>(
+      `SELECT d.id, d.case_id, c.reference, c.kind, c.state AS case_state, c.unit_code, d.key, d.state, d.starts_at,
+              d.due_at, d.status, d.fired_at
+         FROM deadlines d JOIN cases c ON c.id = d.case_id JOIN units u ON u.code = c.unit_code
+        WHERE ${where.join(' AND ')}
+        ORDER BY d.due_at, d.id LIMIT $${params.length}`,
+      params,
+    );
+    const now = this.clock.now().getTime();
+    const items = rows.slice(0, filter.limit).map(
+      (r): DeadlineListItem => ({
+        id: r.id,
+        caseId: r.case_id,
+        reference: r.reference,
+        kind: r.kind,
+        caseState: r.case_state,
+        unitCode: r.unit_code,
+        key: r.key,
+        state: r.state,
+        startsAt: r.starts_at.toISOString(),
+        dueAt: r.due_at.toISOString(),
+        status: r.status === 'fired' ? 'breached' : 'pending',
+        overdue: r.due_at.getTime() < now,
+        breachedAt: r.fired_at?.toISOString() ?? null,
+      }),
+    );
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > filter.limit && last ? Buffer.from(`${last.dueAt}|${last.id}`).toString('base64url') : null,
+    };
+  }
+}

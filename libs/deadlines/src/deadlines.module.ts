@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { Clock } from '../../clock/src/index.js';
+import { Database } from '../../persistence/src/index.js';
+import { CalendarService } from './calendar.service.js';
+import { DeadlineQueries } from './deadline-queries.js';
+import { PoliciesService } from './policies.service.js';
+
+@Global()
+@Module({
+  providers: [
+    { provide: DeadlineQueries, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new DeadlineQueries(db, clock) },
+    { provide: CalendarService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new CalendarService(db, clock) },
+    { provide: PoliciesService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new PoliciesService(db, clock) },
+  ],
+  exports: [DeadlineQueries, CalendarService, PoliciesService],
+})
+export class DeadlinesModule {}

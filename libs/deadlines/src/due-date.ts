@@ -1,0 +1,137 @@
+import { chinaDateOf, MAX_PERIOD, type DayInfo, type WorkingCalendar } from './calendar.js';
+
+export interface DeadlineRule {
+  key: string;
+  amount: number;
+  unit: 'working_days' | 'calendar_days';
+  /** 'default' or 'policy:<id>' */
+  source: string;
+}
+
+/** Everything an auditor needs to re-derive a due time by hand; stored with the deadline. */
+export interface Derivation {
+  timeZone: 'Asia/Shanghai';
+  /** ISO instant */
+  startsAt: string;
+  /** its date in UTC+8 */
+  startDate: string;
+  rule: DeadlineRule;
+  /** ISO instant */
+  dueAt: string;
+  dueDate: string;
+  /** working days: the rest days passed over; calendar days: the rest days the end rolled over */
+  skipped: Array<{ date: string; kind: string; name: string | null; source: string }>;
+  /** calendar days only: the nominal end date when it fell on a rest day */
+  rolledOverFrom?: string;
+  /** years the computation touched that have no official holiday data (weekends only) */
+  uncoveredYears?: number[];
+  extension?: { days: number; reason: string; previousDueAt: string };
+}
+
+/** The due time of a deadline that starts at `startsAt`, with the derivation to store beside it. */
+export function computeDue(calendar: WorkingCalendar, startsAt: Date, rule: DeadlineRule): { dueAt: Date; derivation: Derivation } {
+  checkRule(rule);
+  const startDate = chinaDateOf(startsAt);
+  const base = { timeZone: 'Asia/Shanghai' as const, startsAt: startsAt.toISOString(), startDate, rule: { ...rule } };
+  if (rule.unit === 'working_days') {
+    const { due, skipped } = calendar.addWorkingDays(startsAt, rule.amount);
+    return finish(calendar, base, due, skipped, undefined);
+  }
+  const { due, nominalDate, rolledOver } = calendar.addCalendarDays(startsAt, rule.amount);
+  return finish(calendar, base, due, rolledOver, rolledOver.length ? nominalDate : undefined);
+}
+
+/**
+ * One extension (EXTEND_DEADLINE): `days` calendar days added to the current due DATE, rolled over a rest
+ * day like any calendar-day period. The result keeps the original start and rule; its `skipped` and
+ * `rolledOverFrom` describe the extended end, and `extension.previousDueAt` links to the derivation it
+ * replaces. A derivation holds one extension, so a second is refused rather than hiding the first.
+ * How many days an extension may add is the machine's rule (its `extension.maxDays`), not checked here.
+ */
+export function extendDue(
+  calendar: WorkingCalendar,
+  current: Derivation,
+  days: number,
+  reason: string,
+): { dueAt: Date; derivation: Derivation } {
+  if (current.extension) throw new Error(`Deadline ${current.rule.key} was already extended once (${current.extension.reason})`);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_PERIOD) {
+    throw new Error(`An extension must be a whole number of days from 1 to ${MAX_PERIOD}, got ${String(days)}`);
+  }
+  if (typeof reason !== 'string' || !reason.trim()) throw new Error('An extension needs a reason');
+  checkRule(current.rule);
+  const previousDue = new Date(current.dueAt);
+  // The derivation comes back from storage: refuse one whose instant and date disagree rather than guess.
+  if (Number.isNaN(previousDue.getTime()) || chinaDateOf(previousDue) !== current.dueDate) {
+    throw new Error(`Derivation of ${current.rule.key} is inconsistent: dueAt ${current.dueAt} is not on ${current.dueDate}`);
+  }
+  const { due, nominalDate, rolledOver } = calendar.addCalendarDays(previousDue, days);
+  const base = { timeZone: 'Asia/Shanghai' as const, startsAt: current.startsAt, startDate: current.startDate, rule: { ...current.rule } };
+  const result = finish(calendar, base, due, rolledOver, rolledOver.length ? nominalDate : undefined);
+  result.derivation.extension = { days, reason: reason.trim(), previousDueAt: current.dueAt };
+  return result;
+}
+
+/**
+ * The instants of warnings at the given fractions of the span start → due (e.g. [0.5, 0.8]), rounded down
+ * to the second. Fractions must be whole percents from 1 to 99: the percent is stored as an integer and
+ * turned back into a fraction when a deadline is extended, so anything finer would silently change.
+ */
+export function warningTimes(startsAt: Date, dueAt: Date, fractions: number[]): Array<{ percent: number; at: Date }> {
+  const start = instant(startsAt, 'startsAt');
+  const span = instant(dueAt, 'dueAt') - start;
+  if (span <= 0) throw new Error(`Warnings need dueAt after startsAt (${startsAt.toISOString()} → ${dueAt.toISOString()})`);
+  return fractions.map((fraction) => {
+    const percent = Math.round(fraction * 100);
+    if (!Number.isFinite(fraction) || Math.abs(fraction * 100 - percent) > 1e-9 || percent < 1 || percent > 99) {
+      throw new Error(`A warning fraction must be a whole percent between 0.01 and 0.99, got ${String(fraction)}`);
+    }
+    // Integer arithmetic: 0.58 * span in floating point can land a millisecond short of the true instant.
+    const at = start + Math.floor((span * percent) / 100);
+    return { percent, at: new Date(Math.floor(at / 1000) * 1000) };
+  });
+}
+
+function finish(
+  calendar: WorkingCalendar,
+  base: Pick<Derivation, 'timeZone' | 'startsAt' | 'startDate' | 'rule'>,
+  due: Date,
+  skipped: DayInfo[],
+  rolledOverFrom: string | undefined,
+): { dueAt: Date; derivation: Derivation } {
+  const dueDate = chinaDateOf(due);
+  const derivation: Derivation = {
+    ...base,
+    dueAt: due.toISOString(),
+    dueDate,
+    skipped: skipped.map(({ date, kind, name, source }) => ({ date, kind, name, source })),
+  };
+  if (rolledOverFrom !== undefined) derivation.rolledOverFrom = rolledOverFrom;
+  const uncovered = uncoveredYears(calendar, base.startDate, dueDate);
+  if (uncovered.length) derivation.uncoveredYears = uncovered;
+  return { dueAt: due, derivation };
+}
+
+/** Years from the start date to the due date (both included) without official data. */
+function uncoveredYears(calendar: WorkingCalendar, from: string, to: string): number[] {
+  const covered = new Set(calendar.coveredYears());
+  const years: number[] = [];
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) if (!covered.has(y)) years.push(y);
+  return years;
+}
+
+function checkRule(rule: DeadlineRule): void {
+  if (!rule || typeof rule.key !== 'string' || !rule.key) throw new Error('A deadline rule needs a key');
+  if (rule.unit !== 'working_days' && rule.unit !== 'calendar_days') {
+    throw new Error(`Deadline rule ${rule.key}: unit must be working_days or calendar_days, got ${String(rule.unit)}`);
+  }
+  if (typeof rule.source !== 'string' || !/^(default|policy:.+)$/.test(rule.source)) {
+    throw new Error(`Deadline rule ${rule.key}: source must be 'default' or 'policy:<id>', got ${String(rule.source)}`);
+  }
+  // The amount is checked by the calendar (an integer from 0 to MAX_PERIOD).
+}
+
+function instant(d: Date, what: string): number {
+  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new Error(`Invalid ${what}: ${String(d)}`);
+  return d.getTime();
+}

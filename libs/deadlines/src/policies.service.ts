@@ -1,0 +1,103 @@
+import type { Principal } from '../../auth/src/index.js';
+import type { Clock } from '../../clock/src/index.js';
+import { DomainError, type DeadlineSpec } from '../../domain/src/index.js';
+import { uuidv7, type Database } from '../../persistence/src/index.js';
+import { clockSpecs } from '../../../workflows/index.js';
+import { checkAgainstStatute, STATUTORY_LIMITS } from './policy.js';
+
+export interface DeadlinePolicy {
+  id: string;
+  key: string;
+  category: string | null;
+  unitCode: string | null;
+  amount: number;
+  unit: DeadlineSpec['unit'];
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface ClockDefault {
+  key: string;
+  amount: number;
+  unit: DeadlineSpec['unit'];
+  warnAt: number[];
+  onBreach: string;
+  statutory: string | null;
+}
+
+type PolicyRow = { id: string; key: string; category: string | null; unit_code: string | null; amount: number; unit: DeadlineSpec['unit']; created_by: string; created_at: Date };
+
+const toPolicy = (r: PolicyRow): DeadlinePolicy => ({
+  id: r.id,
+  key: r.key,
+  category: r.category,
+  unitCode: r.unit_code,
+  amount: r.amount,
+  unit: r.unit,
+  createdBy: r.created_by,
+  createdAt: r.created_at.toISOString(),
+});
+
+/** Admins' overrides of the machines' default limits, per clock key, and optionally per category and unit. */
+export class PoliciesService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  defaults(): ClockDefault[] {
+    return [...clockSpecs().values()].map((spec) => ({
+      key: spec.key,
+      amount: spec.amount,
+      unit: spec.unit,
+      warnAt: spec.warnAt,
+      onBreach: spec.onBreach,
+      statutory: STATUTORY_LIMITS[spec.key]?.source ?? null,
+    }));
+  }
+
+  async list(): Promise<DeadlinePolicy[]> {
+    const rows = await this.db.query<PolicyRow>('SELECT * FROM deadline_policies ORDER BY key, unit_code NULLS FIRST, category NULLS FIRST');
+    return rows.map(toPolicy);
+  }
+
+  /** Sets the policy for (key, category, unit), replacing the one there was. */
+  async set(
+    input: { key: string; category?: string; unitCode?: string; amount: number; unit: DeadlineSpec['unit'] },
+    by: Principal,
+  ): Promise<DeadlinePolicy> {
+    if (!clockSpecs().has(input.key)) {
+      throw DomainError.validation([{ field: 'key', message: `is not a clock of any machine (known: ${[...clockSpecs().keys()].join(', ')})` }]);
+    }
+    checkAgainstStatute(input.key, input.amount, input.unit);
+    return this.db.transaction(async (tx) => {
+      if (input.unitCode !== undefined) {
+        const [unit] = await tx.query<{ path: string }>('SELECT path FROM units WHERE code = $1', [input.unitCode]);
+        if (!unit) throw DomainError.validation([{ field: 'unitCode', message: `unit ${input.unitCode} does not exist` }]);
+        if (by.scope !== null && !unit.path.startsWith(by.scope)) throw DomainError.forbidden(`Unit ${input.unitCode} is outside your scope.`);
+      } else if (by.scope !== null) {
+        throw DomainError.forbidden('Only an admin of every unit may set a policy for every unit.');
+      }
+      const [row] = await tx.query<PolicyRow>(
+        `INSERT INTO deadline_policies (id, key, category, unit_code, amount, unit, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT ON CONSTRAINT deadline_policies_scope_key
+         DO UPDATE SET amount = EXCLUDED.amount, unit = EXCLUDED.unit, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at
+         RETURNING *`,
+        [uuidv7(this.clock.now().getTime()), input.key, input.category ?? null, input.unitCode ?? null, input.amount, input.unit, by.id, this.clock.now()],
+      );
+      return toPolicy(row!);
+    });
+  }
+
+  async remove(id: string, by: Principal): Promise<void> {
+    const rows = await this.db.query<{ path: string | null }>(
+      'SELECT u.path FROM deadline_policies p LEFT JOIN units u ON u.code = p.unit_code WHERE p.id = $1',
+      [id],
+    );
+    if (!rows[0]) throw DomainError.notFound(`Policy ${id}`);
+    const path = rows[0].path;
+    if (by.scope !== null && (path === null || !path.startsWith(by.scope))) throw DomainError.forbidden('The policy is outside your scope.');
+    await this.db.query('DELETE FROM deadline_policies WHERE id = $1', [id]);
+  }
+}

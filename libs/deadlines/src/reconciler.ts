@@ -1,0 +1,84 @@
+import { Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../../clock/src/index.js';
+import type { Database } from '../../persistence/src/index.js';
+import { JobName } from '../../queues/src/index.js';
+
+export interface ReconcileReport {
+  /** Pending deadline rows looked at. */
+  pending: number;
+  /** Rows whose job was missing (lost with Redis, or never relayed) and was enqueued again. */
+  restored: number;
+  /** Rows already due whose job was waiting for a later time, moved to run now. */
+  promoted: number;
+  /** Rows whose job had failed, retried. */
+  retried: number;
+}
+
+/**
+ * PostgreSQL is the truth about deadlines; Redis only holds their timers. The reconciler makes Redis agree:
+ * every pending deadline gets its job back if it has none (after a FLUSHALL, say), and a deadline that came
+ * due while nothing ran is made to run now. Firing itself is idempotent (the engine fires a row only while it
+ * is pending), so reconciling twice, or while the worker is busy, is harmless.
+ */
+export class DeadlineReconciler {
+  private readonly logger = new Logger(DeadlineReconciler.name);
+
+  constructor(
+    private readonly db: Database,
+    private readonly queue: Queue,
+    /** The connection the queue uses: job existence is checked in one pipelined round trip per batch. */
+    private readonly redis: Redis,
+    private readonly clock: Clock,
+    private readonly batchSize = 2_000,
+  ) {}
+
+  async reconcile(): Promise<ReconcileReport> {
+    const report: ReconcileReport = { pending: 0, restored: 0, promoted: 0, retried: 0 };
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = await this.db.query<{ id: string; due_at: Date }>(
+        `SELECT id, due_at FROM deadlines WHERE status = 'pending' AND id > $1 ORDER BY id LIMIT $2`,
+        [after, this.batchSize],
+      );
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.id;
+      report.pending += rows.length;
+
+      const pipeline = this.redis.pipeline();
+      for (const row of rows) pipeline.exists(this.queue.toKey(row.id));
+      const exists = ((await pipeline.exec()) ?? []).map(([error, found]) => !error && found === 1);
+      const now = this.clock.now().getTime();
+      const missing = rows.filter((_, i) => !exists[i]);
+      if (missing.length) {
+        await this.queue.addBulk(
+          missing.map((row) => ({
+            name: JobName.DeadlineFire,
+            data: { deadlineId: row.id },
+            opts: { jobId: row.id, delay: Math.max(0, row.due_at.getTime() - now) },
+          })),
+        );
+        report.restored += missing.length;
+      }
+      for (const row of rows.filter((r, i) => exists[i] && r.due_at.getTime() <= now)) {
+        const job = await this.queue.getJob(row.id);
+        const state = job ? await job.getState() : 'unknown';
+        if (state === 'delayed') {
+          await job!.promote();
+          report.promoted++;
+        } else if (state === 'failed') {
+          await job!.retry('failed');
+          report.retried++;
+        } else if (state === 'completed') {
+          // A job that finished while its row stayed pending did nothing; run it once more.
+          await job!.remove();
+          await this.queue.add(JobName.DeadlineFire, { deadlineId: row.id }, { jobId: row.id });
+          report.restored++;
+        }
+      }
+    }
+    if (report.restored || report.promoted || report.retried) this.logger.warn(`reconciled deadlines: ${JSON.stringify(report)}`);
+    return report;
+  }
+}

@@ -15,7 +15,7 @@ import { OutboxRelay } from '../libs/outbox/src/index.js';
 import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
 import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
 import { createQueues, createRedis, QueueName } from '../libs/queues/src/index.js';
-import { fmt, freshDatabase, machine, percentile, REDIS_URL, sql, startProcess } from './lib.js';
+import { fmt, freshDatabase, machine, percentile, REDIS_URL, sql, startProcess, stopProcess } from './lib.js';
 
 const TOTAL = Number(process.env.BENCH_DEADLINES ?? 100_000);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_SECONDS ?? 60);
@@ -65,7 +65,10 @@ async function main(): Promise<void> {
                   FROM generate_series($1::int, $2::int) n) s
         RETURNING id, case_id, due_at)
       INSERT INTO outbox (id, case_id, queue, name, payload, created_at, job_id, run_at)
-      SELECT gen_random_uuid(), case_id, 'deadlines', 'deadline.fire', jsonb_build_object('deadlineId', id), now(), id::text, due_at FROM d`,
+      SELECT gen_random_uuid(), case_id, 'deadlines', 'deadline.fire',
+             jsonb_build_object('deadlineId', id, 'caseId', case_id, 'clockId', id, 'key', 'dispute.intake', 'kind', 'due',
+                                'percent', NULL, 'dueAt', to_json(due_at) #>> '{}'),
+             now(), id::text, due_at FROM d`,
       [from, to, firstDue, (WINDOW_S * 1000) / TOTAL]);
   }
   const written = Date.now();
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1_000));
   }
   const finished = Date.now();
-  for (const w of workers) w.kill('SIGTERM');
+  await Promise.all(workers.map((w) => stopProcess(w)));
 
   const rows = (await sql(url, `SELECT id, extract(epoch FROM due_at) * 1000 AS due, extract(epoch FROM fired_at) * 1000 AS fired
                                   FROM deadlines WHERE key = 'dispute.intake' AND status = 'fired'`)).rows as Array<{ id: string; due: string; fired: string }>;

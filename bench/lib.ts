@@ -94,4 +94,14 @@ export async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready:
   throw new Error(`${entry} did not become ready`);
 }
 
+/** Stops a process started by startProcess: SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -11,7 +11,7 @@ import { DeadlineBook } from '../libs/deadlines/src/deadline-book.js';
 import { CaseEngine } from '../libs/engine/src/index.js';
 import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
 import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
-import { fmt, freshDatabase, load, machine, pgbench, REDIS_URL, sql, startProcess } from './lib.js';
+import { fmt, freshDatabase, load, machine, pgbench, REDIS_URL, sql, startProcess, stopProcess } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10);
@@ -19,25 +19,33 @@ const CASES = 2_000;
 const PORT = 3900 + Math.floor(Math.random() * 90);
 const actor: Actor = { id: '00000000-0000-7000-8000-00000000beef', role: 'admin', name: 'bench' };
 
-/** The engine's transaction, statement for statement, for pgbench. Case n has id 00000000-0000-7000-8000-<n>. */
+/**
+ * The engine's transaction for an ADD_NOTE, statement for statement, for pgbench: lock the case (with the
+ * fired-deadline probe), then one statement that updates the case by version and inserts the event and the
+ * outbox row. Case n has id 00000000-0000-7000-8000-<n>.
+ */
 const PGBENCH_SCRIPT = `
 \\set n random(1, :ncases)
 BEGIN;
-SELECT c.version AS v, c.head_hash AS h, c.snapshot AS snap, u.level, u.parent_code, u.path
+SELECT c.version AS v, c.head_hash AS h, c.snapshot AS snap, u.level, u.parent_code, u.path,
+       (SELECT status FROM deadlines WHERE id = NULL::uuid AND case_id = c.id) AS deadline_status
   FROM cases c JOIN units u ON u.code = c.unit_code
   WHERE c.id = ('00000000-0000-7000-8000-' || lpad(to_hex(:n::int), 12, '0'))::uuid FOR NO KEY UPDATE OF c \\gset
-UPDATE cases SET state = 'triage.assessing', stage = 'triage', version = :v::int + 1, unit_code = 'B-C',
-    category = 'neighbour', risk_level = NULL, outcome = NULL, supervised = false, snapshot = :snap::jsonb,
-    head_hash = md5(:h::text || random()::text) || md5(random()::text), updated_at = now()
-  WHERE id = ('00000000-0000-7000-8000-' || lpad(to_hex(:n::int), 12, '0'))::uuid AND version = :v::int;
-INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash)
-  VALUES (('00000000-0000-7000-8000-' || lpad(to_hex(:n::int), 12, '0'))::uuid, :v::int + 1, 'ADD_NOTE',
-    '{"text": "pgbench note"}', '{"unit": {"code": "B-C", "level": "community", "hasParent": true}}',
+WITH c AS (
+  UPDATE cases SET state = 'triage.assessing', stage = 'triage', version = :v::int + 1, unit_code = 'B-C', category = 'neighbour',
+      risk_level = NULL, outcome = NULL, supervised = false, snapshot = :snap::jsonb,
+      head_hash = md5(:h::text || random()::text) || md5(random()::text), updated_at = now()
+    WHERE id = ('00000000-0000-7000-8000-' || lpad(to_hex(:n::int), 12, '0'))::uuid AND version = :v::int RETURNING id),
+e AS (
+  INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash)
+  SELECT c.id, :v::int + 1, 'ADD_NOTE', '{"text": "pgbench note"}', '{"unit": {"code": "B-C", "level": "community", "hasParent": true}}',
     '{"id": "00000000-0000-7000-8000-00000000beef", "name": "bench", "role": "admin"}', now(), 1,
-    'triage.assessing', 'B-C', :h::text, md5(random()::text) || md5(random()::text));
-INSERT INTO outbox (id, case_id, queue, name, payload, created_at)
-  VALUES (gen_random_uuid(), ('00000000-0000-7000-8000-' || lpad(to_hex(:n::int), 12, '0'))::uuid, 'notifications', 'case.event',
-    '{"seq": 2, "type": "ADD_NOTE", "state": "triage.assessing", "caseId": "x", "unitCode": "B-C"}', now());
+    'triage.assessing', 'B-C', :h::text, md5(random()::text) || md5(random()::text) FROM c),
+o AS (
+  INSERT INTO outbox (id, case_id, queue, name, payload, created_at)
+  SELECT gen_random_uuid(), c.id, 'notifications', 'case.event',
+    '{"seq": 2, "type": "ADD_NOTE", "state": "triage.assessing", "caseId": "x", "unitCode": "B-C"}', now() FROM c)
+SELECT count(*) FROM c;
 END;
 `;
 
@@ -93,8 +101,7 @@ async function main(): Promise<void> {
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
   });
-  api.kill('SIGTERM');
-  await new Promise((resolve) => api.once('exit', resolve));
+  await stopProcess(api);
 
   const rows = [
     ['pgbench, same SQL shape (-M prepared)', fmt(baseline, 0), '', '', '1.00'],

@@ -1,4 +1,5 @@
 import { ManualClock } from '../../../libs/clock/src/index.js';
+import { loadDeadlineJobs } from '../../../libs/deadlines/src/index.js';
 import { CaseEngine } from '../../../libs/engine/src/index.js';
 import {
   dispute,
@@ -111,7 +112,8 @@ describe('deadlines, with the real worker and a clock that moves only when told'
     expect(intake).toMatchObject({ status: 'cancelled', open: false });
 
     clock.set('2026-03-06T00:00:01+08:00');
-    expect(await api.app.get(CaseEngine).fireDeadline(intake.id)).toEqual({ outcome: 'ignored', reason: 'already cancelled' });
+    const [job] = await loadDeadlineJobs(api.db, [intake.id]);
+    expect(await api.app.get(CaseEngine).fireDeadline(job!)).toEqual({ outcome: 'ignored', reason: 'no longer pending' });
     expect(await worker.deadlines.process({ data: { deadlineId: intake.id } } as never)).toBe('ignored');
     const after = await get(created.id);
     expect(after.version).toBe(accepted.version);

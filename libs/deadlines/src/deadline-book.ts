@@ -3,8 +3,7 @@ import type { OutboxMessage } from '../../outbox/src/outbox.js';
 import { uuidv7, type Tx } from '../../persistence/src/index.js';
 import { JobName, QueueName } from '../../queues/src/index.js';
 import { WorkingCalendar } from './calendar.js';
-import { computeDue, extendDue, warningTimes, type Derivation } from './due-date.js';
-import { resolveRule } from './policy.js';
+import { computeDue, extendDue, warningTimes, type DeadlineRule, type Derivation } from './due-date.js';
 
 /** The clocks a state configuration declares, by key, with the state node that declares each. */
 export type DeclaredClocks = Map<string, { spec: DeadlineSpec; nodeId: string }>;
@@ -14,9 +13,6 @@ export interface ClockChange {
   category: string | null;
   /** The owning unit after the transition: its policies set the new clocks. */
   unitCode: string;
-  /** State and version after the transition. */
-  state: string;
-  version: number;
   before: DeclaredClocks;
   after: DeclaredClocks;
   /** Keys whose declaring state was exited and entered again: their clocks start afresh. */
@@ -28,94 +24,7 @@ export interface ClockChange {
   now: Date;
 }
 
-interface OpenClock {
-  id: string;
-  key: string;
-  status: string;
-  starts_at: Date;
-  derivation: Derivation;
-}
-
-/**
- * Keeps a case's `deadlines` rows in step with its state, inside the transition's transaction: entering a
- * state that declares a clock arms it (one row for the due time, one per warning) and asks the outbox for
- * its jobs; leaving the state ends it (pending rows are cancelled); an extension supersedes the clock.
- */
-export class DeadlineBook {
-  async apply(tx: Tx, change: ClockChange): Promise<OutboxMessage[]> {
-    const { caseId, now } = change;
-    if (change.firedRowId) {
-      await tx.query(`UPDATE deadlines SET status = 'fired', fired_at = $2, fired_version = $3 WHERE id = $1 AND status = 'pending'`, [
-        change.firedRowId,
-        now,
-        change.version,
-      ]);
-    }
-    const ended = [...change.before.keys()].filter((key) => !change.after.has(key) || change.restarted.has(key));
-    if (ended.length) {
-      await tx.query(
-        `UPDATE deadlines SET status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END, ended_at = $3
-          WHERE case_id = $1 AND key = ANY($2::text[]) AND ended_at IS NULL`,
-        [caseId, ended, now],
-      );
-    }
-    const started = [...change.after].filter(([key]) => !change.before.has(key) || change.restarted.has(key));
-    if (!started.length && !change.extension) return [];
-
-    const calendar = await loadCalendar(tx);
-    const rows: DeadlineRow[] = [];
-    for (const [, { spec }] of started) {
-      const rule = await resolveRule(tx, spec, { category: change.category, unitCode: change.unitCode });
-      const { dueAt, derivation } = computeDue(calendar, now, rule);
-      rows.push(...clockRows(change, spec, now, dueAt, derivation, spec.warnAt));
-    }
-    if (change.extension) rows.push(...(await this.extend(tx, change, calendar)));
-    if (!rows.length) return [];
-    await tx.query(
-      `INSERT INTO deadlines (id, case_id, key, kind, percent, clock_id, state, armed_version, starts_at, due_at, status, derivation, created_at)
-       SELECT id, $2::uuid, key, kind, percent, clock_id, $3, $4::int, starts_at, due_at, 'pending', derivation, $5::timestamptz
-         FROM unnest($1::uuid[], $6::text[], $7::text[], $8::int[], $9::uuid[], $10::timestamptz[], $11::timestamptz[], $12::jsonb[])
-           AS r(id, key, kind, percent, clock_id, starts_at, due_at, derivation)`,
-      [
-        rows.map((r) => r.id), caseId, change.state, change.version, now,
-        rows.map((r) => r.key), rows.map((r) => r.kind), rows.map((r) => r.percent), rows.map((r) => r.clockId),
-        rows.map((r) => r.startsAt), rows.map((r) => r.dueAt), rows.map((r) => JSON.stringify(r.derivation)),
-      ],
-    );
-    return rows.map((r) => ({
-      queue: QueueName.Deadlines,
-      name: JobName.DeadlineFire,
-      payload: { deadlineId: r.id },
-      jobId: r.id,
-      runAt: r.dueAt,
-    }));
-  }
-
-  /** EXTEND_DEADLINE: the extendable clock gets a new due time; its pending rows are superseded. */
-  private async extend(tx: Tx, change: ClockChange, calendar: WorkingCalendar): Promise<DeadlineRow[]> {
-    const extendable = [...change.after.values()].find((c) => c.spec.extension);
-    if (!extendable) return [];
-    const [clock] = await tx.query<OpenClock>(
-      `SELECT id, key, status, starts_at, derivation FROM deadlines
-        WHERE case_id = $1 AND key = $2 AND kind = 'due' AND ended_at IS NULL AND status IN ('pending', 'fired')
-        ORDER BY created_at DESC LIMIT 1`,
-      [change.caseId, extendable.spec.key],
-    );
-    if (!clock) return [];
-    const unfired = await tx.query<{ percent: number }>(
-      `UPDATE deadlines SET status = 'superseded', ended_at = $2
-        WHERE clock_id = $1 AND status = 'pending' RETURNING percent`,
-      [clock.id, change.now],
-    );
-    // A clock that already breached is over; the extension starts its successor from the same due date.
-    await tx.query(`UPDATE deadlines SET ended_at = $2 WHERE clock_id = $1 AND ended_at IS NULL`, [clock.id, change.now]);
-    const { dueAt, derivation } = extendDue(calendar, clock.derivation, change.extension!.days, change.extension!.reason);
-    const warnAt = unfired.filter((w) => w.percent !== null).map((w) => w.percent / 100);
-    return clockRows(change, extendable.spec, clock.starts_at, dueAt, derivation, warnAt);
-  }
-}
-
-interface DeadlineRow {
+export interface DeadlineRow {
   id: string;
   clockId: string;
   key: string;
@@ -124,6 +33,112 @@ interface DeadlineRow {
   startsAt: Date;
   dueAt: Date;
   derivation: unknown;
+}
+
+/** What a transition does to the case's deadlines; the engine writes it with the rest of the transition. */
+export interface DeadlinePlan {
+  /** Marked fired. */
+  firedRowId: string | null;
+  /** Clocks of these keys end: pending rows are cancelled. */
+  endedKeys: string[];
+  /** An extended clock: its pending rows are superseded, and all of it ends. */
+  supersededClockId: string | null;
+  /** New rows: the clocks started, with their warnings. */
+  rows: DeadlineRow[];
+  /** Their jobs, keyed by deadline id and delayed until due. */
+  messages: OutboxMessage[];
+}
+
+export const NO_DEADLINE_CHANGE: DeadlinePlan = { firedRowId: null, endedKeys: [], supersededClockId: null, rows: [], messages: [] };
+
+/** What a deadline's job carries: enough to fire it without reading the row first. */
+export type DeadlineJob = {
+  deadlineId: string;
+  caseId: string;
+  clockId: string;
+  key: string;
+  kind: 'due' | 'warning';
+  percent: number | null;
+  dueAt: string;
+};
+
+/**
+ * Keeps a case's `deadlines` rows in step with its state: entering a state that declares a clock arms it (one
+ * row for the due time, one per warning, each with a delayed job); leaving the state ends it (pending rows are
+ * cancelled); an extension supersedes the clock with a later one. It plans; the engine writes the plan in the
+ * transition's own statement. At most one read: the calendar overrides and the policies, only when a clock starts.
+ */
+export class DeadlineBook {
+  async plan(tx: Tx, change: ClockChange): Promise<DeadlinePlan> {
+    const endedKeys = [...change.before.keys()].filter((key) => !change.after.has(key) || change.restarted.has(key));
+    const started = [...change.after.values()].filter(({ spec }) => !change.before.has(spec.key) || change.restarted.has(spec.key));
+    const extendable = change.extension ? [...change.after.values()].find((c) => c.spec.extension) : undefined;
+    const plan: DeadlinePlan = { ...NO_DEADLINE_CHANGE, firedRowId: change.firedRowId ?? null, endedKeys, rows: [], messages: [] };
+    if (!started.length && !extendable) return plan;
+
+    const { calendar, policies } = await this.readRules(tx, change, started.map((c) => c.spec.key));
+    for (const { spec } of started) {
+      const policy = policies.get(spec.key);
+      const rule: DeadlineRule = policy
+        ? { key: spec.key, amount: policy.amount, unit: policy.unit, source: `policy:${policy.id}` }
+        : { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'default' };
+      const { dueAt, derivation } = computeDue(calendar, change.now, rule);
+      plan.rows.push(...clockRows(change, spec, change.now, dueAt, derivation, spec.warnAt));
+    }
+    if (extendable) {
+      const extended = await this.extend(tx, change, calendar, extendable.spec);
+      if (extended) {
+        plan.supersededClockId = extended.clockId;
+        plan.rows.push(...extended.rows);
+      }
+    }
+    plan.messages = plan.rows.map((r) => ({
+      queue: QueueName.Deadlines,
+      name: JobName.DeadlineFire,
+      payload: deadlineJob(change.caseId, r),
+      jobId: r.id,
+      runAt: r.dueAt,
+    }));
+    return plan;
+  }
+
+  /** This deployment's calendar, and the most specific policy of each key for the case, in one round trip. */
+  private async readRules(tx: Tx, change: ClockChange, keys: string[]) {
+    const [row] = await tx.prepared<{ overrides: Array<{ date: string; kind: 'holiday' | 'workday'; name: string }>; policies: Array<{ key: string; id: string; amount: number; unit: DeadlineSpec['unit'] }> }>(
+      'deadline_rules',
+      `SELECT
+         (SELECT coalesce(json_agg(json_build_object('date', to_char(day, 'YYYY-MM-DD'), 'kind', kind, 'name', name) ORDER BY day), '[]')
+            FROM calendar_overrides) AS overrides,
+         (SELECT coalesce(json_agg(p), '[]') FROM (
+            -- The nearest unit wins; within one unit, a policy for the case's category beats one for all.
+            SELECT DISTINCT ON (p.key) p.key, p.id, p.amount, p.unit
+              FROM deadline_policies p
+              LEFT JOIN units pu ON pu.code = p.unit_code
+              JOIN units cu ON cu.code = $3
+             WHERE p.key = ANY($1::text[])
+               AND (p.category IS NULL OR p.category = $2)
+               AND (p.unit_code IS NULL OR starts_with(cu.path, pu.path))
+             ORDER BY p.key, length(pu.path) DESC NULLS LAST, (p.category IS NOT NULL) DESC) p) AS policies`,
+      [keys, change.category, change.unitCode],
+    );
+    return { calendar: new WorkingCalendar(row!.overrides), policies: new Map(row!.policies.map((p) => [p.key, p])) };
+  }
+
+  /** EXTEND_DEADLINE: the extendable clock's successor, due `days` later; the clock itself is superseded. */
+  private async extend(tx: Tx, change: ClockChange, calendar: WorkingCalendar, spec: DeadlineSpec) {
+    const rows = await tx.query<{ id: string; kind: string; percent: number | null; status: string; starts_at: Date; derivation: Derivation }>(
+      `SELECT d.id, d.kind, d.percent, d.status, d.starts_at, d.derivation FROM deadlines d
+        WHERE d.clock_id = (SELECT id FROM deadlines WHERE case_id = $1 AND key = $2 AND kind = 'due' AND ended_at IS NULL
+                             ORDER BY created_at DESC LIMIT 1)`,
+      [change.caseId, spec.key],
+    );
+    const clock = rows.find((r) => r.kind === 'due');
+    if (!clock) return null;
+    const { dueAt, derivation } = extendDue(calendar, clock.derivation, change.extension!.days, change.extension!.reason);
+    // Warnings that had not been sent yet are re-armed on the longer span; those sent stay sent.
+    const unsent = rows.filter((r) => r.kind === 'warning' && r.status === 'pending').map((r) => r.percent! / 100);
+    return { clockId: clock.id, rows: clockRows(change, spec, clock.starts_at, dueAt, derivation, unsent) };
+  }
 }
 
 function clockRows(change: ClockChange, spec: DeadlineSpec, startsAt: Date, dueAt: Date, derivation: Derivation, warnAt: number[]): DeadlineRow[] {
@@ -144,6 +159,19 @@ function clockRows(change: ClockChange, spec: DeadlineSpec, startsAt: Date, dueA
       }),
     );
   return [due, ...warnings];
+}
+
+export function deadlineJob(caseId: string, row: Pick<DeadlineRow, 'id' | 'clockId' | 'key' | 'kind' | 'percent' | 'dueAt'>): DeadlineJob {
+  return { deadlineId: row.id, caseId, clockId: row.clockId, key: row.key, kind: row.kind, percent: row.percent, dueAt: row.dueAt.toISOString() };
+}
+
+/** The job of a deadline row, read from PostgreSQL (for the reconciler, and jobs that carry only the id). */
+export async function loadDeadlineJobs(db: { query: Tx['query'] }, ids: string[]): Promise<DeadlineJob[]> {
+  const rows = await db.query<{ id: string; case_id: string; clock_id: string; key: string; kind: 'due' | 'warning'; percent: number | null; due_at: Date }>(
+    'SELECT id, case_id, clock_id, key, kind, percent, due_at FROM deadlines WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return rows.map((r) => deadlineJob(r.case_id, { id: r.id, clockId: r.clock_id, key: r.key, kind: r.kind, percent: r.percent, dueAt: r.due_at }));
 }
 
 /** The calendar with this deployment's overrides, read in the caller's transaction. */

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock/src/index.js';
 import type { Database } from '../../persistence/src/index.js';
 import { JobName } from '../../queues/src/index.js';
+import { deadlineJob } from './deadline-book.js';
 
 export interface ReconcileReport {
   /** Pending deadline rows looked at. */
@@ -38,8 +39,9 @@ export class DeadlineReconciler {
     const report: ReconcileReport = { pending: 0, restored: 0, promoted: 0, retried: 0 };
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = await this.db.query<{ id: string; due_at: Date }>(
-        `SELECT id, due_at FROM deadlines WHERE status = 'pending' AND id > $1 ORDER BY id LIMIT $2`,
+      const rows = await this.db.query<{ id: string; case_id: string; clock_id: string; key: string; kind: 'due' | 'warning'; percent: number | null; due_at: Date }>(
+        `SELECT id, case_id, clock_id, key, kind, percent, due_at FROM deadlines
+          WHERE status = 'pending' AND id > $1 ORDER BY id LIMIT $2`,
         [after, this.batchSize],
       );
       if (rows.length === 0) break;
@@ -55,7 +57,7 @@ export class DeadlineReconciler {
         await this.queue.addBulk(
           missing.map((row) => ({
             name: JobName.DeadlineFire,
-            data: { deadlineId: row.id },
+            data: jobOf(row),
             opts: { jobId: row.id, delay: Math.max(0, row.due_at.getTime() - now) },
           })),
         );
@@ -73,7 +75,7 @@ export class DeadlineReconciler {
         } else if (state === 'completed') {
           // A job that finished while its row stayed pending did nothing; run it once more.
           await job!.remove();
-          await this.queue.add(JobName.DeadlineFire, { deadlineId: row.id }, { jobId: row.id });
+          await this.queue.add(JobName.DeadlineFire, jobOf(row), { jobId: row.id });
           report.restored++;
         }
       }
@@ -82,3 +84,6 @@ export class DeadlineReconciler {
     return report;
   }
 }
+
+const jobOf = (row: { id: string; case_id: string; clock_id: string; key: string; kind: 'due' | 'warning'; percent: number | null; due_at: Date }) =>
+  deadlineJob(row.case_id, { id: row.id, clockId: row.clock_id, key: row.key, kind: row.kind, percent: row.percent, dueAt: row.due_at });

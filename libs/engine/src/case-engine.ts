@@ -1,6 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { GENESIS_HASH, eventHash, type ChainedEvent } from '../../audit/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
+import type { DeadlineBook, DeadlineJob } from '../../deadlines/src/deadline-book.js';
 import {
   DomainError,
   ErrorCode,
@@ -17,14 +18,14 @@ import {
   type MachineEvent,
   type UnitLevel,
 } from '../../domain/src/index.js';
-import { writeOutbox, type OutboxMessage } from '../../outbox/src/outbox.js';
-import type { PartyInput, PartyVault } from '../../parties/src/index.js';
+import { failpoint } from '../../failpoints/src/failpoints.js';
+import type { OutboxMessage } from '../../outbox/src/outbox.js';
+import type { PartyInput, PartyVault, SealedParty } from '../../parties/src/index.js';
 import { randomCode, uuidv7, type Database, type Tx } from '../../persistence/src/index.js';
 import { JobName, QueueName } from '../../queues/src/index.js';
 import { latestWorkflow, workflowFor } from '../../../workflows/index.js';
-import type { DeadlineBook } from '../../deadlines/src/deadline-book.js';
-import { failpoint } from '../../failpoints/src/failpoints.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from './case-record.js';
+import { insertCase, updateCase } from './case-writes.js';
 import { resolveFacts } from './facts.js';
 import { declaredClocks, explainRefusal, restartedClocks, restoreSnapshot, storeSnapshot } from './machine-runtime.js';
 
@@ -67,6 +68,8 @@ interface LockedCase extends CaseRow {
   unit_level: UnitLevel;
   unit_parent: string | null;
   unit_path: string;
+  /** The status of the deadline row the event fires, read under the case lock. */
+  deadline_status: string | null;
 }
 
 const REFERENCE_PREFIX: Record<CaseKind, string> = { dispute: 'DSP', petition: 'PET' };
@@ -74,8 +77,8 @@ const REFERENCE_PREFIX: Record<CaseKind, string> = { dispute: 'DSP', petition: '
 /**
  * The one place that turns an event into a persisted transition (DESIGN.md §2.1). Each call is one
  * PostgreSQL transaction: lock the case, restore its machine at its own version, compute the next snapshot
- * with XState's pure `transition`, then write the case, one hash-chained event and the outbox rows for its
- * effects. A refused event writes nothing.
+ * with XState's pure `transition`, then write the case, one hash-chained event, its clocks and the outbox
+ * rows for its effects, in one statement. A refused event writes nothing.
  */
 export class CaseEngine {
   constructor(
@@ -89,21 +92,20 @@ export class CaseEngine {
     const workflow = latestWorkflow(command.kind);
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const [unit] = await tx.query<{ level: UnitLevel; parent_code: string | null; path: string }>(
-        'SELECT level, parent_code, path FROM units WHERE code = $1',
+      const [unit] = await tx.prepared<{ level: UnitLevel; parent_code: string | null; path: string; n: string }>(
+        'case_open_unit',
+        `SELECT level, parent_code, path, nextval('case_reference_seq') AS n FROM units WHERE code = $1`,
         [command.unitCode],
       );
       if (!unit) throw DomainError.validation([{ field: 'unitCode', message: `unit ${command.unitCode} does not exist` }]);
       if (command.scope !== null && !unit.path.startsWith(command.scope)) {
         throw DomainError.forbidden(`Unit ${command.unitCode} is outside your scope.`);
       }
-      const id = uuidv7(now.getTime());
       const [snapshot, actions] = initialTransition(workflow.machine, { category: command.category ?? null });
-      const [{ n }] = (await tx.query<{ n: string }>("SELECT nextval('case_reference_seq') AS n")) as [{ n: string }];
       const year = new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear(); // China Standard Time, no DST
       const row: CaseRow = {
-        id,
-        reference: `${REFERENCE_PREFIX[command.kind]}-${year}-${n.padStart(6, '0')}`,
+        id: uuidv7(now.getTime()),
+        reference: `${REFERENCE_PREFIX[command.kind]}-${year}-${unit.n.padStart(6, '0')}`,
         query_code: randomCode(12),
         kind: command.kind,
         machine_version: workflow.version,
@@ -141,24 +143,12 @@ export class CaseEngine {
       const effects = effectsOf(actions);
       moveOwnership(row, effects, unit.parent_code);
       const event = chain(row, 'REGISTER', payload, facts, command.actor, now, GENESIS_HASH);
-      await tx.query(
-        `INSERT INTO cases (id, reference, query_code, kind, machine_version, state, stage, version, unit_code, channel,
-           category, risk_level, outcome, supervised, summary, description, occurred_at, snapshot, head_hash,
-           created_by, created_at, updated_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
-        [
-          row.id, row.reference, row.query_code, row.kind, row.machine_version, row.state, row.stage, row.version,
-          row.unit_code, row.channel, row.category, row.risk_level, row.outcome, row.supervised, row.summary,
-          row.description, row.occurred_at, row.snapshot, row.head_hash, row.created_by, row.created_at, row.updated_at,
-        ],
-      );
-      await this.parties.insert(tx, id, parties, 1, now);
-      await insertEvent(tx, event);
-      const clocks = await this.deadlines.apply(tx, {
-        caseId: id, category: row.category, unitCode: row.unit_code, state: row.state, version: 1,
-        before: new Map(), after: declaredClocks(snapshot), restarted: new Set(), now,
+      const deadlines = await this.deadlines.plan(tx, {
+        caseId: row.id, category: row.category, unitCode: row.unit_code, before: new Map(), after: declaredClocks(snapshot),
+        restarted: new Set(), now,
       });
-      await this.carryOut(tx, row, effects, { type: 'REGISTER', payload }, now, clocks);
+      const outbox = await this.effects(tx, row, effects, { type: 'REGISTER', payload }, now);
+      await insertCase(tx, { row, event, parties, outbox: [...deadlines.messages, ...outbox], deadlines, now });
       return { case: toCaseRecord(row), event: summary(event) };
     });
   }
@@ -169,16 +159,20 @@ export class CaseEngine {
   async send(command: SendEvent): Promise<Transition | null> {
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();
+      // A fired deadline's row is read under the case lock, so a transition that leaves its state cannot slip
+      // in between; rows are always locked case first, deadlines second.
       const [locked] = await tx.prepared<LockedCase>(
         'case_lock',
-        `SELECT ${CASE_COLUMNS}, u.level AS unit_level, u.parent_code AS unit_parent, u.path AS unit_path
-         FROM cases c JOIN units u ON u.code = c.unit_code
-         WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
-        [command.caseId],
+        `SELECT ${CASE_COLUMNS}, u.level AS unit_level, u.parent_code AS unit_parent, u.path AS unit_path,
+                (SELECT status FROM deadlines WHERE id = $2::uuid AND case_id = c.id) AS deadline_status
+           FROM cases c JOIN units u ON u.code = c.unit_code
+          WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
+        [command.caseId, command.firesDeadline ?? null],
       );
       if (!locked || (command.scope !== null && !locked.unit_path.startsWith(command.scope))) {
         throw DomainError.notFound(`Case ${command.caseId}`);
       }
+      if (command.firesDeadline && locked.deadline_status !== 'pending') return null;
       if (command.expectedVersion !== undefined && command.expectedVersion !== locked.version) {
         throw new DomainError(
           ErrorCode.VersionConflict,
@@ -200,11 +194,6 @@ export class CaseEngine {
       if (!checked.ok) throw DomainError.validation(checked.errors, `The ${command.type} payload is invalid.`);
       let payload = checked.value as Record<string, unknown>;
 
-      if (command.firesDeadline) {
-        // Under the case lock, so a concurrent transition that leaves the state cannot slip in between.
-        const [row] = await tx.query<{ status: string }>('SELECT status FROM deadlines WHERE id = $1 FOR UPDATE', [command.firesDeadline]);
-        if (row?.status !== 'pending') return null;
-      }
       const snapshot = restoreSnapshot(workflow, locked.snapshot);
       const facts: CaseFacts = {
         unit: { code: locked.unit_code, level: locked.unit_level, hasParent: locked.unit_parent !== null },
@@ -217,7 +206,7 @@ export class CaseEngine {
       }
       const seq = locked.version + 1;
       // The event log never holds PII: an added party is logged by id and keyed digest.
-      const added = command.type === 'ADD_PARTY' ? this.parties.seal([payload as unknown as PartyInput], now) : [];
+      const added: SealedParty[] = command.type === 'ADD_PARTY' ? this.parties.seal([payload as unknown as PartyInput], now) : [];
       if (added[0]) payload = { ...added[0].ref };
       const machineEvent: MachineEvent = { type: command.type, payload, facts };
       const [next, actions] = transition(workflow.machine, snapshot, machineEvent as never);
@@ -233,29 +222,14 @@ export class CaseEngine {
       const effects = effectsOf(actions);
       moveOwnership(row, effects, locked.unit_parent);
       const event = chain(row, command.type, payload, facts, command.actor, now, locked.head_hash);
-      const updated = await tx.prepared(
-        'case_update',
-        `UPDATE cases SET state = $2, stage = $3, version = $4, unit_code = $5, category = $6, risk_level = $7,
-           outcome = $8, supervised = $9, snapshot = $10, head_hash = $11, updated_at = $12
-         WHERE id = $1 AND version = $13 RETURNING id`,
-        [
-          row.id, row.state, row.stage, row.version, row.unit_code, row.category, row.risk_level, row.outcome,
-          row.supervised, row.snapshot, row.head_hash, row.updated_at, locked.version,
-        ],
-      );
-      // The row is locked, so this cannot happen unless something bypassed the engine; fail loudly.
-      if (updated.length !== 1) throw new Error(`case ${row.id} changed under its lock`);
-      await this.parties.insert(tx, row.id, added, seq, now);
-      await insertEvent(tx, event);
       const after = declaredClocks(next);
-      const clocks = await this.deadlines.apply(tx, {
-        caseId: row.id, category: row.category, unitCode: row.unit_code, state: row.state, version: seq,
-        before: declaredClocks(snapshot), after, restarted: restartedClocks(workflow, snapshot, machineEvent, after),
-        firedRowId: command.firesDeadline,
-        extension: command.type === 'EXTEND_DEADLINE' ? (payload as { days: number; reason: string }) : undefined,
-        now,
+      const deadlines = await this.deadlines.plan(tx, {
+        caseId: row.id, category: row.category, unitCode: row.unit_code, before: declaredClocks(snapshot), after,
+        restarted: restartedClocks(workflow, snapshot, machineEvent, after), firedRowId: command.firesDeadline,
+        extension: command.type === 'EXTEND_DEADLINE' ? (payload as { days: number; reason: string }) : undefined, now,
       });
-      await this.carryOut(tx, row, effects, { type: command.type, payload }, now, clocks);
+      const outbox = await this.effects(tx, row, effects, { type: command.type, payload }, now);
+      await updateCase(tx, { row, event, parties: added, outbox: [...deadlines.messages, ...outbox], deadlines, now }, locked.version);
       return { case: toCaseRecord(row), event: summary(event) };
     });
   }
@@ -263,45 +237,35 @@ export class CaseEngine {
   /**
    * Fires a deadline row: DEADLINE_ELAPSED for a clock, DEADLINE_WARNING for one of its warnings. Exactly once:
    * a row that is no longer pending (fired, or its state was left) is ignored, and one not yet due by this
-   * engine's clock is reported so the caller can wait.
+   * engine's clock is reported so the caller can wait. The job carries the row's immutable facts, so firing
+   * needs no read beyond the transition's own.
    */
-  async fireDeadline(deadlineId: string): Promise<FireOutcome> {
+  async fireDeadline(job: DeadlineJob): Promise<FireOutcome> {
+    if (Date.parse(job.dueAt) > this.clock.now().getTime()) return { outcome: 'not-due', dueAt: new Date(job.dueAt) };
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ case_id: string; key: string; kind: 'due' | 'warning'; percent: number | null; clock_id: string; status: string; due_at: Date }>(
-        'SELECT case_id, key, kind, percent, clock_id, status, due_at FROM deadlines WHERE id = $1',
-        [deadlineId],
-      );
-      if (!row) return { outcome: 'ignored', reason: 'no such deadline' };
-      if (row.status !== 'pending') return { outcome: 'ignored', reason: `already ${row.status}` };
-      if (row.due_at.getTime() > this.clock.now().getTime()) return { outcome: 'not-due', dueAt: row.due_at };
       const fired = await this.send({
-        caseId: row.case_id,
-        type: row.kind === 'due' ? 'DEADLINE_ELAPSED' : 'DEADLINE_WARNING',
-        payload: row.kind === 'due' ? { deadlineId: row.clock_id } : { deadlineId: row.clock_id, percent: row.percent },
+        caseId: job.caseId,
+        type: job.kind === 'due' ? 'DEADLINE_ELAPSED' : 'DEADLINE_WARNING',
+        payload: job.kind === 'due' ? { deadlineId: job.clockId } : { deadlineId: job.clockId, percent: job.percent },
         actor: SYSTEM_ACTORS.deadlines,
         scope: null,
-        systemFacts: { deadline: { id: row.clock_id, key: row.key } },
-        firesDeadline: deadlineId,
+        systemFacts: { deadline: { id: job.clockId, key: job.key } },
+        firesDeadline: job.deadlineId,
       });
       failpoint('deadline.beforeCommit');
       return fired ? { outcome: 'fired' } : { outcome: 'ignored', reason: 'no longer pending' };
     });
   }
 
-  /**
-   * Links go in with the transaction; everything else becomes an outbox row for the worker. Every
-   * transition also publishes a `case.event` message for subscribers.
-   */
-  private async carryOut(
+  /** Links go in with the transaction; everything else becomes outbox rows, with a `case.event` for subscribers. */
+  private async effects(
     tx: Tx,
     row: CaseRow,
     effects: Effect[],
     origin: { type: string; payload: Record<string, unknown> },
     now: Date,
-    clocks: OutboxMessage[],
-  ): Promise<void> {
+  ): Promise<OutboxMessage[]> {
     const messages: OutboxMessage[] = [
-      ...clocks,
       {
         queue: QueueName.Notifications,
         name: JobName.CaseEvent,
@@ -312,7 +276,7 @@ export class CaseEngine {
       switch (effect.kind) {
         case 'unit.escalate':
         case 'unit.assign':
-          break; // applied by moveOwnership before the event was appended
+          break; // applied by moveOwnership before the event was chained
         case 'case.merge':
           await tx.query(
             `INSERT INTO case_links (case_id, linked_case_id, relation, seq, created_at) VALUES ($1, $2, 'merged_into', $3, $4)`,
@@ -337,7 +301,7 @@ export class CaseEngine {
           throw new Error(`unknown effect ${(effect as { kind: string }).kind}`);
       }
     }
-    await writeOutbox(tx, row.id, messages, now);
+    return messages;
   }
 }
 
@@ -366,18 +330,6 @@ function chain(row: CaseRow, type: string, payload: unknown, facts: CaseFacts, a
   return { chained, prevHash, hash };
 }
 
-async function insertEvent(tx: Tx, { chained: e, prevHash, hash }: ChainLink): Promise<void> {
-  await tx.prepared(
-    'case_event_insert',
-    `INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      e.caseId, e.seq, e.type, JSON.stringify(e.payload), JSON.stringify(e.facts), JSON.stringify(e.actor), e.at,
-      e.machineVersion, e.state, e.unitCode, prevHash, hash,
-    ],
-  );
-}
-
 const summary = ({ chained, hash }: ChainLink): Transition['event'] => ({
   seq: chained.seq,
   type: chained.type,
@@ -389,7 +341,7 @@ function effectsOf(actions: Array<{ type: string; params?: unknown }>): Effect[]
   return actions.filter((a) => a.type === 'effect').map((a) => a.params as Effect);
 }
 
-/** Ownership changes first, so the appended event records the unit that owns the case after it. */
+/** Ownership changes first, so the chained event records the unit that owns the case after it. */
 function moveOwnership(row: CaseRow, effects: Effect[], parentUnit: string | null): void {
   for (const effect of effects) {
     if (effect.kind === 'unit.escalate' && parentUnit) row.unit_code = parentUnit;

@@ -2,3 +2,4 @@ export * from './data-source.js';
 export * from './database.js';
 export * from './ids.js';
 export * from './persistence.module.js';
+export * from './named-sql.js';

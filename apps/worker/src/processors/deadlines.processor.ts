@@ -3,6 +3,7 @@ import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Clock } from '../../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
+import { loadDeadlineJobs, type DeadlineJob } from '../../../../libs/deadlines/src/deadline-book.js';
 import { DeadlineReconciler } from '../../../../libs/deadlines/src/reconciler.js';
 import { CaseEngine, type FireOutcome } from '../../../../libs/engine/src/index.js';
 import { failpoint } from '../../../../libs/failpoints/src/failpoints.js';
@@ -23,7 +24,7 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly engine: CaseEngine,
-    db: Database,
+    private readonly db: Database,
     private readonly clock: Clock,
     @Inject(QUEUES) queues: Map<QueueName, Queue>,
     @Inject(REDIS) private readonly redis: Redis,
@@ -55,7 +56,11 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
   }
 
   async process(job: Job, token?: string): Promise<FireOutcome['outcome']> {
-    const result = await this.engine.fireDeadline((job.data as { deadlineId: string }).deadlineId);
+    const data = job.data as Partial<DeadlineJob> & { deadlineId: string };
+    // Jobs carry the row's facts; one that carries only the id (written by an older release) reads them.
+    const [deadline] = data.caseId ? [data as DeadlineJob] : await loadDeadlineJobs(this.db, [data.deadlineId]);
+    if (!deadline) return 'ignored';
+    const result = await this.engine.fireDeadline(deadline);
     failpoint('deadline.afterFire');
     if (result.outcome === 'not-due') {
       // The timer ran early by Concord's clock (Redis's clock runs ahead, or the job was promoted): wait the

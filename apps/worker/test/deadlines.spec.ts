@@ -105,9 +105,10 @@ describe('deadlines, with the real worker and a clock that moves only when told'
   });
 
   it('a case that left the state is untouched when the old deadline fires', async () => {
-    const created = await open();
+    const created = await open(); // intake clock: due Thursday 03-05
     await worker.relay();
-    const accepted = await send(created.id, 'ACCEPT');
+    clock.set('2026-03-04T09:00:00+08:00');
+    const accepted = await send(created.id, 'ACCEPT'); // triage clock: due Monday 03-09, after the jump below
     const intake = accepted.deadlines.find((d: { key: string }) => d.key === 'dispute.intake');
     expect(intake).toMatchObject({ status: 'cancelled', open: false });
 
@@ -147,11 +148,12 @@ describe('deadlines, with the real worker and a clock that moves only when told'
   });
 
   it('lists overdue cases and the clocks due before a time', async () => {
-    const late = await open(); // intake clock: due Thursday 03-05
-    const onTime = await open(dispute({ summary: 'on time' }));
-    clock.set('2026-03-04T09:00:00+08:00');
-    await send(onTime.id, 'ACCEPT'); // triage clock: due Monday 03-09
-    clock.set('2026-03-06T08:00:00+08:00');
+    // A petition's intake breach keeps its clock open (supervised, still in intake), so the listing below does
+    // not depend on whether the running worker has fired it yet.
+    const late = await open(petition()); // 15 calendar days from Monday 03-02: due Tuesday 03-17
+    clock.set('2026-03-16T09:00:00+08:00');
+    const onTime = await open(); // dispute intake: due Thursday 03-19
+    clock.set('2026-03-18T08:00:00+08:00');
 
     const overdue = (await api.call('GET', '/cases?overdue=true&limit=200')).body.items.map((c: { id: string }) => c.id);
     expect(overdue).toContain(late.id);
@@ -159,15 +161,16 @@ describe('deadlines, with the real worker and a clock that moves only when told'
     const notOverdue = (await api.call('GET', '/cases?overdue=false&limit=200')).body.items.map((c: { id: string }) => c.id);
     expect(notOverdue).toContain(onTime.id);
     expect(notOverdue).not.toContain(late.id);
-    expect((await get(late.id)).deadlines[0].overdue).toBe(true);
+    expect((await get(late.id)).deadlines[0]).toMatchObject({ key: 'petition.intake', open: true, overdue: true });
 
     const supervisor = await api.keyFor('auditor', { unitCode: 'XC-XH' });
-    const due = await api.call('GET', `/deadlines?dueBefore=${encodeURIComponent('2026-03-06T00:00:00+08:00')}&limit=200`, { key: supervisor });
+    const dueBefore = encodeURIComponent('2026-03-18T00:00:00+08:00');
+    const due = await api.call('GET', `/deadlines?dueBefore=${dueBefore}&limit=200`, { key: supervisor });
     expect(due.status).toBe(200);
     const ids = due.body.items.map((d: { caseId: string }) => d.caseId);
     expect(ids).toContain(late.id);
     expect(ids).not.toContain(onTime.id);
-    expect(due.body.items.every((d: { dueAt: string }) => d.dueAt < '2026-03-05T16:00:00.000Z')).toBe(true);
+    expect(due.body.items.every((d: { dueAt: string }) => d.dueAt < '2026-03-17T16:00:00.000Z')).toBe(true);
     const outOfScope = await api.keyFor('auditor', { unitCode: 'XC-YL' });
     expect((await api.call('GET', '/deadlines?limit=200', { key: outOfScope })).body.items.map((d: { caseId: string }) => d.caseId)).not.toContain(late.id);
   });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { ManualClock } from '../../../libs/clock/src/index.js';
 import { startRedisServer, type LocalRedis } from '../../../libs/local/src/local-redis.js';
 import { createRedis, QueueName } from '../../../libs/queues/src/index.js';
-import { dispute, seedDirectory, startTestApi, startTestWorker, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, seedDirectory, spawnWorker, startTestApi, startTestWorker, type TestApi } from '../../../libs/testing/src/index.js';
 
 interface Row {
   id: string;
@@ -107,23 +106,11 @@ describe('deadline recovery', () => {
     }
   });
 
-  /** The built worker in its own process, on this test's database and Redis, with the real clock (months later). */
-  function killedWorker(failpoint: string): Promise<{ code: number | null; signal: string | null }> {
-    const child = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: api.config.databaseUrl,
-        REDIS_URL: api.config.redisUrl,
-        CONCORD_QUEUE_PREFIX: api.config.queuePrefix,
-        CONCORD_DATA_KEY: api.config.dataKey,
-        CONCORD_WORKER_CONSUMES: QueueName.Deadlines,
-        CONCORD_JOB_LOCK_MS: String(api.config.jobLockMs),
-        CONCORD_FAILPOINTS: `${failpoint}=kill`,
-      },
-      stdio: 'ignore',
-    });
-    return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  }
+  /** The built worker in its own process, with the real clock (months later), armed to kill itself at `failpoint`. */
+  const killedWorker = async (failpoint: string) => {
+    const { code, signal } = await spawnWorker(api.config, { CONCORD_WORKER_CONSUMES: QueueName.Deadlines, CONCORD_FAILPOINTS: `${failpoint}=kill` }).exited;
+    return { code, signal };
+  };
 
   it('a worker killed while firing a deadline, before or after commit, never applies it twice', async () => {
     clock.set('2026-03-09T09:00:00+08:00');

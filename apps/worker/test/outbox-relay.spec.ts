@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '../../../libs/clock/src/index.js';
 import { claimProcessing, OutboxRelay } from '../../../libs/outbox/src/index.js';
 import { createQueues, createRedis, QueueName } from '../../../libs/queues/src/index.js';
-import { dispute, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, seedDirectory, spawnWorker, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
 import { EffectsProcessor } from '../src/processors/effects.processor.js';
 
 interface OutboxState {
@@ -101,24 +100,8 @@ describe('outbox relay', () => {
     const committed = (await outbox()).map(jobIdOf).sort();
 
     // The real worker process, relay only, armed to SIGKILL itself right after enqueueing its first batch.
-    const child = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: api.config.databaseUrl,
-        REDIS_URL: api.config.redisUrl,
-        CONCORD_QUEUE_PREFIX: api.config.queuePrefix,
-        CONCORD_DATA_KEY: api.config.dataKey,
-        CONCORD_FAILPOINTS: 'relay.afterEnqueue=kill',
-        CONCORD_WORKER_CONSUMES: 'none',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
-    expect({ ...exit, stderr }).toEqual({ code: null, signal: 'SIGKILL', stderr: '' });
+    const exit = await spawnWorker(api.config, { CONCORD_FAILPOINTS: 'relay.afterEnqueue=kill', CONCORD_WORKER_CONSUMES: 'none' }).exited;
+    expect(exit).toEqual({ code: null, signal: 'SIGKILL', stderr: '' });
 
     // It died after enqueueing and before committing: the jobs exist, the rows are not marked.
     const before = await jobs();

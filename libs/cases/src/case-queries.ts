@@ -40,9 +40,6 @@ export type CaseSummary = Pick<
 /** An event as GET /cases/:id/history answers it: every hashed field, with the chain's two hashes. */
 export type HistoryEntry = Omit<ChainedEvent, 'caseId'> & { prevHash: string; hash: string };
 
-/** `LIKE` pattern for "starts with": unit codes may contain `_`, which LIKE would read as a wildcard. */
-export const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
-
 const encodeCursor = (value: string) => Buffer.from(value).toString('base64url');
 function decodeCursor(cursor: string, valid: RegExp): string {
   const value = Buffer.from(cursor, 'base64url').toString();
@@ -100,9 +97,9 @@ export class CaseQueries {
       params.push(value);
       where.push(sql(`$${params.length}`));
     };
-    if (reader.scope !== null) add((p) => `u.path LIKE ${p}`, likePrefix(reader.scope));
+    if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
     if (filter.unitCode) {
-      add((p) => `u.path LIKE (SELECT replace(replace(path, '_', '\\_'), '%', '\\%') || '%' FROM units WHERE code = ${p})`, filter.unitCode);
+      add((p) => `starts_with(u.path, (SELECT path FROM units WHERE code = ${p}))`, filter.unitCode);
     }
     if (filter.kind) add((p) => `c.kind = ${p}`, filter.kind);
     if (filter.stage) add((p) => `c.stage = ${p}`, filter.stage);

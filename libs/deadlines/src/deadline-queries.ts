@@ -19,8 +19,6 @@ export interface DeadlineListItem {
   breachedAt: string | null;
 }
 
-const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
-
 /**
  * What a supervisor (督办) looks at: the open clocks of the cases in their scope, soonest due first — those
  * breached and still unresolved, and those coming due.
@@ -41,8 +39,8 @@ export class DeadlineQueries {
       params.push(value);
       where.push(sql(`$${params.length}`));
     };
-    if (reader.scope !== null) add((p) => `u.path LIKE ${p}`, likePrefix(reader.scope));
-    if (filter.unitCode) add((p) => `u.path LIKE (SELECT replace(replace(path, '_', '\\_'), '%', '\\%') || '%' FROM units WHERE code = ${p})`, filter.unitCode);
+    if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
+    if (filter.unitCode) add((p) => `starts_with(u.path, (SELECT path FROM units WHERE code = ${p}))`, filter.unitCode);
     if (filter.dueBefore) add((p) => `d.due_at < ${p}`, new Date(filter.dueBefore));
     if (filter.status) add((p) => `d.status = ${p}`, filter.status === 'breached' ? 'fired' : 'pending');
     if (filter.cursor) {

@@ -3,3 +3,4 @@ export * from './directory.fixture.js';
 export * from './test-infra.js';
 export * from './db-probes.js';
 export * from './worker-harness.js';
+export * from './spawn-worker.js';

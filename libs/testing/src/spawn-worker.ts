@@ -1,0 +1,25 @@
+import { spawn } from 'node:child_process';
+import type { ConcordConfig } from '../../config/src/index.js';
+
+export interface SpawnedWorker {
+  exited: Promise<{ code: number | null; signal: string | null; stderr: string }>;
+}
+
+/** The built worker (`dist/`) in a process of its own, on the test's database and Redis: something tests can kill. */
+export function spawnWorker(config: ConcordConfig, env: Record<string, string>): SpawnedWorker {
+  const child = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: config.databaseUrl,
+      REDIS_URL: config.redisUrl,
+      CONCORD_QUEUE_PREFIX: config.queuePrefix,
+      CONCORD_DATA_KEY: config.dataKey,
+      CONCORD_JOB_LOCK_MS: String(config.jobLockMs),
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return { exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr }))) };
+}

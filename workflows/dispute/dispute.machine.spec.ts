@@ -1,6 +1,6 @@
 import { STAGES, validate, type Effect, type MachineEvent } from '../../libs/domain/src/index.js';
 import { latestWorkflow, workflowFor } from '../index.js';
-import { audit, declarations, run } from '../testing/graph-audit.js';
+import { describeGraphWalk, declarations, run } from '../testing/graph-audit.js';
 import {
   common,
   dispute as d,
@@ -24,35 +24,7 @@ const awaitingCourt = [...agreed, d.requestJudicial];
 const followingUp = [...mediating, d.close];
 const escalated = [d.accept, d.escalate];
 
-describe('dispute machine, walked with xstate/graph from the sample events', () => {
-  let report: ReturnType<typeof audit>;
-  beforeAll(() => {
-    report = audit(disputeWorkflow, disputeSampleEvents);
-  }, 60_000);
-
-  it('reaches every state', () => {
-    expect(report.unreachedStates).toEqual([]);
-    expect(report.snapshots.length).toBeGreaterThan(11);
-  });
-
-  it('takes every transition: each source, event, guarded branch and target', () => {
-    expect(report.untakenTransitions).toEqual([]);
-  });
-
-  it('restores every snapshot from JSON to the same snapshot, which takes the same next step', () => {
-    expect(report.roundTripFailures).toEqual([]);
-  });
-
-  it('explains every refusal of a client event with a guard reason', () => {
-    expect(report.refusalsWithoutReason).toEqual([]);
-  });
-
-  it('handles, in each state, exactly the deadlines that state declares', () => {
-    expect(report.foreignDeadlines).toEqual([]);
-    expect(report.unhandledDeadlines).toEqual([]);
-    expect(report.warningMismatches).toEqual([]);
-  });
-});
+describeGraphWalk(disputeWorkflow, disputeSampleEvents);
 
 describe('dispute declarations', () => {
   const decl = declarations(disputeWorkflow, disputeSampleEvents);

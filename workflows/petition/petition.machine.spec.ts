@@ -1,6 +1,6 @@
 import { STAGES, validate, type Effect, type MachineEvent } from '../../libs/domain/src/index.js';
 import { latestWorkflow, workflowFor } from '../index.js';
-import { audit, declarations, run } from '../testing/graph-audit.js';
+import { describeGraphWalk, declarations, run } from '../testing/graph-audit.js';
 import {
   common,
   elapsed,
@@ -22,34 +22,7 @@ const awaitingReReview = [...inReview, p.reviewOpinion];
 const inReReview = [...awaitingReReview, p.requestReReview];
 const followingUp = [...inReReview, p.reReviewOpinion];
 
-describe('petition machine, walked with xstate/graph from the sample events', () => {
-  let report: ReturnType<typeof audit>;
-  beforeAll(() => {
-    report = audit(petitionWorkflow, petitionSampleEvents);
-  }, 60_000);
-
-  it('reaches every state', () => {
-    expect(report.unreachedStates).toEqual([]);
-  });
-
-  it('takes every transition: each source, event, guarded branch and target', () => {
-    expect(report.untakenTransitions).toEqual([]);
-  });
-
-  it('restores every snapshot from JSON to the same snapshot, which takes the same next step', () => {
-    expect(report.roundTripFailures).toEqual([]);
-  });
-
-  it('explains every refusal of a client event with a guard reason', () => {
-    expect(report.refusalsWithoutReason).toEqual([]);
-  });
-
-  it('handles, in each state, exactly the deadlines that state declares', () => {
-    expect(report.foreignDeadlines).toEqual([]);
-    expect(report.unhandledDeadlines).toEqual([]);
-    expect(report.warningMismatches).toEqual([]);
-  });
-});
+describeGraphWalk(petitionWorkflow, petitionSampleEvents);
 
 describe('petition declarations', () => {
   const decl = declarations(petitionWorkflow, petitionSampleEvents);

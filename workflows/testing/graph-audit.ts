@@ -208,3 +208,40 @@ export function refusingGuards(workflow: CaseWorkflow, snapshot: AnyMachineSnaps
   const candidates = snapshot._nodes.flatMap((node) => node.transitions.get(event.type) ?? []);
   return [...new Set(candidates.flatMap((t) => visit(t.guard)))];
 }
+
+/**
+ * The checks every case machine must pass, from a walk of its whole graph with `sampleEvents`: every state
+ * reached, every transition taken, every snapshot surviving a JSON round trip, every refusal explained, and
+ * each state handling exactly the deadlines it declares.
+ */
+export function describeGraphWalk(workflow: CaseWorkflow, sampleEvents: MachineEvent[]): void {
+  describe(`${workflow.kind} machine, walked with xstate/graph from the sample events`, () => {
+    let report: ReturnType<typeof audit>;
+    beforeAll(() => {
+      report = audit(workflow, sampleEvents);
+    }, 60_000);
+
+    it('reaches every state', () => {
+      expect(report.unreachedStates).toEqual([]);
+      expect(report.snapshots.length).toBeGreaterThan(atomicStateIds(workflow.machine).length);
+    });
+
+    it('takes every transition: each source, event, guarded branch and target', () => {
+      expect(report.untakenTransitions).toEqual([]);
+    });
+
+    it('restores every snapshot from JSON to the same snapshot, which takes the same next step', () => {
+      expect(report.roundTripFailures).toEqual([]);
+    });
+
+    it('explains every refusal of a client event with a guard reason', () => {
+      expect(report.refusalsWithoutReason).toEqual([]);
+    });
+
+    it('handles, in each state, exactly the deadlines that state declares', () => {
+      expect(report.foreignDeadlines).toEqual([]);
+      expect(report.unhandledDeadlines).toEqual([]);
+      expect(report.warningMismatches).toEqual([]);
+    });
+  });
+}

@@ -48,11 +48,29 @@ export class DeadlineReconciler {
       after = rows[rows.length - 1]!.id;
       report.pending += rows.length;
 
+      // One round trip per batch: does each job exist, and is it waiting for a later time or failed?
       const pipeline = this.redis.pipeline();
-      for (const row of rows) pipeline.exists(this.queue.toKey(row.id));
-      const exists = ((await pipeline.exec()) ?? []).map(([error, found]) => !error && found === 1);
+      for (const row of rows) {
+        pipeline.exists(this.queue.toKey(row.id));
+        pipeline.zscore(this.queue.toKey('delayed'), row.id);
+        pipeline.zscore(this.queue.toKey('failed'), row.id);
+      }
+      const answers = ((await pipeline.exec()) ?? []).map(([error, value]) => (error ? null : value));
       const now = this.clock.now().getTime();
-      const missing = rows.filter((_, i) => !exists[i]);
+      const missing: typeof rows = [];
+      for (const [i, row] of rows.entries()) {
+        const [exists, delayed, failed] = [answers[3 * i] === 1, answers[3 * i + 1] !== null, answers[3 * i + 2] !== null];
+        if (!exists) missing.push(row);
+        else if (row.due_at.getTime() <= now && delayed) {
+          await this.queue.getJob(row.id).then((job) => job?.promote());
+          report.promoted++;
+        } else if (failed) {
+          await this.queue.getJob(row.id).then((job) => job?.retry('failed'));
+          report.retried++;
+        }
+        // Waiting or active jobs run anyway. A completed one belongs to a row that is no longer pending: the
+        // row was read before its firing committed.
+      }
       if (missing.length) {
         await this.queue.addBulk(
           missing.map((row) => ({
@@ -62,22 +80,6 @@ export class DeadlineReconciler {
           })),
         );
         report.restored += missing.length;
-      }
-      for (const row of rows.filter((r, i) => exists[i] && r.due_at.getTime() <= now)) {
-        const job = await this.queue.getJob(row.id);
-        const state = job ? await job.getState() : 'unknown';
-        if (state === 'delayed') {
-          await job!.promote();
-          report.promoted++;
-        } else if (state === 'failed') {
-          await job!.retry('failed');
-          report.retried++;
-        } else if (state === 'completed') {
-          // A job that finished while its row stayed pending did nothing; run it once more.
-          await job!.remove();
-          await this.queue.add(JobName.DeadlineFire, jobOf(row), { jobId: row.id });
-          report.restored++;
-        }
       }
     }
     if (report.restored || report.promoted || report.retried) this.logger.warn(`reconciled deadlines: ${JSON.stringify(report)}`);

@@ -21,6 +21,7 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
   readonly reconciler: DeadlineReconciler;
   private worker: Worker | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private reconciling: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly engine: CaseEngine,
@@ -52,6 +53,7 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.reconciling;
     await this.worker?.close();
   }
 
@@ -71,11 +73,15 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
     return result.outcome;
   }
 
-  private async reconcile(): Promise<void> {
-    try {
-      await this.reconciler.reconcile();
-    } catch (error) {
-      this.logger.error(`deadline reconciliation failed, will retry: ${(error as Error).message}`);
-    }
+  /** One reconciliation at a time; shutdown waits for the one under way. */
+  private reconcile(): Promise<void> {
+    this.reconciling = this.reconciling.then(async () => {
+      try {
+        await this.reconciler.reconcile();
+      } catch (error) {
+        this.logger.error(`deadline reconciliation failed, will retry: ${(error as Error).message}`);
+      }
+    });
+    return this.reconciling;
   }
 }

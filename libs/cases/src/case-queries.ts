@@ -5,7 +5,7 @@ import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../../engine/src/index.js';
 import type { PartyRow, PartyVault } from '../../parties/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
+import { toPage, type Database } from '../../persistence/src/index.js';
 import { toCaseView, type CaseLinkView, type CaseView } from './case-view.js';
 
 interface ViewRows {
@@ -125,7 +125,9 @@ export class CaseQueries {
        ORDER BY c.id DESC LIMIT $${params.length}`,
       params,
     );
-    const items = rows.slice(0, filter.limit).map(
+    return toPage(
+      rows,
+      filter.limit,
       (r): CaseSummary => ({
         id: r.id,
         reference: r.reference,
@@ -143,8 +145,8 @@ export class CaseQueries {
         createdAt: r.created_at.toISOString(),
         updatedAt: r.updated_at.toISOString(),
       }),
+      (last) => encodeCursor(last.id),
     );
-    return { items, nextCursor: rows.length > filter.limit ? encodeCursor(items[items.length - 1]!.id) : null };
   }
 
   async history(id: string, reader: Principal, page: { cursor?: string; limit: number }): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
@@ -162,7 +164,9 @@ export class CaseQueries {
        FROM case_events WHERE case_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [id, after, page.limit + 1],
     );
-    const items = rows.slice(0, page.limit).map(
+    return toPage(
+      rows,
+      page.limit,
       (r): HistoryEntry => ({
         seq: r.seq,
         type: r.type,
@@ -176,7 +180,7 @@ export class CaseQueries {
         prevHash: r.prev_hash,
         hash: r.hash,
       }),
+      (last) => encodeCursor(String(last.seq)),
     );
-    return { items, nextCursor: rows.length > page.limit ? encodeCursor(String(items[items.length - 1]!.seq)) : null };
   }
 }

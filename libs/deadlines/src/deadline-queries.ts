@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
+import { toPage, type Database } from '../../persistence/src/index.js';
 
 export interface DeadlineListItem {
   id: string;
@@ -64,7 +64,9 @@ export class DeadlineQueries {
       params,
     );
     const now = this.clock.now().getTime();
-    const items = rows.slice(0, filter.limit).map(
+    return toPage(
+      rows,
+      filter.limit,
       (r): DeadlineListItem => ({
         id: r.id,
         caseId: r.case_id,
@@ -80,11 +82,7 @@ export class DeadlineQueries {
         overdue: r.due_at.getTime() < now,
         breachedAt: r.fired_at?.toISOString() ?? null,
       }),
+      (last) => Buffer.from(`${last.dueAt}|${last.id}`).toString('base64url'),
     );
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor: rows.length > filter.limit && last ? Buffer.from(`${last.dueAt}|${last.id}`).toString('base64url') : null,
-    };
   }
 }

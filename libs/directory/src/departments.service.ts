@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import type { PiiCipher } from '../../parties/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
+import { toPage, type Database } from '../../persistence/src/index.js';
 
 export interface Department {
   code: string;
@@ -62,7 +62,6 @@ export class DepartmentsService {
        ORDER BY code LIMIT $3`,
       [filter.category ?? null, filter.cursor ?? null, filter.limit + 1],
     );
-    const items = rows.slice(0, filter.limit).map(toDepartment);
-    return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1]!.code : null };
+    return toPage(rows, filter.limit, toDepartment, (last) => last.code);
   }
 }

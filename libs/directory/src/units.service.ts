@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode, UNIT_LEVELS, type UnitLevel } from '../../domain/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
+import { toPage, type Database } from '../../persistence/src/index.js';
 
 export interface Unit {
   code: string;
@@ -63,7 +63,6 @@ export class UnitsService {
        ORDER BY code LIMIT $3`,
       [filter.parentCode ?? null, filter.cursor ?? null, filter.limit + 1],
     );
-    const items = rows.slice(0, filter.limit).map(toUnit);
-    return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1]!.code : null };
+    return toPage(rows, filter.limit, toUnit, (last) => last.code);
   }
 }

@@ -3,3 +3,4 @@ export * from './database.js';
 export * from './ids.js';
 export * from './persistence.module.js';
 export * from './named-sql.js';
+export * from './page.js';

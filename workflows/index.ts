@@ -1,6 +1,7 @@
-import type { CaseKind, CaseWorkflow, DeadlineSpec, StateMeta } from '../libs/domain/src/index.js';
+import type { CaseKind, CaseWorkflow, DeadlineSpec, MachineWorkflow, StateMeta } from '../libs/domain/src/index.js';
 import { disputeWorkflow } from './dispute/dispute.machine.js';
 import { petitionWorkflow } from './petition/petition.machine.js';
+import { referralWorkflow } from './referral/referral.machine.js';
 
 /**
  * Every machine version that cases may run on, by kind. A case keeps the version it started with, so a
@@ -34,7 +35,19 @@ function versionsOf(kind: CaseKind): Record<number, CaseWorkflow> {
   return workflows[kind];
 }
 
-export { disputeWorkflow, petitionWorkflow };
+/** Every referral machine version that referrals may run on; a referral keeps the version it was issued on. */
+export const referralWorkflows: Record<number, MachineWorkflow> = { 1: referralWorkflow };
+
+export const latestReferralWorkflow = (): MachineWorkflow =>
+  referralWorkflows[Math.max(...Object.keys(referralWorkflows).map(Number))]!;
+
+export function referralWorkflowFor(version: number): MachineWorkflow {
+  const workflow = referralWorkflows[version];
+  if (!workflow) throw new Error(`No referral workflow has version ${String(version)}.`);
+  return workflow;
+}
+
+export { disputeWorkflow, petitionWorkflow, referralWorkflow };
 
 /** Every clock any machine version declares, by key (the policies admins may override). */
 export function clockSpecs(): Map<string, DeadlineSpec> {
@@ -43,6 +56,7 @@ export function clockSpecs(): Map<string, DeadlineSpec> {
     if (node.meta?.deadline) out.set(node.meta.deadline.key, node.meta.deadline);
     for (const child of Object.values(node.states)) visit(child as typeof node);
   };
-  for (const versions of Object.values(workflows)) for (const w of Object.values(versions)) visit(w.machine.root as never);
+  const all: MachineWorkflow[] = [...Object.values(workflows).flatMap((v) => Object.values(v)), ...Object.values(referralWorkflows)];
+  for (const w of all) visit(w.machine.root as never);
   return out;
 }

@@ -58,6 +58,8 @@ const referPayload = s.refine(
     departmentCode: s.optional(s.code()),
     instructions: text(),
     dueInWorkingDays: s.optional(s.int({ min: 1, max: 60 })),
+    /** The departments need the parties' names and contacts (otherwise they see them masked). */
+    shareParties: s.optional(s.boolean()),
   }),
   ({ departments, departmentCode }) => {
     if ((departments === undefined) === (departmentCode === undefined)) {
@@ -387,8 +389,10 @@ export const disputeMachine = setup({
             JUDICIAL_REJECTED: { target: 'assigned', actions: 'judicialRejected' },
           },
         },
-        // No clock of its own: each referral carries its deadline in the referral machine.
+        // No clock of its own: each referral carries its deadline in the referral machine. However the case
+        // leaves, it stops waiting: replied referrals close, open ones are cancelled.
         referred: {
+          exit: { type: 'effect', params: { kind: 'referrals.settle' } },
           on: {
             REFERRAL_REPLIED: [
               {

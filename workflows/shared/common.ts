@@ -1,4 +1,5 @@
 import {
+  NOTIFY_TOPICS,
   PARTY_ROLES,
   VULNERABLE_FLAGS,
   s,
@@ -68,6 +69,16 @@ export const commonEvents = {
     'Extends the running deadline once per case, by at most 30 days, with a reason.',
   ),
   DEADLINE_ELAPSED: system(s.object({ deadlineId: s.uuid() }), 'A deadline of the current state has passed.'),
+  OWNER_NOTIFIED: system(
+    s.object({
+      topic: s.oneOf(NOTIFY_TOPICS),
+      channels: s.array(s.string({ max: 64 }), { min: 1, max: 10 }),
+      recipient: s.code(),
+      referralId: s.optional(s.uuid()),
+      detail: s.optional(text()),
+    }),
+    'The case owner was notified (催办, 督办, a breach); recorded once the notice went out.',
+  ),
   DEADLINE_WARNING: system(
     s.object({ deadlineId: s.uuid(), percent: s.int({ min: 1, max: 99 }) }),
     'A deadline of the current state is approaching; recorded only.',
@@ -121,6 +132,7 @@ export const openStateTransitions = <K extends CaseKind>(kind: K) =>
     ADD_NOTE: { actions: 'recorded' },
     ATTACH: { actions: 'recorded' },
     ADD_PARTY: { actions: 'recorded' },
+    OWNER_NOTIFIED: { actions: 'recorded' },
   }) as const;
 
 /** Guard of a DEADLINE_ELAPSED transition: only the clock `key` breaches here, so a stale clock is ignored. */

@@ -19,6 +19,11 @@ export interface ChainedEvent {
   state: string;
   /** The unit that owned the case after the event. */
   unitCode: string;
+  /**
+   * Set on a referral's event: the referral it transitioned, and `state` is then the referral's. Absent (not
+   * null) on the case's own events, so their hashes are what they always were.
+   */
+  referralId?: string;
 }
 
 /** `hash = sha256(prevHash ‖ canonical JSON of the event)`, hex. Covers every column of the row. */

@@ -24,6 +24,10 @@ export interface ConcordConfig {
    * elsewhere: the longest a crash can delay a deadline.
    */
   jobLockMs: number;
+  /** Webhook deliveries: attempts before a delivery is dead-lettered, first retry delay (doubling), request timeout. */
+  webhookAttempts: number;
+  webhookBackoffMs: number;
+  webhookTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     workerConsumes: consumes(env.CONCORD_WORKER_CONSUMES),
     reconcileIntervalMs: int('CONCORD_RECONCILE_INTERVAL_MS', 120_000),
     jobLockMs: int('CONCORD_JOB_LOCK_MS', 30_000),
+    webhookAttempts: int('CONCORD_WEBHOOK_ATTEMPTS', 8),
+    webhookBackoffMs: int('CONCORD_WEBHOOK_BACKOFF_MS', 10_000),
+    webhookTimeoutMs: int('CONCORD_WEBHOOK_TIMEOUT_MS', 10_000),
   };
 }
 

@@ -22,6 +22,10 @@ export interface ClockChange {
   /** EXTEND_DEADLINE's payload. */
   extension?: { days: number; reason: string };
   now: Date;
+  /** The clocks are a referral's: its rows carry its id and state. */
+  referral?: { id: string; state: string };
+  /** Limits a referral sets for itself (`dueInWorkingDays`), by key; they win over policies. */
+  amounts?: ReadonlyMap<string, { amount: number; unit: DeadlineSpec['unit'] }>;
 }
 
 export interface DeadlineRow {
@@ -33,6 +37,10 @@ export interface DeadlineRow {
   startsAt: Date;
   dueAt: Date;
   derivation: unknown;
+  /** The referral whose clock this is; absent for the case's own. */
+  referralId?: string;
+  /** The state that armed it, when it is not the case's (a referral's). */
+  state?: string;
 }
 
 /** What a transition does to the case's deadlines; the engine writes it with the rest of the transition. */
@@ -60,6 +68,8 @@ export type DeadlineJob = {
   kind: 'due' | 'warning';
   percent: number | null;
   dueAt: string;
+  /** Set when the clock is a referral's: the event goes to the referral. */
+  referralId?: string | null;
 };
 
 /**
@@ -79,9 +89,12 @@ export class DeadlineBook {
     const { calendar, policies } = await this.readRules(tx, change, started.map((c) => c.spec.key));
     for (const { spec } of started) {
       const policy = policies.get(spec.key);
-      const rule: DeadlineRule = policy
-        ? { key: spec.key, amount: policy.amount, unit: policy.unit, source: `policy:${policy.id}` }
-        : { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'default' };
+      const own = change.amounts?.get(spec.key);
+      const rule: DeadlineRule = own
+        ? { key: spec.key, amount: own.amount, unit: own.unit, source: 'referral' }
+        : policy
+          ? { key: spec.key, amount: policy.amount, unit: policy.unit, source: `policy:${policy.id}` }
+          : { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'default' };
       const { dueAt, derivation } = computeDue(calendar, change.now, rule);
       plan.rows.push(...clockRows(change, spec, change.now, dueAt, derivation, spec.warnAt));
     }
@@ -143,7 +156,8 @@ export class DeadlineBook {
 
 function clockRows(change: ClockChange, spec: DeadlineSpec, startsAt: Date, dueAt: Date, derivation: Derivation, warnAt: number[]): DeadlineRow[] {
   const clockId = uuidv7(change.now.getTime());
-  const due: DeadlineRow = { id: clockId, clockId, key: spec.key, kind: 'due', percent: null, startsAt, dueAt, derivation };
+  const subject = change.referral ? { referralId: change.referral.id, state: change.referral.state } : {};
+  const due: DeadlineRow = { id: clockId, clockId, key: spec.key, kind: 'due', percent: null, startsAt, dueAt, derivation, ...subject };
   const warnings = warningTimes(startsAt, dueAt, warnAt)
     .filter((w) => w.at > change.now)
     .map(
@@ -156,23 +170,46 @@ function clockRows(change: ClockChange, spec: DeadlineSpec, startsAt: Date, dueA
         startsAt,
         dueAt: w.at,
         derivation: { warningOf: clockId, percent: w.percent, clockDueAt: dueAt.toISOString() },
+        ...subject,
       }),
     );
   return [due, ...warnings];
 }
 
-export function deadlineJob(caseId: string, row: Pick<DeadlineRow, 'id' | 'clockId' | 'key' | 'kind' | 'percent' | 'dueAt'>): DeadlineJob {
-  return { deadlineId: row.id, caseId, clockId: row.clockId, key: row.key, kind: row.kind, percent: row.percent, dueAt: row.dueAt.toISOString() };
+export function deadlineJob(
+  caseId: string,
+  row: Pick<DeadlineRow, 'id' | 'clockId' | 'key' | 'kind' | 'percent' | 'dueAt' | 'referralId'>,
+): DeadlineJob {
+  return {
+    deadlineId: row.id, caseId, clockId: row.clockId, key: row.key, kind: row.kind, percent: row.percent, dueAt: row.dueAt.toISOString(),
+    ...(row.referralId ? { referralId: row.referralId } : {}),
+  };
 }
 
 /** The job of a deadline row, read from PostgreSQL (for the reconciler, and jobs that carry only the id). */
 export async function loadDeadlineJobs(db: { query: Tx['query'] }, ids: string[]): Promise<DeadlineJob[]> {
-  const rows = await db.query<{ id: string; case_id: string; clock_id: string; key: string; kind: 'due' | 'warning'; percent: number | null; due_at: Date }>(
-    'SELECT id, case_id, clock_id, key, kind, percent, due_at FROM deadlines WHERE id = ANY($1::uuid[])',
-    [ids],
-  );
-  return rows.map((r) => deadlineJob(r.case_id, { id: r.id, clockId: r.clock_id, key: r.key, kind: r.kind, percent: r.percent, dueAt: r.due_at }));
+  const rows = await db.query<DeadlineJobRow>(`SELECT ${DEADLINE_JOB_COLUMNS} FROM deadlines WHERE id = ANY($1::uuid[])`, [ids]);
+  return rows.map(jobOfRow);
 }
+
+/** The columns a deadline's job is made from. */
+export const DEADLINE_JOB_COLUMNS = 'id, case_id, clock_id, key, kind, percent, due_at, referral_id';
+
+export interface DeadlineJobRow {
+  id: string;
+  case_id: string;
+  clock_id: string;
+  key: string;
+  kind: 'due' | 'warning';
+  percent: number | null;
+  due_at: Date;
+  referral_id: string | null;
+}
+
+export const jobOfRow = (r: DeadlineJobRow): DeadlineJob =>
+  deadlineJob(r.case_id, {
+    id: r.id, clockId: r.clock_id, key: r.key, kind: r.kind, percent: r.percent, dueAt: r.due_at, referralId: r.referral_id ?? undefined,
+  });
 
 /** The calendar with this deployment's overrides, read in the caller's transaction. */
 export async function loadCalendar(tx: Tx): Promise<WorkingCalendar> {

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock/src/index.js';
 import type { Database } from '../../persistence/src/index.js';
 import { JobName } from '../../queues/src/index.js';
-import { deadlineJob } from './deadline-book.js';
+import { DEADLINE_JOB_COLUMNS, jobOfRow, type DeadlineJobRow } from './deadline-book.js';
 
 export interface ReconcileReport {
   /** Pending deadline rows looked at. */
@@ -39,9 +39,8 @@ export class DeadlineReconciler {
     const report: ReconcileReport = { pending: 0, restored: 0, promoted: 0, retried: 0 };
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = await this.db.query<{ id: string; case_id: string; clock_id: string; key: string; kind: 'due' | 'warning'; percent: number | null; due_at: Date }>(
-        `SELECT id, case_id, clock_id, key, kind, percent, due_at FROM deadlines
-          WHERE status = 'pending' AND id > $1 ORDER BY id LIMIT $2`,
+      const rows = await this.db.query<DeadlineJobRow>(
+        `SELECT ${DEADLINE_JOB_COLUMNS} FROM deadlines WHERE status = 'pending' AND id > $1 ORDER BY id LIMIT $2`,
         [after, this.batchSize],
       );
       if (rows.length === 0) break;
@@ -75,7 +74,7 @@ export class DeadlineReconciler {
         await this.queue.addBulk(
           missing.map((row) => ({
             name: JobName.DeadlineFire,
-            data: jobOf(row),
+            data: jobOfRow(row),
             opts: { jobId: row.id, delay: Math.max(0, row.due_at.getTime() - now) },
           })),
         );
@@ -86,6 +85,3 @@ export class DeadlineReconciler {
     return report;
   }
 }
-
-const jobOf = (row: { id: string; case_id: string; clock_id: string; key: string; kind: 'due' | 'warning'; percent: number | null; due_at: Date }) =>
-  deadlineJob(row.case_id, { id: row.id, clockId: row.clock_id, key: row.key, kind: row.kind, percent: row.percent, dueAt: row.due_at });

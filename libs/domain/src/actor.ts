@@ -10,4 +10,5 @@ export interface Actor {
 export const SYSTEM_ACTORS = {
   deadlines: { id: 'system:deadlines', role: 'system', name: 'Deadline timer' },
   referrals: { id: 'system:referrals', role: 'system', name: 'Referral protocol' },
+  notifications: { id: 'system:notifications', role: 'system', name: 'Notifier' },
 } as const satisfies Record<string, Actor>;

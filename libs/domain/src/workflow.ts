@@ -68,8 +68,27 @@ export type Effect =
   | { kind: 'case.merge'; intoCaseId: string }
   /** Issue one referral per department (REFER). */
   | { kind: 'referrals.issue'; referralIds: string[] }
+  /**
+   * The case no longer waits for its referrals: a replied one closes, one still open is cancelled. Fired when
+   * the case leaves the state that waits for them, however it leaves.
+   */
+  | { kind: 'referrals.settle' }
+  /** A referral's answer goes into its case as a system event (the referral machine asks for it). */
+  | { kind: 'case.send'; type: 'REFERRAL_REPLIED' | 'REFERRAL_REJECTED'; payload: Record<string, unknown> }
   /** Tell the case owner something needs attention (督办, 催办, a breach). */
-  | { kind: 'notify'; topic: 'supervised' | 'deadline_breached' | 'follow_up_unreached' | 'reopened'; detail?: string };
+  | { kind: 'notify'; topic: NotifyTopic; detail?: string };
+
+export const NOTIFY_TOPICS = [
+  'supervised',
+  'deadline_breached',
+  'follow_up_unreached',
+  'reopened',
+  /** A referral's acknowledgement came due: the department is urged (催办). */
+  'referral_urged',
+  /** A referral's reply came due: the department is supervised (督办). */
+  'referral_supervised',
+] as const;
+export type NotifyTopic = (typeof NOTIFY_TOPICS)[number];
 
 /** Fields every case machine keeps in its context; the engine copies them into columns for queries. */
 export interface CaseContextBase {
@@ -86,9 +105,8 @@ export interface CaseInput {
 
 export type GuardReason = string | ((context: any, event: MachineEvent) => string);
 
-/** A versioned case machine with the contract the engine needs. */
-export interface CaseWorkflow<TMachine extends AnyStateMachine = AnyStateMachine> {
-  kind: CaseKind;
+/** A versioned machine with the contract the engine needs: a case kind's, or the referral machine. */
+export interface MachineWorkflow<TMachine extends AnyStateMachine = AnyStateMachine> {
   version: number;
   machine: TMachine;
   /** Every event the machine accepts anywhere, with its payload schema. */
@@ -98,6 +116,20 @@ export interface CaseWorkflow<TMachine extends AnyStateMachine = AnyStateMachine
    * function may name the specifics (e.g. which department's responsibility list lacks the category).
    */
   guardReasons: Readonly<Record<string, GuardReason>>;
+}
+
+/** A versioned case machine. */
+export interface CaseWorkflow<TMachine extends AnyStateMachine = AnyStateMachine> extends MachineWorkflow<TMachine> {
+  kind: CaseKind;
+}
+
+/** What a referral machine starts from: the REFER that issued it, for this department. */
+export interface ReferralInput {
+  departmentCode: string;
+  role: ReferralRole;
+  instructions: string;
+  dueInWorkingDays: number | null;
+  shareParties: boolean;
 }
 
 /** `{ mediation: 'in_session' }` → `mediation.in_session`. */

@@ -1,7 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { GENESIS_HASH, eventHash, type ChainedEvent } from '../../audit/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
-import type { DeadlineBook, DeadlineJob } from '../../deadlines/src/deadline-book.js';
+import type { DeadlineBook, DeadlineJob, DeadlinePlan } from '../../deadlines/src/deadline-book.js';
 import {
   DomainError,
   ErrorCode,
@@ -16,6 +16,7 @@ import {
   type Channel,
   type Effect,
   type MachineEvent,
+  type ReferralInput,
   type UnitLevel,
 } from '../../domain/src/index.js';
 import { failpoint } from '../../failpoints/src/failpoints.js';
@@ -23,11 +24,20 @@ import type { OutboxMessage } from '../../outbox/src/outbox.js';
 import type { PartyInput, PartyVault, SealedParty } from '../../parties/src/index.js';
 import { randomCode, uuidv7, type Database, type Tx } from '../../persistence/src/index.js';
 import { JobName, QueueName } from '../../queues/src/index.js';
-import { latestWorkflow, workflowFor } from '../../../workflows/index.js';
+import { latestReferralWorkflow, latestWorkflow, referralWorkflowFor, workflowFor } from '../../../workflows/index.js';
+import type { ReferralContext } from '../../../workflows/referral/referral.machine.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from './case-record.js';
-import { insertCase, updateCase } from './case-writes.js';
+import { insertCase, updateCase, type NewDelivery, type NewReferral } from './case-writes.js';
+import { cloudEventBody, cloudEventType, type ReferralEventData } from './referral-events.js';
 import { resolveFacts } from './facts.js';
-import { declaredClocks, explainRefusal, restartedClocks, restoreSnapshot, storeSnapshot } from './machine-runtime.js';
+import {
+  declaredClocks,
+  explainRefusal,
+  restartedClocks,
+  restoreSnapshot,
+  storeSnapshot,
+  type StoredSnapshot,
+} from './machine-runtime.js';
 
 export interface OpenCase {
   kind: CaseKind;
@@ -57,12 +67,49 @@ export interface SendEvent {
   firesDeadline?: string;
 }
 
+/** An event for a referral: from its department over the API, or from Concord (deadlines, its case). */
+export interface ReferralCommand {
+  referralId: string;
+  type: string;
+  payload?: unknown;
+  /** When given, the event applies only if the referral is still at this version (409 otherwise). */
+  expectedVersion?: number;
+  actor: Actor;
+  /** The acting department: another department's referral is not found. Null for Concord itself. */
+  departmentCode: string | null;
+  systemFacts?: Pick<CaseFacts, 'deadline'>;
+  firesDeadline?: string;
+}
+
+export interface ReferralTransition {
+  referralId: string;
+  caseId: string;
+  state: string;
+  version: number;
+  event: Transition['event'];
+}
+
 export type FireOutcome = { outcome: 'fired' } | { outcome: 'ignored'; reason: string } | { outcome: 'not-due'; dueAt: Date };
 
 export interface Transition {
   case: CaseRecord;
   event: { seq: number; type: string; at: Date; hash: string };
 }
+
+interface ReferralRow {
+  id: string;
+  case_id: string;
+  department_code: string;
+  role: string;
+  machine_version: number;
+  state: string;
+  version: number;
+  snapshot: StoredSnapshot;
+  instructions: string;
+  has_webhook: boolean;
+}
+
+const SETTLED_REFERRAL_STATES = ['rejected', 'closed', 'cancelled'];
 
 interface LockedCase extends CaseRow {
   unit_level: UnitLevel;
@@ -159,16 +206,7 @@ export class CaseEngine {
   async send(command: SendEvent): Promise<Transition | null> {
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      // A fired deadline's row is read under the case lock, so a transition that leaves its state cannot slip
-      // in between; rows are always locked case first, deadlines second.
-      const [locked] = await tx.prepared<LockedCase>(
-        'case_lock',
-        `SELECT ${CASE_COLUMNS}, u.level AS unit_level, u.parent_code AS unit_parent, u.path AS unit_path,
-                (SELECT status FROM deadlines WHERE id = $2::uuid AND case_id = c.id) AS deadline_status
-           FROM cases c JOIN units u ON u.code = c.unit_code
-          WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
-        [command.caseId, command.firesDeadline ?? null],
-      );
+      const locked = await this.lockCase(tx, command.caseId, command.firesDeadline);
       if (!locked || (command.scope !== null && !locked.unit_path.startsWith(command.scope))) {
         throw DomainError.notFound(`Case ${command.caseId}`);
       }
@@ -229,7 +267,23 @@ export class CaseEngine {
         extension: command.type === 'EXTEND_DEADLINE' ? (payload as { days: number; reason: string }) : undefined, now,
       });
       const outbox = await this.effects(tx, row, effects, { type: command.type, payload }, now);
-      await updateCase(tx, { row, event, parties: added, outbox: [...deadlines.messages, ...outbox], deadlines, now }, locked.version);
+      const issue = effects.some((e) => e.kind === 'referrals.issue')
+        ? await this.issue(tx, row, event, payload, facts, now)
+        : { referrals: [], deliveries: [], deadlines: NO_CLOCKS };
+      await updateCase(
+        tx,
+        {
+          row, event, parties: added, now,
+          outbox: [...deadlines.messages, ...issue.deadlines.messages, ...outbox, ...issue.deliveries.map(deliveryJob)],
+          deadlines: { ...deadlines, rows: [...deadlines.rows, ...issue.deadlines.rows] },
+          issued: issue.referrals,
+          deliveries: issue.deliveries,
+        },
+        locked.version,
+      );
+      if (effects.some((e) => e.kind === 'referrals.settle')) {
+        await this.settleReferrals(row, `The case moved on to ${row.state} (${command.type}).`);
+      }
       return { case: toCaseRecord(row), event: summary(event) };
     });
   }
@@ -243,18 +297,219 @@ export class CaseEngine {
   async fireDeadline(job: DeadlineJob): Promise<FireOutcome> {
     if (Date.parse(job.dueAt) > this.clock.now().getTime()) return { outcome: 'not-due', dueAt: new Date(job.dueAt) };
     return this.db.transaction(async (tx) => {
-      const fired = await this.send({
-        caseId: job.caseId,
+      const event = {
         type: job.kind === 'due' ? 'DEADLINE_ELAPSED' : 'DEADLINE_WARNING',
         payload: job.kind === 'due' ? { deadlineId: job.clockId } : { deadlineId: job.clockId, percent: job.percent },
         actor: SYSTEM_ACTORS.deadlines,
-        scope: null,
         systemFacts: { deadline: { id: job.clockId, key: job.key } },
         firesDeadline: job.deadlineId,
-      });
+      };
+      const fired = job.referralId
+        ? await this.act({ ...event, referralId: job.referralId, departmentCode: null })
+        : await this.send({ ...event, caseId: job.caseId, scope: null });
       failpoint('deadline.beforeCommit');
       return fired ? { outcome: 'fired' } : { outcome: 'ignored', reason: 'no longer pending' };
     });
+  }
+
+  /**
+   * Applies an event to a referral, in the same kind of transaction as a case's: the case is locked first (a
+   * referral's events join the case's hash chain), then the referral. A reply or rejection goes on into the
+   * case as REFERRAL_REPLIED / REFERRAL_REJECTED in the same transaction. Resolves to null only when it fires
+   * a deadline that is no longer pending.
+   */
+  async act(command: ReferralCommand & { firesDeadline: string }): Promise<ReferralTransition | null>;
+  async act(command: ReferralCommand): Promise<ReferralTransition>;
+  async act(command: ReferralCommand): Promise<ReferralTransition | null> {
+    return this.db.transaction(async (tx) => {
+      const now = this.clock.now();
+      const notFound = () => DomainError.notFound(`Referral ${command.referralId}`);
+      const [owner] = await tx.prepared<{ case_id: string; department_code: string }>(
+        'referral_owner',
+        'SELECT case_id, department_code FROM referrals WHERE id = $1',
+        [command.referralId],
+      );
+      // Another department's referral is reported exactly like one that does not exist.
+      if (!owner || (command.departmentCode !== null && owner.department_code !== command.departmentCode)) throw notFound();
+      const locked = await this.lockCase(tx, owner.case_id, command.firesDeadline);
+      if (!locked) throw notFound();
+      const [referral] = await tx.prepared<ReferralRow>(
+        'referral_lock',
+        `SELECT r.id, r.case_id, r.department_code, r.role, r.machine_version, r.state, r.version, r.snapshot, r.instructions,
+                d.webhook_url IS NOT NULL AS has_webhook
+           FROM referrals r JOIN departments d ON d.code = r.department_code
+          WHERE r.id = $1 FOR NO KEY UPDATE OF r`,
+        [command.referralId],
+      );
+      if (!referral) throw notFound();
+      if (command.firesDeadline && locked.deadline_status !== 'pending') return null;
+      if (command.expectedVersion !== undefined && command.expectedVersion !== referral.version) {
+        throw new DomainError(
+          ErrorCode.VersionConflict,
+          `The referral is at version ${referral.version}, not ${command.expectedVersion}.`,
+          { currentVersion: referral.version },
+        );
+      }
+      const workflow = referralWorkflowFor(referral.machine_version);
+      const spec = workflow.events[command.type];
+      if (!spec) {
+        const known = Object.entries(workflow.events).filter(([, e]) => e.source === 'client').map(([t]) => t);
+        throw DomainError.validation([{ field: 'type', message: `is not an event of a referral (known: ${known.join(', ')})` }]);
+      }
+      if (spec.source === 'system' && command.actor.role !== 'system') {
+        throw new DomainError(ErrorCode.SystemEventOnly, `${command.type} is sent by Concord itself, never by a client.`);
+      }
+      const checked = validate(spec.payload, command.payload ?? {}, 'payload');
+      if (!checked.ok) throw DomainError.validation(checked.errors, `The ${command.type} payload is invalid.`);
+      const payload = checked.value as Record<string, unknown>;
+
+      const snapshot = restoreSnapshot(workflow, referral.snapshot);
+      const facts: CaseFacts = {
+        unit: { code: locked.unit_code, level: locked.unit_level, hasParent: locked.unit_parent !== null },
+        ...command.systemFacts,
+      };
+      const machineEvent: MachineEvent = { type: command.type, payload, facts };
+      if (workflow.machine.getTransitionData(snapshot as never, machineEvent as never).length === 0) {
+        throw explainRefusal(workflow, snapshot, machineEvent);
+      }
+      const [next, actions] = transition(workflow.machine, snapshot, machineEvent as never);
+      const state = statePath(next.value);
+      const context = next.context as ReferralContext;
+      const row: CaseRow = { ...locked, version: locked.version + 1, updated_at: now };
+      const event = chain(row, command.type, payload, facts, command.actor, now, locked.head_hash, { referralId: referral.id, state });
+      const after = declaredClocks(next);
+      const deadlines = await this.deadlines.plan(tx, {
+        caseId: row.id, category: row.category, unitCode: row.unit_code, before: declaredClocks(snapshot), after,
+        restarted: restartedClocks(workflow, snapshot, machineEvent, after), firedRowId: command.firesDeadline, now,
+        referral: { id: referral.id, state }, amounts: referralAmounts(context),
+      });
+      const effects = effectsOf(actions);
+      const outbox = await this.effects(tx, row, effects, { type: command.type, payload, referralId: referral.id }, now);
+      const version = referral.version + 1;
+      const deliveries: NewDelivery[] = referral.has_webhook
+        ? [
+            delivery(
+              {
+                referralId: referral.id, caseId: row.id, caseReference: row.reference, departmentCode: referral.department_code,
+                role: referral.role, instructions: referral.instructions, state, version, urged: context.urged,
+                supervised: context.supervised, seq: row.version,
+                event: { type: command.type, payload, at: now.toISOString(), actor: { role: command.actor.role, name: command.actor.name } },
+              },
+              now,
+              command.systemFacts?.deadline?.key,
+            ),
+          ]
+        : [];
+      await updateCase(
+        tx,
+        {
+          row, event, parties: [], outbox: [...deadlines.messages, ...outbox, ...deliveries.map(deliveryJob)], deadlines, now, deliveries,
+          referral: {
+            id: referral.id, state, version, snapshot: storeSnapshot(next), urged: context.urged, supervised: context.supervised,
+            answered: state === 'replied' || state === 'rejected', resolved: context.resolved,
+          },
+        },
+        locked.version,
+      );
+      for (const effect of effects) {
+        if (effect.kind !== 'case.send') continue;
+        await this.send({
+          caseId: row.id,
+          type: effect.type,
+          payload: { ...effect.payload, referralId: referral.id },
+          actor: SYSTEM_ACTORS.referrals,
+          scope: null,
+        });
+      }
+      return { referralId: referral.id, caseId: row.id, state, version, event: summary(event) };
+    });
+  }
+
+  /** The case row, locked, with its unit and (when an event fires one) the status of a deadline row. */
+  private async lockCase(tx: Tx, caseId: string, firesDeadline: string | undefined): Promise<LockedCase | undefined> {
+    // A fired deadline's row is read under the case lock, so a transition that leaves its state cannot slip
+    // in between; rows are always locked case first, then referral, then deadlines.
+    const [locked] = await tx.prepared<LockedCase>(
+      'case_lock',
+      `SELECT ${CASE_COLUMNS}, u.level AS unit_level, u.parent_code AS unit_parent, u.path AS unit_path,
+              (SELECT status FROM deadlines WHERE id = $2::uuid AND case_id = c.id) AS deadline_status
+         FROM cases c JOIN units u ON u.code = c.unit_code
+        WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
+      [caseId, firesDeadline ?? null],
+    );
+    return locked;
+  }
+
+  /**
+   * REFER: one referral per department, each starting its machine (and its acknowledgement clock) in the
+   * REFER's own statement. A department with a webhook is told at once.
+   */
+  private async issue(tx: Tx, row: CaseRow, link: ChainLink, payload: Record<string, unknown>, facts: CaseFacts, now: Date) {
+    const workflow = latestReferralWorkflow();
+    const named = facts.departments ?? [];
+    const ids = facts.referralIds ?? [];
+    const hooked = new Set(
+      (
+        await tx.query<{ code: string }>('SELECT code FROM departments WHERE code = ANY($1::text[]) AND webhook_url IS NOT NULL', [
+          named.map((d) => d.code),
+        ])
+      ).map((d) => d.code),
+    );
+    const referrals: NewReferral[] = [];
+    const deliveries: NewDelivery[] = [];
+    const clocks: DeadlinePlan = { ...NO_CLOCKS, rows: [], messages: [] };
+    for (const [i, department] of named.entries()) {
+      const id = ids[i]!;
+      const input: ReferralInput = {
+        departmentCode: department.code,
+        role: department.role,
+        instructions: payload.instructions as string,
+        dueInWorkingDays: (payload.dueInWorkingDays as number | undefined) ?? null,
+        shareParties: (payload.shareParties as boolean | undefined) ?? false,
+      };
+      const [snapshot] = initialTransition(workflow.machine, input);
+      const state = statePath(snapshot.value);
+      referrals.push({
+        id, departmentCode: department.code, role: department.role, machineVersion: workflow.version, state,
+        snapshot: storeSnapshot(snapshot), instructions: input.instructions, dueInWorkingDays: input.dueInWorkingDays,
+        shareParties: input.shareParties,
+      });
+      const plan = await this.deadlines.plan(tx, {
+        caseId: row.id, category: row.category, unitCode: row.unit_code, before: new Map(), after: declaredClocks(snapshot),
+        restarted: new Set(), now, referral: { id, state }, amounts: referralAmounts(snapshot.context as ReferralContext),
+      });
+      clocks.rows.push(...plan.rows);
+      clocks.messages.push(...plan.messages);
+      if (hooked.has(department.code)) {
+        deliveries.push(
+          delivery(
+            {
+              referralId: id, caseId: row.id, caseReference: row.reference, departmentCode: department.code, role: department.role,
+              instructions: input.instructions, state, version: 1, urged: false, supervised: false, seq: row.version,
+              event: { type: 'REFER', payload: link.chained.payload, at: now.toISOString(), actor: pickActor(link.chained.actor) },
+            },
+            now,
+          ),
+        );
+      }
+    }
+    return { referrals, deliveries, deadlines: clocks };
+  }
+
+  /** The case stopped waiting for its referrals: each replied one closes, each still open is cancelled. */
+  private async settleReferrals(row: CaseRow, reason: string): Promise<void> {
+    const open = await this.db.query<{ id: string; state: string }>(
+      `SELECT id, state FROM referrals WHERE case_id = $1 AND state <> ALL($2::text[]) ORDER BY issued_seq, id`,
+      [row.id, SETTLED_REFERRAL_STATES],
+    );
+    for (const referral of open) {
+      await this.act({
+        referralId: referral.id,
+        ...(referral.state === 'replied' ? { type: 'CLOSE', payload: {} } : { type: 'CANCEL', payload: { reason } }),
+        actor: SYSTEM_ACTORS.referrals,
+        departmentCode: null,
+      });
+    }
   }
 
   /** Links go in with the transaction; everything else becomes outbox rows, with a `case.event` for subscribers. */
@@ -262,14 +517,15 @@ export class CaseEngine {
     tx: Tx,
     row: CaseRow,
     effects: Effect[],
-    origin: { type: string; payload: Record<string, unknown> },
+    origin: { type: string; payload: Record<string, unknown>; referralId?: string },
     now: Date,
   ): Promise<OutboxMessage[]> {
+    const referralId = origin.referralId ?? null;
     const messages: OutboxMessage[] = [
       {
         queue: QueueName.Notifications,
         name: JobName.CaseEvent,
-        payload: { caseId: row.id, seq: row.version, type: origin.type, state: row.state, unitCode: row.unit_code },
+        payload: { caseId: row.id, seq: row.version, type: origin.type, state: row.state, unitCode: row.unit_code, referralId },
       },
     ];
     for (const effect of effects) {
@@ -284,17 +540,16 @@ export class CaseEngine {
           );
           break;
         case 'referrals.issue':
-          messages.push({
-            queue: QueueName.Referrals,
-            name: JobName.ReferralIssue,
-            payload: { caseId: row.id, seq: row.version, referralIds: effect.referralIds, request: origin.payload },
-          });
-          break;
+        case 'referrals.settle':
+        case 'case.send':
+          break; // carried out by the engine itself, in this transaction
         case 'notify':
           messages.push({
             queue: QueueName.Notifications,
             name: JobName.Notify,
-            payload: { caseId: row.id, seq: row.version, topic: effect.topic, detail: effect.detail ?? null, unitCode: row.unit_code },
+            payload: {
+              caseId: row.id, seq: row.version, topic: effect.topic, detail: effect.detail ?? null, unitCode: row.unit_code, referralId,
+            },
           });
           break;
         default:
@@ -311,8 +566,20 @@ interface ChainLink {
   hash: string;
 }
 
-/** Hashes the event onto the chain and moves the case's head hash to it. */
-function chain(row: CaseRow, type: string, payload: unknown, facts: CaseFacts, actor: Actor, at: Date, prevHash: string): ChainLink {
+/**
+ * Hashes the event onto the chain and moves the case's head hash to it. A referral's event names the referral,
+ * and records the referral's state.
+ */
+function chain(
+  row: CaseRow,
+  type: string,
+  payload: unknown,
+  facts: CaseFacts,
+  actor: Actor,
+  at: Date,
+  prevHash: string,
+  subject?: { referralId: string; state: string },
+): ChainLink {
   const chained: ChainedEvent = {
     caseId: row.id,
     seq: row.version,
@@ -322,8 +589,9 @@ function chain(row: CaseRow, type: string, payload: unknown, facts: CaseFacts, a
     actor,
     at: at.toISOString(),
     machineVersion: row.machine_version,
-    state: row.state,
+    state: subject?.state ?? row.state,
     unitCode: row.unit_code,
+    ...(subject ? { referralId: subject.referralId } : {}),
   };
   const hash = eventHash(prevHash, chained);
   row.head_hash = hash;
@@ -356,3 +624,30 @@ function copyContextColumns(row: CaseRow, snapshot: AnyMachineSnapshot): void {
   row.outcome = context.outcome;
   row.supervised = context.supervised;
 }
+
+const NO_CLOCKS: DeadlinePlan = { firedRowId: null, endedKeys: [], supersededClockId: null, rows: [], messages: [] };
+
+/** A referral's own reply limit (`dueInWorkingDays`) overrides the policy for its reply clock. */
+function referralAmounts(context: ReferralContext) {
+  return context.dueInWorkingDays
+    ? new Map([['referral.reply', { amount: context.dueInWorkingDays, unit: 'working_days' as const }]])
+    : undefined;
+}
+
+function pickActor(actor: unknown): Pick<Actor, 'role' | 'name'> {
+  const { role, name } = actor as Actor;
+  return { role, name };
+}
+
+function delivery(data: ReferralEventData, now: Date, deadlineKey?: string): NewDelivery {
+  const id = uuidv7(now.getTime());
+  const body = cloudEventBody(id, data, deadlineKey);
+  return { id, referralId: data.referralId, departmentCode: data.departmentCode, type: cloudEventType(data.event.type, deadlineKey), body };
+}
+
+/** The job that POSTs a delivery; its id is the outbox row's, so a replay (a new row) is a new job. */
+export const deliveryJob = (d: { id: string }, generation = 0): OutboxMessage => ({
+  queue: QueueName.Referrals,
+  name: JobName.ReferralDeliver,
+  payload: { deliveryId: d.id, generation },
+});

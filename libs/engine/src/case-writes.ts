@@ -5,6 +5,40 @@ import type { SealedParty } from '../../parties/src/index.js';
 import { namedSql, uuidv7, type Tx } from '../../persistence/src/index.js';
 import type { CaseRow } from './case-record.js';
 
+/** A referral a REFER issues, written with the REFER's own event. */
+export interface NewReferral {
+  id: string;
+  departmentCode: string;
+  role: string;
+  machineVersion: number;
+  state: string;
+  snapshot: unknown;
+  instructions: string;
+  dueInWorkingDays: number | null;
+  shareParties: boolean;
+}
+
+/** The referral an event transitions (its event joins the case's chain). */
+export interface ReferralChange {
+  id: string;
+  state: string;
+  version: number;
+  snapshot: unknown;
+  urged: boolean;
+  supervised: boolean;
+  answered: boolean;
+  resolved: boolean | null;
+}
+
+/** A referral event announced to a department's webhook. */
+export interface NewDelivery {
+  id: string;
+  referralId: string;
+  departmentCode: string;
+  type: string;
+  body: string;
+}
+
 /** Everything one transition writes. It goes to PostgreSQL as one statement: here, round trips cost most. */
 export interface CaseWrite {
   row: CaseRow;
@@ -13,13 +47,34 @@ export interface CaseWrite {
   outbox: OutboxMessage[];
   deadlines: DeadlinePlan;
   now: Date;
+  /** The referral the event belongs to, when it is a referral's event. */
+  referral?: ReferralChange;
+  issued?: NewReferral[];
+  deliveries?: NewDelivery[];
 }
 
 // The event, parties, outbox rows and new deadline rows, each written only if the case row was (FROM c).
 const TAIL = `
+  rf AS (
+    INSERT INTO referrals (id, case_id, department_code, role, machine_version, state, version, snapshot, instructions,
+                           due_in_working_days, share_parties, issued_seq, created_at, updated_at)
+    SELECT r.id, c.id, r.department_code, r.role, r.machine_version, r.state, 1, r.snapshot, r.instructions, r.due,
+           r.share_parties, :version, :now, :now
+      FROM c, unnest(:issuedIds::uuid[], :issuedDepartments::text[], :issuedRoles::text[], :issuedMachineVersions::int[],
+                     :issuedStates::text[], :issuedSnapshots::jsonb[], :issuedInstructions::text[], :issuedDue::int[],
+                     :issuedShareParties::boolean[])
+        AS r(id, department_code, role, machine_version, state, snapshot, instructions, due, share_parties)),
   e AS (
-    INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash)
-    SELECT c.id, :version, :type, :payload, :facts, :actor, :now, :machineVersion, :state, :unitCode, :prevHash, :hash FROM c),
+    INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash,
+                             referral_id)
+    SELECT c.id, :version, :type, :payload, :facts, :actor, :now, :machineVersion, :state, :unitCode, :prevHash, :hash,
+           :referralId::uuid FROM c),
+  w AS (
+    INSERT INTO deliveries (id, referral_id, case_id, department_code, seq, type, body, created_at)
+    SELECT w.id, w.referral_id, c.id, w.department_code, :version, w.type, w.body, :now
+      FROM c, unnest(:deliveryIds::uuid[], :deliveryReferrals::uuid[], :deliveryDepartments::text[], :deliveryTypes::text[],
+                     :deliveryBodies::text[])
+        AS w(id, referral_id, department_code, type, body)),
   p AS (
     INSERT INTO parties (id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, added_seq, created_at)
     SELECT p.id, c.id, p.role, p.name_enc, p.phone_enc, p.id_number_enc, ARRAY(SELECT jsonb_array_elements_text(p.vulnerable)),
@@ -34,11 +89,14 @@ const TAIL = `
                      :outboxJobIds::text[], :outboxRunAt::timestamptz[])
         AS m(id, queue, name, payload, job_id, run_at)),
   d AS (
-    INSERT INTO deadlines (id, case_id, key, kind, percent, clock_id, state, armed_version, starts_at, due_at, status, derivation, created_at)
-    SELECT r.id, c.id, r.key, r.kind, r.percent, r.clock_id, :state, :version, r.starts_at, r.due_at, 'pending', r.derivation, :now
+    INSERT INTO deadlines (id, case_id, key, kind, percent, clock_id, state, armed_version, starts_at, due_at, status, derivation,
+                           created_at, referral_id)
+    SELECT r.id, c.id, r.key, r.kind, r.percent, r.clock_id, coalesce(r.state, :state), :version, r.starts_at, r.due_at, 'pending',
+           r.derivation, :now, r.referral_id
       FROM c, unnest(:deadlineIds::uuid[], :deadlineKeys::text[], :deadlineKinds::text[], :deadlinePercents::int[],
-                     :deadlineClocks::uuid[], :deadlineStarts::timestamptz[], :deadlineDues::timestamptz[], :deadlineDerivations::jsonb[])
-        AS r(id, key, kind, percent, clock_id, starts_at, due_at, derivation))
+                     :deadlineClocks::uuid[], :deadlineStarts::timestamptz[], :deadlineDues::timestamptz[], :deadlineDerivations::jsonb[],
+                     :deadlineReferrals::uuid[], :deadlineStates::text[])
+        AS r(id, key, kind, percent, clock_id, starts_at, due_at, derivation, referral_id, state))
   SELECT count(*)::int AS written FROM c`;
 
 const INSERT_CASE = namedSql<TailValue | CaseValue | 'reference' | 'queryCode' | 'kind' | 'channel' | 'summary' | 'description' | 'occurredAt' | 'createdBy'>(`
@@ -52,14 +110,22 @@ const INSERT_CASE = namedSql<TailValue | CaseValue | 'reference' | 'queryCode' |
   ${TAIL}`);
 
 // Deadline bookkeeping is a single UPDATE: one event may both fire a row and end its clock (a breach that
-// moves the case on), and one statement cannot update a row twice.
-const UPDATE_CASE = namedSql<TailValue | CaseValue | 'previousVersion' | 'firedRowId' | 'endedKeys' | 'supersededClockId'>(`
+// moves the case on), and one statement cannot update a row twice. Clocks are ended per subject: the case's
+// own (referral_id NULL), or the one referral whose event this is.
+const UPDATE_CASE = namedSql<TailValue | CaseValue | ReferralValue | 'previousVersion' | 'firedRowId' | 'endedKeys' | 'supersededClockId'>(`
   WITH c AS (
     UPDATE cases SET state = :state, stage = :stage, version = :version, unit_code = :unitCode, category = :category,
                      risk_level = :riskLevel, outcome = :outcome, supervised = :supervised, snapshot = :snapshot,
                      head_hash = :hash, updated_at = :now
      WHERE id = :id AND version = :previousVersion
     RETURNING id),
+  r AS (
+    UPDATE referrals SET state = :referralState, version = :referralVersion, snapshot = :referralSnapshot,
+                         urged_at = CASE WHEN :referralUrged AND urged_at IS NULL THEN :now ELSE urged_at END,
+                         supervised_at = CASE WHEN :referralSupervised AND supervised_at IS NULL THEN :now ELSE supervised_at END,
+                         answered_at = CASE WHEN :referralAnswered AND answered_at IS NULL THEN :now ELSE answered_at END,
+                         resolved = :referralResolved, updated_at = :now
+     WHERE id = :referralId::uuid AND EXISTS (SELECT 1 FROM c)),
   u AS (
     UPDATE deadlines SET
       status = CASE WHEN status <> 'pending' THEN status WHEN id = :firedRowId::uuid THEN 'fired'
@@ -68,22 +134,30 @@ const UPDATE_CASE = namedSql<TailValue | CaseValue | 'previousVersion' | 'firedR
       fired_version = CASE WHEN id = :firedRowId::uuid AND status = 'pending' THEN :version ELSE fired_version END,
       ended_at = CASE WHEN ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid)
                       THEN :now ELSE ended_at END
-     WHERE case_id = :id AND EXISTS (SELECT 1 FROM c)
+     WHERE case_id = :id AND EXISTS (SELECT 1 FROM c) AND referral_id IS NOT DISTINCT FROM :referralId::uuid
        AND (id = :firedRowId::uuid OR (ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid)))),
   ${TAIL}`);
 
 type CaseValue = 'id' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'snapshot';
+type ReferralValue =
+  | 'referralState' | 'referralVersion' | 'referralSnapshot' | 'referralUrged' | 'referralSupervised' | 'referralAnswered'
+  | 'referralResolved';
 type TailValue =
   | 'version' | 'type' | 'payload' | 'facts' | 'actor' | 'now' | 'machineVersion' | 'state' | 'unitCode' | 'prevHash' | 'hash'
   | 'partyIds' | 'partyRoles' | 'partyNames' | 'partyPhones' | 'partyIdNumbers' | 'partyVulnerable' | 'partyDigests'
   | 'outboxIds' | 'outboxQueues' | 'outboxNames' | 'outboxPayloads' | 'outboxJobIds' | 'outboxRunAt'
   | 'deadlineIds' | 'deadlineKeys' | 'deadlineKinds' | 'deadlinePercents' | 'deadlineClocks' | 'deadlineStarts' | 'deadlineDues'
-  | 'deadlineDerivations';
+  | 'deadlineDerivations' | 'deadlineReferrals' | 'deadlineStates' | 'referralId'
+  | 'issuedIds' | 'issuedDepartments' | 'issuedRoles' | 'issuedMachineVersions' | 'issuedStates' | 'issuedSnapshots'
+  | 'issuedInstructions' | 'issuedDue' | 'issuedShareParties'
+  | 'deliveryIds' | 'deliveryReferrals' | 'deliveryDepartments' | 'deliveryTypes' | 'deliveryBodies';
 
 function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
   const { row, event, parties, outbox, deadlines, now } = write;
   const e = event.chained;
   const rows = deadlines.rows;
+  const issued = write.issued ?? [];
+  const deliveries = write.deliveries ?? [];
   return {
     id: row.id, stage: row.stage, category: row.category, riskLevel: row.risk_level, outcome: row.outcome,
     supervised: row.supervised, snapshot: row.snapshot,
@@ -98,6 +172,15 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
     deadlineIds: rows.map((r) => r.id), deadlineKeys: rows.map((r) => r.key), deadlineKinds: rows.map((r) => r.kind),
     deadlinePercents: rows.map((r) => r.percent), deadlineClocks: rows.map((r) => r.clockId), deadlineStarts: rows.map((r) => r.startsAt),
     deadlineDues: rows.map((r) => r.dueAt), deadlineDerivations: rows.map((r) => JSON.stringify(r.derivation)),
+    deadlineReferrals: rows.map((r) => r.referralId ?? null), deadlineStates: rows.map((r) => r.state ?? null),
+    referralId: write.referral?.id ?? null,
+    issuedIds: issued.map((r) => r.id), issuedDepartments: issued.map((r) => r.departmentCode), issuedRoles: issued.map((r) => r.role),
+    issuedMachineVersions: issued.map((r) => r.machineVersion), issuedStates: issued.map((r) => r.state),
+    issuedSnapshots: issued.map((r) => JSON.stringify(r.snapshot)), issuedInstructions: issued.map((r) => r.instructions),
+    issuedDue: issued.map((r) => r.dueInWorkingDays), issuedShareParties: issued.map((r) => r.shareParties),
+    deliveryIds: deliveries.map((d) => d.id), deliveryReferrals: deliveries.map((d) => d.referralId),
+    deliveryDepartments: deliveries.map((d) => d.departmentCode), deliveryTypes: deliveries.map((d) => d.type),
+    deliveryBodies: deliveries.map((d) => d.body),
   };
 }
 
@@ -125,6 +208,7 @@ export async function updateCase(tx: Tx, write: CaseWrite, previousVersion: numb
     UPDATE_CASE.bind({
       ...values(write),
       previousVersion,
+      ...referralValues(write.referral),
       firedRowId: plan.firedRowId,
       endedKeys: plan.endedKeys,
       supersededClockId: plan.supersededClockId,
@@ -132,4 +216,16 @@ export async function updateCase(tx: Tx, write: CaseWrite, previousVersion: numb
   );
   // The row is locked, so this cannot happen unless something bypassed the engine; fail loudly.
   if (result?.written !== 1) throw new Error(`case ${write.row.id} changed under its lock`);
+}
+
+function referralValues(referral: ReferralChange | undefined): Record<ReferralValue, unknown> {
+  return {
+    referralState: referral?.state ?? null,
+    referralVersion: referral?.version ?? null,
+    referralSnapshot: referral ? JSON.stringify(referral.snapshot) : null,
+    referralUrged: referral?.urged ?? false,
+    referralSupervised: referral?.supervised ?? false,
+    referralAnswered: referral?.answered ?? false,
+    referralResolved: referral?.resolved ?? null,
+  };
 }

@@ -3,7 +3,7 @@ import {
   DomainError,
   ErrorCode,
   statePath,
-  type CaseWorkflow,
+  type MachineWorkflow,
   type DeadlineSpec,
   type MachineEvent,
   type StateMeta,
@@ -16,7 +16,7 @@ export interface StoredSnapshot {
   context: Record<string, unknown>;
 }
 
-export function restoreSnapshot(workflow: CaseWorkflow, stored: StoredSnapshot): AnyMachineSnapshot {
+export function restoreSnapshot(workflow: MachineWorkflow, stored: StoredSnapshot): AnyMachineSnapshot {
   return workflow.machine.resolveState({ value: stored.value as never, context: stored.context });
 }
 
@@ -36,7 +36,7 @@ export function isFinal(snapshot: AnyMachineSnapshot): boolean {
  * Client events the current state has a transition for. A guard may still refuse one of them, with a
  * reason (409 `rule_violated`).
  */
-export function allowedEvents(workflow: CaseWorkflow, snapshot: AnyMachineSnapshot): string[] {
+export function allowedEvents(workflow: MachineWorkflow, snapshot: AnyMachineSnapshot): string[] {
   if (isFinal(snapshot)) return [];
   const types = new Set<string>();
   for (const t of getNextTransitions(snapshot)) {
@@ -60,7 +60,7 @@ export function declaredClocks(snapshot: AnyMachineSnapshot): Map<string, { spec
  * and everything below it): such a clock starts afresh, e.g. an escalation that climbs one more level.
  */
 export function restartedClocks(
-  workflow: CaseWorkflow,
+  workflow: MachineWorkflow,
   snapshot: AnyMachineSnapshot,
   event: MachineEvent,
   after: Map<string, { nodeId: string }>,
@@ -76,13 +76,13 @@ export function restartedClocks(
 }
 
 /** Why the machine took no transition for `event`: not accepted here at all, or refused by a guard. */
-export function explainRefusal(workflow: CaseWorkflow, snapshot: AnyMachineSnapshot, event: MachineEvent): DomainError {
+export function explainRefusal(workflow: MachineWorkflow, snapshot: AnyMachineSnapshot, event: MachineEvent): DomainError {
   const state = statePath(snapshot.value);
   const allowed = allowedEvents(workflow, snapshot);
   const final = isFinal(snapshot);
   const candidates = final ? [] : getNextTransitions(snapshot).filter((t) => t.eventType === event.type);
   if (candidates.length === 0) {
-    const where = final ? `not allowed: the case is archived (${state}) and cannot change` : `not allowed in state ${state}`;
+    const where = final ? `not allowed: ${state} is final and cannot change` : `not allowed in state ${state}`;
     return new DomainError(ErrorCode.EventNotAllowed, `${event.type} is ${where}.`, { state, allowedEvents: allowed });
   }
   const refusing = [...new Set(candidates.flatMap((t) => failingGuards(workflow, t, snapshot.context, event)))];
@@ -101,7 +101,7 @@ type GuardRef = string | { type: string; params?: unknown } | ((...args: unknown
 
 /** Names of the guards of `transition` that refuse `event` (the children of an `and`, one by one). */
 function failingGuards(
-  workflow: CaseWorkflow,
+  workflow: MachineWorkflow,
   transition: AnyTransitionDefinition,
   context: unknown,
   event: MachineEvent,

@@ -1,6 +1,7 @@
 /** Every BullMQ queue and job name Concord uses, in one place. */
 export enum QueueName {
   Notifications = 'notifications',
+  /** Webhook deliveries of referral events to departments. */
   Referrals = 'referrals',
   /** Delayed jobs, one per deadline row, keyed by the deadline id. */
   Deadlines = 'deadlines',
@@ -17,8 +18,8 @@ export enum JobName {
   CaseEvent = 'case.event',
   /** Tell a case owner something needs attention. */
   Notify = 'notify',
-  /** Issue the referrals a REFER created. */
-  ReferralIssue = 'referral.issue',
+  /** POST one referral event to its department's webhook (a `deliveries` row). */
+  ReferralDeliver = 'referral.deliver',
   /** A deadline (or one of its warnings) is due. */
   DeadlineFire = 'deadline.fire',
 }

@@ -48,6 +48,10 @@ export function testConfig(databaseUrl: string, overrides: Partial<ConcordConfig
     workerConsumes: 'all',
     reconcileIntervalMs: 120_000,
     jobLockMs: 30_000,
+    // Retries come quickly in tests: four attempts, 20 ms apart and doubling, each waiting 1 s at most.
+    webhookAttempts: 4,
+    webhookBackoffMs: 20,
+    webhookTimeoutMs: 1_000,
     ...overrides,
   };
 }

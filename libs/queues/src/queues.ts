@@ -13,8 +13,19 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
-export function createQueues(connection: Redis, prefix: string): Map<QueueName, Queue> {
+/**
+ * One Queue per QueueName. `jobOptions` replaces defaults per queue (webhook deliveries retry on their own
+ * schedule); BullMQ merges a queue's defaults into every job it adds, the relay's `addBulk` included.
+ */
+export function createQueues(
+  connection: Redis,
+  prefix: string,
+  jobOptions: Partial<Record<QueueName, DefaultJobOptions>> = {},
+): Map<QueueName, Queue> {
   return new Map(
-    Object.values(QueueName).map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })]),
+    Object.values(QueueName).map((name) => [
+      name,
+      new Queue(name, { connection, prefix, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...jobOptions[name] } }),
+    ]),
   );
 }

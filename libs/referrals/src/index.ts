@@ -1,0 +1,3 @@
+export * from './deliveries.service.js';
+export * from './webhook-sender.js';
+export * from './webhook-signature.js';

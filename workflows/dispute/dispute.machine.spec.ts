@@ -16,6 +16,7 @@ const go = (...events: MachineEvent[]) => run(disputeWorkflow, events);
 const BREACHED: Effect = { kind: 'notify', topic: 'deadline_breached' };
 const SUPERVISED: Effect = { kind: 'notify', topic: 'supervised' };
 const UP: Effect = { kind: 'unit.escalate' };
+const SETTLE: Effect = { kind: 'referrals.settle' };
 
 const mediating = [d.accept, d.classifyLow, d.mediatorAtCommunity];
 const inSession = [...mediating, d.schedule];
@@ -44,7 +45,7 @@ describe('dispute declarations', () => {
     expect(decl.invalidSamples).toEqual([]);
     const systemEvents = Object.entries(disputeWorkflow.events).filter(([, e]) => e.source === 'system');
     expect(systemEvents.map(([type]) => type).sort()).toEqual(
-      ['DEADLINE_ELAPSED', 'DEADLINE_WARNING', 'REFERRAL_REJECTED', 'REFERRAL_REPLIED'].sort(),
+      ['DEADLINE_ELAPSED', 'DEADLINE_WARNING', 'OWNER_NOTIFIED', 'REFERRAL_REJECTED', 'REFERRAL_REPLIED'].sort(),
     );
   });
 
@@ -131,9 +132,10 @@ describe('dispute guards', () => {
     const resolved = go(d.accept, d.classifyLow, d.referTwo, d.replied2Resolved, d.replied1Resolved);
     expect(resolved.state).toBe('archive.follow_up');
     expect(resolved.context.outcome).toBe('resolved');
+    expect(resolved.effects).toEqual([SETTLE]);
     const unresolved = go(d.accept, d.classifyLow, d.referTwo, d.replied1Unresolved, d.replied2Resolved);
     expect(unresolved.state).toBe('escalation.pending');
-    expect(unresolved.effects).toEqual([UP]);
+    expect(unresolved.effects).toEqual([SETTLE, UP]);
   });
 
   it('ignores a reply to a referral that is not open, and goes back to triage when one is refused', () => {
@@ -141,6 +143,9 @@ describe('dispute guards', () => {
     const rejected = go(d.accept, d.classifyLow, d.referTwo, d.referralRejected);
     expect(rejected.state).toBe('triage.assessing');
     expect(rejected.context.openReferrals).toEqual([]);
+    // The other department's referral is cancelled: the case no longer waits for it.
+    expect(rejected.effects).toEqual([SETTLE]);
+    expect(go(d.accept, d.classifyLow, d.referTwo, common.withdraw).effects).toEqual([SETTLE]);
   });
 
   it('reopens once, and only after a reached follow-up with satisfaction of 2 or less', () => {

@@ -41,7 +41,7 @@ describe('petition declarations', () => {
     expect(decl.eventsWithoutSample).toEqual([]);
     expect(decl.invalidSamples).toEqual([]);
     const systemEvents = Object.entries(petitionWorkflow.events).filter(([, e]) => e.source === 'system');
-    expect(systemEvents.map(([type]) => type).sort()).toEqual(['DEADLINE_ELAPSED', 'DEADLINE_WARNING']);
+    expect(systemEvents.map(([type]) => type).sort()).toEqual(['DEADLINE_ELAPSED', 'DEADLINE_WARNING', 'OWNER_NOTIFIED']);
     expect(petitionWorkflow.events.REOPEN).toBeUndefined();
   });
 

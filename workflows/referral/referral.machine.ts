@@ -15,7 +15,6 @@ export interface ReferralContext extends ReferralInput {
   result: string | null;
   rejectionReason: string | null;
   cancellationReason: string | null;
-  progressNotes: number;
 }
 
 const note = () => s.object({ note: s.optional(text()) });
@@ -73,6 +72,9 @@ const underReplyClock = {
   DEADLINE_WARNING: { actions: 'recorded' },
 } as const;
 
+/** Every open state: the case may stop waiting for the referral (withdrawn, another department rejected, …). */
+const CANCEL = { target: 'cancelled', actions: 'recordCancellation' } as const;
+
 const REPLY = {
   target: 'replied',
   actions: ['recordReply', answer('REFERRAL_REPLIED', (e) => ({ resolved: e.type === 'REPLY' && e.payload.resolved }))],
@@ -93,7 +95,6 @@ export const referralMachine = setup({
     recorded: () => {},
     urge: assign({ urged: true }),
     supervise: assign({ supervised: true }),
-    countProgress: assign({ progressNotes: ({ context }) => context.progressNotes + 1 }),
     recordReply: assign(({ event }) => (event.type === 'REPLY' ? { resolved: event.payload.resolved, result: event.payload.result } : {})),
     recordRejection: assign(({ event }) => (event.type === 'REJECT' ? { rejectionReason: event.payload.reason } : {})),
     recordCancellation: assign(({ event }) => (event.type === 'CANCEL' ? { cancellationReason: event.payload.reason } : {})),
@@ -108,16 +109,13 @@ export const referralMachine = setup({
     result: null,
     rejectionReason: null,
     cancellationReason: null,
-    progressNotes: 0,
   }),
   initial: 'issued',
-  on: {
-    CANCEL: { target: '.cancelled', actions: 'recordCancellation' },
-  },
   states: {
     issued: {
       meta: { deadline: REFERRAL_DEADLINES.acknowledge },
       on: {
+        CANCEL,
         ACKNOWLEDGE: 'acknowledged',
         DEADLINE_ELAPSED: {
           guard: breachOf(REFERRAL_DEADLINES.acknowledge.key),
@@ -132,6 +130,7 @@ export const referralMachine = setup({
       meta: replyClock,
       on: {
         ...underReplyClock,
+        CANCEL,
         ACCEPT: 'accepted',
         REJECT: {
           target: 'rejected',
@@ -141,11 +140,11 @@ export const referralMachine = setup({
     },
     accepted: {
       meta: replyClock,
-      on: { ...underReplyClock, PROGRESS: { target: 'in_progress', actions: 'countProgress' }, REPLY },
+      on: { ...underReplyClock, CANCEL, PROGRESS: 'in_progress', REPLY },
     },
     in_progress: {
       meta: replyClock,
-      on: { ...underReplyClock, PROGRESS: { actions: 'countProgress' }, REPLY },
+      on: { ...underReplyClock, CANCEL, PROGRESS: { actions: 'recorded' }, REPLY },
     },
     replied: {
       on: { CLOSE: 'closed' },

@@ -4,7 +4,7 @@ import {
   statePath,
   validate,
   type CaseInput,
-  type CaseWorkflow,
+  type MachineWorkflow,
   type Effect,
   type MachineEvent,
   type StateMeta,
@@ -78,7 +78,7 @@ export function transitionEdges(machine: AnyStateMachine) {
  * list is empty for a sound machine. Snapshots are told apart by value and full context, so a guard that
  * depends on context is walked with every context that can reach it.
  */
-export function audit(workflow: CaseWorkflow, events: MachineEvent[], input: CaseInput = { category: null }) {
+export function audit(workflow: MachineWorkflow, events: MachineEvent[], input: CaseInput | object = { category: null }) {
   const { machine } = workflow;
   // Events no active state node mentions would only loop back unchanged; skip them.
   const filterEvents = (snapshot: AnyMachineSnapshot, event: MachineEvent) =>
@@ -146,7 +146,7 @@ export function audit(workflow: CaseWorkflow, events: MachineEvent[], input: Cas
 }
 
 /** Static checks of a workflow's declarations against its machine. */
-export function declarations(workflow: CaseWorkflow, samples: MachineEvent[]) {
+export function declarations(workflow: MachineWorkflow, samples: MachineEvent[]) {
   const nodes = [workflow.machine.root, ...getStateNodes(workflow.machine)];
   const handled = new Set(nodes.flatMap((n) => [...n.transitions.keys()]));
   const declared = Object.keys(workflow.events);
@@ -174,7 +174,7 @@ export const atomicStateIds = (machine: AnyStateMachine) =>
 // ---- Driving a case by hand ------------------------------------------------------------------------------
 
 /** Starts a case and feeds it `events`, each of which must be accepted. */
-export function run(workflow: CaseWorkflow, events: MachineEvent[], input: CaseInput = { category: null }) {
+export function run(workflow: MachineWorkflow, events: MachineEvent[], input: CaseInput | object = { category: null }) {
   let [snapshot, actions] = initialTransition(workflow.machine, input) as [AnyMachineSnapshot, Array<{ type: string }>];
   for (const event of events) {
     if (refuses(workflow, snapshot, event)) throw new Error(`${event.type} refused in ${JSON.stringify(snapshot.value)}`);
@@ -191,13 +191,13 @@ export function run(workflow: CaseWorkflow, events: MachineEvent[], input: CaseI
   };
 }
 
-export const refuses = (workflow: CaseWorkflow, snapshot: AnyMachineSnapshot, event: MachineEvent) =>
+export const refuses = (workflow: MachineWorkflow, snapshot: AnyMachineSnapshot, event: MachineEvent) =>
   workflow.machine.getTransitionData(snapshot, event).length === 0;
 
 type GuardRef = string | { type: string; params?: unknown };
 
 /** The named guards that refuse `event` in `snapshot` (an `and` is looked into, child by child). */
-export function refusingGuards(workflow: CaseWorkflow, snapshot: AnyMachineSnapshot, event: MachineEvent): string[] {
+export function refusingGuards(workflow: MachineWorkflow, snapshot: AnyMachineSnapshot, event: MachineEvent): string[] {
   const impls = workflow.machine.implementations.guards as Record<string, (args: unknown, params: unknown) => boolean>;
   const visit = (guard: unknown): string[] => {
     if (!guard) return [];
@@ -214,11 +214,15 @@ export function refusingGuards(workflow: CaseWorkflow, snapshot: AnyMachineSnaps
  * reached, every transition taken, every snapshot surviving a JSON round trip, every refusal explained, and
  * each state handling exactly the deadlines it declares.
  */
-export function describeGraphWalk(workflow: CaseWorkflow, sampleEvents: MachineEvent[]): void {
-  describe(`${workflow.kind} machine, walked with xstate/graph from the sample events`, () => {
+export function describeGraphWalk(
+  workflow: MachineWorkflow & { kind?: string },
+  sampleEvents: MachineEvent[],
+  options: { name?: string; input?: object } = {},
+): void {
+  describe(`${options.name ?? workflow.kind} machine, walked with xstate/graph from the sample events`, () => {
     let report: ReturnType<typeof audit>;
     beforeAll(() => {
-      report = audit(workflow, sampleEvents);
+      report = audit(workflow, sampleEvents, options.input);
     }, 60_000);
 
     it('reaches every state', () => {

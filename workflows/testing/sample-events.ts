@@ -43,6 +43,7 @@ export const common = {
   unhappy: ev('RECORD_FOLLOW_UP', { satisfaction: 1, comment: 'nothing changed', reached: true }),
   happy: ev('RECORD_FOLLOW_UP', { satisfaction: 5, reached: true }),
   unreached: ev('RECORD_FOLLOW_UP', { satisfaction: 2, reached: false }),
+  notified: ev('OWNER_NOTIFIED', { topic: 'referral_urged', channels: ['case_file'], recipient: 'C-0101', referralId: IDS.referral1 }),
 };
 
 /** A department as the engine describes it in facts, with its responsibility list. */

@@ -3,6 +3,7 @@ import type { INestApplicationContext, LogLevel } from '@nestjs/common';
 import type { Clock } from '../../../libs/clock/src/index.js';
 import type { ConcordConfig } from '../../../libs/config/src/index.js';
 import { migrate } from '../../../libs/persistence/src/index.js';
+import type { NotificationChannel } from '../../../libs/notifications/src/index.js';
 import { WorkerModule } from './worker.module.js';
 
 /**
@@ -11,10 +12,10 @@ import { WorkerModule } from './worker.module.js';
  */
 export async function createWorker(
   config: ConcordConfig,
-  options: { clock?: Clock; logger?: LogLevel[] | false } = {},
+  options: { clock?: Clock; logger?: LogLevel[] | false; channels?: NotificationChannel[] } = {},
 ): Promise<INestApplicationContext> {
   await migrate(config.databaseUrl);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options.clock), {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options.clock, options.channels), {
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
   app.enableShutdownHooks();

@@ -4,15 +4,19 @@ import type { Clock } from '../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
 import { EngineModule } from '../../../libs/engine/src/index.js';
 import { PersistenceModule } from '../../../libs/persistence/src/index.js';
-import { createQueues, REDIS, RedisModule } from '../../../libs/queues/src/index.js';
+import { createQueues, QueueName, REDIS, RedisModule } from '../../../libs/queues/src/index.js';
+import { webhookJobOptions } from '../../../libs/referrals/src/index.js';
 import { DeadlinesProcessor } from './processors/deadlines.processor.js';
 import { EffectsProcessor } from './processors/effects.processor.js';
 import { OutboxRelayProcessor } from './processors/outbox-relay.processor.js';
+import { WebhooksProcessor } from './processors/webhooks.processor.js';
 import { QUEUES } from './worker.tokens.js';
+import { CaseFileChannel, NOTIFICATION_CHANNELS, type NotificationChannel } from '../../../libs/notifications/src/index.js';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(config: ConcordConfig, clock?: Clock): DynamicModule {
+  /** `channels`: where notices to case owners go, besides the case file itself (SMS, messaging, …). */
+  static forRoot(config: ConcordConfig, clock?: Clock, channels: NotificationChannel[] = []): DynamicModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config, clock), PersistenceModule, RedisModule, EngineModule],
@@ -20,11 +24,14 @@ export class WorkerModule {
         {
           provide: QUEUES,
           inject: [REDIS, CONCORD_CONFIG],
-          useFactory: (redis: Redis, cfg: ConcordConfig) => createQueues(redis, cfg.queuePrefix),
+          useFactory: (redis: Redis, cfg: ConcordConfig) =>
+            createQueues(redis, cfg.queuePrefix, { [QueueName.Referrals]: webhookJobOptions(cfg) }),
         },
+        { provide: NOTIFICATION_CHANNELS, useValue: [new CaseFileChannel(), ...channels] },
         OutboxRelayProcessor,
         EffectsProcessor,
         DeadlinesProcessor,
+        WebhooksProcessor,
       ],
     };
   }

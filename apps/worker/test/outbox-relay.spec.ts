@@ -1,6 +1,8 @@
 import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '../../../libs/clock/src/index.js';
+import { CaseEngine } from '../../../libs/engine/src/index.js';
+import { CaseFileChannel } from '../../../libs/notifications/src/index.js';
 import { claimProcessing, OutboxRelay } from '../../../libs/outbox/src/index.js';
 import { createQueues, createRedis, QueueName } from '../../../libs/queues/src/index.js';
 import { dispute, seedDirectory, spawnWorker, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
@@ -54,11 +56,11 @@ describe('outbox relay', () => {
 
   /** Processes every job once with the worker's real processor; resolves when `count` jobs completed. */
   async function processAll(count: number): Promise<Array<'delivered' | 'already-delivered'>> {
-    const processor = new EffectsProcessor(api.db, clock, redis, api.config);
+    const processor = new EffectsProcessor(api.db, clock, redis, api.config, api.app.get(CaseEngine), [new CaseFileChannel()]);
     const results: Array<'delivered' | 'already-delivered'> = [];
     const workers: Worker[] = [];
     await new Promise<void>((resolve, reject) => {
-      for (const name of [QueueName.Notifications, QueueName.Referrals]) {
+      for (const name of [QueueName.Notifications]) {
         const worker = new Worker(name, (job: Job) => processor.process(job), { connection: redis, prefix: api.config.queuePrefix });
         worker.on('completed', (_job, result) => {
           results.push(result);
@@ -129,7 +131,7 @@ describe('outbox relay', () => {
     await cleanSlate();
     await api.call('POST', '/cases', { body: dispute() });
     await relay().relayOnce();
-    const processor = new EffectsProcessor(api.db, clock, redis, api.config);
+    const processor = new EffectsProcessor(api.db, clock, redis, api.config, api.app.get(CaseEngine), [new CaseFileChannel()]);
     const [row] = await effects();
     const job = { id: row!.id } as Job;
     expect(await Promise.all([processor.process(job), processor.process(job), processor.process(job)])).toEqual(

@@ -12,6 +12,8 @@ export interface EventRow {
   machine_version: number;
   state: string;
   unit_code: string;
+  /** Set on a referral's events. */
+  referral_id?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -35,6 +37,7 @@ export function toChainedEvent(row: EventRow): ChainedEvent {
     machineVersion: row.machine_version,
     state: row.state,
     unitCode: row.unit_code,
+    ...(row.referral_id ? { referralId: row.referral_id } : {}),
   };
 }
 

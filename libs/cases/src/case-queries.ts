@@ -7,8 +7,10 @@ import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../..
 import type { PartyRow, PartyVault } from '../../parties/src/index.js';
 import { toPage, type Database } from '../../persistence/src/index.js';
 import { toCaseView, type CaseLinkView, type CaseView } from './case-view.js';
+import { REFERRAL_SUMMARY_COLUMNS, toReferralSummary, type ReferralSummaryRow } from './referral-queries.js';
 
 interface ViewRows {
+  referrals: ReferralSummaryRow[];
   parties: PartyRow[];
   links: Array<{ case_id: string; linked_case_id: string }>;
   deadlines: DeadlineJsonRow[];
@@ -67,8 +69,8 @@ export class CaseQueries {
 
   /** The full answer for a case record, with its parties shown as the reader's role allows. */
   async view(record: CaseRecord, reader: Principal): Promise<CaseView> {
-    // One round trip for all three: this runs after every transition the API answers.
-    const [{ parties, links, deadlines }] = (await this.db.query<ViewRows>(
+    // One round trip for all four: this runs after every transition the API answers.
+    const [{ parties, links, deadlines, referrals }] = (await this.db.query<ViewRows>(
       `SELECT
          (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
             SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = $1) p) AS parties,
@@ -76,11 +78,15 @@ export class CaseQueries {
             SELECT case_id, linked_case_id, created_at FROM case_links WHERE case_id = $1 OR linked_case_id = $1) l) AS links,
          (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.id), '[]') FROM (
             SELECT id, key, kind, percent, clock_id, state, starts_at, due_at, status, derivation, fired_at, ended_at, created_at
-              FROM deadlines WHERE case_id = $1) d) AS deadlines`,
+              FROM deadlines WHERE case_id = $1 AND referral_id IS NULL) d) AS deadlines,
+         (SELECT coalesce(json_agg(r ORDER BY r.created_at, r.id), '[]') FROM (
+            SELECT ${REFERRAL_SUMMARY_COLUMNS} FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.case_id = $1) r) AS referrals`,
       [record.id],
     )) as [ViewRows];
     const unmasked = seesPii(reader);
+    const now = this.clock.now();
     return toCaseView(record, {
+      referrals: referrals.map((r) => toReferralSummary(r, now)),
       deadlines: toDeadlineViews(deadlines, this.clock.now()),
       parties: parties.map((p) => this.parties.view(p, unmasked)),
       links: links.map(
@@ -114,7 +120,8 @@ export class CaseQueries {
     }
     if (filter.overdue !== undefined) {
       const overdue = (p: string) =>
-        `EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.kind = 'due' AND d.ended_at IS NULL AND d.due_at < ${p})`;
+        `EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.referral_id IS NULL AND d.kind = 'due' AND d.ended_at IS NULL
+                   AND d.due_at < ${p})`;
       add((p) => (filter.overdue ? overdue(p) : `NOT ${overdue(p)}`), this.clock.now());
     }
     if (filter.cursor) add((p) => `c.id < ${p}`, decodeCursor(filter.cursor, UUID));
@@ -158,9 +165,9 @@ export class CaseQueries {
     const after = page.cursor ? Number(decodeCursor(page.cursor, /^\d{1,9}$/)) : 0;
     const rows = await this.db.query<{
       seq: number; type: string; payload: unknown; facts: unknown; actor: unknown; at: Date;
-      machine_version: number; state: string; unit_code: string; prev_hash: string; hash: string;
+      machine_version: number; state: string; unit_code: string; referral_id: string | null; prev_hash: string; hash: string;
     }>(
-      `SELECT seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash
+      `SELECT seq, type, payload, facts, actor, at, machine_version, state, unit_code, referral_id, prev_hash, hash
        FROM case_events WHERE case_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [id, after, page.limit + 1],
     );
@@ -177,6 +184,7 @@ export class CaseQueries {
         machineVersion: r.machine_version,
         state: r.state,
         unitCode: r.unit_code,
+        ...(r.referral_id ? { referralId: r.referral_id } : {}),
         prevHash: r.prev_hash,
         hash: r.hash,
       }),

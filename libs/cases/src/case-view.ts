@@ -2,6 +2,7 @@ import type { DeadlineView } from '../../deadlines/src/deadline-view.js';
 import type { CaseRecord } from '../../engine/src/index.js';
 import { allowedEvents, restoreSnapshot } from '../../engine/src/index.js';
 import type { PartyView } from '../../parties/src/index.js';
+import type { ReferralSummary } from './referral-queries.js';
 import { workflowFor } from '../../../workflows/index.js';
 
 export interface CaseLinkView {
@@ -32,7 +33,7 @@ export interface CaseView {
   details: Record<string, unknown>;
   allowedEvents: string[];
   deadlines: DeadlineView[];
-  referrals: unknown[];
+  referrals: ReferralSummary[];
   links: CaseLinkView[];
   parties: PartyView[];
   createdAt: string;
@@ -43,7 +44,7 @@ const BASE_CONTEXT = new Set(['category', 'riskLevel', 'outcome', 'supervised'])
 
 export function toCaseView(
   record: CaseRecord,
-  extras: { parties: PartyView[]; links: CaseLinkView[]; deadlines: DeadlineView[] },
+  extras: { parties: PartyView[]; links: CaseLinkView[]; deadlines: DeadlineView[]; referrals: ReferralSummary[] },
 ): CaseView {
   const workflow = workflowFor(record.kind, record.machineVersion);
   const snapshot = restoreSnapshot(workflow, record.snapshot);
@@ -68,7 +69,7 @@ export function toCaseView(
     details: Object.fromEntries(Object.entries(record.snapshot.context).filter(([k]) => !BASE_CONTEXT.has(k))),
     allowedEvents: allowedEvents(workflow, snapshot),
     deadlines: extras.deadlines,
-    referrals: [],
+    referrals: extras.referrals,
     links: extras.links,
     parties: extras.parties,
     createdAt: record.createdAt.toISOString(),

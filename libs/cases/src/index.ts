@@ -1,3 +1,4 @@
 export * from './case-queries.js';
 export * from './case-view.js';
 export * from './cases.module.js';
+export * from './referral-queries.js';

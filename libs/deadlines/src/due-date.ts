@@ -4,7 +4,7 @@ export interface DeadlineRule {
   key: string;
   amount: number;
   unit: 'working_days' | 'calendar_days';
-  /** 'default' or 'policy:<id>' */
+  /** 'default', 'policy:<id>', or 'referral' (the referral set its own reply time) */
   source: string;
 }
 
@@ -125,8 +125,8 @@ function checkRule(rule: DeadlineRule): void {
   if (rule.unit !== 'working_days' && rule.unit !== 'calendar_days') {
     throw new Error(`Deadline rule ${rule.key}: unit must be working_days or calendar_days, got ${String(rule.unit)}`);
   }
-  if (typeof rule.source !== 'string' || !/^(default|policy:.+)$/.test(rule.source)) {
-    throw new Error(`Deadline rule ${rule.key}: source must be 'default' or 'policy:<id>', got ${String(rule.source)}`);
+  if (typeof rule.source !== 'string' || !/^(default|referral|policy:.+)$/.test(rule.source)) {
+    throw new Error(`Deadline rule ${rule.key}: source must be 'default', 'referral' or 'policy:<id>', got ${String(rule.source)}`);
   }
   // The amount is checked by the calendar (an integer from 0 to MAX_PERIOD).
 }

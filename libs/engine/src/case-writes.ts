@@ -104,7 +104,7 @@ const INSERT_CASE = namedSql<TailValue | CaseValue | 'reference' | 'queryCode' |
     INSERT INTO cases (id, reference, query_code, kind, machine_version, state, stage, version, unit_code, channel, category,
                        risk_level, outcome, supervised, summary, description, occurred_at, snapshot, head_hash, created_by,
                        created_at, updated_at)
-    VALUES (:id, :reference, :queryCode, :kind, :machineVersion, :state, :stage, :version, :unitCode, :channel, :category,
+    VALUES (:id, :reference, :queryCode, :kind, :machineVersion, :caseState, :stage, :version, :unitCode, :channel, :category,
             :riskLevel, :outcome, :supervised, :summary, :description, :occurredAt, :snapshot, :hash, :createdBy, :now, :now)
     RETURNING id),
   ${TAIL}`);
@@ -114,7 +114,7 @@ const INSERT_CASE = namedSql<TailValue | CaseValue | 'reference' | 'queryCode' |
 // own (referral_id NULL), or the one referral whose event this is.
 const UPDATE_CASE = namedSql<TailValue | CaseValue | ReferralValue | 'previousVersion' | 'firedRowId' | 'endedKeys' | 'supersededClockId'>(`
   WITH c AS (
-    UPDATE cases SET state = :state, stage = :stage, version = :version, unit_code = :unitCode, category = :category,
+    UPDATE cases SET state = :caseState, stage = :stage, version = :version, unit_code = :unitCode, category = :category,
                      risk_level = :riskLevel, outcome = :outcome, supervised = :supervised, snapshot = :snapshot,
                      head_hash = :hash, updated_at = :now
      WHERE id = :id AND version = :previousVersion
@@ -138,7 +138,7 @@ const UPDATE_CASE = namedSql<TailValue | CaseValue | ReferralValue | 'previousVe
        AND (id = :firedRowId::uuid OR (ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid)))),
   ${TAIL}`);
 
-type CaseValue = 'id' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'snapshot';
+type CaseValue = 'id' | 'caseState' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'snapshot';
 type ReferralValue =
   | 'referralState' | 'referralVersion' | 'referralSnapshot' | 'referralUrged' | 'referralSupervised' | 'referralAnswered'
   | 'referralResolved';
@@ -159,7 +159,7 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
   const issued = write.issued ?? [];
   const deliveries = write.deliveries ?? [];
   return {
-    id: row.id, stage: row.stage, category: row.category, riskLevel: row.risk_level, outcome: row.outcome,
+    id: row.id, caseState: row.state, stage: row.stage, category: row.category, riskLevel: row.risk_level, outcome: row.outcome,
     supervised: row.supervised, snapshot: row.snapshot,
     version: e.seq, type: e.type, payload: JSON.stringify(e.payload), facts: JSON.stringify(e.facts), actor: JSON.stringify(e.actor),
     now, machineVersion: e.machineVersion, state: e.state, unitCode: e.unitCode, prevHash: event.prevHash, hash: event.hash,

@@ -5,11 +5,14 @@ import { Clock } from '../../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
 import { claimProcessing } from '../../../../libs/outbox/src/index.js';
 import { Database } from '../../../../libs/persistence/src/index.js';
-import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
+import { DomainError, ErrorCode, SYSTEM_ACTORS, type NotifyTopic } from '../../../../libs/domain/src/index.js';
+import { CaseEngine } from '../../../../libs/engine/src/index.js';
+import { NOTIFICATION_CHANNELS, type NotificationChannel, type OwnerNotice } from '../../../../libs/notifications/src/index.js';
+import { JobName, QueueName, REDIS } from '../../../../libs/queues/src/index.js';
 
 /**
- * Consumes the notification and referral queues. Their real handlers (channels, referral issuing) plug in
- * here; for now a job is recorded as delivered by marking its outbox row processed, exactly once.
+ * Consumes the notifications queue: notices to case owners go out through the configured channels and are
+ * recorded on the case; case-event jobs (for subscribers) are marked processed, exactly once.
  */
 @Injectable()
 export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,11 +24,13 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
     private readonly clock: Clock,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+    private readonly engine: CaseEngine,
+    @Inject(NOTIFICATION_CHANNELS) private readonly channels: NotificationChannel[],
   ) {}
 
   onApplicationBootstrap(): void {
     const consumes = this.config.workerConsumes;
-    const queues = [QueueName.Notifications, QueueName.Referrals].filter((q) => consumes === 'all' || consumes.includes(q));
+    const queues = [QueueName.Notifications].filter((q) => consumes === 'all' || consumes.includes(q));
     this.workers = queues.map(
       (name) =>
         new Worker(name, (job) => this.process(job), {
@@ -46,7 +51,43 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async process(job: Job): Promise<'delivered' | 'already-delivered'> {
+    if (job.name === JobName.Notify) return this.notify(job);
     const first = await this.db.transaction((tx) => claimProcessing(tx, job.id!, this.clock));
     return first ? 'delivered' : 'already-delivered';
+  }
+
+  /**
+   * Sends a notice through every channel, then records it in the case's file (OWNER_NOTIFIED) in the
+   * transaction that marks the outbox row: recorded once, whatever runs twice. A case that has since been
+   * archived takes no more events; its notice is sent and not recorded.
+   */
+  private async notify(job: Job): Promise<'delivered' | 'already-delivered'> {
+    const data = job.data as { caseId: string; seq: number; topic: NotifyTopic; unitCode: string; referralId?: string | null; detail?: string | null };
+    const notice: OwnerNotice = {
+      id: job.id!, caseId: data.caseId, seq: data.seq, topic: data.topic, unitCode: data.unitCode,
+      referralId: data.referralId ?? null, detail: data.detail ?? null,
+    };
+    for (const channel of this.channels) await channel.send(notice);
+    return this.db.transaction(async (tx) => {
+      if (!(await claimProcessing(tx, job.id!, this.clock))) return 'already-delivered';
+      try {
+        await this.engine.send({
+          caseId: notice.caseId,
+          type: 'OWNER_NOTIFIED',
+          payload: {
+            topic: notice.topic,
+            channels: this.channels.map((c) => c.name),
+            recipient: notice.unitCode,
+            ...(notice.referralId ? { referralId: notice.referralId } : {}),
+            ...(notice.detail ? { detail: notice.detail } : {}),
+          },
+          actor: SYSTEM_ACTORS.notifications,
+          scope: null,
+        });
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === ErrorCode.EventNotAllowed)) throw error;
+      }
+      return 'delivered';
+    });
   }
 }

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { actorOf, CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { ReferralQueries } from '../../../../libs/cases/src/index.js';
+import { CaseEngine } from '../../../../libs/engine/src/index.js';
+import { requireUuid } from '../common/ids.js';
+import { ListReferralsQuery, ReferralEventDto } from './dto/referrals.dto.js';
+
+/** Departments read their own referrals; case readers read those of cases in their scope. */
+const READERS = ['department', 'admin', 'auditor', 'intake', 'mediator'] as const;
+
+/**
+ * The department side of a referral (街社吹哨、部门报到): its inbox, one referral, and its answers. A
+ * department key sees and acts on its own referrals only; another department's is a 404.
+ */
+@ApiTags('referrals')
+@ApiBearerAuth()
+@Controller('referrals')
+export class ReferralsController {
+  constructor(
+    private readonly engine: CaseEngine,
+    private readonly referrals: ReferralQueries,
+  ) {}
+
+  /** The inbox, newest first; filters `status`, `overdue`, `caseId`. */
+  @Get()
+  @Roles(...READERS)
+  list(@Query() query: ListReferralsQuery, @CurrentPrincipal() principal: Principal) {
+    return this.referrals.list(query, principal);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.referrals.get(requireUuid(id, `Referral ${id}`), principal);
+  }
+
+  /** The department's answer: 200 with the referral, 409 if not allowed now, 422 if the payload is bad. */
+  @Post(':id/events')
+  @HttpCode(200)
+  @Roles('department')
+  async send(@Param('id') id: string, @Body() body: ReferralEventDto, @CurrentPrincipal() principal: Principal) {
+    const { referralId } = await this.engine.act({
+      referralId: requireUuid(id, `Referral ${id}`),
+      type: body.type,
+      payload: body.payload,
+      expectedVersion: body.expectedVersion,
+      actor: actorOf(principal),
+      departmentCode: principal.departmentCode,
+    });
+    return this.referrals.get(referralId, principal);
+  }
+}

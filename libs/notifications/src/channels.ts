@@ -1,0 +1,37 @@
+import type { NotifyTopic } from '../../domain/src/index.js';
+
+/** A notice to a case's owning unit that something needs its attention (催办, 督办, a breach). */
+export interface OwnerNotice {
+  /** The outbox row that asked for it: a stable id for channels that can drop repeats. */
+  id: string;
+  caseId: string;
+  /** The case event that raised it. */
+  seq: number;
+  topic: NotifyTopic;
+  /** The unit that owned the case when the notice was raised. */
+  unitCode: string;
+  referralId: string | null;
+  detail: string | null;
+}
+
+/**
+ * Where notices go: SMS, a messaging app, the unit's work queue. A channel may be called more than once for
+ * one notice (a crash between sending and recording it); `notice.id` lets it drop repeats.
+ */
+export interface NotificationChannel {
+  readonly name: string;
+  send(notice: OwnerNotice): Promise<void>;
+}
+
+/**
+ * The channel every deployment has: the notice is recorded in the case's own file (an OWNER_NOTIFIED event),
+ * which the owning unit's case lists read. It has nothing to send beyond that record.
+ */
+export class CaseFileChannel implements NotificationChannel {
+  readonly name = 'case_file';
+
+  async send(): Promise<void> {}
+}
+
+/** Nest token of the NotificationChannel[] the worker sends notices through. */
+export const NOTIFICATION_CHANNELS = 'CONCORD_NOTIFICATION_CHANNELS';

@@ -6,6 +6,7 @@ import { DeadlinesProcessor } from '../../../apps/worker/src/processors/deadline
 import { OutboxRelayProcessor } from '../../../apps/worker/src/processors/outbox-relay.processor.js';
 import type { Clock } from '../../clock/src/index.js';
 import type { ConcordConfig } from '../../config/src/index.js';
+import type { NotificationChannel } from '../../notifications/src/index.js';
 import type { Database } from '../../persistence/src/index.js';
 import { createRedis, QueueName } from '../../queues/src/index.js';
 
@@ -22,9 +23,17 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-/** The real worker, in process, on the test's database and Redis, reading time from `clock`. */
-export async function startTestWorker(config: ConcordConfig, db: Database, clock: Clock): Promise<TestWorker> {
-  const app = await createWorker(config, { clock, logger: ['error'] });
+/**
+ * The real worker, in process, on the test's database and Redis, reading time from `clock`; `channels` are
+ * notification channels besides the case file.
+ */
+export async function startTestWorker(
+  config: ConcordConfig,
+  db: Database,
+  clock: Clock,
+  options: { channels?: NotificationChannel[] } = {},
+): Promise<TestWorker> {
+  const app = await createWorker(config, { clock, logger: ['error'], channels: options.channels });
   const deadlines = app.get(DeadlinesProcessor);
   const relayProcessor = app.get(OutboxRelayProcessor);
   const redis: Redis = createRedis(config.redisUrl);

@@ -10,6 +10,8 @@ export interface DeadlineListItem {
   kind: string;
   caseState: string;
   unitCode: string;
+  /** Set when the clock is a referral's (its acknowledgement or reply); `state` is then the referral's. */
+  referralId: string | null;
   key: string;
   state: string;
   startsAt: string;
@@ -54,10 +56,10 @@ export class DeadlineQueries {
     params.push(filter.limit + 1);
     const rows = await this.db.query<{
       id: string; case_id: string; reference: string; kind: string; case_state: string; unit_code: string;
-      key: string; state: string; starts_at: Date; due_at: Date; status: string; fired_at: Date | null;
+      key: string; state: string; starts_at: Date; due_at: Date; status: string; fired_at: Date | null; referral_id: string | null;
     }>(
       `SELECT d.id, d.case_id, c.reference, c.kind, c.state AS case_state, c.unit_code, d.key, d.state, d.starts_at,
-              d.due_at, d.status, d.fired_at
+              d.due_at, d.status, d.fired_at, d.referral_id
          FROM deadlines d JOIN cases c ON c.id = d.case_id JOIN units u ON u.code = c.unit_code
         WHERE ${where.join(' AND ')}
         ORDER BY d.due_at, d.id LIMIT $${params.length}`,
@@ -74,6 +76,7 @@ export class DeadlineQueries {
         kind: r.kind,
         caseState: r.case_state,
         unitCode: r.unit_code,
+        referralId: r.referral_id,
         key: r.key,
         state: r.state,
         startsAt: r.starts_at.toISOString(),

@@ -257,6 +257,37 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
     expect(await rowCounts(api.db)).toEqual(before);
   });
 
+  it('records a joint meeting (联席会议) of several departments on an escalated case, and refuses unknown ones', async () => {
+    const id = (await api.call('POST', '/cases', { key: mediator, body: dispute() })).body.id as string;
+    await api.call('POST', `/cases/${id}/events`, { key: mediator, body: { type: 'ACCEPT', payload: {} } });
+    await api.call('POST', `/cases/${id}/events`, { key: mediator, body: { type: 'ESCALATE', payload: { reason: '涉及多个部门' } } });
+    const unknown = await api.call('POST', `/cases/${id}/events`, {
+      key: mediator,
+      body: { type: 'CONVENE_JOINT_MEETING', payload: { departmentCodes: ['JUSTICE', 'NOPE'] } },
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors).toEqual([{ field: 'payload.departmentCodes[1]', message: 'department NOPE does not exist' }]);
+    const convened = await api.call('POST', `/cases/${id}/events`, {
+      key: mediator,
+      body: { type: 'CONVENE_JOINT_MEETING', payload: { departmentCodes: ['JUSTICE', 'POLICE', 'HOUSING'], agenda: '楼道违建' } },
+    });
+    expect(convened.status).toBe(200);
+    expect(convened.body).toMatchObject({ state: 'escalation.joint_meeting', unitCode: 'XC-XH' });
+    const history = (await api.call('GET', `/cases/${id}/history`, { key: mediator })).body.items;
+    expect(history.at(-1)).toMatchObject({ type: 'CONVENE_JOINT_MEETING', payload: { departmentCodes: ['JUSTICE', 'POLICE', 'HOUSING'] } });
+    // From the meeting the case can be referred to the departments that take its category.
+    await api.call('POST', `/cases/${id}/events`, { key: mediator, body: { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'high' } } });
+    const refer = await api.call('POST', `/cases/${id}/events`, {
+      key: mediator,
+      body: { type: 'REFER', payload: { departments: [{ code: 'JUSTICE', role: 'lead' }, { code: 'POLICE', role: 'assist' }], instructions: '按联席会议分工办理' } },
+    });
+    expect(refer.status).toBe(200);
+    expect(refer.body.referrals.map((r: { departmentCode: string; role: string }) => [r.departmentCode, r.role])).toEqual([
+      ['JUSTICE', 'lead'],
+      ['POLICE', 'assist'],
+    ]);
+  });
+
   it('replays a retried answer from its Idempotency-Key without acting twice', async () => {
     const { referrals } = await referred({ departmentCode: 'JUSTICE', instructions: '请调处' });
     const send = () =>

@@ -16,6 +16,7 @@ import {
   type Channel,
   type Effect,
   type MachineEvent,
+  type MachineWorkflow,
   type ReferralInput,
   type UnitLevel,
 } from '../../domain/src/index.js';
@@ -219,18 +220,7 @@ export class CaseEngine {
         );
       }
       const workflow = workflowFor(locked.kind, locked.machine_version);
-      const spec = workflow.events[command.type];
-      if (!spec) {
-        throw DomainError.validation([
-          { field: 'type', message: `is not an event of a ${locked.kind} case (known: ${Object.keys(workflow.events).join(', ')})` },
-        ]);
-      }
-      if (spec.source === 'system' && command.actor.role !== 'system') {
-        throw new DomainError(ErrorCode.SystemEventOnly, `${command.type} is sent by Concord itself, never by a client.`);
-      }
-      const checked = validate(spec.payload, command.payload ?? {}, 'payload');
-      if (!checked.ok) throw DomainError.validation(checked.errors, `The ${command.type} payload is invalid.`);
-      let payload = checked.value as Record<string, unknown>;
+      let payload = checkedPayload(workflow, `a ${locked.kind} case`, command);
 
       const snapshot = restoreSnapshot(workflow, locked.snapshot);
       const facts: CaseFacts = {
@@ -351,17 +341,7 @@ export class CaseEngine {
         );
       }
       const workflow = referralWorkflowFor(referral.machine_version);
-      const spec = workflow.events[command.type];
-      if (!spec) {
-        const known = Object.entries(workflow.events).filter(([, e]) => e.source === 'client').map(([t]) => t);
-        throw DomainError.validation([{ field: 'type', message: `is not an event of a referral (known: ${known.join(', ')})` }]);
-      }
-      if (spec.source === 'system' && command.actor.role !== 'system') {
-        throw new DomainError(ErrorCode.SystemEventOnly, `${command.type} is sent by Concord itself, never by a client.`);
-      }
-      const checked = validate(spec.payload, command.payload ?? {}, 'payload');
-      if (!checked.ok) throw DomainError.validation(checked.errors, `The ${command.type} payload is invalid.`);
-      const payload = checked.value as Record<string, unknown>;
+      const payload = checkedPayload(workflow, 'a referral', command);
 
       const snapshot = restoreSnapshot(workflow, referral.snapshot);
       const facts: CaseFacts = {
@@ -651,3 +631,25 @@ export const deliveryJob = (d: { id: string }, generation = 0): OutboxMessage =>
   name: JobName.ReferralDeliver,
   payload: { deliveryId: d.id, generation },
 });
+
+/**
+ * The event's payload, validated against the machine's schema for it: 422 for an unknown event or a bad
+ * payload, 403 for a system event from a client. The known events listed are those a client may send.
+ */
+function checkedPayload(
+  workflow: MachineWorkflow,
+  subject: string,
+  command: { type: string; payload?: unknown; actor: Actor },
+): Record<string, unknown> {
+  const spec = workflow.events[command.type];
+  if (!spec) {
+    const known = Object.entries(workflow.events).filter(([, e]) => e.source === 'client').map(([t]) => t);
+    throw DomainError.validation([{ field: 'type', message: `is not an event of ${subject} (known: ${known.join(', ')})` }]);
+  }
+  if (spec.source === 'system' && command.actor.role !== 'system') {
+    throw new DomainError(ErrorCode.SystemEventOnly, `${command.type} is sent by Concord itself, never by a client.`);
+  }
+  const checked = validate(spec.payload, command.payload ?? {}, 'payload');
+  if (!checked.ok) throw DomainError.validation(checked.errors, `The ${command.type} payload is invalid.`);
+  return checked.value as Record<string, unknown>;
+}

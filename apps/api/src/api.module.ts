@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditModule } from '../../../libs/audit/src/index.js';
 import { AuthGuard, AuthModule } from '../../../libs/auth/src/index.js';
 import { CasesModule } from '../../../libs/cases/src/index.js';
 import { Clock } from '../../../libs/clock/src/index.js';
@@ -32,6 +33,7 @@ export class ApiModule {
         DirectoryModule,
         CasesModule,
         DeadlinesModule,
+        AuditModule,
       ],
       controllers: [AdminController, CasesController, DeadlinesController, HealthController, ReferralsController, DeliveriesController],
       providers: [

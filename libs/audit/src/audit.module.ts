@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { Clock } from '../../clock/src/index.js';
+import { Database } from '../../persistence/src/index.js';
+import { AccessLog } from './access-log.js';
+
+@Global()
+@Module({
+  providers: [{ provide: AccessLog, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new AccessLog(db, clock) }],
+  exports: [AccessLog],
+})
+export class AuditModule {}

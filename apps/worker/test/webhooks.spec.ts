@@ -345,17 +345,23 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     expect((await api.call('POST', '/admin/deliveries/replay', { body: { departmentCode: dept.code } })).body).toEqual({ replayed: 0 });
   });
 
-  it('a delivery whose department lost its webhook is dead-lettered without a request', async () => {
-    const unused = await receiver(() => 200);
-    const dept = await department(unused);
+  it('a delivery whose department lost its webhook is dead-lettered at its next attempt', async () => {
+    // The worker relays on its own too, so the webhook is removed while the first attempt hangs: the retry
+    // then finds no webhook, whatever the timing.
+    const hanging = await receiver(() => 'hang');
+    const dept = await department(hanging);
     const { referralId } = await refer(dept.code);
+    await worker.relay();
+    for (let i = 0; hanging.requests.length === 0; i++) {
+      if (i > 1_000) throw new Error('the first attempt never arrived');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     // No API removes a webhook today; an operator editing the table must not leave deliveries pending for ever.
     await api.db.query('UPDATE departments SET webhook_url = NULL, webhook_secret = NULL WHERE code = $1', [dept.code]);
-    await worker.relay();
     const [row] = await settled(referralId, 1);
     expect(row).toMatchObject({ status: 'dead', last_status: null, last_error: 'the department has no webhook' });
     expect((await outboxOf(row!.id)).map((o) => o.processed_at !== null)).toEqual([true]);
-    expect(unused.requests).toHaveLength(0);
+    expect(hanging.requests.length).toBeLessThan(api.config.webhookAttempts);
   });
 
   it('lists deliveries newest first, page by page, and refuses bad queries with a 4xx', async () => {

@@ -1,23 +1,32 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AuditModule } from '../../../libs/audit/src/index.js';
+import { AccessLog, AuditModule } from '../../../libs/audit/src/index.js';
+import { PartyUnmasking } from '../../../libs/audit/src/unmask.js';
 import { AuthGuard, AuthModule } from '../../../libs/auth/src/index.js';
 import { CasesModule } from '../../../libs/cases/src/index.js';
+import { PublicProgressQueries } from '../../../libs/cases/src/public-progress.js';
 import { Clock } from '../../../libs/clock/src/index.js';
 import { ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
 import { DeadlinesModule } from '../../../libs/deadlines/src/index.js';
 import { DirectoryModule } from '../../../libs/directory/src/index.js';
 import { EngineModule } from '../../../libs/engine/src/index.js';
+import { PartyVault } from '../../../libs/parties/src/index.js';
 import { Database, PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { RedisModule } from '../../../libs/queues/src/index.js';
 import { DeliveriesService } from '../../../libs/referrals/src/index.js';
+import { StatsModule } from '../../../libs/stats/src/index.js';
 import { AdminController } from './admin/admin.controller.js';
 import { DeliveriesController } from './admin/deliveries.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { UnmaskController } from './audit/unmask.controller.js';
+import { VerifyController } from './audit/verify.controller.js';
 import { CasesController } from './cases/cases.controller.js';
-import { DeadlinesController } from './deadlines/deadlines.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { DeadlinesController } from './deadlines/deadlines.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { ProgressController } from './public/progress.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
+import { StatsController } from './stats/stats.controller.js';
 
 @Module({})
 export class ApiModule {
@@ -34,11 +43,30 @@ export class ApiModule {
         CasesModule,
         DeadlinesModule,
         AuditModule,
+        StatsModule,
       ],
-      controllers: [AdminController, CasesController, DeadlinesController, HealthController, ReferralsController, DeliveriesController],
+      controllers: [
+        AdminController,
+        DeliveriesController,
+        CasesController,
+        ReferralsController,
+        DeadlinesController,
+        AuditController,
+        VerifyController,
+        UnmaskController,
+        StatsController,
+        ProgressController,
+        HealthController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: PublicProgressQueries, inject: [Database], useFactory: (db: Database) => new PublicProgressQueries(db) },
+        {
+          provide: PartyUnmasking,
+          inject: [Database, PartyVault, AccessLog, Clock],
+          useFactory: (db: Database, vault: PartyVault, log: AccessLog, clock: Clock) => new PartyUnmasking(db, vault, log, clock),
+        },
         { provide: DeliveriesService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new DeliveriesService(db, clock) },
       ],
     };

@@ -6,6 +6,7 @@ import { EngineModule } from '../../../libs/engine/src/index.js';
 import { PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { createQueues, QueueName, REDIS, RedisModule } from '../../../libs/queues/src/index.js';
 import { webhookJobOptions } from '../../../libs/referrals/src/index.js';
+import { AnchorsProcessor } from './processors/anchors.processor.js';
 import { DeadlinesProcessor } from './processors/deadlines.processor.js';
 import { EffectsProcessor } from './processors/effects.processor.js';
 import { OutboxRelayProcessor } from './processors/outbox-relay.processor.js';
@@ -32,6 +33,7 @@ export class WorkerModule {
         EffectsProcessor,
         DeadlinesProcessor,
         WebhooksProcessor,
+        AnchorsProcessor,
       ],
     };
   }

@@ -3,3 +3,7 @@ export * from './hash-chain.js';
 export * from './verify-chain.js';
 export * from './access-log.js';
 export * from './audit.module.js';
+export * from './point-in-time.js';
+export * from './audit-events.js';
+export * from './chain-verifier.js';
+export * from './anchors.js';

@@ -5,6 +5,8 @@ export enum QueueName {
   Referrals = 'referrals',
   /** Delayed jobs, one per deadline row, keyed by the deadline id. */
   Deadlines = 'deadlines',
+  /** The daily anchor job (a job scheduler): anchors every finished day not yet anchored. */
+  Anchors = 'anchors',
 }
 
 /**

@@ -1,0 +1,78 @@
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AccessLog, AuditEvents, PointInTime, type AuditEventFilter } from '../../../../libs/audit/src/index.js';
+import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { Clock } from '../../../../libs/clock/src/index.js';
+import { Database } from '../../../../libs/persistence/src/index.js';
+import { requireUuid } from '../common/ids.js';
+import { AuditEventsQuery, AuditExportQuery, CaseStateQuery } from './dto/audit.dto.js';
+
+const AUDITORS = ['auditor', 'admin'] as const;
+
+const CONTENT_TYPES = { jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
+
+/**
+ * The auditor's reads of the event log: a case rebuilt at an instant, the filtered event query and the
+ * streamed export. Each read is recorded in the access log before its answer starts.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  private readonly pointInTime: PointInTime;
+  private readonly events: AuditEvents;
+
+  constructor(
+    db: Database,
+    private readonly clock: Clock,
+    private readonly accessLog: AccessLog,
+  ) {
+    this.pointInTime = new PointInTime(db);
+    this.events = new AuditEvents(db);
+  }
+
+  /** The case as it stood at `asOf` (default: now), rebuilt by replaying its events. */
+  @Get('cases/:id/state')
+  @Roles(...AUDITORS)
+  async state(@Param('id') id: string, @Query() query: CaseStateQuery, @CurrentPrincipal() principal: Principal) {
+    const caseId = requireUuid(id, `Case ${id}`);
+    const asOf = query.asOf ? new Date(query.asOf) : this.clock.now();
+    await this.accessLog.record(principal, { action: 'audit.state', caseId, detail: { asOf: asOf.toISOString() } });
+    return this.pointInTime.rebuild(caseId, asOf, principal);
+  }
+
+  /** Events across cases, oldest first, by (at, caseId, seq); cursor-paginated. */
+  @Get('events')
+  @Roles(...AUDITORS)
+  async list(@Query() query: AuditEventsQuery, @CurrentPrincipal() principal: Principal) {
+    const { cursor, limit, ...filter } = query;
+    await this.accessLog.record(principal, { action: 'audit.events', caseId: filter.caseId, detail: { ...defined(filter), limit, ...(cursor ? { cursor } : {}) } });
+    return this.events.list({ ...filter, cursor, limit }, principal);
+  }
+
+  /**
+   * Every matching event, streamed as JSON Lines (default) or CSV. Without `to`, the export ends at the instant
+   * of the request, so it covers a fixed span while events keep arriving.
+   */
+  @Get('export')
+  @Roles(...AUDITORS)
+  @ApiProduces(CONTENT_TYPES.jsonl, CONTENT_TYPES.csv)
+  async export(@Query() query: AuditExportQuery, @CurrentPrincipal() principal: Principal) {
+    const { format, ...filter } = query;
+    const until = this.clock.now();
+    const stream = this.events.export(filter, format, principal, until);
+    await this.accessLog.record(principal, {
+      action: 'audit.export',
+      caseId: filter.caseId,
+      detail: { ...defined(filter), format, ...(filter.to ? {} : { until: until.toISOString() }) },
+    });
+    return new StreamableFile(stream, {
+      type: CONTENT_TYPES[format],
+      disposition: `attachment; filename="concord-events-${until.toISOString().replace(/[:.]/g, '-')}.${format}"`,
+    });
+  }
+}
+
+/** The filters that were given, for the access log. */
+const defined = (filter: AuditEventFilter): Record<string, string> =>
+  Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as Record<string, string>;

@@ -1,0 +1,13 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import { PageQuery } from '../../common/dto.js';
+
+export class VerifyQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Verify this case only; omitted = every case, and the daily anchors.' })
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
+}
+
+/** `GET /audit/anchors`: `cursor` and `limit` (≤ 200), newest day first. */
+export class AnchorsQuery extends PageQuery {}

@@ -1,0 +1,27 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { PartyUnmasking } from '../../../../libs/audit/src/unmask.js';
+import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { SensitiveResponse } from '../common/idempotency.interceptor.js';
+import { requireUuid } from '../common/ids.js';
+import { UnmaskDto } from './dto/unmask.dto.js';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit/cases')
+export class UnmaskController {
+  constructor(private readonly unmasking: PartyUnmasking) {}
+
+  /**
+   * The case's parties with their PII in clear, for an auditor (or admin) who gives a reason. A read, though a
+   * POST: the reason is a body, and the request is recorded in the audit access log before it is answered.
+   * A replay with the same Idempotency-Key returns the first answer, stored encrypted.
+   */
+  @Post(':id/unmask')
+  @HttpCode(200)
+  @Roles('auditor', 'admin')
+  @SensitiveResponse()
+  unmask(@Param('id') id: string, @Body() body: UnmaskDto, @CurrentPrincipal() principal: Principal) {
+    return this.unmasking.unmask(requireUuid(id, `Case ${id}`), body.reason.trim(), principal);
+  }
+}

@@ -1,0 +1,63 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AccessLog, Anchors, ChainVerifier, type AnchorReport, type ChainReport } from '../../../../libs/audit/src/index.js';
+import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { Clock } from '../../../../libs/clock/src/index.js';
+import { DomainError } from '../../../../libs/domain/src/index.js';
+import { Database } from '../../../../libs/persistence/src/index.js';
+import { AnchorsQuery, VerifyQuery } from './dto/verify.dto.js';
+
+const AUDITORS = ['auditor', 'admin'] as const;
+
+/** The all-cases answer: the chains, and the daily anchors; `valid` only when both are intact. */
+export type VerifyAllReport = ChainReport & { anchors: AnchorReport };
+
+/**
+ * Verification of the event log: every hash chain recomputed (one case, or all of them and the daily anchors),
+ * and the anchors themselves for publishing. Each read is recorded in the access log before it runs.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class VerifyController {
+  private readonly verifier: ChainVerifier;
+  private readonly anchors: Anchors;
+
+  constructor(
+    db: Database,
+    clock: Clock,
+    private readonly accessLog: AccessLog,
+  ) {
+    this.verifier = new ChainVerifier(db);
+    this.anchors = new Anchors(db, clock);
+  }
+
+  /**
+   * `?caseId=`: that case's chain, `{valid, checked, cases, brokenAt?}` (404 outside the reader's scope).
+   * Without it: every case's chain and the daily anchors, `{…, anchors: {valid, checked, brokenDay?}}`; this
+   * form needs a key without a unit scope, as a break may lie in any unit.
+   */
+  @Get('verify')
+  @Roles(...AUDITORS)
+  async verify(@Query() query: VerifyQuery, @CurrentPrincipal() principal: Principal): Promise<ChainReport | VerifyAllReport> {
+    if (query.caseId) {
+      const caseId = query.caseId.toLowerCase();
+      await this.accessLog.record(principal, { action: 'audit.verify', caseId, detail: { caseId } });
+      return this.verifier.verifyCase(caseId, { scope: principal.scope });
+    }
+    if (principal.scope !== null) {
+      throw DomainError.forbidden('Verifying every case needs a key without a unit scope; verify a case of your unit with ?caseId=.');
+    }
+    await this.accessLog.record(principal, { action: 'audit.verify', detail: { all: true } });
+    const [chains, anchors] = await Promise.all([this.verifier.verifyAll(), this.anchors.verifyAnchors()]);
+    return { valid: chains.valid && anchors.valid, checked: chains.checked, cases: chains.cases, ...(chains.brokenAt ? { brokenAt: chains.brokenAt } : {}), anchors };
+  }
+
+  /** The daily anchors, newest first: publish them where the database's operators cannot rewrite them. */
+  @Get('anchors')
+  @Roles(...AUDITORS)
+  async list(@Query() query: AnchorsQuery, @CurrentPrincipal() principal: Principal) {
+    await this.accessLog.record(principal, { action: 'audit.anchors', detail: { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) } });
+    return this.anchors.list(query);
+  }
+}

@@ -1,0 +1,36 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AccessLog } from '../../../../libs/audit/src/index.js';
+import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { KpiQueries } from '../../../../libs/stats/src/index.js';
+import { KpisQuery, toInstant } from './dto/kpis.dto.js';
+
+@ApiTags('stats')
+@ApiBearerAuth()
+@Controller('stats')
+export class StatsController {
+  constructor(
+    private readonly kpis: KpiQueries,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  /**
+   * KPIs of the cases registered in [from, to) within the reader's scope (or `unitCode`'s subtree): received,
+   * accepted, resolved, resolution, on-time, response (响应率), solve (解决率) and satisfaction (满意率) rates,
+   * reopen rate, overdue now; by unit (rolled up the hierarchy), by category and by department (referrals).
+   * Every definition is in libs/stats/src/kpis.ts. The read is recorded in the audit access log.
+   */
+  @Get('kpis')
+  @Roles('auditor', 'admin')
+  async get(@Query() query: KpisQuery, @CurrentPrincipal() principal: Principal) {
+    const report = await this.kpis.report(
+      { unitCode: query.unitCode, from: toInstant(query.from), to: toInstant(query.to) },
+      principal,
+    );
+    await this.accessLog.record(principal, {
+      action: 'stats.kpis',
+      detail: { unitCode: report.unitCode, from: report.from, to: report.to },
+    });
+    return report;
+  }
+}

@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Worker, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { addDays, Anchors, chinaDay } from '../../../../libs/audit/src/index.js';
+import { Clock } from '../../../../libs/clock/src/index.js';
+import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
+import { Database } from '../../../../libs/persistence/src/index.js';
+import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
+import { QUEUES } from '../worker.tokens.js';
+
+/** The job scheduler's id: upserting it again (every start, every worker) leaves one schedule. */
+export const ANCHOR_SCHEDULER_ID = 'anchors.daily';
+export const ANCHOR_JOB = 'anchors.take';
+/** 00:10 China time: the day just ended has settled (ANCHOR_SETTLE_MS) by then. */
+export const ANCHOR_SCHEDULE = { pattern: '10 0 * * *', tz: 'Asia/Shanghai' } as const;
+
+/**
+ * Takes the daily anchors: at start-up every finished day not yet anchored, then each day shortly after
+ * midnight China time from a BullMQ job scheduler. Anchoring is idempotent and PostgreSQL holds what has been
+ * anchored, so a duplicate job is harmless and a schedule lost with Redis costs nothing: the next start (which
+ * also re-creates the schedule) catches up.
+ */
+@Injectable()
+export class AnchorsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AnchorsProcessor.name);
+  readonly anchors: Anchors;
+  private readonly queue: Queue;
+  private worker: Worker | null = null;
+
+  constructor(
+    db: Database,
+    private readonly clock: Clock,
+    @Inject(QUEUES) queues: Map<QueueName, Queue>,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+  ) {
+    this.anchors = new Anchors(db, clock);
+    this.queue = queues.get(QueueName.Anchors)!;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const consumes = this.config.workerConsumes;
+    if (consumes !== 'all' && !consumes.includes(QueueName.Anchors)) return;
+    try {
+      await this.process();
+    } catch (error) {
+      // The worker still starts: the daily job (and the next start) catch up.
+      this.logger.error(`anchoring at start-up failed, the daily job will retry: ${(error as Error).message}`);
+    }
+    await this.queue.upsertJobScheduler(ANCHOR_SCHEDULER_ID, { ...ANCHOR_SCHEDULE }, {
+      name: ANCHOR_JOB,
+      data: {},
+      opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
+    });
+    this.worker = new Worker(QueueName.Anchors, () => this.process(), {
+      connection: this.redis,
+      prefix: this.config.queuePrefix,
+      concurrency: 1,
+      lockDuration: this.config.jobLockMs,
+      stalledInterval: this.config.jobLockMs,
+    });
+    this.worker.on('failed', (job, error) => this.logger.warn(`anchor job ${job?.id} failed: ${error.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  /** Anchors every day through yesterday (by the injected clock) not yet anchored; returns the days written. */
+  async process(): Promise<string[]> {
+    const written = await this.anchors.anchorThrough(addDays(chinaDay(this.clock.now()), -1));
+    if (written.length) this.logger.log(`anchored ${written[0]!.day}${written.length > 1 ? ` … ${written[written.length - 1]!.day}` : ''}`);
+    return written.map((a) => a.day);
+  }
+}

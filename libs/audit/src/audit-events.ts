@@ -1,0 +1,242 @@
+import { Readable } from 'node:stream';
+import type { Principal } from '../../auth/src/principal.js';
+import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { toPage, type Database, type Page } from '../../persistence/src/index.js';
+import type { ChainedEvent } from './hash-chain.js';
+
+/** Filters of the audit event query and export; every one is optional and they combine with AND. */
+export interface AuditEventFilter {
+  caseId?: string;
+  /** The actor's id: an API key's principal id, or a system actor such as `system:deadlines`. */
+  actor?: string;
+  type?: string;
+  /** Events of that department's referrals, and the REFER events that issued them. */
+  departmentCode?: string;
+  /** Events whose unit (the unit owning the case after the event) lies in that unit's subtree. */
+  unitCode?: string;
+  /** At or after (ISO 8601). */
+  from?: string;
+  /** Before (ISO 8601). */
+  to?: string;
+}
+
+/** An event as the audit answers it: every hashed field (as in GET /cases/:id/history, plus `caseId`) and both hashes. */
+export type AuditEvent = ChainedEvent & { prevHash: string; hash: string };
+
+export type ExportFormat = 'jsonl' | 'csv';
+
+/** Where a page ends: the sort key of its last event, with the instant to the microsecond. */
+interface Cursor {
+  at: string;
+  caseId: string;
+  seq: number;
+}
+
+interface ListRow {
+  case_id: string;
+  seq: number;
+  type: string;
+  payload: unknown;
+  facts: unknown;
+  actor: unknown;
+  at: Date;
+  machine_version: number;
+  state: string;
+  unit_code: string;
+  referral_id: string | null;
+  prev_hash: string;
+  hash: string;
+  at_key: string;
+}
+
+/** The export's rows: jsonb columns as their JSON text, so a row is written out without a parse and re-serialise. */
+type ExportRow = Omit<ListRow, 'payload' | 'facts' | 'actor'> & { payload: string; facts: string; actor: string };
+
+/** Rows per keyset batch of an export: memory stays that of one batch, whatever the size of the export. */
+export const EXPORT_BATCH = 1_000;
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\|(\d{1,9})$/;
+
+const COLUMNS = `e.case_id, e.seq, e.type, e.payload, e.facts, e.actor, e.at, e.machine_version, e.state, e.unit_code, e.referral_id,
+  e.prev_hash, e.hash, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_key`;
+const TEXT_COLUMNS = COLUMNS.replace('e.payload, e.facts, e.actor', 'e.payload::text AS payload, e.facts::text AS facts, e.actor::text AS actor');
+
+/** The CSV columns, in the order of the JSON Lines members. */
+export const CSV_COLUMNS = [
+  'caseId', 'seq', 'type', 'payload', 'facts', 'actor', 'at', 'machineVersion', 'state', 'unitCode', 'referralId', 'prevHash', 'hash',
+] as const;
+
+/**
+ * The audit event query (`GET /audit/events`) and export (`GET /audit/export`), over every case in the
+ * reader's scope. Both read in (at, case_id, seq) order with keyset conditions, so each page is an index range
+ * (case_events_at_idx, or the type / actor / unit indexes within a time range) and never a sort of the table.
+ */
+export class AuditEvents {
+  constructor(private readonly db: Database) {}
+
+  async list(filter: AuditEventFilter & { cursor?: string; limit: number }, reader: Pick<Principal, 'scope'>): Promise<Page<AuditEvent>> {
+    const after = filter.cursor ? decodeCursor(filter.cursor) : null;
+    const rows = await this.db.query<ListRow>(...query(filter, reader, after, filter.limit + 1, COLUMNS));
+    const page = toPage(rows, filter.limit, (r) => r, encodeCursor);
+    return { items: page.items.map(toAuditEvent), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Every matching event as JSON Lines (one event a line, the shape of `list`'s items) or CSV (a header, then
+   * RFC 4180 records with jsonb columns as JSON text), read in keyset batches of {@link EXPORT_BATCH}: memory
+   * stays that of one batch and the reader's backpressure paces the queries. `until` (inclusive) bounds an
+   * export without `to`, so it covers a fixed span even while events keep arriving.
+   */
+  export(filter: AuditEventFilter, format: ExportFormat, reader: Pick<Principal, 'scope'>, until?: Date): Readable {
+    check(filter);
+    return Readable.from(this.batches(filter, format, reader, until), { objectMode: false });
+  }
+
+  private async *batches(
+    filter: AuditEventFilter,
+    format: ExportFormat,
+    reader: Pick<Principal, 'scope'>,
+    until?: Date,
+  ): AsyncGenerator<string> {
+    const line = format === 'csv' ? csvLine : jsonLine;
+    if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`;
+    let after: Cursor | null = null;
+    for (;;) {
+      const rows: ExportRow[] = await this.db.query<ExportRow>(...query(filter, reader, after, EXPORT_BATCH, TEXT_COLUMNS, until));
+      if (rows.length) yield rows.map(line).join('');
+      if (rows.length < EXPORT_BATCH) return;
+      const last: ExportRow = rows[rows.length - 1]!;
+      after = { at: last.at_key, caseId: last.case_id, seq: last.seq };
+    }
+  }
+}
+
+/** `from` and `to` must be instants, `to` not before `from` (400 otherwise). */
+function check(filter: AuditEventFilter): void {
+  const refuse = (field: string, message: string) =>
+    new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [{ field, message }]);
+  for (const field of ['from', 'to'] as const) {
+    if (filter[field] !== undefined && Number.isNaN(Date.parse(filter[field]))) throw refuse(field, 'must be an ISO 8601 date-time');
+  }
+  if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) throw refuse('to', 'must not be before from');
+}
+
+/** The statement of one page of `list`, for EXPLAIN in tests and the benchmark. */
+export function auditEventsStatement(
+  filter: AuditEventFilter & { cursor?: string },
+  reader: Pick<Principal, 'scope'>,
+  limit: number,
+): [string, unknown[]] {
+  return query(filter, reader, filter.cursor ? decodeCursor(filter.cursor) : null, limit, COLUMNS);
+}
+
+/**
+ * The statement for one page: the filters as index-friendly conditions, the scope through the case's owning
+ * unit (as every case read), and the keyset condition, ordered by (at, case_id, seq) so that a page is a range
+ * of case_events_at_idx, or of the type / actor index within a time range (an incremental sort on `at`).
+ */
+function query(
+  filter: AuditEventFilter,
+  reader: Pick<Principal, 'scope'>,
+  after: Cursor | null,
+  limit: number,
+  columns: string,
+  until?: Date,
+): [string, unknown[]] {
+  check(filter);
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (reader.scope !== null) {
+    where.push(`EXISTS (SELECT 1 FROM cases c JOIN units u ON u.code = c.unit_code
+                         WHERE c.id = e.case_id AND starts_with(u.path, ${param(reader.scope)}))`);
+  }
+  if (filter.caseId) where.push(`e.case_id = ${param(filter.caseId)}`);
+  if (filter.actor) where.push(`(e.actor ->> 'id') = ${param(filter.actor)}`);
+  if (filter.type) where.push(`e.type = ${param(filter.type)}`);
+  if (filter.unitCode) {
+    where.push(`e.unit_code IN (SELECT code FROM units WHERE starts_with(path, (SELECT path FROM units WHERE code = ${param(filter.unitCode)})))`);
+  }
+  if (filter.from) where.push(`e.at >= ${param(new Date(filter.from))}::timestamptz`);
+  if (filter.to) where.push(`e.at < ${param(new Date(filter.to))}::timestamptz`);
+  if (until && !filter.to) where.push(`e.at <= ${param(until)}::timestamptz`);
+  if (after) {
+    const at = param(after.at);
+    // The plain `at >=` lets an index on (x, at) start its range at the cursor; the row comparison breaks ties.
+    where.push(`e.at >= ${at}::timestamptz`, `(e.at, e.case_id, e.seq) > (${at}::timestamptz, ${param(after.caseId)}::uuid, ${param(after.seq)}::int)`);
+  }
+  const n = param(limit);
+  const order = `ORDER BY e.at, e.case_id, e.seq LIMIT ${n}`;
+  const select = (conditions: string[]) =>
+    `SELECT ${columns} FROM case_events e ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`;
+  if (!filter.departmentCode) return [`${select(where)} ${order}`, params];
+  // A department's events are its referrals' own and the REFERs that issued them, each found through its own
+  // index (referral_id; the primary key) from the department's referrals. The page then sorts only the
+  // department's matching events, never the table.
+  const d = param(filter.departmentCode);
+  const own = select([`e.referral_id IN (SELECT id FROM referrals WHERE department_code = ${d})`, ...where]);
+  const issuing = select([
+    `e.referral_id IS NULL`,
+    `e.type = 'REFER'`,
+    `(e.case_id, e.seq) IN (SELECT case_id, issued_seq FROM referrals WHERE department_code = ${d})`,
+    ...where,
+  ]);
+  const sql = `SELECT * FROM (${own} UNION ALL ${issuing}) e ${order}`;
+  return [sql, params];
+}
+
+function toAuditEvent(r: ListRow): AuditEvent {
+  return {
+    caseId: r.case_id,
+    seq: r.seq,
+    type: r.type,
+    payload: r.payload,
+    facts: r.facts,
+    actor: r.actor,
+    at: r.at.toISOString(),
+    machineVersion: r.machine_version,
+    state: r.state,
+    unitCode: r.unit_code,
+    ...(r.referral_id ? { referralId: r.referral_id } : {}),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+const encodeCursor = (r: { at_key: string; case_id: string; seq: number }) => Buffer.from(`${r.at_key}|${r.case_id}|${r.seq}`).toString('base64url');
+
+function decodeCursor(cursor: string): Cursor {
+  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
+  return { at: match[1]!, caseId: match[2]!, seq: Number(match[3]) };
+}
+
+/** One JSON Lines record; jsonb text is valid JSON on one line (PostgreSQL escapes control characters). */
+function jsonLine(r: ExportRow): string {
+  const referral = r.referral_id ? `,"referralId":${JSON.stringify(r.referral_id)}` : '';
+  return (
+    `{"caseId":${JSON.stringify(r.case_id)},"seq":${r.seq},"type":${JSON.stringify(r.type)},"payload":${r.payload},` +
+    `"facts":${r.facts},"actor":${r.actor},"at":${JSON.stringify(r.at.toISOString())},"machineVersion":${r.machine_version},` +
+    `"state":${JSON.stringify(r.state)},"unitCode":${JSON.stringify(r.unit_code)}${referral},` +
+    `"prevHash":${JSON.stringify(r.prev_hash)},"hash":${JSON.stringify(r.hash)}}\n`
+  );
+}
+
+/** One RFC 4180 record (CRLF-terminated); a field with a comma, quote or line break is quoted, quotes doubled. */
+function csvLine(r: ExportRow): string {
+  return (
+    [
+      r.case_id, String(r.seq), r.type, r.payload, r.facts, r.actor, r.at.toISOString(), String(r.machine_version), r.state,
+      r.unit_code, r.referral_id ?? '', r.prev_hash, r.hash,
+    ]
+      .map(csvField)
+      .join(',') + '\r\n'
+  );
+}
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

@@ -1,0 +1,232 @@
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { inScope, type Principal } from '../../auth/src/principal.js';
+import {
+  DomainError,
+  ErrorCode,
+  stageOf,
+  statePath,
+  type CaseFacts,
+  type CaseKind,
+  type CaseWorkflow,
+  type Effect,
+  type MachineWorkflow,
+  type ReferralInput,
+  type Stage,
+} from '../../domain/src/index.js';
+// machine-runtime.js, not the engine's index: the engine imports this library, so its index would be a cycle.
+import { restoreSnapshot, storeSnapshot, type StoredSnapshot } from '../../engine/src/machine-runtime.js';
+import type { Database } from '../../persistence/src/index.js';
+import { latestReferralWorkflow, referralWorkflowFor, workflowFor } from '../../../workflows/index.js';
+import { canonicalJson } from './canonical-json.js';
+
+export interface RebuiltReferral {
+  id: string;
+  departmentCode: string;
+  /** The referral's state (`issued`, `replied`, …) as it stood at `asOf`. */
+  state: string;
+  snapshot: StoredSnapshot;
+}
+
+/** A case as it stood at an instant, rebuilt from its events alone. */
+export interface RebuiltCase {
+  caseId: string;
+  asOf: string;
+  /** The last event applied; equal to the case's version at that instant. */
+  seq: number;
+  version: number;
+  /** The machine version the last applied event ran on. */
+  machineVersion: number;
+  state: string;
+  stage: Stage;
+  /** The unit that owned the case after the last applied event. */
+  unitCode: string;
+  snapshot: StoredSnapshot;
+  /** The referrals issued by then, in the order they were issued. */
+  referrals: RebuiltReferral[];
+  /**
+   * When every event of the case was applied: whether the rebuilt case and each of its referrals equal what
+   * is stored (`cases.snapshot`, `referrals.snapshot`). Null for an instant before the latest event.
+   */
+  matchesStored: boolean | null;
+  /**
+   * The first event after which the replayed state differs from the state that event row recorded (null when
+   * every replayed state agrees with the log): a machine version whose rules changed under its own number.
+   */
+  divergence: { seq: number; recorded: string; replayed: string } | null;
+}
+
+interface ReplayEvent {
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+  facts: CaseFacts;
+  machine_version: number;
+  state: string;
+  unit_code: string;
+  referral_id: string | null;
+}
+
+interface StoredReferral {
+  id: string;
+  department_code: string;
+  machine_version: number;
+  snapshot: StoredSnapshot;
+}
+
+interface ReplayRow {
+  kind: CaseKind;
+  unit_path: string;
+  snapshot: StoredSnapshot;
+  version: number;
+  referrals: StoredReferral[];
+  events: ReplayEvent[];
+  /** Events after the applied prefix. */
+  later: string;
+}
+
+interface LiveReferral {
+  id: string;
+  departmentCode: string;
+  workflow: MachineWorkflow;
+  snapshot: AnyMachineSnapshot;
+}
+
+/**
+ * Point-in-time reconstruction (DESIGN.md §4, `GET /audit/cases/:id/state?asOf=`): replays a case's events in
+ * `seq` order, each on the machine version it recorded, with the payload and facts the engine stored, so the
+ * rebuild sees exactly what the engine saw. One query reads the case, its referrals and the events to apply;
+ * the replay is pure XState `initialTransition` / `transition`, as in the engine.
+ */
+export class PointInTime {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * The case as it stood at `asOf`: every event up to the first one recorded after `asOf`. With `reader`, a
+   * case outside the reader's scope is not found.
+   */
+  async rebuild(caseId: string, asOf: Date, reader?: Principal): Promise<RebuiltCase> {
+    // The applied events are the longest seq prefix at or before asOf: a replay cannot skip an event.
+    const [row] = await this.db.query<ReplayRow>(
+      `WITH cut AS (
+         SELECT coalesce(min(seq), 2147483647) AS first_later FROM case_events WHERE case_id = $1 AND at > $2
+       )
+       SELECT c.kind, c.snapshot, c.version, u.path AS unit_path,
+              (SELECT count(*) FROM case_events e WHERE e.case_id = c.id AND e.seq >= cut.first_later) AS later,
+              (SELECT coalesce(json_agg(r ORDER BY r.issued_seq, r.id), '[]')
+                 FROM (SELECT id, department_code, machine_version, snapshot, issued_seq FROM referrals WHERE case_id = c.id) r
+              ) AS referrals,
+              (SELECT coalesce(json_agg(e ORDER BY e.seq), '[]')
+                 FROM (SELECT seq, type, payload, facts, machine_version, state, unit_code, referral_id
+                         FROM case_events WHERE case_id = c.id AND seq < cut.first_later) e
+              ) AS events
+         FROM cases c JOIN units u ON u.code = c.unit_code, cut
+        WHERE c.id = $1`,
+      [caseId, asOf],
+    );
+    if (!row || (reader && !inScope(reader, row.unit_path))) throw DomainError.notFound(`Case ${caseId}`);
+    if (row.events.length === 0) {
+      throw new DomainError(ErrorCode.NotFound, `The case did not exist yet at ${asOf.toISOString()}.`, { asOf: asOf.toISOString() });
+    }
+    return replay(caseId, asOf, row);
+  }
+}
+
+function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
+  const storedReferrals = new Map(row.referrals.map((r) => [r.id, r]));
+  const referrals = new Map<string, LiveReferral>();
+  let workflow: CaseWorkflow | undefined;
+  let snapshot: AnyMachineSnapshot | undefined;
+  let divergence: RebuiltCase['divergence'] = null;
+  const unreplayable = (event: ReplayEvent, why: string) =>
+    new DomainError(ErrorCode.Conflict, `The event log of case ${caseId} cannot be replayed: event ${event.seq} (${event.type}) ${why}.`, {
+      seq: event.seq,
+    });
+
+  for (const event of row.events) {
+    const machineEvent = { type: event.type, payload: event.payload, facts: event.facts };
+    let replayed: string;
+    if (event.referral_id) {
+      const referral = referrals.get(event.referral_id);
+      if (!referral) throw unreplayable(event, `names referral ${event.referral_id}, which no earlier REFER issued`);
+      [referral.snapshot] = transition(referral.workflow.machine, referral.snapshot, machineEvent as never);
+      replayed = statePath(referral.snapshot.value);
+    } else {
+      if (!snapshot || !workflow) {
+        if (event.type !== 'REGISTER') throw unreplayable(event, 'comes before the case was registered');
+        workflow = workflowFor(row.kind, event.machine_version);
+        [snapshot] = initialTransition(workflow.machine, { category: (event.payload.category as string | null | undefined) ?? null });
+      } else {
+        if (event.machine_version !== workflow.version) {
+          // A recorded migration moved the case to another machine version: it continues from the same snapshot.
+          workflow = workflowFor(row.kind, event.machine_version);
+          snapshot = restoreSnapshot(workflow, storeSnapshot(snapshot));
+        }
+        const [next, actions] = transition(workflow.machine, snapshot, machineEvent as never);
+        snapshot = next;
+        const issues = (actions as Array<{ type: string; params?: unknown }>).some(
+          (a) => a.type === 'effect' && (a.params as Effect).kind === 'referrals.issue',
+        );
+        if (issues) issue(event, storedReferrals, referrals);
+      }
+      replayed = statePath(snapshot.value);
+    }
+    if (!divergence && replayed !== event.state) divergence = { seq: event.seq, recorded: event.state, replayed };
+  }
+
+  const last = row.events[row.events.length - 1]!;
+  const state = statePath(snapshot!.value);
+  const rebuilt = storeSnapshot(snapshot!);
+  const rebuiltReferrals = [...referrals.values()].map(
+    (r): RebuiltReferral => ({ id: r.id, departmentCode: r.departmentCode, state: statePath(r.snapshot.value), snapshot: storeSnapshot(r.snapshot) }),
+  );
+  const complete = Number(row.later) === 0;
+  return {
+    caseId,
+    asOf: asOf.toISOString(),
+    seq: last.seq,
+    version: last.seq,
+    machineVersion: workflow!.version,
+    state,
+    stage: stageOf(state),
+    unitCode: last.unit_code,
+    snapshot: rebuilt,
+    referrals: rebuiltReferrals,
+    matchesStored: complete ? sameSnapshot(rebuilt, row.snapshot) && sameReferrals(rebuiltReferrals, row.referrals) : null,
+    divergence,
+  };
+}
+
+/**
+ * The referrals a REFER issued, started as the engine starts them: one per department its facts name, with
+ * the ids its facts drew, on the referral machine version each referral row recorded.
+ */
+function issue(event: ReplayEvent, stored: Map<string, StoredReferral>, live: Map<string, LiveReferral>): void {
+  const ids = event.facts.referralIds ?? [];
+  for (const [i, department] of (event.facts.departments ?? []).entries()) {
+    const id = ids[i]!;
+    const recorded = stored.get(id);
+    const workflow = recorded ? referralWorkflowFor(recorded.machine_version) : latestReferralWorkflow();
+    const input: ReferralInput = {
+      departmentCode: department.code,
+      role: department.role,
+      instructions: event.payload.instructions as string,
+      dueInWorkingDays: (event.payload.dueInWorkingDays as number | undefined) ?? null,
+      shareParties: (event.payload.shareParties as boolean | undefined) ?? false,
+    };
+    const [snapshot] = initialTransition(workflow.machine, input);
+    live.set(id, { id, departmentCode: department.code, workflow, snapshot });
+  }
+}
+
+/** Equal as stored JSON: jsonb drops `undefined` members and does not keep key order. */
+const sameSnapshot = (a: StoredSnapshot, b: StoredSnapshot) =>
+  canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(b);
+
+function sameReferrals(rebuilt: RebuiltReferral[], stored: StoredReferral[]): boolean {
+  if (rebuilt.length !== stored.length) return false;
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  return rebuilt.every((r) => {
+    const s = byId.get(r.id);
+    return s !== undefined && s.department_code === r.departmentCode && sameSnapshot(r.snapshot, s.snapshot);
+  });
+}

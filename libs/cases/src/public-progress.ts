@@ -1,0 +1,75 @@
+import type { Database } from '../../persistence/src/index.js';
+
+/**
+ * What anyone holding a case's query code (查询码) may see of it (阳光信访): where it stands and since when.
+ * Deliberately nothing else: no party, no summary or description, no payload or note, no unit, no actor.
+ */
+export interface PublicProgress {
+  reference: string;
+  kind: string;
+  /** The current stage: intake, triage, mediation, escalation or archive. */
+  stage: string;
+  /** Each time the case entered a stage, oldest first; a stage entered again (a reopened case) is listed again. */
+  stages: Array<{ stage: string; enteredAt: string }>;
+  registeredAt: string;
+  updatedAt: string;
+  /** Archived and sealed (archive.closed), not merely in follow-up. */
+  closed: boolean;
+}
+
+/** Query codes are 12 characters of Crockford base32 (see randomCode). */
+const QUERY_CODE = /^[0-9A-HJKMNP-TV-Z]{12}$/;
+
+/**
+ * A code as a person might type it back: any case, with spaces or hyphens, O for 0 and I or L for 1 (Crockford's
+ * own reading rules). Null when it cannot be a query code at all.
+ */
+export function normalizeQueryCode(input: string): string | null {
+  if (input.length > 64) return null;
+  const code = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return QUERY_CODE.test(code) ? code : null;
+}
+
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+// A stage is entered by the first of the case's own events (not its referrals') whose state lies in it.
+const PROGRESS_SQL = `
+SELECT c.reference, c.kind, c.stage, c.state = 'archive.closed' AS closed,
+       to_char(c.created_at AT TIME ZONE 'UTC', ${ISO}) AS registered_at,
+       to_char(c.updated_at AT TIME ZONE 'UTC', ${ISO}) AS updated_at,
+       (SELECT coalesce(json_agg(json_build_object('stage', s.stage, 'enteredAt', to_char(s.at AT TIME ZONE 'UTC', ${ISO}))
+                                 ORDER BY s.seq), '[]')
+          FROM (SELECT e.seq, e.at, split_part(e.state, '.', 1) AS stage,
+                       lag(split_part(e.state, '.', 1)) OVER (ORDER BY e.seq) AS previous
+                  FROM case_events e
+                 WHERE e.case_id = c.id AND e.referral_id IS NULL) s
+         WHERE s.previous IS DISTINCT FROM s.stage) AS stages
+  FROM cases c
+ WHERE c.query_code = $1`;
+
+/** The public view of a case by its query code. */
+export class PublicProgressQueries {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Null for an unknown code and for one that cannot be a code alike. Both run the same statement (a malformed
+   * code looks up a value no case has), so neither the answer nor its timing tells them apart.
+   */
+  async find(input: string): Promise<PublicProgress | null> {
+    const code = normalizeQueryCode(input) ?? '';
+    const [row] = await this.db.query<{
+      reference: string; kind: string; stage: string; closed: boolean; registered_at: string; updated_at: string;
+      stages: PublicProgress['stages'];
+    }>(PROGRESS_SQL, [code]);
+    if (!row) return null;
+    return {
+      reference: row.reference,
+      kind: row.kind,
+      stage: row.stage,
+      stages: row.stages,
+      registeredAt: row.registered_at,
+      updatedAt: row.updated_at,
+      closed: row.closed,
+    };
+  }
+}

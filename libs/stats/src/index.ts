@@ -1,0 +1,2 @@
+export * from './kpis.js';
+export * from './stats.module.js';

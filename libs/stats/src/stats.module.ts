@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { Clock } from '../../clock/src/index.js';
+import { Database } from '../../persistence/src/index.js';
+import { KpiQueries } from './kpis.js';
+
+@Global()
+@Module({
+  providers: [{ provide: KpiQueries, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new KpiQueries(db, clock) }],
+  exports: [KpiQueries],
+})
+export class StatsModule {}

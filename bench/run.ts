@@ -1,7 +1,7 @@
 /** `npm run bench -- <name>` runs one benchmark; with no name, all of them, one after the other. */
 import { spawnSync } from 'node:child_process';
 
-const BENCHMARKS = ['transitions', 'deadlines', 'cfpb'];
+const BENCHMARKS = ['transitions', 'deadlines', 'cfpb', 'audit'];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !BENCHMARKS.includes(name));
 if (unknown.length) {

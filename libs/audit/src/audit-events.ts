@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { Principal } from '../../auth/src/principal.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { toPage, type Database, type Page } from '../../persistence/src/index.js';
-import type { ChainedEvent } from './hash-chain.js';
+import { toEventEntry, type EventEntry, type EventRow } from './verify-chain.js';
 
 /** Filters of the audit event query and export; every one is optional and they combine with AND. */
 export interface AuditEventFilter {
@@ -21,7 +21,7 @@ export interface AuditEventFilter {
 }
 
 /** An event as the audit answers it: every hashed field (as in GET /cases/:id/history, plus `caseId`) and both hashes. */
-export type AuditEvent = ChainedEvent & { prevHash: string; hash: string };
+export type AuditEvent = EventEntry;
 
 export type ExportFormat = 'jsonl' | 'csv';
 
@@ -32,20 +32,7 @@ interface Cursor {
   seq: number;
 }
 
-interface ListRow {
-  case_id: string;
-  seq: number;
-  type: string;
-  payload: unknown;
-  facts: unknown;
-  actor: unknown;
-  at: Date;
-  machine_version: number;
-  state: string;
-  unit_code: string;
-  referral_id: string | null;
-  prev_hash: string;
-  hash: string;
+interface ListRow extends EventRow {
   at_key: string;
 }
 
@@ -188,23 +175,7 @@ function query(
   return [sql, params];
 }
 
-function toAuditEvent(r: ListRow): AuditEvent {
-  return {
-    caseId: r.case_id,
-    seq: r.seq,
-    type: r.type,
-    payload: r.payload,
-    facts: r.facts,
-    actor: r.actor,
-    at: r.at.toISOString(),
-    machineVersion: r.machine_version,
-    state: r.state,
-    unitCode: r.unit_code,
-    ...(r.referral_id ? { referralId: r.referral_id } : {}),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
+const toAuditEvent = (r: ListRow): AuditEvent => toEventEntry(r);
 
 const encodeCursor = (r: { at_key: string; case_id: string; seq: number }) => Buffer.from(`${r.at_key}|${r.case_id}|${r.seq}`).toString('base64url');
 

@@ -41,6 +41,13 @@ export function toChainedEvent(row: EventRow): ChainedEvent {
   };
 }
 
+/** An event as the API shows it: every hashed field, with the chain's two hashes. */
+export type EventEntry = ChainedEvent & { prevHash: string; hash: string };
+
+export function toEventEntry(row: EventRow): EventEntry {
+  return { ...toChainedEvent(row), prevHash: row.prev_hash, hash: row.hash };
+}
+
 /**
  * Recomputes one case's chain from its rows in `seq` order: each row must follow the previous one (seq + 1,
  * prev_hash = the previous hash) and carry the hash of its own content. Finds edits, deletions and reorders.

@@ -1,4 +1,4 @@
-import type { ChainedEvent } from '../../audit/src/index.js';
+import { toEventEntry, type EventEntry, type EventRow } from '../../audit/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
 import { toDeadlineViews, type DeadlineJsonRow } from '../../deadlines/src/deadline-view.js';
 import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
@@ -40,7 +40,7 @@ export type CaseSummary = Pick<
 >;
 
 /** An event as GET /cases/:id/history answers it: every hashed field, with the chain's two hashes. */
-export type HistoryEntry = Omit<ChainedEvent, 'caseId'> & { prevHash: string; hash: string };
+export type HistoryEntry = Omit<EventEntry, 'caseId'>;
 
 const encodeCursor = (value: string) => Buffer.from(value).toString('base64url');
 function decodeCursor(cursor: string, valid: RegExp): string {
@@ -163,31 +163,18 @@ export class CaseQueries {
     );
     if (!found || !inScope(reader, found.path)) throw DomainError.notFound(`Case ${id}`);
     const after = page.cursor ? Number(decodeCursor(page.cursor, /^\d{1,9}$/)) : 0;
-    const rows = await this.db.query<{
-      seq: number; type: string; payload: unknown; facts: unknown; actor: unknown; at: Date;
-      machine_version: number; state: string; unit_code: string; referral_id: string | null; prev_hash: string; hash: string;
-    }>(
-      `SELECT seq, type, payload, facts, actor, at, machine_version, state, unit_code, referral_id, prev_hash, hash
+    const rows = await this.db.query<EventRow>(
+      `SELECT case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, referral_id, prev_hash, hash
        FROM case_events WHERE case_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [id, after, page.limit + 1],
     );
     return toPage(
       rows,
       page.limit,
-      (r): HistoryEntry => ({
-        seq: r.seq,
-        type: r.type,
-        payload: r.payload,
-        facts: r.facts,
-        actor: r.actor,
-        at: r.at.toISOString(),
-        machineVersion: r.machine_version,
-        state: r.state,
-        unitCode: r.unit_code,
-        ...(r.referral_id ? { referralId: r.referral_id } : {}),
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      }),
+      (r): HistoryEntry => {
+        const { caseId: _, ...entry } = toEventEntry(r);
+        return entry;
+      },
       (last) => encodeCursor(String(last.seq)),
     );
   }

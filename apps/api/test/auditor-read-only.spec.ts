@@ -228,6 +228,21 @@ describe('auditors read everything and write nothing', () => {
       expect(JSON.stringify(view.body)).not.toMatch(/王小明|13812345678|110101199003071234|李大华/);
     });
 
+    it('records an auditor’s reads of a case and of its history, and not another role’s', async () => {
+      const reads = () =>
+        api.db.query<{ action: string; case_id: string; principal_role: string }>(
+          `SELECT action, case_id, principal_role FROM audit_access_log WHERE action LIKE 'cases.%' ORDER BY at, id`,
+        );
+      const before = (await reads()).length;
+      expect((await api.call('GET', `/cases/${ids.case}`, { key: keys.auditor })).status).toBe(200);
+      expect((await api.call('GET', `/cases/${ids.case}/history`, { key: keys.auditor })).status).toBe(200);
+      expect((await api.call('GET', `/cases/${ids.case}`, { key: keys.mediator })).status).toBe(200);
+      expect((await reads()).slice(before)).toEqual([
+        { action: 'cases.read', case_id: ids.case, principal_role: 'auditor' },
+        { action: 'cases.history', case_id: ids.case, principal_role: 'auditor' },
+      ]);
+    });
+
     it('answers the parties unmasked, records who, which case and why before answering, and writes nothing else', async () => {
       const before = await fingerprint(['audit_access_log']);
       const logged = (await unmaskLog()).length;

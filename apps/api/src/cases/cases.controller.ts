@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AccessLog } from '../../../../libs/audit/src/index.js';
 import { actorOf, CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { CaseQueries } from '../../../../libs/cases/src/index.js';
 import { CaseEngine } from '../../../../libs/engine/src/index.js';
@@ -17,6 +18,7 @@ export class CasesController {
   constructor(
     private readonly engine: CaseEngine,
     private readonly cases: CaseQueries,
+    private readonly accessLog: AccessLog,
   ) {}
 
   /** Registers a case; it starts in `intake.registered`. */
@@ -36,8 +38,10 @@ export class CasesController {
 
   @Get(':id')
   @Roles(...READERS)
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.cases.get(requireUuid(id, `Case ${id}`), principal);
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    const view = await this.cases.get(requireUuid(id, `Case ${id}`), principal);
+    await this.audited(principal, 'cases.read', view.id);
+    return view;
   }
 
   /** Sends an event into the case's machine: 200 with the new case, 409 if not allowed now, 422 if the payload is bad. */
@@ -59,7 +63,14 @@ export class CasesController {
   /** Every event of the case, oldest first, with its hash chain. */
   @Get(':id/history')
   @Roles(...READERS)
-  history(@Param('id') id: string, @Query() page: PageQuery, @CurrentPrincipal() principal: Principal) {
-    return this.cases.history(requireUuid(id, `Case ${id}`), principal, page);
+  async history(@Param('id') id: string, @Query() page: PageQuery, @CurrentPrincipal() principal: Principal) {
+    const history = await this.cases.history(requireUuid(id, `Case ${id}`), principal, page);
+    await this.audited(principal, 'cases.history', id, { cursor: page.cursor ?? null });
+    return history;
+  }
+
+  /** An auditor's read of a case is an audit read: recorded, like every other, before the answer goes out. */
+  private async audited(principal: Principal, action: string, caseId: string, detail: Record<string, unknown> = {}) {
+    if (principal.role === 'auditor') await this.accessLog.record(principal, { action, caseId, detail });
   }
 }

@@ -27,7 +27,7 @@ export interface ApiOptions {
  */
 export async function createApi(config: ConcordConfig, options: ApiOptions = {}): Promise<NestFastifyApplication> {
   await migrate(config.databaseUrl);
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, return503OnClosing: true });
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, return503OnClosing: true, trustProxy: config.trustProxy ?? false });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options.clock), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
   });

@@ -230,3 +230,21 @@ describe('public progress by query code', () => {
     expect((await api.call('GET', '/units')).status).toBe(200);
   });
 });
+
+describe('public progress behind a reverse proxy', () => {
+  const clock = new ManualClock(MONDAY);
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ clock, config: { trustProxy: '127.0.0.1' } });
+  });
+  afterAll(() => api.close());
+
+  const from = (client: string) =>
+    fetch(`${api.url}/public/progress/ZZZZZZZZZZZZ`, { headers: { 'x-forwarded-for': client } }).then((r) => r.status);
+
+  it('keeps a bucket per client address the trusted proxy names, not one for the proxy', async () => {
+    for (let i = 0; i < 30; i++) expect(await from('203.0.113.7')).toBe(404);
+    expect(await from('203.0.113.7')).toBe(429);
+    expect(await from('198.51.100.23')).toBe(404);
+  });
+});

@@ -28,6 +28,12 @@ export interface ConcordConfig {
   webhookAttempts: number;
   webhookBackoffMs: number;
   webhookTimeoutMs: number;
+  /**
+   * Which reverse proxies to believe about the client's address (`CONCORD_TRUST_PROXY`): `true`, or
+   * comma-separated addresses/CIDRs, as Fastify's `trustProxy` takes them. Unset: none, so behind a proxy the
+   * public rate limit sees the proxy's address.
+   */
+  trustProxy?: boolean | string;
 }
 
 export class ConfigError extends Error {
@@ -66,7 +72,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     webhookAttempts: int('CONCORD_WEBHOOK_ATTEMPTS', 8),
     webhookBackoffMs: int('CONCORD_WEBHOOK_BACKOFF_MS', 10_000),
     webhookTimeoutMs: int('CONCORD_WEBHOOK_TIMEOUT_MS', 10_000),
+    trustProxy: trustProxy(env.CONCORD_TRUST_PROXY),
   };
+}
+
+function trustProxy(raw: string | undefined): boolean | string {
+  const value = raw?.trim();
+  if (!value || value === 'false') return false;
+  return value === 'true' ? true : value;
 }
 
 function consumes(raw: string | undefined): string[] | 'all' {

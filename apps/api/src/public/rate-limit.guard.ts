@@ -15,7 +15,7 @@ interface Bucket {
  * `perMinute`; past it, 429 with Retry-After. In memory, per API process (N replicas allow N times as much),
  * which is enough to make guessing query codes hopeless. Time comes from the injected clock. The least recently
  * seen clients are forgotten beyond `maxClients`; a forgotten client comes back with a full bucket, the same as
- * one idle for a minute. Behind a reverse proxy, Fastify's `trustProxy` must be set for `request.ip` to be the client.
+ * one idle for a minute. Behind a reverse proxy, CONCORD_TRUST_PROXY must name it for `request.ip` to be the client.
  */
 @Injectable()
 export class PublicRateLimitGuard implements CanActivate {

@@ -8,6 +8,7 @@ import type { ConcordConfig } from '../../../libs/config/src/index.js';
 import { migrate } from '../../../libs/persistence/src/index.js';
 import { ApiModule } from './api.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { clientErrorProblem, frameworkProblem, refuseUnstorableInput } from './common/request-edge.js';
 import { RequestValidationPipe } from './common/validation.js';
 import { eventSchemas } from './event-schemas.js';
 
@@ -27,7 +28,13 @@ export interface ApiOptions {
  */
 export async function createApi(config: ConcordConfig, options: ApiOptions = {}): Promise<NestFastifyApplication> {
   await migrate(config.databaseUrl);
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, return503OnClosing: true, trustProxy: config.trustProxy ?? false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: true,
+    trustProxy: config.trustProxy ?? false,
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: clientErrorProblem,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options.clock), adapter, {
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
@@ -37,6 +44,7 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();
+  app.getHttpAdapter().getInstance().addHook('preValidation', refuseUnstorableInput);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -4,3 +4,4 @@ export * from './test-infra.js';
 export * from './db-probes.js';
 export * from './worker-harness.js';
 export * from './spawn-worker.js';
+export * from './openapi.js';

@@ -13,7 +13,8 @@ const CONTENT_TYPES = { jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text
 
 /**
  * The auditor's reads of the event log: a case rebuilt at an instant, the filtered event query and the
- * streamed export. Each read is recorded in the access log before its answer starts.
+ * streamed export. Each read is recorded in the access log before its answer starts; a refused one (not found,
+ * a bad cursor) records nothing, like every other refused request.
  */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -37,8 +38,9 @@ export class AuditController {
   async state(@Param('id') id: string, @Query() query: CaseStateQuery, @CurrentPrincipal() principal: Principal) {
     const caseId = requireUuid(id, `Case ${id}`);
     const asOf = query.asOf ? new Date(query.asOf) : this.clock.now();
+    const state = await this.pointInTime.rebuild(caseId, asOf, principal);
     await this.accessLog.record(principal, { action: 'audit.state', caseId, detail: { asOf: asOf.toISOString() } });
-    return this.pointInTime.rebuild(caseId, asOf, principal);
+    return state;
   }
 
   /** Events across cases, oldest first, by (at, caseId, seq); cursor-paginated. */
@@ -46,8 +48,9 @@ export class AuditController {
   @Roles(...AUDITORS)
   async list(@Query() query: AuditEventsQuery, @CurrentPrincipal() principal: Principal) {
     const { cursor, limit, ...filter } = query;
+    const page = await this.events.list({ ...filter, cursor, limit }, principal);
     await this.accessLog.record(principal, { action: 'audit.events', caseId: filter.caseId, detail: { ...defined(filter), limit, ...(cursor ? { cursor } : {}) } });
-    return this.events.list({ ...filter, cursor, limit }, principal);
+    return page;
   }
 
   /**

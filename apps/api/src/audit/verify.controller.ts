@@ -14,7 +14,8 @@ export type VerifyAllReport = ChainReport & { anchors: AnchorReport };
 
 /**
  * Verification of the event log: every hash chain recomputed (one case, or all of them and the daily anchors),
- * and the anchors themselves for publishing. Each read is recorded in the access log before it runs.
+ * and the anchors themselves for publishing. Each read is recorded in the access log before its answer goes out;
+ * a refused one (not found, a bad cursor) records nothing.
  */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -42,8 +43,9 @@ export class VerifyController {
   async verify(@Query() query: VerifyQuery, @CurrentPrincipal() principal: Principal): Promise<ChainReport | VerifyAllReport> {
     if (query.caseId) {
       const caseId = query.caseId.toLowerCase();
+      const report = await this.verifier.verifyCase(caseId, { scope: principal.scope });
       await this.accessLog.record(principal, { action: 'audit.verify', caseId, detail: { caseId } });
-      return this.verifier.verifyCase(caseId, { scope: principal.scope });
+      return report;
     }
     if (principal.scope !== null) {
       throw DomainError.forbidden('Verifying every case needs a key without a unit scope; verify a case of your unit with ?caseId=.');
@@ -57,7 +59,8 @@ export class VerifyController {
   @Get('anchors')
   @Roles(...AUDITORS)
   async list(@Query() query: AnchorsQuery, @CurrentPrincipal() principal: Principal) {
+    const page = await this.anchors.list(query);
     await this.accessLog.record(principal, { action: 'audit.anchors', detail: { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) } });
-    return this.anchors.list(query);
+    return page;
   }
 }

@@ -1,0 +1,80 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ErrorCode, type FieldError } from '../../../../libs/domain/src/index.js';
+import { problem } from './problem.js';
+
+/**
+ * What Concord refuses before any route sees the request: input PostgreSQL cannot store, bodies nested deeper
+ * than recursive code (class-transformer, canonical JSON) can walk, and the HTTP layer's own refusals, which
+ * get problem+json like every other error. Found by fuzzing (apps/api/test/fuzz-requests.spec.ts): each of
+ * these was a 500.
+ */
+
+/** Concord's own bodies nest 4 levels deep; far past that, recursive code runs out of stack. */
+export const MAX_BODY_DEPTH = 32;
+
+/** NUL, which PostgreSQL text and jsonb cannot hold, and UTF-16 surrogates without their pair (not Unicode). */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_MESSAGE = 'must not contain NUL or unpaired surrogate characters';
+/** Enough to say what is wrong without echoing a 20,000-element array back. */
+const MAX_ERRORS = 20;
+
+/** Field errors for every unstorable string or key in `value`, and for nesting past MAX_BODY_DEPTH; iterative. */
+export function unstorableFields(value: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  const stack: Array<{ value: unknown; field: string; depth: number }> = [{ value, field: '', depth: 0 }];
+  while (stack.length && errors.length < MAX_ERRORS) {
+    const { value: node, field, depth } = stack.pop()!;
+    if (typeof node === 'string') {
+      if (UNSTORABLE.test(node)) errors.push({ field, message: UNSTORABLE_MESSAGE });
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) {
+      errors.push({ field, message: `is nested more than ${MAX_BODY_DEPTH} levels deep` });
+      continue;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      const path = Array.isArray(node) ? `${field}[${key}]` : field ? `${field}.${key}` : key;
+      if (UNSTORABLE.test(key)) errors.push({ field: field || key, message: `has a key that ${UNSTORABLE_MESSAGE}` });
+      else stack.push({ value: child, field: path, depth: depth + 1 });
+    }
+  }
+  return errors;
+}
+
+/** Fastify `preValidation` hook: a bad query string is a 400, a bad body a 422, as the validation pipe answers. */
+export async function refuseUnstorableInput(request: FastifyRequest): Promise<void> {
+  if (request.routeOptions.url === undefined) return; // no such route: the 404 says more than a field error would
+  const query = unstorableFields(request.query);
+  if (query.length) throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, query);
+  const body = unstorableFields(request.body);
+  if (body.length) throw DomainError.validation(body);
+}
+
+/** Fastify `frameworkErrors`: a path that is not UTF-8 once decoded, or a path parameter over the length limit. */
+export function frameworkProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const detail =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long.' : 'The path is not valid once percent-decoded.';
+  reply
+    .status(status)
+    .header('Content-Type', 'application/problem+json; charset=utf-8')
+    .send(problem(status, status === 414 ? 'uri_too_long' : 'malformed_request', detail));
+}
+
+/** Fastify `clientErrorHandler`: Node's HTTP parser refused the request (headers too large, bad framing, timeout). */
+export function clientErrorProblem(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail = status === 431 ? 'The request line and headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.';
+  const body = JSON.stringify(problem(status, status === 400 ? 'malformed_request' : status === 408 ? 'request_timeout' : 'headers_too_large', detail));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}

@@ -1,0 +1,194 @@
+import type { TestApi } from './api-harness.js';
+
+/**
+ * Walking the API's own OpenAPI document, so that a test which covers "every route" covers a route added
+ * later without being touched; and the hostile values the fuzzers put in every field.
+ */
+
+export interface OpenApiSchema {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  example?: unknown;
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  pattern?: string;
+  items?: OpenApiSchema;
+  properties?: Record<string, OpenApiSchema>;
+  required?: string[];
+  additionalProperties?: boolean | OpenApiSchema;
+  allOf?: OpenApiSchema[];
+  oneOf?: OpenApiSchema[];
+  anyOf?: OpenApiSchema[];
+}
+
+export interface OpenApiParameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required?: boolean;
+  schema?: OpenApiSchema;
+}
+
+export interface OpenApiOperation {
+  parameters?: OpenApiParameter[];
+  requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
+}
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components?: { schemas?: Record<string, OpenApiSchema> };
+}
+
+export interface Route {
+  method: string;
+  /** As the document spells it, with the prefix: `/api/v1/cases/{id}`. */
+  path: string;
+  operation: OpenApiOperation;
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** The document the running API serves at `/docs-json`. */
+export async function loadOpenApi(api: Pick<TestApi, 'url'>): Promise<OpenApiDocument> {
+  const response = await fetch(`${api.url.replace(/\/api\/v1$/, '')}/docs-json`);
+  if (response.status !== 200) throw new Error(`GET /docs-json answered ${response.status}`);
+  return (await response.json()) as OpenApiDocument;
+}
+
+/** Every operation of the document, optionally only those of `methods`. */
+export function routesOf(doc: OpenApiDocument, methods: string[] = METHODS): Route[] {
+  return Object.entries(doc.paths).flatMap(([path, byMethod]) =>
+    Object.entries(byMethod)
+      .filter(([method]) => methods.includes(method))
+      .map(([method, operation]) => ({ method, path, operation })),
+  );
+}
+
+/** The schema with its `$ref` followed and `allOf`/`oneOf`/`anyOf` merged into one. */
+export function resolveSchema(doc: OpenApiDocument, schema: OpenApiSchema | undefined): OpenApiSchema {
+  if (!schema) return {};
+  if (schema.$ref) return resolveSchema(doc, doc.components?.schemas?.[schema.$ref.split('/').at(-1)!]);
+  const composed = schema.allOf ?? schema.oneOf ?? schema.anyOf;
+  if (composed) {
+    const merged = Object.assign({}, ...composed.map((s) => resolveSchema(doc, s)), schema) as OpenApiSchema;
+    return { ...merged, allOf: undefined, oneOf: undefined, anyOf: undefined };
+  }
+  return schema;
+}
+
+export const jsonBodySchema = (doc: OpenApiDocument, operation: OpenApiOperation): OpenApiSchema | undefined => {
+  const schema = operation.requestBody?.content?.['application/json']?.schema;
+  return schema ? resolveSchema(doc, schema) : undefined;
+};
+
+/**
+ * A plausible value of `schema`: its example, its first enum value, or one of its type; `string` fills in a
+ * string with no format (the caller knows better than the document what an id or code should be).
+ */
+export function sampleOf(doc: OpenApiDocument, raw: OpenApiSchema | undefined, string: (format?: string) => string = () => 'x', depth = 0): unknown {
+  const schema = resolveSchema(doc, raw);
+  if (schema.example !== undefined) return schema.example;
+  if (schema.enum?.length) return schema.enum[0];
+  switch (schema.type) {
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 1;
+    case 'boolean':
+      return false;
+    case 'array':
+      return depth > 3 ? [] : [sampleOf(doc, schema.items, string, depth + 1)];
+    case 'string':
+      return string(schema.format);
+    default:
+      if (!schema.properties || depth > 3) return {};
+      return Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, sampleOf(doc, v, string, depth + 1)]));
+  }
+}
+
+/**
+ * `value` percent-encoded for a path segment or a query value. A lone surrogate, which `encodeURIComponent`
+ * refuses, is sent as the three bytes a careless client would send for it (invalid UTF-8).
+ */
+export function encodeComponent(value: string): string {
+  return [...value]
+    .map((ch) => {
+      const c = ch.codePointAt(0)!;
+      if (c < 0xd800 || c > 0xdfff) return encodeURIComponent(ch);
+      return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    })
+    .join('');
+}
+
+/** `path` with each `{name}` replaced by `valueFor(name, collection)`, percent-encoded. */
+export function fillPath(path: string, valueFor: (name: string, collection: string) => string): string {
+  const segments = path.split('/');
+  return segments
+    .map((segment, i) => {
+      const name = /^\{([^}]+)\}$/.exec(segment)?.[1];
+      return name === undefined ? segment : encodeComponent(valueFor(name, segments[i - 1] ?? ''));
+    })
+    .join('/');
+}
+
+/** Strings that have broken SQL, NoSQL, shell, path and template handling somewhere before. */
+export const INJECTION_STRINGS = [
+  `' OR '1'='1`,
+  `'; DROP TABLE cases; --`,
+  `1; DELETE FROM case_events`,
+  `" OR ""="`,
+  `\\`,
+  `%`,
+  `_`,
+  `%_\\%`,
+  `$1`,
+  `'||(SELECT pg_sleep(0))||'`,
+  `{"$gt": ""}`,
+  `{"$where": "sleep(1)"}`,
+  `$ne`,
+  `../../../../etc/passwd`,
+  `..%2f..%2fetc%2fpasswd`,
+  `%2e%2e%2f`,
+  `/api/v1/cases`,
+  `\${7*7}`,
+  `{{7*7}}`,
+  `<script>alert(1)</script>`,
+  `$(reboot)`,
+  `\`id\``,
+  `__proto__`,
+  `constructor`,
+  `NaN`,
+  `-1`,
+  `1e309`,
+  `00000000-0000-0000-0000-000000000000`,
+  `null`,
+  `true`,
+  ``,
+  ` `,
+];
+
+/** Unicode that tends to break storage and comparisons: emoji, RTL, combining marks, NUL, lone surrogates. */
+export const UNICODE_STRINGS = [
+  '👨‍👩‍👧‍👦🏳️‍🌈',
+  '\u202Eevil\u202C',
+  'مرحبا بالعالم',
+  'שָׁלוֹם',
+  'e\u0301', // e and a combining acute accent
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  '\udfff',
+  'x\ud83d',
+  '\ufeff',
+  '\u2028\u2029',
+  '\uffff',
+  '𝕮𝖔𝖓𝖈𝖔𝖗𝖉',
+  '調解 纠纷 信訪',
+  'Ｆｕｌｌｗｉｄｔｈ',
+  '\r\n\t',
+  '\u001b[31m',
+];
+
+/** Values of the wrong type for any field. */
+export const WRONG_TYPES: unknown[] = [null, 0, -1, 1.5, 2 ** 53 + 2, 1e308, true, false, '', [], [1, 2], {}, { $gt: '' }, 'x'.repeat(10)];

@@ -407,16 +407,30 @@ export class CaseEngine {
 
   /** The case row, locked, with its unit and (when an event fires one) the status of a deadline row. */
   private async lockCase(tx: Tx, caseId: string, firesDeadline: string | undefined): Promise<LockedCase | undefined> {
-    // A fired deadline's row is read under the case lock, so a transition that leaves its state cannot slip
-    // in between; rows are always locked case first, then referral, then deadlines.
+    // Rows are always locked case first, then referral, then deadlines. When the lock had to wait for another
+    // transition, PostgreSQL rechecks only the case row, against the snapshot the statement started with: so the
+    // unit is read in subqueries, not a join (a join with the old unit's row drops the case once an escalation
+    // moved it), and the fired deadline's status is read by a statement of its own once the lock is held (in
+    // the locking statement it would still say pending after the transition that ended the clock committed).
     const [locked] = await tx.prepared<LockedCase>(
       'case_lock',
-      `SELECT ${CASE_COLUMNS}, u.level AS unit_level, u.parent_code AS unit_parent, u.path AS unit_path,
-              (SELECT status FROM deadlines WHERE id = $2::uuid AND case_id = c.id) AS deadline_status
-         FROM cases c JOIN units u ON u.code = c.unit_code
+      `SELECT ${CASE_COLUMNS},
+              (SELECT level FROM units WHERE code = c.unit_code) AS unit_level,
+              (SELECT parent_code FROM units WHERE code = c.unit_code) AS unit_parent,
+              (SELECT path FROM units WHERE code = c.unit_code) AS unit_path,
+              NULL::text AS deadline_status
+         FROM cases c
         WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
-      [caseId, firesDeadline ?? null],
+      [caseId],
     );
+    if (locked && firesDeadline) {
+      const [deadline] = await tx.prepared<{ status: string }>(
+        'case_lock_deadline',
+        'SELECT status FROM deadlines WHERE id = $1 AND case_id = $2',
+        [firesDeadline, caseId],
+      );
+      locked.deadline_status = deadline?.status ?? null;
+    }
     return locked;
   }
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock/src/index.js';
 import type { Database } from '../../persistence/src/index.js';
@@ -61,11 +61,9 @@ export class DeadlineReconciler {
         const [exists, delayed, failed] = [answers[3 * i] === 1, answers[3 * i + 1] !== null, answers[3 * i + 2] !== null];
         if (!exists) missing.push(row);
         else if (row.due_at.getTime() <= now && delayed) {
-          await this.queue.getJob(row.id).then((job) => job?.promote());
-          report.promoted++;
+          if (await this.nudge(row.id, (job) => job.promote())) report.promoted++;
         } else if (failed) {
-          await this.queue.getJob(row.id).then((job) => job?.retry('failed'));
-          report.retried++;
+          if (await this.nudge(row.id, (job) => job.retry('failed'))) report.retried++;
         }
         // Waiting or active jobs run anyway. A completed one belongs to a row that is no longer pending: the
         // row was read before its firing committed.
@@ -83,5 +81,22 @@ export class DeadlineReconciler {
     }
     if (report.restored || report.promoted || report.retried) this.logger.warn(`reconciled deadlines: ${JSON.stringify(report)}`);
     return report;
+  }
+
+  /**
+   * Promotes or retries one job. Its timer may have moved it on since the pipeline looked (BullMQ then refuses:
+   * "not in the delayed state"); that job runs anyway, and the rest of the pass must not be lost to it.
+   */
+  private async nudge(id: string, action: (job: Job) => Promise<unknown>): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job) return false;
+    try {
+      await action(job);
+      return true;
+    } catch (error) {
+      const state = await job.getState();
+      if (state === 'delayed' || state === 'failed') throw error;
+      return false;
+    }
   }
 }

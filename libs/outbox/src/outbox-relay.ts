@@ -69,7 +69,11 @@ export class OutboxRelay {
     });
   }
 
-  /** Enqueues again the rows relayed long ago and still unprocessed; a job that still exists is left alone. */
+  /**
+   * Enqueues again the rows relayed long ago and still unprocessed; a job that still waits or runs is left alone.
+   * One that failed for good while its row is unprocessed (its retries spent while PostgreSQL was down, or
+   * stalled by dying workers) still holds the id, so enqueueing is a no-op: it is retried with fresh attempts.
+   */
   async resweep(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.options.resweepAfterMs);
     const rows = await this.db.query<OutboxRow>(
@@ -78,7 +82,10 @@ export class OutboxRelay {
        ORDER BY relayed_at LIMIT $2`,
       [before, this.options.batchSize * 10],
     );
-    if (rows.length) await this.enqueue(rows);
+    if (rows.length) {
+      await this.enqueue(rows);
+      await this.retryFailed(rows);
+    }
     return rows.length;
   }
 
@@ -118,6 +125,16 @@ export class OutboxRelay {
         });
       }
     }
+  }
+
+  private async retryFailed(rows: OutboxRow[]): Promise<void> {
+    await Promise.all(
+      rows.map(async (row) => {
+        const queue = this.queues.get(row.queue);
+        const job = queue && (await queue.getJob(row.job_id ?? row.id));
+        if (job && (await job.isFailed())) await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      }),
+    );
   }
 
   private async enqueue(rows: OutboxRow[]): Promise<void> {

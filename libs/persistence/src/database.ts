@@ -22,6 +22,15 @@ export function isRetryable(error: unknown): boolean {
   return RETRYABLE.has(e?.code ?? '') || (e?.code === '23505' && RETRYABLE_CONSTRAINTS.has(e.constraint ?? ''));
 }
 
+/** node-postgres's own errors (they carry no SQLSTATE) for a connection that dropped or could not be made. */
+const CONNECTION_LOST =
+  /^(Connection terminated|Connection terminated unexpectedly|Connection terminated due to connection timeout|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect)$/;
+
+/** PostgreSQL went away under a statement (a restart, a network cut): try again shortly; not a bug. */
+export function isConnectionLost(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === undefined && CONNECTION_LOST.test(error.message);
+}
+
 /**
  * Transactions with ambient nesting: a transaction started inside another joins it (so an idempotency key
  * and the work it guards commit together), and only the outermost one retries on serialization failures
@@ -34,6 +43,15 @@ export class Database {
 
   constructor(readonly dataSource: DataSource) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    // The pool stops listening for a client's errors while it is checked out, and a connection can drop just then
+    // (PostgreSQL restarting): an 'error' event that no one hears ends the process. Every client keeps a listener
+    // of its own; the statement under way (or the next one) fails by itself, and the pool discards the client.
+    const heard = new WeakSet<PoolClient>();
+    this.pool.on('acquire', (client) => {
+      if (heard.has(client)) return;
+      heard.add(client);
+      client.on('error', () => {});
+    });
   }
 
   get inTransaction(): boolean {

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../../libs/domain/src/index.js';
+import { isConnectionLost } from '../../../../libs/persistence/src/index.js';
 import { problem, problemOf, type Problem } from './problem.js';
 
 /** PostgreSQL / network errors that mean "try again shortly", not "bug". */
@@ -31,7 +32,7 @@ export class ProblemFilter implements ExceptionFilter {
       return problem(status, codeForStatus(status), (error as Error).message);
     }
     const code = (error as { code?: string }).code ?? '';
-    if (UNAVAILABLE.has(code)) {
+    if (UNAVAILABLE.has(code) || isConnectionLost(error)) {
       this.logger.warn(`${request.method} ${request.url.split('?')[0]}: unavailable (${code})`);
       return problem(503, 'unavailable', 'A dependency is unavailable; retry shortly.');
     }

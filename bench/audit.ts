@@ -12,7 +12,8 @@ import type { Actor } from '../libs/domain/src/index.js';
 import { CaseEngine } from '../libs/engine/src/index.js';
 import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
 import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
-import { fmt, freshDatabase, machine, percentile, REDIS_URL, sql, startProcess, stopProcess } from './lib.js';
+import { describeMachine, fmt, freshDatabase, machineLine, percentile, REDIS_URL, sql, startProcess, stopProcess } from './lib.js';
+import { Report } from './report.js';
 
 const TOTAL = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const PER_CASE = 100;
@@ -38,7 +39,8 @@ interface Row {
 async function main(): Promise<void> {
   const url = await freshDatabase('concord_bench_audit');
   await migrate(url);
-  process.stdout.write(`machine: ${await machine(url)}\n`);
+  const machine = await describeMachine(url);
+  process.stdout.write(`machine: ${machineLine(machine)}\n`);
   await sql(url, `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES
     ('B-D', 'Bench district', 'district', NULL, '/B-D/', now()),
     ('B-S', 'Bench street', 'street', 'B-D', '/B-D/B-S/', now()),
@@ -110,9 +112,9 @@ async function main(): Promise<void> {
 
   // Verification of every chain.
   const verifying = performance.now();
-  const report = await new ChainVerifier(db).verifyAll();
+  const verdict = await new ChainVerifier(db).verifyAll();
   const verifySeconds = (performance.now() - verifying) / 1000;
-  if (!report.valid) throw new Error(`the loaded chains do not verify: ${JSON.stringify(report.brokenAt)}`);
+  if (!verdict.valid) throw new Error(`the loaded chains do not verify: ${JSON.stringify(verdict.brokenAt)}`);
 
   // Rebuilding the 1,000-event case from its events.
   const rebuilds: number[] = [];
@@ -158,14 +160,22 @@ async function main(): Promise<void> {
   latencies.sort((a, b) => a - b);
   await stopProcess(api);
 
-  process.stdout.write(`\n${'measure'.padEnd(52)}${'figure'.padStart(22)}\n`);
-  const line = (name: string, figure: string) => process.stdout.write(`${name.padEnd(52)}${figure.padStart(22)}\n`);
-  line('verify every chain (GET /audit/verify, all cases)', `${fmt(report.checked / verifySeconds)} events/s`);
-  line('  events checked, seconds', `${fmt(report.checked)} in ${fmt(verifySeconds, 1)} s`);
-  line('GET /audit/events, filtered page of 50: p50', `${fmt(percentile(latencies, 50), 1)} ms`);
-  line('GET /audit/events, filtered page of 50: p99', `${fmt(percentile(latencies, 99), 1)} ms`);
-  line('  pages, events returned', `${fmt(latencies.length)}, ${fmt(items)}`);
-  line(`rebuild the ${fmt(LONG_CASE)}-event case (median of 7)`, `${fmt(percentile(rebuilds, 50), 1)} ms`);
+  const report = new Report('audit', `verify, audit pages and rebuild over ${fmt(TOTAL)} chained events`);
+  report.text(
+    `${fmt(count)} hash-chained events (${fmt(cases)} cases of ${PER_CASE} events and one of ${fmt(LONG_CASE)}, valid chains) loaded ` +
+      `straight into PostgreSQL in ${fmt(loadedIn, 1)} s. Verify: ChainVerifier.verifyAll (what GET /audit/verify runs), every chain. ` +
+      'Pages: GET /api/v1/audit/events?limit=50 over HTTP as an unscoped auditor, one request at a time, cycling through five filters ' +
+      '(by case; by actor within 3 days; by type within 2 days; by unit within a day; by a day). Rebuild: PointInTime.rebuild of the ' +
+      `${fmt(LONG_CASE)}-event case (what GET /audit/cases/:id/state runs), median of 7. There is no baseline: these are absolute figures.`,
+  );
+  report.table(['measure', 'figure'], [
+    ['verify every chain', `${fmt(verdict.checked / verifySeconds)} events/s (${fmt(verdict.checked)} in ${fmt(verifySeconds, 1)} s)`],
+    ['GET /audit/events, filtered page of 50: p50', `${fmt(percentile(latencies, 50), 1)} ms`],
+    ['GET /audit/events, filtered page of 50: p99', `${fmt(percentile(latencies, 99), 1)} ms`],
+    ['  pages, events returned', `${fmt(latencies.length)}, ${fmt(items)}`],
+    [`rebuild the ${fmt(LONG_CASE)}-event case (median of 7)`, `${fmt(percentile(rebuilds, 50), 1)} ms`],
+  ]);
+  await report.write(machine, `BENCH_AUDIT_EVENTS=${TOTAL}`);
   await sql(url.replace(/\/[^/]*$/, '/postgres'), 'DROP DATABASE IF EXISTS concord_bench_audit WITH (FORCE)');
 }
 

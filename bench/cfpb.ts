@@ -18,7 +18,8 @@ import type { ConcordConfig } from '../libs/config/src/index.js';
 import { Database } from '../libs/persistence/src/index.js';
 import { createQueues, createRedis, QueueName } from '../libs/queues/src/index.js';
 import { startTestWorker } from '../libs/testing/src/worker-harness.js';
-import { fmt, freshDatabase, machine, percentile, REDIS_URL, sql } from './lib.js';
+import { describeMachine, fmt, freshDatabase, machineLine, percentile, REDIS_URL, sql } from './lib.js';
+import { Report } from './report.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CSV = path.resolve(process.env.CFPB_CSV ?? process.argv[2] ?? path.resolve(REPO, '../shared/data/cfpb_complaints_sample.csv'));
@@ -124,7 +125,8 @@ class ApiProblem extends Error {}
 async function main(): Promise<void> {
   const complaints = await loadComplaints();
   const url = await freshDatabase(DB_NAME);
-  process.stdout.write(`machine: ${await machine(url)}\n`);
+  const machine = await describeMachine(url);
+  process.stdout.write(`machine: ${machineLine(machine)}\n`);
   const days = complaints.flatMap((c) => [c.received, c.replied + 1]);
   const [first, last] = [Math.min(...days), Math.max(...days)];
   const companies = new Map(complaints.map((c) => [c.departmentCode, c.company]));
@@ -326,8 +328,14 @@ async function main(): Promise<void> {
     i = j;
   }
 
-  const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(46)}${value}\n`);
-  process.stdout.write('\n');
+  // The figures are printed as they come and kept, as they read, for bench/RESULTS.md.
+  const said: string[] = [];
+  const say = (text: string) => {
+    process.stdout.write(text);
+    said.push(text);
+  };
+  const line = (label: string, value: string) => say(`${label.padEnd(46)}${value}\n`);
+  say('\n');
   line('complaints replayed', `${fmt(total)} in ${fmt(replaySeconds, 1)} s (deadline firing ${fmt(firingMs / 1000, 1)} s of it)`);
   line('cases/s', fmt(total / replaySeconds, 1));
   line('HTTP requests', `${fmt(requests)}: ${fmt(requests / replaySeconds)}/s, p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms`);
@@ -335,25 +343,33 @@ async function main(): Promise<void> {
   for (const { key, n } of firedByKey) line(`  ${key}`, fmt(Number(n)));
   line('on time, engine (REPLY ≤ referral.reply due)', `${fmt(engineOnTime)} (${pct(engineOnTime)})`);
   line('on time, dataset ("Timely response?" Yes)', `${fmt(datasetTimely)} (${pct(datasetTimely)})`);
-  process.stdout.write(`${''.padEnd(24)}${'dataset Yes'.padStart(12)}${'dataset No'.padStart(12)}\n`);
-  process.stdout.write(`${'  engine on time'.padEnd(24)}${fmt(table.yes.on).padStart(12)}${fmt(table.no.on).padStart(12)}\n`);
-  process.stdout.write(`${'  engine late'.padEnd(24)}${fmt(table.yes.late).padStart(12)}${fmt(table.no.late).padStart(12)}\n`);
+  say(`${''.padEnd(24)}${'dataset Yes'.padStart(12)}${'dataset No'.padStart(12)}\n`);
+  say(`${'  engine on time'.padEnd(24)}${fmt(table.yes.on).padStart(12)}${fmt(table.no.on).padStart(12)}\n`);
+  say(`${'  engine late'.padEnd(24)}${fmt(table.yes.late).padStart(12)}${fmt(table.no.late).padStart(12)}\n`);
   if (table.no.on) {
-    process.stdout.write(
+    say(
       `  ${fmt(table.no.on)} untimely complaints were on time by the engine; for ${fmt(rolledOver)} of them the 15th day fell on a Chinese\n` +
         `  rest day, and the due date rolled over to the next working day (民法典 art. 203), past the derived reply day.\n`,
     );
   }
-  if (table.yes.late) process.stdout.write(`  ${fmt(table.yes.late)} timely complaints were late by the engine: unexpected (replies come 1..14 days after the acknowledgement).\n`);
+  if (table.yes.late) say(`  ${fmt(table.yes.late)} timely complaints were late by the engine: unexpected (replies come 1..14 days after the acknowledgement).\n`);
   line('referrals supervised (督办) / urged (催办)', `${fmt(supervised)} / ${fmt(urged)}; supervision matches engine lateness for ${fmt(supervisedAgrees)} of ${fmt(total)}`);
   line('triage clock breached before referral', `${fmt(Number(cases!.escalated))} cases (CFPB sent them > 3 working days after receipt; escalated to US)`);
   line('cases archived', `${fmt(Number(cases!.archived))} of ${fmt(total)}: ${fmt(Number(cases!.closed))} after follow-up (${fmt(reopenDecisions)} after a REOPEN/CLOSE decision), ${fmt(Number(cases!.transferred))} transferred out after an unresolved reply (${fmt(transferred)} sent)`);
   line('hash chains', `${fmt(valid)} of ${fmt(heads.size)} cases verify (${fmt(events.length)} events)${broken.length ? `; broken: ${broken.slice(0, 5).join(' ')}` : ''}`);
 
+  const report = new Report('cfpb', 'the CFPB complaint sample replayed through HTTP');
+  report.text(
+    `${fmt(total)} complaints of ${path.basename(CSV)} replayed end to end through the HTTP API on a simulated clock (API and worker ` +
+      `in one process, ${CONCURRENCY} requests in flight); README.md ("Benchmarks") describes the replay. No baseline: this checks ` +
+      'the deadlines against real data and gives an end-to-end rate.',
+  );
+  report.text(`\`\`\`\n${said.join('').replace(/^\n+/, '')}\`\`\``);
   await app.close();
   await Promise.all([...queues.values()].map((q) => q.obliterate({ force: true }).then(() => q.close())));
   await redis.quit();
   await sql(url.replace(/\/[^/]*$/, '/postgres'), `DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await report.write(machine, `CFPB_LIMIT=${Number.isFinite(LIMIT) ? LIMIT : 'all'} CFPB_CONCURRENCY=${CONCURRENCY}`);
 }
 
 main().then(

@@ -1,3 +1,6 @@
+import pg from 'pg';
+import { loadDeadlineJobs } from '../../../libs/deadlines/src/index.js';
+import { CaseEngine } from '../../../libs/engine/src/index.js';
 import { dispute, seedDirectory, startTestApi, verifyChain, type TestApi } from '../../../libs/testing/src/index.js';
 
 describe('concurrent events on one case', () => {
@@ -52,5 +55,66 @@ describe('concurrent events on one case', () => {
     expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
     expect(replies.filter((r) => r.status === 409 && r.body.code === 'event_not_allowed')).toHaveLength(19);
     expect(await verifyChain(api.db, id)).toEqual({ valid: true, checked: 2 });
+  });
+});
+
+/**
+ * A transition that waits for a case's lock sees the row as the transaction before it left it: PostgreSQL
+ * rechecks the locked row only, against the statement's first snapshot. These hold the lock in a session of
+ * their own, change the case the way an escalation or a firing does, and commit while a transition waits.
+ */
+describe('a transition that waited for the case lock', () => {
+  let api: TestApi;
+  let holder: pg.Client;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    await seedDirectory(api);
+    holder = new pg.Client({ connectionString: api.config.databaseUrl });
+    await holder.connect();
+  });
+  afterAll(async () => {
+    await holder.end();
+    await api.close();
+  });
+
+  /** Resolves once a session other than `holder` waits for a lock. */
+  async function someoneWaits(): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await holder.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+      );
+      if (Number(rows[0]!.n) > 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    throw new Error('no session came to wait for the lock');
+  }
+
+  it('still finds a case that was moved to its parent unit meanwhile', async () => {
+    const created = (await api.call('POST', '/cases', { body: dispute() })).body;
+    expect(created.unitCode).toBe('XC-XH-01');
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM cases WHERE id = $1 FOR NO KEY UPDATE', [created.id]);
+    await holder.query(`UPDATE cases SET unit_code = 'XC-XH' WHERE id = $1`, [created.id]);
+    const waiting = api.call('POST', `/cases/${created.id}/events`, { body: { type: 'ADD_NOTE', payload: { text: 'after the move' } } });
+    await someoneWaits();
+    await holder.query('COMMIT');
+    const reply = await waiting;
+    expect({ status: reply.status, unitCode: reply.body.unitCode }).toEqual({ status: 200, unitCode: 'XC-XH' });
+  });
+
+  it('does not fire a deadline whose clock ended meanwhile', async () => {
+    const created = (await api.call('POST', '/cases', { body: dispute() })).body;
+    const intake = created.deadlines[0];
+    const [job] = await loadDeadlineJobs(api.db, [intake.id]);
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM cases WHERE id = $1 FOR NO KEY UPDATE', [created.id]);
+    await holder.query(`UPDATE deadlines SET status = 'cancelled', ended_at = now() WHERE case_id = $1`, [created.id]);
+    const firing = api.app.get(CaseEngine).fireDeadline({ ...job!, dueAt: new Date(0).toISOString() });
+    await someoneWaits();
+    await holder.query('COMMIT');
+    expect(await firing).toEqual({ outcome: 'ignored', reason: 'no longer pending' });
+    const { body } = await api.call('GET', `/cases/${created.id}/history`);
+    expect(body.items.map((e: { type: string }) => e.type)).toEqual(['REGISTER']);
   });
 });

@@ -1,4 +1,4 @@
-import { Worker, type Job, type Queue } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '../../../libs/clock/src/index.js';
 import { CaseEngine } from '../../../libs/engine/src/index.js';
@@ -148,13 +148,40 @@ describe('outbox relay', () => {
     await Promise.all([...queues.values()].map((q) => q.obliterate({ force: true }))); // Redis lost its data
     expect((await jobs()).size).toBe(0);
 
-    expect(await relay().resweep()).toBe(0); // too recent: their jobs may simply not have run yet
+    expect(await relay().resweep()).toEqual({ stale: 0, restored: 0, retried: 0 }); // too recent: their jobs may simply not have run yet
     clock.advance(5 * 60_000);
     // Only effects come back this way; deadlines are the reconciler's (see deadlines.spec.ts).
-    expect(await relay().resweep()).toBe(5);
-    expect(await relay().resweep()).toBe(5); // enqueueing again while the jobs exist adds nothing
+    expect(await relay().resweep()).toEqual({ stale: 5, restored: 5, retried: 0 });
+    expect(await relay().resweep()).toEqual({ stale: 5, restored: 0, retried: 0 }); // their jobs exist: a backlog, left alone
     expect((await jobs()).size).toBe(5);
     expect(await processAll(5)).toEqual(Array(5).fill('delivered'));
-    expect(await relay().resweep()).toBe(0);
+    expect(await relay().resweep()).toEqual({ stale: 0, restored: 0, retried: 0 });
+  });
+
+  it('jobs that failed for good while their rows are unprocessed are retried by the resweep, and run once', async () => {
+    await cleanSlate();
+    for (let i = 0; i < 3; i++) await api.call('POST', '/cases', { body: dispute() });
+    await relay().relayOnce();
+    const pending = (await effects()).length;
+    // BullMQ gives the jobs up (their attempts spent while PostgreSQL was down, or stalled by dying workers; here
+    // an unrecoverable error does it at once), and they keep their ids.
+    const failed: string[] = [];
+    await new Promise<void>((resolve) => {
+      const fail = async () => {
+        throw new UnrecoverableError('stalled more than allowable limit');
+      };
+      const worker = new Worker(QueueName.Notifications, fail, { connection: redis, prefix: api.config.queuePrefix });
+      worker.on('failed', (job) => {
+        failed.push(job!.id!);
+        if (failed.length === pending) void worker.close().then(resolve);
+      });
+    });
+    expect(await queues.get(QueueName.Notifications)!.getFailedCount()).toBe(pending);
+
+    clock.advance(5 * 60_000);
+    expect(await relay().resweep()).toEqual({ stale: pending, restored: 0, retried: pending });
+    expect(await processAll(pending)).toEqual(Array(pending).fill('delivered'));
+    expect((await effects()).every((r) => r.processed_at !== null)).toBe(true);
+    expect(await relay().resweep()).toEqual({ stale: 0, restored: 0, retried: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock/src/index.js';
 import { failpoint } from '../../failpoints/src/failpoints.js';
 import type { Database } from '../../persistence/src/index.js';
@@ -21,6 +22,22 @@ interface OutboxRow {
   payload: Record<string, unknown>;
   job_id: string | null;
   run_at: Date | null;
+}
+
+/** What a resweep found among the rows relayed long ago and still unprocessed. */
+export interface ResweepReport {
+  /** Rows looked at. */
+  stale: number;
+  /** Their jobs were gone (Redis lost them): enqueued again. */
+  restored: number;
+  /** Their jobs had failed for good: retried. */
+  retried: number;
+}
+
+function groupByQueue(rows: OutboxRow[]): Map<QueueName, OutboxRow[]> {
+  const byQueue = new Map<QueueName, OutboxRow[]>();
+  for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+  return byQueue;
 }
 
 const DEFAULTS: RelayOptions = { batchSize: 500, idleMs: 200, resweepAfterMs: 60_000 };
@@ -70,11 +87,13 @@ export class OutboxRelay {
   }
 
   /**
-   * Enqueues again the rows relayed long ago and still unprocessed; a job that still waits or runs is left alone.
-   * One that failed for good while its row is unprocessed (its retries spent while PostgreSQL was down, or
-   * stalled by dying workers) still holds the id, so enqueueing is a no-op: it is retried with fresh attempts.
+   * Looks again at the rows relayed long ago and still unprocessed. A job that still waits or runs is left alone:
+   * it is a backlog, not a loss. A missing job (Redis lost it) is enqueued again. A job that failed for good while
+   * its row is unprocessed (its retries spent while PostgreSQL was down, or stalled by dying workers) still holds
+   * the id, so enqueueing would be a no-op: it is retried with fresh attempts. One pipelined round trip per queue
+   * tells which is which.
    */
-  async resweep(): Promise<number> {
+  async resweep(): Promise<ResweepReport> {
     const before = new Date(this.clock.now().getTime() - this.options.resweepAfterMs);
     const rows = await this.db.query<OutboxRow>(
       `SELECT id, queue, name, payload, job_id, run_at FROM outbox
@@ -82,11 +101,30 @@ export class OutboxRelay {
        ORDER BY relayed_at LIMIT $2`,
       [before, this.options.batchSize * 10],
     );
-    if (rows.length) {
-      await this.enqueue(rows);
-      await this.retryFailed(rows);
+    const report: ResweepReport = { stale: rows.length, restored: 0, retried: 0 };
+    const missing: OutboxRow[] = [];
+    for (const [name, batch] of groupByQueue(rows)) {
+      const queue = this.queueOf(name);
+      const pipeline = ((await queue.getBackend().client) as unknown as Redis).pipeline();
+      for (const row of batch) {
+        pipeline.exists(queue.toKey(row.job_id ?? row.id));
+        pipeline.zscore(queue.toKey('failed'), row.job_id ?? row.id);
+      }
+      const answers = ((await pipeline.exec()) ?? []).map(([error, value]) => (error ? null : value));
+      for (const [i, row] of batch.entries()) {
+        if (answers[2 * i] !== 1) missing.push(row);
+        else if (answers[2 * i + 1] !== null) {
+          const job = await queue.getJob(row.job_id ?? row.id);
+          if (job && (await job.isFailed())) {
+            await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+            report.retried++;
+          }
+        }
+      }
     }
-    return rows.length;
+    if (missing.length) await this.enqueue(missing);
+    report.restored = missing.length;
+    return report;
   }
 
   start(): void {
@@ -109,8 +147,8 @@ export class OutboxRelay {
         moved = await this.relayOnce();
         if (Date.now() - this.lastResweep > this.options.resweepAfterMs / 2) {
           this.lastResweep = Date.now();
-          const again = await this.resweep();
-          if (again) this.logger.warn(`re-enqueued ${again} outbox rows relayed but never processed`);
+          const { restored, retried } = await this.resweep();
+          if (restored || retried) this.logger.warn(`outbox rows relayed but never processed: ${restored} jobs restored, ${retried} failed jobs retried`);
         }
       } catch (error) {
         this.logger.error(`relay failed, retrying: ${(error as Error).message}`);
@@ -127,22 +165,9 @@ export class OutboxRelay {
     }
   }
 
-  private async retryFailed(rows: OutboxRow[]): Promise<void> {
-    await Promise.all(
-      rows.map(async (row) => {
-        const queue = this.queues.get(row.queue);
-        const job = queue && (await queue.getJob(row.job_id ?? row.id));
-        if (job && (await job.isFailed())) await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      }),
-    );
-  }
-
   private async enqueue(rows: OutboxRow[]): Promise<void> {
-    const byQueue = new Map<QueueName, OutboxRow[]>();
-    for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
-    for (const [name, batch] of byQueue) {
-      const queue = this.queues.get(name);
-      if (!queue) throw new Error(`outbox row for unknown queue ${name}`);
+    for (const [name, batch] of groupByQueue(rows)) {
+      const queue = this.queueOf(name);
       const now = this.clock.now().getTime();
       await queue.addBulk(
         batch.map((row) => ({
@@ -152,5 +177,11 @@ export class OutboxRelay {
         })),
       );
     }
+  }
+
+  private queueOf(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`outbox row for unknown queue ${name}`);
+    return queue;
   }
 }

@@ -74,7 +74,7 @@ export class WebhookSender {
       [attempt.deliveryId],
     );
     if (!target || target.status !== 'pending' || target.generation !== attempt.generation) {
-      await this.db.transaction((tx) => claimProcessing(tx, attempt.outboxId, this.clock));
+      await claimProcessing(this.db, attempt.outboxId, this.clock);
       return 'skipped';
     }
     if (!target.webhook_url || !target.webhook_secret) {
@@ -93,15 +93,15 @@ export class WebhookSender {
       body: target.body,
     });
     if (answer.ok) {
-      await this.db.transaction(async (tx) => {
-        // Any generation: a 2xx is a 2xx, and a replay racing this attempt then finds nothing left to send.
-        await tx.query(
-          `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL,
-             last_attempt_at = $3, delivered_at = $3 WHERE id = $1 AND status = 'pending'`,
-          [attempt.deliveryId, answer.status, this.clock.now()],
-        );
-        await claimProcessing(tx, attempt.outboxId, this.clock);
-      });
+      // Any generation: a 2xx is a 2xx, and a replay racing this attempt then finds nothing left to send. The
+      // delivery and its outbox row are marked by one statement: atomic, and one round trip.
+      await this.db.query(
+        `WITH delivered AS (
+           UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL,
+             last_attempt_at = $3, delivered_at = $3 WHERE id = $1 AND status = 'pending')
+         UPDATE outbox SET processed_at = $3 WHERE id = $4 AND processed_at IS NULL`,
+        [attempt.deliveryId, answer.status, this.clock.now(), attempt.outboxId],
+      );
       return 'delivered';
     }
 

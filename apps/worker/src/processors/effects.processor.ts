@@ -52,7 +52,7 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
 
   async process(job: Job): Promise<'delivered' | 'already-delivered'> {
     if (job.name === JobName.Notify) return this.notify(job);
-    const first = await this.db.transaction((tx) => claimProcessing(tx, job.id!, this.clock));
+    const first = await claimProcessing(this.db, job.id!, this.clock);
     return first ? 'delivered' : 'already-delivered';
   }
 

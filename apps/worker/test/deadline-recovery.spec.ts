@@ -84,6 +84,7 @@ describe('deadline recovery', () => {
     const restarted = await startTestWorker(api.config, api.db, clock); // reconciles at start-up
     try {
       await restarted.fireDue();
+      await restarted.relay(); // the escalation clocks the breaches armed reach BullMQ through the outbox
       const rows = await deadlines();
       const overdue = pendingBefore.filter((r) => r.due_at <= clock.now());
       expect(overdue.filter((r) => r.kind === 'due')).toHaveLength(3);

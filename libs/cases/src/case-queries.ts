@@ -97,16 +97,17 @@ export class CaseQueries {
   }
 
   async list(filter: CaseFilter, reader: Principal): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+    // The scope and the unit filter as the unit codes they cover (units is small): with the codes in hand the
+    // planner reads a grid's few cases from cases_unit_idx, and walks cases_pkey for a large subtree.
+    const units = await this.unitCodes(filter.unitCode, reader.scope);
     const where: string[] = [];
     const params: unknown[] = [];
-    const add = (sql: (p: string) => string, value: unknown) => {
+    const param = (value: unknown) => {
       params.push(value);
-      where.push(sql(`$${params.length}`));
+      return `$${params.length}`;
     };
-    if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
-    if (filter.unitCode) {
-      add((p) => `starts_with(u.path, (SELECT path FROM units WHERE code = ${p}))`, filter.unitCode);
-    }
+    const add = (sql: (p: string) => string, value: unknown) => where.push(sql(param(value)));
+    if (units) add((p) => `c.unit_code = ANY(${p}::text[])`, units);
     if (filter.kind) add((p) => `c.kind = ${p}`, filter.kind);
     if (filter.stage) add((p) => `c.stage = ${p}`, filter.stage);
     if (filter.state) add((p) => `c.state = ${p}`, filter.state);
@@ -125,11 +126,10 @@ export class CaseQueries {
       add((p) => (filter.overdue ? overdue(p) : `NOT ${overdue(p)}`), this.clock.now());
     }
     if (filter.cursor) add((p) => `c.id < ${p}`, decodeCursor(filter.cursor, UUID));
-    params.push(filter.limit + 1);
+    if (units?.length === 0) return { items: [], nextCursor: null };
+    const limit = param(filter.limit + 1);
     const rows = await this.db.query<CaseRow>(
-      `SELECT ${CASE_COLUMNS} FROM cases c JOIN units u ON u.code = c.unit_code
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY c.id DESC LIMIT $${params.length}`,
+      `SELECT ${CASE_COLUMNS} FROM cases c ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.id DESC LIMIT ${limit}`,
       params,
     );
     return toPage(
@@ -154,6 +154,21 @@ export class CaseQueries {
       }),
       (last) => encodeCursor(last.id),
     );
+  }
+
+  /**
+   * The codes of the units a list may show: those within the reader's scope and the filter's unit (a unit's
+   * subtree includes the unit); null when neither restricts. An unknown unit covers no unit.
+   */
+  private async unitCodes(unitCode: string | undefined, scope: string | null): Promise<string[] | null> {
+    if (!unitCode && scope === null) return null;
+    const rows = await this.db.query<{ code: string }>(
+      `SELECT code FROM units
+        WHERE ($1::text IS NULL OR starts_with(path, $1))
+          AND ($2::text IS NULL OR starts_with(path, (SELECT path FROM units WHERE code = $2)))`,
+      [scope, unitCode ?? null],
+    );
+    return rows.map((r) => r.code);
   }
 
   async history(id: string, reader: Principal, page: { cursor?: string; limit: number }): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {

@@ -2,7 +2,7 @@
  * Synthetic data at scale for bench/scale.ts, generated inside PostgreSQL (INSERT … SELECT generate_series):
  * a unit tree of 1 district, 10 streets, 100 communities and 1,000 grids; 20 departments; `cases` cases over
  * 700 days (most recent ones open, older ones archived), ~`events` events, one referral for every fifth case,
- * the clocks of every case and referral, one party per case.
+ * the clocks of every case and referral, one party per case, and each department's list of its events.
  *
  * Rows are shaped as the engine writes them (uuidv7 ids in creation order, states, stages, clocks, outbox-free),
  * but the hash chains are not valid (hashes are md5 filler) and event payloads are stock texts: good for query
@@ -85,7 +85,7 @@ export async function loadScaleData(url: string, cases: number, events: number, 
            SELECT 'DEPT-' || lpad(d::text, 2, '0'), 'department ' || d, $1::text[], now() FROM generate_series(1, ${DEPARTMENTS}) d`, [CATEGORIES]);
 
   // Secondary indexes and unique constraints go while loading, and come back after it.
-  const tables = ['cases', 'case_events', 'referrals', 'deadlines', 'parties'];
+  const tables = ['cases', 'case_events', 'referrals', 'deadlines', 'parties', 'case_event_departments'];
   const constraints = (await q(
     `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
       WHERE contype = 'u' AND conrelid::regclass::text = ANY($1)`, [tables],
@@ -200,6 +200,13 @@ export async function loadScaleData(url: string, cases: number, events: number, 
       SELECT md5(c.id::text || 'party')::uuid, c.id, 'applicant', ($1::text[])[1 + (hashtext(c.id::text) & 1023) % ${template.names.length}],
              ($2::text[])[1 + (hashtext(c.id::text) & 1023) % ${template.phones.length}], NULL, '{}', md5(c.id::text) || md5(c.reference), 1, c.created_at
         FROM cases c WHERE ${caseRange(from, to)}`, [template.names, template.phones]);
+    // The audit's list of each department's events: its referral's events and the REFER that issued it.
+    await q(`
+      INSERT INTO case_event_departments (department_code, at, case_id, seq)
+      SELECT r.department_code, e.at, e.case_id, e.seq
+        FROM cases c JOIN referrals r ON r.case_id = c.id
+             JOIN case_events e ON e.case_id = c.id AND (e.seq = r.issued_seq OR e.referral_id = r.id)
+       WHERE ${caseRange(from, to)}`);
   });
   const rowsSeconds = (performance.now() - started) / 1000;
 

@@ -29,7 +29,7 @@ const EVENTS = envNumber('BENCH_SCALE_EVENTS', 10_000_000);
 const REQUESTS = envNumber('BENCH_SCALE_REQUESTS', 60);
 const KEEP = process.env.BENCH_SCALE_KEEP === '1';
 const PORT = 3900 + Math.floor(Math.random() * 90);
-const BIG_TABLES = ['cases', 'case_events', 'deadlines', 'referrals', 'parties'];
+const BIG_TABLES = ['cases', 'case_events', 'deadlines', 'referrals', 'parties', 'case_event_departments'];
 const DAY = 86_400_000;
 const READ_LIMIT = 25_000;
 const SQL_LIMIT = 50;

@@ -356,6 +356,61 @@ describe('audit: point in time, event query and export', () => {
       expect(items.map((e) => e.type)).not.toContain('CONVENE_JOINT_MEETING');
     });
 
+    it('answers a department with the events its referrals define, with any other filter, in order, for any scope', async () => {
+      // A case of 东城区 referred to POLICE, and an auditor of 东城区 only: a scope that keeps some of a department's events.
+      await open('dongcheng', dispute({ unitCode: 'DC', summary: '东城纠纷' }), api.adminKey);
+      await send('dongcheng', 'ACCEPT', {}, api.adminKey);
+      await send('dongcheng', 'CLASSIFY', { category: 'neighbour', riskLevel: 'low' }, api.adminKey);
+      await send('dongcheng', 'REFER', { departmentCode: 'POLICE', instructions: '请派出所调处' }, api.adminKey);
+      await act(police, (await referralsOf('dongcheng'))[0]!.id, 'ACKNOWLEDGE');
+      const dongchengAuditor = await newKey({ role: 'auditor', name: '东城审计员', unitCode: 'DC' });
+      // The engine lists each event under its departments as it writes it: exactly what the referrals define
+      // (and what the migration fills in for events written before).
+      const order = 'ORDER BY department_code, at, case_id, seq';
+      const written = await api.db.query(`SELECT department_code, at, case_id, seq FROM case_event_departments ${order}`);
+      const defined = await api.db.query(
+        `SELECT r.department_code, e.at, e.case_id, e.seq FROM case_events e JOIN referrals r ON r.id = e.referral_id
+         UNION
+         SELECT r.department_code, e.at, e.case_id, e.seq FROM referrals r JOIN case_events e ON e.case_id = r.case_id AND e.seq = r.issued_seq
+          WHERE e.type = 'REFER' AND e.referral_id IS NULL ${order}`,
+      );
+      expect(written).toEqual(defined);
+      expect(new Set(written.map((r) => (r as { department_code: string }).department_code))).toEqual(new Set(['JUSTICE', 'POLICE']));
+
+      const referred = await history(cases.referred!);
+      const seen = new Set<string>();
+      const window = { from: referred[3]!.at, to: referred[9]!.at };
+      for (const departmentCode of ['POLICE', 'JUSTICE', 'HOUSING']) {
+        for (const extra of [{}, { type: 'ACKNOWLEDGE' }, { caseId: cases.referred! }, window, { unitCode: 'XC-XH' }, { type: 'REFER', ...window }]) {
+          for (const [scope, key] of [[null, auditor.key], ['/XC/XC-YL/', yuetanAuditor.key], ['/DC/', dongchengAuditor.key]] as const) {
+            const conditions = [
+              `(e.referral_id IN (SELECT id FROM referrals WHERE department_code = $1)
+                OR (e.case_id, e.seq) IN (SELECT case_id, issued_seq FROM referrals WHERE department_code = $1))`,
+            ];
+            const params: unknown[] = [departmentCode];
+            const param = (v: unknown) => `$${params.push(v)}`;
+            const f = extra as Record<string, string>;
+            if (f.type) conditions.push(`e.type = ${param(f.type)}`);
+            if (f.caseId) conditions.push(`e.case_id = ${param(f.caseId)}`);
+            if (f.from) conditions.push(`e.at >= ${param(f.from)} AND e.at < ${param(f.to)}`);
+            if (f.unitCode) conditions.push(`e.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = ${param(f.unitCode)}) || '%')`);
+            if (scope) conditions.push(`e.case_id IN (SELECT c.id FROM cases c JOIN units u ON u.code = c.unit_code WHERE u.path LIKE ${param(scope)} || '%')`);
+            const want = (
+              await api.db.query<{ case_id: string; seq: number }>(
+                `SELECT e.case_id, e.seq FROM case_events e WHERE ${conditions.join(' AND ')} ORDER BY e.at, e.case_id, e.seq`,
+                params,
+              )
+            ).map(keyOf);
+            const { items } = await allPages({ departmentCode, ...f }, key, 2);
+            if (departmentCode === 'POLICE' && !Object.keys(f).length) seen.add(`${scope}: ${items.length > 0}`);
+            expect({ departmentCode, extra, scope, items: items.map(keyOf) }).toEqual({ departmentCode, extra, scope, items: want });
+          }
+        }
+      }
+      // POLICE's events are found unscoped and in 东城区, and none in 月坛.
+      expect(seen).toEqual(new Set(['null: true', '/XC/XC-YL/: false', '/DC/: true']));
+    });
+
     it('filters by actor with a principal id, by a time window, and by several filters at once', async () => {
       const [event] = (await history(cases.mediated!)).filter((e) => e.type === 'ACCEPT');
       const mediatorId = event!.actor.id;

@@ -120,7 +120,9 @@ export function auditEventsStatement(
 /**
  * The statement for one page: the filters as index-friendly conditions, the scope through the case's owning
  * unit (as every case read), and the keyset condition, ordered by (at, case_id, seq) so that a page is a range
- * of case_events_at_idx, or of the type / actor index within a time range (an incremental sort on `at`).
+ * of case_events_at_idx, or of the type / actor index within a time range (an incremental sort on `at`). A
+ * department's events are listed in case_event_departments in that order: its page is a range of that table's
+ * primary key, and each event is read by its own.
  */
 function query(
   filter: AuditEventFilter,
@@ -136,43 +138,33 @@ function query(
     params.push(value);
     return `$${params.length}`;
   };
+  // The rows that give the order, and so carry the time and keyset conditions: the department's list, or the events.
+  const k = filter.departmentCode ? 'x' : 'e';
   const where: string[] = [];
+  if (filter.departmentCode) where.push(`x.department_code = ${param(filter.departmentCode)}`);
   if (reader.scope !== null) {
     where.push(`EXISTS (SELECT 1 FROM cases c JOIN units u ON u.code = c.unit_code
                          WHERE c.id = e.case_id AND starts_with(u.path, ${param(reader.scope)}))`);
   }
-  if (filter.caseId) where.push(`e.case_id = ${param(filter.caseId)}`);
+  if (filter.caseId) where.push(`${k}.case_id = ${param(filter.caseId)}`);
   if (filter.actor) where.push(`(e.actor ->> 'id') = ${param(filter.actor)}`);
   if (filter.type) where.push(`e.type = ${param(filter.type)}`);
   if (filter.unitCode) {
     where.push(`e.unit_code IN (SELECT code FROM units WHERE starts_with(path, (SELECT path FROM units WHERE code = ${param(filter.unitCode)})))`);
   }
-  if (filter.from) where.push(`e.at >= ${param(new Date(filter.from))}::timestamptz`);
-  if (filter.to) where.push(`e.at < ${param(new Date(filter.to))}::timestamptz`);
-  if (until && !filter.to) where.push(`e.at <= ${param(until)}::timestamptz`);
+  if (filter.from) where.push(`${k}.at >= ${param(new Date(filter.from))}::timestamptz`);
+  if (filter.to) where.push(`${k}.at < ${param(new Date(filter.to))}::timestamptz`);
+  if (until && !filter.to) where.push(`${k}.at <= ${param(until)}::timestamptz`);
   if (after) {
     const at = param(after.at);
     // The plain `at >=` lets an index on (x, at) start its range at the cursor; the row comparison breaks ties.
-    where.push(`e.at >= ${at}::timestamptz`, `(e.at, e.case_id, e.seq) > (${at}::timestamptz, ${param(after.caseId)}::uuid, ${param(after.seq)}::int)`);
+    where.push(`${k}.at >= ${at}::timestamptz`, `(${k}.at, ${k}.case_id, ${k}.seq) > (${at}::timestamptz, ${param(after.caseId)}::uuid, ${param(after.seq)}::int)`);
   }
-  const n = param(limit);
-  const order = `ORDER BY e.at, e.case_id, e.seq LIMIT ${n}`;
-  const select = (conditions: string[]) =>
-    `SELECT ${columns} FROM case_events e ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`;
-  if (!filter.departmentCode) return [`${select(where)} ${order}`, params];
-  // A department's events are its referrals' own and the REFERs that issued them, each found through its own
-  // index (referral_id; the primary key) from the department's referrals. The page then sorts only the
-  // department's matching events, never the table.
-  const d = param(filter.departmentCode);
-  const own = select([`e.referral_id IN (SELECT id FROM referrals WHERE department_code = ${d})`, ...where]);
-  const issuing = select([
-    `e.referral_id IS NULL`,
-    `e.type = 'REFER'`,
-    `(e.case_id, e.seq) IN (SELECT case_id, issued_seq FROM referrals WHERE department_code = ${d})`,
-    ...where,
-  ]);
-  const sql = `SELECT * FROM (${own} UNION ALL ${issuing}) e ${order}`;
-  return [sql, params];
+  const from = filter.departmentCode
+    ? 'case_event_departments x JOIN case_events e ON e.case_id = x.case_id AND e.seq = x.seq'
+    : 'case_events e';
+  const conditions = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  return [`SELECT ${columns} FROM ${from} ${conditions} ORDER BY ${k}.at, ${k}.case_id, ${k}.seq LIMIT ${param(limit)}`, params];
 }
 
 const toAuditEvent = (r: ListRow): AuditEvent => toEventEntry(r);

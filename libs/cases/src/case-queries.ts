@@ -50,6 +50,22 @@ function decodeCursor(cursor: string, valid: RegExp): string {
 }
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+function instant(value: string, field: string): Date {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) {
+    const errors = [{ field, message: 'must be an ISO 8601 date-time' }];
+    throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, errors);
+  }
+  return at;
+}
+
+/** The smallest uuid whose uuidv7 instant is `at` (to the millisecond): every id minted at or after `at` sorts after it. */
+function uuidv7Floor(at: Date): string {
+  const ms = Math.min(Math.max(at.getTime(), 0), 2 ** 48 - 1);
+  const hex = ms.toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}
+
 /** Reads of cases, always through the reader's scope: a case outside it is "not found". */
 export class CaseQueries {
   constructor(
@@ -97,23 +113,26 @@ export class CaseQueries {
   }
 
   async list(filter: CaseFilter, reader: Principal): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+    // The scope and the unit filter as the unit codes they cover (units is small): with the codes in hand the
+    // planner reads a grid's few cases from cases_unit_idx, and walks cases_pkey for a large subtree.
+    const units = await this.unitCodes(filter.unitCode, reader.scope);
     const where: string[] = [];
     const params: unknown[] = [];
-    const add = (sql: (p: string) => string, value: unknown) => {
+    const param = (value: unknown) => {
       params.push(value);
-      where.push(sql(`$${params.length}`));
+      return `$${params.length}`;
     };
-    if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
-    if (filter.unitCode) {
-      add((p) => `starts_with(u.path, (SELECT path FROM units WHERE code = ${p}))`, filter.unitCode);
-    }
+    const add = (sql: (p: string) => string, value: unknown) => where.push(sql(param(value)));
+    if (units) add((p) => `c.unit_code = ANY(${p}::text[])`, units);
     if (filter.kind) add((p) => `c.kind = ${p}`, filter.kind);
     if (filter.stage) add((p) => `c.stage = ${p}`, filter.stage);
     if (filter.state) add((p) => `c.state = ${p}`, filter.state);
     if (filter.category) add((p) => `c.category = ${p}`, filter.category);
     if (filter.riskLevel) add((p) => `c.risk_level = ${p}`, filter.riskLevel);
-    if (filter.from) add((p) => `c.created_at >= ${p}`, new Date(filter.from));
-    if (filter.to) add((p) => `c.created_at < ${p}`, new Date(filter.to));
+    const from = filter.from ? instant(filter.from, 'from') : null;
+    const to = filter.to ? instant(filter.to, 'to') : null;
+    if (from) add((p) => `c.created_at >= ${p}`, from);
+    if (to) add((p) => `c.created_at < ${p}`, to);
     if (filter.q) {
       const pattern = `%${filter.q.replace(/[\\%_]/g, '\\$&')}%`;
       add((p) => `(c.reference ILIKE ${p} OR c.summary ILIKE ${p})`, pattern);
@@ -125,13 +144,23 @@ export class CaseQueries {
       add((p) => (filter.overdue ? overdue(p) : `NOT ${overdue(p)}`), this.clock.now());
     }
     if (filter.cursor) add((p) => `c.id < ${p}`, decodeCursor(filter.cursor, UUID));
-    params.push(filter.limit + 1);
-    const rows = await this.db.query<CaseRow>(
-      `SELECT ${CASE_COLUMNS} FROM cases c JOIN units u ON u.code = c.unit_code
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY c.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    if (units?.length === 0) return { items: [], nextCursor: null };
+    const limit = param(filter.limit + 1);
+    const select = (conditions: string[]) =>
+      `SELECT ${CASE_COLUMNS} FROM cases c ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`;
+    const page = `ORDER BY c.id DESC LIMIT ${limit}`;
+    let text = `${select(where)} ${page}`;
+    if (from || to) {
+      // The window as an id range, so the walk of cases_pkey (or cases_unit_idx) starts and stops in it. A case
+      // whose id's instant is not its created_at (the clock went back; cases_clock_skew_idx holds them) may
+      // lie outside that range: the second branch reads those from that index, so the window stays exact.
+      const ids: string[] = [];
+      if (from) ids.push(`c.id >= ${param(uuidv7Floor(from))}::uuid`);
+      if (to) ids.push(`c.id < ${param(uuidv7Floor(to))}::uuid`);
+      text = `SELECT * FROM ((${select([...where, ...ids])} ${page})
+              UNION ALL ${select([...where, 'uuidv7_instant(c.id) <> c.created_at', `NOT (${ids.join(' AND ')})`])}) c ${page}`;
+    }
+    const rows = await this.db.query<CaseRow>(text, params);
     return toPage(
       rows,
       filter.limit,
@@ -154,6 +183,21 @@ export class CaseQueries {
       }),
       (last) => encodeCursor(last.id),
     );
+  }
+
+  /**
+   * The codes of the units a list may show: those within the reader's scope and the filter's unit (a unit's
+   * subtree includes the unit); null when neither restricts. An unknown unit covers no unit.
+   */
+  private async unitCodes(unitCode: string | undefined, scope: string | null): Promise<string[] | null> {
+    if (!unitCode && scope === null) return null;
+    const rows = await this.db.query<{ code: string }>(
+      `SELECT code FROM units
+        WHERE ($1::text IS NULL OR starts_with(path, $1))
+          AND ($2::text IS NULL OR starts_with(path, (SELECT path FROM units WHERE code = $2)))`,
+      [scope, unitCode ?? null],
+    );
+    return rows.map((r) => r.code);
   }
 
   async history(id: string, reader: Principal, page: { cursor?: string; limit: number }): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {

@@ -35,14 +35,17 @@ export class DeadlineQueries {
     filter: { dueBefore?: string; status?: 'pending' | 'breached'; unitCode?: string; cursor?: string; limit: number },
     reader: Principal,
   ): Promise<{ items: DeadlineListItem[]; nextCursor: string | null }> {
+    // The scope and the unit filter as the unit codes they cover (units is small), so the planner sees them:
+    // for a grid it reads the grid's cases and their clocks; for a large subtree it walks the open clocks
+    // soonest first and keeps those of its cases.
+    const units = await this.unitCodes(filter.unitCode, reader.scope);
     const where = [`d.kind = 'due'`, 'd.ended_at IS NULL'];
     const params: unknown[] = [];
     const add = (sql: (p: string) => string, value: unknown) => {
       params.push(value);
       where.push(sql(`$${params.length}`));
     };
-    if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
-    if (filter.unitCode) add((p) => `starts_with(u.path, (SELECT path FROM units WHERE code = ${p}))`, filter.unitCode);
+    if (units) add((p) => `c.unit_code = ANY(${p}::text[])`, units);
     if (filter.dueBefore) add((p) => `d.due_at < ${p}`, new Date(filter.dueBefore));
     if (filter.status) add((p) => `d.status = ${p}`, filter.status === 'breached' ? 'fired' : 'pending');
     if (filter.cursor) {
@@ -53,6 +56,7 @@ export class DeadlineQueries {
       params.push(new Date(at), id);
       where.push(`(d.due_at, d.id) > ($${params.length - 1}, $${params.length})`);
     }
+    if (units?.length === 0) return { items: [], nextCursor: null };
     params.push(filter.limit + 1);
     const rows = await this.db.query<{
       id: string; case_id: string; reference: string; kind: string; case_state: string; unit_code: string;
@@ -60,7 +64,7 @@ export class DeadlineQueries {
     }>(
       `SELECT d.id, d.case_id, c.reference, c.kind, c.state AS case_state, c.unit_code, d.key, d.state, d.starts_at,
               d.due_at, d.status, d.fired_at, d.referral_id
-         FROM deadlines d JOIN cases c ON c.id = d.case_id JOIN units u ON u.code = c.unit_code
+         FROM deadlines d JOIN cases c ON c.id = d.case_id
         WHERE ${where.join(' AND ')}
         ORDER BY d.due_at, d.id LIMIT $${params.length}`,
       params,
@@ -87,5 +91,20 @@ export class DeadlineQueries {
       }),
       (last) => Buffer.from(`${last.dueAt}|${last.id}`).toString('base64url'),
     );
+  }
+
+  /**
+   * The codes of the units whose cases the list may show: within the reader's scope and the filter's unit
+   * (a unit's subtree includes the unit); null when neither restricts. An unknown unit covers no unit.
+   */
+  private async unitCodes(unitCode: string | undefined, scope: string | null): Promise<string[] | null> {
+    if (!unitCode && scope === null) return null;
+    const rows = await this.db.query<{ code: string }>(
+      `SELECT code FROM units
+        WHERE ($1::text IS NULL OR starts_with(path, $1))
+          AND ($2::text IS NULL OR starts_with(path, (SELECT path FROM units WHERE code = $2)))`,
+      [scope, unitCode ?? null],
+    );
+    return rows.map((r) => r.code);
   }
 }

@@ -54,6 +54,8 @@ export interface CaseWrite {
 }
 
 // The event, parties, outbox rows and new deadline rows, each written only if the case row was (FROM c).
+// `ed` lists the event under the departments it concerns, for the audit query by department: those a REFER
+// issues referrals to, or the department of the referral whose event it is.
 const TAIL = `
   rf AS (
     INSERT INTO referrals (id, case_id, department_code, role, machine_version, state, version, snapshot, instructions,
@@ -69,6 +71,11 @@ const TAIL = `
                              referral_id)
     SELECT c.id, :version, :type, :payload, :facts, :actor, :now, :machineVersion, :state, :unitCode, :prevHash, :hash,
            :referralId::uuid FROM c),
+  ed AS (
+    INSERT INTO case_event_departments (department_code, at, case_id, seq)
+    SELECT dep.code, :now, c.id, :version
+      FROM c, (SELECT unnest(:issuedDepartments::text[])
+               UNION SELECT department_code FROM referrals WHERE id = :referralId::uuid) AS dep(code)),
   w AS (
     INSERT INTO deliveries (id, referral_id, case_id, department_code, seq, type, body, created_at)
     SELECT w.id, w.referral_id, c.id, w.department_code, :version, w.type, w.body, :now

@@ -14,9 +14,12 @@ export const ENV = {
   run: 'CONCORD_TEST_RUN',
 } as const;
 
-/** The template's name changes whenever the migrations do, so a stale template is never used. */
+/**
+ * The template's name changes whenever the migrations do, so a stale template is never used: their source,
+ * not only their names, since a migration not yet released may still change.
+ */
 export function templateName(): string {
-  const digest = createHash('sha256').update(migrations.map((m) => m.name).join(',')).digest('hex').slice(0, 12);
+  const digest = createHash('sha256').update(migrations.map((m) => m.toString()).join('\n')).digest('hex').slice(0, 12);
   return `concord_test_tpl_${digest}`;
 }
 

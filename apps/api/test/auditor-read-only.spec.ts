@@ -1,27 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { dispute, petition, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import {
+  dispute,
+  petition,
+  sampleOf,
+  seedDirectory,
+  startTestApi,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  type OpenApiSchema,
+  type TestApi,
+} from '../../../libs/testing/src/index.js';
 
-interface Operation {
-  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Schema }>;
-  requestBody?: { content?: Record<string, { schema?: Schema }> };
-}
-interface Schema {
-  $ref?: string;
-  type?: string;
-  format?: string;
-  enum?: unknown[];
-  example?: unknown;
-  minimum?: number;
-  items?: Schema;
-  properties?: Record<string, Schema>;
-  allOf?: Schema[];
-  oneOf?: Schema[];
-  anyOf?: Schema[];
-}
-interface OpenApi {
-  paths: Record<string, Record<string, Operation>>;
-  components?: { schemas?: Record<string, Schema> };
-}
+type Operation = OpenApiOperation;
+type Schema = OpenApiSchema;
+type OpenApi = OpenApiDocument;
 
 const WRITES = ['post', 'put', 'patch', 'delete'];
 /** The one write-shaped route that is a read: the auditor's explicit, logged unmask. Checked on its own below. */
@@ -68,33 +60,9 @@ describe('auditors read everything and write nothing', () => {
   }
   const fill = (path: string) => path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathValue(path, name)));
 
-  function resolve(schema: Schema | undefined): Schema {
-    if (!schema) return {};
-    if (schema.$ref) return resolve(doc.components?.schemas?.[schema.$ref.split('/').at(-1)!]);
-    const composed = schema.allOf ?? schema.oneOf ?? schema.anyOf;
-    if (composed) return Object.assign({}, ...composed.map(resolve), { ...schema, allOf: undefined, oneOf: undefined, anyOf: undefined });
-    return schema;
-  }
-  /** A plausible value from a schema: its example, its first enum value, or one of its type. */
-  function sample(raw: Schema | undefined, depth = 0): unknown {
-    const schema = resolve(raw);
-    if (schema.example !== undefined) return schema.example;
-    if (schema.enum?.length) return schema.enum[0];
-    switch (schema.type) {
-      case 'integer':
-      case 'number':
-        return schema.minimum ?? 1;
-      case 'boolean':
-        return false;
-      case 'array':
-        return depth > 3 ? [] : [sample(schema.items, depth + 1)];
-      case 'string':
-        return schema.format === 'date-time' ? '2026-03-02T09:00:00+08:00' : schema.format === 'uuid' ? ids.case : 'x';
-      default:
-        if (!schema.properties || depth > 3) return {};
-        return Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, sample(v, depth + 1)]));
-    }
-  }
+  /** A plausible value from a schema, with a real case id for a uuid. */
+  const sample = (raw: Schema | undefined): unknown =>
+    sampleOf(doc, raw, (format) => (format === 'date-time' ? '2026-03-02T09:00:00+08:00' : format === 'uuid' ? ids.case! : 'x'));
   /** Bodies a real client of these routes would send; the rest come from the document's schemas. */
   const KNOWN_BODIES: Record<string, unknown> = {
     'post /api/v1/cases': dispute(),

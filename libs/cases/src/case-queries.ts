@@ -5,6 +5,7 @@ import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../../engine/src/index.js';
 import type { PartyRow, PartyVault } from '../../parties/src/index.js';
+import { listableUnitCodes } from '../../directory/src/unit-codes.js';
 import { toPage, type Database } from '../../persistence/src/index.js';
 import { toCaseView, type CaseLinkView, type CaseView } from './case-view.js';
 import { REFERRAL_SUMMARY_COLUMNS, toReferralSummary, type ReferralSummaryRow } from './referral-queries.js';
@@ -115,7 +116,7 @@ export class CaseQueries {
   async list(filter: CaseFilter, reader: Principal): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
     // The scope and the unit filter as the unit codes they cover (units is small): with the codes in hand the
     // planner reads a grid's few cases from cases_unit_idx, and walks cases_pkey for a large subtree.
-    const units = await this.unitCodes(filter.unitCode, reader.scope);
+    const units = await listableUnitCodes(this.db, filter.unitCode, reader.scope);
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -183,21 +184,6 @@ export class CaseQueries {
       }),
       (last) => encodeCursor(last.id),
     );
-  }
-
-  /**
-   * The codes of the units a list may show: those within the reader's scope and the filter's unit (a unit's
-   * subtree includes the unit); null when neither restricts. An unknown unit covers no unit.
-   */
-  private async unitCodes(unitCode: string | undefined, scope: string | null): Promise<string[] | null> {
-    if (!unitCode && scope === null) return null;
-    const rows = await this.db.query<{ code: string }>(
-      `SELECT code FROM units
-        WHERE ($1::text IS NULL OR starts_with(path, $1))
-          AND ($2::text IS NULL OR starts_with(path, (SELECT path FROM units WHERE code = $2)))`,
-      [scope, unitCode ?? null],
-    );
-    return rows.map((r) => r.code);
   }
 
   async history(id: string, reader: Principal, page: { cursor?: string; limit: number }): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {

@@ -1,6 +1,7 @@
 import type { Principal } from '../../auth/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { listableUnitCodes } from '../../directory/src/unit-codes.js';
 import { toPage, type Database } from '../../persistence/src/index.js';
 
 export interface DeadlineListItem {
@@ -38,7 +39,7 @@ export class DeadlineQueries {
     // The scope and the unit filter as the unit codes they cover (units is small), so the planner sees them:
     // for a grid it reads the grid's cases and their clocks; for a large subtree it walks the open clocks
     // soonest first and keeps those of its cases.
-    const units = await this.unitCodes(filter.unitCode, reader.scope);
+    const units = await listableUnitCodes(this.db, filter.unitCode, reader.scope);
     const where = [`d.kind = 'due'`, 'd.ended_at IS NULL'];
     const params: unknown[] = [];
     const add = (sql: (p: string) => string, value: unknown) => {
@@ -91,20 +92,5 @@ export class DeadlineQueries {
       }),
       (last) => Buffer.from(`${last.dueAt}|${last.id}`).toString('base64url'),
     );
-  }
-
-  /**
-   * The codes of the units whose cases the list may show: within the reader's scope and the filter's unit
-   * (a unit's subtree includes the unit); null when neither restricts. An unknown unit covers no unit.
-   */
-  private async unitCodes(unitCode: string | undefined, scope: string | null): Promise<string[] | null> {
-    if (!unitCode && scope === null) return null;
-    const rows = await this.db.query<{ code: string }>(
-      `SELECT code FROM units
-        WHERE ($1::text IS NULL OR starts_with(path, $1))
-          AND ($2::text IS NULL OR starts_with(path, (SELECT path FROM units WHERE code = $2)))`,
-      [scope, unitCode ?? null],
-    );
-    return rows.map((r) => r.code);
   }
 }

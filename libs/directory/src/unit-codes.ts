@@ -1,0 +1,18 @@
+import type { Database } from '../../persistence/src/index.js';
+
+/**
+ * The codes of the units a list may show: those within the reader's scope and the filter's unit (a unit's
+ * subtree includes the unit); null when neither restricts. An unknown unit covers no unit. Lists filter with
+ * `unit_code = ANY(codes)`, so the planner sees real values: an index for a grid, the page-order walk for a
+ * street or a district.
+ */
+export async function listableUnitCodes(db: Pick<Database, 'query'>, unitCode: string | undefined, scope: string | null): Promise<string[] | null> {
+  if (!unitCode && scope === null) return null;
+  const rows = await db.query<{ code: string }>(
+    `SELECT code FROM units
+      WHERE ($1::text IS NULL OR starts_with(path, $1))
+        AND ($2::text IS NULL OR starts_with(path, (SELECT path FROM units WHERE code = $2)))`,
+    [scope, unitCode ?? null],
+  );
+  return rows.map((r) => r.code);
+}

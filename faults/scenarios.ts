@@ -81,6 +81,20 @@ async function settleWith(stage: Stage, boundMs: number, hook?: () => Promise<vo
   return quiet;
 }
 
+/**
+ * `finish` for a scenario that made clocks due behind the worker's back: while it settles, the harness re-syncs
+ * the timers of its own due-time edits (due-now.ts), and says how many it had to.
+ */
+async function finishResyncing(stage: Stage, plan: Plan, faults: string, started: ReturnType<typeof startLoad>, madeDue: string[]): Promise<Outcome> {
+  let resynced = 0;
+  const extra: string[] = [];
+  const outcome = await finish(stage, plan, DEPARTMENTS, faults, started, extra, async () => {
+    resynced += await resync(stage.url, madeDue, stage.deadlines);
+  });
+  extra.push(`timers re-synced by the harness after its own due-time edit: ${resynced}`);
+  return outcome;
+}
+
 const DEPARTMENTS = 4;
 /** How long PostgreSQL stays down: longer than a webhook's whole retry budget here (5 attempts over ~4.5 s). */
 const PG_DOWN_MS = num('FAULTS_PG_DOWN_MS', 8_000);
@@ -143,13 +157,7 @@ const workerKill: Scenario = {
       const faults =
         `worker killed with SIGKILL ${stage.worker.kills} times, every 2–7 s at random, down 0.2–1.5 s; ` +
         `${fmt(madeDue.length)} deadline rows made due while it was down`;
-      let resynced = 0;
-      const extra: string[] = [];
-      const outcome = await finish(stage, plan, DEPARTMENTS, faults, load, extra, async () => {
-        resynced += await resync(stage.url, madeDue, stage.deadlines);
-      });
-      extra.push(`timers re-synced by the harness after its own due-time edit: ${resynced}`);
-      return outcome;
+      return await finishResyncing(stage, plan, faults, load, madeDue);
     } finally {
       await closeStage(lab, stage);
     }
@@ -185,13 +193,7 @@ const redisFlush: Scenario = {
       }
       const faults = `FLUSHALL + Redis stopped 1 s and restarted on the same port ${flushes.length} times: ${flushes.join('; ')}; ` +
         `${fmt(madeDue.length)} deadline rows made due in all`;
-      let resynced = 0;
-      const extra: string[] = [];
-      const outcome = await finish(stage, plan, DEPARTMENTS, faults, load, extra, async () => {
-        resynced += await resync(stage.url, madeDue, stage.deadlines);
-      });
-      extra.push(`timers re-synced by the harness after its own due-time edit: ${resynced}`);
-      return outcome;
+      return await finishResyncing(stage, plan, faults, load, madeDue);
     } finally {
       await closeStage(lab, stage);
     }

@@ -12,7 +12,10 @@ import type { Actor } from '../libs/domain/src/index.js';
 import { CaseEngine } from '../libs/engine/src/index.js';
 import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
 import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
-import { describeMachine, fmt, freshDatabase, machineLine, percentile, REDIS_URL, sql, startProcess, stopProcess } from './lib.js';
+import {
+  describeMachine, fmt, freshDatabase, machineLine, percentile, REDIS_URL, runBenchmark, sql, startProcess,
+  stopProcess,
+} from './lib.js';
 import { Report } from './report.js';
 
 const TOTAL = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
@@ -210,10 +213,4 @@ async function insertEvents(url: string, rows: Row[]) {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -27,8 +27,8 @@ import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
 import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
 import { createRedis, DEFAULT_JOB_OPTIONS, JobName, QueueName } from '../libs/queues/src/index.js';
 import {
-  ADMIN_URL, describeMachine, dropDatabase, dropRedisPrefix, envNumber, envNumbers, fmt, freshDatabase, percentile, REDIS_URL, sql, startProcess,
-  stopProcess,
+  ADMIN_URL, describeMachine, dropDatabase, dropRedisPrefix, envNumber, envNumbers, fmt, freshDatabase, percentile,
+  REDIS_URL, runBenchmark, sql, startProcess, stopProcess,
 } from './lib.js';
 import { Report } from './report.js';
 
@@ -309,10 +309,4 @@ async function main(): Promise<void> {
   await report.write(machine, `BENCH_PENDING=${LEVELS.join(',')} BENCH_RATE=${RATE} BENCH_WINDOW_SECONDS=${WINDOW_S} BENCH_BURST=${BURST} BENCH_BURST_SECONDS=${BURST_S} BENCH_WORKERS=${WORKERS}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -19,7 +19,10 @@ import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
 import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
 import { createRedis, DEFAULT_JOB_OPTIONS, JobName, QueueName } from '../libs/queues/src/index.js';
 import { signBody } from '../libs/referrals/src/webhook-signature.js';
-import { describeMachine, dropDatabase, dropRedisPrefix, envNumber, fmt, freshDatabase, REDIS_URL, sql, startProcess, stopProcess } from './lib.js';
+import {
+  describeMachine, dropDatabase, dropRedisPrefix, envNumber, fmt, freshDatabase, REDIS_URL, runBenchmark, sql,
+  startProcess, stopProcess,
+} from './lib.js';
 import { Report } from './report.js';
 
 const DB = 'concord_bench_deliveries';
@@ -183,10 +186,4 @@ async function main(): Promise<void> {
   await dropDatabase(DB);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -241,3 +241,14 @@ export const fmt = (n: number, digits = 0) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–';
 export const ms = (n: number) => fmt(n, n < 10 ? 2 : n < 100 ? 1 : 0);
 export const ratio = (n: number, base: number) => `${fmt(n / base, 2)}×`;
+
+/** Runs a benchmark's `main` as a process: exit 0 when it finished, 1 (with the error) when it did not. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

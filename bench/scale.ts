@@ -19,7 +19,10 @@ import { CaseEngine } from '../libs/engine/src/index.js';
 import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
 import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
 import { HttpClient } from './http.js';
-import { describeMachine, dropDatabase, envNumber, fmt, freshDatabase, ms, percentile, REDIS_URL, sql, startProcess, stopProcess } from './lib.js';
+import {
+  describeMachine, dropDatabase, envNumber, fmt, freshDatabase, ms, percentile, REDIS_URL, runBenchmark, sql,
+  startProcess, stopProcess,
+} from './lib.js';
 import { Report } from './report.js';
 import { actorId, CATEGORIES, departmentCode, END, gridCode, loadScaleData, SPAN_DAYS, START, streetCode } from './scale-data.js';
 
@@ -306,10 +309,4 @@ async function main(): Promise<void> {
 
 const gib = (bytes: string) => `${fmt(Number(bytes) / 2 ** 30, 2)} GiB`;
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -16,8 +16,8 @@ import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
 import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
 import { HttpClient } from './http.js';
 import {
-  describeMachine, dropDatabase, envNumber, envNumbers, fmt, freshDatabase, load, ms, OUT_DIR, pgbench, ratio, REDIS_URL, sql,
-  startProcess, stopProcess, withCpu, type RateResult,
+  describeMachine, dropDatabase, envNumber, envNumbers, fmt, freshDatabase, load, ms, OUT_DIR, pgbench, ratio,
+  REDIS_URL, runBenchmark, sql, startProcess, stopProcess, withCpu, type RateResult,
 } from './lib.js';
 import { Report } from './report.js';
 import { pgbenchScripts } from './pgbench-scripts.js';
@@ -190,10 +190,4 @@ async function main(): Promise<void> {
   await dropDatabase(DB);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

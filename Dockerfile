@@ -3,19 +3,18 @@
 # with `node dist/apps/worker/src/main.js` (see docker-compose.yml). Configuration is by environment only:
 # PORT, DATABASE_URL, REDIS_URL, CONCORD_ADMIN_KEY, CONCORD_DATA_KEY.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# `npm install` from the lock rather than `npm ci`: the lock cannot list every platform's optional native
-# builds (see .ci/run). No install scripts are needed in the image (prebuilt binaries load at run time).
-RUN npm install --ignore-scripts --no-audit --no-fund
+# Exactly the lock file. No install scripts are needed in the image (prebuilt binaries load at run time).
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npm run build \
  && find dist -name '*.spec.js' -delete -o -name '*.spec.js.map' -delete \
  && rm -f dist/.tsbuildinfo \
  && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Principal } from '../../auth/src/principal.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { DomainError, ErrorCode, instantProblem } from '../../domain/src/index.js';
 import { toPage, type Database, type Page } from '../../persistence/src/index.js';
 import { toEventEntry, type EventEntry, type EventRow } from './verify-chain.js';
 
@@ -98,12 +98,13 @@ export class AuditEvents {
   }
 }
 
-/** `from` and `to` must be instants, `to` not before `from` (400 otherwise). */
+/** `from` and `to` must be instants (libs/domain/src/dates.ts), `to` not before `from` (400 otherwise). */
 function check(filter: AuditEventFilter): void {
   const refuse = (field: string, message: string) =>
     new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [{ field, message }]);
   for (const field of ['from', 'to'] as const) {
-    if (filter[field] !== undefined && Number.isNaN(Date.parse(filter[field]))) throw refuse(field, 'must be an ISO 8601 date-time');
+    const problem = filter[field] === undefined ? null : instantProblem(filter[field]);
+    if (problem) throw refuse(field, problem);
   }
   if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) throw refuse('to', 'must not be before from');
 }

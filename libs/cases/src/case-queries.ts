@@ -2,7 +2,7 @@ import { toEventEntry, type EventEntry, type EventRow } from '../../audit/src/in
 import type { Clock } from '../../clock/src/index.js';
 import { toDeadlineViews, type DeadlineJsonRow } from '../../deadlines/src/deadline-view.js';
 import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { DomainError, ErrorCode, instantProblem, toInstant } from '../../domain/src/index.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../../engine/src/index.js';
 import type { PartyRow, PartyVault } from '../../parties/src/index.js';
 import { listableUnitCodes } from '../../directory/src/unit-codes.js';
@@ -52,12 +52,9 @@ function decodeCursor(cursor: string, valid: RegExp): string {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function instant(value: string, field: string): Date {
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) {
-    const errors = [{ field, message: 'must be an ISO 8601 date-time' }];
-    throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, errors);
-  }
-  return at;
+  const problem = instantProblem(value);
+  if (problem) throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [{ field, message: problem }]);
+  return toInstant(value);
 }
 
 /** The smallest uuid whose uuidv7 instant is `at` (to the millisecond): every id minted at or after `at` sorts after it. */

@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { DomainError, ErrorCode, instantProblem, toInstant } from '../../domain/src/index.js';
 import { listableUnitCodes } from '../../directory/src/unit-codes.js';
 import { toPage, type Database } from '../../persistence/src/index.js';
 
@@ -47,7 +47,11 @@ export class DeadlineQueries {
       where.push(sql(`$${params.length}`));
     };
     if (units) add((p) => `c.unit_code = ANY(${p}::text[])`, units);
-    if (filter.dueBefore) add((p) => `d.due_at < ${p}`, new Date(filter.dueBefore));
+    if (filter.dueBefore) {
+      const problem = instantProblem(filter.dueBefore);
+      if (problem) throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [{ field: 'dueBefore', message: problem }]);
+      add((p) => `d.due_at < ${p}`, toInstant(filter.dueBefore));
+    }
     if (filter.status) add((p) => `d.status = ${p}`, filter.status === 'breached' ? 'fired' : 'pending');
     if (filter.cursor) {
       const [at, id] = Buffer.from(filter.cursor, 'base64url').toString().split('|');

@@ -1,5 +1,6 @@
 export * from './actor.js';
 export * from './codes.js';
+export * from './dates.js';
 export * from './errors.js';
 export * as s from './schema.js';
 export type { Schema, Infer } from './schema.js';

@@ -1,10 +1,48 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { DATE_FORMAT, DomainError, ErrorCode, INSTANT_FORMAT, dateProblem, instantProblem } from '../../../../libs/domain/src/index.js';
 
 /** A unit, department or category code: letters, digits, `_` and `-`, up to 64. */
 export const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const CODE_MESSAGE = 'must be a code of letters, digits, "_" or "-" (at most 64)';
+
+/**
+ * Why a value is not a date-or-instant: a bare date (00:00 China time that day) or an instant, by the one
+ * rule of libs/domain/src/dates.ts.
+ */
+function dateOrInstantProblem(value: unknown): string | null {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return dateProblem(value);
+  const problem = instantProblem(value);
+  return problem?.startsWith('must be an ISO') ? `must be ${DATE_FORMAT} (00:00 China time) or ${INSTANT_FORMAT}` : problem;
+}
+
+/**
+ * An instant: an ISO 8601 date-time with its offset, whose date exists and lies in the years the working-day
+ * calendar supports (libs/domain/src/dates.ts). With `orDate`, a bare date is taken too, as 00:00 China time.
+ */
+export function IsInstant(options: { orDate?: boolean } = {}): PropertyDecorator {
+  const problemOf = options.orDate ? dateOrInstantProblem : instantProblem;
+  return ValidateBy({
+    name: 'isInstant',
+    validator: { validate: (value) => problemOf(value) === null, defaultMessage: (args) => `$property ${problemOf(args?.value)}` },
+  });
+}
+
+/** A date `YYYY-MM-DD` that exists, in the years the working-day calendar supports. */
+export function IsCalendarDate(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCalendarDate',
+    validator: { validate: (value) => dateProblem(value) === null, defaultMessage: (args) => `$property ${dateProblem(args?.value)}` },
+  });
+}
+
+/** A date in the path, by the same rule: 400 with the field's error otherwise. */
+export function requirePathDate(value: string, field = 'date'): string {
+  const problem = dateProblem(value);
+  if (problem) throw new DomainError(ErrorCode.MalformedRequest, 'The path has an invalid parameter.', {}, [{ field, message: problem }]);
+  return value;
+}
 
 /** `cursor` and `limit` (≤ 200) of every list. */
 export class PageQuery {

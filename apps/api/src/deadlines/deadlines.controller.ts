@@ -1,15 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { CalendarService, DeadlineQueries, PoliciesService } from '../../../../libs/deadlines/src/index.js';
-import { DomainError } from '../../../../libs/domain/src/index.js';
+import { requirePathDate } from '../common/dto.js';
 import { requireUuid } from '../common/ids.js';
-import { CalendarOverrideDto, CalendarQuery, DeadlinePolicyDto, DeadlinesQuery, isDate } from './dto/deadlines.dto.js';
+import { CalendarOverrideDto, CalendarQuery, DeadlinePolicyDto, DeadlinesQuery } from './dto/deadlines.dto.js';
 
-const requireDate = (date: string) => {
-  if (!isDate(date)) throw DomainError.notFound(`Date ${date}`);
-  return date;
-};
+/** The `:date` of an override: a date YYYY-MM-DD in the calendar's years (400 otherwise). */
+const DATE_PARAM = { name: 'date', schema: { type: 'string', format: 'date', example: '2026-10-08' } } as const;
 
 @ApiTags('deadlines')
 @ApiBearerAuth()
@@ -43,15 +41,17 @@ export class DeadlinesController {
 
   @Put('calendar/overrides/:date')
   @Roles('admin')
+  @ApiParam(DATE_PARAM)
   setOverride(@Param('date') date: string, @Body() body: CalendarOverrideDto, @CurrentPrincipal() admin: Principal) {
-    return this.calendar.set(requireDate(date), body.kind, body.name, admin);
+    return this.calendar.set(requirePathDate(date), body.kind, body.name, admin);
   }
 
   @Delete('calendar/overrides/:date')
   @HttpCode(204)
   @Roles('admin')
+  @ApiParam(DATE_PARAM)
   async removeOverride(@Param('date') date: string, @CurrentPrincipal() admin: Principal) {
-    await this.calendar.remove(requireDate(date), admin);
+    await this.calendar.remove(requirePathDate(date), admin);
   }
 
   /** The machines' default limits and the policies that override them. */

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -31,7 +30,7 @@ import {
   type Stage,
   type VulnerableFlag,
 } from '../../../../../libs/domain/src/index.js';
-import { PageQuery, codeRule } from '../../common/dto.js';
+import { IsInstant, PageQuery, codeRule } from '../../common/dto.js';
 
 export class PartyDto {
   @ApiProperty({ enum: PARTY_ROLES })
@@ -96,9 +95,9 @@ export class CreateCaseDto {
   @Type(() => PartyDto)
   parties!: PartyDto[];
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened: an ISO 8601 date-time with its offset, 1950–2199.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   occurredAt?: string;
 }
 
@@ -163,13 +162,13 @@ export class ListCasesQuery extends PageQuery {
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Registered at or after.' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Registered at or after (an ISO 8601 date-time with its offset).' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Registered before.' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Registered before (an ISO 8601 date-time with its offset).' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 }

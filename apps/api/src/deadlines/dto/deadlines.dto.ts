@@ -1,18 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { PageQuery, codeRule } from '../../common/dto.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateRule = () =>
-  ValidateBy({
-    name: 'isCalendarDate',
-    validator: { validate: (value) => typeof value === 'string' && isDate(value), defaultMessage: () => '$property must be a date YYYY-MM-DD' },
-  });
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsCalendarDate, IsInstant, PageQuery, codeRule } from '../../common/dto.js';
 
 export class DeadlinesQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only clocks due before this instant.' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only clocks due before this instant (an ISO 8601 date-time with its offset).' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   dueBefore?: string;
 
   @ApiPropertyOptional({ enum: ['pending', 'breached'] })
@@ -27,12 +20,12 @@ export class DeadlinesQuery extends PageQuery {
 }
 
 export class CalendarQuery {
-  @ApiProperty({ example: '2026-02-01' })
-  @dateRule()
+  @ApiProperty({ format: 'date', example: '2026-02-01' })
+  @IsCalendarDate()
   from!: string;
 
-  @ApiProperty({ example: '2026-02-28', description: 'Inclusive; at most 400 days after from.' })
-  @dateRule()
+  @ApiProperty({ format: 'date', example: '2026-02-28', description: 'Inclusive; at most 400 days after from.' })
+  @IsCalendarDate()
   to!: string;
 }
 
@@ -72,10 +65,3 @@ export class DeadlinePolicyDto {
   @IsIn(['working_days', 'calendar_days'])
   unit!: 'working_days' | 'calendar_days';
 }
-
-/** A real calendar date: `Date` would quietly turn 2026-02-30 into March 2, so the date must round-trip. */
-export const isDate = (value: string) => {
-  if (!DATE.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
-};

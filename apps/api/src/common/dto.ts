@@ -1,11 +1,29 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { DATE_FORMAT, DomainError, ErrorCode, INSTANT_FORMAT, dateProblem, instantProblem } from '../../../../libs/domain/src/index.js';
 
 /** A unit, department or category code: letters, digits, `_` and `-`, up to 64. */
 export const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const CODE_MESSAGE = 'must be a code of letters, digits, "_" or "-" (at most 64)';
+
+/** The name of the constraint {@link Optional} adds; a null reported by it is the only error of its field. */
+export const NOT_NULL = 'notNull';
+
+/**
+ * An optional field: it may be left out, but when it is present it must be a value. class-validator's own
+ * `IsOptional` lets `null` through to the service (a 500, or a null stored where none belongs), so every DTO
+ * uses this instead. Query strings cannot carry null; they use it all the same, for one rule.
+ */
+export function Optional(): PropertyDecorator {
+  return (target, property) => {
+    ValidateIf((_, value) => value !== undefined)(target, property);
+    ValidateBy({
+      name: NOT_NULL,
+      validator: { validate: (value) => value !== null, defaultMessage: () => '$property must be omitted or have a value, not null' },
+    })(target, property as string);
+  };
+}
 
 /**
  * Why a value is not a date-or-instant: a bare date (00:00 China time that day) or an instant, by the one
@@ -47,13 +65,13 @@ export function requirePathDate(value: string, field = 'date'): string {
 /** `cursor` and `limit` (≤ 200) of every list. */
 export class PageQuery {
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)

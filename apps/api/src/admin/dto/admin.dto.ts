@@ -4,7 +4,6 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   IsUrl,
   Length,
@@ -12,7 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { ROLES, UNIT_LEVELS, type Role, type UnitLevel } from '../../../../../libs/domain/src/index.js';
-import { CODE, CODE_MESSAGE, PageQuery, codeRule } from '../../common/dto.js';
+import { CODE, CODE_MESSAGE, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ enum: ROLES })
@@ -25,12 +24,12 @@ export class CreateApiKeyDto {
   name!: string;
 
   @ApiPropertyOptional({ description: 'The unit whose subtree the key may see; omitted = every unit.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   unitCode?: string;
 
   @ApiPropertyOptional({ description: 'Required for, and only for, the department role.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   departmentCode?: string;
 }
@@ -50,7 +49,7 @@ export class CreateUnitDto {
   level!: UnitLevel;
 
   @ApiPropertyOptional({ description: 'Required below district level: the unit one level up.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   parentCode?: string;
 }
@@ -73,13 +72,13 @@ export class CreateDepartmentDto {
   categories!: string[];
 
   @ApiPropertyOptional({ description: 'Where referral events are POSTed (CloudEvents, signed).' })
-  @IsOptional()
+  @Optional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2000)
   webhookUrl?: string;
 
   @ApiPropertyOptional({ description: 'HMAC-SHA256 key of the webhook signature; stored encrypted, never shown.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(16, 200)
   webhookSecret?: string;
@@ -87,14 +86,14 @@ export class CreateDepartmentDto {
 
 export class UnitsQuery extends PageQuery {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @codeRule()
   parentCode?: string;
 }
 
 export class DepartmentsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only departments whose responsibility list has this category.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   category?: string;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { IsInstant, PageQuery, codeRule } from '../../common/dto.js';
+import { IsIn, IsUUID, Matches } from 'class-validator';
+import { IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 // Instants carry their offset (`Z` or `+08:00`): a date alone or a local time would depend on the server's
 // time zone, which an audit query must not.
@@ -10,7 +10,7 @@ export class CaseStateQuery {
     format: 'date-time',
     description: 'The instant to rebuild the case at (ISO 8601 with an offset). Defaults to now.',
   })
-  @IsOptional()
+  @Optional()
   @IsInstant()
   asOf?: string;
 }
@@ -18,37 +18,37 @@ export class CaseStateQuery {
 /** The filters `GET /audit/events` and `GET /audit/export` share. */
 export class AuditFilterQuery {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   caseId?: string;
 
   @ApiPropertyOptional({ description: 'The actor id: an API key principal id, or a system actor such as system:deadlines.' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9:_-]{0,63}$/, { message: '$property must be an actor id' })
   actor?: string;
 
   @ApiPropertyOptional({ example: 'REFER' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[A-Z][A-Z_]{0,63}$/, { message: '$property must be an event name such as ACCEPT' })
   type?: string;
 
   @ApiPropertyOptional({ description: 'Events of this department’s referrals, and the REFER events that issued them.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   departmentCode?: string;
 
   @ApiPropertyOptional({ description: 'Events recorded for this unit or any unit below it.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   unitCode?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Events at or after.' })
-  @IsOptional()
+  @Optional()
   @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Events before.' })
-  @IsOptional()
+  @Optional()
   @IsInstant()
   to?: string;
 }
@@ -60,7 +60,7 @@ export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 
 export class AuditExportQuery extends AuditFilterQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'jsonl' })
-  @IsOptional()
+  @Optional()
   @IsIn(EXPORT_FORMATS)
   format: (typeof EXPORT_FORMATS)[number] = 'jsonl';
 }

@@ -8,7 +8,6 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -30,7 +29,7 @@ import {
   type Stage,
   type VulnerableFlag,
 } from '../../../../../libs/domain/src/index.js';
-import { IsInstant, PageQuery, codeRule } from '../../common/dto.js';
+import { IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class PartyDto {
   @ApiProperty({ enum: PARTY_ROLES })
@@ -43,17 +42,17 @@ export class PartyDto {
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 32, description: 'PII.' })
-  @IsOptional()
+  @Optional()
   @Matches(/^\+?[0-9][0-9 ()-]{2,31}$/, { message: '$property must be a phone number' })
   phone?: string;
 
   @ApiPropertyOptional({ maxLength: 32, description: 'PII: resident ID or passport number.' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[0-9A-Za-z]{6,32}$/, { message: '$property must be 6 to 32 letters or digits' })
   idNumber?: string;
 
   @ApiPropertyOptional({ enum: VULNERABLE_FLAGS, isArray: true })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayUnique()
   @IsIn(VULNERABLE_FLAGS, { each: true })
@@ -84,7 +83,7 @@ export class CreateCaseDto {
   description!: string;
 
   @ApiPropertyOptional({ description: 'Case category (e.g. neighbour, labour, property_management).' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   category?: string;
 
@@ -96,7 +95,7 @@ export class CreateCaseDto {
   parties!: PartyDto[];
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When it happened: an ISO 8601 date-time with its offset, 1950–2199.' })
-  @IsOptional()
+  @Optional()
   @IsInstant()
   occurredAt?: string;
 }
@@ -107,12 +106,12 @@ export class SendEventDto {
   type!: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The event payload (DESIGN.md §3).' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   payload?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Apply only if the case is still at this version (409 otherwise).' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -120,55 +119,55 @@ export class SendEventDto {
 
 export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CASE_KINDS })
-  @IsOptional()
+  @Optional()
   @IsIn(CASE_KINDS)
   kind?: CaseKind;
 
   @ApiPropertyOptional({ enum: STAGES })
-  @IsOptional()
+  @Optional()
   @IsIn(STAGES)
   stage?: Stage;
 
   @ApiPropertyOptional({ example: 'mediation.in_session' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[a-z_]+(\.[a-z_]+)*$/, { message: '$property must be a dotted state path' })
   @MaxLength(100)
   state?: string;
 
   @ApiPropertyOptional({ description: 'Cases owned by this unit or any unit below it.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   unitCode?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @codeRule()
   category?: string;
 
   @ApiPropertyOptional({ enum: RISK_LEVELS })
-  @IsOptional()
+  @Optional()
   @IsIn(RISK_LEVELS)
   riskLevel?: RiskLevel;
 
   @ApiPropertyOptional({ description: 'Text in the reference or summary.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 100)
   q?: string;
 
   @ApiPropertyOptional({ description: 'true: a clock of the current state is past due; false: none is.' })
-  @IsOptional()
+  @Optional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   overdue?: boolean;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Registered at or after (an ISO 8601 date-time with its offset).' })
-  @IsOptional()
+  @Optional()
   @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Registered before (an ISO 8601 date-time with its offset).' })
-  @IsOptional()
+  @Optional()
   @IsInstant()
   to?: string;
 }

@@ -1,20 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { IsCalendarDate, IsInstant, PageQuery, codeRule } from '../../common/dto.js';
+import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsCalendarDate, IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class DeadlinesQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'Only clocks due before this instant (an ISO 8601 date-time with its offset).' })
-  @IsOptional()
+  @Optional()
   @IsInstant()
   dueBefore?: string;
 
   @ApiPropertyOptional({ enum: ['pending', 'breached'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['pending', 'breached'])
   status?: 'pending' | 'breached';
 
   @ApiPropertyOptional({ description: 'Cases owned by this unit or any below it.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   unitCode?: string;
 }
@@ -46,12 +46,12 @@ export class DeadlinePolicyDto {
   key!: string;
 
   @ApiPropertyOptional({ description: 'Only for cases of this category.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   category?: string;
 
   @ApiPropertyOptional({ description: 'Only for cases owned by this unit or any below it.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   unitCode?: string;
 

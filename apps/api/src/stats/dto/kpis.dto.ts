@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
 import { startOfChinaDay, toInstant } from '../../../../../libs/domain/src/index.js';
-import { IsInstant, codeRule } from '../../common/dto.js';
+import { IsInstant, Optional, codeRule } from '../../common/dto.js';
 
 /** An instant with its offset, or a bare date: 00:00 China Standard Time that day, as the working-day calendar counts days. */
 export function boundOf(value: string | undefined): Date | undefined {
@@ -11,17 +10,17 @@ export function boundOf(value: string | undefined): Date | undefined {
 
 export class KpisQuery {
   @ApiPropertyOptional({ description: 'The subtree reported on; defaults to the reader’s scope (or every unit).' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   unitCode?: string;
 
   @ApiPropertyOptional({ example: '2026-03-01', description: 'Cases registered at or after this (inclusive). Default: no lower bound.' })
-  @IsOptional()
+  @Optional()
   @IsInstant({ orDate: true })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-04-01', description: 'Cases registered before this (exclusive). Default: now.' })
-  @IsOptional()
+  @Optional()
   @IsInstant({ orDate: true })
   to?: string;
 }

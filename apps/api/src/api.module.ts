@@ -11,7 +11,7 @@ import { DeadlinesModule } from '../../../libs/deadlines/src/index.js';
 import { DirectoryModule } from '../../../libs/directory/src/index.js';
 import { EngineModule } from '../../../libs/engine/src/index.js';
 import { PartyVault } from '../../../libs/parties/src/index.js';
-import { Database, PersistenceModule } from '../../../libs/persistence/src/index.js';
+import { Cursors, Database, PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { RedisModule } from '../../../libs/queues/src/index.js';
 import { DeliveriesService } from '../../../libs/referrals/src/index.js';
 import { StatsModule } from '../../../libs/stats/src/index.js';
@@ -67,7 +67,11 @@ export class ApiModule {
           inject: [Database, PartyVault, AccessLog, Clock],
           useFactory: (db: Database, vault: PartyVault, log: AccessLog, clock: Clock) => new PartyUnmasking(db, vault, log, clock),
         },
-        { provide: DeliveriesService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new DeliveriesService(db, clock) },
+        {
+          provide: DeliveriesService,
+          inject: [Database, Clock, Cursors],
+          useFactory: (db: Database, clock: Clock, cursors: Cursors) => new DeliveriesService(db, clock, cursors),
+        },
       ],
     };
   }

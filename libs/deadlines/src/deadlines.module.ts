@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from '../../clock/src/index.js';
-import { Database } from '../../persistence/src/index.js';
+import { Cursors, Database } from '../../persistence/src/index.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineQueries } from './deadline-queries.js';
 import { PoliciesService } from './policies.service.js';
@@ -8,7 +8,11 @@ import { PoliciesService } from './policies.service.js';
 @Global()
 @Module({
   providers: [
-    { provide: DeadlineQueries, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new DeadlineQueries(db, clock) },
+    {
+      provide: DeadlineQueries,
+      inject: [Database, Clock, Cursors],
+      useFactory: (db: Database, clock: Clock, cursors: Cursors) => new DeadlineQueries(db, clock, cursors),
+    },
     { provide: CalendarService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new CalendarService(db, clock) },
     { provide: PoliciesService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new PoliciesService(db, clock) },
   ],

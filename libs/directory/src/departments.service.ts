@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import type { PiiCipher } from '../../parties/src/index.js';
-import { toPage, type Database } from '../../persistence/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
 
 export interface Department {
   code: string;
@@ -33,6 +33,7 @@ export class DepartmentsService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly cipher: PiiCipher,
+    private readonly cursors: Cursors,
   ) {}
 
   async create(input: { code: string; name: string; categories: string[]; webhookUrl?: string; webhookSecret?: string }): Promise<Department> {
@@ -60,8 +61,8 @@ export class DepartmentsService {
       `SELECT code, name, categories, webhook_url, created_at FROM departments
        WHERE ($1::text IS NULL OR $1 = ANY(categories)) AND ($2::text IS NULL OR code > $2)
        ORDER BY code LIMIT $3`,
-      [filter.category ?? null, filter.cursor ?? null, filter.limit + 1],
+      [filter.category ?? null, this.cursors.decode('departments', filter.cursor, cursorShape.text), filter.limit + 1],
     );
-    return toPage(rows, filter.limit, toDepartment, (last) => last.code);
+    return toPage(rows, filter.limit, toDepartment, (last) => this.cursors.encode('departments', last.code));
   }
 }

@@ -1,18 +1,22 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from '../../clock/src/index.js';
 import { PiiCipher } from '../../parties/src/index.js';
-import { Database } from '../../persistence/src/index.js';
+import { Cursors, Database } from '../../persistence/src/index.js';
 import { DepartmentsService } from './departments.service.js';
 import { UnitsService } from './units.service.js';
 
 @Global()
 @Module({
   providers: [
-    { provide: UnitsService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new UnitsService(db, clock) },
+    {
+      provide: UnitsService,
+      inject: [Database, Clock, Cursors],
+      useFactory: (db: Database, clock: Clock, cursors: Cursors) => new UnitsService(db, clock, cursors),
+    },
     {
       provide: DepartmentsService,
-      inject: [Database, Clock, PiiCipher],
-      useFactory: (db: Database, clock: Clock, cipher: PiiCipher) => new DepartmentsService(db, clock, cipher),
+      inject: [Database, Clock, PiiCipher, Cursors],
+      useFactory: (db: Database, clock: Clock, cipher: PiiCipher, cursors: Cursors) => new DepartmentsService(db, clock, cipher, cursors),
     },
   ],
   exports: [UnitsService, DepartmentsService],

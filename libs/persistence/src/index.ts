@@ -1,3 +1,4 @@
+export * from './cursors.js';
 export * from './data-source.js';
 export * from './database.js';
 export * from './ids.js';

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { deliveryJob } from '../../engine/src/index.js';
 import { writeOutbox } from '../../outbox/src/index.js';
-import { toPage, type Database, type Page } from '../../persistence/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -79,14 +79,6 @@ const toView = (r: DeliveryRow): DeliveryView => ({
   deadAt: iso(r.dead_at),
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!UUID.test(id)) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
-  return id;
-}
-
 /** Sets a delivery going again from attempt 1, as a new generation; the job of the old one finds it stale. */
 const REARM = `status = 'pending', attempts = 0, generation = generation + 1, last_status = NULL, last_error = NULL, dead_at = NULL`;
 
@@ -98,6 +90,7 @@ export class DeliveriesService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly cursors: Cursors,
   ) {}
 
   /** Newest first (ids are UUIDv7). */
@@ -111,11 +104,11 @@ export class DeliveriesService {
         filter.status ?? null,
         filter.departmentCode ?? null,
         filter.referralId ?? null,
-        filter.cursor ? decodeCursor(filter.cursor) : null,
+        this.cursors.decode('deliveries', filter.cursor, cursorShape.uuid),
         filter.limit + 1,
       ],
     );
-    return toPage(rows, filter.limit, toView, (last) => Buffer.from(last.id).toString('base64url'));
+    return toPage(rows, filter.limit, toView, (last) => this.cursors.encode('deliveries', last.id));
   }
 
   /** One delivery with the exact body it sends. */

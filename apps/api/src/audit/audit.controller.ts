@@ -4,7 +4,7 @@ import { AccessLog, AuditEvents, PointInTime, type AuditEventFilter } from '../.
 import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { Clock } from '../../../../libs/clock/src/index.js';
 import { toInstant } from '../../../../libs/domain/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { Cursors, Database } from '../../../../libs/persistence/src/index.js';
 import { requireUuid } from '../common/ids.js';
 import { AuditEventsQuery, AuditExportQuery, CaseStateQuery } from './dto/audit.dto.js';
 
@@ -28,9 +28,10 @@ export class AuditController {
     db: Database,
     private readonly clock: Clock,
     private readonly accessLog: AccessLog,
+    cursors: Cursors,
   ) {
     this.pointInTime = new PointInTime(db);
-    this.events = new AuditEvents(db);
+    this.events = new AuditEvents(db, cursors);
   }
 
   /** The case as it stood at `asOf` (default: now), rebuilt by replaying its events. */

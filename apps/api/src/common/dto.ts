@@ -64,7 +64,7 @@ export function requirePathDate(value: string, field = 'date'): string {
 
 /** `cursor` and `limit` (≤ 200) of every list. */
 export class PageQuery {
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page: opaque and signed, good only for the list that gave it out.' })
   @Optional()
   @IsString()
   @MaxLength(200)

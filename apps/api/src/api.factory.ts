@@ -30,6 +30,10 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   await migrate(config.databaseUrl);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
+    // A body with `__proto__`, or `constructor.prototype`, is refused (400), never parsed with the key stripped;
+    // refuseUnstorableInput refuses the other prototype keys.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
     return503OnClosing: true,
     trustProxy: config.trustProxy ?? false,
     frameworkErrors: frameworkProblem,

@@ -6,9 +6,9 @@ import { problem } from './problem.js';
 
 /**
  * What Concord refuses before any route sees the request: input PostgreSQL cannot store, bodies nested deeper
- * than recursive code (class-transformer, canonical JSON) can walk, and the HTTP layer's own refusals, which
- * get problem+json like every other error. Found by fuzzing (apps/api/test/fuzz-requests.spec.ts): each of
- * these was a 500.
+ * than recursive code (class-transformer, canonical JSON) can walk, keys that name an object's prototype, and
+ * the HTTP layer's own refusals, which get problem+json like every other error. Found by fuzzing
+ * (apps/api/test/fuzz-requests.spec.ts): each of these was a 500, or input quietly dropped.
  */
 
 /** Concord's own bodies nest 4 levels deep; far past that, recursive code runs out of stack. */
@@ -20,7 +20,18 @@ const UNSTORABLE_MESSAGE = 'must not contain NUL or unpaired surrogate character
 /** Enough to say what is wrong without echoing a 20,000-element array back. */
 const MAX_ERRORS = 20;
 
-/** Field errors for every unstorable string or key in `value`, and for nesting past MAX_BODY_DEPTH; iterative. */
+/**
+ * Keys no Concord body or query string has, and that JavaScript reads as an object's prototype. Nest's
+ * ValidationPipe deletes them from the body before class-validator looks (and class-transformer skips them),
+ * so they were dropped where every other unknown field is refused, event payloads included. Fastify's parser
+ * refuses `__proto__` and `constructor.prototype` already (400); the rest are refused here, as unknown fields.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Field errors for every unstorable string or key in `value`, every key in RESERVED_KEYS, and nesting past
+ * MAX_BODY_DEPTH; iterative.
+ */
 export function unstorableFields(value: unknown): FieldError[] {
   const errors: FieldError[] = [];
   const stack: Array<{ value: unknown; field: string; depth: number }> = [{ value, field: '', depth: 0 }];
@@ -38,6 +49,7 @@ export function unstorableFields(value: unknown): FieldError[] {
     for (const [key, child] of Object.entries(node)) {
       const path = Array.isArray(node) ? `${field}[${key}]` : field ? `${field}.${key}` : key;
       if (UNSTORABLE.test(key)) errors.push({ field: field || key, message: `has a key that ${UNSTORABLE_MESSAGE}` });
+      else if (!Array.isArray(node) && RESERVED_KEYS.has(key)) errors.push({ field: path, message: 'is not a known field' });
       else stack.push({ value: child, field: path, depth: depth + 1 });
     }
   }

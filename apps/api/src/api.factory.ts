@@ -45,7 +45,7 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   if (config.adminKey) await app.get(ApiKeysService).bootstrapAdmin(config.adminKey);
 
   app.setGlobalPrefix('api/v1');
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(config.bodyLimit));
   app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().addHook('preValidation', refuseUnstorableInput);

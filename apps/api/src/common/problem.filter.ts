@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../../libs/domain/src/index.js';
 import { describeFault, isConnectionLost } from '../../../../libs/persistence/src/index.js';
 import { problem, problemOf, type Problem } from './problem.js';
+import { drainLimitFor, refuseOversizedBody } from './request-edge.js';
 
 /** PostgreSQL / network errors that mean "try again shortly", not "bug". */
 const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '53300', '40001', '40P01']);
@@ -15,6 +16,11 @@ const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '53
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
+  private readonly drainLimit: number;
+
+  constructor(bodyLimit = 1_048_576) {
+    this.drainLimit = drainLimitFor(bodyLimit);
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -22,6 +28,8 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = this.toProblem(error, request);
     body.instance = request.url.split('?')[0];
+    // A body refused for its size while the client is still sending it: answer, then read the rest, then close.
+    if (body.status === 413 && !request.raw.complete) return refuseOversizedBody(request, reply, body, this.drainLimit);
     if (body.status === 401) reply.header('WWW-Authenticate', 'Bearer');
     if (body.status === 503) reply.header('Retry-After', '1');
     reply.status(body.status).header('Content-Type', 'application/problem+json; charset=utf-8').send(body);

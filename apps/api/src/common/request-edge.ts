@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, type FieldError } from '../../../../libs/domain/src/index.js';
-import { problem } from './problem.js';
+import { problem, type Problem } from './problem.js';
 
 /**
  * What Concord refuses before any route sees the request: input PostgreSQL cannot store, bodies nested deeper
@@ -89,4 +89,45 @@ export function clientErrorProblem(error: NodeJS.ErrnoException, socket: Duplex)
     );
   }
   socket.destroy(error);
+}
+
+/** Read and discarded after a 413, at most: beyond it the client is not finishing a body but sending a stream. */
+export const drainLimitFor = (bodyLimit: number) => Math.max(64 * 1_048_576, 4 * bodyLimit);
+/** How long the client may fall silent while the rest of a refused body is read. */
+const DRAIN_IDLE_MS = 10_000;
+
+/**
+ * Answers a body over the limit with its 413 and lets the client finish sending. Fastify refuses such a body
+ * as soon as its content-length or its bytes so far pass the limit, and closed the connection at once while the
+ * client was still sending: the client's next write met a reset (EPIPE, ECONNRESET) and many clients report
+ * that instead of the answer. Here the whole answer goes out first (a client that reads while it sends can
+ * stop), then the rest of the body is read and thrown away, and only when it has all arrived does the response
+ * end and the connection close (`Connection: close`), with nothing left unread to turn the close into a reset.
+ * Past `drainLimit` bytes, or DRAIN_IDLE_MS of silence, the connection is dropped.
+ */
+export function refuseOversizedBody(request: FastifyRequest, reply: FastifyReply, answer: Problem, drainLimit: number): void {
+  const req = request.raw;
+  const res = reply.raw;
+  const socket = req.socket;
+  const text = JSON.stringify(answer);
+  reply.hijack();
+  res.writeHead(413, {
+    'content-type': 'application/problem+json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
+  res.write(text);
+  let drained = 0;
+  const discard = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > drainLimit) socket.destroy();
+  };
+  socket.setTimeout(DRAIN_IDLE_MS, () => socket.destroy());
+  req.on('data', discard);
+  req.once('end', () => {
+    req.off('data', discard);
+    res.end();
+  });
+  req.once('error', () => socket.destroy());
+  req.resume();
 }

@@ -29,14 +29,19 @@ const MAX_ERRORS = 20;
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
- * Field errors for every unstorable string or key in `value`, every key in RESERVED_KEYS, and nesting past
- * MAX_BODY_DEPTH; iterative.
+ * Field errors for every unstorable string or key in `value`, every key in RESERVED_KEYS, every number too
+ * large to be finite, and nesting past MAX_BODY_DEPTH; iterative.
  */
 export function unstorableFields(value: unknown): FieldError[] {
   const errors: FieldError[] = [];
   const stack: Array<{ value: unknown; field: string; depth: number }> = [{ value, field: '', depth: 0 }];
   while (stack.length && errors.length < MAX_ERRORS) {
     const { value: node, field, depth } = stack.pop()!;
+    // JSON.parse reads 1e999 as Infinity, which neither JSON nor canonical JSON (the idempotency fingerprint) has.
+    if (typeof node === 'number' && !Number.isFinite(node)) {
+      errors.push({ field, message: 'must be a finite number' });
+      continue;
+    }
     if (typeof node === 'string') {
       if (UNSTORABLE.test(node)) errors.push({ field, message: UNSTORABLE_MESSAGE });
       continue;

@@ -37,6 +37,8 @@ export class CalendarOverrideDto {
   @ApiProperty({ example: '防汛停工日', maxLength: 100 })
   @IsString()
   @Length(1, 100)
+  // The calendar refuses an override without a name; stored blank, it would break every later deadline.
+  @Matches(/\S/, { message: '$property must not be blank' })
   name!: string;
 }
 

@@ -71,3 +71,34 @@ describe('keys that name a prototype', () => {
     expect((await api.call('POST', `/cases/${caseId}/events`, { body: { type: 'ADD_NOTE', payload: { text: '备注' } } })).status).toBe(200);
   });
 });
+
+/** Two bodies the request fuzzer found answered 500, whatever their Idempotency-Key or their route. */
+describe('bodies no rule can take', () => {
+  let api: TestApi;
+  let caseId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    await seedDirectory(api);
+    caseId = (await api.call('POST', '/cases', { body: dispute() })).body.id;
+  });
+  afterAll(() => api?.close());
+
+  it('refuses a number too large to be finite (JSON.parse reads 1e999 as Infinity), with or without an Idempotency-Key', async () => {
+    for (const headers of [{}, { 'idempotency-key': 'infinite-1' }] as Array<Record<string, string>>) {
+      const before = await rowCounts(api.db);
+      const reply = await api.call('POST', `/cases/${caseId}/events`, { rawBody: '{"type":"ADD_NOTE","payload":{"text":"x"},"expectedVersion":1e999}', headers });
+      expect(reply.status).toBe(422);
+      expect(reply.body.errors).toEqual([{ field: 'expectedVersion', message: 'must be a finite number' }]);
+      expect(await rowCounts(api.db)).toEqual(before);
+    }
+  });
+
+  it('refuses a blank calendar override name, which the calendar cannot load, so case creation goes on', async () => {
+    const reply = await api.call('PUT', '/calendar/overrides/2026-03-09', { body: { kind: 'holiday', name: '   ' } });
+    expect(reply.status).toBe(422);
+    expect(reply.body.errors).toEqual([{ field: 'name', message: 'must not be blank' }]);
+    expect(await api.db.query('SELECT * FROM calendar_overrides')).toEqual([]);
+    expect((await api.call('POST', '/cases', { body: dispute() })).status).toBe(201);
+  });
+});

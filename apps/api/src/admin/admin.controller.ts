@@ -38,19 +38,20 @@ export class AdminController {
     return this.units.list(query);
   }
 
+  /** Departments are deployment-wide: only an admin of every unit creates them. */
   @Post('departments')
   @HttpCode(201)
   @Roles('admin')
-  createDepartment(@Body() body: CreateDepartmentDto) {
-    return this.departments.create(body);
+  createDepartment(@Body() body: CreateDepartmentDto, @CurrentPrincipal() admin: Principal) {
+    return this.departments.create(body, admin);
   }
 
   @Get('departments')
   @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
   async listDepartments(@Query() query: DepartmentsQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.departments.list(query);
-    // Where a department's system listens is configuration only admins need.
-    if (principal.role !== 'admin') page.items = page.items.map((d) => ({ ...d, webhookUrl: null }));
+    // Where a department's system listens is configuration only the admins who manage departments need.
+    if (principal.role !== 'admin' || principal.scope !== null) page.items = page.items.map((d) => ({ ...d, webhookUrl: null }));
     return page;
   }
 }

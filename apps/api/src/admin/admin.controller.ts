@@ -1,29 +1,17 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ApiKeysService, CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { DepartmentsService, UnitsService } from '../../../../libs/directory/src/index.js';
-import { SensitiveResponse } from '../common/idempotency.interceptor.js';
-import { CreateApiKeyDto, CreateDepartmentDto, CreateUnitDto, DepartmentsQuery, UnitsQuery } from './dto/admin.dto.js';
+import { CreateDepartmentDto, CreateUnitDto, DepartmentsQuery, UnitsQuery } from './dto/admin.dto.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller()
 export class AdminController {
   constructor(
-    private readonly keys: ApiKeysService,
     private readonly units: UnitsService,
     private readonly departments: DepartmentsService,
   ) {}
-
-  /** Creates an API key; the key is in this answer only. */
-  @Post('api-keys')
-  @HttpCode(201)
-  @Roles('admin')
-  @SensitiveResponse()
-  async createKey(@Body() body: CreateApiKeyDto, @CurrentPrincipal() admin: Principal) {
-    const { id, key, principal } = await this.keys.create(body, admin);
-    return { id, key, role: principal.role, name: principal.name, unitCode: principal.unitCode, departmentCode: principal.departmentCode };
-  }
 
   @Post('units')
   @HttpCode(201)

@@ -114,35 +114,47 @@ describe('unit scope for admins, department keys and webhook deliveries', () => 
   });
 
   describe('a department key scoped to a unit', () => {
-    it('sees and acts on the referrals of cases in its subtree only: another district’s is a 404 on list, get and events', async () => {
+    let refA: string;
+    let refB: string;
+    let caseB: string;
+    let justiceA: string;
+
+    beforeAll(async () => {
       const inA = await referredCase('XC-XH-01', ['JUSTICE']);
       const inB = await referredCase('DC-JS-01', ['JUSTICE']);
-      const justiceA = await api.keyFor('department', { departmentCode: 'JUSTICE', unitCode: 'XC' });
-      const justiceAll = await api.keyFor('department', { departmentCode: 'JUSTICE' });
-      const refA = inA.referrals.JUSTICE!;
-      const refB = inB.referrals.JUSTICE!;
+      refA = inA.referrals.JUSTICE!;
+      refB = inB.referrals.JUSTICE!;
+      caseB = inB.id;
+      justiceA = await api.keyFor('department', { departmentCode: 'JUSTICE', unitCode: 'XC' });
+    });
 
+    it('lists only the referrals of cases in its subtree', async () => {
       const inbox = await api.call('GET', '/referrals?limit=200', { key: justiceA });
       expect(inbox.status).toBe(200);
       const listed = inbox.body.items.map((r: { id: string }) => r.id);
       expect(listed).toContain(refA);
       expect(listed).not.toContain(refB);
-      expect((await api.call('GET', `/referrals?caseId=${inB.id}`, { key: justiceA })).body.items).toEqual([]);
+      expect((await api.call('GET', `/referrals?caseId=${caseB}`, { key: justiceA })).body.items).toEqual([]);
+    });
 
-      expect((await api.call('GET', `/referrals/${refB}`, { key: justiceA })).status).toBe(404);
+    it('does not read another district’s referral: 404, like another department’s', async () => {
+      const reply = await api.call('GET', `/referrals/${refB}`, { key: justiceA });
+      expect({ status: reply.status, detail: reply.body.detail }).toEqual({ status: 404, detail: `Referral ${refB} was not found.` });
+      expect((await api.call('GET', `/referrals/${refA}`, { key: justiceA })).status).toBe(200);
+    });
+
+    it('does not act on another district’s referral: 404, and nothing is written', async () => {
       const before = await rowCounts(api.db);
       const acted = await api.call('POST', `/referrals/${refB}/events`, { key: justiceA, body: { type: 'ACKNOWLEDGE', payload: {} } });
-      expect(acted.status).toBe(404);
-      expect(acted.body.detail).toBe(`Referral ${refB} was not found.`);
+      expect({ status: acted.status, detail: acted.body.detail }).toEqual({ status: 404, detail: `Referral ${refB} was not found.` });
       expect(await rowCounts(api.db)).toEqual(before);
       expect((await api.call('GET', `/referrals/${refB}`)).body.state).toBe('issued');
+    });
 
-      // Its own district's referral it reads and answers.
-      expect((await api.call('GET', `/referrals/${refA}`, { key: justiceA })).status).toBe(200);
+    it('acts on its own district’s referral; an unscoped key of the department acts on both', async () => {
       const ack = await api.call('POST', `/referrals/${refA}/events`, { key: justiceA, body: { type: 'ACKNOWLEDGE', payload: {} } });
       expect({ status: ack.status, state: ack.body.state }).toEqual({ status: 200, state: 'acknowledged' });
-
-      // An unscoped key of the department sees every one of its referrals.
+      const justiceAll = await api.keyFor('department', { departmentCode: 'JUSTICE' });
       const all = (await api.call('GET', '/referrals?limit=200', { key: justiceAll })).body.items.map((r: { id: string }) => r.id);
       expect(all).toEqual(expect.arrayContaining([refA, refB]));
       expect((await api.call('POST', `/referrals/${refB}/events`, { key: justiceAll, body: { type: 'ACKNOWLEDGE', payload: {} } })).status).toBe(200);
@@ -168,40 +180,54 @@ describe('unit scope for admins, department keys and webhook deliveries', () => 
     });
   });
 
-  describe('webhook deliveries', () => {
-    it('a scoped admin lists, reads and replays only its subtree’s deliveries; replay-all counts only its own', async () => {
+  describe('webhook deliveries seen by a scoped admin', () => {
+    let ofA: string[];
+    let ofB: string[];
+    let caseIds: string[];
+    let referralB: string;
+    const killAll = () => api.db.query(`UPDATE deliveries SET status = 'dead', dead_at = now() WHERE case_id = ANY($1)`, [caseIds]);
+    const statuses = async (ids: string[]) =>
+      new Set((await api.db.query<{ status: string }>('SELECT status FROM deliveries WHERE id = ANY($1)', [ids])).map((d) => d.status));
+
+    beforeAll(async () => {
       const inA = await referredCase('XC-XH-01', ['HOOKED']);
       const inB = await referredCase('DC-JS-01', ['HOOKED']);
       const deliveriesOf = async (caseId: string) =>
         (await api.db.query<{ id: string }>('SELECT id FROM deliveries WHERE case_id = $1 ORDER BY id', [caseId])).map((d) => d.id);
-      const ofA = await deliveriesOf(inA.id);
-      const ofB = await deliveriesOf(inB.id);
+      ofA = await deliveriesOf(inA.id);
+      ofB = await deliveriesOf(inB.id);
       expect(ofA.length).toBeGreaterThan(0);
       expect(ofB.length).toBeGreaterThan(0);
-      const killAll = () => api.db.query(`UPDATE deliveries SET status = 'dead', dead_at = now() WHERE case_id = ANY($1)`, [[inA.id, inB.id]]);
-      await killAll();
+      caseIds = [inA.id, inB.id];
+      referralB = inB.referrals.HOOKED!;
+    });
+    beforeEach(killAll);
 
+    it('lists only its subtree’s deliveries', async () => {
       const listed = (await api.call('GET', '/admin/deliveries?departmentCode=HOOKED&limit=200', { key: adminA })).body.items.map((d: { id: string }) => d.id);
       expect(listed).toEqual(expect.arrayContaining(ofA));
       expect(listed.filter((id: string) => ofB.includes(id))).toEqual([]);
-      expect((await api.call('GET', `/admin/deliveries?referralId=${inB.referrals.HOOKED}`, { key: adminA })).body.items).toEqual([]);
+      expect((await api.call('GET', `/admin/deliveries?referralId=${referralB}`, { key: adminA })).body.items).toEqual([]);
+    });
 
+    it('reads only its subtree’s deliveries: another district’s is a 404', async () => {
       expect((await api.call('GET', `/admin/deliveries/${ofB[0]}`, { key: adminA })).status).toBe(404);
       expect((await api.call('GET', `/admin/deliveries/${ofA[0]}`, { key: adminA })).status).toBe(200);
+    });
 
+    it('replays only its subtree’s deliveries: another district’s is a 404 and stays dead', async () => {
       const before = await rowCounts(api.db);
       expect((await api.call('POST', `/admin/deliveries/${ofB[0]}/replay`, { key: adminA })).status).toBe(404);
       expect(await rowCounts(api.db)).toEqual(before);
-      expect((await api.db.query<{ status: string }>('SELECT status FROM deliveries WHERE id = $1', [ofB[0]]))[0]!.status).toBe('dead');
+      expect(await statuses([ofB[0]!])).toEqual(new Set(['dead']));
       expect((await api.call('POST', `/admin/deliveries/${ofA[0]}/replay`, { key: adminA })).body).toMatchObject({ id: ofA[0], status: 'pending' });
+    });
 
-      // Replay-all: district A's dead deliveries only, then district B's by its own admin.
-      await killAll();
+    it('replay-all replays and counts only its subtree’s dead deliveries', async () => {
       const replayedA = await api.call('POST', '/admin/deliveries/replay', { key: adminA, body: { departmentCode: 'HOOKED' } });
       expect(replayedA).toMatchObject({ status: 200, body: { replayed: ofA.length } });
-      const statuses = async (ids: string[]) => (await api.db.query<{ status: string }>('SELECT status FROM deliveries WHERE id = ANY($1)', [ids])).map((d) => d.status);
-      expect(new Set(await statuses(ofA))).toEqual(new Set(['pending']));
-      expect(new Set(await statuses(ofB))).toEqual(new Set(['dead']));
+      expect(await statuses(ofA)).toEqual(new Set(['pending']));
+      expect(await statuses(ofB)).toEqual(new Set(['dead']));
       expect((await api.call('POST', '/admin/deliveries/replay', { key: adminB, body: {} })).body).toEqual({ replayed: ofB.length });
     });
   });

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ApiKeysService, CurrentPrincipal, Origin, Roles, type ClientOrigin, type Principal } from '../../../../libs/auth/src/index.js';
+import { ApiKeysService, CurrentPrincipal, RequestOrigin, Roles, type ClientOrigin, type Principal } from '../../../../libs/auth/src/index.js';
 import { SensitiveResponse } from '../common/idempotency.interceptor.js';
 import { requireUuid } from '../common/ids.js';
 import { CreateApiKeyDto, ListApiKeysQuery, RotateApiKeyDto } from './dto/api-keys.dto.js';
@@ -20,7 +20,7 @@ export class ApiKeysController {
   @HttpCode(201)
   @Roles('admin')
   @SensitiveResponse()
-  create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() admin: Principal, @Origin() origin: ClientOrigin) {
+  create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() admin: Principal, @RequestOrigin() origin: ClientOrigin) {
     return this.keys.create(body, admin, origin);
   }
 
@@ -35,7 +35,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @Roles('admin')
-  async revoke(@Param('id') id: string, @CurrentPrincipal() admin: Principal, @Origin() origin: ClientOrigin): Promise<void> {
+  async revoke(@Param('id') id: string, @CurrentPrincipal() admin: Principal, @RequestOrigin() origin: ClientOrigin): Promise<void> {
     await this.keys.revoke(requireUuid(id, `API key ${id}`), admin, origin);
   }
 
@@ -47,7 +47,7 @@ export class ApiKeysController {
   @HttpCode(201)
   @Roles('admin')
   @SensitiveResponse()
-  rotate(@Param('id') id: string, @Body() body: RotateApiKeyDto, @CurrentPrincipal() admin: Principal, @Origin() origin: ClientOrigin) {
+  rotate(@Param('id') id: string, @Body() body: RotateApiKeyDto, @CurrentPrincipal() admin: Principal, @RequestOrigin() origin: ClientOrigin) {
     return this.keys.rotate(requireUuid(id, `API key ${id}`), body.overlapMinutes ?? 0, admin, origin);
   }
 }

@@ -16,8 +16,10 @@ import { RedisModule } from '../../../libs/queues/src/index.js';
 import { DeliveriesService } from '../../../libs/referrals/src/index.js';
 import { StatsModule } from '../../../libs/stats/src/index.js';
 import { AdminController } from './admin/admin.controller.js';
+import { ApiKeysController } from './admin/api-keys.controller.js';
 import { DeliveriesController } from './admin/deliveries.controller.js';
 import { AuditController } from './audit/audit.controller.js';
+import { SecurityLogController } from './audit/security-log.controller.js';
 import { UnmaskController } from './audit/unmask.controller.js';
 import { VerifyController } from './audit/verify.controller.js';
 import { CasesController } from './cases/cases.controller.js';
@@ -47,6 +49,7 @@ export class ApiModule {
       ],
       controllers: [
         AdminController,
+        ApiKeysController,
         DeliveriesController,
         CasesController,
         ReferralsController,
@@ -54,6 +57,7 @@ export class ApiModule {
         AuditController,
         VerifyController,
         UnmaskController,
+        SecurityLogController,
         StatsController,
         ProgressController,
         HealthController,

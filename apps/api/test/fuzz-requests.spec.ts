@@ -97,11 +97,17 @@ describe('fuzzing every route of the OpenAPI document', () => {
   const keys: Record<string, string | null> = {};
   const pools: Record<string, string[]> = {};
 
+  /**
+   * Tables whose changes a request may make whatever its answer. api_key_usage is the bookkeeping of
+   * authentication (when a key was last used), not data the request changed.
+   */
+  const UNWATCHED = `('fuzz_writes', 'api_key_usage')`;
+
   /** Every table's row count and a digest of its content, except the write log itself. */
   async function fingerprint(): Promise<Record<string, string>> {
     const names = (await api.db.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'fuzz_writes' ORDER BY 1`,
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT IN ${UNWATCHED} ORDER BY 1`,
     )).map((t) => t.name);
     const [row] = await api.db.query<Record<string, string>>(
       `SELECT ${names.map((n) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM "${n}" t) AS "${n}"`).join(', ')}`,
@@ -116,7 +122,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
       BEGIN INSERT INTO fuzz_writes (tbl, op) VALUES (TG_TABLE_NAME, TG_OP); RETURN NULL; END $$`);
     const tables = await api.db.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'fuzz_writes'`,
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT IN ${UNWATCHED}`,
     );
     for (const { name } of tables) {
       await api.db.query(`CREATE TRIGGER fuzz_log_rows AFTER INSERT OR DELETE ON "${name}" FOR EACH ROW EXECUTE FUNCTION fuzz_log()`);
@@ -181,6 +187,12 @@ describe('fuzzing every route of the OpenAPI document', () => {
     pools.deliveries = (await api.db.query<{ id: string }>('SELECT id FROM deliveries ORDER BY id')).map((d) => d.id);
     await api.db.query(`UPDATE deliveries SET status = 'dead', dead_at = now() WHERE id = $1`, [pools.deliveries[0]]);
     pools.dates = ['2026-03-03', '2026-10-01', '2026-03-07'];
+    // Keys made only to be revoked and rotated: never one the fuzzer authenticates with, or it would revoke its own.
+    pools.apiKeys = [];
+    for (let i = 0; i < 20; i++) {
+      const [role, unitCode] = random.pick([['intake', 'XC-XH'], ['mediator', 'XC-XH-01'], ['auditor', undefined], ['intake', 'XC-YL'], ['mediator', undefined]] as const);
+      pools.apiKeys.push((await ok('pool key', api.call('POST', '/api-keys', { body: { role, name: 'fuzz pool', ...(unitCode ? { unitCode } : {}) } }))).id);
+    }
 
     doc = await loadOpenApi(api);
     routes = routesOf(doc);
@@ -220,7 +232,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     if (random.chance(0.25)) return random.chance(0.3) ? randomUUID() : hostileString();
     const pool: Record<string, string[] | undefined> = {
       cases: pools.cases, referrals: pools.referrals, 'deadline-policies': pools.policies, overrides: pools.dates,
-      deliveries: pools.deliveries, progress: pools.queryCodes,
+      deliveries: pools.deliveries, progress: pools.queryCodes, 'api-keys': pools.apiKeys,
     };
     return random.pick(pool[collection] ?? pools.cases!);
   }
@@ -231,7 +243,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
       if (!param.required && random.chance(0.5)) continue;
       const good = param.schema?.enum ? String(random.pick(param.schema.enum)) : param.name === 'asOf' || param.name === 'from' || param.name === 'to' || param.name === 'dueBefore'
         ? random.pick(['2026-03-01T00:00:00Z', '2026-03-02', '2027-01-01T00:00:00+08:00'])
-        : param.name === 'caseId' ? random.pick(pools.cases!) : String(sampleOf(doc, param.schema, () => 'XC-XH'));
+        : param.name === 'caseId' ? random.pick(pools.cases!) : param.name === 'actorId' ? randomUUID()
+        : String(sampleOf(doc, param.schema, () => 'XC-XH'));
       const value = random.pick([good, good, hostileString(), random.pick(BAD_QUERY_VALUES)]);
       pairs.push(`${param.name}=${random.chance(0.1) ? random.pick(RAW_SEGMENTS) : encodeComponent(value)}`);
       if (random.chance(0.05)) pairs.push(`${param.name}=${encodeComponent(good)}`); // the same parameter twice
@@ -250,7 +263,13 @@ describe('fuzzing every route of the OpenAPI document', () => {
       'post /api/v1/referrals/{id}/events': () =>
         random.pick([{ type: 'ACKNOWLEDGE', payload: {} }, { type: 'ACCEPT', payload: {} }, { type: 'PROGRESS', payload: { note: '走访' } },
           { type: 'REPLY', payload: { resolved: true, result: '已处理' } }, { type: 'REJECT', payload: { reason: '不属本部门' } }]),
-      'post /api/v1/api-keys': () => ({ role: random.pick(['auditor', 'intake', 'mediator']), name: 'fuzz key' }),
+      'post /api/v1/api-keys': () => ({
+        role: random.pick(['auditor', 'intake', 'mediator']),
+        name: 'fuzz key',
+        ...(random.chance(0.5) ? { unitCode: random.pick(['XC-XH', 'XC-YL-01', 'DC']) } : {}),
+        ...(random.chance(0.3) ? { expiresAt: random.pick(['2026-06-01T00:00:00+08:00', '2027-03-02T09:00:00Z', '2031-12-31T00:00:00Z']) } : {}),
+      }),
+      'post /api/v1/api-keys/{id}/rotate': () => (random.chance(0.5) ? {} : { overlapMinutes: random.pick([0, 5, 60, 1440]) }),
       'post /api/v1/units': () => ({ code: `F-${random.int(1e6)}`, name: '模糊社区', level: 'community', parentCode: 'XC-XH' }),
       'post /api/v1/departments': () => ({ code: `F${random.int(1e6)}`, name: '模糊部门', categories: ['neighbour'] }),
       'put /api/v1/calendar/overrides/{date}': () => ({ kind: random.pick(['holiday', 'workday']), name: '模糊' }),
@@ -407,6 +426,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
       }
       // Learn the ids a successful write made, so later requests use them.
       if (status === 201 && request.route === 'POST /api/v1/cases') pools.cases!.push(JSON.parse(text).id);
+      if (status === 201 && request.route === 'POST /api/v1/api-keys/{id}/rotate') pools.apiKeys!.push(JSON.parse(text).id);
 
       const last = await lastWrite();
       if (last !== mark) {

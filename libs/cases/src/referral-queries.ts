@@ -134,8 +134,9 @@ export const REFERRAL_SUMMARY_COLUMNS = `r.id, r.case_id, c.reference, r.departm
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * Reads of referrals. A department reads only its own: another's is "not found", never a leak. Case readers
- * (admin, auditor, intake, mediator) read those of cases within their unit scope.
+ * Reads of referrals. A department reads only its own: another's is "not found", never a leak; a department key
+ * scoped to a unit reads only those of cases owned within that subtree. Case readers (admin, auditor, intake,
+ * mediator) read those of cases within their unit scope.
  */
 export class ReferralQueries {
   constructor(
@@ -230,11 +231,11 @@ export class ReferralQueries {
   /** The SQL restriction of a list to what the reader may see. */
   private restrict(reader: Principal, add: (sql: (p: string) => string, value: unknown) => void): void {
     if (reader.role === 'department') add((p) => `r.department_code = ${p}`, reader.departmentCode ?? '');
-    else if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
+    if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
   }
 
   private mayRead(reader: Principal, row: ViewRow): boolean {
-    if (reader.role === 'department') return row.department_code === reader.departmentCode;
+    if (reader.role === 'department' && row.department_code !== reader.departmentCode) return false;
     return reader.scope === null || row.unit_path.startsWith(reader.scope);
   }
 }

@@ -1,3 +1,4 @@
+import type { Principal } from '../../auth/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import type { PiiCipher } from '../../parties/src/index.js';
@@ -35,7 +36,12 @@ export class DepartmentsService {
     private readonly cipher: PiiCipher,
   ) {}
 
-  async create(input: { code: string; name: string; categories: string[]; webhookUrl?: string; webhookSecret?: string }): Promise<Department> {
+  /** Departments serve every unit of the deployment, so only an admin of every unit creates (or changes) them. */
+  async create(
+    input: { code: string; name: string; categories: string[]; webhookUrl?: string; webhookSecret?: string },
+    by: Pick<Principal, 'scope'>,
+  ): Promise<Department> {
+    if (by.scope !== null) throw DomainError.forbidden('Departments serve the whole deployment: only an admin of every unit may create one.');
     if ((input.webhookUrl === undefined) !== (input.webhookSecret === undefined)) {
       throw DomainError.validation([{ field: 'webhookSecret', message: 'webhookUrl and webhookSecret go together' }]);
     }

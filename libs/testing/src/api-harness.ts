@@ -56,13 +56,26 @@ export function testConfig(databaseUrl: string, overrides: Partial<ConcordConfig
   };
 }
 
+export interface TestApiOptions {
+  clock?: Clock;
+  config?: Partial<ConcordConfig>;
+  /**
+   * Start another API process on this one's database (and Redis prefix and admin key), as a second process
+   * behind a load balancer would be; closing it leaves the database to its owner.
+   */
+  alongside?: TestApi;
+}
+
 /**
- * The real API over real HTTP, on its own fresh database. Every answer is checked for a 500: a 500 anywhere
- * in the suite fails the test that caused it.
+ * The real API over real HTTP, on its own fresh database (or another API's, with `alongside`). Every answer is
+ * checked for a 500: a 500 anywhere in the suite fails the test that caused it.
  */
-export async function startTestApi(options: { clock?: Clock; config?: Partial<ConcordConfig> } = {}): Promise<TestApi> {
-  const database = await createTestDatabase();
-  const config = testConfig(database.url, options.config);
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const shared = options.alongside;
+  const database = shared ? { url: shared.config.databaseUrl, drop: async () => undefined } : await createTestDatabase();
+  const config = shared
+    ? { ...shared.config, port: 0, ...options.config }
+    : testConfig(database.url, options.config);
   const app = await createApi(config, { clock: options.clock, logger: ['error'], docsUi: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };

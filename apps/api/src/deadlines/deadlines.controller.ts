@@ -54,11 +54,11 @@ export class DeadlinesController {
     await this.calendar.remove(requireDate(date), admin);
   }
 
-  /** The machines' default limits and the policies that override them. */
+  /** The machines' default limits and the policies that override them within the reader's scope. */
   @Get('deadline-policies')
   @Roles('admin', 'auditor')
-  async listPolicies() {
-    return { defaults: this.policies.defaults(), policies: await this.policies.list() };
+  async listPolicies(@CurrentPrincipal() principal: Principal) {
+    return { defaults: this.policies.defaults(), policies: await this.policies.list(principal) };
   }
 
   @Put('deadline-policies')

@@ -11,7 +11,8 @@ const READERS = ['department', 'admin', 'auditor', 'intake', 'mediator'] as cons
 
 /**
  * The department side of a referral (街社吹哨、部门报到): its inbox, one referral, and its answers. A
- * department key sees and acts on its own referrals only; another department's is a 404.
+ * department key sees and acts on its own referrals only, and, when it is scoped to a unit, only those of cases
+ * owned within that subtree; any other is a 404.
  */
 @ApiTags('referrals')
 @ApiBearerAuth()
@@ -47,7 +48,11 @@ export class ReferralsController {
       expectedVersion: body.expectedVersion,
       actor: actorOf(principal),
       departmentCode: principal.departmentCode,
+      scope: principal.scope,
     });
-    return this.referrals.get(referralId, principal);
+    // The answer shows what the event did even when it moved the case out of the key's scope (an unresolved
+    // reply escalates it to the parent unit): the key acted within its scope; from the next request on, it no
+    // longer sees the referral.
+    return this.referrals.get(referralId, { ...principal, scope: null });
   }
 }

@@ -11,29 +11,8 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { ROLES, UNIT_LEVELS, type Role, type UnitLevel } from '../../../../../libs/domain/src/index.js';
+import { UNIT_LEVELS, type UnitLevel } from '../../../../../libs/domain/src/index.js';
 import { CODE, CODE_MESSAGE, PageQuery, codeRule } from '../../common/dto.js';
-
-export class CreateApiKeyDto {
-  @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES)
-  role!: Role;
-
-  @ApiProperty({ description: 'Who holds the key, e.g. "Zhang Wei, Xinhua community mediation".', maxLength: 100 })
-  @IsString()
-  @Length(1, 100)
-  name!: string;
-
-  @ApiPropertyOptional({ description: 'The unit whose subtree the key may see; omitted = every unit.' })
-  @IsOptional()
-  @codeRule()
-  unitCode?: string;
-
-  @ApiPropertyOptional({ description: 'Required for, and only for, the department role.' })
-  @IsOptional()
-  @codeRule()
-  departmentCode?: string;
-}
 
 export class CreateUnitDto {
   @ApiProperty({ pattern: CODE.source })

@@ -219,7 +219,7 @@ describe('auditors read everything and write nothing', () => {
       expect(reply.status).toBe(200);
       const admin = (await api.call('GET', `/cases/${ids.case}`)).body;
       expect(reply.body).toEqual({ caseId: ids.case, parties: admin.parties, reason, at: expect.any(String) });
-      expect(reply.body.parties[0]).toMatchObject({ name: '王小明', phone: '13812345678', idNumber: '110101199003071234', masked: false });
+      expect(reply.body.parties[0]).toMatchObject({ name: '王小明', phone: '+8613812345678', idNumber: '110101199003071234', masked: false });
 
       const log = await unmaskLog();
       expect(log).toHaveLength(logged + 1);

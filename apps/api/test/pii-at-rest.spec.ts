@@ -18,7 +18,7 @@ const PARTIES = {
   wang: { role: 'applicant', name: '王小明', phone: '13812345678', idNumber: '110101199003071234', e164: '+8613812345678' },
   li: { role: 'respondent', name: '李大华', phone: '139 8765 4321', idNumber: 'E12345678', e164: '+8613987654321' },
   zhao: { role: 'third_party', name: '赵铁柱', phone: '+86 137-1111-2222', idNumber: '110105198808081111', e164: '+8613711112222' },
-  sun: { role: 'applicant', name: '孙晓红', phone: '(010) 6512-3456', idNumber: '11010519900101222X', e164: '+861065123456' },
+  sun: { role: 'applicant', name: '孙晓红', phone: '010-6512 3456', idNumber: '11010519900101222X', e164: '+861065123456' },
   chen: { role: 'respondent', name: 'Chen Jianguo', phone: '+1 212 555 0100', idNumber: 'P7654321', e164: '+12125550100' },
   zhou: { role: 'applicant', name: '周海燕', phone: '150-1111-2222', idNumber: '110108197511112222', e164: '+8615011112222' },
   wu: { role: 'applicant', name: '吴秀兰', phone: '18600001234', idNumber: '110106197001013333', e164: '+8618600001234' },

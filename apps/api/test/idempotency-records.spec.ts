@@ -47,7 +47,7 @@ describe('idempotency records', () => {
       const first = await api.call('POST', '/cases', { body: dispute(), headers });
       expect(first.status).toBe(201);
       // The admin's answer holds the parties unmasked: exactly what must not be readable at rest.
-      expect(first.body.parties[0]).toMatchObject({ name: '王小明', phone: '+8613812345678', masked: false });
+      expect(first.body.parties[0]).toMatchObject({ name: '王小明', idNumber: '110101199003071234', masked: false });
 
       const stored = await record(headers['idempotency-key']);
       for (const pii of PII) expect({ pii, found: stored!.includes(pii) }).toEqual({ pii, found: false });

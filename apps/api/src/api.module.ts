@@ -6,11 +6,12 @@ import { AuthGuard, AuthModule } from '../../../libs/auth/src/index.js';
 import { CasesModule } from '../../../libs/cases/src/index.js';
 import { PublicProgressQueries } from '../../../libs/cases/src/public-progress.js';
 import { Clock } from '../../../libs/clock/src/index.js';
-import { ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
+import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
 import { DeadlinesModule } from '../../../libs/deadlines/src/index.js';
 import { DirectoryModule } from '../../../libs/directory/src/index.js';
 import { EngineModule } from '../../../libs/engine/src/index.js';
-import { PartyVault } from '../../../libs/parties/src/index.js';
+import { IdempotencyRecords } from '../../../libs/idempotency/src/index.js';
+import { PartyVault, PiiCipher } from '../../../libs/parties/src/index.js';
 import { Database, PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { RedisModule } from '../../../libs/queues/src/index.js';
 import { DeliveriesService } from '../../../libs/referrals/src/index.js';
@@ -64,6 +65,12 @@ export class ApiModule {
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: IdempotencyRecords,
+          inject: [Database, PiiCipher, Clock, CONCORD_CONFIG],
+          useFactory: (db: Database, cipher: PiiCipher, clock: Clock, cfg: ConcordConfig) =>
+            new IdempotencyRecords(db, cipher, clock, cfg.idempotencyTtlHours),
+        },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: PublicProgressQueries, inject: [Database], useFactory: (db: Database) => new PublicProgressQueries(db) },
         {

@@ -104,9 +104,9 @@ describe('every route checks the key, the role and the scope', () => {
 
   it('PII is masked for roles that do not need it', async () => {
     const full = await api.call('GET', `/cases/${caseId}`, { key: keys.mediator });
-    expect(full.body.parties[0]).toMatchObject({ name: '王小明', phone: '13812345678', idNumber: '110101199003071234', masked: false });
+    expect(full.body.parties[0]).toMatchObject({ name: '王小明', phone: '+8613812345678', idNumber: '110101199003071234', masked: false });
     const masked = await api.call('GET', `/cases/${caseId}`, { key: keys.auditor });
-    expect(masked.body.parties[0]).toMatchObject({ name: '王**', phone: '138****5678', idNumber: '110***********1234', masked: true });
+    expect(masked.body.parties[0]).toMatchObject({ name: '王**', phone: '*********5678', idNumber: '**************1234', masked: true });
     expect(JSON.stringify(masked.body)).not.toMatch(/王小明|13812345678|110101199003071234|李大华|13987654321/);
   });
 

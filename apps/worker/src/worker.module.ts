@@ -9,6 +9,7 @@ import { webhookJobOptions } from '../../../libs/referrals/src/index.js';
 import { AnchorsProcessor } from './processors/anchors.processor.js';
 import { DeadlinesProcessor } from './processors/deadlines.processor.js';
 import { EffectsProcessor } from './processors/effects.processor.js';
+import { IdempotencyPurgeProcessor } from './processors/idempotency-purge.processor.js';
 import { OutboxRelayProcessor } from './processors/outbox-relay.processor.js';
 import { WebhooksProcessor } from './processors/webhooks.processor.js';
 import { QUEUES } from './worker.tokens.js';
@@ -34,6 +35,7 @@ export class WorkerModule {
         DeadlinesProcessor,
         WebhooksProcessor,
         AnchorsProcessor,
+        IdempotencyPurgeProcessor,
       ],
     };
   }

@@ -29,6 +29,11 @@ export interface ConcordConfig {
   webhookBackoffMs: number;
   webhookTimeoutMs: number;
   /**
+   * How long an `Idempotency-Key` is remembered (`CONCORD_IDEMPOTENCY_TTL_HOURS`): a retry within the window
+   * gets the first answer; after it, the same key is a new request. The worker purges expired records.
+   */
+  idempotencyTtlHours: number;
+  /**
    * Which reverse proxies to believe about the client's address (`CONCORD_TRUST_PROXY`): `true`, or
    * comma-separated addresses/CIDRs, as Fastify's `trustProxy` takes them. Unset: none, so behind a proxy the
    * public rate limit sees the proxy's address.
@@ -72,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     webhookAttempts: int('CONCORD_WEBHOOK_ATTEMPTS', 8),
     webhookBackoffMs: int('CONCORD_WEBHOOK_BACKOFF_MS', 10_000),
     webhookTimeoutMs: int('CONCORD_WEBHOOK_TIMEOUT_MS', 10_000),
+    idempotencyTtlHours: int('CONCORD_IDEMPOTENCY_TTL_HOURS', 24),
     trustProxy: trustProxy(env.CONCORD_TRUST_PROXY),
   };
 }

@@ -7,6 +7,8 @@ export enum QueueName {
   Deadlines = 'deadlines',
   /** The daily anchor job (a job scheduler): anchors every finished day not yet anchored. */
   Anchors = 'anchors',
+  /** Periodic upkeep of PostgreSQL tables (a job scheduler): the purge of expired idempotency records. */
+  Housekeeping = 'housekeeping',
 }
 
 /**

@@ -52,6 +52,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<ConcordConfig
     webhookAttempts: 4,
     webhookBackoffMs: 20,
     webhookTimeoutMs: 1_000,
+    idempotencyTtlHours: 24,
     ...overrides,
   };
 }

@@ -3,6 +3,8 @@ import { Deadlines1764100000000 } from './1764100000000-Deadlines.js';
 import { Referrals1764200000000 } from './1764200000000-Referrals.js';
 import { Audit1764300000000 } from './1764300000000-Audit.js';
 import { Scale1764400000000 } from './1764400000000-Scale.js';
+import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
-export const migrations = [Foundation1764000000000, Deadlines1764100000000, Referrals1764200000000, Audit1764300000000, Scale1764400000000];
+export const migrations = [Foundation1764000000000, Deadlines1764100000000, Referrals1764200000000, Audit1764300000000, Scale1764400000000,
+  CalendarYears1764520000000];

@@ -181,6 +181,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     pools.deliveries = (await api.db.query<{ id: string }>('SELECT id FROM deliveries ORDER BY id')).map((d) => d.id);
     await api.db.query(`UPDATE deliveries SET status = 'dead', dead_at = now() WHERE id = $1`, [pools.deliveries[0]]);
     pools.dates = ['2026-03-03', '2026-10-01', '2026-03-07'];
+    pools.years = ['2027', '2027', '2027', '2026', '2028', '1900', '9999'];
 
     doc = await loadOpenApi(api);
     routes = routesOf(doc);
@@ -220,7 +221,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     if (random.chance(0.25)) return random.chance(0.3) ? randomUUID() : hostileString();
     const pool: Record<string, string[] | undefined> = {
       cases: pools.cases, referrals: pools.referrals, 'deadline-policies': pools.policies, overrides: pools.dates,
-      deliveries: pools.deliveries, progress: pools.queryCodes,
+      deliveries: pools.deliveries, progress: pools.queryCodes, years: pools.years,
     };
     return random.pick(pool[collection] ?? pools.cases!);
   }
@@ -254,6 +255,12 @@ describe('fuzzing every route of the OpenAPI document', () => {
       'post /api/v1/units': () => ({ code: `F-${random.int(1e6)}`, name: '模糊社区', level: 'community', parentCode: 'XC-XH' }),
       'post /api/v1/departments': () => ({ code: `F${random.int(1e6)}`, name: '模糊部门', categories: ['neighbour'] }),
       'put /api/v1/calendar/overrides/{date}': () => ({ kind: random.pick(['holiday', 'workday']), name: '模糊' }),
+      // A year's schedule for the years in pools.years (2027): a Spring Festival week, a make-up Saturday or none.
+      'put /api/v1/calendar/years/{year}': () => ({
+        source: '模糊测试排班',
+        holidays: [{ date: '2027-01-01', name: '元旦' }, ...['08', '09', '10', '11', '12'].slice(0, 1 + random.int(5)).map((d) => ({ date: `2027-02-${d}`, name: '春节' }))],
+        workdays: random.chance(0.5) ? [{ date: random.pick(['2027-02-20', '2027-02-21']), name: '春节' }] : [],
+      }),
       'put /api/v1/deadline-policies': () => ({ key: 'dispute.intake', amount: 1 + random.int(30), unit: 'working_days' }),
       'post /api/v1/audit/cases/{id}/unmask': () => ({ reason: '复核' }),
     };

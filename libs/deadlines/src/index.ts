@@ -1,3 +1,4 @@
+export * from './calendar-recompute.js';
 export * from './calendar-year.js';
 export * from './calendar.js';
 export * from './calendar.service.js';

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../../libs/clock/src/index.js';
-import { dispute, petition, rowCounts, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, petition, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
 
 /** Test data in the shape of a State Council notice (not the real 2027 notice). */
 const SCHEDULE_2027 = {
@@ -12,26 +12,56 @@ const SCHEDULE_2027 = {
 };
 const with2027 = (patch: Partial<typeof SCHEDULE_2027>) => ({ ...structuredClone(SCHEDULE_2027), ...patch });
 
-describe('a calendar year in one step, recorded, and the clocks that run into a year without one', () => {
+describe('a calendar year in one step, and the warnings while one is missing', () => {
   // Monday 2026-12-28: the shipped data ends with 2026.
   const clock = new ManualClock('2026-12-28T09:00:00+08:00');
   let api: TestApi;
+  let origin: string;
   let justice: string;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     api = await startTestApi({ clock });
+    origin = api.url.replace(/\/api\/v1$/, '');
     await seedDirectory(api);
     justice = await api.keyFor('department', { departmentCode: 'JUSTICE' });
   });
   afterAll(() => api.close());
 
-  const calendarRows = async () =>
-    (await api.db.query<{ years: string; changes: string; overrides: string; outbox: string }>(
-      `SELECT (SELECT count(*) FROM calendar_years) AS years, (SELECT count(*) FROM calendar_changes) AS changes,
-              (SELECT count(*) FROM calendar_overrides) AS overrides, (SELECT count(*) FROM outbox WHERE queue = 'calendar') AS outbox`,
-    ))[0];
+  /** Rows of every table, by name (the calendar's own and the outbox's calendar jobs among them). */
+  const tableCounts = async (): Promise<Record<string, number>> => {
+    const tables = await api.db.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1`,
+    );
+    const [row] = await api.db.query<Record<string, string>>(`SELECT ${tables.map((t) => `(SELECT count(*) FROM "${t.name}") AS "${t.name}"`).join(', ')}`);
+    return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
+  };
+  const metrics = async () => {
+    const response = await fetch(`${origin}/metrics`);
+    return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+  };
   const put = (body: unknown, key?: string, year = '2027') => api.call('PUT', `/calendar/years/${year}`, { body, key });
+
+  it('health stays 200 and warns that 2027 has no schedule; the metric says 0 for 2027', async () => {
+    const health = await api.call('GET', '/health', { key: null });
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({
+      status: 'ok',
+      calendar: { years: [{ year: 2026, coverage: 'official' }, { year: 2027, coverage: 'missing' }] },
+    });
+    expect(health.body.warnings).toEqual([expect.stringMatching(/^No holiday schedule for 2027: .*PUT \/api\/v1\/calendar\/years\/2027/)]);
+
+    const scraped = await metrics();
+    expect(scraped.status).toBe(200);
+    expect(scraped.type).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(scraped.text).toContain('concord_calendar_year_covered{year="2026"} 1');
+    expect(scraped.text).toContain('concord_calendar_year_covered{year="2027"} 0');
+    expect(scraped.text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(scraped.text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+    // Outside the /api/v1 prefix only.
+    expect((await api.call('GET', '/metrics', { key: null })).status).toBe(404);
+  });
 
   it('every clock that runs into 2027 says so: the case, the deadline list and the referral', async () => {
     // A petition's intake: 15 calendar days, to Tuesday 2027-01-12.
@@ -67,7 +97,7 @@ describe('a calendar year in one step, recorded, and the clocks that run into a 
   });
 
   it('refuses a bad schedule with one clear error per field, and writes nothing', async () => {
-    const before = { rows: await rowCounts(api.db), calendar: await calendarRows() };
+    const before = await tableCounts();
     const refusals: Array<[unknown, string, RegExp]> = [
       [with2027({ holidays: [{ date: '2027-02-30', name: '春节' }] }), 'holidays[0].date', /date YYYY-MM-DD/],
       [with2027({ holidays: [{ date: '2026-12-31', name: '元旦' }] }), 'holidays[0].date', /2026-12-31 is not in 2027/],
@@ -98,18 +128,18 @@ describe('a calendar year in one step, recorded, and the clocks that run into a 
     expect((await put(SCHEDULE_2027, undefined, 'next')).status).toBe(404);
     expect((await api.call('GET', '/calendar/years/1900')).status).toBe(404);
     expect((await api.call('GET', '/calendar/years/2O27')).status).toBe(404);
-    expect({ rows: await rowCounts(api.db), calendar: await calendarRows() }).toEqual(before);
+    expect(await tableCounts()).toEqual(before);
   });
 
   it('only an admin of the whole deployment sets a year: a scoped admin and other roles get 403', async () => {
-    const before = await calendarRows();
-    const scopedAdmin = await api.keyFor('admin', { unitCode: 'XC' });
-    for (const key of [scopedAdmin, await api.keyFor('mediator'), await api.keyFor('auditor'), justice]) {
+    const keys = [await api.keyFor('admin', { unitCode: 'XC' }), await api.keyFor('mediator'), await api.keyFor('auditor'), justice];
+    const before = await tableCounts();
+    for (const key of keys) {
       const reply = await put(SCHEDULE_2027, key);
       expect(reply.status).toBe(403);
       expect(reply.body.code).toBe('forbidden');
     }
-    expect(await calendarRows()).toEqual(before);
+    expect(await tableCounts()).toEqual(before);
     // Everyone who reads the calendar may read the years.
     expect((await api.call('GET', '/calendar/years', { key: justice })).status).toBe(200);
   });
@@ -154,7 +184,13 @@ describe('a calendar year in one step, recorded, and the clocks that run into a 
     clock.set('2026-12-28T09:00:00+08:00');
   });
 
-  it('the warning goes once the year is in: every clock view reads the calendar as it is now', async () => {
+  it('the warnings go once the year is in: health, metric and every clock view, from the calendar as it is now', async () => {
+    const health = await api.call('GET', '/health', { key: null });
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ calendar: { years: [{ year: 2026, coverage: 'official' }, { year: 2027, coverage: 'imported' }] }, warnings: [] });
+    const scraped = await metrics();
+    expect(scraped.text).toContain('concord_calendar_year_covered{year="2027"} 1');
+
     // The clock itself was not moved (no worker ran here), but it no longer warns; its derivation keeps the record.
     const petitionCase = await api.call('GET', `/cases/${ids.petition}`);
     expect(petitionCase.body.deadlines[0]).toMatchObject({ uncoveredYears: [], derivation: { uncoveredYears: [2027] } });
@@ -187,11 +223,11 @@ describe('a calendar year in one step, recorded, and the clocks that run into a 
   });
 
   it('putting the same schedule again records nothing; a different one replaces it and records what changed', async () => {
-    const before = await calendarRows();
+    const before = await tableCounts();
     const again = await put(SCHEDULE_2027);
     expect(again.status).toBe(200);
     expect(again.body.change).toBeNull();
-    expect(await calendarRows()).toEqual(before);
+    expect(await tableCounts()).toEqual(before);
 
     // The notice is corrected: the make-up day moves to Sunday 02-21.
     const corrected = with2027({ source: '测试数据：更正', workdays: [{ date: '2027-02-21', name: '春节' }] });
@@ -202,7 +238,7 @@ describe('a calendar year in one step, recorded, and the clocks that run into a 
       detail: { before: { source: SCHEDULE_2027.source, workdays: SCHEDULE_2027.workdays }, after: { workdays: corrected.workdays } },
     });
     expect(replaced.body.changes.map((c: { kind: string }) => c.kind)).toEqual(['year_imported', 'year_replaced']);
-    expect(await calendarRows()).toMatchObject({ years: '1', changes: String(Number(before!.changes) + 1), outbox: String(Number(before!.outbox) + 1) });
+    expect(await tableCounts()).toMatchObject({ calendar_years: 1, calendar_changes: before.calendar_changes! + 1, outbox: before.outbox! + 1 });
   });
 
   it('overrides are recorded as changes too, and the change log is append-only', async () => {

@@ -1,3 +1,4 @@
+export * from './calendar-metrics.js';
 export * from './calendar-recompute.js';
 export * from './calendar-year.js';
 export * from './calendar.js';

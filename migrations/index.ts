@@ -5,6 +5,7 @@ import { Audit1764300000000 } from './1764300000000-Audit.js';
 import { Scale1764400000000 } from './1764400000000-Scale.js';
 import { ApiKeys1764500000000 } from './1764500000000-ApiKeys.js';
 import { IdempotencyAtRest1764510000000 } from './1764510000000-IdempotencyAtRest.js';
+import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Scale1764400000000,
   ApiKeys1764500000000,
   IdempotencyAtRest1764510000000,
+  CalendarYears1764520000000,
 ];

@@ -40,7 +40,8 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   });
   if (config.adminKey) await app.get(ApiKeysService).bootstrapAdmin(config.adminKey);
 
-  app.setGlobalPrefix('api/v1');
+  // Prometheus scrapes /metrics by convention, so it stays outside the versioned prefix.
+  app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();

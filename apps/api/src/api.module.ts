@@ -9,6 +9,7 @@ import { Clock } from '../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
 import { DeadlinesModule } from '../../../libs/deadlines/src/index.js';
 import { DirectoryModule } from '../../../libs/directory/src/index.js';
+import { MetricsModule } from '../../../libs/metrics/src/index.js';
 import { EngineModule } from '../../../libs/engine/src/index.js';
 import { IdempotencyRecords } from '../../../libs/idempotency/src/index.js';
 import { PartyVault, PiiCipher } from '../../../libs/parties/src/index.js';
@@ -27,6 +28,7 @@ import { CasesController } from './cases/cases.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { DeadlinesController } from './deadlines/deadlines.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { ProgressController } from './public/progress.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
 import { StatsController } from './stats/stats.controller.js';
@@ -47,6 +49,7 @@ export class ApiModule {
         DeadlinesModule,
         AuditModule,
         StatsModule,
+        MetricsModule,
       ],
       controllers: [
         AdminController,
@@ -62,6 +65,7 @@ export class ApiModule {
         StatsController,
         ProgressController,
         HealthController,
+        MetricsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

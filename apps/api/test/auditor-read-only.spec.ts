@@ -56,6 +56,7 @@ describe('auditors read everything and write nothing', () => {
       units: 'XC-XH',
       departments: 'JUSTICE',
       anchors: '2026-03-02',
+      years: '2027',
     };
     return byCollection[collection ?? ''] ?? ids.case!;
   }
@@ -73,6 +74,7 @@ describe('auditors read everything and write nothing', () => {
     'post /api/v1/units': { code: 'XC-YL-02', name: '月坛二社区', level: 'community', parentCode: 'XC-YL' },
     'post /api/v1/departments': { code: 'CIVIL', name: '民政局', categories: ['family'] },
     'put /api/v1/calendar/overrides/{date}': { kind: 'holiday', name: '审计' },
+    'put /api/v1/calendar/years/{year}': { source: '审计', holidays: [{ date: '2027-01-01', name: '元旦' }], workdays: [] },
     'put /api/v1/deadline-policies': { key: 'dispute.intake', amount: 1, unit: 'working_days' },
   };
   function bodyFor(method: string, path: string, operation: Operation): unknown {
@@ -148,6 +150,7 @@ describe('auditors read everything and write nothing', () => {
         'POST /api/v1/departments',
         'PUT /api/v1/calendar/overrides/{date}',
         'DELETE /api/v1/calendar/overrides/{date}',
+        'PUT /api/v1/calendar/years/{year}',
         'PUT /api/v1/deadline-policies',
         'DELETE /api/v1/deadline-policies/{id}',
         'POST /api/v1/audit/cases/{id}/unmask',

@@ -193,6 +193,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
       const [role, unitCode] = random.pick([['intake', 'XC-XH'], ['mediator', 'XC-XH-01'], ['auditor', undefined], ['intake', 'XC-YL'], ['mediator', undefined]] as const);
       pools.apiKeys.push((await ok('pool key', api.call('POST', '/api-keys', { body: { role, name: 'fuzz pool', ...(unitCode ? { unitCode } : {}) } }))).id);
     }
+    pools.years = ['2027', '2027', '2027', '2026', '2028', '1900', '9999'];
 
     doc = await loadOpenApi(api);
     routes = routesOf(doc);
@@ -232,7 +233,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     if (random.chance(0.25)) return random.chance(0.3) ? randomUUID() : hostileString();
     const pool: Record<string, string[] | undefined> = {
       cases: pools.cases, referrals: pools.referrals, 'deadline-policies': pools.policies, overrides: pools.dates,
-      deliveries: pools.deliveries, progress: pools.queryCodes, 'api-keys': pools.apiKeys,
+      deliveries: pools.deliveries, progress: pools.queryCodes, 'api-keys': pools.apiKeys, years: pools.years,
     };
     return random.pick(pool[collection] ?? pools.cases!);
   }
@@ -273,6 +274,12 @@ describe('fuzzing every route of the OpenAPI document', () => {
       'post /api/v1/units': () => ({ code: `F-${random.int(1e6)}`, name: '模糊社区', level: 'community', parentCode: 'XC-XH' }),
       'post /api/v1/departments': () => ({ code: `F${random.int(1e6)}`, name: '模糊部门', categories: ['neighbour'] }),
       'put /api/v1/calendar/overrides/{date}': () => ({ kind: random.pick(['holiday', 'workday']), name: '模糊' }),
+      // A year's schedule for the years in pools.years (2027): a Spring Festival week, a make-up Saturday or none.
+      'put /api/v1/calendar/years/{year}': () => ({
+        source: '模糊测试排班',
+        holidays: [{ date: '2027-01-01', name: '元旦' }, ...['08', '09', '10', '11', '12'].slice(0, 1 + random.int(5)).map((d) => ({ date: `2027-02-${d}`, name: '春节' }))],
+        workdays: random.chance(0.5) ? [{ date: random.pick(['2027-02-20', '2027-02-21']), name: '春节' }] : [],
+      }),
       'put /api/v1/deadline-policies': () => ({ key: 'dispute.intake', amount: 1 + random.int(30), unit: 'working_days' }),
       'post /api/v1/audit/cases/{id}/unmask': () => ({ reason: '复核' }),
     };

@@ -7,6 +7,7 @@ import { PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { createQueues, QueueName, REDIS, RedisModule } from '../../../libs/queues/src/index.js';
 import { webhookJobOptions } from '../../../libs/referrals/src/index.js';
 import { AnchorsProcessor } from './processors/anchors.processor.js';
+import { CalendarProcessor } from './processors/calendar.processor.js';
 import { DeadlinesProcessor } from './processors/deadlines.processor.js';
 import { EffectsProcessor } from './processors/effects.processor.js';
 import { IdempotencyPurgeProcessor } from './processors/idempotency-purge.processor.js';
@@ -36,6 +37,7 @@ export class WorkerModule {
         WebhooksProcessor,
         AnchorsProcessor,
         IdempotencyPurgeProcessor,
+        CalendarProcessor,
       ],
     };
   }

@@ -1,5 +1,11 @@
 import type { Clock } from '../../clock/src/index.js';
-import { toDeadlineViews, type DeadlineJsonRow, type DeadlineView } from '../../deadlines/src/deadline-view.js';
+import {
+  coveredYearsWith,
+  IMPORTED_YEARS_COLUMN,
+  toDeadlineViews,
+  type DeadlineJsonRow,
+  type DeadlineView,
+} from '../../deadlines/src/deadline-view.js';
 import { seesPii, type Principal } from '../../auth/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { allowedEvents, restoreSnapshot, type StoredSnapshot } from '../../engine/src/index.js';
@@ -121,6 +127,7 @@ interface ViewRow extends SummaryRow {
   unit_code: string;
   unit_path: string;
   deadlines: DeadlineJsonRow[];
+  imported_years: number[];
   parties: PartyRow[];
   events: Array<{ seq: number; type: string; payload: unknown; actor: unknown; at: string; state: string }>;
 }
@@ -183,6 +190,7 @@ export class ReferralQueries {
               (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.id), '[]') FROM (
                  SELECT id, key, kind, percent, clock_id, state, starts_at, due_at, status, derivation, fired_at, ended_at, created_at
                    FROM deadlines WHERE referral_id = r.id) d) AS deadlines,
+              ${IMPORTED_YEARS_COLUMN},
               (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
                  SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = r.case_id) p) AS parties,
               (SELECT coalesce(json_agg(e ORDER BY e.seq), '[]') FROM (
@@ -208,7 +216,7 @@ export class ReferralQueries {
       cancellationReason: (context.cancellationReason as string | null) ?? null,
       // What the reader may send: only the department acts on its referral.
       allowedEvents: departmentReads ? allowedEvents(workflow, restoreSnapshot(workflow, row.snapshot)) : [],
-      deadlines: toDeadlineViews(row.deadlines, this.clock.now()),
+      deadlines: toDeadlineViews(row.deadlines, this.clock.now(), coveredYearsWith(row.imported_years)),
       case: {
         id: row.case_id,
         reference: row.reference,

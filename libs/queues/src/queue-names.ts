@@ -9,6 +9,8 @@ export enum QueueName {
   Anchors = 'anchors',
   /** Periodic upkeep of PostgreSQL tables (a job scheduler): the purge of expired idempotency records. */
   Housekeeping = 'housekeeping',
+  /** After a change to the working-day calendar: recompute the pending clocks it moves. */
+  Calendar = 'calendar',
 }
 
 /**
@@ -26,4 +28,6 @@ export enum JobName {
   ReferralDeliver = 'referral.deliver',
   /** A deadline (or one of its warnings) is due. */
   DeadlineFire = 'deadline.fire',
+  /** Recompute the pending clocks a `calendar_changes` row moves. */
+  CalendarRecompute = 'calendar.recompute',
 }

@@ -1,14 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
-import { CalendarService, DeadlineQueries, PoliciesService } from '../../../../libs/deadlines/src/index.js';
+import { CalendarService, DeadlineQueries, isSupportedYear, PoliciesService } from '../../../../libs/deadlines/src/index.js';
 import { DomainError } from '../../../../libs/domain/src/index.js';
 import { requireUuid } from '../common/ids.js';
-import { CalendarOverrideDto, CalendarQuery, DeadlinePolicyDto, DeadlinesQuery, isDate } from './dto/deadlines.dto.js';
+import { CalendarOverrideDto, CalendarQuery, CalendarYearDto, DeadlinePolicyDto, DeadlinesQuery, isDate } from './dto/deadlines.dto.js';
 
 const requireDate = (date: string) => {
   if (!isDate(date)) throw DomainError.notFound(`Date ${date}`);
   return date;
+};
+
+/** A four-digit year; whether the calendar supports it is the service's to say. */
+const requireYear = (year: string) => {
+  if (!/^\d{4}$/.test(year)) throw DomainError.notFound(`Year ${year}`);
+  return Number(year);
 };
 
 @ApiTags('deadlines')
@@ -52,6 +58,32 @@ export class DeadlinesController {
   @Roles('admin')
   async removeOverride(@Param('date') date: string, @CurrentPrincipal() admin: Principal) {
     await this.calendar.remove(requireDate(date), admin);
+  }
+
+  /** Every year from 2004 on: whether its holidays come from the shipped data, an import, or nowhere yet. */
+  @Get('calendar/years')
+  @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  years() {
+    return this.calendar.years();
+  }
+
+  /** One year's schedule as Concord uses it, the overrides inside it, and every recorded change to it. */
+  @Get('calendar/years/:year')
+  @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  year(@Param('year') year: string) {
+    const y = requireYear(year);
+    if (!isSupportedYear(y)) throw DomainError.notFound(`Year ${year}`);
+    return this.calendar.year(y);
+  }
+
+  /**
+   * Records a year's official schedule in one step (or replaces it). The pending clocks it moves are recomputed
+   * by the worker; the answer names the change.
+   */
+  @Put('calendar/years/:year')
+  @Roles('admin')
+  importYear(@Param('year') year: string, @Body() body: CalendarYearDto, @CurrentPrincipal() admin: Principal) {
+    return this.calendar.importYear(requireYear(year), body, admin);
   }
 
   /** The machines' default limits and the policies that override them within the reader's scope. */

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../../libs/clock/src/index.js';
-import { dispute, petition, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, everyTableCount, petition, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
 
 /** Test data in the shape of a State Council notice (not the real 2027 notice). */
 const SCHEDULE_2027 = {
@@ -29,14 +29,7 @@ describe('a calendar year in one step, and the warnings while one is missing', (
   afterAll(() => api.close());
 
   /** Rows of every table, by name (the calendar's own and the outbox's calendar jobs among them). */
-  const tableCounts = async (): Promise<Record<string, number>> => {
-    const tables = await api.db.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1`,
-    );
-    const [row] = await api.db.query<Record<string, string>>(`SELECT ${tables.map((t) => `(SELECT count(*) FROM "${t.name}") AS "${t.name}"`).join(', ')}`);
-    return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
-  };
+  const tableCounts = () => everyTableCount(api.db);
   const metrics = async () => {
     const response = await fetch(`${origin}/metrics`);
     return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };

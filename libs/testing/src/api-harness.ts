@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApi } from '../../../apps/api/src/api.factory.js';
+import { createApi, type ApiOptions } from '../../../apps/api/src/api.factory.js';
 import type { Clock } from '../../clock/src/index.js';
 import type { ConcordConfig } from '../../config/src/index.js';
 import type { Role } from '../../domain/src/index.js';
@@ -63,10 +63,12 @@ export function testConfig(databaseUrl: string, overrides: Partial<ConcordConfig
  * The real API over real HTTP, on its own fresh database. Every answer is checked for a 500: a 500 anywhere
  * in the suite fails the test that caused it.
  */
-export async function startTestApi(options: { clock?: Clock; config?: Partial<ConcordConfig> } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { clock?: Clock; config?: Partial<ConcordConfig>; api?: Pick<ApiOptions, 'rateLimitRedisUrl'> } = {},
+): Promise<TestApi> {
   const database = await createTestDatabase();
   const config = testConfig(database.url, options.config);
-  const app = await createApi(config, { clock: options.clock, logger: ['error'], docsUi: false });
+  const app = await createApi(config, { ...options.api, clock: options.clock, logger: ['error'], docsUi: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}/api/v1`;

@@ -47,6 +47,7 @@ class RedisRelay {
 
   /** Stops listening and drops every connection: from now on the relay's port refuses connections. */
   async cut(): Promise<void> {
+    if (!this.server.listening) return;
     const closed = new Promise((resolve) => this.server.close(resolve));
     for (const s of this.sockets) s.destroy();
     await closed;
@@ -148,6 +149,7 @@ describe('the public rate limit while Redis cannot be reached', () => {
       expect(await statuses(api, 3)).toEqual(times(3, 429));
       expect(await api.app.get<Redis>(REDIS).get(publicRateLimitKey(api.config, '127.0.0.1'))).toBe('10');
     } finally {
+      await relay.cut();
       await api.close();
     }
   });

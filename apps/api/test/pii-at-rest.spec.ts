@@ -107,7 +107,7 @@ describe('no plaintext party PII at rest', () => {
   }
 
   beforeAll(async () => {
-    api = await startTestApi({ clock });
+    api = await startTestApi({ clock, config: { webhookAllowPrivate: ['127.0.0.1'] } });
     worker = await startTestWorker(api.config, api.db, clock);
     receiver = await new Receiver().start();
     redis = createRedis(api.config.redisUrl);

@@ -1,8 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AccessLog } from '../../../../libs/audit/src/index.js';
 import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { CalendarService, DeadlineQueries, isSupportedYear, PoliciesService } from '../../../../libs/deadlines/src/index.js';
 import { DomainError } from '../../../../libs/domain/src/index.js';
+import { PiiCipher } from '../../../../libs/parties/src/index.js';
+import { filtersOf, recordAuditorRead } from '../common/audited-read.js';
 import { requireUuid } from '../common/ids.js';
 import { CalendarOverrideDto, CalendarQuery, CalendarYearDto, DeadlinePolicyDto, DeadlinesQuery, isDate } from './dto/deadlines.dto.js';
 
@@ -25,13 +28,17 @@ export class DeadlinesController {
     private readonly deadlines: DeadlineQueries,
     private readonly calendar: CalendarService,
     private readonly policies: PoliciesService,
+    private readonly accessLog: AccessLog,
+    private readonly cipher: PiiCipher,
   ) {}
 
   /** Open clocks of the cases in scope, soonest due first (breached and still open ones included). */
   @Get('deadlines')
   @Roles('admin', 'intake', 'mediator', 'auditor')
-  list(@Query() query: DeadlinesQuery, @CurrentPrincipal() principal: Principal) {
-    return this.deadlines.list(query, principal);
+  async list(@Query() query: DeadlinesQuery, @CurrentPrincipal() principal: Principal) {
+    const page = await this.deadlines.list(query, principal);
+    await recordAuditorRead(this.accessLog, principal, { action: 'deadlines.list', detail: filtersOf(query, this.cipher) });
+    return page;
   }
 
   /** Each day of a range: working day or not, and why (official schedule, make-up day, override, weekend). */

@@ -1,8 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AccessLog } from '../../../../libs/audit/src/index.js';
 import { actorOf, CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { ReferralQueries } from '../../../../libs/cases/src/index.js';
 import { CaseEngine } from '../../../../libs/engine/src/index.js';
+import { PiiCipher } from '../../../../libs/parties/src/index.js';
+import { filtersOf, recordAuditorRead } from '../common/audited-read.js';
 import { requireUuid } from '../common/ids.js';
 import { ListReferralsQuery, ReferralEventDto } from './dto/referrals.dto.js';
 
@@ -21,19 +24,25 @@ export class ReferralsController {
   constructor(
     private readonly engine: CaseEngine,
     private readonly referrals: ReferralQueries,
+    private readonly accessLog: AccessLog,
+    private readonly cipher: PiiCipher,
   ) {}
 
   /** The inbox, newest first; filters `status`, `overdue`, `caseId`. */
   @Get()
   @Roles(...READERS)
-  list(@Query() query: ListReferralsQuery, @CurrentPrincipal() principal: Principal) {
-    return this.referrals.list(query, principal);
+  async list(@Query() query: ListReferralsQuery, @CurrentPrincipal() principal: Principal) {
+    const page = await this.referrals.list(query, principal);
+    await recordAuditorRead(this.accessLog, principal, { action: 'referrals.list', caseId: query.caseId, detail: filtersOf(query, this.cipher) });
+    return page;
   }
 
   @Get(':id')
   @Roles(...READERS)
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.referrals.get(requireUuid(id, `Referral ${id}`), principal);
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    const referral = await this.referrals.get(requireUuid(id, `Referral ${id}`), principal);
+    await recordAuditorRead(this.accessLog, principal, { action: 'referrals.read', caseId: referral.caseId, detail: { referralId: referral.id } });
+    return referral;
   }
 
   /** The department's answer: 200 with the referral, 409 if not allowed now, 422 if the payload is bad. */

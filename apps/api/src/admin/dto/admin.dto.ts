@@ -51,7 +51,12 @@ export class CreateDepartmentDto {
   @Matches(CODE, { each: true, message: `each category ${CODE_MESSAGE}` })
   categories!: string[];
 
-  @ApiPropertyOptional({ description: 'Where referral events are POSTed (CloudEvents, signed).' })
+  @ApiPropertyOptional({
+    description:
+      'Where referral events are POSTed (CloudEvents, signed): an http(s) URL without credentials (https in production) ' +
+      'whose host is public, or in a private network CONCORD_WEBHOOK_ALLOW_PRIVATE lists; never loopback, link-local or ' +
+      'a cloud metadata service.',
+  })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2000)

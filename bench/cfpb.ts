@@ -142,7 +142,8 @@ async function main(): Promise<void> {
     port: 0, databaseUrl: url, redisUrl: REDIS_URL, adminKey: `ck_admin_bench_${randomBytes(16).toString('hex')}`,
     dataKey: randomBytes(24).toString('base64'), queuePrefix: `concord-bench-cfpb-${randomBytes(3).toString('hex')}`,
     dbPoolSize: 20, bodyLimit: 1_048_576, workerConsumes: 'all', reconcileIntervalMs: 120_000, jobLockMs: 30_000,
-    webhookAttempts: 8, webhookBackoffMs: 10_000, webhookTimeoutMs: 10_000,
+    webhookAttempts: 8, webhookBackoffMs: 10_000, webhookTimeoutMs: 10_000, idempotencyTtlHours: 24, webhookAllowPrivate: [],
+    webhookRequireHttps: false,
   };
   const app = await createApi(config, { clock, logger: ['error'], docsUi: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -132,7 +132,11 @@ async function main(): Promise<void> {
   const queue = new Queue(QueueName.Referrals, { connection: redis, prefix });
   const worker = await startProcess(
     'dist/apps/worker/src/main.js',
-    { DATABASE_URL: url, REDIS_URL, CONCORD_DATA_KEY: dataKey, CONCORD_QUEUE_PREFIX: prefix, CONCORD_WORKER_CONSUMES: QueueName.Referrals },
+    {
+      DATABASE_URL: url, REDIS_URL, CONCORD_DATA_KEY: dataKey, CONCORD_QUEUE_PREFIX: prefix, CONCORD_WORKER_CONSUMES: QueueName.Referrals,
+      // The receiver listens on loopback, which webhooks reach only when the deployment admits it.
+      CONCORD_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
+    },
     async () => (await queue.getWorkersCount()) > 0,
   );
   const start = await received();

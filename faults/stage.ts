@@ -59,6 +59,8 @@ export async function openStage(lab: Lab, name: string, options: StageOptions): 
     CONCORD_ADMIN_KEY: adminKey,
     CONCORD_DATA_KEY: randomBytes(32).toString('base64'),
     CONCORD_QUEUE_PREFIX: 'faults',
+    // The departments' receivers listen on loopback, which webhooks reach only when the deployment admits it.
+    CONCORD_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
     ...FAST,
     ...options.env,
   };

@@ -3,6 +3,18 @@ import { Deadlines1764100000000 } from './1764100000000-Deadlines.js';
 import { Referrals1764200000000 } from './1764200000000-Referrals.js';
 import { Audit1764300000000 } from './1764300000000-Audit.js';
 import { Scale1764400000000 } from './1764400000000-Scale.js';
+import { ApiKeys1764500000000 } from './1764500000000-ApiKeys.js';
+import { IdempotencyAtRest1764510000000 } from './1764510000000-IdempotencyAtRest.js';
+import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
-export const migrations = [Foundation1764000000000, Deadlines1764100000000, Referrals1764200000000, Audit1764300000000, Scale1764400000000];
+export const migrations = [
+  Foundation1764000000000,
+  Deadlines1764100000000,
+  Referrals1764200000000,
+  Audit1764300000000,
+  Scale1764400000000,
+  ApiKeys1764500000000,
+  IdempotencyAtRest1764510000000,
+  CalendarYears1764520000000,
+];

@@ -49,7 +49,8 @@ export const petitionEvents = {
         ? { field: 'unitCode', message: 'give a unitCode, a departmentCode or both' }
         : null,
     ),
-    'Chooses the body that handles the petition; a unit takes ownership of the case.',
+    'Chooses the body that handles the petition; a unit takes ownership of the case. The unit must be within the ' +
+      "actor's scope or above the case's owning unit (its escalation path); any other is refused (409).",
   ),
   ISSUE_OPINION: client(
     s.object({ opinion: text(), supported: s.oneOf(OPINION_SUPPORT) }),

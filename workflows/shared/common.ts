@@ -54,7 +54,7 @@ export const commonEvents = {
     s.object({
       role: s.oneOf(PARTY_ROLES),
       name: s.string({ max: 100 }),
-      phone: s.optional(s.string({ max: 32, pattern: /^[0-9+\- ]+$/, patternHint: 'must be digits, "+", "-" or spaces' })),
+      phone: s.optional(s.phone()),
       idNumber: s.optional(s.string({ max: 32 })),
       vulnerable: s.optional(s.array(s.oneOf(VULNERABLE_FLAGS), { max: 4, unique: true })),
     }),

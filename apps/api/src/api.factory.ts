@@ -11,10 +11,13 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { clientErrorProblem, frameworkProblem, refuseUnstorableInput } from './common/request-edge.js';
 import { RequestValidationPipe } from './common/validation.js';
 import { eventSchemas } from './event-schemas.js';
+import { registerPublicRateLimit } from './public/public-rate-limit.js';
 
 export interface ApiOptions {
   clock?: Clock;
   logger?: LogLevel[] | false;
+  /** The Redis the public rate limit counts in; default REDIS_URL (tests point it at a closed port). */
+  rateLimitRedisUrl?: string;
   /**
    * Serve the Swagger UI at /docs (the OpenAPI JSON at /docs-json is always served). Jest cannot load the UI's
    * static-file plugin, so in-process tests turn it off; the spawned-server test checks the UI.
@@ -44,11 +47,13 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   });
   if (config.adminKey) await app.get(ApiKeysService).bootstrapAdmin(config.adminKey);
 
-  app.setGlobalPrefix('api/v1');
+  // Prometheus scrapes /metrics by convention, so it stays outside the versioned prefix.
+  app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   app.useGlobalFilters(new ProblemFilter(config.bodyLimit));
   app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().addHook('preValidation', refuseUnstorableInput);
+  await registerPublicRateLimit(app, config, options.rateLimitRedisUrl);
 
   const document = SwaggerModule.createDocument(
     app,

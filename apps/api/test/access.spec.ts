@@ -22,6 +22,10 @@ describe('every route checks the key, the role and the scope', () => {
   /** Every route with a body that would pass validation, and the roles that may call it. */
   const routes = () => [
     { method: 'POST', path: '/api-keys', body: { role: 'intake', name: 'x', unitCode: 'XC-XH' }, roles: ['admin'] },
+    { method: 'GET', path: '/api-keys', roles: ['admin'] },
+    { method: 'DELETE', path: '/api-keys/01a206fc-0168-788c-88a6-93199b8a6775', roles: ['admin'] },
+    { method: 'POST', path: '/api-keys/01a206fc-0168-788c-88a6-93199b8a6775/rotate', body: { overlapMinutes: 5 }, roles: ['admin'] },
+    { method: 'GET', path: '/audit/security-log', roles: ['admin', 'auditor'] },
     { method: 'POST', path: '/units', body: { code: 'XC-YL-02', name: 'x', level: 'community', parentCode: 'XC-YL' }, roles: ['admin'] },
     { method: 'GET', path: '/units', roles: ['admin', 'intake', 'mediator', 'department', 'auditor'] },
     { method: 'POST', path: '/departments', body: { code: 'CIVIL', name: '民政局', categories: ['family'] }, roles: ['admin'] },
@@ -100,9 +104,9 @@ describe('every route checks the key, the role and the scope', () => {
 
   it('PII is masked for roles that do not need it', async () => {
     const full = await api.call('GET', `/cases/${caseId}`, { key: keys.mediator });
-    expect(full.body.parties[0]).toMatchObject({ name: '王小明', phone: '13812345678', idNumber: '110101199003071234', masked: false });
+    expect(full.body.parties[0]).toMatchObject({ name: '王小明', phone: '+8613812345678', idNumber: '110101199003071234', masked: false });
     const masked = await api.call('GET', `/cases/${caseId}`, { key: keys.auditor });
-    expect(masked.body.parties[0]).toMatchObject({ name: '王**', phone: '138****5678', idNumber: '110***********1234', masked: true });
+    expect(masked.body.parties[0]).toMatchObject({ name: '王**', phone: '*********5678', idNumber: '**************1234', masked: true });
     expect(JSON.stringify(masked.body)).not.toMatch(/王小明|13812345678|110101199003071234|李大华|13987654321/);
   });
 
@@ -131,7 +135,7 @@ describe('every route checks the key, the role and the scope', () => {
     for (const path of [
       '/api/v1/api-keys', '/api/v1/units', '/api/v1/departments', '/api/v1/cases', '/api/v1/cases/{id}', '/api/v1/cases/{id}/events',
       '/api/v1/cases/{id}/history', '/api/v1/health', '/api/v1/deadlines', '/api/v1/calendar', '/api/v1/calendar/overrides/{date}',
-      '/api/v1/deadline-policies',
+      '/api/v1/deadline-policies', '/api/v1/api-keys/{id}', '/api/v1/api-keys/{id}/rotate', '/api/v1/audit/security-log',
     ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }

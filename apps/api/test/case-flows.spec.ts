@@ -146,7 +146,7 @@ describe('a case from intake to archive, over HTTP', () => {
     });
     expect(added.status).toBe(200);
     expect(added.body.parties).toHaveLength(3);
-    expect(added.body.parties[2]).toMatchObject({ role: 'third_party', name: '张三', phone: '13700000000', vulnerable: ['elderly'] });
+    expect(added.body.parties[2]).toMatchObject({ role: 'third_party', name: '张三', phone: '+8613700000000', vulnerable: ['elderly'] });
     const events = await api.db.query<{ payload: unknown }>('SELECT payload FROM case_events WHERE case_id = $1', [created.id]);
     const parties = await api.db.query('SELECT * FROM parties WHERE case_id = $1', [created.id]);
     const stored = JSON.stringify([events, parties]);

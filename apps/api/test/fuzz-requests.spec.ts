@@ -123,11 +123,17 @@ describe('fuzzing every route of the OpenAPI document', () => {
   const accepting = new Map<string, Set<string>>();
   let datedEvents: Array<{ type: string; payload: unknown }> = [];
 
+  /**
+   * Tables whose changes a request may make whatever its answer. api_key_usage is the bookkeeping of
+   * authentication (when a key was last used), not data the request changed.
+   */
+  const UNWATCHED = `('fuzz_writes', 'api_key_usage')`;
+
   /** Every table's row count and a digest of its content, except the write log itself. */
   async function fingerprint(): Promise<Record<string, string>> {
     const names = (await api.db.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'fuzz_writes' ORDER BY 1`,
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT IN ${UNWATCHED} ORDER BY 1`,
     )).map((t) => t.name);
     const [row] = await api.db.query<Record<string, string>>(
       `SELECT ${names.map((n) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM "${n}" t) AS "${n}"`).join(', ')}`,
@@ -142,7 +148,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
       BEGIN INSERT INTO fuzz_writes (tbl, op) VALUES (TG_TABLE_NAME, TG_OP); RETURN NULL; END $$`);
     const tables = await api.db.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'fuzz_writes'`,
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT IN ${UNWATCHED}`,
     );
     for (const { name } of tables) {
       await api.db.query(`CREATE TRIGGER fuzz_log_rows AFTER INSERT OR DELETE ON "${name}" FOR EACH ROW EXECUTE FUNCTION fuzz_log()`);
@@ -166,7 +172,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
       return r.body;
     };
     await ok('webhooked department', api.call('POST', '/departments', {
-      body: { code: 'HOOKED', name: '接口部门', categories: ['neighbour'], webhookUrl: 'http://127.0.0.1:9/hook', webhookSecret: 'fuzz-webhook-secret-0123' },
+      body: { code: 'HOOKED', name: '接口部门', categories: ['neighbour'], webhookUrl: 'https://hooked.example/hook', webhookSecret: 'fuzz-webhook-secret-0123' },
     }));
     keys.admin = api.adminKey;
     keys.adminXH = await api.keyFor('admin', { unitCode: 'XC-XH' });
@@ -215,6 +221,13 @@ describe('fuzzing every route of the OpenAPI document', () => {
     pools.deliveries = (await api.db.query<{ id: string }>('SELECT id FROM deliveries ORDER BY id')).map((d) => d.id);
     await api.db.query(`UPDATE deliveries SET status = 'dead', dead_at = now() WHERE id = $1`, [pools.deliveries[0]]);
     pools.dates = ['2026-03-03', '2026-10-01', '2026-03-07'];
+    // Keys made only to be revoked and rotated: never one the fuzzer authenticates with, or it would revoke its own.
+    pools.apiKeys = [];
+    for (let i = 0; i < 20; i++) {
+      const [role, unitCode] = random.pick([['intake', 'XC-XH'], ['mediator', 'XC-XH-01'], ['auditor', undefined], ['intake', 'XC-YL'], ['mediator', undefined]] as const);
+      pools.apiKeys.push((await ok('pool key', api.call('POST', '/api-keys', { body: { role, name: 'fuzz pool', ...(unitCode ? { unitCode } : {}) } }))).id);
+    }
+    pools.years = ['2027', '2027', '2027', '2026', '2028', '1900', '9999'];
     for (const id of pools.cases) learnAllowedEvents('GET /api/v1/cases/{id}', JSON.stringify((await ok('case', api.call('GET', `/cases/${id}`)))));
     for (const id of pools.referrals) {
       learnAllowedEvents('GET /api/v1/referrals/{id}', JSON.stringify((await ok('referral', api.call('GET', `/referrals/${id}`)))));
@@ -274,7 +287,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     if (random.chance(0.25)) return random.chance(0.3) ? randomUUID() : hostileString();
     const pool: Record<string, string[] | undefined> = {
       cases: pools.cases, referrals: pools.referrals, 'deadline-policies': pools.policies, overrides: pools.dates,
-      deliveries: pools.deliveries, progress: pools.queryCodes,
+      deliveries: pools.deliveries, progress: pools.queryCodes, 'api-keys': pools.apiKeys, years: pools.years,
     };
     return random.pick(pool[collection] ?? pools.cases!);
   }
@@ -324,6 +337,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
   function plausibleQueryValue(param: OpenApiParameter): string {
     if (param.schema?.enum) return String(random.pick(param.schema.enum));
     if (param.name === 'caseId') return random.pick(pools.cases!);
+    if (param.name === 'actorId') return randomUUID();
     if (param.schema?.format === 'uuid') return random.pick(pools.referrals!);
     if (param.schema?.format === 'date-time') return random.pick(['2026-03-01T00:00:00Z', '2027-01-01T00:00:00+08:00']);
     if (isDateSchema(param.schema)) return random.pick(['2026-03-01', '2026-03-02']);
@@ -381,10 +395,22 @@ describe('fuzzing every route of the OpenAPI document', () => {
       'post /api/v1/referrals/{id}/events': () =>
         random.pick([{ type: 'ACKNOWLEDGE', payload: {} }, { type: 'ACCEPT', payload: {} }, { type: 'PROGRESS', payload: { note: '走访' } },
           { type: 'REPLY', payload: { resolved: true, result: '已处理' } }, { type: 'REJECT', payload: { reason: '不属本部门' } }]),
-      'post /api/v1/api-keys': () => ({ role: random.pick(['auditor', 'intake', 'mediator']), name: 'fuzz key' }),
+      'post /api/v1/api-keys': () => ({
+        role: random.pick(['auditor', 'intake', 'mediator']),
+        name: 'fuzz key',
+        ...(random.chance(0.5) ? { unitCode: random.pick(['XC-XH', 'XC-YL-01', 'DC']) } : {}),
+        ...(random.chance(0.3) ? { expiresAt: random.pick(['2026-06-01T00:00:00+08:00', '2027-03-02T09:00:00Z', '2031-12-31T00:00:00Z']) } : {}),
+      }),
+      'post /api/v1/api-keys/{id}/rotate': () => (random.chance(0.5) ? {} : { overlapMinutes: random.pick([0, 5, 60, 1440]) }),
       'post /api/v1/units': () => ({ code: `F-${random.int(1e6)}`, name: '模糊社区', level: 'community', parentCode: 'XC-XH' }),
       'post /api/v1/departments': () => ({ code: `F${random.int(1e6)}`, name: '模糊部门', categories: ['neighbour'] }),
       'put /api/v1/calendar/overrides/{date}': () => ({ kind: random.pick(['holiday', 'workday']), name: '模糊' }),
+      // A year's schedule for the years in pools.years (2027): a Spring Festival week, a make-up Saturday or none.
+      'put /api/v1/calendar/years/{year}': () => ({
+        source: '模糊测试排班',
+        holidays: [{ date: '2027-01-01', name: '元旦' }, ...['08', '09', '10', '11', '12'].slice(0, 1 + random.int(5)).map((d) => ({ date: `2027-02-${d}`, name: '春节' }))],
+        workdays: random.chance(0.5) ? [{ date: random.pick(['2027-02-20', '2027-02-21']), name: '春节' }] : [],
+      }),
       'put /api/v1/deadline-policies': () => ({ key: 'dispute.intake', amount: 1 + random.int(30), unit: 'working_days' }),
       'post /api/v1/audit/cases/{id}/unmask': () => ({ reason: '复核' }),
     };
@@ -663,6 +689,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
       }
       // Learn the ids a successful write made, so later requests use them, and which events they take.
       if (status === 201 && request.route === 'POST /api/v1/cases') pools.cases!.push(JSON.parse(text).id);
+      if (status === 201 && request.route === 'POST /api/v1/api-keys/{id}/rotate') pools.apiKeys!.push(JSON.parse(text).id);
       if (status >= 200 && status < 300 && type.includes('json')) learnAllowedEvents(request.route, text);
 
       const last = await lastWrite();

@@ -206,12 +206,12 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
   it('shows the parties masked to a department unless the referral shares them', async () => {
     const masked = await referred({ departmentCode: 'JUSTICE', instructions: '请调处' });
     const hidden = (await api.call('GET', `/referrals/${masked.referrals.JUSTICE}`, { key: justice })).body.parties;
-    expect(hidden[0]).toMatchObject({ masked: true, phone: '138****5678' });
+    expect(hidden[0]).toMatchObject({ masked: true, phone: '*********5678' });
     for (const pii of ['王小明', '13812345678', '110101199003071234', '李大华']) expect(JSON.stringify(hidden)).not.toContain(pii);
 
     const shared = await referred({ departmentCode: 'JUSTICE', instructions: '请上门调处', shareParties: true });
     const shown = (await api.call('GET', `/referrals/${shared.referrals.JUSTICE}`, { key: justice })).body.parties;
-    expect(shown[0]).toMatchObject({ masked: false, name: '王小明', phone: '13812345678' });
+    expect(shown[0]).toMatchObject({ masked: false, name: '王小明', phone: '+8613812345678' });
   });
 
   it('lets only Concord send a referral’s answer into its case, and only departments answer referrals', async () => {

@@ -180,8 +180,8 @@ describe('Idempotency-Key', () => {
     const first = await api.call('POST', '/api-keys', { body, headers });
     const again = await api.call('POST', '/api-keys', { body, headers });
     expect(again.body).toEqual(first.body);
-    const [stored] = await api.db.query<{ response: unknown }>("SELECT response FROM idempotency_keys WHERE key = 'new-key-0001'");
-    expect(JSON.stringify(stored!.response)).not.toContain(first.body.key);
+    const [stored] = await api.db.query<{ text: string }>("SELECT to_jsonb(k)::text AS text FROM idempotency_keys k WHERE key = 'new-key-0001'");
+    expect(stored!.text).not.toContain(first.body.key);
     expect((await api.db.query('SELECT 1 FROM api_keys WHERE name = $1', ['Intake desk'])).length).toBe(1);
   });
 

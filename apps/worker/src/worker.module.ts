@@ -7,8 +7,10 @@ import { PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { createQueues, QueueName, REDIS, RedisModule } from '../../../libs/queues/src/index.js';
 import { webhookJobOptions } from '../../../libs/referrals/src/index.js';
 import { AnchorsProcessor } from './processors/anchors.processor.js';
+import { CalendarProcessor } from './processors/calendar.processor.js';
 import { DeadlinesProcessor } from './processors/deadlines.processor.js';
 import { EffectsProcessor } from './processors/effects.processor.js';
+import { IdempotencyPurgeProcessor } from './processors/idempotency-purge.processor.js';
 import { OutboxRelayProcessor } from './processors/outbox-relay.processor.js';
 import { WebhooksProcessor } from './processors/webhooks.processor.js';
 import { QUEUES } from './worker.tokens.js';
@@ -34,6 +36,8 @@ export class WorkerModule {
         DeadlinesProcessor,
         WebhooksProcessor,
         AnchorsProcessor,
+        IdempotencyPurgeProcessor,
+        CalendarProcessor,
       ],
     };
   }

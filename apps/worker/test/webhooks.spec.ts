@@ -95,7 +95,8 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
 
   beforeAll(async () => {
     // A receiver that never answers is given up on after 200 ms, so the dead-letter path takes about a second.
-    api = await startTestApi({ clock, config: { webhookTimeoutMs: 200 } });
+    // The receivers listen on loopback, which webhooks reach only when the deployment admits it.
+    api = await startTestApi({ clock, config: { webhookTimeoutMs: 200, webhookAllowPrivate: ['127.0.0.1'] } });
     await seedDirectory(api);
     worker = await startTestWorker(api.config, api.db, clock);
     intakeKey = await api.keyFor('intake');

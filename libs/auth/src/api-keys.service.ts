@@ -1,14 +1,57 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock/src/index.js';
-import { DomainError, type Role } from '../../domain/src/index.js';
-import { uuidv7, type Database } from '../../persistence/src/index.js';
+import { DomainError, ErrorCode, type Role } from '../../domain/src/index.js';
+import { listableUnitCodes } from '../../directory/src/unit-codes.js';
+import { uuidv7, type Database, type Page, type Tx } from '../../persistence/src/index.js';
+import { KEY_CACHE_MS, type KeyCache } from './key-cache.js';
+import { API_KEYS_CHANNEL } from './key-revocations.js';
 import type { Principal } from './principal.js';
+import type { ClientOrigin, SecurityActor, SecurityLog } from './security-log.js';
 
 export interface NewApiKey {
   role: Role;
   name: string;
   unitCode?: string | null;
   departmentCode?: string | null;
+  /** An instant with an offset, in the future and at most 5 years ahead; omitted = never expires. */
+  expiresAt?: string | null;
+}
+
+/** A key as admins list it: never the secret or its hash. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  role: Role;
+  unitCode: string | null;
+  departmentCode: string | null;
+  /** The first characters of the key (`ck_<role>_…`), to tell keys apart. */
+  keyPrefix: string;
+  createdAt: string;
+  createdBy: string | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ApiKeyFilter {
+  role?: Role;
+  departmentCode?: string;
+  /** Keys of this unit's subtree. */
+  unitCode?: string;
+  revoked?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+/** A key just made: the only time its secret is shown. */
+export interface CreatedApiKey {
+  id: string;
+  key: string;
+  role: Role;
+  name: string;
+  unitCode: string | null;
+  departmentCode: string | null;
+  expiresAt: string | null;
 }
 
 interface KeyRow {
@@ -18,29 +61,79 @@ interface KeyRow {
   unit_code: string | null;
   department_code: string | null;
   path: string | null;
+  expires_at: Date | null;
+  last_used_at: Date | null;
 }
 
-/** How long an authenticated key is trusted without asking PostgreSQL again. */
-const CACHE_MS = 10_000;
-const CACHE_MAX = 10_000;
+interface ListRow {
+  id: string;
+  name: string;
+  role: Role;
+  unit_code: string | null;
+  department_code: string | null;
+  key_prefix: string;
+  created_at: Date;
+  created_by: string | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+/** `lastUsedAt` is written at most this often per key. */
+const USAGE_EVERY_MS = 60_000;
+/** The furthest ahead a key may expire. */
+const MAX_LIFETIME_YEARS = 5;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+/** The page cursor: the id of the last key shown (ids are UUIDv7, newest last). One pair, easy to swap. */
+function encodeCursor(id: string): string {
+  return Buffer.from(id).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString();
+  if (!UUID.test(id)) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
+  return id;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const toView = (r: ListRow): ApiKeyView => ({
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  unitCode: r.unit_code,
+  departmentCode: r.department_code,
+  keyPrefix: r.key_prefix,
+  createdAt: r.created_at.toISOString(),
+  createdBy: r.created_by,
+  expiresAt: iso(r.expires_at),
+  lastUsedAt: iso(r.last_used_at),
+  revokedAt: iso(r.revoked_at),
+});
+
 /**
  * API keys: `ck_<role>_<43 random characters>`. Only their SHA-256 is stored, so a database leak does not
- * leak keys; the key is shown once, when created.
+ * leak keys; the key is shown once, when created (or rotated).
+ *
+ * An admin administers the keys of its subtree: an admin scoped to a unit creates, lists, rotates and revokes
+ * only keys whose unit lies within that unit's subtree (never an unscoped key); another key is "not found".
+ * Every creation, revocation and rotation is written to the security log in the same transaction.
  */
 export class ApiKeysService {
-  private readonly cache = new Map<string, { principal: Principal; until: number }>();
-
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly cache: KeyCache,
+    private readonly securityLog: SecurityLog,
   ) {}
 
-  async create(request: NewApiKey, creator: Principal | null): Promise<{ id: string; key: string; principal: Principal }> {
+  async create(request: NewApiKey, creator: Principal, origin: ClientOrigin | null): Promise<CreatedApiKey> {
     const unitCode = request.unitCode ?? null;
     const departmentCode = request.departmentCode ?? null;
     if ((request.role === 'department') !== (departmentCode !== null)) {
@@ -48,51 +141,155 @@ export class ApiKeysService {
         { field: 'departmentCode', message: request.role === 'department' ? 'is required for a department key' : 'is only for department keys' },
       ]);
     }
+    const expiresAt = request.expiresAt ? this.checkedExpiry(request.expiresAt) : null;
     return this.db.transaction(async (tx) => {
-      let path: string | null = null;
       if (unitCode !== null) {
         const [unit] = await tx.query<{ path: string }>('SELECT path FROM units WHERE code = $1', [unitCode]);
         if (!unit) throw DomainError.validation([{ field: 'unitCode', message: `unit ${unitCode} does not exist` }]);
-        path = unit.path;
-      }
-      if (creator && creator.scope !== null && (path === null || !path.startsWith(creator.scope))) {
-        throw DomainError.forbidden('An admin scoped to a unit can only create keys within that unit.');
+        if (creator.scope !== null && !unit.path.startsWith(creator.scope)) {
+          throw DomainError.forbidden(`Unit ${unitCode} is outside your scope: an admin scoped to a unit creates keys within that unit only.`);
+        }
+      } else if (creator.scope !== null) {
+        throw DomainError.forbidden('An admin scoped to a unit creates keys within that unit only: give a unitCode of your subtree.');
       }
       if (departmentCode !== null) {
         const [dept] = await tx.query('SELECT 1 FROM departments WHERE code = $1', [departmentCode]);
         if (!dept) throw DomainError.validation([{ field: 'departmentCode', message: `department ${departmentCode} does not exist` }]);
       }
-      const id = uuidv7(this.clock.now().getTime());
-      const key = `ck_${request.role}_${randomBytes(32).toString('base64url')}`;
-      await tx.query(
-        `INSERT INTO api_keys (id, name, role, unit_code, department_code, key_hash, key_prefix, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [id, request.name, request.role, unitCode, departmentCode, hashKey(key), key.slice(0, 12), creator?.id ?? null, this.clock.now()],
-      );
-      return { id, key, principal: { id, name: request.name, role: request.role, unitCode, scope: path, departmentCode } };
+      const created = await this.insert(tx, { role: request.role, name: request.name, unitCode, departmentCode, expiresAt }, creator.id);
+      await this.securityLog.record(creator, {
+        action: 'api_key.created',
+        subject: { type: 'api_key', id: created.id },
+        unitCode,
+        detail: { role: created.role, unitCode, departmentCode, expiresAt: created.expiresAt },
+      }, origin);
+      return created;
     });
   }
 
-  /** Makes `key` a global admin key if it is not already known (CONCORD_ADMIN_KEY). */
+  /** Makes `key` a global admin key if it is not already known (CONCORD_ADMIN_KEY). A revoked one stays revoked. */
   async bootstrapAdmin(key: string): Promise<void> {
-    await this.db.query(
-      `INSERT INTO api_keys (id, name, role, key_hash, key_prefix, created_at)
-       VALUES ($1, 'bootstrap admin (CONCORD_ADMIN_KEY)', 'admin', $2, $3, $4)
-       ON CONFLICT ON CONSTRAINT api_keys_key_hash_key DO NOTHING`,
-      [uuidv7(this.clock.now().getTime()), hashKey(key), key.slice(0, 12), this.clock.now()],
-    );
+    await this.db.transaction(async (tx) => {
+      const now = this.clock.now();
+      const [row] = await tx.query<{ id: string }>(
+        `INSERT INTO api_keys (id, name, role, key_hash, key_prefix, created_at)
+         VALUES ($1, 'bootstrap admin (CONCORD_ADMIN_KEY)', 'admin', $2, $3, $4)
+         ON CONFLICT ON CONSTRAINT api_keys_key_hash_key DO NOTHING RETURNING id`,
+        [uuidv7(now.getTime()), hashKey(key), key.slice(0, 12), now],
+      );
+      if (!row) return;
+      const actor: SecurityActor = { id: null, role: 'system', name: 'CONCORD_ADMIN_KEY' };
+      await this.securityLog.record(actor, {
+        action: 'api_key.created',
+        subject: { type: 'api_key', id: row.id },
+        unitCode: null,
+        detail: { role: 'admin', unitCode: null, departmentCode: null, expiresAt: null, bootstrap: true },
+      }, null);
+    });
   }
 
+  /** The keys of the admin's subtree, newest first. */
+  async list(filter: ApiKeyFilter, admin: Principal): Promise<Page<ApiKeyView>> {
+    const units = await listableUnitCodes(this.db, filter.unitCode, admin.scope);
+    const rows = await this.db.query<ListRow>(
+      `SELECT k.id, k.name, k.role, k.unit_code, k.department_code, k.key_prefix, k.created_at, k.created_by, k.expires_at,
+              k.revoked_at, u.last_used_at
+         FROM api_keys k LEFT JOIN api_key_usage u ON u.key_id = k.id
+        WHERE ($1::text[] IS NULL OR k.unit_code = ANY($1)) AND ($2::text IS NULL OR k.role = $2)
+          AND ($3::text IS NULL OR k.department_code = $3)
+          AND ($4::boolean IS NULL OR (k.revoked_at IS NOT NULL) = $4) AND ($5::uuid IS NULL OR k.id < $5)
+        ORDER BY k.id DESC LIMIT $6`,
+      [
+        units,
+        filter.role ?? null,
+        filter.departmentCode ?? null,
+        filter.revoked ?? null,
+        filter.cursor ? decodeCursor(filter.cursor) : null,
+        filter.limit + 1,
+      ],
+    );
+    const items = rows.slice(0, filter.limit).map(toView);
+    return { items, nextCursor: rows.length > filter.limit && items.length ? encodeCursor(items.at(-1)!.id) : null };
+  }
+
+  /**
+   * Revokes a key of the admin's subtree: refused from the next request on, on every API process (the
+   * notification drops their cached entries). Revoking a revoked key changes nothing.
+   */
+  async revoke(id: string, admin: Principal, origin: ClientOrigin | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const key = await this.lockInScope(tx, id, admin);
+      if (key.revoked_at !== null) return;
+      await tx.query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1', [id, this.clock.now()]);
+      await this.announce(tx, id);
+      await this.securityLog.record(admin, { action: 'api_key.revoked', subject: { type: 'api_key', id }, unitCode: key.unit_code, detail: { role: key.role } }, origin);
+    });
+  }
+
+  /**
+   * Replaces a key with a new one of the same role, name, unit, department and expiry, and revokes the old one
+   * in the same transaction; with `overlapMinutes`, the old one instead expires that many minutes from now
+   * (or at its own expiry, if sooner), so an integration can switch over.
+   */
+  async rotate(id: string, overlapMinutes: number, admin: Principal, origin: ClientOrigin | null): Promise<CreatedApiKey & { replaced: { id: string; revokedAt: string | null; expiresAt: string | null } }> {
+    return this.db.transaction(async (tx) => {
+      const old = await this.lockInScope(tx, id, admin);
+      const now = this.clock.now();
+      if (old.revoked_at !== null) throw new DomainError(ErrorCode.Conflict, `API key ${id} is revoked; create a new key instead.`);
+      if (old.expires_at !== null && old.expires_at.getTime() <= now.getTime()) {
+        throw new DomainError(ErrorCode.Conflict, `API key ${id} has expired; create a new key instead.`);
+      }
+      const created = await this.insert(
+        tx,
+        { role: old.role, name: old.name, unitCode: old.unit_code, departmentCode: old.department_code, expiresAt: old.expires_at },
+        admin.id,
+      );
+      let revokedAt: Date | null = null;
+      let expiresAt = old.expires_at;
+      if (overlapMinutes === 0) {
+        revokedAt = now;
+        await tx.query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1', [id, revokedAt]);
+      } else {
+        const end = new Date(now.getTime() + overlapMinutes * 60_000);
+        if (expiresAt === null || end < expiresAt) expiresAt = end;
+        await tx.query('UPDATE api_keys SET expires_at = $2 WHERE id = $1', [id, expiresAt]);
+      }
+      await this.announce(tx, id);
+      const detail = { role: old.role, unitCode: old.unit_code, departmentCode: old.department_code };
+      await this.securityLog.record(admin, {
+        action: 'api_key.created',
+        subject: { type: 'api_key', id: created.id },
+        unitCode: old.unit_code,
+        detail: { ...detail, expiresAt: created.expiresAt, rotatedFrom: id },
+      }, origin);
+      await this.securityLog.record(admin, {
+        action: 'api_key.rotated',
+        subject: { type: 'api_key', id },
+        unitCode: old.unit_code,
+        detail: { ...detail, replacedBy: created.id, overlapMinutes, revokedAt: iso(revokedAt), expiresAt: iso(expiresAt) },
+      }, origin);
+      return { ...created, replaced: { id, revokedAt: iso(revokedAt), expiresAt: iso(expiresAt) } };
+    });
+  }
+
+  /** The key's principal, or null when the key is unknown, revoked or expired (by the injected clock). */
   async authenticate(key: string): Promise<Principal | null> {
     const hash = hashKey(key);
-    const now = Date.now();
-    const cached = this.cache.get(hash);
-    if (cached && cached.until > now) return cached.principal;
+    const now = this.clock.now().getTime();
+    const cached = this.cache.get(hash, now);
+    if (cached) {
+      if (cached.usedAt === null || now - cached.usedAt >= USAGE_EVERY_MS) {
+        cached.usedAt = now;
+        await this.recordUse(cached.principal.id, now);
+      }
+      return cached.principal;
+    }
+    const epoch = this.cache.epoch;
     const [row] = await this.db.query<KeyRow>(
-      `SELECT k.id, k.name, k.role, k.unit_code, k.department_code, u.path
-       FROM api_keys k LEFT JOIN units u ON u.code = k.unit_code
-       WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
-      [hash],
+      `SELECT k.id, k.name, k.role, k.unit_code, k.department_code, u.path, k.expires_at, g.last_used_at
+         FROM api_keys k LEFT JOIN units u ON u.code = k.unit_code LEFT JOIN api_key_usage g ON g.key_id = k.id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)`,
+      [hash, new Date(now)],
     );
     if (!row) return null;
     const principal: Principal = {
@@ -103,8 +300,72 @@ export class ApiKeysService {
       scope: row.path,
       departmentCode: row.department_code,
     };
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(hash, { principal, until: now + CACHE_MS });
+    let usedAt = row.last_used_at?.getTime() ?? null;
+    if (usedAt === null || now - usedAt >= USAGE_EVERY_MS) {
+      await this.recordUse(row.id, now);
+      usedAt = now;
+    }
+    // Never trusted past its expiry, whatever the cache's own lifetime.
+    const until = Math.min(now + KEY_CACHE_MS, row.expires_at?.getTime() ?? Number.POSITIVE_INFINITY);
+    this.cache.set(hash, principal, until, usedAt, epoch);
     return principal;
+  }
+
+  /** When the key was last used, at most once a minute whichever process records it. */
+  private async recordUse(keyId: string, now: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO api_key_usage (key_id, last_used_at) VALUES ($1, $2)
+       ON CONFLICT ON CONSTRAINT api_key_usage_pkey DO UPDATE SET last_used_at = EXCLUDED.last_used_at
+       WHERE api_key_usage.last_used_at <= EXCLUDED.last_used_at - make_interval(secs => $3)`,
+      [keyId, new Date(now), USAGE_EVERY_MS / 1000],
+    );
+  }
+
+  private async insert(
+    tx: Tx,
+    key: { role: Role; name: string; unitCode: string | null; departmentCode: string | null; expiresAt: Date | null },
+    createdBy: string,
+  ): Promise<CreatedApiKey> {
+    const now = this.clock.now();
+    const id = uuidv7(now.getTime());
+    const secret = `ck_${key.role}_${randomBytes(32).toString('base64url')}`;
+    await tx.query(
+      `INSERT INTO api_keys (id, name, role, unit_code, department_code, key_hash, key_prefix, created_by, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [id, key.name, key.role, key.unitCode, key.departmentCode, hashKey(secret), secret.slice(0, 12), createdBy, now, key.expiresAt],
+    );
+    return { id, key: secret, role: key.role, name: key.name, unitCode: key.unitCode, departmentCode: key.departmentCode, expiresAt: iso(key.expiresAt) };
+  }
+
+  /** The key, locked, when it lies in the admin's subtree; otherwise "not found", like a key that does not exist. */
+  private async lockInScope(tx: Tx, id: string, admin: Principal): Promise<ListRow & { path: string | null }> {
+    const [key] = await tx.query<ListRow & { path: string | null }>(
+      `SELECT k.id, k.name, k.role, k.unit_code, k.department_code, k.key_prefix, k.created_at, k.created_by, k.expires_at, k.revoked_at,
+              NULL::timestamptz AS last_used_at, (SELECT path FROM units WHERE code = k.unit_code) AS path
+         FROM api_keys k WHERE k.id = $1 FOR UPDATE OF k`,
+      [id],
+    );
+    if (!key || (admin.scope !== null && (key.path === null || !key.path.startsWith(admin.scope)))) throw DomainError.notFound(`API key ${id}`);
+    return key;
+  }
+
+  /**
+   * Tells every API process, at commit, to forget the key (the trigger on api_keys says so too; PostgreSQL
+   * delivers one of two identical notifications). This process forgets it now.
+   */
+  private async announce(tx: Tx, id: string): Promise<void> {
+    await tx.query('SELECT pg_notify($1, $2)', [API_KEYS_CHANNEL, id]);
+    this.cache.drop(id);
+  }
+
+  private checkedExpiry(value: string): Date {
+    const at = new Date(value);
+    const now = this.clock.now();
+    const latest = new Date(now);
+    latest.setUTCFullYear(latest.getUTCFullYear() + MAX_LIFETIME_YEARS);
+    if (Number.isNaN(at.getTime()) || at.getTime() <= now.getTime() || at.getTime() > latest.getTime()) {
+      throw DomainError.validation([{ field: 'expiresAt', message: `must be in the future and at most ${MAX_LIFETIME_YEARS} years ahead` }]);
+    }
+    return at;
   }
 }

@@ -25,7 +25,7 @@ export class AuthGuard implements CanActivate {
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new DomainError(ErrorCode.Unauthenticated, 'Send an API key: `Authorization: Bearer <key>`.');
     const principal = await this.keys.authenticate(match[1]!);
-    if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'The API key is unknown or revoked.');
+    if (!principal) throw new DomainError(ErrorCode.Unauthenticated, 'The API key is unknown, revoked or expired.');
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles) {

@@ -1,6 +1,6 @@
 import { toEventEntry, type EventEntry, type EventRow } from '../../audit/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
-import { toDeadlineViews, type DeadlineJsonRow } from '../../deadlines/src/deadline-view.js';
+import { coveredYearsWith, IMPORTED_YEARS_COLUMN, toDeadlineViews, type DeadlineJsonRow } from '../../deadlines/src/deadline-view.js';
 import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
 import { DomainError, ErrorCode, instantProblem, toInstant } from '../../domain/src/index.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../../engine/src/index.js';
@@ -15,6 +15,7 @@ interface ViewRows {
   parties: PartyRow[];
   links: Array<{ case_id: string; linked_case_id: string }>;
   deadlines: DeadlineJsonRow[];
+  imported_years: number[];
 }
 
 export interface CaseFilter {
@@ -77,8 +78,8 @@ export class CaseQueries {
 
   /** The full answer for a case record, with its parties shown as the reader's role allows. */
   async view(record: CaseRecord, reader: Principal): Promise<CaseView> {
-    // One round trip for all four: this runs after every transition the API answers.
-    const [{ parties, links, deadlines, referrals }] = (await this.db.query<ViewRows>(
+    // One round trip for all of it: this runs after every transition the API answers.
+    const [{ parties, links, deadlines, referrals, imported_years }] = (await this.db.query<ViewRows>(
       `SELECT
          (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
             SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = $1) p) AS parties,
@@ -88,14 +89,15 @@ export class CaseQueries {
             SELECT id, key, kind, percent, clock_id, state, starts_at, due_at, status, derivation, fired_at, ended_at, created_at
               FROM deadlines WHERE case_id = $1 AND referral_id IS NULL) d) AS deadlines,
          (SELECT coalesce(json_agg(r ORDER BY r.created_at, r.id), '[]') FROM (
-            SELECT ${REFERRAL_SUMMARY_COLUMNS} FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.case_id = $1) r) AS referrals`,
+            SELECT ${REFERRAL_SUMMARY_COLUMNS} FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.case_id = $1) r) AS referrals,
+         ${IMPORTED_YEARS_COLUMN}`,
       [record.id],
     )) as [ViewRows];
     const unmasked = seesPii(reader);
     const now = this.clock.now();
     return toCaseView(record, {
       referrals: referrals.map((r) => toReferralSummary(r, now)),
-      deadlines: toDeadlineViews(deadlines, this.clock.now()),
+      deadlines: toDeadlineViews(deadlines, now, coveredYearsWith(imported_years)),
       parties: parties.map((p) => this.parties.view(p, unmasked)),
       links: links.map(
         (l): CaseLinkView =>

@@ -1,5 +1,11 @@
 import type { Clock } from '../../clock/src/index.js';
-import { toDeadlineViews, type DeadlineJsonRow, type DeadlineView } from '../../deadlines/src/deadline-view.js';
+import {
+  coveredYearsWith,
+  IMPORTED_YEARS_COLUMN,
+  toDeadlineViews,
+  type DeadlineJsonRow,
+  type DeadlineView,
+} from '../../deadlines/src/deadline-view.js';
 import { seesPii, type Principal } from '../../auth/src/index.js';
 import { DomainError } from '../../domain/src/index.js';
 import { allowedEvents, restoreSnapshot, type StoredSnapshot } from '../../engine/src/index.js';
@@ -121,6 +127,7 @@ interface ViewRow extends SummaryRow {
   unit_code: string;
   unit_path: string;
   deadlines: DeadlineJsonRow[];
+  imported_years: number[];
   parties: PartyRow[];
   events: Array<{ seq: number; type: string; payload: unknown; actor: unknown; at: string; state: string }>;
 }
@@ -132,8 +139,9 @@ export const REFERRAL_SUMMARY_COLUMNS = `r.id, r.case_id, c.reference, r.departm
   (SELECT min(d.due_at) FROM deadlines d WHERE d.referral_id = r.id AND d.kind = 'due' AND d.ended_at IS NULL) AS due_at`;
 
 /**
- * Reads of referrals. A department reads only its own: another's is "not found", never a leak. Case readers
- * (admin, auditor, intake, mediator) read those of cases within their unit scope.
+ * Reads of referrals. A department reads only its own: another's is "not found", never a leak; a department key
+ * scoped to a unit reads only those of cases owned within that subtree. Case readers (admin, auditor, intake,
+ * mediator) read those of cases within their unit scope.
  */
 export class ReferralQueries {
   constructor(
@@ -178,6 +186,7 @@ export class ReferralQueries {
               (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.id), '[]') FROM (
                  SELECT id, key, kind, percent, clock_id, state, starts_at, due_at, status, derivation, fired_at, ended_at, created_at
                    FROM deadlines WHERE referral_id = r.id) d) AS deadlines,
+              ${IMPORTED_YEARS_COLUMN},
               (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
                  SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = r.case_id) p) AS parties,
               (SELECT coalesce(json_agg(e ORDER BY e.seq), '[]') FROM (
@@ -203,7 +212,7 @@ export class ReferralQueries {
       cancellationReason: (context.cancellationReason as string | null) ?? null,
       // What the reader may send: only the department acts on its referral.
       allowedEvents: departmentReads ? allowedEvents(workflow, restoreSnapshot(workflow, row.snapshot)) : [],
-      deadlines: toDeadlineViews(row.deadlines, this.clock.now()),
+      deadlines: toDeadlineViews(row.deadlines, this.clock.now(), coveredYearsWith(row.imported_years)),
       case: {
         id: row.case_id,
         reference: row.reference,
@@ -226,11 +235,11 @@ export class ReferralQueries {
   /** The SQL restriction of a list to what the reader may see. */
   private restrict(reader: Principal, add: (sql: (p: string) => string, value: unknown) => void): void {
     if (reader.role === 'department') add((p) => `r.department_code = ${p}`, reader.departmentCode ?? '');
-    else if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
+    if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
   }
 
   private mayRead(reader: Principal, row: ViewRow): boolean {
-    if (reader.role === 'department') return row.department_code === reader.departmentCode;
+    if (reader.role === 'department' && row.department_code !== reader.departmentCode) return false;
     return reader.scope === null || row.unit_path.startsWith(reader.scope);
   }
 }

@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js';
+
 /** Everything Concord reads from its environment, read once at start-up (DESIGN.md §4, "Configuration"). */
 export interface ConcordConfig {
   port: number;
@@ -28,6 +30,18 @@ export interface ConcordConfig {
   webhookAttempts: number;
   webhookBackoffMs: number;
   webhookTimeoutMs: number;
+  /**
+   * How long an `Idempotency-Key` is remembered (`CONCORD_IDEMPOTENCY_TTL_HOURS`): a retry within the window
+   * gets the first answer; after it, the same key is a new request. The worker purges expired records.
+   */
+  idempotencyTtlHours: number;
+  /**
+   * Private networks webhooks may reach (`CONCORD_WEBHOOK_ALLOW_PRIVATE`): CIDRs or single addresses, for
+   * on-premise networks whose receivers sit on private addresses. Empty: webhooks reach public addresses only.
+   */
+  webhookAllowPrivate: string[];
+  /** Webhook URLs must be https: in production (`NODE_ENV=production`). */
+  webhookRequireHttps: boolean;
   /**
    * Which reverse proxies to believe about the client's address (`CONCORD_TRUST_PROXY`): `true`, or
    * comma-separated addresses/CIDRs, as Fastify's `trustProxy` takes them. Unset: none, so behind a proxy the
@@ -72,8 +86,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     webhookAttempts: int('CONCORD_WEBHOOK_ATTEMPTS', 8),
     webhookBackoffMs: int('CONCORD_WEBHOOK_BACKOFF_MS', 10_000),
     webhookTimeoutMs: int('CONCORD_WEBHOOK_TIMEOUT_MS', 10_000),
+    idempotencyTtlHours: int('CONCORD_IDEMPOTENCY_TTL_HOURS', 24),
+    webhookAllowPrivate: networks('CONCORD_WEBHOOK_ALLOW_PRIVATE', env.CONCORD_WEBHOOK_ALLOW_PRIVATE),
+    webhookRequireHttps: env.NODE_ENV?.trim() === 'production',
     trustProxy: trustProxy(env.CONCORD_TRUST_PROXY),
   };
+}
+
+/**
+ * Comma-separated CIDRs or addresses, each checked here so a typo stops start-up instead of silently admitting
+ * nothing (or too much). Host names are refused: the check is made on the address a webhook connects to, and
+ * a name would let whoever answers for it in DNS decide which private addresses are reachable. A name that
+ * resolves into a listed network is admitted through that network.
+ */
+function networks(name: string, raw: string | undefined): string[] {
+  const entries = (raw ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const valid = entry.includes('/')
+      ? ipaddr.IPv4.isValidCIDRFourPartDecimal(entry) || ipaddr.IPv6.isValidCIDR(entry)
+      : ipaddr.IPv4.isValidFourPartDecimal(entry) || ipaddr.IPv6.isValid(entry);
+    if (!valid) throw new ConfigError(`${name}: "${entry}" is not an IP address or CIDR (host names are not accepted).`);
+  }
+  return entries;
 }
 
 function trustProxy(raw: string | undefined): boolean | string {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { chinaDateOf, endOfChinaDay, WorkingCalendar, type DayInfo } from './calendar.js';
+import { chinaDateOf, coverageOf, endOfChinaDay, uncoveredYearsBetween, WorkingCalendar, type DayInfo, type ImportedYear } from './calendar.js';
 
 // Nothing here may depend on the host's zone, and Jest cannot switch it mid-run: run this file under
 // TZ=America/New_York and TZ=Asia/Shanghai too.
@@ -216,6 +216,70 @@ describe('years without official data', () => {
     expect(calendar.day('2027-03-06')).toEqual({ date: '2027-03-06', workday: false, kind: 'weekend', name: null, source: 'weekday' });
     // New Year's Day 2027 is a Friday; without data it counts as a working day — hence uncoveredYears.
     expect(calendar.day('2027-01-01')).toMatchObject({ workday: true, source: 'weekday' });
+  });
+});
+
+describe('an imported year, and precedence: overrides > imported > official > weekday rule', () => {
+  // Test data shaped like a notice, not the real 2027 schedule.
+  const year2027: ImportedYear = {
+    year: 2027,
+    holidays: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-02-08', name: '春节' }, { date: '2027-02-09', name: '春节' }],
+    workdays: [{ date: '2027-02-20', name: '春节' }],
+  };
+  const imported = new WorkingCalendar([], [year2027]);
+
+  it('covers the year: its holidays rest, its make-up Saturday works, other dates follow the weekday rule', () => {
+    expect(imported.coveredYears()).toContain(2027);
+    expect(imported.coverage(2027)).toBe('imported');
+    expect(imported.coverage(2026)).toBe('official');
+    expect(imported.coverage(2028)).toBe('missing');
+    expect(imported.day('2027-01-01')).toEqual({ date: '2027-01-01', workday: false, kind: 'holiday', name: '元旦', source: 'imported' });
+    expect(imported.day('2027-02-20')).toEqual({ date: '2027-02-20', workday: true, kind: 'makeup_workday', name: '春节', source: 'imported' });
+    expect(imported.day('2027-02-10')).toEqual({ date: '2027-02-10', workday: true, kind: 'workday', name: null, source: 'weekday' });
+    expect(imported.day('2027-02-13')).toMatchObject({ workday: false, kind: 'weekend', source: 'weekday' });
+    // 3 working days from Friday 02-05: 02-08 and 02-09 rest now, so 02-10, 02-11, 02-12.
+    expect(calendar.addWorkingDays(at('2027-02-05T10:00:00+08:00'), 3).due).toEqual(at('2027-02-10T23:59:59.999+08:00'));
+    expect(imported.addWorkingDays(at('2027-02-05T10:00:00+08:00'), 3).due).toEqual(at('2027-02-12T23:59:59.999+08:00'));
+  });
+
+  it('replaces the official data of a year it covers, whole', () => {
+    // 2026 imported with only one holiday: the official Spring Festival week is gone, 10-01 stays a holiday.
+    const replaced = new WorkingCalendar([], [{ year: 2026, holidays: [{ date: '2026-10-01', name: '国庆节' }], workdays: [] }]);
+    expect(replaced.coverage(2026)).toBe('imported');
+    expect(replaced.day('2026-02-16')).toEqual({ date: '2026-02-16', workday: true, kind: 'workday', name: null, source: 'weekday' });
+    expect(replaced.day('2026-02-28')).toMatchObject({ workday: false, kind: 'weekend', source: 'weekday' });
+    expect(replaced.day('2026-10-01')).toMatchObject({ workday: false, source: 'imported' });
+    // Other years keep the official data.
+    expect(replaced.day('2025-01-28')).toMatchObject({ workday: false, source: 'official' });
+  });
+
+  it('loses to an override both ways', () => {
+    const both = new WorkingCalendar(
+      [{ date: '2027-01-01', kind: 'workday', name: '值班' }, { date: '2027-02-20', kind: 'holiday', name: '本地调整' }],
+      [year2027],
+    );
+    expect(both.day('2027-01-01')).toEqual({ date: '2027-01-01', workday: true, kind: 'makeup_workday', name: '值班', source: 'override' });
+    expect(both.day('2027-02-20')).toEqual({ date: '2027-02-20', workday: false, kind: 'holiday', name: '本地调整', source: 'override' });
+  });
+
+  it('tells coverage and uncovered spans without a calendar', () => {
+    expect(coverageOf(2027, [])).toBe('missing');
+    expect(coverageOf(2027, [2027])).toBe('imported');
+    expect(coverageOf(2026, [2026])).toBe('imported');
+    expect(coverageOf(2004, [])).toBe('official');
+    expect(coverageOf(2003, [])).toBe('missing');
+    expect(uncoveredYearsBetween('2026-12-28', '2028-01-05', [2026, 2027])).toEqual([2028]);
+    expect(uncoveredYearsBetween('2026-12-28', '2027-01-05', [2026])).toEqual([2027]);
+  });
+
+  it('refuses an imported year that is not one', () => {
+    const y = (patch: Partial<ImportedYear>) => () => new WorkingCalendar([], [{ ...year2027, ...patch }]);
+    expect(() => new WorkingCalendar([], [year2027, year2027])).toThrow(/imported twice/);
+    expect(y({ holidays: [{ date: '2026-12-31', name: '元旦' }] })).toThrow(/not in that year/);
+    expect(y({ holidays: [{ date: '2027-02-30', name: '春节' }] })).toThrow(/no such day/);
+    expect(y({ workdays: [{ date: '2027-01-01', name: '元旦' }] })).toThrow(/listed twice/);
+    expect(y({ holidays: [{ date: '2027-01-01', name: ' ' }] })).toThrow(/name/);
+    expect(y({ year: 1900, holidays: [], workdays: [] })).toThrow(/supported years/);
   });
 });
 

@@ -3,6 +3,7 @@
 // (e.g. a laptop set to America/New_York) they shift every holiday by a day. This file only does UTC
 // arithmetic on China dates, so no answer depends on the host's TZ.
 import official from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import officialPackage from 'chinese-days/package.json' with { type: 'json' };
 
 /** Whether a China date is a working day, and what decided it. */
 export interface DayInfo {
@@ -12,8 +13,22 @@ export interface DayInfo {
   kind: 'workday' | 'weekend' | 'holiday' | 'makeup_workday';
   /** The holiday's name (e.g. `春节`, also on its make-up working days), or the override's name. */
   name: string | null;
-  source: 'override' | 'official' | 'weekday';
+  /** `imported`: from a year's schedule an admin recorded (`PUT /calendar/years/:year`). */
+  source: 'override' | 'imported' | 'official' | 'weekday';
 }
+
+/**
+ * One year's State Council schedule, recorded by an admin because the shipped data does not have it (or has
+ * it wrong): its holidays and its make-up working days (调休上班). It replaces the official data of that year.
+ */
+export interface ImportedYear {
+  year: number;
+  holidays: ReadonlyArray<{ date: string; name: string }>;
+  workdays: ReadonlyArray<{ date: string; name: string }>;
+}
+
+/** Where a year's holidays come from: chinese-days, a recorded import, or nowhere (weekends only). */
+export type YearCoverage = 'official' | 'imported' | 'missing';
 
 /** A per-deployment correction to the official schedule (e.g. a local flood day); it beats everything. */
 export interface CalendarOverride {
@@ -44,8 +59,11 @@ const DAY_MS = 86_400_000;
 export const MAX_PERIOD = 3650;
 export const MAX_LISTED_DAYS = 400;
 // Far enough for any real case; refuses typos such as 0202 or 20266 early with a clear message.
-const MIN_YEAR = 1950;
-const MAX_YEAR = 2199;
+export const MIN_YEAR = 1950;
+export const MAX_YEAR = 2199;
+
+/** Where the official schedule comes from, as a year's `source` shows it. */
+export const OFFICIAL_SOURCE = `chinese-days ${officialPackage.version}`;
 
 const HOLIDAYS: Readonly<Record<string, string>> = official.holidays;
 const MAKEUP_WORKDAYS: Readonly<Record<string, string>> = official.workdays;
@@ -68,14 +86,54 @@ export function officialYears(): number[] {
   return [...COVERED_YEARS];
 }
 
+/** Whether a China date is a Saturday or a Sunday. */
+export function isWeekend(date: string): boolean {
+  const weekday = new Date(parseDate(date) * DAY_MS).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
+
+/** The China year (UTC+8) of an instant. */
+export function chinaYearOf(instant: Date): number {
+  return Number(chinaDateOf(instant).slice(0, 4));
+}
+
+/** A year's coverage, given the years imported into this deployment: an import wins over the shipped data. */
+export function coverageOf(year: number, imported: Iterable<number>): YearCoverage {
+  if ([...imported].includes(year)) return 'imported';
+  return COVERED_YEARS.includes(year) ? 'official' : 'missing';
+}
+
+/** The years from the start date's to the due date's (both included) that no schedule covers. */
+export function uncoveredYearsBetween(fromDate: string, toDate: string, covered: Iterable<number>): number[] {
+  const known = new Set(covered);
+  const years: number[] = [];
+  for (let y = Number(fromDate.slice(0, 4)); y <= Number(toDate.slice(0, 4)); y++) if (!known.has(y)) years.push(y);
+  return years;
+}
+
+/** The official schedule chinese-days ships for one year, names in Chinese. */
+export function officialSchedule(year: number): Omit<ImportedYear, 'year'> {
+  const of = (table: Readonly<Record<string, string>>) =>
+    Object.entries(table)
+      .filter(([date]) => date.startsWith(`${year}-`))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([date, raw]) => ({ date, name: holidayName(raw) }));
+  return { holidays: of(HOLIDAYS), workdays: of(MAKEUP_WORKDAYS) };
+}
+
 /**
- * The working-day calendar: deployment overrides > the official schedule (holidays and 调休 make-up
- * days) > the weekday rule (Saturday and Sunday rest). Dates are China dates, `YYYY-MM-DD`.
+ * The working-day calendar: deployment overrides > a year's imported schedule > the official schedule
+ * (holidays and 调休 make-up days, as chinese-days ships it) > the weekday rule (Saturday and Sunday rest).
+ * Dates are China dates, `YYYY-MM-DD`. It holds no I/O: overrides and imported years come in as data.
  */
 export class WorkingCalendar {
   private readonly overrides = new Map<string, CalendarOverride>();
+  private readonly importedYears = new Set<number>();
+  /** The imported days, by date: a holiday (rest) or a make-up working day. */
+  private readonly imported = new Map<string, { workday: boolean; name: string }>();
 
-  constructor(overrides: readonly CalendarOverride[] = []) {
+  constructor(overrides: readonly CalendarOverride[] = [], years: readonly ImportedYear[] = []) {
+    for (const y of years) this.addYear(y);
     for (const o of overrides) {
       parseDate(o.date);
       if (o.kind !== 'holiday' && o.kind !== 'workday') throw new Error(`Calendar override ${o.date}: kind must be 'holiday' or 'workday', got ${String(o.kind)}`);
@@ -86,9 +144,14 @@ export class WorkingCalendar {
     }
   }
 
-  /** Years with official data; dates in other years fall back to the weekday rule (and overrides). */
+  /** Years with a schedule, official or imported; dates in other years fall back to the weekday rule (and overrides). */
   coveredYears(): number[] {
-    return officialYears();
+    return [...new Set([...COVERED_YEARS, ...this.importedYears])].sort((a, b) => a - b);
+  }
+
+  /** Where the given year's holidays come from. */
+  coverage(year: number): YearCoverage {
+    return coverageOf(year, this.importedYears);
   }
 
   /** One date (`YYYY-MM-DD`, or an instant: its China date). */
@@ -151,13 +214,38 @@ export class WorkingCalendar {
     return count;
   }
 
+  private addYear(y: ImportedYear): void {
+    if (!Number.isInteger(y.year)) throw new Error(`Imported calendar year ${String(y.year)} is not a year`);
+    checkYear(y.year, String(y.year));
+    if (this.importedYears.has(y.year)) throw new Error(`Calendar year ${y.year} is imported twice`);
+    this.importedYears.add(y.year);
+    for (const [list, workday] of [[y.holidays, false], [y.workdays, true]] as const) {
+      for (const d of list) {
+        parseDate(d.date);
+        if (!d.date.startsWith(`${y.year}-`)) throw new Error(`Calendar year ${y.year}: ${d.date} is not in that year`);
+        if (typeof d.name !== 'string' || !d.name.trim()) throw new Error(`Calendar year ${y.year}, ${d.date}: a name is required`);
+        if (this.imported.has(d.date)) throw new Error(`Calendar year ${y.year}: ${d.date} is listed twice`);
+        this.imported.set(d.date, { workday, name: d.name.trim() });
+      }
+    }
+  }
+
   private info(dayNumber: number): DayInfo {
     const date = format(dayNumber);
-    const base = officialOrWeekday(dayNumber, date);
+    const base = this.importedYears.has(Number(date.slice(0, 4))) ? this.importedOrWeekday(dayNumber, date) : officialOrWeekday(dayNumber, date);
     const o = this.overrides.get(date);
     if (!o) return base;
     const kind = o.kind === 'holiday' ? 'holiday' : base.workday ? 'workday' : 'makeup_workday';
     return { date, workday: o.kind === 'workday', kind, name: o.name, source: 'override' };
+  }
+
+  /** An imported year replaces the official data of that year whole: a date it does not list follows the weekday rule. */
+  private importedOrWeekday(dayNumber: number, date: string): DayInfo {
+    const listed = this.imported.get(date);
+    if (!listed) return weekdayRule(dayNumber, date);
+    return listed.workday
+      ? { date, workday: true, kind: 'makeup_workday', name: listed.name, source: 'imported' }
+      : { date, workday: false, kind: 'holiday', name: listed.name, source: 'imported' };
   }
 }
 
@@ -167,6 +255,10 @@ function officialOrWeekday(dayNumber: number, date: string): DayInfo {
   if (makeup !== undefined) return { date, workday: true, kind: 'makeup_workday', name: holidayName(makeup), source: 'official' };
   const holiday = HOLIDAYS[date];
   if (holiday !== undefined) return { date, workday: false, kind: 'holiday', name: holidayName(holiday), source: 'official' };
+  return weekdayRule(dayNumber, date);
+}
+
+function weekdayRule(dayNumber: number, date: string): DayInfo {
   const weekday = new Date(dayNumber * DAY_MS).getUTCDay();
   const weekend = weekday === 0 || weekday === 6;
   return { date, workday: !weekend, kind: weekend ? 'weekend' : 'workday', name: null, source: 'weekday' };

@@ -2,7 +2,7 @@ import type { DeadlineSpec } from '../../domain/src/index.js';
 import type { OutboxMessage } from '../../outbox/src/outbox.js';
 import { uuidv7, type Tx } from '../../persistence/src/index.js';
 import { JobName, QueueName } from '../../queues/src/index.js';
-import { WorkingCalendar } from './calendar.js';
+import { WorkingCalendar, type CalendarOverride, type ImportedYear } from './calendar.js';
 import { computeDue, extendDue, warningTimes, type DeadlineRule, type Derivation } from './due-date.js';
 
 /** The clocks a state configuration declares, by key, with the state node that declares each. */
@@ -76,7 +76,8 @@ export type DeadlineJob = {
  * Keeps a case's `deadlines` rows in step with its state: entering a state that declares a clock arms it (one
  * row for the due time, one per warning, each with a delayed job); leaving the state ends it (pending rows are
  * cancelled); an extension supersedes the clock with a later one. It plans; the engine writes the plan in the
- * transition's own statement. At most one read: the calendar overrides and the policies, only when a clock starts.
+ * transition's own statement. At most one read: the calendar (overrides and imported years) and the policies, only
+ * when a clock starts.
  */
 export class DeadlineBook {
   async plan(tx: Tx, change: ClockChange): Promise<DeadlinePlan> {
@@ -96,7 +97,7 @@ export class DeadlineBook {
           ? { key: spec.key, amount: policy.amount, unit: policy.unit, source: `policy:${policy.id}` }
           : { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'default' };
       const { dueAt, derivation } = computeDue(calendar, change.now, rule);
-      plan.rows.push(...clockRows(change, spec, change.now, dueAt, derivation, spec.warnAt));
+      plan.rows.push(...clockRows(subjectOf(change, spec.key), change.now, dueAt, derivation, spec.warnAt));
     }
     if (extendable) {
       const extended = await this.extend(tx, change, calendar, extendable.spec);
@@ -117,11 +118,9 @@ export class DeadlineBook {
 
   /** This deployment's calendar, and the most specific policy of each key for the case, in one round trip. */
   private async readRules(tx: Tx, change: ClockChange, keys: string[]) {
-    const [row] = await tx.prepared<{ overrides: Array<{ date: string; kind: 'holiday' | 'workday'; name: string }>; policies: Array<{ key: string; id: string; amount: number; unit: DeadlineSpec['unit'] }> }>(
+    const [row] = await tx.prepared<CalendarRows & { policies: Array<{ key: string; id: string; amount: number; unit: DeadlineSpec['unit'] }> }>(
       'deadline_rules',
-      `SELECT
-         (SELECT coalesce(json_agg(json_build_object('date', to_char(day, 'YYYY-MM-DD'), 'kind', kind, 'name', name) ORDER BY day), '[]')
-            FROM calendar_overrides) AS overrides,
+      `SELECT ${CALENDAR_COLUMNS},
          (SELECT coalesce(json_agg(p), '[]') FROM (
             -- The nearest unit wins; within one unit, a policy for the case's category beats one for all.
             SELECT DISTINCT ON (p.key) p.key, p.id, p.amount, p.unit
@@ -134,7 +133,7 @@ export class DeadlineBook {
              ORDER BY p.key, length(pu.path) DESC NULLS LAST, (p.category IS NOT NULL) DESC) p) AS policies`,
       [keys, change.category, change.unitCode],
     );
-    return { calendar: new WorkingCalendar(row!.overrides), policies: new Map(row!.policies.map((p) => [p.key, p])) };
+    return { calendar: calendarOf(row!), policies: new Map(row!.policies.map((p) => [p.key, p])) };
   }
 
   /** EXTEND_DEADLINE: the extendable clock's successor, due `days` later; the clock itself is superseded. */
@@ -150,27 +149,43 @@ export class DeadlineBook {
     const { dueAt, derivation } = extendDue(calendar, clock.derivation, change.extension!.days, change.extension!.reason);
     // Warnings that had not been sent yet are re-armed on the longer span; those sent stay sent.
     const unsent = rows.filter((r) => r.kind === 'warning' && r.status === 'pending').map((r) => r.percent! / 100);
-    return { clockId: clock.id, rows: clockRows(change, spec, clock.starts_at, dueAt, derivation, unsent) };
+    return { clockId: clock.id, rows: clockRows(subjectOf(change, spec.key), clock.starts_at, dueAt, derivation, unsent) };
   }
 }
 
-function clockRows(change: ClockChange, spec: DeadlineSpec, startsAt: Date, dueAt: Date, derivation: Derivation, warnAt: number[]): DeadlineRow[] {
-  const clockId = uuidv7(change.now.getTime());
-  const subject = change.referral ? { referralId: change.referral.id, state: change.referral.state } : {};
-  const due: DeadlineRow = { id: clockId, clockId, key: spec.key, kind: 'due', percent: null, startsAt, dueAt, derivation, ...subject };
+/** Whose clock a row is, and when it is written: a case's own, or a referral's (its id and state). */
+export interface ClockSubject {
+  key: string;
+  now: Date;
+  referralId?: string;
+  state?: string;
+}
+
+const subjectOf = (change: ClockChange, key: string): ClockSubject =>
+  change.referral ? { key, now: change.now, referralId: change.referral.id, state: change.referral.state } : { key, now: change.now };
+
+/**
+ * The rows of a clock that starts at `startsAt` and is due at `dueAt`: the due row, whose id is the clock's id,
+ * and one row per warning still ahead of `now`.
+ */
+export function clockRows(subject: ClockSubject, startsAt: Date, dueAt: Date, derivation: Derivation, warnAt: number[]): DeadlineRow[] {
+  const { key, now } = subject;
+  const clockId = uuidv7(now.getTime());
+  const of = { ...(subject.referralId ? { referralId: subject.referralId } : {}), ...(subject.state ? { state: subject.state } : {}) };
+  const due: DeadlineRow = { id: clockId, clockId, key, kind: 'due', percent: null, startsAt, dueAt, derivation, ...of };
   const warnings = warningTimes(startsAt, dueAt, warnAt)
-    .filter((w) => w.at > change.now)
+    .filter((w) => w.at > now)
     .map(
       (w): DeadlineRow => ({
-        id: uuidv7(change.now.getTime()),
+        id: uuidv7(now.getTime()),
         clockId,
-        key: spec.key,
+        key,
         kind: 'warning',
         percent: w.percent,
         startsAt,
         dueAt: w.at,
         derivation: { warningOf: clockId, percent: w.percent, clockDueAt: dueAt.toISOString() },
-        ...subject,
+        ...of,
       }),
     );
   return [due, ...warnings];
@@ -211,12 +226,23 @@ export const jobOfRow = (r: DeadlineJobRow): DeadlineJob =>
     id: r.id, clockId: r.clock_id, key: r.key, kind: r.kind, percent: r.percent, dueAt: r.due_at, referralId: r.referral_id ?? undefined,
   });
 
-/** The calendar with this deployment's overrides, read in the caller's transaction. */
-export async function loadCalendar(tx: Tx): Promise<WorkingCalendar> {
-  const overrides = await tx.prepared<{ date: string; kind: 'holiday' | 'workday'; name: string }>(
-    'calendar_overrides_all',
-    `SELECT to_char(day, 'YYYY-MM-DD') AS date, kind, name FROM calendar_overrides ORDER BY day`,
-    [],
-  );
-  return new WorkingCalendar(overrides);
+/** What CALENDAR_COLUMNS read: the overrides and the imported years, as JSON. */
+export interface CalendarRows {
+  overrides: CalendarOverride[];
+  years: ImportedYear[];
+}
+
+/** The select-list items that read this deployment's calendar in one statement. */
+export const CALENDAR_COLUMNS = `
+  (SELECT coalesce(json_agg(json_build_object('date', to_char(day, 'YYYY-MM-DD'), 'kind', kind, 'name', name) ORDER BY day), '[]')
+     FROM calendar_overrides) AS overrides,
+  (SELECT coalesce(json_agg(json_build_object('year', year, 'holidays', holidays, 'workdays', workdays) ORDER BY year), '[]')
+     FROM calendar_years) AS years`;
+
+export const calendarOf = (rows: CalendarRows) => new WorkingCalendar(rows.overrides, rows.years);
+
+/** The calendar with this deployment's overrides and imported years, read in the caller's transaction. */
+export async function loadCalendar(tx: Pick<Tx, 'prepared'>): Promise<WorkingCalendar> {
+  const [row] = await tx.prepared<CalendarRows>('calendar_all', `SELECT ${CALENDAR_COLUMNS}`, []);
+  return calendarOf(row!);
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode, instantProblem, toInstant } from '../../domain/src/index.js';
 import { listableUnitCodes } from '../../directory/src/unit-codes.js';
 import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
+import { coveredYearsWith, IMPORTED_YEARS_COLUMN, uncoveredSpan } from './deadline-view.js';
 
 export interface DeadlineListItem {
   id: string;
@@ -20,6 +21,8 @@ export interface DeadlineListItem {
   status: 'pending' | 'breached';
   overdue: boolean;
   breachedAt: string | null;
+  /** Years its span reaches that no holiday schedule covers now (see DeadlineView.uncoveredYears). */
+  uncoveredYears: number[];
 }
 
 /** Where a page of open clocks ends: the last clock's due time and id. */
@@ -67,15 +70,17 @@ export class DeadlineQueries {
     const rows = await this.db.query<{
       id: string; case_id: string; reference: string; kind: string; case_state: string; unit_code: string;
       key: string; state: string; starts_at: Date; due_at: Date; status: string; fired_at: Date | null; referral_id: string | null;
+      imported_years: number[];
     }>(
       `SELECT d.id, d.case_id, c.reference, c.kind, c.state AS case_state, c.unit_code, d.key, d.state, d.starts_at,
-              d.due_at, d.status, d.fired_at, d.referral_id
+              d.due_at, d.status, d.fired_at, d.referral_id, ${IMPORTED_YEARS_COLUMN}
          FROM deadlines d JOIN cases c ON c.id = d.case_id
         WHERE ${where.join(' AND ')}
         ORDER BY d.due_at, d.id LIMIT $${params.length}`,
       params,
     );
     const now = this.clock.now().getTime();
+    const covered = coveredYearsWith(rows[0]?.imported_years ?? []);
     return toPage(
       rows,
       filter.limit,
@@ -94,6 +99,7 @@ export class DeadlineQueries {
         status: r.status === 'fired' ? 'breached' : 'pending',
         overdue: r.due_at.getTime() < now,
         breachedAt: r.fired_at?.toISOString() ?? null,
+        uncoveredYears: uncoveredSpan(r.starts_at, r.due_at, covered),
       }),
       (last) => this.cursors.encode('deadlines', [last.dueAt, last.id]),
     );

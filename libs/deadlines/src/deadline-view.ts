@@ -1,3 +1,5 @@
+import { chinaDateOf, officialYears, uncoveredYearsBetween } from './calendar.js';
+
 /** A deadline row as `json_agg` hands it back. */
 export interface DeadlineJsonRow {
   id: string;
@@ -28,12 +30,29 @@ export interface DeadlineView {
   overdue: boolean;
   breachedAt: string | null;
   warnings: Array<{ percent: number; at: string; status: 'pending' | 'sent' | 'cancelled' | 'superseded'; sentAt: string | null }>;
-  derivation: Record<string, unknown>;
+  /**
+   * The years the running clock's span (start date to due date) reaches that no holiday schedule covers now,
+   * official or imported: there it counts only weekends as rest days, so its due time may be wrong. Read from
+   * the calendar as it is now (the derivation keeps what it was when the clock was computed); empty once the
+   * year is imported, and for a clock that has ended.
+   */
+  uncoveredYears: number[];
 }
 
 const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
 
-export function toDeadlineViews(rows: DeadlineJsonRow[], now: Date): DeadlineView[] {
+/** A select-list item: the years imported into this deployment, as a JSON array. */
+export const IMPORTED_YEARS_COLUMN = `(SELECT coalesce(json_agg(year ORDER BY year), '[]') FROM calendar_years) AS imported_years`;
+
+/** The years a schedule covers, given those imported into this deployment. */
+export const coveredYearsWith = (imported: readonly number[]): number[] => [...officialYears(), ...imported];
+
+/** The years from `startsAt`'s China date to `dueAt`'s that `covered` lacks. */
+export const uncoveredSpan = (startsAt: Date | string, dueAt: Date | string, covered: readonly number[]): number[] =>
+  uncoveredYearsBetween(chinaDateOf(new Date(startsAt)), chinaDateOf(new Date(dueAt)), covered);
+
+/** `covered`: the years with a holiday schedule now (coveredYearsWith the imported ones). */
+export function toDeadlineViews(rows: DeadlineJsonRow[], now: Date, covered: readonly number[]): DeadlineView[] {
   const clocks = rows.filter((r) => r.kind === 'due');
   return clocks.map((clock) => ({
     id: clock.id,
@@ -54,5 +73,6 @@ export function toDeadlineViews(rows: DeadlineJsonRow[], now: Date): DeadlineVie
         sentAt: iso(w.fired_at),
       })),
     derivation: clock.derivation,
+    uncoveredYears: clock.ended_at === null ? uncoveredSpan(clock.starts_at, clock.due_at, covered) : [],
   }));
 }

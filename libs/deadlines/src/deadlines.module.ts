@@ -1,12 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from '../../clock/src/index.js';
+import { MetricsModule } from '../../metrics/src/index.js';
 import { Cursors, Database } from '../../persistence/src/index.js';
+import { CalendarCoverageGauge } from './calendar-metrics.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineQueries } from './deadline-queries.js';
 import { PoliciesService } from './policies.service.js';
 
 @Global()
 @Module({
+  imports: [MetricsModule],
   providers: [
     {
       provide: DeadlineQueries,
@@ -15,6 +18,7 @@ import { PoliciesService } from './policies.service.js';
     },
     { provide: CalendarService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new CalendarService(db, clock) },
     { provide: PoliciesService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new PoliciesService(db, clock) },
+    CalendarCoverageGauge,
   ],
   exports: [DeadlineQueries, CalendarService, PoliciesService],
 })

@@ -1,5 +1,5 @@
 import { WorkingCalendar } from './calendar.js';
-import { computeDue, extendDue, warningTimes, type DeadlineRule, type Derivation } from './due-date.js';
+import { computeDue, extendDue, recomputeDue, warningTimes, type DeadlineRule, type Derivation } from './due-date.js';
 
 const calendar = new WorkingCalendar();
 const at = (iso: string) => new Date(iso);
@@ -119,6 +119,50 @@ describe('computeDue', () => {
     expect(() => computeDue(calendar, start, rule('', 3, 'working_days'))).toThrow(/key/);
     expect(() => computeDue(calendar, start, rule('x', -3, 'working_days'))).toThrow(/0 to 3650/);
     expect(() => computeDue(calendar, new Date(Number.NaN), rule('x', 3, 'working_days'))).toThrow(/Invalid instant/);
+  });
+});
+
+describe('recomputeDue: the same clock on a calendar that changed since it was armed', () => {
+  // Test data: 2027-02-08 … 02-12 made holidays.
+  const withHolidays = new WorkingCalendar([], [{
+    year: 2027,
+    holidays: ['08', '09', '10', '11', '12'].map((d) => ({ date: `2027-02-${d}`, name: '春节' })),
+    workdays: [],
+  }]);
+  const change = { calendarChangeId: '0190c0de-0000-7000-8000-000000000001', previousClockId: '0190c0de-0000-7000-8000-000000000002', reason: '2027 schedule imported' };
+
+  it('keeps the start and the rule, counts again, and names the change', () => {
+    const armed = computeDue(calendar, at('2027-02-03T09:00:00+08:00'), rule('dispute.intake', 3, 'working_days', 'policy:p1'));
+    expect(armed.derivation.dueDate).toBe('2027-02-08');
+    const { dueAt, derivation } = recomputeDue(withHolidays, stored(armed.derivation), change);
+    expect(dueAt).toEqual(at('2027-02-15T23:59:59.999+08:00'));
+    expect(derivation).toMatchObject({
+      startsAt: armed.derivation.startsAt,
+      rule: { key: 'dispute.intake', amount: 3, unit: 'working_days', source: 'policy:p1' },
+      dueDate: '2027-02-15',
+      recomputed: { ...change, previousDueAt: armed.derivation.dueAt },
+    });
+    expect(derivation.uncoveredYears).toBeUndefined();
+  });
+
+  it('keeps an extension, counted from the recomputed end', () => {
+    // 30 days from 01-04 is 02-03; extended by 5 to 02-08, which becomes a holiday: rolled to Monday 02-15.
+    const first = computeDue(calendar, at('2027-01-04T09:00:00+08:00'), rule('dispute.mediation', 30, 'calendar_days'));
+    const extended = extendDue(calendar, stored(first.derivation), 5, '当事人外出');
+    expect(extended.derivation.dueDate).toBe('2027-02-08');
+    const { derivation } = recomputeDue(withHolidays, stored(extended.derivation), change);
+    expect(derivation).toMatchObject({
+      dueDate: '2027-02-15',
+      rolledOverFrom: '2027-02-08',
+      extension: { days: 5, reason: '当事人外出', previousDueAt: '2027-02-03T15:59:59.999Z' },
+      recomputed: { previousDueAt: '2027-02-08T15:59:59.999Z' },
+    });
+  });
+
+  it('gives the same due time when the change does not reach the clock, and refuses a derivation that contradicts itself', () => {
+    const armed = computeDue(calendar, at('2027-03-01T09:00:00+08:00'), rule('dispute.intake', 3, 'working_days'));
+    expect(recomputeDue(withHolidays, stored(armed.derivation), change).dueAt).toEqual(at(armed.derivation.dueAt));
+    expect(() => recomputeDue(withHolidays, { ...stored(armed.derivation), startDate: '2027-03-02' }, change)).toThrow(/inconsistent/);
   });
 });
 

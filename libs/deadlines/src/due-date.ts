@@ -1,4 +1,4 @@
-import { chinaDateOf, MAX_PERIOD, type DayInfo, type WorkingCalendar } from './calendar.js';
+import { chinaDateOf, MAX_PERIOD, uncoveredYearsBetween, type DayInfo, type WorkingCalendar } from './calendar.js';
 
 export interface DeadlineRule {
   key: string;
@@ -23,9 +23,14 @@ export interface Derivation {
   skipped: Array<{ date: string; kind: string; name: string | null; source: string }>;
   /** calendar days only: the nominal end date when it fell on a rest day */
   rolledOverFrom?: string;
-  /** years the computation touched that have no official holiday data (weekends only) */
+  /** years the computation touched that had no holiday schedule, official or imported, when it ran (weekends only) */
   uncoveredYears?: number[];
   extension?: { days: number; reason: string; previousDueAt: string };
+  /**
+   * Set when a calendar change moved the clock after it was armed: the change (a `calendar_changes` row), the
+   * clock it superseded and that clock's due time.
+   */
+  recomputed?: { calendarChangeId: string; previousClockId: string; previousDueAt: string; reason: string };
 }
 
 /** The due time of a deadline that starts at `startsAt`, with the derivation to store beside it. */
@@ -73,6 +78,26 @@ export function extendDue(
 }
 
 /**
+ * The same clock on a calendar that has changed since it was armed: the same start and rule (a policy's, or a
+ * referral's own limit), and the same extension if it had one, counted again. The result names the change;
+ * an earlier recomputation is replaced by this one (the previous clock's derivation keeps it).
+ */
+export function recomputeDue(
+  calendar: WorkingCalendar,
+  current: Derivation,
+  change: { calendarChangeId: string; previousClockId: string; reason: string },
+): { dueAt: Date; derivation: Derivation } {
+  const startsAt = new Date(current.startsAt);
+  if (Number.isNaN(startsAt.getTime()) || chinaDateOf(startsAt) !== current.startDate) {
+    throw new Error(`Derivation of ${current.rule?.key} is inconsistent: startsAt ${current.startsAt} is not on ${current.startDate}`);
+  }
+  let result = computeDue(calendar, startsAt, current.rule);
+  if (current.extension) result = extendDue(calendar, result.derivation, current.extension.days, current.extension.reason);
+  result.derivation.recomputed = { ...change, previousDueAt: current.dueAt };
+  return result;
+}
+
+/**
  * The instants of warnings at the given fractions of the span start → due (e.g. [0.5, 0.8]), rounded down
  * to the second. Fractions must be whole percents from 1 to 99: the percent is stored as an integer and
  * turned back into a fraction when a deadline is extended, so anything finer would silently change.
@@ -107,17 +132,9 @@ function finish(
     skipped: skipped.map(({ date, kind, name, source }) => ({ date, kind, name, source })),
   };
   if (rolledOverFrom !== undefined) derivation.rolledOverFrom = rolledOverFrom;
-  const uncovered = uncoveredYears(calendar, base.startDate, dueDate);
+  const uncovered = uncoveredYearsBetween(base.startDate, dueDate, calendar.coveredYears());
   if (uncovered.length) derivation.uncoveredYears = uncovered;
   return { dueAt: due, derivation };
-}
-
-/** Years from the start date to the due date (both included) without official data. */
-function uncoveredYears(calendar: WorkingCalendar, from: string, to: string): number[] {
-  const covered = new Set(calendar.coveredYears());
-  const years: number[] = [];
-  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) if (!covered.has(y)) years.push(y);
-  return years;
 }
 
 function checkRule(rule: DeadlineRule): void {

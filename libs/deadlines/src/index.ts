@@ -1,3 +1,6 @@
+export * from './calendar-metrics.js';
+export * from './calendar-recompute.js';
+export * from './calendar-year.js';
 export * from './calendar.js';
 export * from './calendar.service.js';
 export * from './deadline-book.js';

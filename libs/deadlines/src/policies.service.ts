@@ -56,8 +56,17 @@ export class PoliciesService {
     }));
   }
 
-  async list(): Promise<DeadlinePolicy[]> {
-    const rows = await this.db.query<PolicyRow>('SELECT * FROM deadline_policies ORDER BY key, unit_code NULLS FIRST, category NULLS FIRST');
+  /**
+   * The policies that bear on the reader's scope: those for every unit, those of the units above it (they
+   * apply within it) and those within it; not another subtree's.
+   */
+  async list(reader: Pick<Principal, 'scope'>): Promise<DeadlinePolicy[]> {
+    const rows = await this.db.query<PolicyRow>(
+      `SELECT p.* FROM deadline_policies p LEFT JOIN units u ON u.code = p.unit_code
+        WHERE $1::text IS NULL OR p.unit_code IS NULL OR starts_with(u.path, $1) OR starts_with($1, u.path)
+        ORDER BY p.key, p.unit_code NULLS FIRST, p.category NULLS FIRST`,
+      [reader.scope],
+    );
     return rows.map(toPolicy);
   }
 
@@ -97,7 +106,11 @@ export class PoliciesService {
     );
     if (!rows[0]) throw DomainError.notFound(`Policy ${id}`);
     const path = rows[0].path;
-    if (by.scope !== null && (path === null || !path.startsWith(by.scope))) throw DomainError.forbidden('The policy is outside your scope.');
+    if (by.scope !== null && (path === null || !path.startsWith(by.scope))) {
+      // One the reader sees (for every unit, or of a unit above it) is refused; another subtree's is not found.
+      if (path === null || by.scope.startsWith(path)) throw DomainError.forbidden('The policy is outside your scope.');
+      throw DomainError.notFound(`Policy ${id}`);
+    }
     await this.db.query('DELETE FROM deadline_policies WHERE id = $1', [id]);
   }
 }

@@ -1,5 +1,7 @@
+import type { Principal } from '../../auth/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import type { EgressPolicy } from '../../egress/src/index.js';
 import type { PiiCipher } from '../../parties/src/index.js';
 import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
 
@@ -33,13 +35,22 @@ export class DepartmentsService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly cipher: PiiCipher,
+    /** Where a webhook may point: checked here, and again by the worker on every connection. */
+    private readonly egress: EgressPolicy,
     private readonly cursors: Cursors,
   ) {}
 
-  async create(input: { code: string; name: string; categories: string[]; webhookUrl?: string; webhookSecret?: string }): Promise<Department> {
+  /** Departments serve every unit of the deployment, so only an admin of every unit creates (or changes) them. */
+  async create(
+    input: { code: string; name: string; categories: string[]; webhookUrl?: string; webhookSecret?: string },
+    by: Pick<Principal, 'scope'>,
+  ): Promise<Department> {
+    if (by.scope !== null) throw DomainError.forbidden('Departments serve the whole deployment: only an admin of every unit may create one.');
     if ((input.webhookUrl === undefined) !== (input.webhookSecret === undefined)) {
       throw DomainError.validation([{ field: 'webhookSecret', message: 'webhookUrl and webhookSecret go together' }]);
     }
+    const refused = input.webhookUrl === undefined ? null : this.egress.refuseUrl(input.webhookUrl);
+    if (refused) throw DomainError.validation([{ field: 'webhookUrl', message: refused }]);
     const rows = await this.db.query<DepartmentRow>(
       `INSERT INTO departments (code, name, categories, webhook_url, webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (code) DO NOTHING RETURNING code, name, categories, webhook_url, created_at`,

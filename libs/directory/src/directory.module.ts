@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from '../../clock/src/index.js';
+import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
+import { webhookEgress } from '../../egress/src/index.js';
 import { PiiCipher } from '../../parties/src/index.js';
 import { Cursors, Database } from '../../persistence/src/index.js';
 import { DepartmentsService } from './departments.service.js';
@@ -15,8 +17,9 @@ import { UnitsService } from './units.service.js';
     },
     {
       provide: DepartmentsService,
-      inject: [Database, Clock, PiiCipher, Cursors],
-      useFactory: (db: Database, clock: Clock, cipher: PiiCipher, cursors: Cursors) => new DepartmentsService(db, clock, cipher, cursors),
+      inject: [Database, Clock, PiiCipher, CONCORD_CONFIG, Cursors],
+      useFactory: (db: Database, clock: Clock, cipher: PiiCipher, config: ConcordConfig, cursors: Cursors) =>
+        new DepartmentsService(db, clock, cipher, webhookEgress(config), cursors),
     },
   ],
   exports: [UnitsService, DepartmentsService],

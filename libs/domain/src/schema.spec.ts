@@ -1,4 +1,5 @@
-import { array, code, instant, int, object, oneOf, optional, refine, string, validate } from './schema.js';
+import { PHONE_MESSAGE } from './phone.js';
+import { array, code, instant, int, object, oneOf, optional, phone, refine, string, validate } from './schema.js';
 
 describe('payload schemas', () => {
   const payload = object({
@@ -49,5 +50,21 @@ describe('payload schemas', () => {
     expect(validate(either, { a: 'x' }).ok).toBe(true);
     expect(validate(either, {})).toEqual({ ok: false, errors: [{ field: 'a', message: 'give exactly one of a or b' }] });
     expect(validate(either, { a: 1 })).toEqual({ ok: false, errors: [{ field: 'a', message: 'must be a string, not a number' }] });
+  });
+
+  it('accepts valid phone numbers as E.164 and refuses the rest with one message', () => {
+    const accepted: Array<[string, string]> = [
+      ['13812345678', '+8613812345678'],
+      ['+86 138-1234-5678', '+8613812345678'],
+      ['010-6512 3456', '+861065123456'],
+      ['+1 212 555 0100', '+12125550100'],
+      ['0044 20 7946 0958', '+442079460958'],
+    ];
+    for (const [typed, e164] of accepted) expect(validate(phone(), typed)).toEqual({ ok: true, value: e164 });
+    // Too short, a mobile one digit short, a landline without its area code, letters, an extension, too long.
+    for (const typed of ['12345', '1381234567', '6512345', 'call me', '+1 800 FLOWERS', '13812345678 ext 12', '1'.repeat(33), '']) {
+      expect(validate(phone(), typed, 'phone')).toEqual({ ok: false, errors: [{ field: 'phone', message: PHONE_MESSAGE }] });
+    }
+    expect(validate(phone(), 13812345678, 'phone')).toEqual({ ok: false, errors: [{ field: 'phone', message: 'must be a string, not a number' }] });
   });
 });

@@ -1,5 +1,6 @@
 import { instantProblem } from './dates.js';
 import type { FieldError } from './errors.js';
+import { normalizePhone, PHONE_MAX_LENGTH, PHONE_MESSAGE, PHONE_PATTERN } from './phone.js';
 
 /**
  * A small, strict schema language for event payloads. Machines declare their payloads with it so that the
@@ -70,6 +71,31 @@ export const uuid = (): Schema<string> =>
     pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
     patternHint: 'must be a UUID',
   });
+
+/**
+ * A party's phone number (phone.ts): refused unless it is a valid number; the checked value is its E.164 form,
+ * which is what gets stored and digested.
+ */
+export const phone = (): Schema<string> => ({
+  optional: false,
+  check(value, path, errors) {
+    if (typeof value !== 'string') {
+      errors.push({ field: path, message: `must be a string, not ${describe(value)}` });
+      return undefined;
+    }
+    const e164 = normalizePhone(value);
+    if (e164 === null) errors.push({ field: path, message: PHONE_MESSAGE });
+    return e164 ?? undefined;
+  },
+  jsonSchema: () => ({
+    type: 'string',
+    minLength: 3,
+    maxLength: PHONE_MAX_LENGTH,
+    pattern: PHONE_PATTERN.source,
+    description: 'A mainland number as dialled, any other with its + country code; stored in E.164.',
+    example: '13812345678',
+  }),
+});
 
 export function int(options: { min: number; max: number }): Schema<number> {
   return leaf<number>({ type: 'integer', minimum: options.min, maximum: options.max }, (value) => {

@@ -79,6 +79,11 @@ export interface ReferralCommand {
   actor: Actor;
   /** The acting department: another department's referral is not found. Null for Concord itself. */
   departmentCode: string | null;
+  /**
+   * The acting key's unit path prefix: a referral of a case owned outside it is not found. Null for an
+   * unscoped key and for Concord itself.
+   */
+  scope: string | null;
   systemFacts?: Pick<CaseFacts, 'deadline'>;
   firesDeadline?: string;
 }
@@ -298,7 +303,7 @@ export class CaseEngine {
         firesDeadline: job.deadlineId,
       };
       const fired = job.referralId
-        ? await this.act({ ...event, referralId: job.referralId, departmentCode: null })
+        ? await this.act({ ...event, referralId: job.referralId, departmentCode: null, scope: null })
         : await this.send({ ...event, caseId: job.caseId, scope: null });
       failpoint('deadline.beforeCommit');
       return fired ? { outcome: 'fired' } : { outcome: 'ignored', reason: 'no longer pending' };
@@ -325,7 +330,8 @@ export class CaseEngine {
       // Another department's referral is reported exactly like one that does not exist.
       if (!owner || (command.departmentCode !== null && owner.department_code !== command.departmentCode)) throw notFound();
       const locked = await this.lockCase(tx, owner.case_id, command.firesDeadline);
-      if (!locked) throw notFound();
+      // The case's unit is read under its lock, so an escalation that just moved it out of scope counts.
+      if (!locked || (command.scope !== null && !locked.unit_path.startsWith(command.scope))) throw notFound();
       const [referral] = await tx.prepared<ReferralRow>(
         'referral_lock',
         `SELECT r.id, r.case_id, r.department_code, r.role, r.machine_version, r.state, r.version, r.snapshot, r.instructions,
@@ -505,6 +511,7 @@ export class CaseEngine {
         ...(referral.state === 'replied' ? { type: 'CLOSE', payload: {} } : { type: 'CANCEL', payload: { reason } }),
         actor: SYSTEM_ACTORS.referrals,
         departmentCode: null,
+        scope: null,
       });
     }
   }

@@ -1,4 +1,4 @@
-import { DomainError, type CaseFacts, type FieldError, type ReferralRole } from '../../domain/src/index.js';
+import { DomainError, ErrorCode, type CaseFacts, type FieldError, type ReferralRole } from '../../domain/src/index.js';
 import { uuidv7, type Tx } from '../../persistence/src/index.js';
 
 interface Lookup {
@@ -38,17 +38,33 @@ const resolvers: Record<string, (lookup: Lookup) => Promise<Partial<CaseFacts>>>
     requireAll([[code, 'payload.departmentCode']], await departments(tx, [code]), 'department');
     return {};
   },
-  ASSIGN_HANDLER: async ({ tx, payload }) => {
+  ASSIGN_HANDLER: async ({ tx, caseId, payload, scope }) => {
     const errors: FieldError[] = [];
+    let target: { path: string; owner_path: string } | undefined;
     if (payload.unitCode !== undefined) {
-      const [unit] = await tx.query('SELECT 1 FROM units WHERE code = $1', [payload.unitCode]);
-      if (!unit) errors.push({ field: 'payload.unitCode', message: `unit ${String(payload.unitCode)} does not exist` });
+      [target] = await tx.query<{ path: string; owner_path: string }>(
+        `SELECT u.path, o.path AS owner_path
+           FROM cases c JOIN units o ON o.code = c.unit_code JOIN units u ON u.code = $1 WHERE c.id = $2`,
+        [payload.unitCode, caseId],
+      );
+      if (!target) errors.push({ field: 'payload.unitCode', message: `unit ${String(payload.unitCode)} does not exist` });
     }
     if (payload.departmentCode !== undefined) {
       const found = await departments(tx, [payload.departmentCode as string]);
       if (!found.size) errors.push({ field: 'payload.departmentCode', message: `department ${String(payload.departmentCode)} does not exist` });
     }
     if (errors.length) throw DomainError.validation(errors);
+    // The handling unit takes ownership of the case, so it must be a unit the actor may hand work to: one in its
+    // own scope, or one above the case on its escalation path (the owning unit's parent, grandparent, …).
+    // Anything else would move the case into a subtree, or a district, the actor has no say over.
+    if (target && scope !== null && !target.path.startsWith(scope) && !target.owner_path.startsWith(target.path)) {
+      throw new DomainError(
+        ErrorCode.RuleViolated,
+        `Unit ${String(payload.unitCode)} is neither within your scope nor above the case's owning unit: a petition is ` +
+          'assigned to a unit you may act for, or up its own escalation path.',
+        { rules: ['handlerUnitWithinReach'] },
+      );
+    }
     return {};
   },
   MERGE: async ({ tx, caseId, kind, payload, scope }) => {

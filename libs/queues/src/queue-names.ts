@@ -7,6 +7,10 @@ export enum QueueName {
   Deadlines = 'deadlines',
   /** The daily anchor job (a job scheduler): anchors every finished day not yet anchored. */
   Anchors = 'anchors',
+  /** Periodic upkeep of PostgreSQL tables (a job scheduler): the purge of expired idempotency records. */
+  Housekeeping = 'housekeeping',
+  /** After a change to the working-day calendar: recompute the pending clocks it moves. */
+  Calendar = 'calendar',
 }
 
 /**
@@ -24,4 +28,6 @@ export enum JobName {
   ReferralDeliver = 'referral.deliver',
   /** A deadline (or one of its warnings) is due. */
   DeadlineFire = 'deadline.fire',
+  /** Recompute the pending clocks a `calendar_changes` row moves. */
+  CalendarRecompute = 'calendar.recompute',
 }

@@ -1,3 +1,4 @@
+import type { Principal } from '../../auth/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { deliveryJob } from '../../engine/src/index.js';
@@ -79,12 +80,18 @@ const toView = (r: DeliveryRow): DeliveryView => ({
   deadAt: iso(r.dead_at),
 });
 
+/** Deliveries of cases owned within a unit path prefix ($n), or every delivery when it is null. */
+const IN_SCOPE = (p: string) => `(${p}::text IS NULL OR EXISTS (
+  SELECT 1 FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = deliveries.case_id AND starts_with(u.path, ${p})))`;
+
 /** Sets a delivery going again from attempt 1, as a new generation; the job of the old one finds it stale. */
 const REARM = `status = 'pending', attempts = 0, generation = generation + 1, last_status = NULL, last_error = NULL, dead_at = NULL`;
 
 /**
  * The webhook deliveries of referral events (DESIGN.md §4, "Outbound referral delivery"): the dead-letter
  * list and replays. A replay keeps the delivery's id and body, so the receiver sees the same CloudEvent.
+ * An admin scoped to a unit sees and replays the deliveries of cases owned within its subtree only; another
+ * is "not found", like one that does not exist.
  */
 export class DeliveriesService {
   constructor(
@@ -94,11 +101,11 @@ export class DeliveriesService {
   ) {}
 
   /** Newest first (ids are UUIDv7). */
-  async list(filter: DeliveryFilter): Promise<Page<DeliveryView>> {
+  async list(filter: DeliveryFilter, reader: Pick<Principal, 'scope'>): Promise<Page<DeliveryView>> {
     const rows = await this.db.query<DeliveryRow>(
       `SELECT ${COLUMNS} FROM deliveries
        WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR department_code = $2)
-         AND ($3::uuid IS NULL OR referral_id = $3) AND ($4::uuid IS NULL OR id < $4)
+         AND ($3::uuid IS NULL OR referral_id = $3) AND ($4::uuid IS NULL OR id < $4) AND ${IN_SCOPE('$6')}
        ORDER BY id DESC LIMIT $5`,
       [
         filter.status ?? null,
@@ -106,14 +113,18 @@ export class DeliveriesService {
         filter.referralId ?? null,
         this.cursors.decode('deliveries', filter.cursor, cursorShape.uuid),
         filter.limit + 1,
+        reader.scope,
       ],
     );
     return toPage(rows, filter.limit, toView, (last) => this.cursors.encode('deliveries', last.id));
   }
 
   /** One delivery with the exact body it sends. */
-  async get(id: string): Promise<DeliveryView & { body: string }> {
-    const [row] = await this.db.query<DeliveryRow & { body: string }>(`SELECT ${COLUMNS}, body FROM deliveries WHERE id = $1`, [id]);
+  async get(id: string, reader: Pick<Principal, 'scope'>): Promise<DeliveryView & { body: string }> {
+    const [row] = await this.db.query<DeliveryRow & { body: string }>(
+      `SELECT ${COLUMNS}, body FROM deliveries WHERE id = $1 AND ${IN_SCOPE('$2')}`,
+      [id, reader.scope],
+    );
     if (!row) throw DomainError.notFound(`Delivery ${id}`);
     return { ...toView(row), body: row.body };
   }
@@ -123,14 +134,14 @@ export class DeliveriesService {
    * retry now rather than after a long backoff or when its job was lost (its old job then finds the
    * generation moved on and stops). A delivered one is refused: the receiver already has it.
    */
-  async replay(id: string): Promise<DeliveryView> {
+  async replay(id: string, reader: Pick<Principal, 'scope'>): Promise<DeliveryView> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<DeliveryRow>(
-        `UPDATE deliveries SET ${REARM} WHERE id = $1 AND status IN ('dead', 'pending') RETURNING ${COLUMNS}`,
-        [id],
+        `UPDATE deliveries SET ${REARM} WHERE id = $1 AND status IN ('dead', 'pending') AND ${IN_SCOPE('$2')} RETURNING ${COLUMNS}`,
+        [id, reader.scope],
       );
       if (!row) {
-        const [existing] = await tx.query('SELECT 1 FROM deliveries WHERE id = $1', [id]);
+        const [existing] = await tx.query(`SELECT 1 FROM deliveries WHERE id = $1 AND ${IN_SCOPE('$2')}`, [id, reader.scope]);
         if (!existing) throw DomainError.notFound(`Delivery ${id}`);
         throw new DomainError(ErrorCode.Conflict, `Delivery ${id} was already delivered; only a dead or pending delivery can be replayed.`);
       }
@@ -139,13 +150,13 @@ export class DeliveriesService {
     });
   }
 
-  /** Replays every dead delivery (of one department, if given); returns how many. */
-  async replayDead(filter: { departmentCode?: string } = {}): Promise<number> {
+  /** Replays every dead delivery in the reader's scope (of one department, if given); returns how many. */
+  async replayDead(filter: { departmentCode?: string }, reader: Pick<Principal, 'scope'>): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<{ id: string; case_id: string; generation: number }>(
-        `UPDATE deliveries SET ${REARM} WHERE status = 'dead' AND ($1::text IS NULL OR department_code = $1)
+        `UPDATE deliveries SET ${REARM} WHERE status = 'dead' AND ($1::text IS NULL OR department_code = $1) AND ${IN_SCOPE('$2')}
          RETURNING id, case_id, generation`,
-        [filter.departmentCode ?? null],
+        [filter.departmentCode ?? null, reader.scope],
       );
       const byCase = new Map<string, typeof rows>();
       for (const row of rows) {

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { DefaultJobOptions } from 'bullmq';
+import { fetch, type Agent, type Response } from 'undici';
 import type { Clock } from '../../clock/src/index.js';
 import type { ConcordConfig } from '../../config/src/index.js';
+import { egressAgent, notAllowedCause, type EgressPolicy, type Resolver } from '../../egress/src/index.js';
 import { claimProcessing } from '../../outbox/src/index.js';
 import type { PiiCipher } from '../../parties/src/index.js';
 import type { Database } from '../../persistence/src/index.js';
@@ -50,21 +52,47 @@ export interface WebhookFailure {
   permanent: boolean;
 }
 
+export interface WebhookSenderOptions {
+  timeoutMs: number;
+  /** Where a webhook may connect (see libs/egress). */
+  egress: EgressPolicy;
+  /** How host names are resolved; the system resolver by default. */
+  resolve?: Resolver;
+}
+
+/**
+ * One answer for every target the egress policy refuses, whatever it would have found there: nothing about the
+ * target's address or ports reaches the delivery row, so `lastError` cannot be used to map a private network.
+ */
+const NOT_ALLOWED: WebhookFailure = { ok: false, status: null, error: 'the webhook address is not allowed', permanent: true };
+
 /**
  * Sends one attempt of a referral event's webhook delivery and records its outcome. Guarded by compare-and-set
  * on the delivery row (status, generation), so a job that runs again after success, or a replay's stale
  * predecessor, sends nothing. The receiver still dedupes on the CloudEvent id: a worker that dies between the
  * 2xx and the commit sends the same event again.
+ *
+ * Every request goes through the egress policy: the URL is checked before sending (a department created before
+ * the policy, or under a different one, is refused here), and each connection resolves the host, checks every
+ * address and connects to the one it checked. A refused target fails the delivery at once, for good.
  */
 export class WebhookSender {
   private readonly logger = new Logger(WebhookSender.name);
+  private readonly agent: Agent;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly cipher: PiiCipher,
-    private readonly options: { timeoutMs: number },
-  ) {}
+    private readonly options: WebhookSenderOptions,
+  ) {
+    this.agent = egressAgent(options.egress, options.resolve);
+  }
+
+  /** Closes the connections kept for later deliveries. */
+  close(): Promise<void> {
+    return this.agent.close();
+  }
 
   /** Resolves when delivered or when there is nothing to do; throws DeliveryFailed when the attempt failed. */
   async deliver(attempt: DeliveryAttempt): Promise<DeliveryOutcome> {
@@ -138,9 +166,15 @@ export class WebhookSender {
     } catch {
       return { ok: false, status: null, error: 'the webhook secret cannot be decrypted (was CONCORD_DATA_KEY changed?)', permanent: false };
     }
+    const refused = this.options.egress.refuseUrl(request.url);
+    if (refused) {
+      this.logger.warn(`delivery ${request.deliveryId}: the webhook URL ${refused}`);
+      return NOT_ALLOWED;
+    }
     let response: Response;
     try {
       response = await fetch(request.url, {
+        dispatcher: this.agent,
         method: 'POST',
         headers: {
           'content-type': 'application/cloudevents+json; charset=utf-8',
@@ -153,6 +187,11 @@ export class WebhookSender {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
+      const notAllowed = notAllowedCause(error);
+      if (notAllowed) {
+        this.logger.warn(`delivery ${request.deliveryId}: ${notAllowed.reason}`);
+        return NOT_ALLOWED;
+      }
       return { ok: false, status: null, error: describe(error, this.options.timeoutMs), permanent: false };
     }
     // The answer's body is not read: nothing is done with it, and it must not hold the connection.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApi } from '../../../apps/api/src/api.factory.js';
+import { createApi, type ApiOptions } from '../../../apps/api/src/api.factory.js';
 import type { Clock } from '../../clock/src/index.js';
 import type { ConcordConfig } from '../../config/src/index.js';
 import type { Role } from '../../domain/src/index.js';
@@ -52,18 +52,37 @@ export function testConfig(databaseUrl: string, overrides: Partial<ConcordConfig
     webhookAttempts: 4,
     webhookBackoffMs: 20,
     webhookTimeoutMs: 1_000,
+    idempotencyTtlHours: 24,
+    // No private network is reachable unless a test says so: a test with a receiver on 127.0.0.1 admits it.
+    webhookAllowPrivate: [],
+    webhookRequireHttps: false,
     ...overrides,
   };
 }
 
+export interface TestApiOptions {
+  clock?: Clock;
+  config?: Partial<ConcordConfig>;
+  /**
+   * Start another API process on this one's database (and Redis prefix and admin key), as a second process
+   * behind a load balancer would be; closing it leaves the database to its owner.
+   */
+  alongside?: TestApi;
+  /** Options of the API itself that only tests set (e.g. where the public rate limit's Redis is). */
+  api?: Pick<ApiOptions, 'rateLimitRedisUrl'>;
+}
+
 /**
- * The real API over real HTTP, on its own fresh database. Every answer is checked for a 500: a 500 anywhere
- * in the suite fails the test that caused it.
+ * The real API over real HTTP, on its own fresh database (or another API's, with `alongside`). Every answer is
+ * checked for a 500: a 500 anywhere in the suite fails the test that caused it.
  */
-export async function startTestApi(options: { clock?: Clock; config?: Partial<ConcordConfig> } = {}): Promise<TestApi> {
-  const database = await createTestDatabase();
-  const config = testConfig(database.url, options.config);
-  const app = await createApi(config, { clock: options.clock, logger: ['error'], docsUi: false });
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const shared = options.alongside;
+  const database = shared ? { url: shared.config.databaseUrl, drop: async () => undefined } : await createTestDatabase();
+  const config = shared
+    ? { ...shared.config, port: 0, ...options.config }
+    : testConfig(database.url, options.config);
+  const app = await createApi(config, { ...options.api, clock: options.clock, logger: ['error'], docsUi: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}/api/v1`;

@@ -15,6 +15,7 @@ export function spawnWorker(config: ConcordConfig, env: Record<string, string>):
       CONCORD_QUEUE_PREFIX: config.queuePrefix,
       CONCORD_DATA_KEY: config.dataKey,
       CONCORD_JOB_LOCK_MS: String(config.jobLockMs),
+      CONCORD_WEBHOOK_ALLOW_PRIVATE: config.webhookAllowPrivate.join(','),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

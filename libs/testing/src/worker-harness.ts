@@ -2,17 +2,20 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createWorker } from '../../../apps/worker/src/worker.factory.js';
+import { CalendarProcessor } from '../../../apps/worker/src/processors/calendar.processor.js';
 import { DeadlinesProcessor } from '../../../apps/worker/src/processors/deadlines.processor.js';
 import { OutboxRelayProcessor } from '../../../apps/worker/src/processors/outbox-relay.processor.js';
 import type { Clock } from '../../clock/src/index.js';
 import type { ConcordConfig } from '../../config/src/index.js';
 import type { NotificationChannel } from '../../notifications/src/index.js';
+import type { RecomputeReport } from '../../deadlines/src/calendar-recompute.js';
 import type { Database } from '../../persistence/src/index.js';
 import { createRedis, QueueName } from '../../queues/src/index.js';
 
 export interface TestWorker {
   app: INestApplicationContext;
   deadlines: DeadlinesProcessor;
+  calendar: CalendarProcessor;
   /** Moves every committed outbox row to BullMQ now. */
   relay(): Promise<void>;
   /**
@@ -20,6 +23,15 @@ export interface TestWorker {
    * and wait until every job it started has finished. No real time is waited for.
    */
   fireDue(): Promise<Array<{ deadlineId: string; result: string }>>;
+  /**
+   * Runs what calendar changes queued since the last call: relays, waits until the worker has finished each
+   * recomputation job (it may have run already: the worker's own relay runs too), then makes sure every pending
+   * deadline has its timer. Answers each job's report, oldest change first.
+   */
+  recomputeClocks(): Promise<Array<{ calendarChangeId: string; report: RecomputeReport }>>;
+  /** Holds the calendar queue (jobs wait, no worker takes them) until `resumeCalendar`. */
+  pauseCalendar(): Promise<void>;
+  resumeCalendar(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,13 +53,19 @@ export async function startTestWorker(
   const eventsConnection = redis.duplicate();
   const events = new QueueEvents(QueueName.Deadlines, { connection: eventsConnection, prefix: config.queuePrefix });
   await events.waitUntilReady();
+  const calendarQueue = new Queue(QueueName.Calendar, { connection: redis, prefix: config.queuePrefix });
+  const calendarEventsConnection = redis.duplicate();
+  const calendarEvents = new QueueEvents(QueueName.Calendar, { connection: calendarEventsConnection, prefix: config.queuePrefix });
+  await calendarEvents.waitUntilReady();
 
   const relay = async () => {
     while ((await relayProcessor.relay.relayOnce()) > 0);
   };
+  let lastCalendarRow = '00000000-0000-0000-0000-000000000000';
   return {
     app,
     deadlines,
+    calendar: app.get(CalendarProcessor),
     relay,
     async fireDue() {
       await relay();
@@ -61,11 +79,36 @@ export async function startTestWorker(
       }
       return out;
     },
+    async recomputeClocks() {
+      await relay();
+      const queued = await db.query<{ id: string; payload: { calendarChangeId: string } }>(
+        `SELECT id, payload FROM outbox WHERE queue = $1 AND id > $2 ORDER BY id`,
+        [QueueName.Calendar, lastCalendarRow],
+      );
+      const out: Array<{ calendarChangeId: string; report: RecomputeReport }> = [];
+      for (const { id, payload } of queued) {
+        // The worker's own relay may hold the row (it enqueues, then marks the row, in one transaction): its lock
+        // is released once the job exists.
+        await db.transaction((tx) => tx.query('SELECT 1 FROM outbox WHERE id = $1 FOR UPDATE', [id]));
+        await relay();
+        const job = await calendarQueue.getJob(id);
+        if (!job) throw new Error(`calendar change ${payload.calendarChangeId} has no job after relaying`);
+        out.push({ calendarChangeId: payload.calendarChangeId, report: (await job.waitUntilFinished(calendarEvents, 30_000)) as RecomputeReport });
+        lastCalendarRow = id;
+      }
+      // The clocks it wrote have their timers: relayed here or by the worker, and restored by the reconciler if a
+      // relay still held them.
+      await relay();
+      await deadlines.reconciler.reconcile();
+      return out;
+    },
+    pauseCalendar: () => calendarQueue.pause(),
+    resumeCalendar: () => calendarQueue.resume(),
     async close() {
       await app.close();
-      await events.close();
-      await queue.close();
-      await Promise.all([redis.quit(), eventsConnection.quit()]);
+      await Promise.all([events.close(), calendarEvents.close()]);
+      await Promise.all([queue.close(), calendarQueue.close()]);
+      await Promise.all([redis.quit(), eventsConnection.quit(), calendarEventsConnection.quit()]);
     },
   };
 }

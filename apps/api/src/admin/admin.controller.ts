@@ -1,29 +1,17 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ApiKeysService, CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { DepartmentsService, UnitsService } from '../../../../libs/directory/src/index.js';
-import { SensitiveResponse } from '../common/idempotency.interceptor.js';
-import { CreateApiKeyDto, CreateDepartmentDto, CreateUnitDto, DepartmentsQuery, UnitsQuery } from './dto/admin.dto.js';
+import { CreateDepartmentDto, CreateUnitDto, DepartmentsQuery, UnitsQuery } from './dto/admin.dto.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller()
 export class AdminController {
   constructor(
-    private readonly keys: ApiKeysService,
     private readonly units: UnitsService,
     private readonly departments: DepartmentsService,
   ) {}
-
-  /** Creates an API key; the key is in this answer only. */
-  @Post('api-keys')
-  @HttpCode(201)
-  @Roles('admin')
-  @SensitiveResponse()
-  async createKey(@Body() body: CreateApiKeyDto, @CurrentPrincipal() admin: Principal) {
-    const { id, key, principal } = await this.keys.create(body, admin);
-    return { id, key, role: principal.role, name: principal.name, unitCode: principal.unitCode, departmentCode: principal.departmentCode };
-  }
 
   @Post('units')
   @HttpCode(201)
@@ -38,19 +26,20 @@ export class AdminController {
     return this.units.list(query);
   }
 
+  /** Departments are deployment-wide: only an admin of every unit creates them. */
   @Post('departments')
   @HttpCode(201)
   @Roles('admin')
-  createDepartment(@Body() body: CreateDepartmentDto) {
-    return this.departments.create(body);
+  createDepartment(@Body() body: CreateDepartmentDto, @CurrentPrincipal() admin: Principal) {
+    return this.departments.create(body, admin);
   }
 
   @Get('departments')
   @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
   async listDepartments(@Query() query: DepartmentsQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.departments.list(query);
-    // Where a department's system listens is configuration only admins need.
-    if (principal.role !== 'admin') page.items = page.items.map((d) => ({ ...d, webhookUrl: null }));
+    // Where a department's system listens is configuration only the admins who manage departments need.
+    if (principal.role !== 'admin' || principal.scope !== null) page.items = page.items.map((d) => ({ ...d, webhookUrl: null }));
     return page;
   }
 }

@@ -4,6 +4,8 @@ import { AccessLog } from '../../../../libs/audit/src/index.js';
 import { actorOf, CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { CaseQueries } from '../../../../libs/cases/src/index.js';
 import { CaseEngine } from '../../../../libs/engine/src/index.js';
+import { PiiCipher } from '../../../../libs/parties/src/index.js';
+import { filtersOf, recordAuditorRead } from '../common/audited-read.js';
 import { PageQuery } from '../common/dto.js';
 import { requireUuid } from '../common/ids.js';
 import { CreateCaseDto, ListCasesQuery, SendEventDto } from './dto/cases.dto.js';
@@ -19,6 +21,7 @@ export class CasesController {
     private readonly engine: CaseEngine,
     private readonly cases: CaseQueries,
     private readonly accessLog: AccessLog,
+    private readonly cipher: PiiCipher,
   ) {}
 
   /** Registers a case; it starts in `intake.registered`. */
@@ -32,8 +35,10 @@ export class CasesController {
 
   @Get()
   @Roles(...READERS)
-  list(@Query() query: ListCasesQuery, @CurrentPrincipal() principal: Principal) {
-    return this.cases.list(query, principal);
+  async list(@Query() query: ListCasesQuery, @CurrentPrincipal() principal: Principal) {
+    const page = await this.cases.list(query, principal);
+    await recordAuditorRead(this.accessLog, principal, { action: 'cases.list', detail: filtersOf(query, this.cipher, ['q']) });
+    return page;
   }
 
   @Get(':id')
@@ -69,8 +74,7 @@ export class CasesController {
     return history;
   }
 
-  /** An auditor's read of a case is an audit read: recorded, like every other, before the answer goes out. */
-  private async audited(principal: Principal, action: string, caseId: string, detail: Record<string, unknown> = {}) {
-    if (principal.role === 'auditor') await this.accessLog.record(principal, { action, caseId, detail });
+  private audited(principal: Principal, action: string, caseId: string, detail: Record<string, unknown> = {}) {
+    return recordAuditorRead(this.accessLog, principal, { action, caseId, detail });
   }
 }

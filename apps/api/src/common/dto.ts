@@ -1,7 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
-import { DATE_FORMAT, DomainError, ErrorCode, INSTANT_FORMAT, dateProblem, instantProblem } from '../../../../libs/domain/src/index.js';
+import { DATE_FORMAT, DomainError, ErrorCode, INSTANT_FORMAT, dateProblem, instantProblem, s, validate } from '../../../../libs/domain/src/index.js';
 
 /** A unit, department or category code: letters, digits, `_` and `-`, up to 64. */
 export const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -80,3 +81,27 @@ export class PageQuery {
 }
 
 export const codeRule = () => Matches(CODE, { message: `$property ${CODE_MESSAGE}` });
+
+const PHONE = s.phone();
+
+/**
+ * A party's phone, by the same rule as the `ADD_PARTY` payload (`s.phone()` in libs/domain): a valid number
+ * becomes its E.164 form before the handler sees it; anything else is refused with the same message.
+ */
+export const phoneRule = () =>
+  applyDecorators(
+    Transform(({ value }) => {
+      const checked = validate(PHONE, value);
+      return checked.ok ? checked.value : value;
+    }),
+    ValidateBy({
+      name: 'isPhone',
+      validator: {
+        validate: (value) => validate(PHONE, value).ok,
+        defaultMessage: (args) => {
+          const checked = validate(PHONE, args?.value);
+          return `$property ${checked.ok ? '' : checked.errors[0]!.message}`;
+        },
+      },
+    }),
+  );

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Public } from '../../../../libs/auth/src/index.js';
+import { CalendarService, type CoverageWatch } from '../../../../libs/deadlines/src/index.js';
 import { Database } from '../../../../libs/persistence/src/index.js';
 import { REDIS } from '../../../../libs/queues/src/index.js';
 
@@ -36,15 +37,27 @@ export class HealthController {
   constructor(
     private readonly db: Database,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly calendar: CalendarService,
   ) {}
 
-  /** Readiness: 200 when PostgreSQL and Redis both answer, 503 otherwise. */
+  /**
+   * Readiness: 200 when PostgreSQL and Redis both answer, 503 otherwise. `calendar` tells whether the current and
+   * the next China year have a holiday schedule; a missing one is listed in `warnings` and does not make the
+   * answer a 503: deadlines are still computed, counting only weekends as rest days in that year.
+   */
   @Get()
   @Public()
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([check(() => this.db.query('SELECT 1')), check(() => this.redis.ping())]);
     const ok = postgres.ok && redis.ok;
+    let calendar: CoverageWatch | null = null;
+    if (postgres.ok) calendar = await this.calendar.watch().catch(() => null);
     reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } };
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      checks: { postgres, redis },
+      calendar: calendar && { years: calendar.years },
+      warnings: calendar?.warnings ?? [],
+    };
   }
 }

@@ -1,8 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AccessLog } from '../../../../libs/audit/src/index.js';
 import { actorOf, CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { ReferralQueries } from '../../../../libs/cases/src/index.js';
 import { CaseEngine } from '../../../../libs/engine/src/index.js';
+import { PiiCipher } from '../../../../libs/parties/src/index.js';
+import { filtersOf, recordAuditorRead } from '../common/audited-read.js';
 import { requireUuid } from '../common/ids.js';
 import { ListReferralsQuery, ReferralEventDto } from './dto/referrals.dto.js';
 
@@ -11,7 +14,8 @@ const READERS = ['department', 'admin', 'auditor', 'intake', 'mediator'] as cons
 
 /**
  * The department side of a referral (街社吹哨、部门报到): its inbox, one referral, and its answers. A
- * department key sees and acts on its own referrals only; another department's is a 404.
+ * department key sees and acts on its own referrals only, and, when it is scoped to a unit, only those of cases
+ * owned within that subtree; any other is a 404.
  */
 @ApiTags('referrals')
 @ApiBearerAuth()
@@ -20,19 +24,25 @@ export class ReferralsController {
   constructor(
     private readonly engine: CaseEngine,
     private readonly referrals: ReferralQueries,
+    private readonly accessLog: AccessLog,
+    private readonly cipher: PiiCipher,
   ) {}
 
   /** The inbox, newest first; filters `status`, `overdue`, `caseId`. */
   @Get()
   @Roles(...READERS)
-  list(@Query() query: ListReferralsQuery, @CurrentPrincipal() principal: Principal) {
-    return this.referrals.list(query, principal);
+  async list(@Query() query: ListReferralsQuery, @CurrentPrincipal() principal: Principal) {
+    const page = await this.referrals.list(query, principal);
+    await recordAuditorRead(this.accessLog, principal, { action: 'referrals.list', caseId: query.caseId, detail: filtersOf(query, this.cipher) });
+    return page;
   }
 
   @Get(':id')
   @Roles(...READERS)
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.referrals.get(requireUuid(id, `Referral ${id}`), principal);
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    const referral = await this.referrals.get(requireUuid(id, `Referral ${id}`), principal);
+    await recordAuditorRead(this.accessLog, principal, { action: 'referrals.read', caseId: referral.caseId, detail: { referralId: referral.id } });
+    return referral;
   }
 
   /** The department's answer: 200 with the referral, 409 if not allowed now, 422 if the payload is bad. */
@@ -47,7 +57,11 @@ export class ReferralsController {
       expectedVersion: body.expectedVersion,
       actor: actorOf(principal),
       departmentCode: principal.departmentCode,
+      scope: principal.scope,
     });
-    return this.referrals.get(referralId, principal);
+    // The answer shows what the event did even when it moved the case out of the key's scope (an unresolved
+    // reply escalates it to the parent unit): the key acted within its scope; from the next request on, it no
+    // longer sees the referral.
+    return this.referrals.get(referralId, { ...principal, scope: null });
   }
 }

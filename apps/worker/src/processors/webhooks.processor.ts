@@ -3,6 +3,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Clock } from '../../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
+import { webhookEgress } from '../../../../libs/egress/src/index.js';
 import { PiiCipher } from '../../../../libs/parties/src/index.js';
 import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
 import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
@@ -22,7 +23,7 @@ export class WebhooksProcessor implements OnApplicationBootstrap, OnApplicationS
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
   ) {
-    this.sender = new WebhookSender(db, clock, cipher, { timeoutMs: config.webhookTimeoutMs });
+    this.sender = new WebhookSender(db, clock, cipher, { timeoutMs: config.webhookTimeoutMs, egress: webhookEgress(config) });
   }
 
   onApplicationBootstrap(): void {
@@ -43,6 +44,7 @@ export class WebhooksProcessor implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
+    await this.sender.close();
   }
 
   async process(job: Job): Promise<DeliveryOutcome> {

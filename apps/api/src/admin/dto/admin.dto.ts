@@ -10,29 +10,8 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { ROLES, UNIT_LEVELS, type Role, type UnitLevel } from '../../../../../libs/domain/src/index.js';
+import { UNIT_LEVELS, type UnitLevel } from '../../../../../libs/domain/src/index.js';
 import { CODE, CODE_MESSAGE, Optional, PageQuery, codeRule } from '../../common/dto.js';
-
-export class CreateApiKeyDto {
-  @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES)
-  role!: Role;
-
-  @ApiProperty({ description: 'Who holds the key, e.g. "Zhang Wei, Xinhua community mediation".', maxLength: 100 })
-  @IsString()
-  @Length(1, 100)
-  name!: string;
-
-  @ApiPropertyOptional({ description: 'The unit whose subtree the key may see; omitted = every unit.' })
-  @Optional()
-  @codeRule()
-  unitCode?: string;
-
-  @ApiPropertyOptional({ description: 'Required for, and only for, the department role.' })
-  @Optional()
-  @codeRule()
-  departmentCode?: string;
-}
 
 export class CreateUnitDto {
   @ApiProperty({ pattern: CODE.source })
@@ -71,7 +50,12 @@ export class CreateDepartmentDto {
   @Matches(CODE, { each: true, message: `each category ${CODE_MESSAGE}` })
   categories!: string[];
 
-  @ApiPropertyOptional({ description: 'Where referral events are POSTed (CloudEvents, signed).' })
+  @ApiPropertyOptional({
+    description:
+      'Where referral events are POSTed (CloudEvents, signed): an http(s) URL without credentials (https in production) ' +
+      'whose host is public, or in a private network CONCORD_WEBHOOK_ALLOW_PRIVATE lists; never loopback, link-local or ' +
+      'a cloud metadata service.',
+  })
   @Optional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2000)

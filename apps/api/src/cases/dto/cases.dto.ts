@@ -29,7 +29,7 @@ import {
   type Stage,
   type VulnerableFlag,
 } from '../../../../../libs/domain/src/index.js';
-import { IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
+import { IsInstant, Optional, PageQuery, codeRule, phoneRule } from '../../common/dto.js';
 
 export class PartyDto {
   @ApiProperty({ enum: PARTY_ROLES })
@@ -41,9 +41,13 @@ export class PartyDto {
   @Length(1, 100)
   name!: string;
 
-  @ApiPropertyOptional({ maxLength: 32, description: 'PII.' })
+  @ApiPropertyOptional({
+    maxLength: 32,
+    example: '13812345678',
+    description: 'PII. A mainland number as dialled, any other with its + country code; stored in E.164 (+8613812345678).',
+  })
   @Optional()
-  @Matches(/^\+?[0-9][0-9 ()-]{2,31}$/, { message: '$property must be a phone number' })
+  @phoneRule()
   phone?: string;
 
   @ApiPropertyOptional({ maxLength: 32, description: 'PII: resident ID or passport number.' })

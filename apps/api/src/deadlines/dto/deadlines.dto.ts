@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { MAX_DAY_NAME, MAX_SOURCE, MAX_YEAR_HOLIDAYS, MAX_YEAR_WORKDAYS } from '../../../../../libs/deadlines/src/calendar-year.js';
 import { IsCalendarDate, IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class DeadlinesQuery extends PageQuery {
@@ -40,6 +42,42 @@ export class CalendarOverrideDto {
   // The calendar refuses an override without a name; stored blank, it would break every later deadline.
   @Matches(/\S/, { message: '$property must not be blank' })
   name!: string;
+}
+
+export class ScheduleDayDto {
+  @ApiProperty({ example: '2027-02-06', format: 'date' })
+  @IsCalendarDate()
+  date!: string;
+
+  @ApiProperty({ example: '春节', maxLength: MAX_DAY_NAME, description: 'The holiday it belongs to (a make-up working day names its holiday too).' })
+  @IsString()
+  @Length(1, MAX_DAY_NAME)
+  name!: string;
+}
+
+/**
+ * One year's State Council schedule. Dates, duplicates, make-up days on weekdays and the year itself are
+ * checked by the service (checkYearSchedule), one error per field.
+ */
+export class CalendarYearDto {
+  @ApiProperty({ example: '国办发明电〔2026〕X号', maxLength: MAX_SOURCE, description: 'The notice the schedule comes from.' })
+  @IsString()
+  @Length(1, MAX_SOURCE)
+  source!: string;
+
+  @ApiProperty({ type: [ScheduleDayDto], maxItems: MAX_YEAR_HOLIDAYS, description: 'Every rest day of the notice, weekends inside a holiday included.' })
+  @IsArray()
+  @ArrayMaxSize(MAX_YEAR_HOLIDAYS)
+  @ValidateNested({ each: true })
+  @Type(() => ScheduleDayDto)
+  holidays!: ScheduleDayDto[];
+
+  @ApiProperty({ type: [ScheduleDayDto], maxItems: MAX_YEAR_WORKDAYS, description: 'Make-up working days (调休上班): Saturdays or Sundays.' })
+  @IsArray()
+  @ArrayMaxSize(MAX_YEAR_WORKDAYS)
+  @ValidateNested({ each: true })
+  @Type(() => ScheduleDayDto)
+  workdays!: ScheduleDayDto[];
 }
 
 export class DeadlinePolicyDto {

@@ -1,0 +1,31 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AccessLog } from '../../../../libs/audit/src/index.js';
+import { CurrentPrincipal, Roles, SecurityLog, type Principal } from '../../../../libs/auth/src/index.js';
+import { SecurityLogQuery } from './dto/security-log.dto.js';
+
+/**
+ * The security log: every creation, revocation and rotation of an API key, with who, from where and when.
+ * Auditors and admins read it, a unit-scoped reader the entries of its subtree; each read is itself recorded in
+ * the audit access log before its answer goes out.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit/security-log')
+export class SecurityLogController {
+  constructor(
+    private readonly securityLog: SecurityLog,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  /** Newest first; filters `action`, `actorId`, `from`, `to`; cursor-paginated. */
+  @Get()
+  @Roles('auditor', 'admin')
+  async list(@Query() query: SecurityLogQuery, @CurrentPrincipal() principal: Principal) {
+    const { cursor, limit, ...filter } = query;
+    const page = await this.securityLog.list({ ...filter, actorId: filter.actorId?.toLowerCase(), cursor, limit }, principal);
+    const given = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+    await this.accessLog.record(principal, { action: 'audit.security_log', detail: { ...given, limit, ...(cursor ? { cursor } : {}) } });
+    return page;
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Worker, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Clock } from '../../../../libs/clock/src/index.js';
+import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
+import { IdempotencyRecords, type PurgeReport } from '../../../../libs/idempotency/src/index.js';
+import { PiiCipher } from '../../../../libs/parties/src/index.js';
+import { Database } from '../../../../libs/persistence/src/index.js';
+import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
+import { QUEUES } from '../worker.tokens.js';
+
+/** The job scheduler's id: upserting it again (every start, every worker) leaves one schedule. */
+export const IDEMPOTENCY_PURGE_SCHEDULER_ID = 'idempotency.purge.hourly';
+export const IDEMPOTENCY_PURGE_JOB = 'idempotency.purge';
+/** Records past their window are gone within this long after it ends (a replay is refused from the window on). */
+export const IDEMPOTENCY_PURGE_EVERY_MS = 3_600_000;
+
+/**
+ * Purges idempotency records past `CONCORD_IDEMPOTENCY_TTL_HOURS`, and seals any answer an older release
+ * stored in the clear: at start-up, then hourly from a BullMQ job scheduler. The window is judged by the
+ * injected clock. Purging is idempotent and batched, so a duplicate job, or several workers at once, are
+ * harmless, and a schedule lost with Redis is re-created at the next start.
+ */
+@Injectable()
+export class IdempotencyPurgeProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IdempotencyPurgeProcessor.name);
+  readonly records: IdempotencyRecords;
+  private readonly queue: Queue;
+  private worker: Worker | null = null;
+
+  constructor(
+    db: Database,
+    cipher: PiiCipher,
+    clock: Clock,
+    @Inject(QUEUES) queues: Map<QueueName, Queue>,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+  ) {
+    this.records = new IdempotencyRecords(db, cipher, clock, config.idempotencyTtlHours);
+    this.queue = queues.get(QueueName.Housekeeping)!;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const consumes = this.config.workerConsumes;
+    if (consumes !== 'all' && !consumes.includes(QueueName.Housekeeping)) return;
+    try {
+      await this.process();
+    } catch (error) {
+      // The worker still starts: the hourly job retries.
+      this.logger.error(`purging idempotency records at start-up failed, the hourly job will retry: ${(error as Error).message}`);
+    }
+    await this.queue.upsertJobScheduler(IDEMPOTENCY_PURGE_SCHEDULER_ID, { every: IDEMPOTENCY_PURGE_EVERY_MS }, {
+      name: IDEMPOTENCY_PURGE_JOB,
+      data: {},
+      opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
+    });
+    this.worker = new Worker(QueueName.Housekeeping, () => this.process(), {
+      connection: this.redis,
+      prefix: this.config.queuePrefix,
+      concurrency: 1,
+      lockDuration: this.config.jobLockMs,
+      stalledInterval: this.config.jobLockMs,
+    });
+    this.worker.on('failed', (job, error) => this.logger.warn(`idempotency purge job ${job?.id} failed: ${error.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  /** One purge, as the hourly job runs it. */
+  async process(): Promise<PurgeReport> {
+    const report = await this.records.purge();
+    if (report.expired || report.sealed) {
+      this.logger.log(`idempotency records: ${report.expired} expired and deleted, ${report.sealed} sealed`);
+    }
+    return report;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './egress-agent.js';
+export * from './egress-policy.js';

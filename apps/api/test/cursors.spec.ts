@@ -22,7 +22,7 @@ describe('list cursors', () => {
     api = await startTestApi({ clock });
     await seedDirectory(api);
     for (const code of ['HOOK-A', 'HOOK-B']) {
-      const department = { code, name: code, categories: ['neighbour'], webhookUrl: 'http://127.0.0.1:9/hook', webhookSecret: 'cursor-webhook-secret-0123' };
+      const department = { code, name: code, categories: ['neighbour'], webhookUrl: `https://${code.toLowerCase()}.example/hook`, webhookSecret: 'cursor-webhook-secret-0123' };
       expect((await api.call('POST', '/departments', { body: department })).status).toBe(201);
     }
     for (let i = 0; i < 3; i++) {
@@ -36,6 +36,8 @@ describe('list cursors', () => {
     ] as const) {
       expect((await api.call('POST', `/cases/${caseId}/events`, { body: { type, payload } })).status).toBe(200);
     }
+    // Two keys more: each is a row of the key list and an entry of the security log.
+    for (const role of ['auditor', 'intake'] as const) await api.keyFor(role);
     clock.set('2026-03-05T09:00:00+08:00');
     await new Anchors(api.db, clock).anchorThrough('2026-03-04');
 
@@ -49,6 +51,8 @@ describe('list cursors', () => {
       anchors: '/audit/anchors',
       units: '/units',
       departments: '/departments',
+      apiKeys: '/api-keys',
+      securityLog: '/audit/security-log',
     })) {
       const first = await page(path);
       expect({ name, status: first.status, next: typeof first.body.nextCursor }).toEqual({ name, status: 200, next: 'string' });

@@ -17,7 +17,7 @@ import { DeadlineBook, DeadlineQueries } from '../libs/deadlines/src/index.js';
 import type { Actor } from '../libs/domain/src/index.js';
 import { CaseEngine } from '../libs/engine/src/index.js';
 import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
-import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
+import { createDataSource, Cursors, Database, migrate } from '../libs/persistence/src/index.js';
 import { HttpClient } from './http.js';
 import {
   describeMachine, dropDatabase, envNumber, fmt, freshDatabase, ms, percentile, REDIS_URL, runBenchmark, sql,
@@ -191,6 +191,7 @@ async function main(): Promise<void> {
   const machine = await describeMachine(url);
   const dataKey = randomBytes(24).toString('base64');
   const cipher = new PiiCipher(dataKey);
+  const cursors = new Cursors(dataKey);
 
   // One real case gives the snapshot, REGISTER payload and facts every synthetic case copies.
   await sql(url, `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES ('TMP', 'template', 'district', NULL, '/TMP/', now())`);
@@ -254,10 +255,10 @@ async function main(): Promise<void> {
     const log: Array<{ text: string; values: unknown[] }> = [];
     await spec.query(
       {
-        cases: new CaseQueries(recording(db, log), new PartyVault(cipher), new SystemClock()),
-        referrals: new ReferralQueries(recording(db, log), new PartyVault(cipher), new SystemClock()),
-        deadlines: new DeadlineQueries(recording(db, log), new SystemClock()),
-        audit: new AuditEvents(recording(db, log)),
+        cases: new CaseQueries(recording(db, log), new PartyVault(cipher), new SystemClock(), cursors),
+        referrals: new ReferralQueries(recording(db, log), new PartyVault(cipher), new SystemClock(), cursors),
+        deadlines: new DeadlineQueries(recording(db, log), new SystemClock(), cursors),
+        audit: new AuditEvents(recording(db, log), cursors),
       },
       principals,
     );

@@ -33,6 +33,10 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   await migrate(config.databaseUrl);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
+    // A body with `__proto__`, or `constructor.prototype`, is refused (400), never parsed with the key stripped;
+    // refuseUnstorableInput refuses the other prototype keys.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
     return503OnClosing: true,
     trustProxy: config.trustProxy ?? false,
     frameworkErrors: frameworkProblem,
@@ -45,7 +49,7 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
 
   // Prometheus scrapes /metrics by convention, so it stays outside the versioned prefix.
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(config.bodyLimit));
   app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().addHook('preValidation', refuseUnstorableInput);

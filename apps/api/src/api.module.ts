@@ -13,7 +13,7 @@ import { MetricsModule } from '../../../libs/metrics/src/index.js';
 import { EngineModule } from '../../../libs/engine/src/index.js';
 import { IdempotencyRecords } from '../../../libs/idempotency/src/index.js';
 import { PartyVault, PiiCipher } from '../../../libs/parties/src/index.js';
-import { Database, PersistenceModule } from '../../../libs/persistence/src/index.js';
+import { Cursors, Database, PersistenceModule } from '../../../libs/persistence/src/index.js';
 import { RedisModule } from '../../../libs/queues/src/index.js';
 import { DeliveriesService } from '../../../libs/referrals/src/index.js';
 import { StatsModule } from '../../../libs/stats/src/index.js';
@@ -82,7 +82,11 @@ export class ApiModule {
           inject: [Database, PartyVault, AccessLog, Clock],
           useFactory: (db: Database, vault: PartyVault, log: AccessLog, clock: Clock) => new PartyUnmasking(db, vault, log, clock),
         },
-        { provide: DeliveriesService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new DeliveriesService(db, clock) },
+        {
+          provide: DeliveriesService,
+          inject: [Database, Clock, Cursors],
+          useFactory: (db: Database, clock: Clock, cursors: Cursors) => new DeliveriesService(db, clock, cursors),
+        },
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PointInTime, auditEventsStatement, csvField, type AuditEventFilter } from '../../../libs/audit/src/index.js';
+import { PointInTime, auditEventsStatement, csvField, type AuditCursor, type AuditEventFilter } from '../../../libs/audit/src/index.js';
 import { ManualClock } from '../../../libs/clock/src/index.js';
 import { loadDeadlineJobs } from '../../../libs/deadlines/src/index.js';
 import { CaseEngine } from '../../../libs/engine/src/index.js';
@@ -604,13 +604,13 @@ describe('audit: point in time, event query and export', () => {
     }, 300_000);
 
     it('plans each filtered page as an index range: a page reads a few rows, never the table', async () => {
-      const cursor = Buffer.from('2025-01-02T00:00:00.000000Z|00000000-0000-4000-8000-000000000001|1').toString('base64url');
-      const filters: Array<AuditEventFilter & { cursor?: string }> = [
+      const after = { at: '2025-01-02T00:00:00.000000Z', caseId: '00000000-0000-4000-8000-000000000001', seq: 1 };
+      const filters: Array<AuditEventFilter & { after?: AuditCursor }> = [
         {},
-        { cursor },
+        { after },
         { from: '2025-01-02T00:00:00Z', to: '2025-01-03T00:00:00Z' },
         { type: 'ADD_NOTE' },
-        { type: 'REFER', from: '2025-01-02T00:00:00Z', to: '2025-01-03T00:00:00Z', cursor },
+        { type: 'REFER', from: '2025-01-02T00:00:00Z', to: '2025-01-03T00:00:00Z', after },
         { actor: 'synthetic-actor-7' },
         { unitCode: 'XC-XH-01' },
         { unitCode: 'XC-XH', type: 'ADD_NOTE', from: '2025-01-02T00:00:00Z' },

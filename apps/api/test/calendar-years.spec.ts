@@ -92,7 +92,7 @@ describe('a calendar year in one step, and the warnings while one is missing', (
   it('refuses a bad schedule with one clear error per field, and writes nothing', async () => {
     const before = await tableCounts();
     const refusals: Array<[unknown, string, RegExp]> = [
-      [with2027({ holidays: [{ date: '2027-02-30', name: '春节' }] }), 'holidays[0].date', /date YYYY-MM-DD/],
+      [with2027({ holidays: [{ date: '2027-02-30', name: '春节' }] }), 'holidays[0].date', /date that exists/],
       [with2027({ holidays: [{ date: '2026-12-31', name: '元旦' }] }), 'holidays[0].date', /2026-12-31 is not in 2027/],
       [with2027({ holidays: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-01-01', name: '元旦' }] }), 'holidays[1].date', /listed twice/],
       [with2027({ workdays: [{ date: '2027-01-01', name: '元旦' }] }), 'workdays[0].date', /both a holiday and a working day/],

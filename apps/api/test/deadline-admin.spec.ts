@@ -108,7 +108,7 @@ describe('deadline policies and the calendar', () => {
     expect((await api.call('PUT', '/deadline-policies', { key: auditor, body: { key: 'dispute.intake', amount: 1, unit: 'working_days' } })).status).toBe(403);
     expect((await api.call('GET', '/deadline-policies', { key: auditor })).status).toBe(200);
     expect((await api.call('GET', '/calendar?from=2026-03-01&to=2026-03-02', { key: mediator })).status).toBe(200);
-    expect((await api.call('PUT', '/calendar/overrides/2026-02-30', { body: { kind: 'holiday', name: 'x' } })).status).toBe(404);
+    expect((await api.call('PUT', '/calendar/overrides/2026-02-30', { body: { kind: 'holiday', name: 'x' } })).status).toBe(400);
     expect((await api.call('PUT', '/calendar/overrides/2026-03-09', { body: { kind: 'nap', name: 'x' } })).status).toBe(422);
     expect((await api.call('GET', '/calendar?from=2026-01-01&to=2027-06-01')).status).toBe(422);
     expect((await api.call('GET', '/calendar?from=yesterday&to=2026-01-01')).status).toBe(400);

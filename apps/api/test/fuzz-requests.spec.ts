@@ -1,21 +1,32 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ManualClock } from '../../../libs/clock/src/index.js';
 import {
+  BAD_DATES,
+  BAD_INSTANTS,
   dispute,
   encodeComponent,
   fillPath,
+  forgedCursors,
+  GOOD_EDGE_DATES,
+  GOOD_EDGE_INSTANTS,
   INJECTION_STRINGS,
+  isDateSchema,
   jsonBodySchema,
   loadOpenApi,
   petition,
+  resolveSchema,
   routesOf,
   sampleOf,
+  schemaSlots,
   seedDirectory,
   startTestApi,
   UNICODE_STRINGS,
   WRONG_TYPES,
   type OpenApiDocument,
+  type OpenApiParameter,
+  type OpenApiSchema,
   type Route,
+  type SchemaSlot,
   type TestApi,
 } from '../../../libs/testing/src/index.js';
 import { disputeSampleEvents, petitionSampleEvents } from '../../../workflows/testing/sample-events.js';
@@ -27,6 +38,12 @@ import { disputeSampleEvents, petitionSampleEvents } from '../../../workflows/te
  * malformed JSON, wrong content types, every role and bad keys — one at a time, each checked for a 5xx and, if
  * it was not a 2xx, for any row it changed. A row-level trigger on every table logs each change, so a change is
  * pinned to the request that made it; a digest of every table per batch checks the log misses nothing.
+ *
+ * The edges of the input rules, from the document's own schemas: dates and instants that one parser takes and
+ * another refuses (edge-values.ts) in every date-time or date field, query value and path date; null in every
+ * optional field, nested ones included; cursors the API never gave out (the old unsigned formats with
+ * out-of-range contents, random bytes, another list's, an altered one) next to the ones it did; unknown keys,
+ * prototype keys among them. A request that carries one of these must be refused: a 2xx is a finding too.
  *
  * `npm run fuzz` sends 100,000 (FUZZ_REQUESTS); FUZZ_SEED replays a run.
  */
@@ -57,6 +74,10 @@ interface FuzzRequest {
   body?: string;
   key: string;
   how: string;
+  /** What was put where: `query:dueBefore=bad-date`, `body:parties[0].phone=null`, `query:cursor=forged`. */
+  tags: string[];
+  /** It carries input no rule accepts: any 2xx is a finding. */
+  mustRefuse: boolean;
 }
 
 interface Finding {
@@ -96,6 +117,11 @@ describe('fuzzing every route of the OpenAPI document', () => {
   let origin: string;
   const keys: Record<string, string | null> = {};
   const pools: Record<string, string[]> = {};
+  /** The nextCursors each list gave out, by route. */
+  const issued: Record<string, string[]> = {};
+  /** Which cases (and referrals) take which event now, from the `allowedEvents` of the answers: `cases SCHEDULE_SESSION`. */
+  const accepting = new Map<string, Set<string>>();
+  let datedEvents: Array<{ type: string; payload: unknown }> = [];
 
   /**
    * Tables whose changes a request may make whatever its answer. api_key_usage is the bookkeeping of
@@ -168,10 +194,18 @@ describe('fuzzing every route of the OpenAPI document', () => {
     pools.cases = [];
     pools.referrals = [];
     pools.queryCodes = [];
-    for (const body of [dispute(), dispute({ unitCode: 'XC-YL-01' }), petition(), dispute()]) {
+    for (const body of [dispute(), dispute({ unitCode: 'XC-YL-01' }), petition(), dispute(), dispute()]) {
       const created = await ok('case', api.call('POST', '/cases', { body }));
       pools.cases.push(created.id);
       pools.queryCodes.push(created.queryCode);
+    }
+    // One in mediation, where SCHEDULE_SESSION (an event with an instant) is taken.
+    for (const [type, payload] of [
+      ['ACCEPT', {}],
+      ['CLASSIFY', { category: 'neighbour', riskLevel: 'low' }],
+      ['ASSIGN_MEDIATOR', { mediatorId: 'li', channel: 'people' }],
+    ] as const) {
+      await ok(type, api.call('POST', `/cases/${pools.cases[4]}/events`, { body: { type, payload } }));
     }
     const referred = pools.cases[0]!;
     for (const [type, payload] of [
@@ -194,9 +228,21 @@ describe('fuzzing every route of the OpenAPI document', () => {
       pools.apiKeys.push((await ok('pool key', api.call('POST', '/api-keys', { body: { role, name: 'fuzz pool', ...(unitCode ? { unitCode } : {}) } }))).id);
     }
     pools.years = ['2027', '2027', '2027', '2026', '2028', '1900', '9999'];
+    for (const id of pools.cases) learnAllowedEvents('GET /api/v1/cases/{id}', JSON.stringify((await ok('case', api.call('GET', `/cases/${id}`)))));
+    for (const id of pools.referrals) {
+      learnAllowedEvents('GET /api/v1/referrals/{id}', JSON.stringify((await ok('referral', api.call('GET', `/referrals/${id}`)))));
+    }
 
     doc = await loadOpenApi(api);
     routes = routesOf(doc);
+    // The events whose payload has a date-time or date field, from the document's event schemas.
+    const dated = new Set(
+      Object.entries(doc.components?.schemas ?? {})
+        .filter(([, schema]) => Object.values(resolveSchema(doc, schema).properties ?? {}).some((p) => isDateSchema(resolveSchema(doc, p))))
+        .map(([name]) => name.split('.').at(-1)!),
+    );
+    datedEvents = [...disputeSampleEvents, ...petitionSampleEvents].filter((e) => dated.has(e.type));
+    if (!datedEvents.length) throw new Error('no sample event has a date field: the fuzzer would put no edge date in an event payload');
     await installWriteLog();
   });
   afterAll(() => api?.close());
@@ -229,7 +275,15 @@ describe('fuzzing every route of the OpenAPI document', () => {
   };
 
   /** A real id of the collection the parameter follows, or something hostile in its place. */
-  function pathValue(name: string, collection: string): string {
+  function pathValue(name: string, collection: string, route: Route, request: FuzzRequest): string {
+    // A path date by its schema, or by its name where the document gives it no format.
+    const schema = route.operation.parameters?.find((p) => p.in === 'path' && p.name === name)?.schema;
+    if ((isDateSchema(schema) || /(^|[a-z])(date|Date)$/.test(name)) && random.chance(0.35)) {
+      const bad = random.chance(0.8);
+      request.tags.push(`path:${name}=${bad ? 'bad-date' : 'edge-date'}`);
+      request.mustRefuse ||= bad;
+      return bad ? random.pick([...BAD_DATES, ...BAD_INSTANTS]) : random.pick(GOOD_EDGE_DATES);
+    }
     if (random.chance(0.25)) return random.chance(0.3) ? randomUUID() : hostileString();
     const pool: Record<string, string[] | undefined> = {
       cases: pools.cases, referrals: pools.referrals, 'deadline-policies': pools.policies, overrides: pools.dates,
@@ -238,26 +292,103 @@ describe('fuzzing every route of the OpenAPI document', () => {
     return random.pick(pool[collection] ?? pools.cases!);
   }
 
-  function queryString(route: Route): string {
+  /** A cursor for `route`'s list: one it gave out, or one it never did (forged, random, altered, another list's). */
+  function cursorFor(route: Route, request: FuzzRequest): string {
+    const list = `${route.method} ${route.path}`;
+    const own = issued[list] ?? [];
+    const others = Object.entries(issued).flatMap(([other, cursors]) => (other === list ? [] : cursors));
+    const roll = random.int(10);
+    const tag = (what: string, refuse: boolean) => {
+      request.tags.push(`query:cursor=${what}`);
+      request.mustRefuse ||= refuse;
+    };
+    if (roll < 3 && own.length) return tag('issued', false), random.pick(own);
+    if (roll < 5 && others.length) return tag('other-list', true), random.pick(others);
+    if (roll < 6 && own.length) {
+      const cursor = random.pick(own);
+      const at = random.int(cursor.length);
+      const swap = cursor[at] === '.' ? '-' : cursor[at] === 'A' ? 'B' : 'A';
+      return tag('altered', true), cursor.slice(0, at) + swap + cursor.slice(at + 1);
+    }
+    const forged = roll < 8 && own.length ? forgeFrom(random.pick(own)) : null;
+    if (forged) return tag('forged', true), forged;
+    if (roll < 9) return tag('forged', true), random.pick(forgedCursors(random.pick(pools.cases!)));
+    return tag('random', true), randomBytes(1 + random.int(60)).toString('base64url');
+  }
+
+  /**
+   * A cursor in the format of one the list gave out, with out-of-range contents: its date, its number or its id
+   * replaced (an unsigned format is forged as is; a signed one keeps a tag that no longer matches). Null when the
+   * cursor holds none of these.
+   */
+  function forgeFrom(cursor: string): string | null {
+    const [encoded, tag] = cursor.split('.') as [string, string | undefined];
+    const text = Buffer.from(encoded, 'base64url').toString();
+    const forged = random.pick([
+      () => text.replace(/[+-]?\d{4,6}-\d{2}-\d{2}/, random.pick(['0000-01-01', '0000-00-00', '2026-13-02', '2023-02-29', '+275760-09-13', '-271821-04-20', '9999-12-31'])),
+      () => text.replace(/(^|[|,\[])(\d{1,12})(?=$|[|,\]])/, (_, before: string) => `${before}${random.pick(['999999999999', '2147483648', '-1', '0'])}`),
+      () => text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, random.pick(['ffffffff-ffff-ffff-ffff-ffffffffffff', '00000000-0000-0000-0000-000000000000'])),
+    ])();
+    if (forged === text) return null; // nothing of that kind in it
+    return Buffer.from(forged).toString('base64url') + (tag === undefined ? '' : `.${tag}`);
+  }
+
+  /** A value of the parameter that a real client would send: one the API takes. */
+  function plausibleQueryValue(param: OpenApiParameter): string {
+    if (param.schema?.enum) return String(random.pick(param.schema.enum));
+    if (param.name === 'caseId') return random.pick(pools.cases!);
+    if (param.name === 'actorId') return randomUUID();
+    if (param.schema?.format === 'uuid') return random.pick(pools.referrals!);
+    if (param.schema?.format === 'date-time') return random.pick(['2026-03-01T00:00:00Z', '2027-01-01T00:00:00+08:00']);
+    if (isDateSchema(param.schema)) return random.pick(['2026-03-01', '2026-03-02']);
+    return String(sampleOf(doc, param.schema, () => 'XC-XH'));
+  }
+
+  /** An edge value of a cursor or date parameter: tagged, and marked for refusal when no rule takes it. */
+  function edgeQueryValue(route: Route, param: OpenApiParameter, request: FuzzRequest): string {
+    if (param.name === 'cursor') return cursorFor(route, request);
+    const bad = random.chance(0.8);
+    request.tags.push(`query:${param.name}=${bad ? 'bad-date' : 'edge-date'}`);
+    request.mustRefuse ||= bad;
+    return bad ? random.pick([...BAD_INSTANTS, ...BAD_DATES]) : random.pick([...GOOD_EDGE_INSTANTS, ...GOOD_EDGE_DATES]);
+  }
+
+  function queryString(route: Route, request: FuzzRequest): string {
     const pairs: string[] = [];
-    for (const param of (route.operation.parameters ?? []).filter((p) => p.in === 'query')) {
+    const params = (route.operation.parameters ?? []).filter((p) => p.in === 'query');
+    // Often one edge (a cursor or a date) among plausible values only, so that it reaches the code behind the
+    // other checks; otherwise anything goes, edges included.
+    const edgeable = params.filter((p) => p.name === 'cursor' || isDateSchema(p.schema));
+    const focus = edgeable.length && random.chance(0.4) ? random.pick(edgeable) : null;
+    for (const param of params) {
+      if (param === focus) {
+        pairs.push(`${param.name}=${encodeComponent(edgeQueryValue(route, param, request))}`);
+        continue;
+      }
       if (!param.required && random.chance(0.5)) continue;
-      const good = param.schema?.enum ? String(random.pick(param.schema.enum)) : param.name === 'asOf' || param.name === 'from' || param.name === 'to' || param.name === 'dueBefore'
-        ? random.pick(['2026-03-01T00:00:00Z', '2026-03-02', '2027-01-01T00:00:00+08:00'])
-        : param.name === 'caseId' ? random.pick(pools.cases!) : param.name === 'actorId' ? randomUUID()
-        : String(sampleOf(doc, param.schema, () => 'XC-XH'));
+      if (focus) {
+        pairs.push(`${param.name}=${encodeComponent(plausibleQueryValue(param))}`);
+        continue;
+      }
+      if ((param.name === 'cursor' && random.chance(0.6)) || (isDateSchema(param.schema) && random.chance(0.35))) {
+        pairs.push(`${param.name}=${encodeComponent(edgeQueryValue(route, param, request))}`);
+        continue;
+      }
+      const good = plausibleQueryValue(param);
       const value = random.pick([good, good, hostileString(), random.pick(BAD_QUERY_VALUES)]);
       pairs.push(`${param.name}=${random.chance(0.1) ? random.pick(RAW_SEGMENTS) : encodeComponent(value)}`);
       if (random.chance(0.05)) pairs.push(`${param.name}=${encodeComponent(good)}`); // the same parameter twice
     }
-    if (random.chance(0.1)) pairs.push(random.pick(['admin=true', '__proto__[x]=1', 'limit[$gt]=1', 'constructor[prototype][x]=1', `${encodeComponent(hostileString())}=1`]));
+    if (!focus && random.chance(0.1)) {
+      pairs.push(random.pick(['admin=true', '__proto__[x]=1', 'limit[$gt]=1', 'constructor[prototype][x]=1', `${encodeComponent(hostileString())}=1`]));
+    }
     return pairs.length ? `?${pairs.join('&')}` : '';
   }
 
   /** The body a real client of the route would send; the rest come from the document's schema. */
-  function plausibleBody(route: Route): unknown {
+  function plausibleBody(route: Route, dated = false): unknown {
     const samples = random.chance(0.5) ? disputeSampleEvents : petitionSampleEvents;
-    const event = random.pick(samples);
+    const event = dated ? random.pick(datedEvents) : random.pick(samples);
     const known: Record<string, () => unknown> = {
       'post /api/v1/cases': () => (random.chance(0.5) ? dispute({ unitCode: random.pick(['XC-XH-01', 'XC-YL-01', 'XC']) }) : petition()),
       'post /api/v1/cases/{id}/events': () => ({ type: event.type, payload: event.payload }),
@@ -314,7 +445,62 @@ describe('fuzzing every route of the OpenAPI document', () => {
       kind === 'object' ? `${'{"a":'.repeat(Number(depth))}1${'}'.repeat(Number(depth))}` : `${'['.repeat(Number(depth))}1${']'.repeat(Number(depth))}`,
     );
 
-  function mutate(body: unknown): { body: unknown; how: string } {
+  /** The schema of an event's payload, from the document's event schemas (`dispute.v1.REFER`, `referral.v1.REPLY`). */
+  function eventSchema(route: Route, type: string): OpenApiSchema | undefined {
+    const referral = route.path.startsWith('/api/v1/referrals');
+    const names = Object.keys(doc.components?.schemas ?? {}).filter((n) => n.endsWith(`.${type}`) && n.startsWith('referral.') === referral);
+    return names.length ? resolveSchema(doc, doc.components!.schemas![names[0]!]) : undefined;
+  }
+
+  /** Every field of `body` and its nested objects by the route's schema, an event's payload by the event's. */
+  function bodySlots(route: Route, body: unknown): SchemaSlot[] {
+    const schema = jsonBodySchema(doc, route.operation);
+    if (!schema) return [];
+    return schemaSlots(doc, schema, body, (path, container) =>
+      path === 'payload' && typeof container.type === 'string' ? eventSchema(route, container.type) : undefined,
+    );
+  }
+
+  /**
+   * A plausible body with one edge in it: an edge date in a date field, or null in an optional field (top level,
+   * in a party, in an event payload). The one edge and nothing else, so a 2xx means that edge was accepted.
+   */
+  function edgeBody(route: Route, request: FuzzRequest): unknown {
+    const date = random.chance(0.5);
+    const body = plausibleBody(route, date);
+    const slots = bodySlots(route, body);
+    const dates = slots.filter((slot) => isDateSchema(slot.schema));
+    const optional = slots.filter((slot) => !slot.required);
+    if (date && dates.length) {
+      const slot = random.pick(dates);
+      const bad = random.chance(0.8);
+      const values = slot.schema.format === 'date' ? (bad ? BAD_DATES : GOOD_EDGE_DATES) : bad ? BAD_INSTANTS : GOOD_EDGE_INSTANTS;
+      slot.container[slot.key] = random.pick(values);
+      request.tags.push(`body:${slot.path}=${bad ? 'bad-date' : 'edge-date'}`);
+      request.mustRefuse ||= bad;
+    } else if (optional.length) {
+      const slot = random.pick(optional);
+      slot.container[slot.key] = null;
+      request.tags.push(`body:${slot.path}=null`);
+      request.mustRefuse = true;
+    }
+    return body;
+  }
+
+  /** Whether `target` is `body` or an object inside it. */
+  function holds(body: unknown, target: object): boolean {
+    const stack: unknown[] = [body];
+    while (stack.length) {
+      const node = stack.pop();
+      if (node === target) return true;
+      if (node !== null && typeof node === 'object') stack.push(...Object.values(node));
+    }
+    return false;
+  }
+
+  function mutate(body: unknown, route: Route, request: FuzzRequest): { body: unknown; how: string } {
+    const declared = new Set(bodySlots(route, body).map((slot) => slot.container));
+    const unknownKeys: Array<[Record<string, unknown>, string, unknown]> = [];
     const hows: string[] = [];
     for (let n = 1 + random.int(3); n > 0; n--) {
       const targets = slots(body);
@@ -325,10 +511,23 @@ describe('fuzzing every route of the OpenAPI document', () => {
       if (container === null || typeof container !== 'object') continue;
       if (how === 'drop') delete container[key];
       if (how === 'wrong-type') container[key] = wrongType();
-      if (how === 'extra') container[random.pick(['isAdmin', 'role', 'id', 'version', '$where', 'payload', 'x'.repeat(300)])] = wrongType();
+      if (how === 'extra') {
+        const extra = random.pick(['isAdmin', 'role', 'id', 'version', '$where', 'payload', 'x'.repeat(300), 'prototype', 'constructor']);
+        container[extra] = wrongType();
+        // A key the object's schema does not declare, in an object the schema describes: an unknown field.
+        if (declared.has(container) && !Array.isArray(container) && !bodySlots(route, body).some((s) => s.container === container && s.key === extra)) {
+          unknownKeys.push([container, extra, container[extra]]);
+        }
+      }
       if (how === 'hostile') container[key] = hostileString();
       if (how === 'deep') container[key] = nested(random.pick([40, 500, 5_000]));
       if (how === 'wide') container[key] = random.chance(0.5) ? Array.from({ length: 20_000 }, (_, i) => i) : Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
+    }
+    // Still there after the other mutations: the body carries an unknown field, and must be refused.
+    const unknown = unknownKeys.filter(([container, key, value]) => Object.hasOwn(container, key) && container[key] === value && holds(body, container));
+    if (unknown.length) {
+      request.tags.push(...unknown.map(([, key]) => `body:${key.length > 20 ? `${key.slice(0, 20)}…` : key}=unknown-key`));
+      request.mustRefuse = true;
     }
     return { body, how: hows.join('+') };
   }
@@ -346,21 +545,31 @@ describe('fuzzing every route of the OpenAPI document', () => {
     const headers: Record<string, string> = {};
     const auth = authorization(key);
     if (auth !== undefined) headers.authorization = auth;
-    let url = fillPath(route.path, pathValue);
-    if (random.chance(0.05)) url = url.replace(/\/[^/]+$/, `/${random.pick(RAW_SEGMENTS)}`);
-    url += queryString(route);
-    const request: FuzzRequest = { route: `${route.method.toUpperCase()} ${route.path}`, method: route.method.toUpperCase(), url, headers, key, how: 'valid' };
-    if (route.method === 'get') return request;
+    const request: FuzzRequest = {
+      route: `${route.method.toUpperCase()} ${route.path}`, method: route.method.toUpperCase(), url: '', headers, key, how: 'valid', tags: [], mustRefuse: false,
+    };
+    let url = fillPath(route.path, (name, collection) => pathValue(name, collection, route, request));
+    if (random.chance(0.05)) {
+      url = url.replace(/\/[^/]+$/, `/${random.pick(RAW_SEGMENTS)}`);
+      // The segment that carried an edge date, if any, is gone.
+      request.tags = [];
+      request.mustRefuse = false;
+    }
+    request.url = url + queryString(route, request);
+    if (route.method === 'get') return withHow(request);
 
     headers['content-type'] = 'application/json';
     if (route.method === 'post' && random.chance(0.15)) {
       headers['idempotency-key'] = random.chance(0.8) ? `fuzz-${random.int(50)}` : random.pick([' ', 'x'.repeat(300), 'a\tb', 'ü']);
     }
     const roll = random.next();
-    if (roll < 0.2) {
+    if (roll < 0.12) {
       request.body = JSON.stringify(plausibleBody(route));
+    } else if (roll < 0.3) {
+      request.body = JSON.stringify(edgeBody(route, request));
+      request.how = 'edge';
     } else if (roll < 0.8) {
-      const mutated = mutate(plausibleBody(route));
+      const mutated = mutate(plausibleBody(route), route, request);
       request.body = serialize(mutated.body);
       request.how = mutated.how;
     } else if (roll < 0.88) {
@@ -382,8 +591,44 @@ describe('fuzzing every route of the OpenAPI document', () => {
       request.body = JSON.stringify(body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, filler } : { filler });
       request.how = over ? 'over-limit' : 'under-limit';
     }
-    return request;
+    return withHow(aimed(request));
   }
+
+  /**
+   * An event sent to a case (or referral) that takes it now, most of the time, so that a payload with an edge in it
+   * reaches the transition rather than stopping at "not allowed in this state".
+   */
+  function aimed(request: FuzzRequest): FuzzRequest {
+    const target = /^(.*\/(cases|referrals)\/)([^/?]+)(\/events)$/.exec(request.url.split('?')[0]!);
+    if (!target || !pools[target[2]!]!.includes(target[3]!) || !random.chance(0.75)) return request;
+    let type: unknown;
+    try {
+      type = (JSON.parse(request.body ?? '') as { type?: unknown })?.type;
+    } catch {
+      return request;
+    }
+    if (typeof type !== 'string') return request;
+    const ids = [...(accepting.get(`${target[2]} ${type}`) ?? [])];
+    if (!ids.length) return request;
+    return { ...request, url: request.url.replace(`${target[1]}${target[3]}${target[4]}`, `${target[1]}${random.pick(ids)}${target[4]}`) };
+  }
+
+  /** Learns from an answer which events its case or referral takes now. */
+  function learnAllowedEvents(route: string, text: string): void {
+    if (!text.includes('"allowedEvents"')) return;
+    const answer = JSON.parse(text) as { id?: unknown; allowedEvents?: unknown };
+    if (typeof answer.id !== 'string' || !Array.isArray(answer.allowedEvents)) return;
+    const family = route.includes('/referrals') ? 'referrals' : 'cases';
+    for (const [key, ids] of accepting) if (key.startsWith(`${family} `)) ids.delete(answer.id);
+    for (const type of answer.allowedEvents) {
+      const key = `${family} ${String(type)}`;
+      if (!accepting.has(key)) accepting.set(key, new Set());
+      accepting.get(key)!.add(answer.id);
+    }
+  }
+
+  /** `how` with the tags of what went where, so a finding says which field or parameter carried what. */
+  const withHow = (request: FuzzRequest): FuzzRequest => ({ ...request, how: [request.how, ...request.tags].join(' ') });
 
   // ---- sending them ----------------------------------------------------------------------------------------
 
@@ -394,6 +639,9 @@ describe('fuzzing every route of the OpenAPI document', () => {
     const rejectedWrites: Finding[] = [];
     const readsThatWrote: Finding[] = [];
     const notProblems: Finding[] = [];
+    const acceptedEdges: Finding[] = [];
+    /** How many requests carried each kind of edge: `query bad-date`, `body null`, `query forged`… */
+    const edgesSent = new Map<string, number>();
     const silentChanges: string[] = [];
     const finding = (r: FuzzRequest, status: number | string, body: string, detail?: string): Finding => ({
       request: `${r.method} ${r.url.length > 300 ? `${r.url.slice(0, 300)}…` : r.url}`,
@@ -411,6 +659,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     for (let i = 0; i < TOTAL; i++) {
       const request = generate();
       clock.advance(1_000);
+      for (const tag of new Set(request.tags.map((t) => `${t.split(':')[0]} ${t.split('=').at(-1)}`))) edgesSent.set(tag, (edgesSent.get(tag) ?? 0) + 1);
       let status: number;
       let text: string;
       let type: string;
@@ -428,12 +677,20 @@ describe('fuzzing every route of the OpenAPI document', () => {
       perRoute.set(status, (perRoute.get(status) ?? 0) + 1);
       byRoute.set(request.route, perRoute);
       if (status >= 500) failures.push(finding(request, status, text));
+      if (request.mustRefuse && status >= 200 && status < 300) acceptedEdges.push(finding(request, status, text));
+      // Learn the cursors each list gives out, so later requests send them back, to their own list and to others.
+      if (status === 200 && request.method === 'GET' && type.includes('json') && text.includes('"nextCursor":"')) {
+        const next = (JSON.parse(text) as { nextCursor?: unknown }).nextCursor;
+        const list = `${request.method.toLowerCase()} ${request.route.slice(request.method.length + 1)}`;
+        if (typeof next === 'string' && (issued[list] ??= []).length < 20) issued[list]!.push(next);
+      }
       if (status >= 400 && (!type.includes('application/problem+json') || problemStatus(text) !== status)) {
         notProblems.push(finding(request, status, text, `content-type ${type}`));
       }
-      // Learn the ids a successful write made, so later requests use them.
+      // Learn the ids a successful write made, so later requests use them, and which events they take.
       if (status === 201 && request.route === 'POST /api/v1/cases') pools.cases!.push(JSON.parse(text).id);
       if (status === 201 && request.route === 'POST /api/v1/api-keys/{id}/rotate') pools.apiKeys!.push(JSON.parse(text).id);
+      if (status >= 200 && status < 300 && type.includes('json')) learnAllowedEvents(request.route, text);
 
       const last = await lastWrite();
       if (last !== mark) {
@@ -461,6 +718,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
       `  rejected requests that changed data: ${rejectedWrites.length}`,
       `  reads that wrote more than the audit access log: ${readsThatWrote.length}`,
       `  4xx answers that are not problem+json: ${notProblems.length}`,
+      `  edge input sent: ${[...edgesSent].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t}×${n}`).join(' · ')}`,
+      `  edge input (bad dates, nulls, forged cursors, unknown keys) accepted with a 2xx: ${acceptedEdges.length}`,
       `  batches whose digest changed with no logged write: ${silentChanges.length}`,
     ];
     if (TOTAL >= 10_000) {
@@ -468,7 +727,22 @@ describe('fuzzing every route of the OpenAPI document', () => {
         lines.push(`    ${route}: ${[...statuses].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(' ')}`);
       }
     }
-    for (const [title, list] of [['5xx', failures], ['rejected but wrote', rejectedWrites], ['read wrote', readsThatWrote], ['not problem+json', notProblems]] as const) {
+    // Each distinct 5xx, and each distinct edge accepted, by route and by what the request carried where.
+    const distinct = (list: Finding[], title: string) => {
+      const groups = new Map<string, number>();
+      for (const f of list) {
+        const [method, url] = f.request.split(' ') as [string, string];
+        const group = `${method} ${url.split('?')[0]!.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')} · ${f.how}`;
+        groups.set(group, (groups.get(group) ?? 0) + 1);
+      }
+      if (groups.size) lines.push(`  distinct ${title} (route · how, and what went where): ${groups.size}`);
+      for (const [group, count] of [...groups].sort(([a], [b]) => a.localeCompare(b)).slice(0, 150)) lines.push(`    ${count}× ${group}`);
+    };
+    distinct(failures, '5xx');
+    distinct(acceptedEdges, 'edges accepted');
+    for (const [title, list] of [
+      ['5xx', failures], ['rejected but wrote', rejectedWrites], ['read wrote', readsThatWrote], ['not problem+json', notProblems], ['accepted edge', acceptedEdges],
+    ] as const) {
       for (const f of list.slice(0, 20)) lines.push(`  ${title}: ${JSON.stringify(f)}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -477,6 +751,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     expect({ seed: SEED, rejectedWrites: rejectedWrites.slice(0, 10) }).toEqual({ seed: SEED, rejectedWrites: [] });
     expect({ seed: SEED, readsThatWrote: readsThatWrote.slice(0, 10) }).toEqual({ seed: SEED, readsThatWrote: [] });
     expect({ seed: SEED, notProblems: notProblems.slice(0, 10) }).toEqual({ seed: SEED, notProblems: [] });
+    expect({ seed: SEED, acceptedEdges: acceptedEdges.slice(0, 10) }).toEqual({ seed: SEED, acceptedEdges: [] });
     expect(silentChanges).toEqual([]);
     // The fuzzer reached past authentication on every documented route, and both succeeded and was refused.
     const unreached = routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).filter((r) => ![...(byRoute.get(r) ?? new Map())].some(([s]) => s !== 401));

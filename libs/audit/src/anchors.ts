@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
-import { toPage, type Database, type Page } from '../../persistence/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
 
 /**
  * Daily anchors: a hash over every case's chain head at the end of a China-time day, chained day to day.
@@ -252,16 +251,12 @@ export class Anchors {
   }
 
   /** Stored anchors, newest first. */
-  async list(page: { cursor?: string; limit: number }): Promise<Page<AnchorRecord>> {
-    let before: string | null = null;
-    if (page.cursor) {
-      before = Buffer.from(page.cursor, 'base64url').toString();
-      if (!isDay(before)) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
-    }
+  async list(page: { cursor?: string; limit: number }, cursors: Cursors): Promise<Page<AnchorRecord>> {
+    const before = cursors.decode('audit-anchors', page.cursor, cursorShape.text);
     const rows = await this.db.query<AnchorRow>(
       `SELECT ${ANCHOR_COLUMNS} FROM audit_anchors WHERE ($1::date IS NULL OR day < $1::date) ORDER BY day DESC LIMIT $2`,
       [before, page.limit + 1],
     );
-    return toPage(rows, page.limit, toRecord, (last) => Buffer.from(last.day).toString('base64url'));
+    return toPage(rows, page.limit, toRecord, (last) => cursors.encode('audit-anchors', last.day));
   }
 }

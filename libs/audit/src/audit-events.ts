@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Principal } from '../../auth/src/principal.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
-import { toPage, type Database, type Page } from '../../persistence/src/index.js';
+import { DomainError, ErrorCode, instantProblem } from '../../domain/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
 import { toEventEntry, type EventEntry, type EventRow } from './verify-chain.js';
 
 /** Filters of the audit event query and export; every one is optional and they combine with AND. */
@@ -26,11 +26,14 @@ export type AuditEvent = EventEntry;
 export type ExportFormat = 'jsonl' | 'csv';
 
 /** Where a page ends: the sort key of its last event, with the instant to the microsecond. */
-interface Cursor {
+export interface AuditCursor {
   at: string;
   caseId: string;
   seq: number;
 }
+
+/** A cursor's value: `[at, caseId, seq]`. */
+const CURSOR = cursorShape.tuple(cursorShape.text, cursorShape.uuid, cursorShape.int);
 
 interface ListRow extends EventRow {
   at_key: string;
@@ -41,8 +44,6 @@ type ExportRow = Omit<ListRow, 'payload' | 'facts' | 'actor'> & { payload: strin
 
 /** Rows per keyset batch of an export: memory stays that of one batch, whatever the size of the export. */
 export const EXPORT_BATCH = 1_000;
-
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\|(\d{1,9})$/;
 
 const COLUMNS = `e.case_id, e.seq, e.type, e.payload, e.facts, e.actor, e.at, e.machine_version, e.state, e.unit_code, e.referral_id,
   e.prev_hash, e.hash, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_key`;
@@ -59,12 +60,16 @@ export const CSV_COLUMNS = [
  * (case_events_at_idx, or the type / actor / unit indexes within a time range) and never a sort of the table.
  */
 export class AuditEvents {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly cursors: Cursors,
+  ) {}
 
   async list(filter: AuditEventFilter & { cursor?: string; limit: number }, reader: Pick<Principal, 'scope'>): Promise<Page<AuditEvent>> {
-    const after = filter.cursor ? decodeCursor(filter.cursor) : null;
+    const cursor = this.cursors.decode('audit-events', filter.cursor, CURSOR);
+    const after = cursor ? { at: cursor[0], caseId: cursor[1], seq: cursor[2] } : null;
     const rows = await this.db.query<ListRow>(...query(filter, reader, after, filter.limit + 1, COLUMNS));
-    const page = toPage(rows, filter.limit, (r) => r, encodeCursor);
+    const page = toPage(rows, filter.limit, (r) => r, (r) => this.cursors.encode('audit-events', [r.at_key, r.case_id, r.seq]));
     return { items: page.items.map(toAuditEvent), nextCursor: page.nextCursor };
   }
 
@@ -87,7 +92,7 @@ export class AuditEvents {
   ): AsyncGenerator<string> {
     const line = format === 'csv' ? csvLine : jsonLine;
     if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`;
-    let after: Cursor | null = null;
+    let after: AuditCursor | null = null;
     for (;;) {
       const rows: ExportRow[] = await this.db.query<ExportRow>(...query(filter, reader, after, EXPORT_BATCH, TEXT_COLUMNS, until));
       if (rows.length) yield rows.map(line).join('');
@@ -98,23 +103,24 @@ export class AuditEvents {
   }
 }
 
-/** `from` and `to` must be instants, `to` not before `from` (400 otherwise). */
+/** `from` and `to` must be instants (libs/domain/src/dates.ts), `to` not before `from` (400 otherwise). */
 function check(filter: AuditEventFilter): void {
   const refuse = (field: string, message: string) =>
     new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [{ field, message }]);
   for (const field of ['from', 'to'] as const) {
-    if (filter[field] !== undefined && Number.isNaN(Date.parse(filter[field]))) throw refuse(field, 'must be an ISO 8601 date-time');
+    const problem = filter[field] === undefined ? null : instantProblem(filter[field]);
+    if (problem) throw refuse(field, problem);
   }
   if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) throw refuse('to', 'must not be before from');
 }
 
-/** The statement of one page of `list`, for EXPLAIN in tests and the benchmark. */
+/** The statement of one page of `list` (after the event `after`), for EXPLAIN in tests and the benchmark. */
 export function auditEventsStatement(
-  filter: AuditEventFilter & { cursor?: string },
+  filter: AuditEventFilter & { after?: AuditCursor },
   reader: Pick<Principal, 'scope'>,
   limit: number,
 ): [string, unknown[]] {
-  return query(filter, reader, filter.cursor ? decodeCursor(filter.cursor) : null, limit, COLUMNS);
+  return query(filter, reader, filter.after ?? null, limit, COLUMNS);
 }
 
 /**
@@ -127,7 +133,7 @@ export function auditEventsStatement(
 function query(
   filter: AuditEventFilter,
   reader: Pick<Principal, 'scope'>,
-  after: Cursor | null,
+  after: AuditCursor | null,
   limit: number,
   columns: string,
   until?: Date,
@@ -168,14 +174,6 @@ function query(
 }
 
 const toAuditEvent = (r: ListRow): AuditEvent => toEventEntry(r);
-
-const encodeCursor = (r: { at_key: string; case_id: string; seq: number }) => Buffer.from(`${r.at_key}|${r.case_id}|${r.seq}`).toString('base64url');
-
-function decodeCursor(cursor: string): Cursor {
-  const match = CURSOR.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
-  return { at: match[1]!, caseId: match[2]!, seq: Number(match[3]) };
-}
 
 /** One JSON Lines record; jsonb text is valid JSON on one line (PostgreSQL escapes control characters). */
 function jsonLine(r: ExportRow): string {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode, type Role } from '../../domain/src/index.js';
 import { listableUnitCodes } from '../../directory/src/unit-codes.js';
-import { uuidv7, type Database, type Page, type Tx } from '../../persistence/src/index.js';
+import { cursorShape, uuidv7, type Cursors, type Database, type Page, type Tx } from '../../persistence/src/index.js';
 import { KEY_CACHE_MS, type KeyCache } from './key-cache.js';
 import { API_KEYS_CHANNEL } from './key-revocations.js';
 import type { Principal } from './principal.js';
@@ -84,21 +84,8 @@ const USAGE_EVERY_MS = 60_000;
 /** The furthest ahead a key may expire. */
 const MAX_LIFETIME_YEARS = 5;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
-}
-
-/** The page cursor: the id of the last key shown (ids are UUIDv7, newest last). One pair, easy to swap. */
-function encodeCursor(id: string): string {
-  return Buffer.from(id).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!UUID.test(id)) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
-  return id;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -131,6 +118,7 @@ export class ApiKeysService {
     private readonly clock: Clock,
     private readonly cache: KeyCache,
     private readonly securityLog: SecurityLog,
+    private readonly cursors: Cursors,
   ) {}
 
   async create(request: NewApiKey, creator: Principal, origin: ClientOrigin | null): Promise<CreatedApiKey> {
@@ -204,12 +192,13 @@ export class ApiKeysService {
         filter.role ?? null,
         filter.departmentCode ?? null,
         filter.revoked ?? null,
-        filter.cursor ? decodeCursor(filter.cursor) : null,
+        // The page cursor: the id of the last key shown (ids are UUIDv7, newest last).
+        this.cursors.decode('api-keys', filter.cursor, cursorShape.uuid),
         filter.limit + 1,
       ],
     );
     const items = rows.slice(0, filter.limit).map(toView);
-    return { items, nextCursor: rows.length > filter.limit && items.length ? encodeCursor(items.at(-1)!.id) : null };
+    return { items, nextCursor: rows.length > filter.limit && items.length ? this.cursors.encode('api-keys', items.at(-1)!.id) : null };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from '../../clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
-import { Database } from '../../persistence/src/index.js';
+import { Cursors, Database } from '../../persistence/src/index.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { KeyCache } from './key-cache.js';
 import { KeyRevocationListener } from './key-revocations.js';
@@ -16,11 +16,16 @@ import { SecurityLog } from './security-log.js';
       inject: [CONCORD_CONFIG, KeyCache],
       useFactory: (config: ConcordConfig, cache: KeyCache) => new KeyRevocationListener(config.databaseUrl, cache),
     },
-    { provide: SecurityLog, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new SecurityLog(db, clock) },
+    {
+      provide: SecurityLog,
+      inject: [Database, Clock, Cursors],
+      useFactory: (db: Database, clock: Clock, cursors: Cursors) => new SecurityLog(db, clock, cursors),
+    },
     {
       provide: ApiKeysService,
-      inject: [Database, Clock, KeyCache, SecurityLog],
-      useFactory: (db: Database, clock: Clock, cache: KeyCache, log: SecurityLog) => new ApiKeysService(db, clock, cache, log),
+      inject: [Database, Clock, KeyCache, SecurityLog, Cursors],
+      useFactory: (db: Database, clock: Clock, cache: KeyCache, log: SecurityLog, cursors: Cursors) =>
+        new ApiKeysService(db, clock, cache, log, cursors),
     },
   ],
   exports: [ApiKeysService, KeyCache, KeyRevocationListener, SecurityLog],

@@ -1,7 +1,6 @@
 import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { listableUnitCodes } from '../../directory/src/unit-codes.js';
-import { uuidv7, type Database, type Page } from '../../persistence/src/index.js';
+import { cursorShape, uuidv7, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
 import type { Principal } from './principal.js';
 
 /** What happened: `api_key.created`, `api_key.revoked`, `api_key.rotated`; later sign-ins, role changes… */
@@ -63,22 +62,8 @@ interface Row {
 
 const USER_AGENT_MAX = 400;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** The page cursor: the (at, id) of the last entry shown. One pair, so another codec can take its place. */
-function encodeCursor(row: { at: Date; id: string }): string {
-  return Buffer.from(`${row.at.toISOString()}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const instant = at && INSTANT.test(at) ? new Date(at) : null;
-  if (!instant || Number.isNaN(instant.getTime()) || instant.toISOString() !== at || !id || !UUID.test(id) || rest.length) {
-    throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
-  }
-  return { at: instant, id };
-}
+/** The page cursor: the (at, id) of the last entry shown. */
+const CURSOR = cursorShape.tuple(cursorShape.text, cursorShape.uuid);
 
 /**
  * The security log: who changed what about access, from where, when. Append-only (a trigger refuses UPDATE and
@@ -88,6 +73,7 @@ export class SecurityLog {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly cursors: Cursors,
   ) {}
 
   async record(actor: SecurityActor, entry: SecurityEntry, origin: ClientOrigin | null): Promise<void> {
@@ -106,7 +92,8 @@ export class SecurityLog {
   /** Newest first. A unit-scoped reader sees the entries whose unit lies in its subtree. */
   async list(filter: SecurityLogFilter, reader: Principal): Promise<Page<SecurityLogItem>> {
     const units = await listableUnitCodes(this.db, undefined, reader.scope);
-    const after = filter.cursor ? decodeCursor(filter.cursor) : null;
+    const cursor = this.cursors.decode('security-log', filter.cursor, CURSOR);
+    const after = cursor ? { at: new Date(cursor[0]), id: cursor[1] } : null;
     const rows = await this.db.query<Row>(
       `SELECT * FROM security_log
         WHERE ($1::text[] IS NULL OR unit_code = ANY($1))
@@ -130,7 +117,7 @@ export class SecurityLog {
         clientAddress: r.client_address,
         userAgent: r.user_agent,
       })),
-      nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null,
+      nextCursor: rows.length > filter.limit && last ? this.cursors.encode('security-log', [last.at.toISOString(), last.id]) : null,
     };
   }
 }

@@ -2,11 +2,11 @@ import { toEventEntry, type EventEntry, type EventRow } from '../../audit/src/in
 import type { Clock } from '../../clock/src/index.js';
 import { coveredYearsWith, IMPORTED_YEARS_COLUMN, toDeadlineViews, type DeadlineJsonRow } from '../../deadlines/src/deadline-view.js';
 import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { DomainError, ErrorCode, instantProblem, toInstant } from '../../domain/src/index.js';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../../engine/src/index.js';
 import type { PartyRow, PartyVault } from '../../parties/src/index.js';
 import { listableUnitCodes } from '../../directory/src/unit-codes.js';
-import { toPage, type Database } from '../../persistence/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
 import { toCaseView, type CaseLinkView, type CaseView } from './case-view.js';
 import { REFERRAL_SUMMARY_COLUMNS, toReferralSummary, type ReferralSummaryRow } from './referral-queries.js';
 
@@ -44,21 +44,11 @@ export type CaseSummary = Pick<
 /** An event as GET /cases/:id/history answers it: every hashed field, with the chain's two hashes. */
 export type HistoryEntry = Omit<EventEntry, 'caseId'>;
 
-const encodeCursor = (value: string) => Buffer.from(value).toString('base64url');
-function decodeCursor(cursor: string, valid: RegExp): string {
-  const value = Buffer.from(cursor, 'base64url').toString();
-  if (!valid.test(value)) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
-  return value;
-}
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function instant(value: string, field: string): Date {
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) {
-    const errors = [{ field, message: 'must be an ISO 8601 date-time' }];
-    throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, errors);
-  }
-  return at;
+  const problem = instantProblem(value);
+  if (problem) throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [{ field, message: problem }]);
+  return toInstant(value);
 }
 
 /** The smallest uuid whose uuidv7 instant is `at` (to the millisecond): every id minted at or after `at` sorts after it. */
@@ -74,6 +64,7 @@ export class CaseQueries {
     private readonly db: Database,
     private readonly parties: PartyVault,
     private readonly clock: Clock,
+    private readonly cursors: Cursors,
   ) {}
 
   async get(id: string, reader: Principal): Promise<CaseView> {
@@ -146,7 +137,8 @@ export class CaseQueries {
                    AND d.due_at < ${p})`;
       add((p) => (filter.overdue ? overdue(p) : `NOT ${overdue(p)}`), this.clock.now());
     }
-    if (filter.cursor) add((p) => `c.id < ${p}`, decodeCursor(filter.cursor, UUID));
+    const after = this.cursors.decode('cases', filter.cursor, cursorShape.uuid);
+    if (after) add((p) => `c.id < ${p}`, after);
     if (units?.length === 0) return { items: [], nextCursor: null };
     const limit = param(filter.limit + 1);
     const select = (conditions: string[]) =>
@@ -184,7 +176,7 @@ export class CaseQueries {
         createdAt: r.created_at.toISOString(),
         updatedAt: r.updated_at.toISOString(),
       }),
-      (last) => encodeCursor(last.id),
+      (last) => this.cursors.encode('cases', last.id),
     );
   }
 
@@ -194,7 +186,7 @@ export class CaseQueries {
       [id],
     );
     if (!found || !inScope(reader, found.path)) throw DomainError.notFound(`Case ${id}`);
-    const after = page.cursor ? Number(decodeCursor(page.cursor, /^\d{1,9}$/)) : 0;
+    const after = this.cursors.decode('case-history', page.cursor, cursorShape.int) ?? 0;
     const rows = await this.db.query<EventRow>(
       `SELECT case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, referral_id, prev_hash, hash
        FROM case_events WHERE case_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
@@ -207,7 +199,7 @@ export class CaseQueries {
         const { caseId: _, ...entry } = toEventEntry(r);
         return entry;
       },
-      (last) => encodeCursor(String(last.seq)),
+      (last) => this.cursors.encode('case-history', last.seq),
     );
   }
 }

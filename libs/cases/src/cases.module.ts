@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from '../../clock/src/index.js';
 import { PartyVault } from '../../parties/src/index.js';
-import { Database } from '../../persistence/src/index.js';
+import { Cursors, Database } from '../../persistence/src/index.js';
 import { CaseQueries } from './case-queries.js';
 import { ReferralQueries } from './referral-queries.js';
 
@@ -10,13 +10,13 @@ import { ReferralQueries } from './referral-queries.js';
   providers: [
     {
       provide: CaseQueries,
-      inject: [Database, PartyVault, Clock],
-      useFactory: (db: Database, vault: PartyVault, clock: Clock) => new CaseQueries(db, vault, clock),
+      inject: [Database, PartyVault, Clock, Cursors],
+      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) => new CaseQueries(db, vault, clock, cursors),
     },
     {
       provide: ReferralQueries,
-      inject: [Database, PartyVault, Clock],
-      useFactory: (db: Database, vault: PartyVault, clock: Clock) => new ReferralQueries(db, vault, clock),
+      inject: [Database, PartyVault, Clock, Cursors],
+      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) => new ReferralQueries(db, vault, clock, cursors),
     },
   ],
   exports: [CaseQueries, ReferralQueries],

@@ -7,10 +7,10 @@ import {
   type DeadlineView,
 } from '../../deadlines/src/deadline-view.js';
 import { seesPii, type Principal } from '../../auth/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { DomainError } from '../../domain/src/index.js';
 import { allowedEvents, restoreSnapshot, type StoredSnapshot } from '../../engine/src/index.js';
 import type { PartyRow, PartyVault, PartyView } from '../../parties/src/index.js';
-import { toPage, type Database, type Page } from '../../persistence/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
 import { referralWorkflowFor } from '../../../workflows/index.js';
 
 /** A referral as a case answer lists it. */
@@ -138,8 +138,6 @@ export const REFERRAL_SUMMARY_COLUMNS = `r.id, r.case_id, c.reference, r.departm
   -- the due time of the running clock (acknowledgement or reply): the earliest due row not yet ended
   (SELECT min(d.due_at) FROM deadlines d WHERE d.referral_id = r.id AND d.kind = 'due' AND d.ended_at IS NULL) AS due_at`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * Reads of referrals. A department reads only its own: another's is "not found", never a leak; a department key
  * scoped to a unit reads only those of cases owned within that subtree. Case readers (admin, auditor, intake,
@@ -150,6 +148,7 @@ export class ReferralQueries {
     private readonly db: Database,
     private readonly parties: PartyVault,
     private readonly clock: Clock,
+    private readonly cursors: Cursors,
   ) {}
 
   async list(filter: ReferralFilter, reader: Principal): Promise<Page<ReferralSummary>> {
@@ -167,11 +166,8 @@ export class ReferralQueries {
         `EXISTS (SELECT 1 FROM deadlines d WHERE d.referral_id = r.id AND d.kind = 'due' AND d.ended_at IS NULL AND d.due_at < ${p})`;
       add((p) => (filter.overdue ? overdue(p) : `NOT ${overdue(p)}`), this.clock.now());
     }
-    if (filter.cursor) {
-      const after = Buffer.from(filter.cursor, 'base64url').toString();
-      if (!UUID.test(after)) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
-      add((p) => `r.id < ${p}::uuid`, after);
-    }
+    const after = this.cursors.decode('referrals', filter.cursor, cursorShape.uuid);
+    if (after) add((p) => `r.id < ${p}::uuid`, after);
     params.push(filter.limit + 1);
     const rows = await this.db.query<SummaryRow>(
       `SELECT ${REFERRAL_SUMMARY_COLUMNS}
@@ -180,7 +176,7 @@ export class ReferralQueries {
         ORDER BY r.id DESC LIMIT $${params.length}`,
       params,
     );
-    return toPage(rows, filter.limit, (r) => this.summary(r), (last) => Buffer.from(last.id).toString('base64url'));
+    return toPage(rows, filter.limit, (r) => this.summary(r), (last) => this.cursors.encode('referrals', last.id));
   }
 
   async get(id: string, reader: Principal): Promise<ReferralView> {

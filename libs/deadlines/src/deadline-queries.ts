@@ -1,8 +1,8 @@
 import type { Principal } from '../../auth/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { DomainError, ErrorCode, instantProblem, toInstant } from '../../domain/src/index.js';
 import { listableUnitCodes } from '../../directory/src/unit-codes.js';
-import { toPage, type Database } from '../../persistence/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
 import { coveredYearsWith, IMPORTED_YEARS_COLUMN, uncoveredSpan } from './deadline-view.js';
 
 export interface DeadlineListItem {
@@ -25,6 +25,9 @@ export interface DeadlineListItem {
   uncoveredYears: number[];
 }
 
+/** Where a page of open clocks ends: the last clock's due time and id. */
+const DEADLINE_CURSOR = cursorShape.tuple(cursorShape.text, cursorShape.uuid);
+
 /**
  * What a supervisor (督办) looks at: the open clocks of the cases in their scope, soonest due first — those
  * breached and still unresolved, and those coming due.
@@ -33,6 +36,7 @@ export class DeadlineQueries {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly cursors: Cursors,
   ) {}
 
   async list(
@@ -50,14 +54,15 @@ export class DeadlineQueries {
       where.push(sql(`$${params.length}`));
     };
     if (units) add((p) => `c.unit_code = ANY(${p}::text[])`, units);
-    if (filter.dueBefore) add((p) => `d.due_at < ${p}`, new Date(filter.dueBefore));
+    if (filter.dueBefore) {
+      const problem = instantProblem(filter.dueBefore);
+      if (problem) throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [{ field: 'dueBefore', message: problem }]);
+      add((p) => `d.due_at < ${p}`, toInstant(filter.dueBefore));
+    }
     if (filter.status) add((p) => `d.status = ${p}`, filter.status === 'breached' ? 'fired' : 'pending');
-    if (filter.cursor) {
-      const [at, id] = Buffer.from(filter.cursor, 'base64url').toString().split('|');
-      if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
-        throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
-      }
-      params.push(new Date(at), id);
+    const after = this.cursors.decode('deadlines', filter.cursor, DEADLINE_CURSOR);
+    if (after) {
+      params.push(new Date(after[0]), after[1]);
       where.push(`(d.due_at, d.id) > ($${params.length - 1}, $${params.length})`);
     }
     if (units?.length === 0) return { items: [], nextCursor: null };
@@ -96,7 +101,7 @@ export class DeadlineQueries {
         breachedAt: r.fired_at?.toISOString() ?? null,
         uncoveredYears: uncoveredSpan(r.starts_at, r.due_at, covered),
       }),
-      (last) => Buffer.from(`${last.dueAt}|${last.id}`).toString('base64url'),
+      (last) => this.cursors.encode('deadlines', [last.dueAt, last.id]),
     );
   }
 }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from '../../clock/src/index.js';
 import { MetricsModule } from '../../metrics/src/index.js';
-import { Database } from '../../persistence/src/index.js';
+import { Cursors, Database } from '../../persistence/src/index.js';
 import { CalendarCoverageGauge } from './calendar-metrics.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineQueries } from './deadline-queries.js';
@@ -11,7 +11,11 @@ import { PoliciesService } from './policies.service.js';
 @Module({
   imports: [MetricsModule],
   providers: [
-    { provide: DeadlineQueries, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new DeadlineQueries(db, clock) },
+    {
+      provide: DeadlineQueries,
+      inject: [Database, Clock, Cursors],
+      useFactory: (db: Database, clock: Clock, cursors: Cursors) => new DeadlineQueries(db, clock, cursors),
+    },
     { provide: CalendarService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new CalendarService(db, clock) },
     { provide: PoliciesService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new PoliciesService(db, clock) },
     CalendarCoverageGauge,

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import type { EgressPolicy } from '../../egress/src/index.js';
 import type { PiiCipher } from '../../parties/src/index.js';
-import { toPage, type Database } from '../../persistence/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
 
 export interface Department {
   code: string;
@@ -37,6 +37,7 @@ export class DepartmentsService {
     private readonly cipher: PiiCipher,
     /** Where a webhook may point: checked here, and again by the worker on every connection. */
     private readonly egress: EgressPolicy,
+    private readonly cursors: Cursors,
   ) {}
 
   /** Departments serve every unit of the deployment, so only an admin of every unit creates (or changes) them. */
@@ -71,8 +72,8 @@ export class DepartmentsService {
       `SELECT code, name, categories, webhook_url, created_at FROM departments
        WHERE ($1::text IS NULL OR $1 = ANY(categories)) AND ($2::text IS NULL OR code > $2)
        ORDER BY code LIMIT $3`,
-      [filter.category ?? null, filter.cursor ?? null, filter.limit + 1],
+      [filter.category ?? null, this.cursors.decode('departments', filter.cursor, cursorShape.text), filter.limit + 1],
     );
-    return toPage(rows, filter.limit, toDepartment, (last) => last.code);
+    return toPage(rows, filter.limit, toDepartment, (last) => this.cursors.encode('departments', last.code));
   }
 }

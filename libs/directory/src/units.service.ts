@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/src/index.js';
 import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode, UNIT_LEVELS, type UnitLevel } from '../../domain/src/index.js';
-import { toPage, type Database } from '../../persistence/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
 
 export interface Unit {
   code: string;
@@ -26,6 +26,7 @@ export class UnitsService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly cursors: Cursors,
   ) {}
 
   async create(input: { code: string; name: string; level: UnitLevel; parentCode?: string | null }, by: Principal): Promise<Unit> {
@@ -61,8 +62,8 @@ export class UnitsService {
       `SELECT code, name, level, parent_code, created_at FROM units
        WHERE ($1::text IS NULL OR parent_code = $1) AND ($2::text IS NULL OR code > $2)
        ORDER BY code LIMIT $3`,
-      [filter.parentCode ?? null, filter.cursor ?? null, filter.limit + 1],
+      [filter.parentCode ?? null, this.cursors.decode('units', filter.cursor, cursorShape.text), filter.limit + 1],
     );
-    return toPage(rows, filter.limit, toUnit, (last) => last.code);
+    return toPage(rows, filter.limit, toUnit, (last) => this.cursors.encode('units', last.code));
   }
 }

@@ -1,5 +1,6 @@
 export * from './actor.js';
 export * from './codes.js';
+export * from './dates.js';
 export * from './errors.js';
 export * from './phone.js';
 export * as s from './schema.js';

@@ -1,3 +1,4 @@
+import { instantProblem } from './dates.js';
 import type { FieldError } from './errors.js';
 import { normalizePhone, PHONE_MAX_LENGTH, PHONE_MESSAGE, PHONE_PATTERN } from './phone.js';
 
@@ -113,20 +114,9 @@ export function oneOf<const T extends readonly string[]>(values: T): Schema<T[nu
   );
 }
 
-/** An ISO 8601 instant with a time zone, e.g. `2026-03-01T09:30:00+08:00`. */
+/** An instant: an ISO 8601 date-time with its offset, e.g. `2026-03-01T09:30:00+08:00`, by Concord's one rule (dates.ts). */
 export const instant = (): Schema<string> =>
-  leaf<string>({ type: 'string', format: 'date-time' }, (value) => {
-    if (typeof value !== 'string' || value.length > 40) return 'must be an ISO 8601 date-time';
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
-      return 'must be an ISO 8601 date-time with a time zone';
-    }
-    // Date.parse quietly turns 2026-02-30 into March 2: the calendar date itself must exist.
-    const day = new Date(`${value.slice(0, 10)}T00:00:00Z`);
-    if (Number.isNaN(Date.parse(value)) || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value.slice(0, 10)) {
-      return 'must be a real date-time';
-    }
-    return null;
-  });
+  leaf<string>({ type: 'string', format: 'date-time' }, (value) => instantProblem(value));
 
 export function array<T>(item: Schema<T>, options: { min?: number; max: number; unique?: boolean }): Schema<T[]> {
   const min = options.min ?? 0;

@@ -5,6 +5,7 @@ import type { DeadlineBook, DeadlineJob, DeadlinePlan } from '../../deadlines/sr
 import {
   DomainError,
   ErrorCode,
+  instantProblem,
   stageOf,
   statePath,
   validate,
@@ -143,6 +144,8 @@ export class CaseEngine {
 
   async open(command: OpenCase): Promise<Transition> {
     const workflow = latestWorkflow(command.kind);
+    const occurredAt = command.occurredAt == null ? null : instantProblem(command.occurredAt);
+    if (occurredAt) throw DomainError.validation([{ field: 'occurredAt', message: occurredAt }]);
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();
       const [unit] = await tx.prepared<{ level: UnitLevel; parent_code: string | null; path: string; n: string }>(

@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock/src/index.js';
 import { failpoint } from '../../failpoints/src/failpoints.js';
-import type { Database } from '../../persistence/src/index.js';
+import { describeFault, type Database } from '../../persistence/src/index.js';
 import { RECONCILED_QUEUES, type QueueName } from '../../queues/src/index.js';
 
 export interface RelayOptions {
@@ -151,7 +151,7 @@ export class OutboxRelay {
           if (restored || retried) this.logger.warn(`outbox rows relayed but never processed: ${restored} jobs restored, ${retried} failed jobs retried`);
         }
       } catch (error) {
-        this.logger.error(`relay failed, retrying: ${(error as Error).message}`);
+        this.logger.error(`relay failed, retrying: ${describeFault(error)}`);
       }
       if (moved < this.options.batchSize && !this.stopping) {
         await new Promise<void>((resolve) => {

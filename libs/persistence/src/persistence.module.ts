@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
+import { Cursors } from './cursors.js';
 import { createDataSource } from './data-source.js';
 import { Database } from './database.js';
 
@@ -14,8 +15,9 @@ import { Database } from './database.js';
         createDataSource({ url: config.databaseUrl, poolSize: config.dbPoolSize }).initialize(),
     },
     { provide: Database, inject: [DataSource], useFactory: (dataSource: DataSource) => new Database(dataSource) },
+    { provide: Cursors, inject: [CONCORD_CONFIG], useFactory: (config: ConcordConfig) => new Cursors(config.dataKey) },
   ],
-  exports: [DataSource, Database],
+  exports: [DataSource, Database, Cursors],
 })
 export class PersistenceModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock/src/index.js';
 import { DomainError, ErrorCode } from '../../domain/src/index.js';
 import { deliveryJob } from '../../engine/src/index.js';
 import { writeOutbox } from '../../outbox/src/index.js';
-import { toPage, type Database, type Page } from '../../persistence/src/index.js';
+import { cursorShape, toPage, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -80,14 +80,6 @@ const toView = (r: DeliveryRow): DeliveryView => ({
   deadAt: iso(r.dead_at),
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!UUID.test(id)) throw new DomainError(ErrorCode.MalformedRequest, 'The cursor is not one this API gave out.');
-  return id;
-}
-
 /** Deliveries of cases owned within a unit path prefix ($n), or every delivery when it is null. */
 const IN_SCOPE = (p: string) => `(${p}::text IS NULL OR EXISTS (
   SELECT 1 FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = deliveries.case_id AND starts_with(u.path, ${p})))`;
@@ -105,6 +97,7 @@ export class DeliveriesService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly cursors: Cursors,
   ) {}
 
   /** Newest first (ids are UUIDv7). */
@@ -118,12 +111,12 @@ export class DeliveriesService {
         filter.status ?? null,
         filter.departmentCode ?? null,
         filter.referralId ?? null,
-        filter.cursor ? decodeCursor(filter.cursor) : null,
+        this.cursors.decode('deliveries', filter.cursor, cursorShape.uuid),
         filter.limit + 1,
         reader.scope,
       ],
     );
-    return toPage(rows, filter.limit, toView, (last) => Buffer.from(last.id).toString('base64url'));
+    return toPage(rows, filter.limit, toView, (last) => this.cursors.encode('deliveries', last.id));
   }
 
   /** One delivery with the exact body it sends. */

@@ -5,3 +5,4 @@ export * from './db-probes.js';
 export * from './worker-harness.js';
 export * from './spawn-worker.js';
 export * from './openapi.js';
+export * from './edge-values.js';

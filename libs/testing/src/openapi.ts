@@ -107,6 +107,52 @@ export function sampleOf(doc: OpenApiDocument, raw: OpenApiSchema | undefined, s
   }
 }
 
+/** A field of a body, present or left out, with its schema: where the fuzzer can put a value the schema describes. */
+export interface SchemaSlot {
+  container: Record<string, unknown>;
+  key: string;
+  schema: OpenApiSchema;
+  /** Whether the field is required; an optional one may be left out, never sent as null. */
+  required: boolean;
+  /** `parties[0].phone`, `payload.at` */
+  path: string;
+}
+
+/**
+ * Every field `schema` declares for `body` and the objects nested in it (array items included), whether `body`
+ * has it or not; `schemaOf` may give a better schema for a field than the document does (an event's payload).
+ */
+export function schemaSlots(
+  doc: OpenApiDocument,
+  raw: OpenApiSchema | undefined,
+  body: unknown,
+  schemaOf: (path: string, container: Record<string, unknown>) => OpenApiSchema | undefined = () => undefined,
+  path = '',
+  depth = 0,
+): SchemaSlot[] {
+  const schema = resolveSchema(doc, raw);
+  if (depth > 6 || body === null || typeof body !== 'object') return [];
+  if (Array.isArray(body)) {
+    // A plain loop: a fuzzed array may carry an own `constructor`, which Array.prototype.flatMap would call.
+    const out: SchemaSlot[] = [];
+    for (let i = 0; i < body.length; i++) out.push(...schemaSlots(doc, schema.items, body[i], schemaOf, `${path}[${i}]`, depth + 1));
+    return out;
+  }
+  const container = body as Record<string, unknown>;
+  return Object.entries(schema.properties ?? {}).flatMap(([key, declared]) => {
+    const field = path ? `${path}.${key}` : key;
+    const own = schemaOf(field, container) ?? resolveSchema(doc, declared);
+    return [
+      { container, key, schema: own, required: schema.required?.includes(key) ?? false, path: field },
+      ...schemaSlots(doc, own, container[key], schemaOf, field, depth + 1),
+    ];
+  });
+}
+
+/** A date-time, or a date, by the schema's format, or by an example that is one. */
+export const isDateSchema = (schema: OpenApiSchema | undefined): boolean =>
+  schema?.format === 'date-time' || schema?.format === 'date' || (typeof schema?.example === 'string' && /^\d{4}-\d{2}-\d{2}/.test(schema.example));
+
 /**
  * `value` percent-encoded for a path segment or a query value. A lone surrogate, which `encodeURIComponent`
  * refuses, is sent as the three bytes a careless client would send for it (invalid UTF-8).

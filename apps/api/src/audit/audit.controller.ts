@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AccessLog, AuditEvents, PointInTime, type AuditEventFilter } from '../../../../libs/audit/src/index.js';
 import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { Clock } from '../../../../libs/clock/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { toInstant } from '../../../../libs/domain/src/index.js';
+import { Cursors, Database } from '../../../../libs/persistence/src/index.js';
 import { requireUuid } from '../common/ids.js';
 import { AuditEventsQuery, AuditExportQuery, CaseStateQuery } from './dto/audit.dto.js';
 
@@ -27,9 +28,10 @@ export class AuditController {
     db: Database,
     private readonly clock: Clock,
     private readonly accessLog: AccessLog,
+    cursors: Cursors,
   ) {
     this.pointInTime = new PointInTime(db);
-    this.events = new AuditEvents(db);
+    this.events = new AuditEvents(db, cursors);
   }
 
   /** The case as it stood at `asOf` (default: now), rebuilt by replaying its events. */
@@ -37,7 +39,7 @@ export class AuditController {
   @Roles(...AUDITORS)
   async state(@Param('id') id: string, @Query() query: CaseStateQuery, @CurrentPrincipal() principal: Principal) {
     const caseId = requireUuid(id, `Case ${id}`);
-    const asOf = query.asOf ? new Date(query.asOf) : this.clock.now();
+    const asOf = query.asOf ? toInstant(query.asOf) : this.clock.now();
     const state = await this.pointInTime.rebuild(caseId, asOf, principal);
     await this.accessLog.record(principal, { action: 'audit.state', caseId, detail: { asOf: asOf.toISOString() } });
     return state;

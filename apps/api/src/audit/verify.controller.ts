@@ -4,7 +4,7 @@ import { AccessLog, Anchors, ChainVerifier, type AnchorReport, type ChainReport 
 import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { Clock } from '../../../../libs/clock/src/index.js';
 import { DomainError } from '../../../../libs/domain/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { Cursors, Database } from '../../../../libs/persistence/src/index.js';
 import { AnchorsQuery, VerifyQuery } from './dto/verify.dto.js';
 
 const AUDITORS = ['auditor', 'admin'] as const;
@@ -28,6 +28,7 @@ export class VerifyController {
     db: Database,
     clock: Clock,
     private readonly accessLog: AccessLog,
+    private readonly cursors: Cursors,
   ) {
     this.verifier = new ChainVerifier(db);
     this.anchors = new Anchors(db, clock);
@@ -59,7 +60,7 @@ export class VerifyController {
   @Get('anchors')
   @Roles(...AUDITORS)
   async list(@Query() query: AnchorsQuery, @CurrentPrincipal() principal: Principal) {
-    const page = await this.anchors.list(query);
+    const page = await this.anchors.list(query, this.cursors);
     await this.accessLog.record(principal, { action: 'audit.anchors', detail: { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) } });
     return page;
   }

@@ -1,16 +1,26 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../../libs/domain/src/index.js';
-import { isConnectionLost } from '../../../../libs/persistence/src/index.js';
+import { describeFault, isConnectionLost } from '../../../../libs/persistence/src/index.js';
 import { problem, problemOf, type Problem } from './problem.js';
+import { drainLimitFor, refuseOversizedBody } from './request-edge.js';
 
 /** PostgreSQL / network errors that mean "try again shortly", not "bug". */
 const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '53300', '40001', '40P01']);
 
-/** Maps every error to an RFC 9457 problem response. Anything unexpected is a 500 and is logged without the body. */
+/**
+ * Maps every error to an RFC 9457 problem response. Anything unexpected is a 500, logged by route with what
+ * identifies the fault (describeFault: class, SQLSTATE, PostgreSQL's names, stack frames) and never with the
+ * error's message, the request's body or its query string, any of which may carry a party's PII.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
+  private readonly drainLimit: number;
+
+  constructor(bodyLimit = 1_048_576) {
+    this.drainLimit = drainLimitFor(bodyLimit);
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -18,12 +28,14 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = this.toProblem(error, request);
     body.instance = request.url.split('?')[0];
+    // A body refused for its size while the client is still sending it: answer, then read the rest, then close.
+    if (body.status === 413 && !request.raw.complete) return refuseOversizedBody(request, reply, body, this.drainLimit);
     if (body.status === 401) reply.header('WWW-Authenticate', 'Bearer');
     if (body.status === 503) reply.header('Retry-After', '1');
     reply.status(body.status).header('Content-Type', 'application/problem+json; charset=utf-8').send(body);
   }
 
-  toProblem(error: unknown, request: { method: string; url: string }): Problem {
+  toProblem(error: unknown, request: { method: string; url: string; routeOptions?: { url?: string } }): Problem {
     if (error instanceof DomainError) return problemOf(error);
     if (error instanceof HttpException) return fromHttpException(error);
     const status = (error as { statusCode?: number }).statusCode;
@@ -33,12 +45,17 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const code = (error as { code?: string }).code ?? '';
     if (UNAVAILABLE.has(code) || isConnectionLost(error)) {
-      this.logger.warn(`${request.method} ${request.url.split('?')[0]}: unavailable (${code})`);
+      this.logger.warn(`${request.method} ${routeOf(request)}: unavailable (${code})`);
       return problem(503, 'unavailable', 'A dependency is unavailable; retry shortly.');
     }
-    this.logger.error(`${request.method} ${request.url.split('?')[0]} failed: ${(error as Error)?.stack ?? String(error)}`);
+    this.logger.error(`${request.method} ${routeOf(request)} failed: ${describeFault(error)}`);
     return problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.');
   }
+}
+
+/** The route's pattern (`/api/v1/cases/:id`), not the path: a path can carry a query code or a date. */
+function routeOf(request: { url: string; routeOptions?: { url?: string } }): string {
+  return request.routeOptions?.url ?? request.url.split('?')[0]!;
 }
 
 function fromHttpException(error: HttpException): Problem {

@@ -2,13 +2,13 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, type FieldError } from '../../../../libs/domain/src/index.js';
-import { problem } from './problem.js';
+import { problem, type Problem } from './problem.js';
 
 /**
  * What Concord refuses before any route sees the request: input PostgreSQL cannot store, bodies nested deeper
- * than recursive code (class-transformer, canonical JSON) can walk, and the HTTP layer's own refusals, which
- * get problem+json like every other error. Found by fuzzing (apps/api/test/fuzz-requests.spec.ts): each of
- * these was a 500.
+ * than recursive code (class-transformer, canonical JSON) can walk, keys that name an object's prototype, and
+ * the HTTP layer's own refusals, which get problem+json like every other error. Found by fuzzing
+ * (apps/api/test/fuzz-requests.spec.ts): each of these was a 500, or input quietly dropped.
  */
 
 /** Concord's own bodies nest 4 levels deep; far past that, recursive code runs out of stack. */
@@ -20,12 +20,28 @@ const UNSTORABLE_MESSAGE = 'must not contain NUL or unpaired surrogate character
 /** Enough to say what is wrong without echoing a 20,000-element array back. */
 const MAX_ERRORS = 20;
 
-/** Field errors for every unstorable string or key in `value`, and for nesting past MAX_BODY_DEPTH; iterative. */
+/**
+ * Keys no Concord body or query string has, and that JavaScript reads as an object's prototype. Nest's
+ * ValidationPipe deletes them from the body before class-validator looks (and class-transformer skips them),
+ * so they were dropped where every other unknown field is refused, event payloads included. Fastify's parser
+ * refuses `__proto__` and `constructor.prototype` already (400); the rest are refused here, as unknown fields.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Field errors for every unstorable string or key in `value`, every key in RESERVED_KEYS, every number too
+ * large to be finite, and nesting past MAX_BODY_DEPTH; iterative.
+ */
 export function unstorableFields(value: unknown): FieldError[] {
   const errors: FieldError[] = [];
   const stack: Array<{ value: unknown; field: string; depth: number }> = [{ value, field: '', depth: 0 }];
   while (stack.length && errors.length < MAX_ERRORS) {
     const { value: node, field, depth } = stack.pop()!;
+    // JSON.parse reads 1e999 as Infinity, which neither JSON nor canonical JSON (the idempotency fingerprint) has.
+    if (typeof node === 'number' && !Number.isFinite(node)) {
+      errors.push({ field, message: 'must be a finite number' });
+      continue;
+    }
     if (typeof node === 'string') {
       if (UNSTORABLE.test(node)) errors.push({ field, message: UNSTORABLE_MESSAGE });
       continue;
@@ -38,6 +54,7 @@ export function unstorableFields(value: unknown): FieldError[] {
     for (const [key, child] of Object.entries(node)) {
       const path = Array.isArray(node) ? `${field}[${key}]` : field ? `${field}.${key}` : key;
       if (UNSTORABLE.test(key)) errors.push({ field: field || key, message: `has a key that ${UNSTORABLE_MESSAGE}` });
+      else if (!Array.isArray(node) && RESERVED_KEYS.has(key)) errors.push({ field: path, message: 'is not a known field' });
       else stack.push({ value: child, field: path, depth: depth + 1 });
     }
   }
@@ -77,4 +94,45 @@ export function clientErrorProblem(error: NodeJS.ErrnoException, socket: Duplex)
     );
   }
   socket.destroy(error);
+}
+
+/** Read and discarded after a 413, at most: beyond it the client is not finishing a body but sending a stream. */
+export const drainLimitFor = (bodyLimit: number) => Math.max(64 * 1_048_576, 4 * bodyLimit);
+/** How long the client may fall silent while the rest of a refused body is read. */
+const DRAIN_IDLE_MS = 10_000;
+
+/**
+ * Answers a body over the limit with its 413 and lets the client finish sending. Fastify refuses such a body
+ * as soon as its content-length or its bytes so far pass the limit, and closed the connection at once while the
+ * client was still sending: the client's next write met a reset (EPIPE, ECONNRESET) and many clients report
+ * that instead of the answer. Here the whole answer goes out first (a client that reads while it sends can
+ * stop), then the rest of the body is read and thrown away, and only when it has all arrived does the response
+ * end and the connection close (`Connection: close`), with nothing left unread to turn the close into a reset.
+ * Past `drainLimit` bytes, or DRAIN_IDLE_MS of silence, the connection is dropped.
+ */
+export function refuseOversizedBody(request: FastifyRequest, reply: FastifyReply, answer: Problem, drainLimit: number): void {
+  const req = request.raw;
+  const res = reply.raw;
+  const socket = req.socket;
+  const text = JSON.stringify(answer);
+  reply.hijack();
+  res.writeHead(413, {
+    'content-type': 'application/problem+json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
+  res.write(text);
+  let drained = 0;
+  const discard = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > drainLimit) socket.destroy();
+  };
+  socket.setTimeout(DRAIN_IDLE_MS, () => socket.destroy());
+  req.on('data', discard);
+  req.once('end', () => {
+    req.off('data', discard);
+    res.end();
+  });
+  req.once('error', () => socket.destroy());
+  req.resume();
 }

@@ -1,10 +1,13 @@
 import { ValidationPipe, type ArgumentMetadata, type PipeTransform, type ValidationError } from '@nestjs/common';
 import { DomainError, ErrorCode, type FieldError } from '../../../../libs/domain/src/index.js';
+import { NOT_NULL } from './dto.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.replace(/^\S+ /, '') }));
+    // A null in an optional field fails its other rules too; "must be omitted or have a value" says it all.
+    const constraints = e.constraints?.[NOT_NULL] ? { [NOT_NULL]: e.constraints[NOT_NULL] } : (e.constraints ?? {});
+    const own = Object.values(constraints).map((message) => ({ field, message: message.replace(/^\S+ /, '') }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }

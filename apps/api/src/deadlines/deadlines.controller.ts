@@ -1,18 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessLog } from '../../../../libs/audit/src/index.js';
 import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { CalendarService, DeadlineQueries, isSupportedYear, PoliciesService } from '../../../../libs/deadlines/src/index.js';
 import { DomainError } from '../../../../libs/domain/src/index.js';
 import { PiiCipher } from '../../../../libs/parties/src/index.js';
 import { filtersOf, recordAuditorRead } from '../common/audited-read.js';
+import { requirePathDate } from '../common/dto.js';
 import { requireUuid } from '../common/ids.js';
-import { CalendarOverrideDto, CalendarQuery, CalendarYearDto, DeadlinePolicyDto, DeadlinesQuery, isDate } from './dto/deadlines.dto.js';
+import { CalendarOverrideDto, CalendarQuery, CalendarYearDto, DeadlinePolicyDto, DeadlinesQuery } from './dto/deadlines.dto.js';
 
-const requireDate = (date: string) => {
-  if (!isDate(date)) throw DomainError.notFound(`Date ${date}`);
-  return date;
-};
+/** The `:date` of an override: a date YYYY-MM-DD in the calendar's years (400 otherwise). */
+const DATE_PARAM = { name: 'date', schema: { type: 'string', format: 'date', example: '2026-10-08' } } as const;
 
 /** A four-digit year; whether the calendar supports it is the service's to say. */
 const requireYear = (year: string) => {
@@ -56,15 +55,17 @@ export class DeadlinesController {
 
   @Put('calendar/overrides/:date')
   @Roles('admin')
+  @ApiParam(DATE_PARAM)
   setOverride(@Param('date') date: string, @Body() body: CalendarOverrideDto, @CurrentPrincipal() admin: Principal) {
-    return this.calendar.set(requireDate(date), body.kind, body.name, admin);
+    return this.calendar.set(requirePathDate(date), body.kind, body.name, admin);
   }
 
   @Delete('calendar/overrides/:date')
   @HttpCode(204)
   @Roles('admin')
+  @ApiParam(DATE_PARAM)
   async removeOverride(@Param('date') date: string, @CurrentPrincipal() admin: Principal) {
-    await this.calendar.remove(requireDate(date), admin);
+    await this.calendar.remove(requirePathDate(date), admin);
   }
 
   /** Every year from 2004 on: whether its holidays come from the shipped data, an import, or nowhere yet. */

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AccessLog } from '../../../../libs/audit/src/index.js';
 import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
 import { KpiQueries } from '../../../../libs/stats/src/index.js';
-import { KpisQuery, toInstant } from './dto/kpis.dto.js';
+import { KpisQuery, boundOf } from './dto/kpis.dto.js';
 
 @ApiTags('stats')
 @ApiBearerAuth()
@@ -24,7 +24,7 @@ export class StatsController {
   @Roles('auditor', 'admin')
   async get(@Query() query: KpisQuery, @CurrentPrincipal() principal: Principal) {
     const report = await this.kpis.report(
-      { unitCode: query.unitCode, from: toInstant(query.from), to: toInstant(query.to) },
+      { unitCode: query.unitCode, from: boundOf(query.from), to: boundOf(query.to) },
       principal,
     );
     await this.accessLog.record(principal, {

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { addDays, Anchors, chinaDay } from '../../../../libs/audit/src/index.js';
 import { Clock } from '../../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
 import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
 import { QUEUES } from '../worker.tokens.js';
 
@@ -45,7 +45,7 @@ export class AnchorsProcessor implements OnApplicationBootstrap, OnApplicationSh
       await this.process();
     } catch (error) {
       // The worker still starts: the daily job (and the next start) catch up.
-      this.logger.error(`anchoring at start-up failed, the daily job will retry: ${(error as Error).message}`);
+      this.logger.error(`anchoring at start-up failed, the daily job will retry: ${describeFault(error)}`);
     }
     await this.queue.upsertJobScheduler(ANCHOR_SCHEDULER_ID, { ...ANCHOR_SCHEDULE }, {
       name: ANCHOR_JOB,
@@ -59,7 +59,7 @@ export class AnchorsProcessor implements OnApplicationBootstrap, OnApplicationSh
       lockDuration: this.config.jobLockMs,
       stalledInterval: this.config.jobLockMs,
     });
-    this.worker.on('failed', (job, error) => this.logger.warn(`anchor job ${job?.id} failed: ${error.message}`));
+    this.worker.on('failed', (job, error) => this.logger.warn(`anchor job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,7 +5,7 @@ import { Clock } from '../../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
 import { ClockRecomputation, type RecomputeReport } from '../../../../libs/deadlines/src/calendar-recompute.js';
 import { claimProcessing } from '../../../../libs/outbox/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
 import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
 
 /**
@@ -39,7 +39,7 @@ export class CalendarProcessor implements OnApplicationBootstrap, OnApplicationS
       lockDuration: this.config.jobLockMs,
       stalledInterval: this.config.jobLockMs,
     });
-    this.worker.on('failed', (job, error) => this.logger.warn(`calendar job ${job?.id} failed: ${error.message}`));
+    this.worker.on('failed', (job, error) => this.logger.warn(`calendar job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -7,7 +7,7 @@ import { loadDeadlineJobs, type DeadlineJob } from '../../../../libs/deadlines/s
 import { DeadlineReconciler } from '../../../../libs/deadlines/src/reconciler.js';
 import { CaseEngine, type FireOutcome } from '../../../../libs/engine/src/index.js';
 import { failpoint } from '../../../../libs/failpoints/src/failpoints.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
 import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
 import { QUEUES } from '../worker.tokens.js';
 
@@ -48,7 +48,7 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
       // Firing is idempotent, so a deadline whose workers keep dying is run again rather than failed.
       maxStalledCount: 10,
     });
-    this.worker.on('failed', (job, error) => this.logger.warn(`deadline ${job?.id} failed: ${error.message}`));
+    this.worker.on('failed', (job, error) => this.logger.warn(`deadline ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -79,7 +79,7 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
       try {
         await this.reconciler.reconcile();
       } catch (error) {
-        this.logger.error(`deadline reconciliation failed, will retry: ${(error as Error).message}`);
+        this.logger.error(`deadline reconciliation failed, will retry: ${describeFault(error)}`);
       }
     });
     return this.reconciling;

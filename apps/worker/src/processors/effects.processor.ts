@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { Clock } from '../../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
 import { claimProcessing } from '../../../../libs/outbox/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
 import { DomainError, ErrorCode, SYSTEM_ACTORS, type NotifyTopic } from '../../../../libs/domain/src/index.js';
 import { CaseEngine } from '../../../../libs/engine/src/index.js';
 import { NOTIFICATION_CHANNELS, type NotificationChannel, type OwnerNotice } from '../../../../libs/notifications/src/index.js';
@@ -42,7 +42,7 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
         }),
     );
     for (const worker of this.workers) {
-      worker.on('failed', (job, error) => this.logger.warn(`job ${job?.name} ${job?.id} failed: ${error.message}`));
+      worker.on('failed', (job, error) => this.logger.warn(`job ${job?.name} ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
     }
   }
 

@@ -5,7 +5,7 @@ import { Clock } from '../../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
 import { IdempotencyRecords, type PurgeReport } from '../../../../libs/idempotency/src/index.js';
 import { PiiCipher } from '../../../../libs/parties/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
 import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
 import { QUEUES } from '../worker.tokens.js';
 
@@ -47,7 +47,7 @@ export class IdempotencyPurgeProcessor implements OnApplicationBootstrap, OnAppl
       await this.process();
     } catch (error) {
       // The worker still starts: the hourly job retries.
-      this.logger.error(`purging idempotency records at start-up failed, the hourly job will retry: ${(error as Error).message}`);
+      this.logger.error(`purging idempotency records at start-up failed, the hourly job will retry: ${describeFault(error)}`);
     }
     await this.queue.upsertJobScheduler(IDEMPOTENCY_PURGE_SCHEDULER_ID, { every: IDEMPOTENCY_PURGE_EVERY_MS }, {
       name: IDEMPOTENCY_PURGE_JOB,
@@ -61,7 +61,7 @@ export class IdempotencyPurgeProcessor implements OnApplicationBootstrap, OnAppl
       lockDuration: this.config.jobLockMs,
       stalledInterval: this.config.jobLockMs,
     });
-    this.worker.on('failed', (job, error) => this.logger.warn(`idempotency purge job ${job?.id} failed: ${error.message}`));
+    this.worker.on('failed', (job, error) => this.logger.warn(`idempotency purge job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

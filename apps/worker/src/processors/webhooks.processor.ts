@@ -5,7 +5,7 @@ import { Clock } from '../../../../libs/clock/src/index.js';
 import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
 import { webhookEgress } from '../../../../libs/egress/src/index.js';
 import { PiiCipher } from '../../../../libs/parties/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
 import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
 import { DeliveryFailed, WebhookSender, type DeliveryOutcome } from '../../../../libs/referrals/src/index.js';
 
@@ -38,7 +38,7 @@ export class WebhooksProcessor implements OnApplicationBootstrap, OnApplicationS
     });
     // Failed attempts are logged where they are recorded; anything else (the database down, say) is logged here.
     this.worker.on('failed', (job, error) => {
-      if (!(error instanceof DeliveryFailed) && error.name !== 'UnrecoverableError') this.logger.warn(`job ${job?.id} failed: ${error.message}`);
+      if (!(error instanceof DeliveryFailed) && error.name !== 'UnrecoverableError') this.logger.warn(`job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`);
     });
   }
 

@@ -4,7 +4,6 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   IsUrl,
   Length,
@@ -12,7 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { UNIT_LEVELS, type UnitLevel } from '../../../../../libs/domain/src/index.js';
-import { CODE, CODE_MESSAGE, PageQuery, codeRule } from '../../common/dto.js';
+import { CODE, CODE_MESSAGE, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class CreateUnitDto {
   @ApiProperty({ pattern: CODE.source })
@@ -29,7 +28,7 @@ export class CreateUnitDto {
   level!: UnitLevel;
 
   @ApiPropertyOptional({ description: 'Required below district level: the unit one level up.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   parentCode?: string;
 }
@@ -57,13 +56,13 @@ export class CreateDepartmentDto {
       'whose host is public, or in a private network CONCORD_WEBHOOK_ALLOW_PRIVATE lists; never loopback, link-local or ' +
       'a cloud metadata service.',
   })
-  @IsOptional()
+  @Optional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2000)
   webhookUrl?: string;
 
   @ApiPropertyOptional({ description: 'HMAC-SHA256 key of the webhook signature; stored encrypted, never shown.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(16, 200)
   webhookSecret?: string;
@@ -71,14 +70,14 @@ export class CreateDepartmentDto {
 
 export class UnitsQuery extends PageQuery {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @codeRule()
   parentCode?: string;
 }
 
 export class DepartmentsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only departments whose responsibility list has this category.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   category?: string;
 }

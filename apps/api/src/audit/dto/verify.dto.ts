@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
-import { PageQuery } from '../../common/dto.js';
+import { IsUUID } from 'class-validator';
+import { Optional, PageQuery } from '../../common/dto.js';
 
 export class VerifyQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Verify this case only; omitted = every case, and the daily anchors.' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   caseId?: string;
 }

@@ -7,9 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -31,7 +29,7 @@ import {
   type Stage,
   type VulnerableFlag,
 } from '../../../../../libs/domain/src/index.js';
-import { PageQuery, codeRule, phoneRule } from '../../common/dto.js';
+import { IsInstant, Optional, PageQuery, codeRule, phoneRule } from '../../common/dto.js';
 
 export class PartyDto {
   @ApiProperty({ enum: PARTY_ROLES })
@@ -48,17 +46,17 @@ export class PartyDto {
     example: '13812345678',
     description: 'PII. A mainland number as dialled, any other with its + country code; stored in E.164 (+8613812345678).',
   })
-  @IsOptional()
+  @Optional()
   @phoneRule()
   phone?: string;
 
   @ApiPropertyOptional({ maxLength: 32, description: 'PII: resident ID or passport number.' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[0-9A-Za-z]{6,32}$/, { message: '$property must be 6 to 32 letters or digits' })
   idNumber?: string;
 
   @ApiPropertyOptional({ enum: VULNERABLE_FLAGS, isArray: true })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayUnique()
   @IsIn(VULNERABLE_FLAGS, { each: true })
@@ -89,7 +87,7 @@ export class CreateCaseDto {
   description!: string;
 
   @ApiPropertyOptional({ description: 'Case category (e.g. neighbour, labour, property_management).' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   category?: string;
 
@@ -100,9 +98,9 @@ export class CreateCaseDto {
   @Type(() => PartyDto)
   parties!: PartyDto[];
 
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened: an ISO 8601 date-time with its offset, 1950–2199.' })
+  @Optional()
+  @IsInstant()
   occurredAt?: string;
 }
 
@@ -112,12 +110,12 @@ export class SendEventDto {
   type!: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The event payload (DESIGN.md §3).' })
-  @IsOptional()
+  @Optional()
   @IsObject()
   payload?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Apply only if the case is still at this version (409 otherwise).' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -125,55 +123,55 @@ export class SendEventDto {
 
 export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CASE_KINDS })
-  @IsOptional()
+  @Optional()
   @IsIn(CASE_KINDS)
   kind?: CaseKind;
 
   @ApiPropertyOptional({ enum: STAGES })
-  @IsOptional()
+  @Optional()
   @IsIn(STAGES)
   stage?: Stage;
 
   @ApiPropertyOptional({ example: 'mediation.in_session' })
-  @IsOptional()
+  @Optional()
   @Matches(/^[a-z_]+(\.[a-z_]+)*$/, { message: '$property must be a dotted state path' })
   @MaxLength(100)
   state?: string;
 
   @ApiPropertyOptional({ description: 'Cases owned by this unit or any unit below it.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   unitCode?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @codeRule()
   category?: string;
 
   @ApiPropertyOptional({ enum: RISK_LEVELS })
-  @IsOptional()
+  @Optional()
   @IsIn(RISK_LEVELS)
   riskLevel?: RiskLevel;
 
   @ApiPropertyOptional({ description: 'Text in the reference or summary.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 100)
   q?: string;
 
   @ApiPropertyOptional({ description: 'true: a clock of the current state is past due; false: none is.' })
-  @IsOptional()
+  @Optional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Registered at or after.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Registered at or after (an ISO 8601 date-time with its offset).' })
+  @Optional()
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Registered before.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Registered before (an ISO 8601 date-time with its offset).' })
+  @Optional()
+  @IsInstant()
   to?: string;
 }

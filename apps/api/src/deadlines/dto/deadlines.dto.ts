@@ -1,54 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateBy,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MAX_DAY_NAME, MAX_SOURCE, MAX_YEAR_HOLIDAYS, MAX_YEAR_WORKDAYS } from '../../../../../libs/deadlines/src/calendar-year.js';
-import { PageQuery, codeRule } from '../../common/dto.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateRule = () =>
-  ValidateBy({
-    name: 'isCalendarDate',
-    validator: { validate: (value) => typeof value === 'string' && isDate(value), defaultMessage: () => '$property must be a date YYYY-MM-DD' },
-  });
+import { IsCalendarDate, IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class DeadlinesQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only clocks due before this instant.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only clocks due before this instant (an ISO 8601 date-time with its offset).' })
+  @Optional()
+  @IsInstant()
   dueBefore?: string;
 
   @ApiPropertyOptional({ enum: ['pending', 'breached'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['pending', 'breached'])
   status?: 'pending' | 'breached';
 
   @ApiPropertyOptional({ description: 'Cases owned by this unit or any below it.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   unitCode?: string;
 }
 
 export class CalendarQuery {
-  @ApiProperty({ example: '2026-02-01' })
-  @dateRule()
+  @ApiProperty({ format: 'date', example: '2026-02-01' })
+  @IsCalendarDate()
   from!: string;
 
-  @ApiProperty({ example: '2026-02-28', description: 'Inclusive; at most 400 days after from.' })
-  @dateRule()
+  @ApiProperty({ format: 'date', example: '2026-02-28', description: 'Inclusive; at most 400 days after from.' })
+  @IsCalendarDate()
   to!: string;
 }
 
@@ -60,12 +39,14 @@ export class CalendarOverrideDto {
   @ApiProperty({ example: '防汛停工日', maxLength: 100 })
   @IsString()
   @Length(1, 100)
+  // The calendar refuses an override without a name; stored blank, it would break every later deadline.
+  @Matches(/\S/, { message: '$property must not be blank' })
   name!: string;
 }
 
 export class ScheduleDayDto {
   @ApiProperty({ example: '2027-02-06', format: 'date' })
-  @dateRule()
+  @IsCalendarDate()
   date!: string;
 
   @ApiProperty({ example: '春节', maxLength: MAX_DAY_NAME, description: 'The holiday it belongs to (a make-up working day names its holiday too).' })
@@ -105,12 +86,12 @@ export class DeadlinePolicyDto {
   key!: string;
 
   @ApiPropertyOptional({ description: 'Only for cases of this category.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   category?: string;
 
   @ApiPropertyOptional({ description: 'Only for cases owned by this unit or any below it.' })
-  @IsOptional()
+  @Optional()
   @codeRule()
   unitCode?: string;
 
@@ -124,10 +105,3 @@ export class DeadlinePolicyDto {
   @IsIn(['working_days', 'calendar_days'])
   unit!: 'working_days' | 'calendar_days';
 }
-
-/** A real calendar date: `Date` would quietly turn 2026-02-30 into March 2, so the date must round-trip. */
-export const isDate = (value: string) => {
-  if (!DATE.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
-};

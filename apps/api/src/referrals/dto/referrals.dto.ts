@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Min } from 'class-validator';
-import { PageQuery } from '../../common/dto.js';
+import { IsBoolean, IsIn, IsInt, IsObject, IsUUID, Matches, Min } from 'class-validator';
+import { Optional, PageQuery } from '../../common/dto.js';
 
 export const REFERRAL_STATES = ['issued', 'acknowledged', 'accepted', 'in_progress', 'replied', 'rejected', 'closed', 'cancelled'] as const;
 
@@ -15,12 +15,12 @@ export class ReferralEventDto {
     additionalProperties: true,
     description: 'ACKNOWLEDGE/ACCEPT `{note?}` · REJECT `{reason}` · PROGRESS `{note}` · REPLY `{resolved, result}`.',
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   payload?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Apply only if the referral is still at this version (409 otherwise).' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -28,18 +28,18 @@ export class ReferralEventDto {
 
 export class ListReferralsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: REFERRAL_STATES, description: 'The referral state.' })
-  @IsOptional()
+  @Optional()
   @IsIn(REFERRAL_STATES)
   status?: (typeof REFERRAL_STATES)[number];
 
   @ApiPropertyOptional({ description: 'true: its running clock (acknowledgement or reply) is past due; false: it is not.' })
-  @IsOptional()
+  @Optional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   overdue?: boolean;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   caseId?: string;
 }

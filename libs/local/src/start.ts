@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     rule,
     ' Concord is running',
     `   API          http://localhost:${port}/api/v1`,
-    `   API docs     http://localhost:${port}/docs`,
+    `   API docs     http://localhost:${port}/docs (also where http://localhost:${port}/ leads)`,
     process.env.CONCORD_ADMIN_KEY
       ? '   Admin key    the one in CONCORD_ADMIN_KEY'
       : `   Admin key    ${adminKey}\n                (send it as "Authorization: Bearer <key>"; kept in .concord/admin-key)`,

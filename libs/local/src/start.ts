@@ -1,23 +1,26 @@
 /**
  * `npm start`: runs Concord on this machine with nothing but Node installed.
  *
- * Whatever the environment does not provide is made up and kept under `.concord/` (in the current folder,
- * the repository root): an embedded PostgreSQL (`.concord/postgres`), a Redis (the local one, or one we
- * start), the first admin key and the PII encryption key. Then the API and, once it is healthy, the worker
- * run as child processes until Ctrl-C, which stops them first, then Redis (if ours), then PostgreSQL.
+ * Whatever the environment does not provide is made up and kept under `.concord/` (in the repository root, or
+ * CONCORD_LOCAL_DIR): an embedded PostgreSQL (`postgres/`, on a port chosen once and kept), a Redis (the local
+ * one, or one we start), the first admin key and the PII encryption key. Then the API and, once it is healthy,
+ * the worker run as child processes until Ctrl-C, which stops them first, then Redis (if ours), then PostgreSQL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { delay, isPortOpen, stopChild } from './processes.js';
 import { ensureRedis, type LocalRedis } from './local-redis.js';
+import { queuePrefixFor } from './queue-prefix.js';
 
-const root = process.cwd();
-const stateDir = path.join(root, '.concord');
+/** The repository root: this file is dist/libs/local/src/start.js. */
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const stateDir = path.resolve(process.env.CONCORD_LOCAL_DIR || path.join(root, '.concord'));
 const HEALTH_TIMEOUT_MS = 60_000;
 const CHILD_STOP_STEPS = [['SIGTERM', 20_000], ['SIGKILL', 5_000]] as const;
 
@@ -28,6 +31,11 @@ let stopping = false;
 let startup: Promise<void> = Promise.resolve();
 
 const say = (prefix: string, line: string) => process.stdout.write(`${prefix} ${line}\n`);
+/** A path as the user would type it from here. */
+const shown = (target: string) => {
+  const relative = path.relative(process.cwd(), target);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : target;
+};
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT || 3000);
@@ -39,14 +47,17 @@ async function main(): Promise<void> {
     if (!existsSync(path.join(root, entry))) throw new Error(`${entry} is missing: build first (npm run build), from the repository root`);
   }
   await fs.mkdir(stateDir, { recursive: true });
+  const givenPrefix = process.env.CONCORD_QUEUE_PREFIX?.trim();
+  const queuePrefix = givenPrefix || queuePrefixFor(realpathSync(stateDir));
 
   let databaseUrl = process.env.DATABASE_URL;
   let databaseNote = 'from DATABASE_URL';
   if (!databaseUrl) {
-    say('[concord]', 'DATABASE_URL is not set: starting an embedded PostgreSQL (data in .concord/postgres)');
-    postgres = await startEmbeddedPostgres({ dataDir: path.join(stateDir, 'postgres'), log: (l) => say('[postgres]', l) });
+    const dataDir = path.join(stateDir, 'postgres');
+    say('[concord]', `DATABASE_URL is not set: starting an embedded PostgreSQL (data in ${shown(dataDir)})`);
+    postgres = await startEmbeddedPostgres({ dataDir, log: (l) => say('[postgres]', l) });
     databaseUrl = postgres.url;
-    databaseNote = 'embedded, data in .concord/postgres';
+    databaseNote = `embedded; data and port kept in ${shown(dataDir)}`;
   }
   if (stopping) return;
 
@@ -69,6 +80,7 @@ async function main(): Promise<void> {
     REDIS_URL: redisUrl,
     CONCORD_ADMIN_KEY: adminKey,
     CONCORD_DATA_KEY: dataKey,
+    CONCORD_QUEUE_PREFIX: queuePrefix,
   };
   startChild('api', 'dist/apps/api/src/main.js', env);
   if (!(await waitForHealth(port))) return;
@@ -84,10 +96,11 @@ async function main(): Promise<void> {
     `   API docs     http://localhost:${port}/docs (also where http://localhost:${port}/ leads)`,
     process.env.CONCORD_ADMIN_KEY
       ? '   Admin key    the one in CONCORD_ADMIN_KEY'
-      : `   Admin key    ${adminKey}\n                (send it as "Authorization: Bearer <key>"; kept in .concord/admin-key)`,
+      : `   Admin key    ${adminKey}\n                (send it as "Authorization: Bearer <key>"; kept in ${shown(path.join(stateDir, 'admin-key'))})`,
     `   PostgreSQL   ${maskUrl(databaseUrl)} (${databaseNote})`,
     `   Redis        ${maskUrl(redisUrl)} (${redisNote})`,
-    process.env.CONCORD_DATA_KEY ? '' : '   Keep .concord/data-key: without it the encrypted party data cannot be read.',
+    `   Queues       prefix ${queuePrefix} in Redis ${givenPrefix ? '(from CONCORD_QUEUE_PREFIX)' : `(one per ${shown(stateDir)} folder)`}`,
+    process.env.CONCORD_DATA_KEY ? '' : `   Keep ${shown(path.join(stateDir, 'data-key'))}: without it the encrypted party data cannot be read.`,
     ' Stop with Ctrl-C.',
     rule,
   ];

@@ -28,6 +28,8 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Receives PostgreSQL's (and initdb's) output, one line at a time. */
   log?: (line: string) => void;
+  /** Called with the server's pid as soon as it is spawned (before it is ready), to record it. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface EmbeddedPostgres {
@@ -129,7 +131,7 @@ async function startServer(
   for (let attempt = 1; ; attempt++) {
     const port = opts.port ?? kept ?? (attempt === 1 && !(await isPortOpen(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort());
     try {
-      const child = await launch(postgresBin, pgdata, port, password, runAs, log);
+      const child = await launch(postgresBin, pgdata, port, password, runAs, log, opts.onSpawn);
       const server = await connectAndCreateDatabase(child, port, password, releaseOwnership);
       if (opts.port === undefined && kept === undefined) await fs.writeFile(portFile, `${port}\n`);
       return server;
@@ -168,12 +170,14 @@ async function launch(
   password: string,
   runAs: { uid?: number; gid?: number },
   log: (line: string) => void,
+  onSpawn: ((pid: number) => void) | undefined,
 ): Promise<ChildProcess> {
   const child = spawn(
     postgresBin,
     ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     { ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
   );
+  if (child.pid) onSpawn?.(child.pid);
   const recent = captureLines(child, log);
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err));

@@ -1,18 +1,21 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, realpathSync, watch } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { createTestDatabase, testRedisUrl } from '../../testing/src/test-infra.js';
-import { freePort } from './processes.js';
+import { freePort, isAlive, isPortOpen } from './processes.js';
 import { queuePrefixFor } from './queue-prefix.js';
+import { readRunState, runStateFile, type RunState } from './run-state.js';
 
 /**
  * `npm start` minus the build: the launcher starts the real API and worker from dist/, each run with its own
  * folder of local state (CONCORD_LOCAL_DIR) and ports. Nothing here waits on the clock: every wait is for an
- * event (output, a process's exit), bounded so a failure cannot hang.
+ * event (output, a process's exit, a socket's close, a file's removal), bounded so a failure cannot hang.
  */
 
 const BOUND_MS = 60_000;
@@ -30,7 +33,7 @@ interface Launch {
   process: ChildProcessByStdio<null, Readable, Readable>;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** The end of the launcher's output. */
+  /** The end of the launcher's output: it and its watchdog, which writes to the same terminal, have exited. */
   outputEnded: Promise<void>;
   /** "Concord is running" and the worker's start-up line. */
   ready: Promise<void>;
@@ -59,6 +62,40 @@ function launch(env: Record<string, string>): Launch {
 /** What the banner says on the line that starts with `label`. */
 const bannerLine = (output: string, label: string) => new RegExp(`^ +${label} +(\\S+)`, 'm').exec(output)?.[1];
 
+/** Resolves once `file` no longer exists (it may be gone already). */
+function removed(file: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(path.dirname(file), () => {
+      if (!existsSync(file)) {
+        watcher.close();
+        resolve();
+      }
+    });
+    if (!existsSync(file)) {
+      watcher.close();
+      resolve();
+    }
+  });
+}
+
+/**
+ * Makes a request on a kept-alive connection, as a browser would, and keeps the connection: `closed` resolves
+ * when the server closes it (an API shutting down closes its idle connections) or its process exits.
+ */
+async function keepAliveConnection(url: string): Promise<{ closed: Promise<void> }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const socket = await new Promise<net.Socket>((resolve, reject) => {
+    const request = http.get(url, { agent }, (response) => {
+      response.resume();
+      response.once('end', () => resolve(request.socket!));
+    });
+    request.once('error', reject);
+  });
+  socket.on('error', () => {}); // a reset when the process dies: `closed` follows
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  return { closed: closed.finally(() => agent.destroy()) };
+}
+
 /** The test Redis's keys under `prefix`, deleted when asked. */
 async function keysUnder(prefix: string, options: { delete?: boolean } = {}): Promise<number> {
   const redis = new Redis(testRedisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -82,6 +119,7 @@ describe('the launcher', () => {
 
   async function folder(): Promise<string> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'concord-local-'));
+    await chmod(dir, 0o755); // as root, PostgreSQL runs as the `postgres` user, who must reach its data
     folders.push(dir);
     return realpathSync(dir);
   }
@@ -143,12 +181,74 @@ describe('the launcher', () => {
       }
 
       for (const { run } of runs) run.process.kill('SIGINT');
-      for (const { run } of runs) {
+      for (const { dir, run } of runs) {
         expect(await within('the launcher to stop', run.exited)).toEqual({ code: 0, signal: null });
         expect(run.output()).toContain('[concord] stopped');
+        expect(readRunState(runStateFile(dir))).toBeUndefined();
       }
     } finally {
       await Promise.all(databases.map((d) => d.drop()));
     }
   }, 120_000);
+
+  it('killed with SIGKILL, leaves nothing running; the next start runs on the same data and ports', async () => {
+    const dir = await folder();
+    const port = await freePort();
+    const stateFile = runStateFile(dir);
+    const postmasterPid = path.join(dir, 'postgres', 'pgdata', 'postmaster.pid');
+    // No DATABASE_URL: an embedded PostgreSQL; no keys: generated and kept in the folder, as for a new user.
+    const env = { CONCORD_LOCAL_DIR: dir, PORT: String(port), REDIS_URL: testRedisUrl() };
+    prefixes.push(queuePrefixFor(dir));
+
+    const first = launch(env);
+    launches.push(first);
+    await within('the first launch ready', first.ready);
+    const state = readRunState(stateFile)!;
+    const pids = (s: RunState) => Object.fromEntries(s.processes.map((p) => [p.role, p.pid]));
+    expect(Object.keys(pids(state)).sort()).toEqual(['api', 'postgres', 'watchdog', 'worker']);
+    const pgPort = state.postgres!.port;
+    expect(bannerLine(first.output(), 'PostgreSQL')).toMatch(new RegExp(`@127\\.0\\.0\\.1:${pgPort}/concord$`));
+    expect(existsSync(postmasterPid)).toBe(true);
+    const adminKey = bannerLine(first.output(), 'Admin key')!;
+    const auth = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+    const created = await fetch(`http://127.0.0.1:${port}/api/v1/units`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ code: 'XC', name: '西城区', level: 'district' }),
+    });
+    expect(created.status).toBe(201);
+    const api = await keepAliveConnection(`http://127.0.0.1:${port}/api/v1/health`);
+
+    first.process.kill('SIGKILL');
+    expect(await within('the launcher to die', first.exited)).toEqual({ code: null, signal: 'SIGKILL' });
+    await within('the API to close its port', api.closed);
+    // The watchdog removes the state file once everything recorded in it has stopped, then exits.
+    await within('the state file to go', removed(stateFile));
+    await within('the watchdog to exit', first.outputEnded);
+    for (const [role, pid] of Object.entries({ launcher: first.process.pid!, ...pids(state) })) {
+      expect([role, isAlive(pid)]).toEqual([role, false]);
+    }
+    expect(existsSync(postmasterPid)).toBe(false);
+    expect(await isPortOpen(port)).toBe(false);
+    expect(await isPortOpen(pgPort)).toBe(false);
+    expect(first.output()).toContain(`[concord] the launcher (pid ${first.process.pid}) is gone: stopping what it started`);
+
+    const second = launch(env);
+    launches.push(second);
+    await within('the second launch ready', second.ready);
+    const restarted = readRunState(stateFile)!;
+    expect(restarted.postgres!.port).toBe(pgPort);
+    expect(bannerLine(second.output(), 'Queues +prefix')).toBe(queuePrefixFor(dir));
+    expect(bannerLine(second.output(), 'Admin key')).toBe(adminKey);
+    const units = await fetch(`http://127.0.0.1:${port}/api/v1/units`, { headers: auth });
+    expect(units.status).toBe(200);
+    expect(((await units.json()) as { items: Array<{ code: string }> }).items.map((u) => u.code)).toContain('XC');
+
+    second.process.kill('SIGINT');
+    expect(await within('the second launcher to stop', second.exited)).toEqual({ code: 0, signal: null });
+    await within('the watchdog to exit', second.outputEnded);
+    for (const [role, pid] of Object.entries(pids(restarted))) expect([role, isAlive(pid)]).toEqual([role, false]);
+    expect(existsSync(stateFile)).toBe(false);
+    expect(existsSync(postmasterPid)).toBe(false);
+  }, 180_000);
 });

@@ -49,6 +49,9 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
 
   // Prometheus scrapes /metrics by convention, so it stays outside the versioned prefix.
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
+  // `/` leads to the documentation for now (the console will take it). A redirect, not an API operation: it
+  // stays out of the OpenAPI document.
+  app.getHttpAdapter().getInstance().get('/', (_request, reply) => reply.redirect('/docs', 302));
   app.useGlobalFilters(new ProblemFilter(config.bodyLimit));
   app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();

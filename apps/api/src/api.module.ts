@@ -28,6 +28,7 @@ import { CasesController } from './cases/cases.controller.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { DeadlinesController } from './deadlines/deadlines.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { ApiIndexController } from './home/api-index.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ProgressController } from './public/progress.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
@@ -66,6 +67,7 @@ export class ApiModule {
         ProgressController,
         HealthController,
         MetricsController,
+        ApiIndexController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../../../libs/config/src/index.js';
+import { stopWithLauncher } from '../../../libs/local/src/launcher-link.js';
 import { createApi } from './api.factory.js';
 
 async function main(): Promise<void> {
+  stopWithLauncher();
   const config = loadConfig();
   const app = await createApi(config);
   await app.listen({ port: config.port, host: '0.0.0.0' });

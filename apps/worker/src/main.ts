@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../../../libs/config/src/index.js';
+import { stopWithLauncher } from '../../../libs/local/src/launcher-link.js';
 import { createWorker } from './worker.factory.js';
 
 async function main(): Promise<void> {
+  stopWithLauncher();
   await createWorker(loadConfig());
   new Logger('Concord').log('worker running: outbox relay and effect processors');
 }

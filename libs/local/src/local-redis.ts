@@ -15,6 +15,8 @@ export interface EnsureRedisOptions {
   dataDir: string;
   /** Receives the output of a Redis we start, one line at a time. */
   log?: (line: string) => void;
+  /** Called with the pid of a Redis we start as soon as it is spawned, to record it. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface LocalRedis {
@@ -69,7 +71,10 @@ export async function startRedisServer(opts: EnsureRedisOptions): Promise<LocalR
     const onExit = () => child.kill('SIGTERM'); // last resort if our process exits without stop()
     process.once('exit', onExit);
     child.once('exit', () => process.off('exit', onExit));
-    if (child.pid) await fs.writeFile(pidFile, `${child.pid}\n`);
+    if (child.pid) {
+      opts.onSpawn?.(child.pid);
+      await fs.writeFile(pidFile, `${child.pid}\n`);
+    }
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {

@@ -2,6 +2,7 @@
  * The local plumbing against real processes: an embedded PostgreSQL in a temporary folder, and Redis.
  */
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -30,7 +31,7 @@ describe('startEmbeddedPostgres', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('starts a cluster with a concord database, and restarts on the same data with the same password', async () => {
+  it('starts a cluster with a concord database, and restarts on the same data with the same password and port', async () => {
     const dataDir = path.join(tmp, 'pg');
     const urlPattern = /^postgres:\/\/postgres:([^@]+)@127\.0\.0\.1:(\d+)\/concord$/;
 
@@ -39,6 +40,9 @@ describe('startEmbeddedPostgres', () => {
     try {
       expect(first.url).toMatch(urlPattern);
       password = urlPattern.exec(first.url)![1];
+      // The port is chosen once and kept beside the data, so the database's URL stays the same.
+      expect(Number(urlPattern.exec(first.url)![2])).toBe(first.port);
+      expect((await readFile(path.join(dataDir, 'port'), 'utf8')).trim()).toBe(String(first.port));
       expect((await readFile(path.join(dataDir, 'password'), 'utf8')).trim()).toBe(decodeURIComponent(password!));
       expect(await query(first.url, 'select 1 as one')).toEqual([{ one: 1 }]);
       await query(first.url, "create table kept (note text); insert into kept values ('调解 survives a restart')");
@@ -48,6 +52,7 @@ describe('startEmbeddedPostgres', () => {
 
     const second = await startEmbeddedPostgres({ dataDir });
     try {
+      expect(second.url).toBe(first.url);
       expect(urlPattern.exec(second.url)![1]).toBe(password);
       expect(await query(second.url, 'select 1 as one')).toEqual([{ one: 1 }]);
       expect(await query(second.url, 'select note from kept')).toEqual([{ note: '调解 survives a restart' }]);
@@ -56,6 +61,17 @@ describe('startEmbeddedPostgres', () => {
       await second.stop();
     }
     await expect(query(second.url, 'select 1')).rejects.toThrow();
+
+    // Its kept port taken by another program: a clear refusal, not another port (and another URL).
+    const squatter = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(first.port, '127.0.0.1', resolve));
+    try {
+      await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(
+        `PostgreSQL's port ${first.port} (kept in ${path.join(dataDir, 'port')}, so that its URL stays the same) is taken by another program`,
+      );
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   }, 120_000);
 });
 

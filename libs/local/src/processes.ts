@@ -1,7 +1,8 @@
 /**
- * Helpers of the local launcher for the processes it runs: free TCP ports, output capture, stopping.
+ * Helpers of the local launcher for the processes it runs: free TCP ports, output capture, telling one process
+ * from another that later got its pid, stopping.
  */
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -50,15 +51,50 @@ export function isAlive(pid: number): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const stat = procStat(pid);
+  if (stat) return stat[0] !== 'Z';
+  // No /proc (macOS): ask ps. A killed process whose parent has not reaped it yet is a zombie, not alive.
+  const state = psField(pid, 'stat');
+  return state === undefined || !state.startsWith('Z');
+}
+
+/**
+ * When the process started, as the system tells it, or undefined when it cannot be read. With the pid it names
+ * one process: a pid the system has since given to another program comes with another start time. It does not
+ * change when the process execs another program.
+ */
+export function startTimeOf(pid: number): string | undefined {
+  const stat = procStat(pid);
+  // Field 22 of /proc/<pid>/stat, in clock ticks since boot; procStat starts at field 3.
+  if (stat) return stat[19];
+  return psField(pid, 'lstart');
+}
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces), from the state on. */
+function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
   } catch {
-    return true; // no /proc (macOS): kill(0) is all we know
+    return undefined;
   }
 }
 
-export type StopStep = readonly [signal: NodeJS.Signals, waitMs: number];
+function psField(pid: number, field: 'stat' | 'lstart'): string | undefined {
+  try {
+    const out = execFileSync('ps', ['-o', `${field}=`, '-p', String(pid)], {
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return out.trim() || undefined;
+  } catch {
+    return undefined; // no such process, or no ps
+  }
+}
+
+/** A signal to send (null: send nothing, only wait) and how long to wait for the process to exit after it. */
+export type StopStep = readonly [signal: NodeJS.Signals | null, waitMs: number];
 
 /**
  * Sends each signal in turn and waits up to its time for the child to exit.
@@ -71,7 +107,7 @@ export async function stopChild(child: ChildProcess, steps: readonly StopStep[])
   for (const [signal, waitMs] of steps) {
     if (exited()) return;
     try {
-      child.kill(signal);
+      if (signal) child.kill(signal);
     } catch {
       return; // already gone
     }

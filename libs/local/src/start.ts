@@ -1,59 +1,92 @@
 /**
  * `npm start`: runs Concord on this machine with nothing but Node installed.
  *
- * Whatever the environment does not provide is made up and kept under `.concord/` (in the current folder,
- * the repository root): an embedded PostgreSQL (`.concord/postgres`), a Redis (the local one, or one we
- * start), the first admin key and the PII encryption key. Then the API and, once it is healthy, the worker
- * run as child processes until Ctrl-C, which stops them first, then Redis (if ours), then PostgreSQL.
+ * Whatever the environment does not provide is made up and kept under `.concord/` (in the repository root, or
+ * CONCORD_LOCAL_DIR): an embedded PostgreSQL (`postgres/`, on a port chosen once and kept), a Redis (the local
+ * one, or one we start), the first admin key and the PII encryption key. Then the API and, once it is healthy,
+ * the worker run as child processes until Ctrl-C, which stops them first, then Redis (if ours), then PostgreSQL.
+ *
+ * Should this process die without doing that (SIGKILL, a crash), nothing is left behind: the apps stop by
+ * themselves when their IPC channel to us closes (launcher-link.ts), and a watchdog (watchdog.ts) stops Redis
+ * and PostgreSQL, by what `run/launcher.json` records; failing that, the next start does (run-state.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { delay, isPortOpen, stopChild } from './processes.js';
 import { ensureRedis, type LocalRedis } from './local-redis.js';
+import { queuePrefixFor } from './queue-prefix.js';
+import { claimRun, recordProcess, removeRunState, runStateFile, writeRunState, type ProcessRole, type RunState } from './run-state.js';
 
-const root = process.cwd();
-const stateDir = path.join(root, '.concord');
+/** The repository root: this file is dist/libs/local/src/start.js. */
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const stateDir = path.resolve(process.env.CONCORD_LOCAL_DIR || path.join(root, '.concord'));
+const stateFile = runStateFile(stateDir);
 const HEALTH_TIMEOUT_MS = 60_000;
 const CHILD_STOP_STEPS = [['SIGTERM', 20_000], ['SIGKILL', 5_000]] as const;
 
 const children = new Map<string, ChildProcess>();
 let postgres: EmbeddedPostgres | undefined;
 let redis: LocalRedis | undefined;
+let run: RunState | undefined;
 let stopping = false;
 let startup: Promise<void> = Promise.resolve();
 
 const say = (prefix: string, line: string) => process.stdout.write(`${prefix} ${line}\n`);
+/** A path as the user would type it from here. */
+const shown = (target: string) => {
+  const relative = path.relative(process.cwd(), target);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : target;
+};
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT || 3000);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a TCP port, not "${process.env.PORT}"`);
-  if (await isPortOpen(port)) {
-    throw new Error(`port ${port} is already in use (is Concord already running?). Stop that process or set PORT.`);
-  }
-  for (const entry of ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js']) {
+  for (const entry of ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js', 'dist/libs/local/src/watchdog.js']) {
     if (!existsSync(path.join(root, entry))) throw new Error(`${entry} is missing: build first (npm run build), from the repository root`);
   }
   await fs.mkdir(stateDir, { recursive: true });
+  const givenPrefix = process.env.CONCORD_QUEUE_PREFIX?.trim();
+  const queuePrefix = givenPrefix || queuePrefixFor(realpathSync(stateDir));
+  // First, what an earlier run left: refuse while it runs, stop what it left running if it died.
+  run = await claimRun(stateFile, { port, queuePrefix }, (line) => say('[concord]', line));
+  if (await isPortOpen(port)) {
+    throw new Error(`port ${port} is already in use by another program. Stop it, or set PORT to another port.`);
+  }
+  startWatchdog();
 
   let databaseUrl = process.env.DATABASE_URL;
   let databaseNote = 'from DATABASE_URL';
   if (!databaseUrl) {
-    say('[concord]', 'DATABASE_URL is not set: starting an embedded PostgreSQL (data in .concord/postgres)');
-    postgres = await startEmbeddedPostgres({ dataDir: path.join(stateDir, 'postgres'), log: (l) => say('[postgres]', l) });
+    const dataDir = path.join(stateDir, 'postgres');
+    say('[concord]', `DATABASE_URL is not set: starting an embedded PostgreSQL (data in ${shown(dataDir)})`);
+    postgres = await startEmbeddedPostgres({
+      dataDir,
+      log: (l) => say('[postgres]', l),
+      onSpawn: (pid) => record('postgres', pid),
+    });
+    run.postgres = { dataDir, port: postgres.port };
+    writeRunState(stateFile, run);
     databaseUrl = postgres.url;
-    databaseNote = 'embedded, data in .concord/postgres';
+    databaseNote = `embedded; data and port kept in ${shown(dataDir)}`;
   }
   if (stopping) return;
 
   let redisUrl = process.env.REDIS_URL;
   let redisNote = 'from REDIS_URL';
   if (!redisUrl) {
-    redis = await ensureRedis({ dataDir: path.join(stateDir, 'redis'), log: (l) => say('[redis]', l) });
+    redis = await ensureRedis({
+      dataDir: path.join(stateDir, 'redis'),
+      log: (l) => say('[redis]', l),
+      onSpawn: (pid) => record('redis', pid),
+    });
+    run.redis = { url: redis.url, startedHere: redis.started };
+    writeRunState(stateFile, run);
     redisUrl = redis.url;
     redisNote = redis.started ? 'started by Concord, stops with it' : 'the one already running on this machine';
   }
@@ -69,6 +102,7 @@ async function main(): Promise<void> {
     REDIS_URL: redisUrl,
     CONCORD_ADMIN_KEY: adminKey,
     CONCORD_DATA_KEY: dataKey,
+    CONCORD_QUEUE_PREFIX: queuePrefix,
   };
   startChild('api', 'dist/apps/api/src/main.js', env);
   if (!(await waitForHealth(port))) return;
@@ -81,14 +115,15 @@ async function main(): Promise<void> {
     rule,
     ' Concord is running',
     `   API          http://localhost:${port}/api/v1`,
-    `   API docs     http://localhost:${port}/docs`,
+    `   API docs     http://localhost:${port}/docs (also where http://localhost:${port}/ leads)`,
     process.env.CONCORD_ADMIN_KEY
       ? '   Admin key    the one in CONCORD_ADMIN_KEY'
-      : `   Admin key    ${adminKey}\n                (send it as "Authorization: Bearer <key>"; kept in .concord/admin-key)`,
+      : `   Admin key    ${adminKey}\n                (send it as "Authorization: Bearer <key>"; kept in ${shown(path.join(stateDir, 'admin-key'))})`,
     `   PostgreSQL   ${maskUrl(databaseUrl)} (${databaseNote})`,
     `   Redis        ${maskUrl(redisUrl)} (${redisNote})`,
-    process.env.CONCORD_DATA_KEY ? '' : '   Keep .concord/data-key: without it the encrypted party data cannot be read.',
-    ' Stop with Ctrl-C.',
+    `   Queues       prefix ${queuePrefix} in Redis ${givenPrefix ? '(from CONCORD_QUEUE_PREFIX)' : `(one per ${shown(stateDir)} folder)`}`,
+    process.env.CONCORD_DATA_KEY ? '' : `   Keep ${shown(path.join(stateDir, 'data-key'))}: without it the encrypted party data cannot be read.`,
+    ' Stop with Ctrl-C. Should this process be killed, everything above stops with it.',
     rule,
   ];
   process.stdout.write(`\n${lines.filter(Boolean).join('\n')}\n\n`);
@@ -105,9 +140,35 @@ async function keptSecret(name: string, generate: () => string): Promise<string>
   return secret;
 }
 
-function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): void {
-  // Own process group: a Ctrl-C in the terminal reaches only us, and we stop the children in order.
-  const child = spawn(process.execPath, [entry], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Records a process we started, at once (see writeRunState), so that it is stopped even if we are killed. */
+function record(role: ProcessRole, pid: number): void {
+  if (!run) return;
+  run.processes = [...run.processes.filter((p) => p.role !== role), recordProcess(role, pid)];
+  writeRunState(stateFile, run);
+}
+
+/**
+ * The watchdog: detached, so that what kills us (a Ctrl-C reaches our whole process group) does not kill it,
+ * with an IPC channel whose closing tells it we are gone. It writes to our terminal while there is one.
+ */
+function startWatchdog(): void {
+  const watchdog = spawn(process.execPath, ['dist/libs/local/src/watchdog.js', stateFile, String(process.pid)], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  if (watchdog.pid) record('watchdog', watchdog.pid);
+  watchdog.once('error', (err) => say('[concord]', `could not start the watchdog (${err.message}): if this process is killed, the next start stops what it leaves`));
+  watchdog.once('exit', (code, signal) => {
+    if (!stopping) say('[concord]', `the watchdog exited (${signal ?? `code ${code}`}): if this process is killed, the next start stops what it leaves`);
+  });
+}
+
+function startChild(name: 'api' | 'worker', entry: string, env: NodeJS.ProcessEnv): void {
+  // Own process group: a Ctrl-C in the terminal reaches only us, and we stop the children in order. The IPC
+  // channel is how they notice that we are gone, should we die without stopping them (launcher-link.ts).
+  const child = spawn(process.execPath, [entry], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  if (child.pid) record(name, child.pid);
   children.set(name, child);
   createInterface({ input: child.stdout! }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
   createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
@@ -165,14 +226,19 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
     ['Redis', redis && (() => redis!.stop())],
     ['PostgreSQL', postgres && (() => postgres!.stop())],
   ];
+  let allStopped = true;
   for (const [name, stop] of stops) {
     try {
       await stop?.();
     } catch (err) {
       process.stderr.write(`[concord] could not stop ${name}: ${(err as Error).message}\n`);
       exitCode ||= 1;
+      allStopped = false;
     }
   }
+  // Everything we started has stopped: the watchdog, finding no state file when we exit, has nothing to do.
+  // (What did not stop stays recorded, for the watchdog and the next start.)
+  if (run && allStopped) removeRunState(stateFile, process.pid);
   say('[concord]', 'stopped');
   process.exit(exitCode);
 }

@@ -1,0 +1,50 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Public } from '../../../../libs/auth/src/index.js';
+
+class ApiIndexLinks {
+  @ApiProperty({ example: '/docs', description: 'The API documentation (OpenAPI UI)' })
+  docs!: string;
+
+  @ApiProperty({ example: '/docs-json', description: 'The OpenAPI document' })
+  openapi!: string;
+
+  @ApiProperty({ example: '/api/v1/health', description: 'Whether PostgreSQL and Redis answer' })
+  health!: string;
+
+  @ApiProperty({ example: '/metrics', description: 'Prometheus metrics' })
+  metrics!: string;
+}
+
+class ApiIndex {
+  @ApiProperty({ example: 'Concord' })
+  name!: string;
+
+  @ApiProperty({ example: '1', description: 'The version of the API under this prefix' })
+  version!: string;
+
+  @ApiProperty({ type: ApiIndexLinks })
+  links!: ApiIndexLinks;
+}
+
+const INDEX: ApiIndex = {
+  name: 'Concord',
+  version: '1',
+  links: { docs: '/docs', openapi: '/docs-json', health: '/api/v1/health', metrics: '/metrics' },
+};
+
+/**
+ * `/api/v1` itself, the base URL `npm start` prints and every request starts from: where to go next, rather
+ * than a 404. Public like the documentation it points to.
+ */
+@ApiTags('ops')
+@Controller()
+export class ApiIndexController {
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Where to start', description: 'Links to the documentation, the OpenAPI document, health and metrics.' })
+  @ApiOkResponse({ type: ApiIndex })
+  index(): ApiIndex {
+    return INDEX;
+  }
+}

@@ -101,4 +101,23 @@ describe('bodies no rule can take', () => {
     expect(await api.db.query('SELECT * FROM calendar_overrides')).toEqual([]);
     expect((await api.call('POST', '/cases', { body: dispute() })).status).toBe(201);
   });
+  it('refuses an item of a list of objects that is not an object (an array passed class-validator as a party)', async () => {
+    const base = dispute();
+    for (const [path, body] of [
+      ['/cases', { ...base, parties: [[], ...base.parties] }],
+      ['/cases', { ...base, parties: [null] }],
+      ['/cases', { ...base, parties: ['王小明'] }],
+    ] as const) {
+      const before = await rowCounts(api.db);
+      const reply = await api.call('POST', path, { body });
+      expect(reply.status).toBe(422);
+      expect(reply.body.errors.map((e: { field: string }) => e.field)).toContain('parties');
+      expect(await rowCounts(api.db)).toEqual(before);
+    }
+    const year = await api.call('PUT', '/calendar/years/2027', {
+      body: { source: '测试', holidays: [[{ date: '2027-01-01', name: '元旦' }]], workdays: [] },
+    });
+    expect(year.status).toBe(422);
+    expect(year.body.errors.map((e: { field: string }) => e.field)).toEqual(['holidays']);
+  });
 });

@@ -94,6 +94,8 @@ export class CreateCaseDto {
   @ApiProperty({ type: [PartyDto] })
   @IsArray()
   @ArrayMaxSize(50)
+  // Each item an object: ValidateNested alone lets an array through as an item (validating its items instead).
+  @IsObject({ each: true, message: '$property must hold objects' })
   @ValidateNested({ each: true })
   @Type(() => PartyDto)
   parties!: PartyDto[];

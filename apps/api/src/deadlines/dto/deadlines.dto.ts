@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MAX_DAY_NAME, MAX_SOURCE, MAX_YEAR_HOLIDAYS, MAX_YEAR_WORKDAYS } from '../../../../../libs/deadlines/src/calendar-year.js';
 import { IsCalendarDate, IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
@@ -68,6 +68,8 @@ export class CalendarYearDto {
   @ApiProperty({ type: [ScheduleDayDto], maxItems: MAX_YEAR_HOLIDAYS, description: 'Every rest day of the notice, weekends inside a holiday included.' })
   @IsArray()
   @ArrayMaxSize(MAX_YEAR_HOLIDAYS)
+  // Each item an object: ValidateNested alone lets an array through as an item (validating its items instead).
+  @IsObject({ each: true, message: '$property must hold objects' })
   @ValidateNested({ each: true })
   @Type(() => ScheduleDayDto)
   holidays!: ScheduleDayDto[];
@@ -75,6 +77,8 @@ export class CalendarYearDto {
   @ApiProperty({ type: [ScheduleDayDto], maxItems: MAX_YEAR_WORKDAYS, description: 'Make-up working days (调休上班): Saturdays or Sundays.' })
   @IsArray()
   @ArrayMaxSize(MAX_YEAR_WORKDAYS)
+  // Each item an object: ValidateNested alone lets an array through as an item (validating its items instead).
+  @IsObject({ each: true, message: '$property must hold objects' })
   @ValidateNested({ each: true })
   @Type(() => ScheduleDayDto)
   workdays!: ScheduleDayDto[];

@@ -39,9 +39,16 @@ interface Launch {
   ready: Promise<void>;
 }
 
+/**
+ * The launcher with `env` and none of this process's own Concord settings: CI runs the suite with DATABASE_URL
+ * and REDIS_URL set, which would otherwise keep the launcher from starting its own PostgreSQL.
+ */
 function launch(env: Record<string, string>): Launch {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|REDIS_URL|PORT|CONCORD_.*)$/.test(name)),
+  );
   const child = spawn(process.execPath, ['dist/libs/local/src/start.js'], {
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -76,6 +83,14 @@ function removed(file: string): Promise<void> {
       resolve();
     }
   });
+}
+
+/**
+ * Resolves once process `pid` has exited. Its output ending means it has closed its files, which a process does
+ * on its way out, a moment before the kernel lets it go: this waits out that moment (bounded by `within`).
+ */
+async function exited(pid: number): Promise<void> {
+  for (let wait = 1; isAlive(pid); wait = Math.min(wait * 2, 50)) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /**
@@ -224,7 +239,7 @@ describe('the launcher', () => {
     await within('the API to close its port', api.closed);
     // The watchdog removes the state file once everything recorded in it has stopped, then exits.
     await within('the state file to go', removed(stateFile));
-    await within('the watchdog to exit', first.outputEnded);
+    await within('the watchdog to exit', first.outputEnded.then(() => exited(pids(state).watchdog!)));
     for (const [role, pid] of Object.entries({ launcher: first.process.pid!, ...pids(state) })) {
       expect([role, isAlive(pid)]).toEqual([role, false]);
     }
@@ -246,7 +261,7 @@ describe('the launcher', () => {
 
     second.process.kill('SIGINT');
     expect(await within('the second launcher to stop', second.exited)).toEqual({ code: 0, signal: null });
-    await within('the watchdog to exit', second.outputEnded);
+    await within('the watchdog to exit', second.outputEnded.then(() => exited(pids(restarted).watchdog!)));
     for (const [role, pid] of Object.entries(pids(restarted))) expect([role, isAlive(pid)]).toEqual([role, false]);
     expect(existsSync(stateFile)).toBe(false);
     expect(existsSync(postmasterPid)).toBe(false);

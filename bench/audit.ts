@@ -5,13 +5,13 @@
  *   npm run bench -- audit      (BENCH_AUDIT_EVENTS to change the total)
  */
 import { randomBytes } from 'node:crypto';
-import { ChainVerifier, eventHash, GENESIS_HASH, PointInTime, type ChainedEvent } from '../libs/audit/src/index.js';
-import { SystemClock } from '../libs/clock/src/index.js';
-import { DeadlineBook } from '../libs/deadlines/src/deadline-book.js';
-import type { Actor } from '../libs/domain/src/index.js';
-import { CaseEngine } from '../libs/engine/src/index.js';
-import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
-import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
+import { ChainVerifier, eventHash, GENESIS_HASH, PointInTime, type ChainedEvent } from '#audit';
+import { SystemClock } from '#clock';
+import { DeadlineBook } from '#deadlines';
+import type { Actor } from '#domain';
+import { CaseEngine } from '#engine';
+import { PartyVault, PiiCipher } from '#parties';
+import { createDataSource, Database, migrate } from '#persistence';
 import {
   describeMachine, fmt, freshDatabase, machineLine, percentile, REDIS_URL, runBenchmark, sql, startProcess,
   stopProcess,

@@ -12,12 +12,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApi } from '../apps/api/src/api.factory.js';
-import { verifyCaseChain, type EventRow } from '../libs/audit/src/index.js';
-import { ManualClock } from '../libs/clock/src/index.js';
-import type { ConcordConfig } from '../libs/config/src/index.js';
-import { Database } from '../libs/persistence/src/index.js';
-import { createQueues, createRedis, QueueName } from '../libs/queues/src/index.js';
-import { startTestWorker } from '../libs/testing/src/worker-harness.js';
+import { verifyCaseChain, type EventRow } from '#audit';
+import { ManualClock } from '#clock';
+import type { ConcordConfig } from '#config';
+import { Database } from '#persistence';
+import { createQueues, createRedis, QueueName } from '#queues';
+import { startTestWorker } from '../apps/worker/test/support/worker-harness.js';
 import { describeMachine, fmt, freshDatabase, machineLine, percentile, REDIS_URL, sql } from './lib.js';
 import { Report } from './report.js';
 

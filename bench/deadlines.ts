@@ -19,13 +19,13 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { SystemClock } from '../libs/clock/src/index.js';
-import { DeadlineBook } from '../libs/deadlines/src/deadline-book.js';
-import type { Actor } from '../libs/domain/src/index.js';
-import { CaseEngine } from '../libs/engine/src/index.js';
-import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
-import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
-import { createRedis, DEFAULT_JOB_OPTIONS, JobName, QueueName } from '../libs/queues/src/index.js';
+import { SystemClock } from '#clock';
+import { DeadlineBook } from '#deadlines';
+import type { Actor } from '#domain';
+import { CaseEngine } from '#engine';
+import { PartyVault, PiiCipher } from '#parties';
+import { createDataSource, Database, migrate } from '#persistence';
+import { createRedis, DEFAULT_JOB_OPTIONS, JobName, QueueName } from '#queues';
 import {
   ADMIN_URL, describeMachine, dropDatabase, dropRedisPrefix, envNumber, envNumbers, fmt, freshDatabase, percentile,
   REDIS_URL, runBenchmark, sql, startProcess, stopProcess,

@@ -7,7 +7,7 @@
  * (pgbench cannot bind a null).
  */
 import { readFileSync } from 'node:fs';
-import { CASE_COLUMNS } from '../libs/engine/src/index.js';
+import { CASE_COLUMNS } from '#engine';
 import { sql } from './lib.js';
 
 function source(file: string, pattern: RegExp): string {

@@ -9,15 +9,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { statfs } from 'node:fs/promises';
-import { AuditEvents } from '../libs/audit/src/index.js';
-import type { Principal } from '../libs/auth/src/index.js';
-import { SystemClock } from '../libs/clock/src/index.js';
-import { CaseQueries, ReferralQueries } from '../libs/cases/src/index.js';
-import { DeadlineBook, DeadlineQueries } from '../libs/deadlines/src/index.js';
-import type { Actor } from '../libs/domain/src/index.js';
-import { CaseEngine } from '../libs/engine/src/index.js';
-import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
-import { createDataSource, Cursors, Database, migrate } from '../libs/persistence/src/index.js';
+import { AuditEvents } from '#audit';
+import { type Principal } from '#domain';
+import { SystemClock } from '#clock';
+import { CaseQueries, ReferralQueries } from '#cases';
+import { DeadlineBook, DeadlineQueries } from '#deadlines';
+import type { Actor } from '#domain';
+import { CaseEngine } from '#engine';
+import { PartyVault, PiiCipher } from '#parties';
+import { createDataSource, Cursors, Database, migrate } from '#persistence';
 import { HttpClient } from './http.js';
 import {
   describeMachine, dropDatabase, envNumber, fmt, freshDatabase, ms, percentile, REDIS_URL, runBenchmark, sql,

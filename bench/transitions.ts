@@ -8,12 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { SystemClock } from '../libs/clock/src/index.js';
-import type { Actor } from '../libs/domain/src/index.js';
-import { DeadlineBook } from '../libs/deadlines/src/deadline-book.js';
-import { CaseEngine } from '../libs/engine/src/index.js';
-import { PartyVault, PiiCipher } from '../libs/parties/src/index.js';
-import { createDataSource, Database, migrate } from '../libs/persistence/src/index.js';
+import { SystemClock } from '#clock';
+import type { Actor } from '#domain';
+import { DeadlineBook } from '#deadlines';
+import { CaseEngine } from '#engine';
+import { PartyVault, PiiCipher } from '#parties';
+import { createDataSource, Database, migrate } from '#persistence';
 import { HttpClient } from './http.js';
 import {
   describeMachine, dropDatabase, envNumber, envNumbers, fmt, freshDatabase, load, ms, OUT_DIR, pgbench, ratio,

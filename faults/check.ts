@@ -3,8 +3,8 @@
  * PostgreSQL holds. Every count is of a cause and its effect: an acknowledged request and its event, a deadline
  * row and its firing, a notice and its OWNER_NOTIFIED, a referral event and its webhook delivery.
  */
-import { ChainVerifier } from '../libs/audit/src/chain-verifier.js';
-import { createDataSource, Database } from '../libs/persistence/src/index.js';
+import { ChainVerifier } from '#audit';
+import { createDataSource, Database } from '#persistence';
 import type { CaseLedger } from './load.js';
 import type { Receivers } from './receiver.js';
 

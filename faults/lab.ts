@@ -8,9 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../libs/local/src/embedded-postgres.js';
-import { answersPing } from '../libs/local/src/local-redis.js';
-import { delay, freePort, stopChild } from '../libs/local/src/processes.js';
+import { answersPing, delay, type EmbeddedPostgres, freePort, startEmbeddedPostgres, stopChild } from '#local';
 
 export const STATE_DIR = path.resolve('.concord/faults');
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createRedis, QueueName } from '../libs/queues/src/index.js';
+import { createRedis, QueueName } from '#queues';
 import { ConcordProcess, delay, freePort, PrivateRedis, sql, type ConcordEnv, type PrivatePostgres } from './lab.js';
 import { Receivers } from './receiver.js';
 

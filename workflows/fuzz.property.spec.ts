@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { STAGES, stageOf, statePath, type CaseFacts, type Effect, type MachineEvent, type MachineWorkflow } from '../libs/domain/src/index.js';
+import { STAGES, stageOf, statePath, type CaseFacts, type Effect, type MachineEvent, type MachineWorkflow } from '#domain';
 import { disputeWorkflow, petitionWorkflow, referralWorkflow } from './index.js';
 import type { DisputeContext } from './dispute/dispute.machine.js';
 import type { PetitionContext } from './petition/petition.machine.js';

@@ -1,4 +1,4 @@
-import type { CaseKind, CaseWorkflow, DeadlineSpec, MachineWorkflow, StateMeta } from '../libs/domain/src/index.js';
+import type { CaseKind, CaseWorkflow, DeadlineSpec, MachineWorkflow, StateMeta } from '#domain';
 import { disputeWorkflow } from './dispute/dispute.machine.js';
 import { petitionWorkflow } from './petition/petition.machine.js';
 import { referralWorkflow } from './referral/referral.machine.js';
@@ -48,6 +48,9 @@ export function referralWorkflowFor(version: number): MachineWorkflow {
 }
 
 export { disputeWorkflow, petitionWorkflow, referralWorkflow };
+export { DISPUTE_DEADLINES, type DisputeContext } from './dispute/dispute.machine.js';
+export { PETITION_DEADLINES, type PetitionContext } from './petition/petition.machine.js';
+export { REFERRAL_DEADLINES, type ReferralContext } from './referral/referral.machine.js';
 
 /** Every clock any machine version declares, by key (the policies admins may override). */
 export function clockSpecs(): Map<string, DeadlineSpec> {
@@ -60,3 +63,4 @@ export function clockSpecs(): Map<string, DeadlineSpec> {
   for (const w of all) visit(w.machine.root as never);
   return out;
 }
+export * from './runtime/machine-runtime.js';

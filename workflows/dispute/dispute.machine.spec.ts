@@ -1,4 +1,4 @@
-import { STAGES, validate, type Effect, type MachineEvent } from '../../libs/domain/src/index.js';
+import { STAGES, validate, type Effect, type MachineEvent } from '#domain';
 import { latestWorkflow, workflowFor } from '../index.js';
 import { describeGraphWalk, declarations, run } from '../testing/graph-audit.js';
 import {

@@ -17,7 +17,7 @@ import {
   type SessionOutcome,
   type StateMeta,
   type TransferTarget,
-} from '../../libs/domain/src/index.js';
+} from '#domain';
 import {
   breachOf,
   client,

@@ -9,7 +9,7 @@ import {
   type OpinionSupport,
   type Outcome,
   type StateMeta,
-} from '../../libs/domain/src/index.js';
+} from '#domain';
 import {
   breachOf,
   client,

@@ -1,4 +1,4 @@
-import type { Effect, MachineEvent, ReferralInput } from '../../libs/domain/src/index.js';
+import type { Effect, MachineEvent, ReferralInput } from '#domain';
 import { declarations, describeGraphWalk, run } from '../testing/graph-audit.js';
 import { elapsed, ev, warning } from '../testing/sample-events.js';
 import { REFERRAL_DEADLINES, referralWorkflow } from './referral.machine.js';

@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import { s, type MachineWorkflow, type ReferralInput, type StateMeta } from '../../libs/domain/src/index.js';
+import { s, type MachineWorkflow, type ReferralInput, type StateMeta } from '#domain';
 import { breachOf, client, commonGuards, system, text, type EventsOf } from '../shared/common.js';
 
 /**

@@ -9,7 +9,7 @@ import {
   type Infer,
   type MachineEvent,
   type Schema,
-} from '../../libs/domain/src/index.js';
+} from '#domain';
 
 /** Free text a person writes: reasons, notes, opinions, terms, comments. */
 export const text = () => s.string({ max: 4000 });

@@ -8,7 +8,7 @@ import {
   type Effect,
   type MachineEvent,
   type StateMeta,
-} from '../../libs/domain/src/index.js';
+} from '#domain';
 
 /** Walking a workflow with `xstate/graph`, and the checks the machine specs run on every step of the walk. */
 

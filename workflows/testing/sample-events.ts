@@ -1,4 +1,4 @@
-import type { CaseFacts, MachineEvent } from '../../libs/domain/src/index.js';
+import type { CaseFacts, MachineEvent } from '#domain';
 
 /**
  * Sample events for walking the case machines with `xstate/graph`: every event type with a valid payload, and

@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { MachineWorkflow } from '../../../libs/domain/src/index.js';
-import { referralWorkflows, workflows } from '../../../workflows/index.js';
+import type { MachineWorkflow } from '#domain';
+import { referralWorkflows, workflows } from '#workflows';
 
 type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfig } from '../../../libs/config/src/index.js';
-import { stopWithLauncher } from '../../../libs/local/src/launcher-link.js';
+import { loadConfig } from '#config';
+import { stopWithLauncher } from '#local';
 import { createApi } from './api.factory.js';
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 describe('every route checks the key, the role and the scope', () => {
   let api: TestApi;

@@ -1,6 +1,6 @@
-import { KeyCache, KeyRevocationListener } from '../../../libs/auth/src/index.js';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { KeyCache, KeyRevocationListener } from '#auth';
+import { ManualClock } from '#clock';
+import { seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 /**
  * API keys as a real system handles them: listed within the admin's subtree (never the secret), revoked and

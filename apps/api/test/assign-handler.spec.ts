@@ -1,4 +1,4 @@
-import { petition, rowCounts, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { petition, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 /**
  * ASSIGN_HANDLER {unitCode} hands a petition, and its ownership, to a unit. The unit must be within the actor's

@@ -1,10 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PointInTime, auditEventsStatement, csvField, type AuditCursor, type AuditEventFilter } from '../../../libs/audit/src/index.js';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { loadDeadlineJobs } from '../../../libs/deadlines/src/index.js';
-import { CaseEngine } from '../../../libs/engine/src/index.js';
-import { dispute, petition, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { PointInTime, auditEventsStatement, csvField, type AuditCursor, type AuditEventFilter } from '#audit';
+import { ManualClock } from '#clock';
+import { loadDeadlineJobs } from '#deadlines';
+import { CaseEngine } from '#engine';
+import { dispute, petition, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 // A forced collection before each memory sample measures what the export keeps alive, not garbage not yet collected.
 setFlagsFromString('--expose-gc');

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import type { Queue } from 'bullmq';
 import { AnchorsProcessor } from '../../worker/src/processors/anchors.processor.js';
 import { QUEUES } from '../../worker/src/worker.tokens.js';
-import { eventHash, toChainedEvent, type EventRow } from '../../../libs/audit/src/index.js';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { QueueName } from '../../../libs/queues/src/index.js';
-import { dispute, petition, seedDirectory, startTestApi, startTestWorker, type TestApi } from '../../../libs/testing/src/index.js';
+import { eventHash, toChainedEvent, type EventRow } from '#audit';
+import { ManualClock } from '#clock';
+import { QueueName } from '#queues';
+import { dispute, petition, seedDirectory, startTestApi, startTestWorker, type TestApi } from './support/index.js';
 
 const ZEROS = '0'.repeat(64);
 

@@ -9,7 +9,7 @@ import {
   type OpenApiOperation,
   type OpenApiSchema,
   type TestApi,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 
 type Operation = OpenApiOperation;
 type Schema = OpenApiSchema;

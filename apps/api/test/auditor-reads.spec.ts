@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dispute, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 interface LogRow {
   principal_role: string;

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { startTestApi, type TestApi } from './support/index.js';
 
 const MiB = 1_048_576;
 const CHUNK = Buffer.alloc(64 * 1024, 'x');

@@ -1,5 +1,5 @@
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { dispute, everyTableCount, petition, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { ManualClock } from '#clock';
+import { dispute, everyTableCount, petition, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 /** Test data in the shape of a State Council notice (not the real 2027 notice). */
 const SCHEDULE_2027 = {

@@ -5,7 +5,7 @@ import {
   startTestApi,
   verifyChain,
   type TestApi,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 
 describe('a case from intake to archive, over HTTP', () => {
   let api: TestApi;

@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { loadDeadlineJobs } from '../../../libs/deadlines/src/index.js';
-import { CaseEngine } from '../../../libs/engine/src/index.js';
-import { dispute, seedDirectory, startTestApi, verifyChain, type TestApi } from '../../../libs/testing/src/index.js';
+import { loadDeadlineJobs } from '#deadlines';
+import { CaseEngine } from '#engine';
+import { dispute, seedDirectory, startTestApi, verifyChain, type TestApi } from './support/index.js';
 
 describe('concurrent events on one case', () => {
   let api: TestApi;

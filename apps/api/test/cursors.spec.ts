@@ -1,7 +1,7 @@
-import { Anchors } from '../../../libs/audit/src/index.js';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { Cursors } from '../../../libs/persistence/src/index.js';
-import { dispute, forgedCursors, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { Anchors } from '#audit';
+import { ManualClock } from '#clock';
+import { Cursors } from '#persistence';
+import { dispute, forgedCursors, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 /**
  * Every list pages with a signed cursor (libs/persistence/src/cursors.ts): it takes back the cursors it gave

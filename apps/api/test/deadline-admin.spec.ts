@@ -1,5 +1,5 @@
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { ManualClock } from '#clock';
+import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 const MONDAY = '2026-03-02T09:00:00+08:00';
 

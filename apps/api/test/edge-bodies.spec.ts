@@ -1,4 +1,4 @@
-import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 /**
  * `prototype`, `constructor` and `__proto__` are refused like any unknown field, wherever they appear: at the

@@ -1,4 +1,4 @@
-import { ManualClock } from '../../../libs/clock/src/index.js';
+import { ManualClock } from '#clock';
 import {
   BAD_DATES,
   BAD_INSTANTS,
@@ -9,7 +9,7 @@ import {
   seedDirectory,
   startTestApi,
   type TestApi,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 
 /**
  * One rule for every date and instant that reaches the API (libs/domain/src/dates.ts): bodies, event payloads,

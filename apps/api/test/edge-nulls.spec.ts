@@ -1,4 +1,4 @@
-import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 const NULL_MESSAGE = 'must be omitted or have a value, not null';
 

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { dispute, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 /**
  * A 500 is logged with what identifies the fault — class, SQLSTATE, PostgreSQL's names, frames — and never

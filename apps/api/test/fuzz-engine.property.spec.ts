@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { loadDeadlineJobs } from '../../../libs/deadlines/src/index.js';
-import { CaseEngine } from '../../../libs/engine/src/index.js';
+import { ManualClock } from '#clock';
+import { loadDeadlineJobs } from '#deadlines';
+import { CaseEngine } from '#engine';
 import {
   dispute,
   petition,
@@ -12,7 +12,7 @@ import {
   verifyChain,
   WRONG_TYPES,
   type TestApi,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 import { disputeSampleEvents, petitionSampleEvents } from '../../../workflows/testing/sample-events.js';
 
 /**

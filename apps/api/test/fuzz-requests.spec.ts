@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ManualClock } from '../../../libs/clock/src/index.js';
+import { ManualClock } from '#clock';
 import {
   BAD_DATES,
   BAD_INSTANTS,
@@ -28,7 +28,7 @@ import {
   type Route,
   type SchemaSlot,
   type TestApi,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 import { disputeSampleEvents, petitionSampleEvents } from '../../../workflows/testing/sample-events.js';
 
 /**

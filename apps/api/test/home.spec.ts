@@ -1,4 +1,4 @@
-import { startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { startTestApi, type TestApi } from './support/index.js';
 
 /** Where a person lands who opens the server's address, or the API's base URL that `npm start` prints. */
 describe('the entry points', () => {

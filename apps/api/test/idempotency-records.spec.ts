@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { IdempotencyPurgeProcessor } from '../../worker/src/processors/idempotency-purge.processor.js';
 import { QUEUES } from '../../worker/src/worker.tokens.js';
-import { canonicalJson } from '../../../libs/audit/src/index.js';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { IdempotencyRecords } from '../../../libs/idempotency/src/index.js';
-import { PiiCipher } from '../../../libs/parties/src/index.js';
-import { QueueName } from '../../../libs/queues/src/index.js';
-import { dispute, rowCounts, seedDirectory, startTestApi, startTestWorker, type TestApi, type TestWorker } from '../../../libs/testing/src/index.js';
+import { canonicalJson } from '#audit';
+import { ManualClock } from '#clock';
+import { IdempotencyRecords } from '#idempotency';
+import { PiiCipher } from '#parties';
+import { QueueName } from '#queues';
+import { dispute, rowCounts, seedDirectory, startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
 
 const HOUR = 3_600_000;
 /** Every way the parties of `dispute()` could be written down in a record. */

@@ -1,4 +1,4 @@
-import { ManualClock } from '../../../libs/clock/src/index.js';
+import { ManualClock } from '#clock';
 import {
   dispute,
   petition,
@@ -7,7 +7,7 @@ import {
   startTestWorker,
   type TestApi,
   type TestWorker,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 
 const MONDAY = '2026-03-02T09:00:00+08:00';
 const TUESDAY = '2026-03-03T10:00:00+08:00';

@@ -1,7 +1,7 @@
-import { PHONE_MESSAGE } from '../../../libs/domain/src/index.js';
-import { CaseEngine } from '../../../libs/engine/src/index.js';
-import { PiiCipher } from '../../../libs/parties/src/index.js';
-import { dispute, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { PHONE_MESSAGE } from '#domain';
+import { CaseEngine } from '#engine';
+import { PiiCipher } from '#parties';
+import { dispute, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 /**
  * Phones follow one rule whichever way a party comes in (`POST /cases` or `ADD_PARTY`) and are stored in

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnchorsProcessor } from '../../worker/src/processors/anchors.processor.js';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { createRedis, QueueName } from '../../../libs/queues/src/index.js';
-import { startTestApi, startTestWorker, type TestApi, type TestWorker } from '../../../libs/testing/src/index.js';
+import { ManualClock } from '#clock';
+import { createRedis, QueueName } from '#queues';
+import { startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
 
 const DAY = 24 * 3_600_000;
 

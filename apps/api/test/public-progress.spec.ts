@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { REDIS } from '../../../libs/queues/src/index.js';
-import { dispute, petition, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { ManualClock } from '#clock';
+import { REDIS } from '#queues';
+import { dispute, petition, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 import { publicRateLimitKey } from '../src/public/public-rate-limit.js';
 
 const MONDAY = '2026-03-02T09:00:00+08:00';

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
-import { REDIS } from '../../../libs/queues/src/index.js';
-import { startTestApi, testRedisUrl, type TestApi } from '../../../libs/testing/src/index.js';
+import { REDIS } from '#queues';
+import { startTestApi, testRedisUrl, type TestApi } from './support/index.js';
 import { publicRateLimitKey } from '../src/public/public-rate-limit.js';
 
 const UNKNOWN = 'ZZZZZZZZZZZZ';

@@ -5,7 +5,7 @@ import {
   startTestApi,
   verifyChain,
   type TestApi,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 
 /** The referral protocol over HTTP: a mediator refers, departments answer with their own keys. */
 describe('referrals (街社吹哨、部门报到), over HTTP', () => {

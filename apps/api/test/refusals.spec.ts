@@ -1,4 +1,4 @@
-import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 describe('refused requests write nothing', () => {
   let api: TestApi;

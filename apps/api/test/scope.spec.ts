@@ -1,4 +1,4 @@
-import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { dispute, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 /**
  * The scope model. A unit-scoped admin administers its subtree only: the keys it creates carry a unit of its

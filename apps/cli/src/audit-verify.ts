@@ -7,10 +7,9 @@
  * Exit 0: intact · 1: broken · 2: could not verify (no DATABASE_URL, no connection, no schema, bad arguments).
  */
 import { parseArgs } from 'node:util';
-import { Anchors } from '../../../libs/audit/src/anchors.js';
-import { ChainVerifier, type ChainReport } from '../../../libs/audit/src/chain-verifier.js';
-import { SystemClock } from '../../../libs/clock/src/index.js';
-import { createDataSource, Database } from '../../../libs/persistence/src/index.js';
+import { Anchors, type ChainReport, ChainVerifier } from '#audit';
+import { SystemClock } from '#clock';
+import { createDataSource, Database } from '#persistence';
 
 const USAGE = 'usage: npm run audit:verify [-- --case <case uuid>]   (reads DATABASE_URL)';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

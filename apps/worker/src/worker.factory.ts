@@ -1,9 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext, LogLevel } from '@nestjs/common';
-import type { Clock } from '../../../libs/clock/src/index.js';
-import type { ConcordConfig } from '../../../libs/config/src/index.js';
-import { migrate } from '../../../libs/persistence/src/index.js';
-import type { NotificationChannel } from '../../../libs/notifications/src/index.js';
+import type { Clock } from '#clock';
+import type { ConcordConfig } from '#config';
+import { migrate } from '#persistence';
+import type { NotificationChannel } from '#notifications';
 import { WorkerModule } from './worker.module.js';
 
 /**

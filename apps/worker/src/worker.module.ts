@@ -1,11 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../../../libs/clock/src/index.js';
-import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '../../../libs/config/src/index.js';
-import { EngineModule } from '../../../libs/engine/src/index.js';
-import { PersistenceModule } from '../../../libs/persistence/src/index.js';
-import { createQueues, QueueName, REDIS, RedisModule } from '../../../libs/queues/src/index.js';
-import { webhookJobOptions } from '../../../libs/referrals/src/index.js';
+import type { Clock } from '#clock';
+import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '#config';
+import { EngineModule } from '#engine';
+import { PersistenceModule } from '#persistence';
+import { createQueues, QueueName, REDIS, RedisModule } from '#queues';
+import { webhookJobOptions } from '#referrals';
 import { AnchorsProcessor } from './processors/anchors.processor.js';
 import { CalendarProcessor } from './processors/calendar.processor.js';
 import { DeadlinesProcessor } from './processors/deadlines.processor.js';
@@ -14,7 +14,7 @@ import { IdempotencyPurgeProcessor } from './processors/idempotency-purge.proces
 import { OutboxRelayProcessor } from './processors/outbox-relay.processor.js';
 import { WebhooksProcessor } from './processors/webhooks.processor.js';
 import { QUEUES } from './worker.tokens.js';
-import { CaseFileChannel, NOTIFICATION_CHANNELS, type NotificationChannel } from '../../../libs/notifications/src/index.js';
+import { CaseFileChannel, NOTIFICATION_CHANNELS, type NotificationChannel } from '#notifications';
 
 @Module({})
 export class WorkerModule {

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { ClockRecomputation, type CalendarChangeRef, type RecomputeReport } from '../../../libs/deadlines/src/index.js';
-import { createRedis, QueueName } from '../../../libs/queues/src/index.js';
+import { ManualClock } from '#clock';
+import { ClockRecomputation, type CalendarChangeRef, type RecomputeReport } from '#deadlines';
+import { createRedis, QueueName } from '#queues';
 import {
   dispute,
   seedDirectory,
@@ -11,7 +11,7 @@ import {
   verifyChain,
   type TestApi,
   type TestWorker,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 
 /**
  * A schedule for 2027 in the shape of a State Council notice. Test data, not the real notice: New Year's Day

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { startRedisServer, type LocalRedis } from '../../../libs/local/src/local-redis.js';
-import { createRedis, QueueName } from '../../../libs/queues/src/index.js';
-import { dispute, seedDirectory, spawnWorker, startTestApi, startTestWorker, type TestApi } from '../../../libs/testing/src/index.js';
+import { ManualClock } from '#clock';
+import { startRedisServer, type LocalRedis } from '#local';
+import { createRedis, QueueName } from '#queues';
+import { dispute, seedDirectory, spawnWorker, startTestApi, startTestWorker, type TestApi } from './support/index.js';
 
 interface Row {
   id: string;

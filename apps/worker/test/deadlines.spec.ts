@@ -1,6 +1,6 @@
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { loadDeadlineJobs } from '../../../libs/deadlines/src/index.js';
-import { CaseEngine } from '../../../libs/engine/src/index.js';
+import { ManualClock } from '#clock';
+import { loadDeadlineJobs } from '#deadlines';
+import { CaseEngine } from '#engine';
 import {
   dispute,
   petition,
@@ -10,7 +10,7 @@ import {
   verifyChain,
   type TestApi,
   type TestWorker,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 
 const MONDAY = '2026-03-02T09:00:00+08:00';
 

@@ -1,11 +1,11 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { CaseEngine } from '../../../libs/engine/src/index.js';
-import { CaseFileChannel } from '../../../libs/notifications/src/index.js';
-import { claimProcessing, OutboxRelay } from '../../../libs/outbox/src/index.js';
-import { createQueues, createRedis, QueueName } from '../../../libs/queues/src/index.js';
-import { dispute, seedDirectory, spawnWorker, startTestApi, type TestApi } from '../../../libs/testing/src/index.js';
+import { ManualClock } from '#clock';
+import { CaseEngine } from '#engine';
+import { CaseFileChannel } from '#notifications';
+import { claimProcessing, OutboxRelay } from '#outbox';
+import { createQueues, createRedis, QueueName } from '#queues';
+import { dispute, seedDirectory, spawnWorker, startTestApi, type TestApi } from './support/index.js';
 import { EffectsProcessor } from '../src/processors/effects.processor.js';
 
 interface OutboxState {

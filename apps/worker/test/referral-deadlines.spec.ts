@@ -1,5 +1,5 @@
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import type { NotificationChannel, OwnerNotice } from '../../../libs/notifications/src/index.js';
+import { ManualClock } from '#clock';
+import type { NotificationChannel, OwnerNotice } from '#notifications';
 import {
   dispute,
   seedDirectory,
@@ -8,7 +8,7 @@ import {
   verifyChain,
   type TestApi,
   type TestWorker,
-} from '../../../libs/testing/src/index.js';
+} from './support/index.js';
 
 const MONDAY = '2026-03-02T09:00:00+08:00';
 

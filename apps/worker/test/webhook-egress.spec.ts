@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Job } from 'bullmq';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { systemResolver, webhookEgress, type Resolver } from '../../../libs/egress/src/index.js';
-import { PiiCipher } from '../../../libs/parties/src/index.js';
-import { QueueName } from '../../../libs/queues/src/index.js';
-import { DeliveryFailed, WebhookSender } from '../../../libs/referrals/src/index.js';
-import { dispute, seedDirectory, startTestApi, startTestWorker, type TestApi, type TestWorker } from '../../../libs/testing/src/index.js';
+import { ManualClock } from '#clock';
+import { systemResolver, webhookEgress, type Resolver } from '#egress';
+import { PiiCipher } from '#parties';
+import { QueueName } from '#queues';
+import { DeliveryFailed, WebhookSender } from '#referrals';
+import { dispute, seedDirectory, startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
 import { WebhooksProcessor } from '../src/processors/webhooks.processor.js';
 
 const NOT_ALLOWED = 'the webhook address is not allowed';

@@ -4,9 +4,9 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ManualClock } from '../../../libs/clock/src/index.js';
-import { createRedis, JobName, QueueName } from '../../../libs/queues/src/index.js';
-import { dispute, seedDirectory, startTestApi, startTestWorker, type TestApi, type TestWorker } from '../../../libs/testing/src/index.js';
+import { ManualClock } from '#clock';
+import { createRedis, JobName, QueueName } from '#queues';
+import { dispute, seedDirectory, startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
 import { WebhooksProcessor } from '../src/processors/webhooks.processor.js';
 
 /** What the receiver does with the n-th request (1-based) it got for one CloudEvent id. */

@@ -1,6 +1,6 @@
-import type { Principal } from '../../auth/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { uuidv7, type Database } from '../../persistence/src/index.js';
+import { type Principal } from '#domain';
+import type { Clock } from '#clock';
+import { uuidv7, type Database } from '#persistence';
 
 /** What an audit read was: `audit.verify`, `audit.events`, `audit.export`, `audit.state`, `audit.unmask`, … */
 export interface AccessRecord {

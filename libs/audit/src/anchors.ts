@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../clock/src/index.js';
-import { cursorShape, toPage, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
+import type { Clock } from '#clock';
+import { cursorShape, toPage, type Cursors, type Database, type Page } from '#persistence';
 
 /**
  * Daily anchors: a hash over every case's chain head at the end of a China-time day, chained day to day.

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
-import type { Principal } from '../../auth/src/principal.js';
-import { DomainError, ErrorCode, instantProblem } from '../../domain/src/index.js';
-import { cursorShape, toPage, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
+import { DomainError, ErrorCode, instantProblem, type Principal } from '#domain';
+import { cursorShape, toPage, type Cursors, type Database, type Page } from '#persistence';
 import { toEventEntry, type EventEntry, type EventRow } from './verify-chain.js';
 
 /** Filters of the audit event query and export; every one is optional and they combine with AND. */

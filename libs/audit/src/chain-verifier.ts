@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
-import { DomainError } from '../../domain/src/index.js';
-import type { Database, Tx } from '../../persistence/src/index.js';
+import { DomainError } from '#domain';
+import type { Database, Tx } from '#persistence';
 import { canonicalJson } from './canonical-json.js';
 import { GENESIS_HASH } from './hash-chain.js';
 

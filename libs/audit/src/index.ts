@@ -7,3 +7,4 @@ export * from './point-in-time.js';
 export * from './audit-events.js';
 export * from './chain-verifier.js';
 export * from './anchors.js';
+export * from './unmask.js';

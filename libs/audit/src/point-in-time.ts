@@ -1,22 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { inScope, type Principal } from '../../auth/src/principal.js';
-import {
-  DomainError,
-  ErrorCode,
-  stageOf,
-  statePath,
-  type CaseFacts,
-  type CaseKind,
-  type CaseWorkflow,
-  type Effect,
-  type MachineWorkflow,
-  type ReferralInput,
-  type Stage,
-} from '../../domain/src/index.js';
-// machine-runtime.js, not the engine's index: the engine imports this library, so its index would be a cycle.
-import { restoreSnapshot, storeSnapshot, type StoredSnapshot } from '../../engine/src/machine-runtime.js';
-import type { Database } from '../../persistence/src/index.js';
-import { latestReferralWorkflow, referralWorkflowFor, workflowFor } from '../../../workflows/index.js';
+import { type CaseFacts, type CaseKind, type CaseWorkflow, DomainError, type Effect, ErrorCode, inScope, type MachineWorkflow, type Principal, type ReferralInput, type Stage, stageOf, statePath } from '#domain';
+import type { Database } from '#persistence';
+import { latestReferralWorkflow, referralWorkflowFor, workflowFor, restoreSnapshot, storeSnapshot, type StoredSnapshot } from '#workflows';
 import { canonicalJson } from './canonical-json.js';
 
 export interface RebuiltReferral {

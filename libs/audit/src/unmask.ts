@@ -1,8 +1,7 @@
-import { inScope, type Principal } from '../../auth/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError } from '../../domain/src/index.js';
-import type { PartyRow, PartyView, PartyVault } from '../../parties/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
+import { DomainError, inScope, type Principal } from '#domain';
+import type { Clock } from '#clock';
+import type { PartyRow, PartyView, PartyVault } from '#parties';
+import type { Database } from '#persistence';
 import type { AccessLog } from './access-log.js';
 
 export interface Unmasked {

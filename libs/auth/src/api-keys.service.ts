@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode, type Role } from '../../domain/src/index.js';
-import { listableUnitCodes } from '../../directory/src/unit-codes.js';
-import { cursorShape, uuidv7, type Cursors, type Database, type Page, type Tx } from '../../persistence/src/index.js';
+import type { Clock } from '#clock';
+import { DomainError, ErrorCode, type Principal, type Role } from '#domain';
+import { listableUnitCodes } from '#directory';
+import { cursorShape, uuidv7, type Cursors, type Database, type Page, type Tx } from '#persistence';
 import { KEY_CACHE_MS, type KeyCache } from './key-cache.js';
 import { API_KEYS_CHANNEL } from './key-revocations.js';
-import type { Principal } from './principal.js';
 import type { ClientOrigin, SecurityActor, SecurityLog } from './security-log.js';
 
 export interface NewApiKey {

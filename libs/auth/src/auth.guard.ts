@@ -1,6 +1,6 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, ErrorCode, type Role } from '../../domain/src/index.js';
+import { DomainError, ErrorCode, type Role } from '#domain';
 import { ApiKeysService } from './api-keys.service.js';
 import { PUBLIC_KEY, ROLES_KEY, type AuthenticatedRequest } from './roles.decorator.js';
 

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock } from '../../clock/src/index.js';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
-import { Cursors, Database } from '../../persistence/src/index.js';
+import { Clock } from '#clock';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
+import { Cursors, Database } from '#persistence';
 import { ApiKeysService } from './api-keys.service.js';
 import { KeyCache } from './key-cache.js';
 import { KeyRevocationListener } from './key-revocations.js';

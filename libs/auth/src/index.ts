@@ -4,6 +4,5 @@ export * from './auth.module.js';
 export * from './client-origin.js';
 export * from './key-cache.js';
 export * from './key-revocations.js';
-export * from './principal.js';
 export * from './roles.decorator.js';
 export * from './security-log.js';

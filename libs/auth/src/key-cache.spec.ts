@@ -1,5 +1,5 @@
 import { KeyCache } from './key-cache.js';
-import type { Principal } from './principal.js';
+import { type Principal } from '#domain';
 
 const principal = (id: string): Principal => ({ id, name: id, role: 'intake', unitCode: null, scope: null, departmentCode: null });
 

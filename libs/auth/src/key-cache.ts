@@ -1,4 +1,4 @@
-import type { Principal } from './principal.js';
+import { type Principal } from '#domain';
 
 /** How long an authenticated key is trusted without asking PostgreSQL again, at most. */
 export const KEY_CACHE_MS = 10_000;

@@ -1,6 +1,6 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Role } from '../../domain/src/index.js';
-import type { Principal } from './principal.js';
+import type { Role } from '#domain';
+import { type Principal } from '#domain';
 
 export const ROLES_KEY = 'concord:roles';
 export const PUBLIC_KEY = 'concord:public';

@@ -1,7 +1,7 @@
-import type { Clock } from '../../clock/src/index.js';
-import { listableUnitCodes } from '../../directory/src/unit-codes.js';
-import { cursorShape, uuidv7, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
-import type { Principal } from './principal.js';
+import type { Clock } from '#clock';
+import { listableUnitCodes } from '#directory';
+import { cursorShape, uuidv7, type Cursors, type Database, type Page } from '#persistence';
+import { type Principal } from '#domain';
 
 /** What happened: `api_key.created`, `api_key.revoked`, `api_key.rotated`; later sign-ins, role changes… */
 export type SecurityAction = 'api_key.created' | 'api_key.revoked' | 'api_key.rotated';

@@ -1,12 +1,11 @@
-import { toEventEntry, type EventEntry, type EventRow } from '../../audit/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { coveredYearsWith, IMPORTED_YEARS_COLUMN, toDeadlineViews, type DeadlineJsonRow } from '../../deadlines/src/deadline-view.js';
-import { inScope, seesPii, type Principal } from '../../auth/src/index.js';
-import { DomainError, ErrorCode, instantProblem, toInstant } from '../../domain/src/index.js';
-import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '../../engine/src/index.js';
-import type { PartyRow, PartyVault } from '../../parties/src/index.js';
-import { listableUnitCodes } from '../../directory/src/unit-codes.js';
-import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
+import { toEventEntry, type EventEntry, type EventRow } from '#audit';
+import type { Clock } from '#clock';
+import { coveredYearsWith, IMPORTED_YEARS_COLUMN, toDeadlineViews, type DeadlineJsonRow } from '#deadlines';
+import { DomainError, ErrorCode, inScope, instantProblem, type Principal, seesPii, toInstant } from '#domain';
+import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from '#engine';
+import type { PartyRow, PartyVault } from '#parties';
+import { listableUnitCodes } from '#directory';
+import { cursorShape, toPage, type Cursors, type Database } from '#persistence';
 import { toCaseView, type CaseLinkView, type CaseView } from './case-view.js';
 import { REFERRAL_SUMMARY_COLUMNS, toReferralSummary, type ReferralSummaryRow } from './referral-queries.js';
 

@@ -1,9 +1,8 @@
-import type { DeadlineView } from '../../deadlines/src/deadline-view.js';
-import type { CaseRecord } from '../../engine/src/index.js';
-import { allowedEvents, restoreSnapshot } from '../../engine/src/index.js';
-import type { PartyView } from '../../parties/src/index.js';
+import type { DeadlineView } from '#deadlines';
+import type { CaseRecord } from '#engine';
+import { allowedEvents, restoreSnapshot, workflowFor } from '#workflows';
+import type { PartyView } from '#parties';
 import type { ReferralSummary } from './referral-queries.js';
-import { workflowFor } from '../../../workflows/index.js';
 
 export interface CaseLinkView {
   caseId: string;

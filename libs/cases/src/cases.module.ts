@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock } from '../../clock/src/index.js';
-import { PartyVault } from '../../parties/src/index.js';
-import { Cursors, Database } from '../../persistence/src/index.js';
+import { Clock } from '#clock';
+import { PartyVault } from '#parties';
+import { Cursors, Database } from '#persistence';
 import { CaseQueries } from './case-queries.js';
 import { ReferralQueries } from './referral-queries.js';
 

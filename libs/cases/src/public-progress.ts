@@ -1,4 +1,4 @@
-import type { Database } from '../../persistence/src/index.js';
+import type { Database } from '#persistence';
 
 /**
  * What anyone holding a case's query code (查询码) may see of it (阳光信访): where it stands and since when.

@@ -1,17 +1,15 @@
-import type { Clock } from '../../clock/src/index.js';
+import type { Clock } from '#clock';
 import {
   coveredYearsWith,
   IMPORTED_YEARS_COLUMN,
   toDeadlineViews,
   type DeadlineJsonRow,
   type DeadlineView,
-} from '../../deadlines/src/deadline-view.js';
-import { seesPii, type Principal } from '../../auth/src/index.js';
-import { DomainError } from '../../domain/src/index.js';
-import { allowedEvents, restoreSnapshot, type StoredSnapshot } from '../../engine/src/index.js';
-import type { PartyRow, PartyVault, PartyView } from '../../parties/src/index.js';
-import { cursorShape, toPage, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
-import { referralWorkflowFor } from '../../../workflows/index.js';
+} from '#deadlines';
+import { DomainError, type Principal, seesPii } from '#domain';
+import { allowedEvents, referralWorkflowFor, restoreSnapshot, type StoredSnapshot } from '#workflows';
+import type { PartyRow, PartyVault, PartyView } from '#parties';
+import { cursorShape, toPage, type Cursors, type Database, type Page } from '#persistence';
 
 /** A referral as a case answer lists it. */
 export interface ReferralSummary {

@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { Clock, SystemClock } from '../../clock/src/index.js';
+import { Clock, SystemClock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from './config.js';
 
 /** Provides the loaded configuration and the clock to every module. Tests pass their own clock. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { Metrics } from '../../metrics/src/index.js';
+import { Metrics } from '#metrics';
 import { CalendarService } from './calendar.service.js';
 
 /**

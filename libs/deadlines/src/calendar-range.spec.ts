@@ -1,4 +1,4 @@
-import { FIRST_YEAR, LAST_YEAR, toInstant } from '../../domain/src/index.js';
+import { FIRST_YEAR, LAST_YEAR, toInstant } from '#domain';
 import { WorkingCalendar } from './calendar.js';
 
 /** The date rule (libs/domain/src/dates.ts) allows exactly the years the working-day calendar can place. */

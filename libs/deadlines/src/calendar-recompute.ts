@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { Clock } from '../../clock/src/index.js';
-import { writeOutbox } from '../../outbox/src/outbox.js';
-import type { Database, Tx } from '../../persistence/src/index.js';
-import { JobName, QueueName } from '../../queues/src/index.js';
+import type { Clock } from '#clock';
+import { writeOutbox } from '#outbox';
+import type { Database, Tx } from '#persistence';
+import { JobName, QueueName } from '#queues';
 import { calendarOf, CALENDAR_COLUMNS, clockRows, deadlineJob, type CalendarRows, type DeadlineRow } from './deadline-book.js';
 import { recomputeDue, type Derivation } from './due-date.js';
 

@@ -1,4 +1,4 @@
-import type { FieldError } from '../../domain/src/index.js';
+import type { FieldError } from '#domain';
 import { isWeekend, MAX_YEAR, MIN_YEAR, type WorkingCalendar } from './calendar.js';
 
 /** A year's schedule as an admin records it: the notice it comes from, its holidays and its make-up working days. */

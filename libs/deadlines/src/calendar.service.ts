@@ -1,9 +1,8 @@
-import type { Principal } from '../../auth/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError } from '../../domain/src/index.js';
-import { writeOutbox } from '../../outbox/src/outbox.js';
-import { uuidv7, type Database, type Tx } from '../../persistence/src/index.js';
-import { JobName, QueueName } from '../../queues/src/index.js';
+import { DomainError, type Principal } from '#domain';
+import type { Clock } from '#clock';
+import { writeOutbox } from '#outbox';
+import { uuidv7, type Database, type Tx } from '#persistence';
+import { JobName, QueueName } from '#queues';
 import {
   chinaYearOf,
   coverageOf,

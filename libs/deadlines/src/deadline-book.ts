@@ -1,7 +1,7 @@
-import type { DeadlineSpec } from '../../domain/src/index.js';
-import type { OutboxMessage } from '../../outbox/src/outbox.js';
-import { uuidv7, type Tx } from '../../persistence/src/index.js';
-import { JobName, QueueName } from '../../queues/src/index.js';
+import type { DeadlineSpec } from '#domain';
+import type { OutboxMessage } from '#outbox';
+import { uuidv7, type Tx } from '#persistence';
+import { JobName, QueueName } from '#queues';
 import { WorkingCalendar, type CalendarOverride, type ImportedYear } from './calendar.js';
 import { computeDue, extendDue, warningTimes, type DeadlineRule, type Derivation } from './due-date.js';
 

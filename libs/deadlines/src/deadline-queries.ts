@@ -1,8 +1,7 @@
-import type { Principal } from '../../auth/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode, instantProblem, toInstant } from '../../domain/src/index.js';
-import { listableUnitCodes } from '../../directory/src/unit-codes.js';
-import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
+import { DomainError, ErrorCode, instantProblem, type Principal, toInstant } from '#domain';
+import type { Clock } from '#clock';
+import { listableUnitCodes } from '#directory';
+import { cursorShape, toPage, type Cursors, type Database } from '#persistence';
 import { coveredYearsWith, IMPORTED_YEARS_COLUMN, uncoveredSpan } from './deadline-view.js';
 
 export interface DeadlineListItem {

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock } from '../../clock/src/index.js';
-import { MetricsModule } from '../../metrics/src/index.js';
-import { Cursors, Database } from '../../persistence/src/index.js';
+import { Clock } from '#clock';
+import { MetricsModule } from '#metrics';
+import { Cursors, Database } from '#persistence';
 import { CalendarCoverageGauge } from './calendar-metrics.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineQueries } from './deadline-queries.js';

@@ -1,8 +1,7 @@
-import type { Principal } from '../../auth/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError, type DeadlineSpec } from '../../domain/src/index.js';
-import { uuidv7, type Database } from '../../persistence/src/index.js';
-import { clockSpecs } from '../../../workflows/index.js';
+import { type DeadlineSpec, DomainError, type Principal } from '#domain';
+import type { Clock } from '#clock';
+import { uuidv7, type Database } from '#persistence';
+import { clockSpecs } from '#workflows';
 import { checkAgainstStatute, STATUTORY_LIMITS } from './policy.js';
 
 export interface DeadlinePolicy {

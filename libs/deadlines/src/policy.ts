@@ -1,4 +1,4 @@
-import { DomainError, type DeadlineSpec } from '../../domain/src/index.js';
+import { DomainError, type DeadlineSpec } from '#domain';
 
 /**
  * Limits set by statute: a policy may shorten them (a deployment may promise faster), never lengthen them.

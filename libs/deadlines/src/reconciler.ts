@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../../clock/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
-import { JobName } from '../../queues/src/index.js';
+import type { Clock } from '#clock';
+import type { Database } from '#persistence';
+import { JobName } from '#queues';
 import { DEADLINE_JOB_COLUMNS, jobOfRow, type DeadlineJobRow } from './deadline-book.js';
 
 export interface ReconcileReport {

@@ -1,9 +1,8 @@
-import type { Principal } from '../../auth/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
-import type { EgressPolicy } from '../../egress/src/index.js';
-import type { PiiCipher } from '../../parties/src/index.js';
-import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
+import { DomainError, ErrorCode, type Principal } from '#domain';
+import type { Clock } from '#clock';
+import type { EgressPolicy } from '#egress';
+import type { PiiCipher } from '#parties';
+import { cursorShape, toPage, type Cursors, type Database } from '#persistence';
 
 export interface Department {
   code: string;

@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock } from '../../clock/src/index.js';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
-import { webhookEgress } from '../../egress/src/index.js';
-import { PiiCipher } from '../../parties/src/index.js';
-import { Cursors, Database } from '../../persistence/src/index.js';
+import { Clock } from '#clock';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
+import { webhookEgress } from '#egress';
+import { PiiCipher } from '#parties';
+import { Cursors, Database } from '#persistence';
 import { DepartmentsService } from './departments.service.js';
 import { UnitsService } from './units.service.js';
 

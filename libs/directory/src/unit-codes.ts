@@ -1,4 +1,4 @@
-import type { Database } from '../../persistence/src/index.js';
+import type { Database } from '#persistence';
 
 /**
  * The codes of the units a list may show: those within the reader's scope and the filter's unit (a unit's

@@ -1,7 +1,6 @@
-import type { Principal } from '../../auth/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode, UNIT_LEVELS, type UnitLevel } from '../../domain/src/index.js';
-import { cursorShape, toPage, type Cursors, type Database } from '../../persistence/src/index.js';
+import { DomainError, ErrorCode, type Principal, UNIT_LEVELS, type UnitLevel } from '#domain';
+import type { Clock } from '#clock';
+import { cursorShape, toPage, type Cursors, type Database } from '#persistence';
 
 export interface Unit {
   code: string;

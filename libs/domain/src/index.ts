@@ -7,3 +7,4 @@ export * as s from './schema.js';
 export type { Schema, Infer } from './schema.js';
 export { validate } from './schema.js';
 export * from './workflow.js';
+export * from './principal.js';

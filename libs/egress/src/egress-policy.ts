@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import type { ConcordConfig } from '../../config/src/index.js';
+import type { ConcordConfig } from '#config';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 

@@ -1,7 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { GENESIS_HASH, eventHash, type ChainedEvent } from '../../audit/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import type { DeadlineBook, DeadlineJob, DeadlinePlan } from '../../deadlines/src/deadline-book.js';
+import { GENESIS_HASH, eventHash, type ChainedEvent } from '#audit';
+import type { Clock } from '#clock';
+import type { DeadlineBook, DeadlineJob, DeadlinePlan } from '#deadlines';
 import {
   DomainError,
   ErrorCode,
@@ -20,26 +20,18 @@ import {
   type MachineWorkflow,
   type ReferralInput,
   type UnitLevel,
-} from '../../domain/src/index.js';
-import { failpoint } from '../../failpoints/src/failpoints.js';
-import type { OutboxMessage } from '../../outbox/src/outbox.js';
-import type { PartyInput, PartyVault, SealedParty } from '../../parties/src/index.js';
-import { randomCode, uuidv7, type Database, type Tx } from '../../persistence/src/index.js';
-import { JobName, QueueName } from '../../queues/src/index.js';
-import { latestReferralWorkflow, latestWorkflow, referralWorkflowFor, workflowFor } from '../../../workflows/index.js';
-import type { ReferralContext } from '../../../workflows/referral/referral.machine.js';
+} from '#domain';
+import { failpoint } from '#failpoints';
+import type { OutboxMessage } from '#outbox';
+import type { PartyInput, PartyVault, SealedParty } from '#parties';
+import { randomCode, uuidv7, type Database, type Tx } from '#persistence';
+import { JobName, QueueName } from '#queues';
+import { declaredClocks, explainRefusal, latestReferralWorkflow, latestWorkflow, referralWorkflowFor, restartedClocks, restoreSnapshot, type StoredSnapshot, storeSnapshot, workflowFor } from '#workflows';
+import type { ReferralContext } from '#workflows';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from './case-record.js';
 import { insertCase, updateCase, type NewDelivery, type NewReferral } from './case-writes.js';
 import { cloudEventBody, cloudEventType, type ReferralEventData } from './referral-events.js';
 import { resolveFacts } from './facts.js';
-import {
-  declaredClocks,
-  explainRefusal,
-  restartedClocks,
-  restoreSnapshot,
-  storeSnapshot,
-  type StoredSnapshot,
-} from './machine-runtime.js';
 
 export interface OpenCase {
   kind: CaseKind;

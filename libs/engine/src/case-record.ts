@@ -1,5 +1,5 @@
-import type { CaseKind, Channel, Outcome, RiskLevel, Stage } from '../../domain/src/index.js';
-import type { StoredSnapshot } from './machine-runtime.js';
+import type { CaseKind, Channel, Outcome, RiskLevel, Stage } from '#domain';
+import type { StoredSnapshot } from '#workflows';
 
 /** A case as the engine knows it: the `cases` row, no PII. */
 export interface CaseRecord {

@@ -1,8 +1,8 @@
-import type { ChainedEvent } from '../../audit/src/index.js';
-import type { DeadlinePlan } from '../../deadlines/src/deadline-book.js';
-import type { OutboxMessage } from '../../outbox/src/outbox.js';
-import type { SealedParty } from '../../parties/src/index.js';
-import { namedSql, uuidv7, type Tx } from '../../persistence/src/index.js';
+import type { ChainedEvent } from '#audit';
+import type { DeadlinePlan } from '#deadlines';
+import type { OutboxMessage } from '#outbox';
+import type { SealedParty } from '#parties';
+import { namedSql, uuidv7, type Tx } from '#persistence';
 import type { CaseRow } from './case-record.js';
 
 /** A referral a REFER issues, written with the REFER's own event. */

@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock } from '../../clock/src/index.js';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
-import { PartyVault, PiiCipher } from '../../parties/src/index.js';
-import { Database } from '../../persistence/src/index.js';
-import { DeadlineBook } from '../../deadlines/src/deadline-book.js';
+import { Clock } from '#clock';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
+import { PartyVault, PiiCipher } from '#parties';
+import { Database } from '#persistence';
+import { DeadlineBook } from '#deadlines';
 import { CaseEngine } from './case-engine.js';
 
 @Global()

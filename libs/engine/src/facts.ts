@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode, type CaseFacts, type FieldError, type ReferralRole } from '../../domain/src/index.js';
-import { uuidv7, type Tx } from '../../persistence/src/index.js';
+import { DomainError, ErrorCode, type CaseFacts, type FieldError, type ReferralRole } from '#domain';
+import { uuidv7, type Tx } from '#persistence';
 
 interface Lookup {
   tx: Tx;

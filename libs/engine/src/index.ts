@@ -1,5 +1,4 @@
 export * from './case-engine.js';
 export * from './case-record.js';
 export * from './engine.module.js';
-export * from './machine-runtime.js';
 export * from './referral-events.js';

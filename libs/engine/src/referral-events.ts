@@ -1,4 +1,4 @@
-import type { Actor } from '../../domain/src/index.js';
+import type { Actor } from '#domain';
 
 /** Where Concord's CloudEvents come from (the CloudEvents `source` attribute). */
 export const CLOUD_EVENT_SOURCE = '/api/v1/referrals';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../audit/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
-import type { PiiCipher } from '../../parties/src/index.js';
-import type { Database, Tx } from '../../persistence/src/index.js';
+import { canonicalJson } from '#audit';
+import type { Clock } from '#clock';
+import { DomainError, ErrorCode } from '#domain';
+import type { PiiCipher } from '#parties';
+import type { Database, Tx } from '#persistence';
 
 /** One POST that carries an `Idempotency-Key`. */
 export interface IdempotentRequest {

@@ -1,4 +1,4 @@
-import type { NotifyTopic } from '../../domain/src/index.js';
+import type { NotifyTopic } from '#domain';
 
 /** A notice to a case's owning unit that something needs its attention (催办, 督办, a breach). */
 export interface OwnerNotice {

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../../clock/src/index.js';
-import { failpoint } from '../../failpoints/src/failpoints.js';
-import { describeFault, type Database } from '../../persistence/src/index.js';
-import { RECONCILED_QUEUES, type QueueName } from '../../queues/src/index.js';
+import type { Clock } from '#clock';
+import { failpoint } from '#failpoints';
+import { describeFault, type Database } from '#persistence';
+import { RECONCILED_QUEUES, type QueueName } from '#queues';
 
 export interface RelayOptions {
   /** Rows moved per transaction. */

@@ -1,6 +1,6 @@
-import type { Tx } from '../../persistence/src/index.js';
-import { uuidv7 } from '../../persistence/src/index.js';
-import type { JobName, QueueName } from '../../queues/src/index.js';
+import type { Tx } from '#persistence';
+import { uuidv7 } from '#persistence';
+import type { JobName, QueueName } from '#queues';
 
 /** An effect to run after commit: becomes a BullMQ job whose id is the outbox row's id (or `jobId`). */
 export interface OutboxMessage {

@@ -1,5 +1,5 @@
-import type { Clock } from '../../clock/src/index.js';
-import type { Tx } from '../../persistence/src/index.js';
+import type { Clock } from '#clock';
+import type { Tx } from '#persistence';
 
 /**
  * Compare-and-set of an outbox row's `processed_at`: true for the one caller that marks it, false for any

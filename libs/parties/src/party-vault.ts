@@ -1,6 +1,6 @@
-import type { PartyRole } from '../../domain/src/index.js';
-import type { Tx } from '../../persistence/src/index.js';
-import { uuidv7 } from '../../persistence/src/index.js';
+import type { PartyRole } from '#domain';
+import type { Tx } from '#persistence';
+import { uuidv7 } from '#persistence';
 import { maskIdNumber, maskName, maskPhone } from './masking.js';
 import type { PiiCipher } from './pii-cipher.js';
 

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/src/index.js';
+import { DomainError } from '#domain';
 import { Cursors, cursorShape } from './cursors.js';
 
 describe('Cursors', () => {

@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { DomainError, ErrorCode } from '#domain';
 
 /** A value a cursor can carry: what a keyset needs to resume a list (instants as text, ids, sequence numbers). */
 export type CursorValue = string | number | boolean | null | CursorValue[];

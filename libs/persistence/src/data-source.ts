@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { migrations } from '../../../migrations/index.js';
+import { migrations } from '#migrations';
 
 export interface DataSourceConfig {
   url: string;

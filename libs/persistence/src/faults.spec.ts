@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
+import { DomainError, ErrorCode } from '#domain';
 import { describeFault } from './faults.js';
 
 const NAME = '王小明';

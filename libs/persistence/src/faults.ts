@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/src/index.js';
+import { DomainError } from '#domain';
 import { isConnectionLost } from './database.js';
 
 /** What PostgreSQL says of an error besides its message: names and codes, never a value. */

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { Cursors } from './cursors.js';
 import { createDataSource } from './data-source.js';
 import { Database } from './database.js';

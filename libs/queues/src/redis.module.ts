@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../config/src/index.js';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { createRedis } from './redis.js';
 
 /** Nest token of the shared Redis connection. */

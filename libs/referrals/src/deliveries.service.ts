@@ -1,9 +1,8 @@
-import type { Principal } from '../../auth/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
-import { deliveryJob } from '../../engine/src/index.js';
-import { writeOutbox } from '../../outbox/src/index.js';
-import { cursorShape, toPage, type Cursors, type Database, type Page } from '../../persistence/src/index.js';
+import { DomainError, ErrorCode, type Principal } from '#domain';
+import type { Clock } from '#clock';
+import { deliveryJob } from '#engine';
+import { writeOutbox } from '#outbox';
+import { cursorShape, toPage, type Cursors, type Database, type Page } from '#persistence';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -1,12 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { DefaultJobOptions } from 'bullmq';
 import { fetch, type Agent, type Response } from 'undici';
-import type { Clock } from '../../clock/src/index.js';
-import type { ConcordConfig } from '../../config/src/index.js';
-import { egressAgent, notAllowedCause, type EgressPolicy, type Resolver } from '../../egress/src/index.js';
-import { claimProcessing } from '../../outbox/src/index.js';
-import type { PiiCipher } from '../../parties/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
+import type { Clock } from '#clock';
+import type { ConcordConfig } from '#config';
+import { egressAgent, notAllowedCause, type EgressPolicy, type Resolver } from '#egress';
+import { claimProcessing } from '#outbox';
+import type { PiiCipher } from '#parties';
+import type { Database } from '#persistence';
 import { SIGNATURE_HEADER, signBody } from './webhook-signature.js';
 
 /** One run of a delivery job. */

@@ -1,10 +1,7 @@
-import { inScope, type Principal } from '../../auth/src/index.js';
-import type { Clock } from '../../clock/src/index.js';
-import { DomainError, ErrorCode } from '../../domain/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
-import { DISPUTE_DEADLINES } from '../../../workflows/dispute/dispute.machine.js';
-import { PETITION_DEADLINES } from '../../../workflows/petition/petition.machine.js';
-import { REFERRAL_DEADLINES } from '../../../workflows/referral/referral.machine.js';
+import { DomainError, ErrorCode, inScope, type Principal } from '#domain';
+import type { Clock } from '#clock';
+import type { Database } from '#persistence';
+import { DISPUTE_DEADLINES, PETITION_DEADLINES, REFERRAL_DEADLINES } from '#workflows';
 
 /**
  * Key performance indicators over the cases registered in a period, for one unit's subtree.

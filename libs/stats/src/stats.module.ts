@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock } from '../../clock/src/index.js';
-import { Database } from '../../persistence/src/index.js';
+import { Clock } from '#clock';
+import { Database } from '#persistence';
 import { KpiQueries } from './kpis.js';
 
 @Global()

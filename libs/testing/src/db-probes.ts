@@ -1,5 +1,5 @@
-import { verifyCaseChain, type ChainVerdict, type EventRow } from '../../audit/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
+import { verifyCaseChain, type ChainVerdict, type EventRow } from '#audit';
+import type { Database } from '#persistence';
 
 /** Row counts of every table a transition writes, to prove a refused request wrote nothing. */
 export async function rowCounts(db: Database): Promise<Record<string, number>> {

@@ -1,4 +1,4 @@
-import type { TestApi } from './api-harness.js';
+import type { TestApi } from './api-client.js';
 
 /**
  * A small real-looking hierarchy and departments:

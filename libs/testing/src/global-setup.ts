@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../local/src/embedded-postgres.js';
-import { ensureRedis, type LocalRedis } from '../../local/src/local-redis.js';
-import { createDataSource, runMigrations } from '../../persistence/src/index.js';
+import { type EmbeddedPostgres, ensureRedis, type LocalRedis, startEmbeddedPostgres } from '#local';
+import { createDataSource, runMigrations } from '#persistence';
 import { adminQuery, ENV, templateName, withDatabase } from './test-infra.js';
 
 const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres';

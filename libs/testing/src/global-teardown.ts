@@ -1,5 +1,4 @@
-import type { EmbeddedPostgres } from '../../local/src/embedded-postgres.js';
-import type { LocalRedis } from '../../local/src/local-redis.js';
+import type { EmbeddedPostgres, LocalRedis } from '#local';
 import { adminQuery, ENV } from './test-infra.js';
 
 /** Drops the databases test files left behind (a file that crashed) and stops what the setup started. */

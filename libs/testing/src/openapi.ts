@@ -1,4 +1,4 @@
-import type { TestApi } from './api-harness.js';
+import type { TestApi } from './api-client.js';
 
 /**
  * Walking the API's own OpenAPI document, so that a test which covers "every route" covers a route added

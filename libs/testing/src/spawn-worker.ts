@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { ConcordConfig } from '../../config/src/index.js';
+import type { ConcordConfig } from '#config';
 
 export interface SpawnedWorker {
   exited: Promise<{ code: number | null; signal: string | null; stderr: string }>;

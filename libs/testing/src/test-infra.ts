@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrations } from '../../../migrations/index.js';
+import { migrations } from '#migrations';
 
 /**
  * Where the test suite's PostgreSQL and Redis are. The global setup decides once (a configured server, the

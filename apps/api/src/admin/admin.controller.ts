@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
-import { DepartmentsService, UnitsService } from '../../../../libs/directory/src/index.js';
+import { CurrentPrincipal, Roles } from '#auth';
+import { type Principal } from '#domain';
+import { DepartmentsService, UnitsService } from '#directory';
 import { CreateDepartmentDto, CreateUnitDto, DepartmentsQuery, UnitsQuery } from './dto/admin.dto.js';
 
 @ApiTags('admin')

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ApiKeysService, CurrentPrincipal, RequestOrigin, Roles, type ClientOrigin, type Principal } from '../../../../libs/auth/src/index.js';
+import { ApiKeysService, CurrentPrincipal, RequestOrigin, Roles, type ClientOrigin } from '#auth';
+import { type Principal } from '#domain';
 import { SensitiveResponse } from '../common/idempotency.interceptor.js';
 import { requireUuid } from '../common/ids.js';
 import { CreateApiKeyDto, ListApiKeysQuery, RotateApiKeyDto } from './dto/api-keys.dto.js';

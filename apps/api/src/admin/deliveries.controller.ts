@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
-import { DeliveriesService } from '../../../../libs/referrals/src/index.js';
+import { CurrentPrincipal, Roles } from '#auth';
+import { type Principal } from '#domain';
+import { DeliveriesService } from '#referrals';
 import { requireUuid } from '../common/ids.js';
 import { DeliveriesQuery, ReplayDeadDto } from './dto/deliveries.dto.js';
 

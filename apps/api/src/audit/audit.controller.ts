@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AccessLog, AuditEvents, PointInTime, type AuditEventFilter } from '../../../../libs/audit/src/index.js';
-import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
-import { Clock } from '../../../../libs/clock/src/index.js';
-import { toInstant } from '../../../../libs/domain/src/index.js';
-import { Cursors, Database } from '../../../../libs/persistence/src/index.js';
+import { AccessLog, AuditEvents, PointInTime, type AuditEventFilter } from '#audit';
+import { CurrentPrincipal, Roles } from '#auth';
+import { type Principal, toInstant } from '#domain';
+import { Clock } from '#clock';
+import { Cursors, Database } from '#persistence';
 import { requireUuid } from '../common/ids.js';
 import { AuditEventsQuery, AuditExportQuery, CaseStateQuery } from './dto/audit.dto.js';
 

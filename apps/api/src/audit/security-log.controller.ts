@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AccessLog } from '../../../../libs/audit/src/index.js';
-import { CurrentPrincipal, Roles, SecurityLog, type Principal } from '../../../../libs/auth/src/index.js';
+import { AccessLog } from '#audit';
+import { CurrentPrincipal, Roles, SecurityLog } from '#auth';
+import { type Principal } from '#domain';
 import { SecurityLogQuery } from './dto/security-log.dto.js';
 
 /**

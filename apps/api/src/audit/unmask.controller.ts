@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { PartyUnmasking } from '../../../../libs/audit/src/unmask.js';
-import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
+import { PartyUnmasking } from '#audit';
+import { CurrentPrincipal, Roles } from '#auth';
+import { type Principal } from '#domain';
 import { SensitiveResponse } from '../common/idempotency.interceptor.js';
 import { requireUuid } from '../common/ids.js';
 import { UnmaskDto } from './dto/unmask.dto.js';

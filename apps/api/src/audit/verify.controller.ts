@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AccessLog, Anchors, ChainVerifier, type AnchorReport, type ChainReport } from '../../../../libs/audit/src/index.js';
-import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
-import { Clock } from '../../../../libs/clock/src/index.js';
-import { DomainError } from '../../../../libs/domain/src/index.js';
-import { Cursors, Database } from '../../../../libs/persistence/src/index.js';
+import { AccessLog, Anchors, ChainVerifier, type AnchorReport, type ChainReport } from '#audit';
+import { CurrentPrincipal, Roles } from '#auth';
+import { DomainError, type Principal } from '#domain';
+import { Clock } from '#clock';
+import { Cursors, Database } from '#persistence';
 import { AnchorsQuery, VerifyQuery } from './dto/verify.dto.js';
 
 const AUDITORS = ['auditor', 'admin'] as const;

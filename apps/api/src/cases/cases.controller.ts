@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AccessLog } from '../../../../libs/audit/src/index.js';
-import { actorOf, CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
-import { CaseQueries } from '../../../../libs/cases/src/index.js';
-import { CaseEngine } from '../../../../libs/engine/src/index.js';
-import { PiiCipher } from '../../../../libs/parties/src/index.js';
+import { AccessLog } from '#audit';
+import { CurrentPrincipal, Roles } from '#auth';
+import { actorOf, type Principal } from '#domain';
+import { CaseQueries } from '#cases';
+import { CaseEngine } from '#engine';
+import { PiiCipher } from '#parties';
 import { filtersOf, recordAuditorRead } from '../common/audited-read.js';
 import { PageQuery } from '../common/dto.js';
 import { requireUuid } from '../common/ids.js';

@@ -1,6 +1,6 @@
-import type { AccessLog, AccessRecord } from '../../../../libs/audit/src/index.js';
-import type { Principal } from '../../../../libs/auth/src/index.js';
-import type { PiiCipher } from '../../../../libs/parties/src/index.js';
+import type { AccessLog, AccessRecord } from '#audit';
+import { type Principal } from '#domain';
+import type { PiiCipher } from '#parties';
 
 /**
  * An auditor's read of cases, referrals or clocks is an audit read: recorded in the access log, like every

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
-import { DATE_FORMAT, DomainError, ErrorCode, INSTANT_FORMAT, dateProblem, instantProblem, s, validate } from '../../../../libs/domain/src/index.js';
+import { DATE_FORMAT, DomainError, ErrorCode, INSTANT_FORMAT, dateProblem, instantProblem, s, validate } from '#domain';
 
 /** A unit, department or category code: letters, digits, `_` and `-`, up to 64. */
 export const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;

@@ -3,10 +3,10 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import type { AuthenticatedRequest } from '../../../../libs/auth/src/index.js';
-import { DomainError, ErrorCode } from '../../../../libs/domain/src/index.js';
-import { IdempotencyRecords, type IdempotentRequest } from '../../../../libs/idempotency/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
+import type { AuthenticatedRequest } from '#auth';
+import { DomainError, ErrorCode } from '#domain';
+import { IdempotencyRecords, type IdempotentRequest } from '#idempotency';
+import { Database } from '#persistence';
 
 /**
  * Marks a route whose answer holds a secret (a new API key, unmasked PII), for its readers. Every stored

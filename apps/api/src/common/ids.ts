@@ -1,4 +1,4 @@
-import { DomainError } from '../../../../libs/domain/src/index.js';
+import { DomainError } from '#domain';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

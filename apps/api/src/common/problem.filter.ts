@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../../../libs/domain/src/index.js';
-import { describeFault, isConnectionLost } from '../../../../libs/persistence/src/index.js';
+import { DomainError } from '#domain';
+import { describeFault, isConnectionLost } from '#persistence';
 import { problem, problemOf, type Problem } from './problem.js';
 import { drainLimitFor, refuseOversizedBody } from './request-edge.js';
 

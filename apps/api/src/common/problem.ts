@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type FieldError } from '../../../../libs/domain/src/index.js';
+import { DomainError, ErrorCode, type FieldError } from '#domain';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.MalformedRequest]: 400,

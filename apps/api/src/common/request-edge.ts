@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ErrorCode, type FieldError } from '../../../../libs/domain/src/index.js';
+import { DomainError, ErrorCode, type FieldError } from '#domain';
 import { problem, type Problem } from './problem.js';
 
 /**

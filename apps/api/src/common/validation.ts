@@ -1,5 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type PipeTransform, type ValidationError } from '@nestjs/common';
-import { DomainError, ErrorCode, type FieldError } from '../../../../libs/domain/src/index.js';
+import { DomainError, ErrorCode, type FieldError } from '#domain';
 import { NOT_NULL } from './dto.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AccessLog } from '../../../../libs/audit/src/index.js';
-import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
-import { CalendarService, DeadlineQueries, isSupportedYear, PoliciesService } from '../../../../libs/deadlines/src/index.js';
-import { DomainError } from '../../../../libs/domain/src/index.js';
-import { PiiCipher } from '../../../../libs/parties/src/index.js';
+import { AccessLog } from '#audit';
+import { CurrentPrincipal, Roles } from '#auth';
+import { DomainError, type Principal } from '#domain';
+import { CalendarService, DeadlineQueries, isSupportedYear, PoliciesService } from '#deadlines';
+import { PiiCipher } from '#parties';
 import { filtersOf, recordAuditorRead } from '../common/audited-read.js';
 import { requirePathDate } from '../common/dto.js';
 import { requireUuid } from '../common/ids.js';

@@ -2,10 +2,10 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
-import { Public } from '../../../../libs/auth/src/index.js';
-import { CalendarService, type CoverageWatch } from '../../../../libs/deadlines/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
-import { REDIS } from '../../../../libs/queues/src/index.js';
+import { Public } from '#auth';
+import { CalendarService, type CoverageWatch } from '#deadlines';
+import { Database } from '#persistence';
+import { REDIS } from '#queues';
 
 interface Check {
   ok: boolean;

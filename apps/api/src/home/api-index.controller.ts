@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../../../libs/auth/src/index.js';
+import { Public } from '#auth';
 
 class ApiIndexLinks {
   @ApiProperty({ example: '/docs', description: 'The API documentation (OpenAPI UI)' })

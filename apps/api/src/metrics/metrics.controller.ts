@@ -1,8 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../../../../libs/auth/src/index.js';
-import { Metrics } from '../../../../libs/metrics/src/index.js';
+import { Public } from '#auth';
+import { Metrics } from '#metrics';
 
 /** Prometheus metrics at `/metrics`, outside the `/api/v1` prefix where scrapers look. Public like health: no PII. */
 @ApiTags('ops')

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../../../../libs/auth/src/index.js';
-import { PublicProgressQueries } from '../../../../libs/cases/src/public-progress.js';
+import { Public } from '#auth';
+import { PublicProgressQueries } from '#cases';
 import { problem } from '../common/problem.js';
 import { PublicRateLimitGuard } from './rate-limit.guard.js';
 

@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import type { ConcordConfig } from '../../../../libs/config/src/index.js';
+import type { ConcordConfig } from '#config';
 
 /**
  * The unauthenticated routes' limit: `max` requests per client address in each window of `windowMs`, counted

@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AccessLog } from '../../../../libs/audit/src/index.js';
-import { CurrentPrincipal, Roles, type Principal } from '../../../../libs/auth/src/index.js';
-import { KpiQueries } from '../../../../libs/stats/src/index.js';
+import { AccessLog } from '#audit';
+import { CurrentPrincipal, Roles } from '#auth';
+import { type Principal } from '#domain';
+import { KpiQueries } from '#stats';
 import { KpisQuery, boundOf } from './dto/kpis.dto.js';
 
 @ApiTags('stats')

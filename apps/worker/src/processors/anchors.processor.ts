@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { addDays, Anchors, chinaDay } from '../../../../libs/audit/src/index.js';
-import { Clock } from '../../../../libs/clock/src/index.js';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
-import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
-import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
+import { addDays, Anchors, chinaDay } from '#audit';
+import { Clock } from '#clock';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
+import { Database, describeFault } from '#persistence';
+import { QueueName, REDIS } from '#queues';
 import { QUEUES } from '../worker.tokens.js';
 
 /** The job scheduler's id: upserting it again (every start, every worker) leaves one schedule. */

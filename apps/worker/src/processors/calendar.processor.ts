@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Clock } from '../../../../libs/clock/src/index.js';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
-import { ClockRecomputation, type RecomputeReport } from '../../../../libs/deadlines/src/calendar-recompute.js';
-import { claimProcessing } from '../../../../libs/outbox/src/index.js';
-import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
-import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
+import { Clock } from '#clock';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
+import { ClockRecomputation, type RecomputeReport } from '#deadlines';
+import { claimProcessing } from '#outbox';
+import { Database, describeFault } from '#persistence';
+import { QueueName, REDIS } from '#queues';
 
 /**
  * After a change to the working-day calendar, recomputes the pending clocks it moves. The job is the change's

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Clock } from '../../../../libs/clock/src/index.js';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
-import { loadDeadlineJobs, type DeadlineJob } from '../../../../libs/deadlines/src/deadline-book.js';
-import { DeadlineReconciler } from '../../../../libs/deadlines/src/reconciler.js';
-import { CaseEngine, type FireOutcome } from '../../../../libs/engine/src/index.js';
-import { failpoint } from '../../../../libs/failpoints/src/failpoints.js';
-import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
-import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
+import { Clock } from '#clock';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
+import { type DeadlineJob, DeadlineReconciler, loadDeadlineJobs } from '#deadlines';
+import { CaseEngine, type FireOutcome } from '#engine';
+import { failpoint } from '#failpoints';
+import { Database, describeFault } from '#persistence';
+import { QueueName, REDIS } from '#queues';
 import { QUEUES } from '../worker.tokens.js';
 
 /**

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Clock } from '../../../../libs/clock/src/index.js';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
-import { claimProcessing } from '../../../../libs/outbox/src/index.js';
-import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
-import { DomainError, ErrorCode, SYSTEM_ACTORS, type NotifyTopic } from '../../../../libs/domain/src/index.js';
-import { CaseEngine } from '../../../../libs/engine/src/index.js';
-import { NOTIFICATION_CHANNELS, type NotificationChannel, type OwnerNotice } from '../../../../libs/notifications/src/index.js';
-import { JobName, QueueName, REDIS } from '../../../../libs/queues/src/index.js';
+import { Clock } from '#clock';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
+import { claimProcessing } from '#outbox';
+import { Database, describeFault } from '#persistence';
+import { DomainError, ErrorCode, SYSTEM_ACTORS, type NotifyTopic } from '#domain';
+import { CaseEngine } from '#engine';
+import { NOTIFICATION_CHANNELS, type NotificationChannel, type OwnerNotice } from '#notifications';
+import { JobName, QueueName, REDIS } from '#queues';
 
 /**
  * Consumes the notifications queue: notices to case owners go out through the configured channels and are

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { Clock } from '../../../../libs/clock/src/index.js';
-import { OutboxRelay } from '../../../../libs/outbox/src/index.js';
-import { Database } from '../../../../libs/persistence/src/index.js';
-import type { QueueName } from '../../../../libs/queues/src/index.js';
+import { Clock } from '#clock';
+import { OutboxRelay } from '#outbox';
+import { Database } from '#persistence';
+import type { QueueName } from '#queues';
 import { QUEUES } from '../worker.tokens.js';
 
 /** Runs the outbox relay for the life of the worker. */

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Clock } from '../../../../libs/clock/src/index.js';
-import { CONCORD_CONFIG, type ConcordConfig } from '../../../../libs/config/src/index.js';
-import { webhookEgress } from '../../../../libs/egress/src/index.js';
-import { PiiCipher } from '../../../../libs/parties/src/index.js';
-import { Database, describeFault } from '../../../../libs/persistence/src/index.js';
-import { QueueName, REDIS } from '../../../../libs/queues/src/index.js';
-import { DeliveryFailed, WebhookSender, type DeliveryOutcome } from '../../../../libs/referrals/src/index.js';
+import { Clock } from '#clock';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
+import { webhookEgress } from '#egress';
+import { PiiCipher } from '#parties';
+import { Database, describeFault } from '#persistence';
+import { QueueName, REDIS } from '#queues';
+import { DeliveryFailed, WebhookSender, type DeliveryOutcome } from '#referrals';
 
 /** POSTs referral events to department webhooks: one job per delivery generation, retried by BullMQ. */
 @Injectable()

@@ -10,7 +10,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { UNIT_LEVELS, type UnitLevel } from '../../../../../libs/domain/src/index.js';
+import { UNIT_LEVELS, type UnitLevel } from '#domain';
 import { CODE, CODE_MESSAGE, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class CreateUnitDto {

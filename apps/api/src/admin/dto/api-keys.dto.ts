@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { ROLES, type Role } from '../../../../../libs/domain/src/index.js';
+import { ROLES, type Role } from '#domain';
 import { IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class CreateApiKeyDto {

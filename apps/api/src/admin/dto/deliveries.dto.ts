@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../../../libs/referrals/src/index.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '#referrals';
 import { Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class DeliveriesQuery extends PageQuery {

@@ -28,7 +28,7 @@ import {
   type RiskLevel,
   type Stage,
   type VulnerableFlag,
-} from '../../../../../libs/domain/src/index.js';
+} from '#domain';
 import { IsInstant, Optional, PageQuery, codeRule, phoneRule } from '../../common/dto.js';
 
 export class PartyDto {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { MAX_DAY_NAME, MAX_SOURCE, MAX_YEAR_HOLIDAYS, MAX_YEAR_WORKDAYS } from '../../../../../libs/deadlines/src/calendar-year.js';
+import { MAX_DAY_NAME, MAX_SOURCE, MAX_YEAR_HOLIDAYS, MAX_YEAR_WORKDAYS } from '#deadlines';
 import { IsCalendarDate, IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class DeadlinesQuery extends PageQuery {

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { startOfChinaDay, toInstant } from '../../../../../libs/domain/src/index.js';
+import { startOfChinaDay, toInstant } from '#domain';
 import { IsInstant, Optional, codeRule } from '../../common/dto.js';
 
 /** An instant with its offset, or a bare date: 00:00 China Standard Time that day, as the working-day calendar counts days. */

@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isAlive } from './processes.js';
-import { claimRun, readRunState, recordProcess, runStateFile, writeRunState, type RunState } from './run-state.js';
+import { isAlive } from '../src/processes.js';
+import { claimRun, readRunState, recordProcess, runStateFile, writeRunState, type RunState } from '../src/run-state.js';
 
 describe('claimRun', () => {
   let tmp: string;

@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Redis } from 'ioredis';
-import { createTestDatabase, testRedisUrl } from '../../testing/src/test-infra.js';
-import { freePort, isAlive, isPortOpen } from './processes.js';
-import { queuePrefixFor } from './queue-prefix.js';
-import { readRunState, runStateFile, type RunState } from './run-state.js';
+import { createTestDatabase, testRedisUrl } from '#testing';
+import { freePort, isAlive, isPortOpen } from '../src/processes.js';
+import { queuePrefixFor } from '../src/queue-prefix.js';
+import { readRunState, runStateFile, type RunState } from '../src/run-state.js';
 
 /**
  * `npm start` minus the build: the launcher starts the real API and worker from dist/, each run with its own

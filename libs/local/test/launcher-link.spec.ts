@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, testRedisUrl } from '../../testing/src/test-infra.js';
+import { createTestDatabase, testRedisUrl } from '#testing';
 
 /**
  * The built worker, spawned as the launcher spawns it (with an IPC channel). Closing the channel from this end

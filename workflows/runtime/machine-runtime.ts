@@ -7,7 +7,7 @@ import {
   type DeadlineSpec,
   type MachineEvent,
   type StateMeta,
-} from '../../domain/src/index.js';
+} from '#domain';
 
 /** What `cases.snapshot` holds: enough to restore the machine exactly where it was. */
 export interface StoredSnapshot {

@@ -6,8 +6,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { answersPing, ensureRedis } from './local-redis.js';
+import { startEmbeddedPostgres } from '../src/embedded-postgres.js';
+import { answersPing, ensureRedis } from '../src/local-redis.js';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });

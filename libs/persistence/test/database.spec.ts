@@ -1,6 +1,6 @@
-import { createTestDatabase } from '../../testing/src/test-infra.js';
-import { createDataSource } from './data-source.js';
-import { Database } from './database.js';
+import { createTestDatabase } from '#testing';
+import { createDataSource } from '../src/data-source.js';
+import { Database } from '../src/database.js';
 
 describe('Database.transaction (real PostgreSQL)', () => {
   let db: Database;

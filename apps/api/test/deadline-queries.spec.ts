@@ -1,5 +1,5 @@
-import { ManualClock } from '../../clock/src/index.js';
-import { dispute, petition, seedDirectory, startTestApi, type Reply, type TestApi } from '../../testing/src/index.js';
+import { ManualClock } from '#clock';
+import { dispute, petition, seedDirectory, startTestApi, type Reply, type TestApi } from './support/index.js';
 
 /**
  * GET /deadlines by unit subtree and scope, over HTTP: the open clocks of exactly the cases whose owning unit

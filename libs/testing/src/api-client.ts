@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApi, type ApiOptions } from '../../../apps/api/src/api.factory.js';
-import type { Clock } from '../../clock/src/index.js';
-import type { ConcordConfig } from '../../config/src/index.js';
-import type { Role } from '../../domain/src/index.js';
-import { Database } from '../../persistence/src/index.js';
-import { createTestDatabase, testRedisUrl } from './test-infra.js';
+import type { ConcordConfig } from '#config';
+import type { Role } from '#domain';
+import type { Database } from '#persistence';
+import { testRedisUrl } from './test-infra.js';
 
 export interface Reply<T = any> {
   status: number;
@@ -60,35 +58,13 @@ export function testConfig(databaseUrl: string, overrides: Partial<ConcordConfig
   };
 }
 
-export interface TestApiOptions {
-  clock?: Clock;
-  config?: Partial<ConcordConfig>;
-  /**
-   * Start another API process on this one's database (and Redis prefix and admin key), as a second process
-   * behind a load balancer would be; closing it leaves the database to its owner.
-   */
-  alongside?: TestApi;
-  /** Options of the API itself that only tests set (e.g. where the public rate limit's Redis is). */
-  api?: Pick<ApiOptions, 'rateLimitRedisUrl'>;
-}
-
 /**
- * The real API over real HTTP, on its own fresh database (or another API's, with `alongside`). Every answer is
- * checked for a 500: a 500 anywhere in the suite fails the test that caused it.
+ * Calls an API over real HTTP as `adminKey` unless told otherwise. Every answer is checked for a 500: a 500
+ * anywhere in the suite fails the test that caused it.
  */
-export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
-  const shared = options.alongside;
-  const database = shared ? { url: shared.config.databaseUrl, drop: async () => undefined } : await createTestDatabase();
-  const config = shared
-    ? { ...shared.config, port: 0, ...options.config }
-    : testConfig(database.url, options.config);
-  const app = await createApi(config, { ...options.api, clock: options.clock, logger: ['error'], docsUi: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.getHttpServer().address() as { port: number };
-  const url = `http://127.0.0.1:${address.port}/api/v1`;
-
-  const call = async <T>(method: string, path: string, opts: CallOptions = {}): Promise<Reply<T>> => {
-    const key = opts.key === undefined ? config.adminKey : opts.key;
+export function httpCaller(url: string, adminKey: string | null): TestApi['call'] {
+  return async <T>(method: string, path: string, opts: CallOptions = {}): Promise<Reply<T>> => {
+    const key = opts.key === undefined ? adminKey : opts.key;
     const headers: Record<string, string> = { ...opts.headers };
     if (key !== null) headers.authorization = `Bearer ${key}`;
     let body: string | undefined = opts.rawBody;
@@ -104,23 +80,5 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
     }
     return { status: response.status, body: parsed as T, headers: response.headers };
-  };
-
-  return {
-    url,
-    config,
-    adminKey: config.adminKey!,
-    app,
-    db: app.get(Database),
-    call,
-    async keyFor(role, scope = {}) {
-      const reply = await call<{ key: string }>('POST', '/api-keys', { body: { role, name: `${role} (test)`, ...scope } });
-      if (reply.status !== 201) throw new Error(`could not create a ${role} key: ${JSON.stringify(reply.body)}`);
-      return reply.body.key;
-    },
-    async close() {
-      await app.close();
-      await database.drop();
-    },
   };
 }

@@ -1,4 +1,5 @@
-import type { Actor, Role } from '../../domain/src/index.js';
+import type { Actor } from './actor.js';
+import type { Role } from './codes.js';
 
 /** The holder of an API key, as every route sees it. */
 export interface Principal {

@@ -1,16 +1,16 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createWorker } from '../../../apps/worker/src/worker.factory.js';
-import { CalendarProcessor } from '../../../apps/worker/src/processors/calendar.processor.js';
-import { DeadlinesProcessor } from '../../../apps/worker/src/processors/deadlines.processor.js';
-import { OutboxRelayProcessor } from '../../../apps/worker/src/processors/outbox-relay.processor.js';
-import type { Clock } from '../../clock/src/index.js';
-import type { ConcordConfig } from '../../config/src/index.js';
-import type { NotificationChannel } from '../../notifications/src/index.js';
-import type { RecomputeReport } from '../../deadlines/src/calendar-recompute.js';
-import type { Database } from '../../persistence/src/index.js';
-import { createRedis, QueueName } from '../../queues/src/index.js';
+import { createWorker } from '../../src/worker.factory.js';
+import { CalendarProcessor } from '../../src/processors/calendar.processor.js';
+import { DeadlinesProcessor } from '../../src/processors/deadlines.processor.js';
+import { OutboxRelayProcessor } from '../../src/processors/outbox-relay.processor.js';
+import type { Clock } from '#clock';
+import type { ConcordConfig } from '#config';
+import type { NotificationChannel } from '#notifications';
+import type { RecomputeReport } from '#deadlines';
+import type { Database } from '#persistence';
+import { createRedis, QueueName } from '#queues';
 
 export interface TestWorker {
   app: INestApplicationContext;

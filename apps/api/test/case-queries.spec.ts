@@ -1,5 +1,5 @@
-import { ManualClock } from '../../clock/src/index.js';
-import { dispute, seedDirectory, startTestApi, type Reply, type TestApi } from '../../testing/src/index.js';
+import { ManualClock } from '#clock';
+import { dispute, seedDirectory, startTestApi, type Reply, type TestApi } from './support/index.js';
 
 const MS = 1;
 const MINUTE = 60_000;

@@ -1,0 +1,5 @@
+// What the integration specs of both apps use: the shared test infrastructure, the real API over HTTP, and the
+// real worker in process (several API specs follow a case through the worker too).
+export * from '#testing';
+export * from './api-harness.js';
+export * from '../../../worker/test/support/worker-harness.js';

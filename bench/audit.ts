@@ -13,7 +13,15 @@ import { CaseEngine } from '#engine';
 import { PartyVault, PiiCipher } from '#parties';
 import { createDataSource, Database, migrate } from '#persistence';
 import {
-  describeMachine, fmt, freshDatabase, machineLine, percentile, REDIS_URL, runBenchmark, sql, startProcess,
+  describeMachine,
+  fmt,
+  freshDatabase,
+  machineLine,
+  percentile,
+  REDIS_URL,
+  runBenchmark,
+  sql,
+  startProcess,
   stopProcess,
 } from './lib.js';
 import { Report } from './report.js';
@@ -44,10 +52,13 @@ async function main(): Promise<void> {
   await migrate(url);
   const machine = await describeMachine(url);
   process.stdout.write(`machine: ${machineLine(machine)}\n`);
-  await sql(url, `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES
+  await sql(
+    url,
+    `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES
     ('B-D', 'Bench district', 'district', NULL, '/B-D/', now()),
     ('B-S', 'Bench street', 'street', 'B-D', '/B-D/B-S/', now()),
-    ${UNITS.map((u) => `('${u}', 'Bench community ${u}', 'community', 'B-S', '/B-D/B-S/${u}/', now())`).join(',\n    ')}`);
+    ${UNITS.map((u) => `('${u}', 'Bench community ${u}', 'community', 'B-S', '/B-D/B-S/${u}/', now())`).join(',\n    ')}`,
+  );
   const dataKey = randomBytes(24).toString('base64');
   const dataSource = await createDataSource({ url, poolSize: 8 }).initialize();
   const db = new Database(dataSource);
@@ -55,11 +66,19 @@ async function main(): Promise<void> {
 
   // One real case gives the row every synthetic case copies: its snapshot, its REGISTER payload and facts.
   const { case: template } = await engine.open({
-    kind: 'dispute', channel: 'walk_in', unitCode: 'B-C1', summary: 'bench', description: 'bench case', parties: [],
-    actor: actors[0]!, scope: null,
+    kind: 'dispute',
+    channel: 'walk_in',
+    unitCode: 'B-C1',
+    summary: 'bench',
+    description: 'bench case',
+    parties: [],
+    actor: actors[0]!,
+    scope: null,
   });
-  const [register] = (await sql(url, `SELECT payload, facts FROM case_events WHERE case_id = $1`, [template.id])).rows as Array<{
-    payload: Record<string, unknown>; facts: Record<string, unknown>;
+  const [register] = (await sql(url, `SELECT payload, facts FROM case_events WHERE case_id = $1`, [template.id]))
+    .rows as Array<{
+    payload: Record<string, unknown>;
+    facts: Record<string, unknown>;
   }>;
   const snapshot = template.snapshot;
   // The template stays (case_events is append-only): one more valid chain of one event.
@@ -68,7 +87,10 @@ async function main(): Promise<void> {
   // so the machine replays them), an hour apart, spread over several weeks.
   const cases = Math.floor((TOTAL - LONG_CASE) / PER_CASE);
   const caseId = (n: number) => `00000000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
-  const plan = [...Array.from({ length: cases }, (_, i) => ({ n: i + 1, events: PER_CASE })), { n: cases + 1, events: LONG_CASE }];
+  const plan = [
+    ...Array.from({ length: cases }, (_, i) => ({ n: i + 1, events: PER_CASE })),
+    { n: cases + 1, events: LONG_CASE },
+  ];
   const longCase = caseId(cases + 1);
 
   const loading = performance.now();
@@ -110,7 +132,9 @@ async function main(): Promise<void> {
   await insertEvents(url, pending);
   await sql(url, 'VACUUM ANALYZE');
   const loadedIn = (performance.now() - loading) / 1000;
-  const [{ count }] = (await sql(url, 'SELECT count(*)::int AS count FROM case_events')).rows as Array<{ count: number }>;
+  const [{ count }] = (await sql(url, 'SELECT count(*)::int AS count FROM case_events')).rows as Array<{
+    count: number;
+  }>;
   process.stdout.write(`loaded ${fmt(count)} events in ${fmt(cases + 1)} cases in ${fmt(loadedIn, 1)} s\n`);
 
   // Verification of every chain.
@@ -125,7 +149,10 @@ async function main(): Promise<void> {
     const t = performance.now();
     const rebuilt = await new PointInTime(db).rebuild(longCase, new Date());
     rebuilds.push(performance.now() - t);
-    if (rebuilt.version !== LONG_CASE || rebuilt.matchesStored !== true) throw new Error(`rebuild did not match: ${JSON.stringify({ version: rebuilt.version, matches: rebuilt.matchesStored })}`);
+    if (rebuilt.version !== LONG_CASE || rebuilt.matchesStored !== true)
+      throw new Error(
+        `rebuild did not match: ${JSON.stringify({ version: rebuilt.version, matches: rebuilt.matchesStored })}`,
+      );
   }
   rebuilds.sort((a, b) => a - b);
   await dataSource.destroy();
@@ -139,7 +166,15 @@ async function main(): Promise<void> {
   );
   const base = `http://127.0.0.1:${PORT}/api/v1`;
   const adminHeaders = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-  const auditorKey = ((await (await fetch(`${base}/api-keys`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ role: 'auditor', name: 'bench auditor' }) })).json()) as { key: string }).key;
+  const auditorKey = (
+    (await (
+      await fetch(`${base}/api-keys`, {
+        method: 'POST',
+        headers: adminHeaders,
+        body: JSON.stringify({ role: 'auditor', name: 'bench auditor' }),
+      })
+    ).json()) as { key: string }
+  ).key;
   const headers = { authorization: `Bearer ${auditorKey}` };
   const day = (d: number) => new Date(START + d * DAY).toISOString();
   const filters = [
@@ -157,7 +192,8 @@ async function main(): Promise<void> {
     const response = await fetch(`${base}/audit/events?${query}`, { headers });
     const body = (await response.json()) as { items: unknown[] };
     latencies.push(performance.now() - t);
-    if (response.status !== 200) throw new Error(`GET /audit/events?${query} answered ${response.status}: ${JSON.stringify(body)}`);
+    if (response.status !== 200)
+      throw new Error(`GET /audit/events?${query} answered ${response.status}: ${JSON.stringify(body)}`);
     items += body.items.length;
   }
   latencies.sort((a, b) => a - b);
@@ -171,19 +207,29 @@ async function main(): Promise<void> {
       '(by case; by actor within 3 days; by type within 2 days; by unit within a day; by a day). Rebuild: PointInTime.rebuild of the ' +
       `${fmt(LONG_CASE)}-event case (what GET /audit/cases/:id/state runs), median of 7. There is no baseline: these are absolute figures.`,
   );
-  report.table(['measure', 'figure'], [
-    ['verify every chain', `${fmt(verdict.checked / verifySeconds)} events/s (${fmt(verdict.checked)} in ${fmt(verifySeconds, 1)} s)`],
-    ['GET /audit/events, filtered page of 50: p50', `${fmt(percentile(latencies, 50), 1)} ms`],
-    ['GET /audit/events, filtered page of 50: p99', `${fmt(percentile(latencies, 99), 1)} ms`],
-    ['  pages, events returned', `${fmt(latencies.length)}, ${fmt(items)}`],
-    [`rebuild the ${fmt(LONG_CASE)}-event case (median of 7)`, `${fmt(percentile(rebuilds, 50), 1)} ms`],
-  ]);
+  report.table(
+    ['measure', 'figure'],
+    [
+      [
+        'verify every chain',
+        `${fmt(verdict.checked / verifySeconds)} events/s (${fmt(verdict.checked)} in ${fmt(verifySeconds, 1)} s)`,
+      ],
+      ['GET /audit/events, filtered page of 50: p50', `${fmt(percentile(latencies, 50), 1)} ms`],
+      ['GET /audit/events, filtered page of 50: p99', `${fmt(percentile(latencies, 99), 1)} ms`],
+      ['  pages, events returned', `${fmt(latencies.length)}, ${fmt(items)}`],
+      [`rebuild the ${fmt(LONG_CASE)}-event case (median of 7)`, `${fmt(percentile(rebuilds, 50), 1)} ms`],
+    ],
+  );
   await report.write(machine, `BENCH_AUDIT_EVENTS=${TOTAL}`);
   await sql(url.replace(/\/[^/]*$/, '/postgres'), 'DROP DATABASE IF EXISTS concord_bench_audit WITH (FORCE)');
 }
 
 /** Case rows for the synthetic chains: the template's snapshot (a registered dispute), each with its own head. */
-async function insertCases(url: string, snapshot: unknown, heads: Array<{ id: string; n: number; version: number; unit: string; hash: string; at: Date }>) {
+async function insertCases(
+  url: string,
+  snapshot: unknown,
+  heads: Array<{ id: string; n: number; version: number; unit: string; hash: string; at: Date }>,
+) {
   if (!heads.length) return;
   await sql(
     url,
@@ -192,8 +238,15 @@ async function insertCases(url: string, snapshot: unknown, heads: Array<{ id: st
      SELECT h.id, 'AUD-' || h.n, 'AUD' || lpad(h.n::text, 9, '0'), 'dispute', 1, 'intake.registered', 'intake', h.version, h.unit,
             'walk_in', 'bench', 'bench case', $1::jsonb, h.hash, '00000000-0000-7000-8000-00000000beef', h.at, h.at
        FROM unnest($2::uuid[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[]) AS h(id, n, version, unit, hash, at)`,
-    [JSON.stringify(snapshot), heads.map((h) => h.id), heads.map((h) => h.n), heads.map((h) => h.version), heads.map((h) => h.unit),
-      heads.map((h) => h.hash), heads.map((h) => h.at)],
+    [
+      JSON.stringify(snapshot),
+      heads.map((h) => h.id),
+      heads.map((h) => h.n),
+      heads.map((h) => h.version),
+      heads.map((h) => h.unit),
+      heads.map((h) => h.hash),
+      heads.map((h) => h.at),
+    ],
   );
 }
 
@@ -205,10 +258,18 @@ async function insertEvents(url: string, rows: Row[]) {
      SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::int[],
                           $9::text[], $10::text[], $11::text[], $12::text[])`,
     [
-      rows.map((r) => r.caseId), rows.map((r) => r.chained.seq), rows.map((r) => r.chained.type),
-      rows.map((r) => JSON.stringify(r.chained.payload)), rows.map((r) => JSON.stringify(r.chained.facts)),
-      rows.map((r) => JSON.stringify(r.chained.actor)), rows.map((r) => r.chained.at), rows.map((r) => r.chained.machineVersion),
-      rows.map((r) => r.chained.state), rows.map((r) => r.chained.unitCode), rows.map((r) => r.prevHash), rows.map((r) => r.hash),
+      rows.map((r) => r.caseId),
+      rows.map((r) => r.chained.seq),
+      rows.map((r) => r.chained.type),
+      rows.map((r) => JSON.stringify(r.chained.payload)),
+      rows.map((r) => JSON.stringify(r.chained.facts)),
+      rows.map((r) => JSON.stringify(r.chained.actor)),
+      rows.map((r) => r.chained.at),
+      rows.map((r) => r.chained.machineVersion),
+      rows.map((r) => r.chained.state),
+      rows.map((r) => r.chained.unitCode),
+      rows.map((r) => r.prevHash),
+      rows.map((r) => r.hash),
     ],
   );
 }

@@ -22,7 +22,9 @@ import { describeMachine, fmt, freshDatabase, machineLine, percentile, REDIS_URL
 import { Report } from './report.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CSV = path.resolve(process.env.CFPB_CSV ?? process.argv[2] ?? path.resolve(REPO, '../shared/data/cfpb_complaints_sample.csv'));
+const CSV = path.resolve(
+  process.env.CFPB_CSV ?? process.argv[2] ?? path.resolve(REPO, '../shared/data/cfpb_complaints_sample.csv'),
+);
 const LIMIT = Number(process.env.CFPB_LIMIT ?? process.argv[3] ?? Infinity);
 const CONCURRENCY = Number(process.env.CFPB_CONCURRENCY ?? 24);
 const DB_NAME = 'concord_bench_cfpb';
@@ -33,18 +35,37 @@ const PHASE_HOUR = { register: 9, refer: 10, reply: 15, followUp: 16 } as const;
 type Phase = keyof typeof PHASE_HOUR;
 /** CFPB "Submitted via" → Concord channel. A "Referral" came from another agency: the nearest is a delegation. */
 const CHANNELS: Record<string, string> = {
-  Web: 'online', Email: 'online', Phone: 'hotline', 'Postal mail': 'letter', Fax: 'letter', Referral: 'court_delegation',
+  Web: 'online',
+  Email: 'online',
+  Phone: 'hotline',
+  'Postal mail': 'letter',
+  Fax: 'letter',
+  Referral: 'court_delegation',
 };
 /** A reply resolves the complaint when the company closed it with explanation or relief. */
 const resolvedBy = (response: string) => response.startsWith('Closed with ');
 
 interface Complaint {
   n: number;
-  product: string; subProduct: string; issue: string; subIssue: string; company: string; state: string; zip: string;
-  via: string; response: string; timely: boolean; disputed: string;
-  received: number; referred: number; replied: number; // China dates, as days since the epoch
-  category: string; unitCode: string; departmentCode: string;
-  caseId?: string; referralId?: string;
+  product: string;
+  subProduct: string;
+  issue: string;
+  subIssue: string;
+  company: string;
+  state: string;
+  zip: string;
+  via: string;
+  response: string;
+  timely: boolean;
+  disputed: string;
+  received: number;
+  referred: number;
+  replied: number; // China dates, as days since the epoch
+  category: string;
+  unitCode: string;
+  departmentCode: string;
+  caseId?: string;
+  referralId?: string;
 }
 
 /** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. */
@@ -57,16 +78,26 @@ function parseCsv(text: string): string[][] {
     const ch = text[i]!;
     if (quoted) {
       if (ch !== '"') field += ch;
-      else if (text[i + 1] === '"') (field += '"'), i++;
-      else quoted = false;
+      else if (text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else quoted = false;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n' || ch === '\r') {
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
     } else field += ch;
   }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows.filter((r) => r.length > 1 || r[0] !== '');
 }
 
@@ -77,10 +108,19 @@ const dayOf = (usDate: string): number => {
 };
 const isoDay = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 const at = (day: number, phase: Phase) => day * DAY + (PHASE_HOUR[phase] - 8) * HOUR;
-const snake = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+const snake = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 
 function departmentCode(company: string, taken: Map<string, string>): string {
-  const base = company.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64) || 'COMPANY';
+  const base =
+    company
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 64) || 'COMPANY';
   let code = base;
   for (let i = 2; taken.has(code); i++) code = `${base.slice(0, 64 - `_${i}`.length)}_${i}`;
   return code;
@@ -94,8 +134,21 @@ async function loadComplaints(): Promise<Complaint[]> {
     return i;
   };
   const c = Object.fromEntries(
-    ['Date received', 'Product', 'Sub-product', 'Issue', 'Sub-issue', 'Company', 'State', 'ZIP code', 'Submitted via',
-      'Date sent to company', 'Company response to consumer', 'Timely response?', 'Consumer disputed?'].map((name) => [name, col(name)]),
+    [
+      'Date received',
+      'Product',
+      'Sub-product',
+      'Issue',
+      'Sub-issue',
+      'Company',
+      'State',
+      'ZIP code',
+      'Submitted via',
+      'Date sent to company',
+      'Company response to consumer',
+      'Timely response?',
+      'Consumer disputed?',
+    ].map((name) => [name, col(name)]),
   );
   const codes = new Map<string, string>(); // code → company
   const byCompany = new Map<string, string>();
@@ -103,7 +156,11 @@ async function loadComplaints(): Promise<Complaint[]> {
     const f = (name: string) => (r[c[name]!] ?? '').trim();
     const company = f('Company');
     let code = byCompany.get(company);
-    if (!code) code = departmentCode(company, codes), codes.set(code, company), byCompany.set(company, code);
+    if (!code) {
+      code = departmentCode(company, codes);
+      codes.set(code, company);
+      byCompany.set(company, code);
+    }
     const timely = f('Timely response?') === 'Yes';
     // The CSV has no reply date: a stable hash of the row picks day 1..14 after referral if it was timely, 16..30 if not.
     const h = createHash('sha256').update(r.join('\u001f')).digest().readUInt32BE(0);
@@ -112,10 +169,24 @@ async function loadComplaints(): Promise<Complaint[]> {
     const referred = Math.max(received, dayOf(f('Date sent to company')));
     if (!CHANNELS[f('Submitted via')]) throw new Error(`row ${i + 2}: unknown channel "${f('Submitted via')}"`);
     return {
-      n: i + 1, product: f('Product'), subProduct: f('Sub-product'), issue: f('Issue'), subIssue: f('Sub-issue'), company,
-      state: f('State'), zip: f('ZIP code'), via: f('Submitted via'), response: f('Company response to consumer'), timely,
-      disputed: f('Consumer disputed?'), received, referred, replied: referred + (timely ? 1 + (h % 14) : 16 + (h % 15)),
-      category: snake(f('Product')), unitCode: `US-${f('State') || 'XX'}`, departmentCode: code,
+      n: i + 1,
+      product: f('Product'),
+      subProduct: f('Sub-product'),
+      issue: f('Issue'),
+      subIssue: f('Sub-issue'),
+      company,
+      state: f('State'),
+      zip: f('ZIP code'),
+      via: f('Submitted via'),
+      response: f('Company response to consumer'),
+      timely,
+      disputed: f('Consumer disputed?'),
+      received,
+      referred,
+      replied: referred + (timely ? 1 + (h % 14) : 16 + (h % 15)),
+      category: snake(f('Product')),
+      unitCode: `US-${f('State') || 'XX'}`,
+      departmentCode: code,
     };
   });
 }
@@ -139,10 +210,22 @@ async function main(): Promise<void> {
 
   const clock = new ManualClock(new Date(at(first, 'register') - HOUR));
   const config: ConcordConfig = {
-    port: 0, databaseUrl: url, redisUrl: REDIS_URL, adminKey: `ck_admin_bench_${randomBytes(16).toString('hex')}`,
-    dataKey: randomBytes(24).toString('base64'), queuePrefix: `concord-bench-cfpb-${randomBytes(3).toString('hex')}`,
-    dbPoolSize: 20, bodyLimit: 1_048_576, workerConsumes: 'all', reconcileIntervalMs: 120_000, jobLockMs: 30_000,
-    webhookAttempts: 8, webhookBackoffMs: 10_000, webhookTimeoutMs: 10_000, idempotencyTtlHours: 24, webhookAllowPrivate: [],
+    port: 0,
+    databaseUrl: url,
+    redisUrl: REDIS_URL,
+    adminKey: `ck_admin_bench_${randomBytes(16).toString('hex')}`,
+    dataKey: randomBytes(24).toString('base64'),
+    queuePrefix: `concord-bench-cfpb-${randomBytes(3).toString('hex')}`,
+    dbPoolSize: 20,
+    bodyLimit: 1_048_576,
+    workerConsumes: 'all',
+    reconcileIntervalMs: 120_000,
+    jobLockMs: 30_000,
+    webhookAttempts: 8,
+    webhookBackoffMs: 10_000,
+    webhookTimeoutMs: 10_000,
+    idempotencyTtlHours: 24,
+    webhookAllowPrivate: [],
     webhookRequireHttps: false,
   };
   const app = await createApi(config, { clock, logger: ['error'], docsUi: false });
@@ -156,13 +239,18 @@ async function main(): Promise<void> {
     const started = performance.now();
     const response = await fetch(`${base}${route}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     latencies.push(performance.now() - started);
     if (response.status !== expected) {
-      throw new ApiProblem(`${method} ${route} ${JSON.stringify(body)} answered ${response.status} at ${clock.now().toISOString()}:\n${text}`);
+      throw new ApiProblem(
+        `${method} ${route} ${JSON.stringify(body)} answered ${response.status} at ${clock.now().toISOString()}:\n${text}`,
+      );
     }
     return text ? JSON.parse(text) : null;
   };
@@ -171,15 +259,34 @@ async function main(): Promise<void> {
   const setupStarted = performance.now();
   const admin = config.adminKey!;
   await call('POST', '/units', admin, { code: 'US', name: 'United States (CFPB)', level: 'district' }, 201);
-  for (const code of states) await call('POST', '/units', admin, { code, name: `State ${code.slice(3)}`, level: 'street', parentCode: 'US' }, 201);
+  for (const code of states)
+    await call(
+      'POST',
+      '/units',
+      admin,
+      { code, name: `State ${code.slice(3)}`, level: 'street', parentCode: 'US' },
+      201,
+    );
   const departmentKeys = new Map<string, string>();
   for (const [code, company] of companies) {
     const categories = [...new Set(complaints.filter((c) => c.departmentCode === code).map((c) => c.category))];
     await call('POST', '/departments', admin, { code, name: company.slice(0, 200), categories }, 201);
-    departmentKeys.set(code, (await call('POST', '/api-keys', admin, { role: 'department', departmentCode: code, name: company.slice(0, 100) }, 201)).key);
+    departmentKeys.set(
+      code,
+      (
+        await call(
+          'POST',
+          '/api-keys',
+          admin,
+          { role: 'department', departmentCode: code, name: company.slice(0, 100) },
+          201,
+        )
+      ).key,
+    );
   }
   // Scoped to the district: a case whose triage clock breaches escalates from its street to US.
-  const intake = (await call('POST', '/api-keys', admin, { role: 'intake', unitCode: 'US', name: 'CFPB intake' }, 201)).key as string;
+  const intake = (await call('POST', '/api-keys', admin, { role: 'intake', unitCode: 'US', name: 'CFPB intake' }, 201))
+    .key as string;
   await call('PUT', '/deadline-policies', admin, { key: 'referral.reply', amount: 15, unit: 'calendar_days' });
   const setupRequests = latencies.length;
   const setupSeconds = (performance.now() - setupStarted) / 1000;
@@ -196,17 +303,30 @@ async function main(): Promise<void> {
   let transferred = 0;
   const steps: Record<Phase, (c: Complaint) => Promise<void>> = {
     async register(c) {
-      const created = await call('POST', '/cases', intake, {
-        kind: 'dispute', channel: CHANNELS[c.via], unitCode: c.unitCode, summary: c.issue || c.product,
-        description: `${[c.product, c.subProduct].filter(Boolean).join(' / ')}: ${[c.issue, c.subIssue].filter(Boolean).join(' / ')} (${[c.state, c.zip].filter(Boolean).join(' ') || 'no state'})`,
-        category: c.category, parties: [{ role: 'applicant', name: `Consumer ${c.n}` }],
-      }, 201);
+      const created = await call(
+        'POST',
+        '/cases',
+        intake,
+        {
+          kind: 'dispute',
+          channel: CHANNELS[c.via],
+          unitCode: c.unitCode,
+          summary: c.issue || c.product,
+          description: `${[c.product, c.subProduct].filter(Boolean).join(' / ')}: ${[c.issue, c.subIssue].filter(Boolean).join(' / ')} (${[c.state, c.zip].filter(Boolean).join(' ') || 'no state'})`,
+          category: c.category,
+          parties: [{ role: 'applicant', name: `Consumer ${c.n}` }],
+        },
+        201,
+      );
       c.caseId = created.id;
       await event(c, 'ACCEPT');
       await event(c, 'CLASSIFY', { category: c.category, riskLevel: 'low' });
     },
     async refer(c) {
-      const referred = await event(c, 'REFER', { departmentCode: c.departmentCode, instructions: 'Respond to the consumer within 15 days (CFPB).' });
+      const referred = await event(c, 'REFER', {
+        departmentCode: c.departmentCode,
+        instructions: 'Respond to the consumer within 15 days (CFPB).',
+      });
       c.referralId = referred.referrals[0].id;
       await act(c, 'ACKNOWLEDGE'); // the same day: the 15-day reply clock starts here
     },
@@ -217,14 +337,20 @@ async function main(): Promise<void> {
     async followUp(c) {
       if (!resolvedBy(c.response)) {
         // An unresolved reply escalates the case (engine rule); the centre hands it on, as the CFPB reviews disputes.
-        await event(c, 'TRANSFER_OUT', { to: 'administrative_review', reference: `CFPB complaint ${c.n}: ${c.response}` });
+        await event(c, 'TRANSFER_OUT', {
+          to: 'administrative_review',
+          reference: `CFPB complaint ${c.n}: ${c.response}`,
+        });
         transferred++;
         return;
       }
       const satisfaction = c.disputed === 'Yes' ? 2 : c.disputed === 'No' ? 4 : 3;
       const after = await event(c, 'RECORD_FOLLOW_UP', { satisfaction, reached: true });
       // A first satisfaction ≤ 2 waits for the centre to choose REOPEN or CLOSE; it closes.
-      if (after.state !== 'archive.closed') await event(c, 'CLOSE'), reopenDecisions++;
+      if (after.state !== 'archive.closed') {
+        await event(c, 'CLOSE');
+        reopenDecisions++;
+      }
     },
   };
 
@@ -282,7 +408,14 @@ async function main(): Promise<void> {
   }
   await worker.close();
 
-  const referrals = await db.query<{ id: string; answered_at: Date | null; supervised_at: Date | null; urged_at: Date | null; due_at: Date | null; rolled: string | null }>(
+  const referrals = await db.query<{
+    id: string;
+    answered_at: Date | null;
+    supervised_at: Date | null;
+    urged_at: Date | null;
+    due_at: Date | null;
+    rolled: string | null;
+  }>(
     `SELECT r.id, r.answered_at, r.supervised_at, r.urged_at, d.due_at, d.derivation->>'rolledOverFrom' AS rolled
        FROM referrals r LEFT JOIN deadlines d ON d.referral_id = r.id AND d.key = 'referral.reply' AND d.kind = 'due' AND d.status <> 'superseded'`,
   );
@@ -317,10 +450,15 @@ async function main(): Promise<void> {
 
   // Every case's hash chain, from its rows in seq order, against the head stored on the case.
   const events = await db.query<EventRow>('SELECT * FROM case_events ORDER BY case_id, seq');
-  const heads = new Map((await db.query<{ id: string; head_hash: string }>('SELECT id, head_hash FROM cases')).map((r) => [r.id, r.head_hash]));
+  const heads = new Map(
+    (await db.query<{ id: string; head_hash: string }>('SELECT id, head_hash FROM cases')).map((r) => [
+      r.id,
+      r.head_hash,
+    ]),
+  );
   let valid = 0;
   const broken: string[] = [];
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     let j = i;
     while (j < events.length && events[j]!.case_id === events[i]!.case_id) j++;
     const verdict = verifyCaseChain(events.slice(i, j), heads.get(events[i]!.case_id));
@@ -337,10 +475,19 @@ async function main(): Promise<void> {
   };
   const line = (label: string, value: string) => say(`${label.padEnd(46)}${value}\n`);
   say('\n');
-  line('complaints replayed', `${fmt(total)} in ${fmt(replaySeconds, 1)} s (deadline firing ${fmt(firingMs / 1000, 1)} s of it)`);
+  line(
+    'complaints replayed',
+    `${fmt(total)} in ${fmt(replaySeconds, 1)} s (deadline firing ${fmt(firingMs / 1000, 1)} s of it)`,
+  );
   line('cases/s', fmt(total / replaySeconds, 1));
-  line('HTTP requests', `${fmt(requests)}: ${fmt(requests / replaySeconds)}/s, p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms`);
-  line('deadlines fired by the worker', `${fmt([...fired.values()].reduce((a, b) => a + b, 0))} (${[...fired].map(([k, v]) => `${k} ${fmt(v)}`).join(', ')})`);
+  line(
+    'HTTP requests',
+    `${fmt(requests)}: ${fmt(requests / replaySeconds)}/s, p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms`,
+  );
+  line(
+    'deadlines fired by the worker',
+    `${fmt([...fired.values()].reduce((a, b) => a + b, 0))} (${[...fired].map(([k, v]) => `${k} ${fmt(v)}`).join(', ')})`,
+  );
   for (const { key, n } of firedByKey) line(`  ${key}`, fmt(Number(n)));
   line('on time, engine (REPLY ≤ referral.reply due)', `${fmt(engineOnTime)} (${pct(engineOnTime)})`);
   line('on time, dataset ("Timely response?" Yes)', `${fmt(datasetTimely)} (${pct(datasetTimely)})`);
@@ -353,11 +500,26 @@ async function main(): Promise<void> {
         `  rest day, and the due date rolled over to the next working day (民法典 art. 203), past the derived reply day.\n`,
     );
   }
-  if (table.yes.late) say(`  ${fmt(table.yes.late)} timely complaints were late by the engine: unexpected (replies come 1..14 days after the acknowledgement).\n`);
-  line('referrals supervised (督办) / urged (催办)', `${fmt(supervised)} / ${fmt(urged)}; supervision matches engine lateness for ${fmt(supervisedAgrees)} of ${fmt(total)}`);
-  line('triage clock breached before referral', `${fmt(Number(cases!.escalated))} cases (CFPB sent them > 3 working days after receipt; escalated to US)`);
-  line('cases archived', `${fmt(Number(cases!.archived))} of ${fmt(total)}: ${fmt(Number(cases!.closed))} after follow-up (${fmt(reopenDecisions)} after a REOPEN/CLOSE decision), ${fmt(Number(cases!.transferred))} transferred out after an unresolved reply (${fmt(transferred)} sent)`);
-  line('hash chains', `${fmt(valid)} of ${fmt(heads.size)} cases verify (${fmt(events.length)} events)${broken.length ? `; broken: ${broken.slice(0, 5).join(' ')}` : ''}`);
+  if (table.yes.late)
+    say(
+      `  ${fmt(table.yes.late)} timely complaints were late by the engine: unexpected (replies come 1..14 days after the acknowledgement).\n`,
+    );
+  line(
+    'referrals supervised (督办) / urged (催办)',
+    `${fmt(supervised)} / ${fmt(urged)}; supervision matches engine lateness for ${fmt(supervisedAgrees)} of ${fmt(total)}`,
+  );
+  line(
+    'triage clock breached before referral',
+    `${fmt(Number(cases!.escalated))} cases (CFPB sent them > 3 working days after receipt; escalated to US)`,
+  );
+  line(
+    'cases archived',
+    `${fmt(Number(cases!.archived))} of ${fmt(total)}: ${fmt(Number(cases!.closed))} after follow-up (${fmt(reopenDecisions)} after a REOPEN/CLOSE decision), ${fmt(Number(cases!.transferred))} transferred out after an unresolved reply (${fmt(transferred)} sent)`,
+  );
+  line(
+    'hash chains',
+    `${fmt(valid)} of ${fmt(heads.size)} cases verify (${fmt(events.length)} events)${broken.length ? `; broken: ${broken.slice(0, 5).join(' ')}` : ''}`,
+  );
 
   const report = new Report('cfpb', 'the CFPB complaint sample replayed through HTTP');
   report.text(

@@ -20,8 +20,17 @@ import { createDataSource, Database, migrate } from '#persistence';
 import { createRedis, DEFAULT_JOB_OPTIONS, JobName, QueueName } from '#queues';
 import { signBody } from '#referrals';
 import {
-  describeMachine, dropDatabase, dropRedisPrefix, envNumber, fmt, freshDatabase, REDIS_URL, runBenchmark, sql,
-  startProcess, stopProcess,
+  describeMachine,
+  dropDatabase,
+  dropRedisPrefix,
+  envNumber,
+  fmt,
+  freshDatabase,
+  REDIS_URL,
+  runBenchmark,
+  sql,
+  startProcess,
+  stopProcess,
 } from './lib.js';
 import { Report } from './report.js';
 
@@ -47,7 +56,9 @@ http.createServer((req, res) => {
 `;
 
 async function startReceiver(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', RECEIVER, String(RECEIVER_PORT)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['-e', RECEIVER, String(RECEIVER_PORT)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`the receiver exited with ${code}`)));
@@ -55,7 +66,8 @@ async function startReceiver(): Promise<ChildProcess> {
   return child;
 }
 
-const received = async () => (await (await fetch(`http://127.0.0.1:${RECEIVER_PORT}/count`)).json()) as { posts: number; distinct: number };
+const received = async () =>
+  (await (await fetch(`http://127.0.0.1:${RECEIVER_PORT}/count`)).json()) as { posts: number; distinct: number };
 
 /** Raw BullMQ: N jobs added in bulk, then processed by a worker of the same concurrency; `work` per job. */
 async function raw(redis: ReturnType<typeof createRedis>, work: (i: number) => Promise<void>) {
@@ -65,15 +77,21 @@ async function raw(redis: ReturnType<typeof createRedis>, work: (i: number) => P
   for (let from = 0; from < N; from += 1_000) {
     await queue.addBulk(
       Array.from({ length: Math.min(1_000, N - from) }, (_, i) => ({
-        name: JobName.ReferralDeliver, data: { deliveryId: `bench-${from + i}`, generation: 0 }, opts: { jobId: `bench-${from + i}` },
+        name: JobName.ReferralDeliver,
+        data: { deliveryId: `bench-${from + i}`, generation: 0 },
+        opts: { jobId: `bench-${from + i}` },
       })),
     );
   }
   let done = 0;
-  const worker = new Worker(QueueName.Referrals, async (job) => {
-    await work(Number((job.data as { deliveryId: string }).deliveryId.slice(6)));
-    done++;
-  }, { connection: redis.duplicate(), prefix, concurrency: CONCURRENCY });
+  const worker = new Worker(
+    QueueName.Referrals,
+    async (job) => {
+      await work(Number((job.data as { deliveryId: string }).deliveryId.slice(6)));
+      done++;
+    },
+    { connection: redis.duplicate(), prefix, concurrency: CONCURRENCY },
+  );
   while (done < N) await sleep(20);
   const seconds = (performance.now() - t) / 1000;
   await worker.close();
@@ -92,24 +110,58 @@ async function main(): Promise<void> {
   const cipher = new PiiCipher(dataKey);
   const secret = randomBytes(16).toString('hex');
   const hook = `http://127.0.0.1:${RECEIVER_PORT}/hook`;
-  await sql(url, `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES
+  await sql(
+    url,
+    `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES
     ('B-D', 'Bench district', 'district', NULL, '/B-D/', now()),
     ('B-S', 'Bench street', 'street', 'B-D', '/B-D/B-S/', now()),
-    ('B-C', 'Bench community', 'community', 'B-S', '/B-D/B-S/B-C/', now())`);
-  await sql(url, `INSERT INTO departments (code, name, categories, webhook_url, webhook_secret, created_at)
-                  VALUES ('JUSTICE', '司法所', '{neighbour}', $1, $2, now())`, [hook, cipher.encrypt(secret)]);
+    ('B-C', 'Bench community', 'community', 'B-S', '/B-D/B-S/B-C/', now())`,
+  );
+  await sql(
+    url,
+    `INSERT INTO departments (code, name, categories, webhook_url, webhook_secret, created_at)
+                  VALUES ('JUSTICE', '司法所', '{neighbour}', $1, $2, now())`,
+    [hook, cipher.encrypt(secret)],
+  );
   const dataSource = await createDataSource({ url, poolSize: 4 }).initialize();
-  const engine = new CaseEngine(new Database(dataSource), new SystemClock(), new PartyVault(cipher), new DeadlineBook());
+  const engine = new CaseEngine(
+    new Database(dataSource),
+    new SystemClock(),
+    new PartyVault(cipher),
+    new DeadlineBook(),
+  );
   const { case: c } = await engine.open({
-    kind: 'dispute', channel: 'walk_in', unitCode: 'B-C', summary: 'bench', description: 'bench', category: 'neighbour', parties: [], actor, scope: null,
+    kind: 'dispute',
+    channel: 'walk_in',
+    unitCode: 'B-C',
+    summary: 'bench',
+    description: 'bench',
+    category: 'neighbour',
+    parties: [],
+    actor,
+    scope: null,
   });
   await engine.send({ caseId: c.id, type: 'ACCEPT', actor, scope: null });
-  await engine.send({ caseId: c.id, type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'low' }, actor, scope: null });
-  await engine.send({ caseId: c.id, type: 'REFER', payload: { departmentCode: 'JUSTICE', instructions: '请司法所调处' }, actor, scope: null });
+  await engine.send({
+    caseId: c.id,
+    type: 'CLASSIFY',
+    payload: { category: 'neighbour', riskLevel: 'low' },
+    actor,
+    scope: null,
+  });
+  await engine.send({
+    caseId: c.id,
+    type: 'REFER',
+    payload: { departmentCode: 'JUSTICE', instructions: '请司法所调处' },
+    actor,
+    scope: null,
+  });
   await dataSource.destroy();
   const [template] = (await sql(url, `SELECT id, body FROM deliveries`)).rows as Array<{ id: string; body: string }>;
   await sql(url, `DELETE FROM outbox`);
-  process.stdout.write(`${fmt(N)} deliveries of a ${fmt(template!.body.length)}-byte CloudEvent; receiver on :${RECEIVER_PORT}\n`);
+  process.stdout.write(
+    `${fmt(N)} deliveries of a ${fmt(template!.body.length)}-byte CloudEvent; receiver on :${RECEIVER_PORT}\n`,
+  );
 
   // Baselines: the queue alone, then the queue and the same signed POST.
   const noop = await raw(redis, async () => undefined);
@@ -118,7 +170,11 @@ async function main(): Promise<void> {
   const withHttp = await raw(redis, async (i) => {
     const response = await fetch(hook, {
       method: 'POST',
-      headers: { 'content-type': 'application/cloudevents+json; charset=utf-8', 'X-Concord-Signature': signBody(secret, template!.body), 'X-Concord-Delivery': `raw-${i}` },
+      headers: {
+        'content-type': 'application/cloudevents+json; charset=utf-8',
+        'X-Concord-Signature': signBody(secret, template!.body),
+        'X-Concord-Delivery': `raw-${i}`,
+      },
       body: template!.body,
     });
     await response.body?.cancel();
@@ -133,7 +189,11 @@ async function main(): Promise<void> {
   const worker = await startProcess(
     'dist/apps/worker/src/main.js',
     {
-      DATABASE_URL: url, REDIS_URL, CONCORD_DATA_KEY: dataKey, CONCORD_QUEUE_PREFIX: prefix, CONCORD_WORKER_CONSUMES: QueueName.Referrals,
+      DATABASE_URL: url,
+      REDIS_URL,
+      CONCORD_DATA_KEY: dataKey,
+      CONCORD_QUEUE_PREFIX: prefix,
+      CONCORD_WORKER_CONSUMES: QueueName.Referrals,
       // The receiver listens on loopback, which webhooks reach only when the deployment admits it.
       CONCORD_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1',
     },
@@ -141,7 +201,9 @@ async function main(): Promise<void> {
   );
   const start = await received();
   const t = performance.now();
-  await sql(url, `
+  await sql(
+    url,
+    `
     WITH d AS (
       INSERT INTO deliveries (id, referral_id, case_id, department_code, seq, type, body, created_at)
       SELECT ${COPY_ID}, t.referral_id, t.case_id, t.department_code, t.seq, t.type, t.body, now()
@@ -154,14 +216,24 @@ async function main(): Promise<void> {
   const committed = performance.now();
   let relayedAt = 0;
   for (let tries = 0; tries < 12_000; tries++) {
-    if (!relayedAt && (await sql(url, `SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`)).rows[0].n === 0) relayedAt = performance.now();
-    const { n } = (await sql(url, `SELECT count(*)::int AS n FROM deliveries WHERE ${COPIES} AND status = 'delivered'`)).rows[0];
+    if (
+      !relayedAt &&
+      (await sql(url, `SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`)).rows[0].n === 0
+    )
+      relayedAt = performance.now();
+    const { n } = (await sql(url, `SELECT count(*)::int AS n FROM deliveries WHERE ${COPIES} AND status = 'delivered'`))
+      .rows[0];
     if (n >= N) break;
     await sleep(100);
   }
   const seconds = (performance.now() - committed) / 1000;
-  const [counts] = (await sql(url, `SELECT count(*) FILTER (WHERE status = 'delivered')::int AS delivered, count(*) FILTER (WHERE status = 'dead')::int AS dead,
-                                           sum(attempts)::int AS attempts FROM deliveries WHERE ${COPIES}`)).rows as Array<{ delivered: number; dead: number; attempts: number }>;
+  const [counts] = (
+    await sql(
+      url,
+      `SELECT count(*) FILTER (WHERE status = 'delivered')::int AS delivered, count(*) FILTER (WHERE status = 'dead')::int AS dead,
+                                           sum(attempts)::int AS attempts FROM deliveries WHERE ${COPIES}`,
+    )
+  ).rows as Array<{ delivered: number; dead: number; attempts: number }>;
   const got = await received();
   await stopProcess(worker);
   await queue.close();
@@ -179,13 +251,28 @@ async function main(): Promise<void> {
       `excluded, ${fmt((committed - t) / 1000, 1)} s) to the last delivery recorded. Raw BullMQ: the same number of jobs added ` +
       'with addBulk and processed at the same concurrency, in the bench process, with no database.',
   );
-  report.table(['path', 'deliveries/s', '× raw no-op', '× raw + POST', 'notes'], [
-    ['raw BullMQ, no-op processor', fmt(noop), '1.00×', '', 'add + process'],
-    ['raw BullMQ + signed POST', fmt(withHttp), `${fmt(withHttp / noop, 2)}×`, '1.00×', `${fmt(rawReceived)} received`],
-    ['Concord worker (relay + deliver)', fmt(concord), `${fmt(concord / noop, 2)}×`, `${fmt(concord / withHttp, 2)}×`,
-      `${fmt(counts!.delivered)} delivered, ${fmt(counts!.dead)} dead, ${fmt(counts!.attempts)} attempts; ` +
-        `relayed in ${fmt((relayedAt - committed) / 1000, 1)} s; receiver got ${fmt(got.posts - start.posts)} POSTs`],
-  ], ['l', 'r', 'r', 'r', 'l']);
+  report.table(
+    ['path', 'deliveries/s', '× raw no-op', '× raw + POST', 'notes'],
+    [
+      ['raw BullMQ, no-op processor', fmt(noop), '1.00×', '', 'add + process'],
+      [
+        'raw BullMQ + signed POST',
+        fmt(withHttp),
+        `${fmt(withHttp / noop, 2)}×`,
+        '1.00×',
+        `${fmt(rawReceived)} received`,
+      ],
+      [
+        'Concord worker (relay + deliver)',
+        fmt(concord),
+        `${fmt(concord / noop, 2)}×`,
+        `${fmt(concord / withHttp, 2)}×`,
+        `${fmt(counts!.delivered)} delivered, ${fmt(counts!.dead)} dead, ${fmt(counts!.attempts)} attempts; ` +
+          `relayed in ${fmt((relayedAt - committed) / 1000, 1)} s; receiver got ${fmt(got.posts - start.posts)} POSTs`,
+      ],
+    ],
+    ['l', 'r', 'r', 'r', 'l'],
+  );
   await report.write(machine, `BENCH_DELIVERIES=${N}`);
   await dropDatabase(DB);
 }

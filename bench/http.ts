@@ -36,7 +36,12 @@ export class HttpClient {
           method: req.method,
           path: req.path,
           agent: this.agent,
-          headers: { ...req.headers, ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
+          headers: {
+            ...req.headers,
+            ...(body !== undefined
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+              : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -53,7 +58,8 @@ export class HttpClient {
   /** The request, failing unless it answers `status`. */
   async expect(req: HttpRequest, status: number): Promise<HttpAnswer> {
     const answer = await this.request(req);
-    if (answer.status !== status) throw new Error(`${req.method} ${req.path} answered ${answer.status}: ${answer.body.slice(0, 500)}`);
+    if (answer.status !== status)
+      throw new Error(`${req.method} ${req.path} answered ${answer.status}: ${answer.body.slice(0, 500)}`);
     return answer;
   }
 

@@ -24,7 +24,11 @@ export const envNumber = (name: string, fallback: number): number => {
 
 /** A comma list of numbers from the environment (`BENCH_CLIENTS=1,10,50`), or the default. */
 export const envNumbers = (name: string, fallback: number[]): number[] =>
-  process.env[name]?.trim() ? process.env[name]!.split(',').map((s) => Number(s.trim())).filter((n) => Number.isFinite(n) && n > 0) : fallback;
+  process.env[name]?.trim()
+    ? process.env[name]!.split(',')
+        .map((s) => Number(s.trim()))
+        .filter((n) => Number.isFinite(n) && n > 0)
+    : fallback;
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -80,10 +84,13 @@ export async function describeMachine(url: string): Promise<MachineInfo> {
         WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'work_mem', 'max_connections', 'wal_level') ORDER BY name`,
     )
   ).rows as Array<{ name: string; setting: string; unit: string | null }>;
-  const shown = settings.map((s) => `${s.name} ${s.unit === '8kB' ? `${Math.round((Number(s.setting) * 8) / 1024)}MB` : s.unit === 'kB' ? `${Math.round(Number(s.setting) / 1024)}MB` : s.setting}`);
+  const shown = settings.map(
+    (s) =>
+      `${s.name} ${s.unit === '8kB' ? `${Math.round((Number(s.setting) * 8) / 1024)}MB` : s.unit === 'kB' ? `${Math.round(Number(s.setting) / 1024)}MB` : s.setting}`,
+  );
   const pgVersion = (await sql(url, 'SHOW server_version')).rows[0].server_version as string;
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  let redisVersion = 'unknown';
+  let redisVersion: string;
   try {
     await redis.connect();
     const info = await redis.info('server');
@@ -154,12 +161,32 @@ export async function pgbench(
   const u = new URL(url);
   const tag = `pgbench_log_${process.pid}_${Date.now()}`;
   const args = [
-    '-n', '-M', 'prepared', '-c', String(options.clients), '-j', String(Math.min(options.clients, os.cpus().length)),
-    '-T', String(options.seconds), '-f', script, '-l', `--log-prefix=${path.join(OUT_DIR, tag)}`,
+    '-n',
+    '-M',
+    'prepared',
+    '-c',
+    String(options.clients),
+    '-j',
+    String(Math.min(options.clients, os.cpus().length)),
+    '-T',
+    String(options.seconds),
+    '-f',
+    script,
+    '-l',
+    `--log-prefix=${path.join(OUT_DIR, tag)}`,
     ...Object.entries(options.vars).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
-    '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1),
+    '-h',
+    u.hostname,
+    '-p',
+    u.port || '5432',
+    '-U',
+    decodeURIComponent(u.username || 'postgres'),
+    u.pathname.slice(1),
   ];
-  const { stdout } = await run('pgbench', args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, maxBuffer: 1 << 24 });
+  const { stdout } = await run('pgbench', args, {
+    env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) },
+    maxBuffer: 1 << 24,
+  });
   const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
   if (!match) throw new Error(`could not read pgbench's TPS from:\n${stdout}`);
   const failed = /number of failed transactions: (\d+)/.exec(stdout);
@@ -174,14 +201,24 @@ export async function pgbench(
     await rm(path.join(OUT_DIR, file));
   }
   latencies.sort((a, b) => a - b);
-  return { count: latencies.length, perSecond: Number(match[1]), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    count: latencies.length,
+    perSecond: Number(match[1]),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 /**
  * Runs `op` from `clients` concurrent closed loops for `seconds` (after `warmup` seconds that are not counted);
  * returns throughput and latency percentiles in ms.
  */
-export async function load(clients: number, seconds: number, op: (client: number, i: number) => Promise<void>, warmup = 0): Promise<RateResult> {
+export async function load(
+  clients: number,
+  seconds: number,
+  op: (client: number, i: number) => Promise<void>,
+  warmup = 0,
+): Promise<RateResult> {
   const latencies: number[] = [];
   const counted = performance.now() + warmup * 1000;
   const end = counted + seconds * 1000;
@@ -196,16 +233,30 @@ export async function load(clients: number, seconds: number, op: (client: number
   );
   const elapsed = (performance.now() - counted) / 1000;
   latencies.sort((a, b) => a - b);
-  return { count: latencies.length, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    count: latencies.length,
+    perSecond: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 /**
  * Starts a built Concord process (`dist/...`) and resolves once `ready` says so. With BENCH_PROFILE_DIR set,
  * the process writes a CPU profile there when it exits.
  */
-export async function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: () => Promise<boolean>): Promise<ChildProcess> {
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+export async function startProcess(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  ready: () => Promise<boolean>,
+): Promise<ChildProcess> {
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, entry], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   for (let tries = 0; tries < 2400; tries++) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
     if (await ready().catch(() => false)) return child;
@@ -238,7 +289,9 @@ export async function dropRedisPrefix(redis: Redis, prefix: string): Promise<num
 }
 
 export const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–';
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '–';
 export const ms = (n: number) => fmt(n, n < 10 ? 2 : n < 100 ? 1 : 0);
 export const ratio = (n: number, base: number) => `${fmt(n / base, 2)}×`;
 

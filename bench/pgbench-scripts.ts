@@ -12,7 +12,10 @@ import { sql } from './lib.js';
 
 function source(file: string, pattern: RegExp): string {
   const match = pattern.exec(readFileSync(file, 'utf8'));
-  if (!match) throw new Error(`${file} no longer has the statement the benchmark copies (${pattern}); update bench/pgbench-scripts.ts`);
+  if (!match)
+    throw new Error(
+      `${file} no longer has the statement the benchmark copies (${pattern}); update bench/pgbench-scripts.ts`,
+    );
   return match[1]!;
 }
 
@@ -48,14 +51,41 @@ function bind(text: string, values: Record<string, Value>, vars: Record<string, 
 
 const caseId = `('00000000-0000-7000-8000-' || lpad(to_hex(:n::int), 12, '0'))::uuid`;
 const randomHash = { sql: '(md5(random()::text) || md5(random()::text))' };
-const uuids = (n: number) => ({ sql: n ? `ARRAY[${Array.from({ length: n }, () => 'gen_random_uuid()').join(', ')}]` : `'{}'::uuid[]` });
+const uuids = (n: number) => ({
+  sql: n ? `ARRAY[${Array.from({ length: n }, () => 'gen_random_uuid()').join(', ')}]` : `'{}'::uuid[]`,
+});
 const NO_ROWS: Record<string, Value> = {
-  partyIds: '{}', partyRoles: '{}', partyNames: '{}', partyPhones: '{}', partyIdNumbers: '{}', partyVulnerable: '{}', partyDigests: '{}',
-  deadlineIds: '{}', deadlineKeys: '{}', deadlineKinds: '{}', deadlinePercents: '{}', deadlineClocks: '{}', deadlineStarts: '{}',
-  deadlineDues: '{}', deadlineDerivations: '{}', deadlineReferrals: '{}', deadlineStates: '{}',
-  issuedIds: '{}', issuedDepartments: '{}', issuedRoles: '{}', issuedMachineVersions: '{}', issuedStates: '{}', issuedSnapshots: '{}',
-  issuedInstructions: '{}', issuedDue: '{}', issuedShareParties: '{}',
-  deliveryIds: '{}', deliveryReferrals: '{}', deliveryDepartments: '{}', deliveryTypes: '{}', deliveryBodies: '{}',
+  partyIds: '{}',
+  partyRoles: '{}',
+  partyNames: '{}',
+  partyPhones: '{}',
+  partyIdNumbers: '{}',
+  partyVulnerable: '{}',
+  partyDigests: '{}',
+  deadlineIds: '{}',
+  deadlineKeys: '{}',
+  deadlineKinds: '{}',
+  deadlinePercents: '{}',
+  deadlineClocks: '{}',
+  deadlineStarts: '{}',
+  deadlineDues: '{}',
+  deadlineDerivations: '{}',
+  deadlineReferrals: '{}',
+  deadlineStates: '{}',
+  issuedIds: '{}',
+  issuedDepartments: '{}',
+  issuedRoles: '{}',
+  issuedMachineVersions: '{}',
+  issuedStates: '{}',
+  issuedSnapshots: '{}',
+  issuedInstructions: '{}',
+  issuedDue: '{}',
+  issuedShareParties: '{}',
+  deliveryIds: '{}',
+  deliveryReferrals: '{}',
+  deliveryDepartments: '{}',
+  deliveryTypes: '{}',
+  deliveryBodies: '{}',
 };
 
 export interface Scripts {
@@ -85,22 +115,49 @@ export async function pgbenchScripts(url: string, noted: string, opened: string)
     statements.update,
     {
       ...NO_ROWS,
-      id: { sql: caseId }, previousVersion: { sql: ':version_::int' }, version: { sql: '(:version_::int + 1)' },
-      caseState: note!.case_state as string, stage: note!.stage as string, category: note!.category as string | null,
-      riskLevel: note!.risk_level as string | null, outcome: note!.outcome as string | null, supervised: note!.supervised as boolean,
-      snapshot: { sql: ':snapshot_' }, hash: randomHash, prevHash: { sql: ':head_hash_' }, now: new Date().toISOString(),
-      type: note!.type as string, payload: note!.payload as string, facts: note!.facts as string, actor: note!.actor as string,
-      machineVersion: note!.machine_version as number, state: note!.state as string, unitCode: note!.unit_code as string,
-      referralId: null, referralState: null, referralVersion: null, referralSnapshot: null, referralUrged: false,
-      referralSupervised: false, referralAnswered: false, referralResolved: null,
-      firedRowId: null, endedKeys: '{}', supersededClockId: null,
-      outboxIds: uuids(1), outboxQueues: '{notifications}', outboxNames: '{case.event}', outboxPayloads: pgArray([note!.outbox_payload as string]),
-      outboxJobIds: '{NULL}', outboxRunAt: '{NULL}',
+      id: { sql: caseId },
+      previousVersion: { sql: ':version_::int' },
+      version: { sql: '(:version_::int + 1)' },
+      caseState: note!.case_state as string,
+      stage: note!.stage as string,
+      category: note!.category as string | null,
+      riskLevel: note!.risk_level as string | null,
+      outcome: note!.outcome as string | null,
+      supervised: note!.supervised as boolean,
+      snapshot: { sql: ':snapshot_' },
+      hash: randomHash,
+      prevHash: { sql: ':head_hash_' },
+      now: new Date().toISOString(),
+      type: note!.type as string,
+      payload: note!.payload as string,
+      facts: note!.facts as string,
+      actor: note!.actor as string,
+      machineVersion: note!.machine_version as number,
+      state: note!.state as string,
+      unitCode: note!.unit_code as string,
+      referralId: null,
+      referralState: null,
+      referralVersion: null,
+      referralSnapshot: null,
+      referralUrged: false,
+      referralSupervised: false,
+      referralAnswered: false,
+      referralResolved: null,
+      firedRowId: null,
+      endedKeys: '{}',
+      supersededClockId: null,
+      outboxIds: uuids(1),
+      outboxQueues: '{notifications}',
+      outboxNames: '{case.event}',
+      outboxPayloads: pgArray([note!.outbox_payload as string]),
+      outboxJobIds: '{NULL}',
+      outboxRunAt: '{NULL}',
     },
     tVars,
   );
   // The lock, as lockCase sends it; every column comes back (pgbench keeps the three it needs, suffixed `_`).
-  const lockColumns = CASE_COLUMNS.replace('c.version,', 'c.version AS version_,').replace('c.snapshot,', 'c.snapshot AS snapshot_,')
+  const lockColumns = CASE_COLUMNS.replace('c.version,', 'c.version AS version_,')
+    .replace('c.snapshot,', 'c.snapshot AS snapshot_,')
     .replace('c.head_hash,', 'c.head_hash AS head_hash_,');
   const transition = `\\set n random(1, :ncases)
 BEGIN;
@@ -138,32 +195,69 @@ END;
     statements.insert,
     {
       ...NO_ROWS,
-      id: { sql: 'gen_random_uuid()' }, reference: { sql: `('PGC-' || :n)` }, queryCode: { sql: `('PGQ' || :n)` },
-      kind: open!.kind as string, channel: open!.channel as string, summary: open!.summary as string, description: open!.description as string,
-      occurredAt: iso(open!.occurred_at), createdBy: open!.created_by as string,
-      caseState: open!.case_state as string, stage: open!.stage as string, category: open!.category as string | null,
-      riskLevel: open!.risk_level as string | null, outcome: open!.outcome as string | null, supervised: open!.supervised as boolean,
-      snapshot: open!.snapshot as string, hash: randomHash, prevHash: open!.prev_hash as string, now: new Date().toISOString(),
-      version: 1, type: open!.type as string, payload: open!.payload as string, facts: open!.facts as string, actor: open!.actor as string,
-      machineVersion: open!.machine_version as number, state: open!.state as string, unitCode: open!.unit_code as string, referralId: null,
-      partyIds: uuids(parties.length), partyRoles: pgArray(parties.map((p) => p.role as string)),
-      partyNames: pgArray(parties.map((p) => p.name_enc as string)), partyPhones: pgArray(parties.map((p) => p.phone_enc as string | null)),
-      partyIdNumbers: pgArray(parties.map((p) => p.id_number_enc as string | null)), partyVulnerable: pgArray(parties.map((p) => p.vulnerable as string)),
+      id: { sql: 'gen_random_uuid()' },
+      reference: { sql: `('PGC-' || :n)` },
+      queryCode: { sql: `('PGQ' || :n)` },
+      kind: open!.kind as string,
+      channel: open!.channel as string,
+      summary: open!.summary as string,
+      description: open!.description as string,
+      occurredAt: iso(open!.occurred_at),
+      createdBy: open!.created_by as string,
+      caseState: open!.case_state as string,
+      stage: open!.stage as string,
+      category: open!.category as string | null,
+      riskLevel: open!.risk_level as string | null,
+      outcome: open!.outcome as string | null,
+      supervised: open!.supervised as boolean,
+      snapshot: open!.snapshot as string,
+      hash: randomHash,
+      prevHash: open!.prev_hash as string,
+      now: new Date().toISOString(),
+      version: 1,
+      type: open!.type as string,
+      payload: open!.payload as string,
+      facts: open!.facts as string,
+      actor: open!.actor as string,
+      machineVersion: open!.machine_version as number,
+      state: open!.state as string,
+      unitCode: open!.unit_code as string,
+      referralId: null,
+      partyIds: uuids(parties.length),
+      partyRoles: pgArray(parties.map((p) => p.role as string)),
+      partyNames: pgArray(parties.map((p) => p.name_enc as string)),
+      partyPhones: pgArray(parties.map((p) => p.phone_enc as string | null)),
+      partyIdNumbers: pgArray(parties.map((p) => p.id_number_enc as string | null)),
+      partyVulnerable: pgArray(parties.map((p) => p.vulnerable as string)),
       partyDigests: pgArray(parties.map((p) => p.pii_digest as string)),
-      outboxIds: uuids(outbox.length), outboxQueues: pgArray(outbox.map((o) => o.queue as string)), outboxNames: pgArray(outbox.map((o) => o.name as string)),
-      outboxPayloads: pgArray(outbox.map((o) => o.payload as string)), outboxJobIds: pgArray(outbox.map((o) => o.job_id as string | null)),
+      outboxIds: uuids(outbox.length),
+      outboxQueues: pgArray(outbox.map((o) => o.queue as string)),
+      outboxNames: pgArray(outbox.map((o) => o.name as string)),
+      outboxPayloads: pgArray(outbox.map((o) => o.payload as string)),
+      outboxJobIds: pgArray(outbox.map((o) => o.job_id as string | null)),
       outboxRunAt: pgArray(outbox.map((o) => iso(o.run_at))),
-      deadlineIds: uuids(deadlines.length), deadlineKeys: pgArray(deadlines.map((d) => d.key as string)),
-      deadlineKinds: pgArray(deadlines.map((d) => d.kind as string)), deadlinePercents: pgArray(deadlines.map((d) => d.percent as number | null)),
-      deadlineClocks: uuids(deadlines.length), deadlineStarts: pgArray(deadlines.map((d) => iso(d.starts_at))),
-      deadlineDues: pgArray(deadlines.map((d) => iso(d.due_at))), deadlineDerivations: pgArray(deadlines.map((d) => d.derivation as string)),
-      deadlineReferrals: pgArray(deadlines.map(() => null)), deadlineStates: pgArray(deadlines.map(() => null)),
+      deadlineIds: uuids(deadlines.length),
+      deadlineKeys: pgArray(deadlines.map((d) => d.key as string)),
+      deadlineKinds: pgArray(deadlines.map((d) => d.kind as string)),
+      deadlinePercents: pgArray(deadlines.map((d) => d.percent as number | null)),
+      deadlineClocks: uuids(deadlines.length),
+      deadlineStarts: pgArray(deadlines.map((d) => iso(d.starts_at))),
+      deadlineDues: pgArray(deadlines.map((d) => iso(d.due_at))),
+      deadlineDerivations: pgArray(deadlines.map((d) => d.derivation as string)),
+      deadlineReferrals: pgArray(deadlines.map(() => null)),
+      deadlineStates: pgArray(deadlines.map(() => null)),
     },
     cVars,
   );
-  const rules = bind(statements.rules.replace('$1', ':ruleKeys').replace('$2', ':ruleCategory').replace('$3', ':unitCode'), {
-    ruleKeys: pgArray([...new Set(deadlines.map((d) => d.key as string))]), ruleCategory: open!.category as string | null, unitCode: open!.unit_code as string,
-  }, cVars);
+  const rules = bind(
+    statements.rules.replace('$1', ':ruleKeys').replace('$2', ':ruleCategory').replace('$3', ':unitCode'),
+    {
+      ruleKeys: pgArray([...new Set(deadlines.map((d) => d.key as string))]),
+      ruleCategory: open!.category as string | null,
+      unitCode: open!.unit_code as string,
+    },
+    cVars,
+  );
   const create = `BEGIN;
 ${statements.openUnit.replace('$1', ':unitCode').trim()} \\gset
 ${rules.trim()};

@@ -37,7 +37,8 @@ export class Report {
   table(headers: string[], rows: string[][], align?: Array<'l' | 'r'>): void {
     const aligns = align ?? headers.map((_, i) => (i === 0 ? 'l' : 'r'));
     const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length), 3));
-    const cell = (value: string, i: number) => (aligns[i] === 'r' ? value.padStart(widths[i]!) : value.padEnd(widths[i]!));
+    const cell = (value: string, i: number) =>
+      aligns[i] === 'r' ? value.padStart(widths[i]!) : value.padEnd(widths[i]!);
     const out = [
       `| ${headers.map(cell).join(' | ')} |`,
       `| ${widths.map((w, i) => (aligns[i] === 'r' ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`,
@@ -72,7 +73,13 @@ async function writeSection(name: string, body: string): Promise<void> {
   const sections = new Map<string, string>();
   for (const match of current.matchAll(SECTION)) sections.set(match[1]!, match[2]!);
   sections.set(name, body);
-  const order = [...BENCHMARKS.filter((b) => sections.has(b)), ...[...sections.keys()].filter((k) => !(BENCHMARKS as readonly string[]).includes(k))];
-  const text = [HEADER, ...order.map((k) => `<!-- bench:${k} -->\n${sections.get(k)!.replace(/\n*$/, '\n')}<!-- /bench:${k} -->\n`)].join('\n');
+  const order = [
+    ...BENCHMARKS.filter((b) => sections.has(b)),
+    ...[...sections.keys()].filter((k) => !(BENCHMARKS as readonly string[]).includes(k)),
+  ];
+  const text = [
+    HEADER,
+    ...order.map((k) => `<!-- bench:${k} -->\n${sections.get(k)!.replace(/\n*$/, '\n')}<!-- /bench:${k} -->\n`),
+  ].join('\n');
   await writeFile(RESULTS_FILE, text);
 }

@@ -16,14 +16,52 @@ import { fmt } from './lib.js';
 export const UNITS = { streets: 10, communitiesPerStreet: 10, gridsPerCommunity: 10 };
 export const DEPARTMENTS = 20;
 export const ACTORS = 200;
-export const CATEGORIES = ['neighbour', 'family', 'property', 'labour', 'land', 'consumer', 'traffic', 'medical', 'contract', 'loan', 'environment', 'other'];
-const CATEGORY_WEIGHTS = [25, 15, 12, 10, 8, 8, 7, 4, 4, 3, 2, 2];
-export const SUMMARIES = ['楼上漏水纠纷', '拖欠工资', '物业费争议', '宅基地边界纠纷', '网购退款', '交通事故赔偿', '医疗费用争议', '邻里噪音', '赡养老人', '装修合同违约'];
-const NOTES = [
-  '电话联系被申请人，约定下周二到社区调解室调解。', '双方同意先行协商，网格员持续跟进。', '已调取物业维修记录，待双方确认。',
-  '申请人补充提交了工资条和考勤记录。', '社区民警到场了解情况，双方情绪稳定。',
+export const CATEGORIES = [
+  'neighbour',
+  'family',
+  'property',
+  'labour',
+  'land',
+  'consumer',
+  'traffic',
+  'medical',
+  'contract',
+  'loan',
+  'environment',
+  'other',
 ];
-export const EVENT_TYPES = ['ADD_NOTE', 'CLASSIFY', 'ASSIGN_MEDIATOR', 'SCHEDULE_SESSION', 'RECORD_SESSION', 'OWNER_NOTIFIED', 'DEADLINE_WARNING', 'ADD_PARTY', 'ATTACH', 'REACH_AGREEMENT'];
+const CATEGORY_WEIGHTS = [25, 15, 12, 10, 8, 8, 7, 4, 4, 3, 2, 2];
+export const SUMMARIES = [
+  '楼上漏水纠纷',
+  '拖欠工资',
+  '物业费争议',
+  '宅基地边界纠纷',
+  '网购退款',
+  '交通事故赔偿',
+  '医疗费用争议',
+  '邻里噪音',
+  '赡养老人',
+  '装修合同违约',
+];
+const NOTES = [
+  '电话联系被申请人，约定下周二到社区调解室调解。',
+  '双方同意先行协商，网格员持续跟进。',
+  '已调取物业维修记录，待双方确认。',
+  '申请人补充提交了工资条和考勤记录。',
+  '社区民警到场了解情况，双方情绪稳定。',
+];
+export const EVENT_TYPES = [
+  'ADD_NOTE',
+  'CLASSIFY',
+  'ASSIGN_MEDIATOR',
+  'SCHEDULE_SESSION',
+  'RECORD_SESSION',
+  'OWNER_NOTIFIED',
+  'DEADLINE_WARNING',
+  'ADD_PARTY',
+  'ATTACH',
+  'REACH_AGREEMENT',
+];
 export const SPAN_DAYS = 700;
 const CHUNK = 50_000;
 
@@ -50,9 +88,15 @@ function pick(r: string, values: string[], weights: number[]): string {
 
 /** A case's open states (the most recent tenth of cases is mostly open; older ones mostly archived). */
 const OPEN_STATES: Array<[string, string, number]> = [
-  ['intake.registered', 'intake', 12], ['triage.assessing', 'triage', 16], ['mediation.assigned', 'mediation', 18],
-  ['mediation.in_session', 'mediation', 10], ['mediation.agreement', 'mediation', 4], ['mediation.judicial_confirmation', 'mediation', 2],
-  ['mediation.referred', 'mediation', 10], ['escalation.pending', 'escalation', 8], ['escalation.joint_meeting', 'escalation', 1],
+  ['intake.registered', 'intake', 12],
+  ['triage.assessing', 'triage', 16],
+  ['mediation.assigned', 'mediation', 18],
+  ['mediation.in_session', 'mediation', 10],
+  ['mediation.agreement', 'mediation', 4],
+  ['mediation.judicial_confirmation', 'mediation', 2],
+  ['mediation.referred', 'mediation', 10],
+  ['escalation.pending', 'escalation', 8],
+  ['escalation.joint_meeting', 'escalation', 1],
   ['archive.follow_up', 'archive', 19],
 ];
 
@@ -61,9 +105,18 @@ export interface LoadReport {
   rows: Record<string, number>;
 }
 
-export async function loadScaleData(url: string, cases: number, events: number, template: { snapshot: string; register: string; facts: string; names: string[]; phones: string[] }): Promise<LoadReport> {
+export async function loadScaleData(
+  url: string,
+  cases: number,
+  events: number,
+  template: { snapshot: string; register: string; facts: string; names: string[]; phones: string[] },
+): Promise<LoadReport> {
   // Foreign keys are not checked while loading (their triggers do not fire for a replica session), as in a restore.
-  const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c session_replication_role=replica -c synchronous_commit=off' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 2,
+    options: '-c session_replication_role=replica -c synchronous_commit=off',
+  });
   const q = (text: string, values?: unknown[]) => pool.query(text, values);
   const perCase = Math.max(1, Math.round(events / cases));
   await q(`CREATE FUNCTION bench_id(ms bigint, n bigint) RETURNS uuid LANGUAGE sql IMMUTABLE AS
@@ -74,27 +127,40 @@ export async function loadScaleData(url: string, cases: number, events: number, 
   for (let s = 1; s <= UNITS.streets; s++) {
     units.push(`('${streetCode(s)}', 'street ${s}', 'street', 'SD', '/SD/${streetCode(s)}/', now())`);
     for (let c = 1; c <= UNITS.communitiesPerStreet; c++) {
-      units.push(`('${communityCode(s, c)}', 'community ${s}-${c}', 'community', '${streetCode(s)}', '/SD/${streetCode(s)}/${communityCode(s, c)}/', now())`);
+      units.push(
+        `('${communityCode(s, c)}', 'community ${s}-${c}', 'community', '${streetCode(s)}', '/SD/${streetCode(s)}/${communityCode(s, c)}/', now())`,
+      );
       for (let g = 1; g <= UNITS.gridsPerCommunity; g++) {
-        units.push(`('${gridCode(s, c, g)}', 'grid ${s}-${c}-${g}', 'grid', '${communityCode(s, c)}', '/SD/${streetCode(s)}/${communityCode(s, c)}/${gridCode(s, c, g)}/', now())`);
+        units.push(
+          `('${gridCode(s, c, g)}', 'grid ${s}-${c}-${g}', 'grid', '${communityCode(s, c)}', '/SD/${streetCode(s)}/${communityCode(s, c)}/${gridCode(s, c, g)}/', now())`,
+        );
       }
     }
   }
   await q(`INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES ${units.join(',\n')}`);
-  await q(`INSERT INTO departments (code, name, categories, created_at)
-           SELECT 'DEPT-' || lpad(d::text, 2, '0'), 'department ' || d, $1::text[], now() FROM generate_series(1, ${DEPARTMENTS}) d`, [CATEGORIES]);
+  await q(
+    `INSERT INTO departments (code, name, categories, created_at)
+           SELECT 'DEPT-' || lpad(d::text, 2, '0'), 'department ' || d, $1::text[], now() FROM generate_series(1, ${DEPARTMENTS}) d`,
+    [CATEGORIES],
+  );
 
   // Secondary indexes and unique constraints go while loading, and come back after it.
   const tables = ['cases', 'case_events', 'referrals', 'deadlines', 'parties', 'case_event_departments'];
-  const constraints = (await q(
-    `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
-      WHERE contype = 'u' AND conrelid::regclass::text = ANY($1)`, [tables],
-  )).rows as Array<{ t: string; conname: string; def: string }>;
-  const indexes = (await q(
-    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
+  const constraints = (
+    await q(
+      `SELECT conrelid::regclass::text AS t, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+      WHERE contype = 'u' AND conrelid::regclass::text = ANY($1)`,
+      [tables],
+    )
+  ).rows as Array<{ t: string; conname: string; def: string }>;
+  const indexes = (
+    await q(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
       WHERE i.indrelid::regclass::text = ANY($1) AND NOT i.indisprimary
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`, [tables],
-  )).rows as Array<{ name: string; def: string }>;
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+      [tables],
+    )
+  ).rows as Array<{ name: string; def: string }>;
   for (const c of constraints) await q(`ALTER TABLE ${c.t} DROP CONSTRAINT ${c.conname}`);
   for (const i of indexes) await q(`DROP INDEX ${i.name}`);
 
@@ -103,7 +169,12 @@ export async function loadScaleData(url: string, cases: number, events: number, 
   const ms = msOf('n');
   const grids = UNITS.streets * UNITS.communitiesPerStreet * UNITS.gridsPerCommunity;
   const openFrom = Math.floor(cases * 0.9);
-  const stateOf = (r: string) => pick(r, OPEN_STATES.map(([s]) => s), OPEN_STATES.map(([, , w]) => w));
+  const stateOf = (r: string) =>
+    pick(
+      r,
+      OPEN_STATES.map(([s]) => s),
+      OPEN_STATES.map(([, , w]) => w),
+    );
   const chunks = async (work: (from: number, to: number) => Promise<unknown>) => {
     const queue: Array<[number, number]> = [];
     for (let from = 1; from <= cases; from += CHUNK) queue.push([from, Math.min(cases, from + CHUNK - 1)]);
@@ -115,7 +186,8 @@ export async function loadScaleData(url: string, cases: number, events: number, 
   };
 
   await chunks((from, to) =>
-    q(`
+    q(
+      `
       INSERT INTO cases (id, reference, query_code, kind, machine_version, state, stage, version, unit_code, channel, category, risk_level,
                          outcome, supervised, summary, description, occurred_at, snapshot, head_hash, created_by, created_at, updated_at)
       SELECT bench_id(${ms}, n), kind_prefix || '-' || to_char(to_timestamp(${ms} / 1000.0), 'YYYY') || '-' || lpad(n::text, 7, '0'),
@@ -138,7 +210,8 @@ export async function loadScaleData(url: string, cases: number, events: number, 
                 FROM (SELECT n, random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5, random() AS r6,
                              floor(random() * ${grids})::int AS g
                         FROM generate_series(${from}, ${to}) n) draws) s`,
-      ['申请人反映的情况，经网格员初步核实，需要社区调解委员会介入。', template.snapshot]),
+      ['申请人反映的情况，经网格员初步核实，需要社区调解委员会介入。', template.snapshot],
+    ),
   );
 
   // Events: REGISTER, ACCEPT, then a mix; every fifth case has a referral whose events carry its id.
@@ -149,7 +222,8 @@ export async function loadScaleData(url: string, cases: number, events: number, 
   const hasReferral = `(('x' || substr(c.id::text, 35, 2))::bit(8)::int % 5 = 0)`;
   const referralId = `md5(c.id::text || 'referral')::uuid`;
   await chunks((from, to) =>
-    q(`
+    q(
+      `
       INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash, referral_id)
       SELECT c.id, s,
              CASE WHEN s = 1 THEN 'REGISTER' WHEN s = 2 THEN 'ACCEPT' WHEN ref AND s = 3 THEN 'REFER' WHEN ref AND s = 4 THEN 'ACKNOWLEDGE'
@@ -161,7 +235,8 @@ export async function loadScaleData(url: string, cases: number, events: number, 
              md5(c.id::text || (s - 1)) || md5((s - 1)::text), md5(c.id::text || s) || md5(s::text),
              CASE WHEN ref AND s IN (4, 5) THEN ${referralId} END
         FROM (SELECT c.*, ${hasReferral} AND c.version >= 5 AS ref FROM cases c WHERE ${caseRange(from, to)}) c, generate_series(1, c.version) s`,
-      [template.register, template.facts]),
+      [template.register, template.facts],
+    ),
   );
 
   // Referrals, their clocks, the cases' clocks (a due row, and two warnings while open), one party per case.
@@ -195,11 +270,14 @@ export async function loadScaleData(url: string, cases: number, events: number, 
              r.created_at + interval '7 days', CASE WHEN r.state IN ('closed', 'replied') THEN 'cancelled' ELSE 'pending' END, '{}',
              CASE WHEN r.state IN ('closed', 'replied') THEN r.updated_at END, r.created_at, r.id
         FROM referrals r JOIN cases c ON c.id = r.case_id WHERE ${caseRange(from, to)}`);
-    await q(`
+    await q(
+      `
       INSERT INTO parties (id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, added_seq, created_at)
       SELECT md5(c.id::text || 'party')::uuid, c.id, 'applicant', ($1::text[])[1 + (hashtext(c.id::text) & 1023) % ${template.names.length}],
              ($2::text[])[1 + (hashtext(c.id::text) & 1023) % ${template.phones.length}], NULL, '{}', md5(c.id::text) || md5(c.reference), 1, c.created_at
-        FROM cases c WHERE ${caseRange(from, to)}`, [template.names, template.phones]);
+        FROM cases c WHERE ${caseRange(from, to)}`,
+      [template.names, template.phones],
+    );
     // The audit's list of each department's events: its referral's events and the REFER that issued it.
     await q(`
       INSERT INTO case_event_departments (department_code, at, case_id, seq)
@@ -212,7 +290,10 @@ export async function loadScaleData(url: string, cases: number, events: number, 
 
   const building = performance.now();
   await q(`SET maintenance_work_mem = '1GB'`);
-  const builds = [...constraints.map((c) => `ALTER TABLE ${c.t} ADD CONSTRAINT ${c.conname} ${c.def}`), ...indexes.map((i) => i.def)];
+  const builds = [
+    ...constraints.map((c) => `ALTER TABLE ${c.t} ADD CONSTRAINT ${c.conname} ${c.def}`),
+    ...indexes.map((i) => i.def),
+  ];
   await Promise.all(
     [0, 1].map(async () => {
       const client = await pool.connect();
@@ -230,10 +311,13 @@ export async function loadScaleData(url: string, cases: number, events: number, 
   const vacuumSeconds = (performance.now() - vacuuming) / 1000;
 
   const rows: Record<string, number> = {};
-  for (const t of tables) rows[t] = Number((await q(`SELECT reltuples::bigint AS n FROM pg_class WHERE relname = $1`, [t])).rows[0].n);
+  for (const t of tables)
+    rows[t] = Number((await q(`SELECT reltuples::bigint AS n FROM pg_class WHERE relname = $1`, [t])).rows[0].n);
   await pool.end();
   process.stdout.write(
-    `loaded ${Object.entries(rows).map(([t, n]) => `${fmt(n)} ${t}`).join(', ')}: rows ${fmt(rowsSeconds)} s, indexes ${fmt(indexSeconds)} s, vacuum ${fmt(vacuumSeconds)} s\n`,
+    `loaded ${Object.entries(rows)
+      .map(([t, n]) => `${fmt(n)} ${t}`)
+      .join(', ')}: rows ${fmt(rowsSeconds)} s, indexes ${fmt(indexSeconds)} s, vacuum ${fmt(vacuumSeconds)} s\n`,
   );
   return { seconds: { rows: rowsSeconds, indexes: indexSeconds, vacuum: vacuumSeconds }, rows };
 }

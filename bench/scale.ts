@@ -20,11 +20,31 @@ import { PartyVault, PiiCipher } from '#parties';
 import { createDataSource, Cursors, Database, migrate } from '#persistence';
 import { HttpClient } from './http.js';
 import {
-  describeMachine, dropDatabase, envNumber, fmt, freshDatabase, ms, percentile, REDIS_URL, runBenchmark, sql,
-  startProcess, stopProcess,
+  describeMachine,
+  dropDatabase,
+  envNumber,
+  fmt,
+  freshDatabase,
+  ms,
+  percentile,
+  REDIS_URL,
+  runBenchmark,
+  sql,
+  startProcess,
+  stopProcess,
 } from './lib.js';
 import { Report } from './report.js';
-import { actorId, CATEGORIES, departmentCode, END, gridCode, loadScaleData, SPAN_DAYS, START, streetCode } from './scale-data.js';
+import {
+  actorId,
+  CATEGORIES,
+  departmentCode,
+  END,
+  gridCode,
+  loadScaleData,
+  SPAN_DAYS,
+  START,
+  streetCode,
+} from './scale-data.js';
 
 const DB = 'concord_bench_scale';
 const CASES = envNumber('BENCH_SCALE_CASES', 1_000_000);
@@ -66,7 +86,9 @@ interface Plan {
 
 /** The plan of a statement: execution time, the indexes it reads and any sequential scan of a large table. */
 async function explain(url: string, text: string, values: unknown[]): Promise<Plan> {
-  const [row] = (await sql(url, `EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values)).rows as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode; 'Execution Time': number }> }>;
+  const [row] = (await sql(url, `EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values)).rows as Array<{
+    'QUERY PLAN': Array<{ Plan: PlanNode; 'Execution Time': number }>;
+  }>;
   const plan = row!['QUERY PLAN'][0]!;
   const indexes = new Set<string>();
   const seqScans = new Set<string>();
@@ -76,7 +98,10 @@ async function explain(url: string, text: string, values: unknown[]): Promise<Pl
       read += ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1);
     }
     if (node['Index Name']) indexes.add(node['Index Name']);
-    if (node['Node Type'] === 'Seq Scan' && BIG_TABLES.includes(node['Relation Name'] ?? '')) seqScans.add(`${node['Relation Name']} (${fmt(node['Actual Rows'] ?? 0)} rows kept of ${fmt((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0))})`);
+    if (node['Node Type'] === 'Seq Scan' && BIG_TABLES.includes(node['Relation Name'] ?? ''))
+      seqScans.add(
+        `${node['Relation Name']} (${fmt(node['Actual Rows'] ?? 0)} rows kept of ${fmt((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0))})`,
+      );
     for (const child of node.Plans ?? []) walk(child);
   };
   walk(plan.Plan);
@@ -109,13 +134,22 @@ function specs(sample: { caseIds: string[]; references: string[] }): Spec[] {
   const grid = (i: number) => gridCode(1 + (i % 10), 1 + ((i * 3) % 10), 1 + ((i * 7) % 10));
   const caseId = (i: number) => sample.caseIds[i % sample.caseIds.length]!;
   const L = 50;
-  const list = (filter: string, params: (i: number) => Record<string, string | undefined>, key: Key = 'admin', limit = L): Spec => ({
-    route: 'GET /cases', filter, key,
+  const list = (
+    filter: string,
+    params: (i: number) => Record<string, string | undefined>,
+    key: Key = 'admin',
+    limit = L,
+  ): Spec => ({
+    route: 'GET /cases',
+    filter,
+    key,
     path: (i) => `/api/v1/cases?${new URLSearchParams({ ...clean(params(i)), limit: String(limit) })}`,
     query: (q, p) => q.cases.list({ ...typed(params(0)), limit }, p[key]),
   });
   const audit = (filter: string, params: (i: number) => Record<string, string | undefined>): Spec => ({
-    route: 'GET /audit/events', filter, key: 'auditor',
+    route: 'GET /audit/events',
+    filter,
+    key: 'auditor',
     path: (i) => `/api/v1/audit/events?${new URLSearchParams({ ...clean(params(i)), limit: String(L) })}`,
     query: (q, p) => q.audit.list({ ...clean(params(0)), limit: L }, p.auditor),
   });
@@ -136,45 +170,81 @@ function specs(sample: { caseIds: string[]; references: string[] }): Spec[] {
     list('from/to = one week, 2 months ago', (i) => ({ from: day(recentDay(i)), to: day(recentDay(i) + 7) })),
     list('from/to = one week, a year ago', (i) => ({ from: day(300 + (i % 50)), to: day(307 + (i % 50)) })),
     list('street + stage + category', (i) => ({ unitCode: street(i), stage: 'archive', category: 'labour' })),
-    { route: 'GET /cases/:id', filter: 'a random case', key: 'admin', path: (i) => `/api/v1/cases/${caseId(i)}`, query: (q, p) => q.cases.get(caseId(0), p.admin) },
     {
-      route: 'GET /cases/:id/history', filter: 'a random case (3–19 events)', key: 'admin', path: (i) => `/api/v1/cases/${caseId(i)}/history`,
+      route: 'GET /cases/:id',
+      filter: 'a random case',
+      key: 'admin',
+      path: (i) => `/api/v1/cases/${caseId(i)}`,
+      query: (q, p) => q.cases.get(caseId(0), p.admin),
+    },
+    {
+      route: 'GET /cases/:id/history',
+      filter: 'a random case (3–19 events)',
+      key: 'admin',
+      path: (i) => `/api/v1/cases/${caseId(i)}/history`,
       query: (q, p) => q.cases.history(caseId(0), p.admin, { limit: L }),
     },
     audit('caseId', (i) => ({ caseId: caseId(i) })),
-    audit('actor + 3 days', (i) => ({ actor: actorId(1 + (i % 200)), from: day(100 + (i % 500)), to: day(103 + (i % 500)) })),
+    audit('actor + 3 days', (i) => ({
+      actor: actorId(1 + (i % 200)),
+      from: day(100 + (i % 500)),
+      to: day(103 + (i % 500)),
+    })),
     audit('type = REFER + 2 days', (i) => ({ type: 'REFER', from: day(100 + (i % 500)), to: day(102 + (i % 500)) })),
-    audit('unitCode = a street + 1 day', (i) => ({ unitCode: street(i), from: day(100 + (i % 500)), to: day(101 + (i % 500)) })),
+    audit('unitCode = a street + 1 day', (i) => ({
+      unitCode: street(i),
+      from: day(100 + (i % 500)),
+      to: day(101 + (i % 500)),
+    })),
     audit('departmentCode', (i) => ({ departmentCode: departmentCode(1 + (i % 20)) })),
     audit('from/to = 1 day', (i) => ({ from: day(100 + (i % 500)), to: day(101 + (i % 500)) })),
     {
-      route: 'GET /referrals', filter: "a department's inbox", key: 'department', path: () => `/api/v1/referrals?limit=${L}`,
+      route: 'GET /referrals',
+      filter: "a department's inbox",
+      key: 'department',
+      path: () => `/api/v1/referrals?limit=${L}`,
       query: (q, p) => q.referrals.list({ limit: L }, p.department),
     },
     {
-      route: 'GET /referrals', filter: 'inbox, status = accepted', key: 'department', path: () => `/api/v1/referrals?status=accepted&limit=${L}`,
+      route: 'GET /referrals',
+      filter: 'inbox, status = accepted',
+      key: 'department',
+      path: () => `/api/v1/referrals?status=accepted&limit=${L}`,
       query: (q, p) => q.referrals.list({ status: 'accepted', limit: L }, p.department),
     },
     {
-      route: 'GET /referrals', filter: 'inbox, overdue = true', key: 'department', path: () => `/api/v1/referrals?overdue=true&limit=${L}`,
+      route: 'GET /referrals',
+      filter: 'inbox, overdue = true',
+      key: 'department',
+      path: () => `/api/v1/referrals?overdue=true&limit=${L}`,
       query: (q, p) => q.referrals.list({ overdue: true, limit: L }, p.department),
     },
     {
-      route: 'GET /deadlines', filter: 'open clocks, soonest first', key: 'admin', path: () => `/api/v1/deadlines?limit=${L}`,
+      route: 'GET /deadlines',
+      filter: 'open clocks, soonest first',
+      key: 'admin',
+      path: () => `/api/v1/deadlines?limit=${L}`,
       query: (q, p) => q.deadlines.list({ limit: L }, p.admin),
     },
     {
-      route: 'GET /deadlines', filter: 'unitCode = a grid', key: 'admin', path: (i) => `/api/v1/deadlines?unitCode=${grid(i)}&limit=${L}`,
+      route: 'GET /deadlines',
+      filter: 'unitCode = a grid',
+      key: 'admin',
+      path: (i) => `/api/v1/deadlines?unitCode=${grid(i)}&limit=${L}`,
       query: (q, p) => q.deadlines.list({ unitCode: grid(0), limit: L }, p.admin),
     },
     {
-      route: 'GET /deadlines', filter: 'mediator scoped to a street', key: 'mediator', path: () => `/api/v1/deadlines?limit=${L}`,
+      route: 'GET /deadlines',
+      filter: 'mediator scoped to a street',
+      key: 'mediator',
+      path: () => `/api/v1/deadlines?limit=${L}`,
       query: (q, p) => q.deadlines.list({ limit: L }, p.mediator),
     },
   ];
 }
 
-const clean = (o: Record<string, string | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, string>;
+const clean = (o: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, string>;
 const typed = (o: Record<string, string | undefined>) => {
   const c: Record<string, unknown> = clean(o);
   if (c.overdue !== undefined) c.overdue = c.overdue === 'true';
@@ -182,10 +252,17 @@ const typed = (o: Record<string, string | undefined>) => {
 };
 
 async function main(): Promise<void> {
-  const free = await statfs('/').then((s) => (s.bavail * s.bsize) / 2 ** 30).catch(() => Infinity);
+  const free = await statfs('/')
+    .then((s) => (s.bavail * s.bsize) / 2 ** 30)
+    .catch(() => Infinity);
   const needGiB = (EVENTS / 1e6) * 1.3 + (CASES / 1e6) * 2;
-  process.stdout.write(`${fmt(CASES)} cases, ${fmt(EVENTS)} events; needs about ${fmt(needGiB, 1)} GiB of disk, ${fmt(free, 1)} GiB free\n`);
-  if (free < needGiB * 1.5) throw new Error(`not enough disk for the scale benchmark: ${fmt(free, 1)} GiB free, about ${fmt(needGiB, 1)} GiB needed (set BENCH_SCALE_CASES/BENCH_SCALE_EVENTS lower)`);
+  process.stdout.write(
+    `${fmt(CASES)} cases, ${fmt(EVENTS)} events; needs about ${fmt(needGiB, 1)} GiB of disk, ${fmt(free, 1)} GiB free\n`,
+  );
+  if (free < needGiB * 1.5)
+    throw new Error(
+      `not enough disk for the scale benchmark: ${fmt(free, 1)} GiB free, about ${fmt(needGiB, 1)} GiB needed (set BENCH_SCALE_CASES/BENCH_SCALE_EVENTS lower)`,
+    );
   const url = await freshDatabase(DB);
   await migrate(url);
   const machine = await describeMachine(url);
@@ -194,36 +271,88 @@ async function main(): Promise<void> {
   const cursors = new Cursors(dataKey);
 
   // One real case gives the snapshot, REGISTER payload and facts every synthetic case copies.
-  await sql(url, `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES ('TMP', 'template', 'district', NULL, '/TMP/', now())`);
+  await sql(
+    url,
+    `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES ('TMP', 'template', 'district', NULL, '/TMP/', now())`,
+  );
   const dataSource = await createDataSource({ url, poolSize: 4 }).initialize();
   const db = new Database(dataSource);
   const actor: Actor = { id: actorId(1), role: 'mediator', name: 'staff 1' };
-  const { case: template } = await new CaseEngine(db, new SystemClock(), new PartyVault(cipher), new DeadlineBook()).open({
-    kind: 'dispute', channel: 'walk_in', unitCode: 'TMP', summary: 'bench', description: 'bench', parties: [], actor, scope: null,
+  const { case: template } = await new CaseEngine(
+    db,
+    new SystemClock(),
+    new PartyVault(cipher),
+    new DeadlineBook(),
+  ).open({
+    kind: 'dispute',
+    channel: 'walk_in',
+    unitCode: 'TMP',
+    summary: 'bench',
+    description: 'bench',
+    parties: [],
+    actor,
+    scope: null,
   });
-  const [t] = (await sql(url, `SELECT c.snapshot::text AS snapshot, e.payload::text AS register, e.facts::text AS facts
-                                 FROM cases c JOIN case_events e ON e.case_id = c.id WHERE c.id = $1`, [template.id])).rows as Array<{ snapshot: string; register: string; facts: string }>;
-  await sql(url, `TRUNCATE cases, case_events, parties, deadlines, outbox, idempotency_keys CASCADE; DELETE FROM units WHERE code = 'TMP'`);
+  const [t] = (
+    await sql(
+      url,
+      `SELECT c.snapshot::text AS snapshot, e.payload::text AS register, e.facts::text AS facts
+                                 FROM cases c JOIN case_events e ON e.case_id = c.id WHERE c.id = $1`,
+      [template.id],
+    )
+  ).rows as Array<{ snapshot: string; register: string; facts: string }>;
+  await sql(
+    url,
+    `TRUNCATE cases, case_events, parties, deadlines, outbox, idempotency_keys CASCADE; DELETE FROM units WHERE code = 'TMP'`,
+  );
   const names = ['王小明', '李大华', '张三', '赵敏', '陈静', '刘洋', '杨帆', '黄磊', '周婷', '吴强'];
   const load = await loadScaleData(url, CASES, EVENTS, {
-    snapshot: t!.snapshot, register: t!.register, facts: t!.facts,
-    names: names.map((n) => cipher.encrypt(n)), phones: names.map((_, i) => cipher.encrypt(`1380000${String(i).padStart(4, '0')}`)),
+    snapshot: t!.snapshot,
+    register: t!.register,
+    facts: t!.facts,
+    names: names.map((n) => cipher.encrypt(n)),
+    phones: names.map((_, i) => cipher.encrypt(`1380000${String(i).padStart(4, '0')}`)),
   });
-  const sizes = (await sql(url, `SELECT relname AS t, pg_relation_size(oid) AS heap, pg_indexes_size(oid) AS idx, pg_total_relation_size(oid) AS total
-                                   FROM pg_class WHERE relname = ANY($1) ORDER BY pg_total_relation_size(oid) DESC`, [BIG_TABLES])).rows as Array<{ t: string; heap: string; idx: string; total: string }>;
-  const sample = (await sql(url, `SELECT id, reference FROM cases TABLESAMPLE SYSTEM (1) LIMIT 500`)).rows as Array<{ id: string; reference: string }>;
+  const sizes = (
+    await sql(
+      url,
+      `SELECT relname AS t, pg_relation_size(oid) AS heap, pg_indexes_size(oid) AS idx, pg_total_relation_size(oid) AS total
+                                   FROM pg_class WHERE relname = ANY($1) ORDER BY pg_total_relation_size(oid) DESC`,
+      [BIG_TABLES],
+    )
+  ).rows as Array<{ t: string; heap: string; idx: string; total: string }>;
+  const sample = (await sql(url, `SELECT id, reference FROM cases TABLESAMPLE SYSTEM (1) LIMIT 500`)).rows as Array<{
+    id: string;
+    reference: string;
+  }>;
 
   // Keys: an admin, an unscoped auditor, a mediator scoped to a street, a department.
   const adminKey = `ck_admin_bench_${randomBytes(16).toString('hex')}`;
   const api = await startProcess(
     'dist/apps/api/src/main.js',
-    { PORT: String(PORT), DATABASE_URL: url, REDIS_URL, CONCORD_ADMIN_KEY: adminKey, CONCORD_DATA_KEY: dataKey, CONCORD_DB_POOL_SIZE: '4' },
+    {
+      PORT: String(PORT),
+      DATABASE_URL: url,
+      REDIS_URL,
+      CONCORD_ADMIN_KEY: adminKey,
+      CONCORD_DATA_KEY: dataKey,
+      CONCORD_DB_POOL_SIZE: '4',
+    },
     async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health`)).status === 200,
   );
   const http = new HttpClient(PORT, 1);
   const admin = { authorization: `Bearer ${adminKey}` };
   const newKey = async (body: Record<string, string>) =>
-    (JSON.parse((await http.expect({ method: 'POST', path: '/api/v1/api-keys', headers: admin, body: { name: `bench ${body.role}`, ...body } }, 201)).body) as { key: string }).key;
+    (
+      JSON.parse(
+        (
+          await http.expect(
+            { method: 'POST', path: '/api/v1/api-keys', headers: admin, body: { name: `bench ${body.role}`, ...body } },
+            201,
+          )
+        ).body,
+      ) as { key: string }
+    ).key;
   const keys: Record<Key, string> = {
     admin: adminKey,
     auditor: await newKey({ role: 'auditor' }),
@@ -231,10 +360,17 @@ async function main(): Promise<void> {
     department: await newKey({ role: 'department', departmentCode: departmentCode(1) }),
   };
   const principal = (role: Principal['role'], extra: Partial<Principal> = {}): Principal => ({
-    id: actorId(999), name: `bench ${role}`, role, unitCode: null, scope: null, departmentCode: null, ...extra,
+    id: actorId(999),
+    name: `bench ${role}`,
+    role,
+    unitCode: null,
+    scope: null,
+    departmentCode: null,
+    ...extra,
   });
   const principals: Record<Key, Principal> = {
-    admin: principal('admin'), auditor: principal('auditor'),
+    admin: principal('admin'),
+    auditor: principal('auditor'),
     mediator: principal('mediator', { unitCode: streetCode(3), scope: `/SD/${streetCode(3)}/` }),
     department: principal('department', { departmentCode: departmentCode(1) }),
   };
@@ -246,7 +382,10 @@ async function main(): Promise<void> {
     let items = 0;
     for (let i = 0; i < REQUESTS; i++) {
       const started = performance.now();
-      const answer = await http.expect({ method: 'GET', path: spec.path(i), headers: { authorization: `Bearer ${keys[spec.key]}` } }, 200);
+      const answer = await http.expect(
+        { method: 'GET', path: spec.path(i), headers: { authorization: `Bearer ${keys[spec.key]}` } },
+        200,
+      );
       latencies.push(performance.now() - started);
       const body = JSON.parse(answer.body) as { items?: unknown[] };
       items += body.items?.length ?? 1;
@@ -271,11 +410,20 @@ async function main(): Promise<void> {
     const holds = !seq.length && read <= READ_LIMIT && sqlMs <= SQL_LIMIT;
     if (!holds) missing.push(`${spec.route} (${spec.filter})`);
     rows.push([
-      spec.route, spec.filter, ms(percentile(latencies, 50)), ms(percentile(latencies, 99)), fmt(items / REQUESTS, 0),
-      ms(sqlMs), fmt(read), [...new Set(plans.flatMap((p) => p.indexes))].join(', ') || '–',
-      seq.length ? `seq scan ${seq.join('; ')}` : '', holds ? 'yes' : '**no**',
+      spec.route,
+      spec.filter,
+      ms(percentile(latencies, 50)),
+      ms(percentile(latencies, 99)),
+      fmt(items / REQUESTS, 0),
+      ms(sqlMs),
+      fmt(read),
+      [...new Set(plans.flatMap((p) => p.indexes))].join(', ') || '–',
+      seq.length ? `seq scan ${seq.join('; ')}` : '',
+      holds ? 'yes' : '**no**',
     ]);
-    process.stdout.write(`  ${spec.route} ${spec.filter}: p50 ${ms(percentile(latencies, 50))} ms, p99 ${ms(percentile(latencies, 99))} ms${seq.length ? `; SEQ SCAN ${seq.join('; ')}` : ''}\n`);
+    process.stdout.write(
+      `  ${spec.route} ${spec.filter}: p50 ${ms(percentile(latencies, 50))} ms, p99 ${ms(percentile(latencies, 99))} ms${seq.length ? `; SEQ SCAN ${seq.join('; ')}` : ''}\n`,
+    );
   }
   http.close();
   await stopProcess(api);
@@ -283,7 +431,9 @@ async function main(): Promise<void> {
 
   const report = new Report('scale', `list and filter queries at ${fmt(CASES)} cases / ${fmt(EVENTS)} events`);
   report.text(
-    `Synthetic data generated in PostgreSQL: ${Object.entries(load.rows).map(([k, v]) => `${fmt(v)} ${k}`).join(', ')} ` +
+    `Synthetic data generated in PostgreSQL: ${Object.entries(load.rows)
+      .map(([k, v]) => `${fmt(v)} ${k}`)
+      .join(', ')} ` +
       `(estimates), over ${SPAN_DAYS} days up to ${new Date(END).toISOString().slice(0, 10)}; 1,111 units (1 district, 10 streets, ` +
       '100 communities, 1,000 grids), 20 departments, 200 actors. Ids are uuidv7 in creation order, as the engine makes them; ' +
       'the newest tenth of cases is mostly open, older ones mostly archived; every fifth case with enough events has a referral. ' +
@@ -291,20 +441,30 @@ async function main(): Promise<void> {
       `only. Loaded in ${fmt(load.seconds.rows)} s with secondary indexes dropped and foreign keys unchecked (as a restore), indexes ` +
       `built in ${fmt(load.seconds.indexes)} s, VACUUM ANALYZE ${fmt(load.seconds.vacuum)} s.`,
   );
-  report.table(['table', 'heap', 'indexes', 'total'], sizes.map((s) => [s.t, gib(s.heap), gib(s.idx), gib(s.total)]));
+  report.table(
+    ['table', 'heap', 'indexes', 'total'],
+    sizes.map((s) => [s.t, gib(s.heap), gib(s.idx), gib(s.total)]),
+  );
   report.text(
     `Each route: ${REQUESTS} requests one after the other over HTTP (one API process, keep-alive), parameters varying per request; ` +
       'p50/p99 in ms. "SQL ms" is EXPLAIN ANALYZE of the statements the route\'s query class sent for the first request (recorded, ' +
       'then explained with the same parameters); "rows read" counts the rows its scans of large tables read (kept and filtered ' +
       'out, every loop); "indexes" are those its plan reads.',
   );
-  report.table(['route', 'filter', 'p50', 'p99', 'items', 'SQL ms', 'rows read', 'indexes', 'seq scan', 'holds'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'l']);
+  report.table(
+    ['route', 'filter', 'p50', 'p99', 'items', 'SQL ms', 'rows read', 'indexes', 'seq scan', 'holds'],
+    rows,
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
+  );
   report.text(
     `"Holds": no sequential scan of a large table, at most ${fmt(READ_LIMIT)} rows of large tables read for the page and at most ` +
       `${SQL_LIMIT} ms of SQL (judged on the plan: p99 moves with other work on the machine). ` +
       (missing.length ? `Not holding: ${missing.join('; ')}.` : 'Every route holds.'),
   );
-  await report.write(machine, `BENCH_SCALE_CASES=${CASES} BENCH_SCALE_EVENTS=${EVENTS} BENCH_SCALE_REQUESTS=${REQUESTS}`);
+  await report.write(
+    machine,
+    `BENCH_SCALE_CASES=${CASES} BENCH_SCALE_EVENTS=${EVENTS} BENCH_SCALE_REQUESTS=${REQUESTS}`,
+  );
   if (!KEEP) await dropDatabase(DB);
 }
 

@@ -72,9 +72,15 @@ export async function check(url: string, cases: CaseLedger[], receivers: Receive
         WHERE relayed_at IS NULL OR processed_at IS NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     );
     return {
-      transitions, events: log, deadlines, notifications, deliveries,
+      transitions,
+      events: log,
+      deadlines,
+      notifications,
+      deliveries,
       outboxUnprocessed: unprocessed.reduce((sum, r) => sum + Number(r.n), 0),
-      outboxNotes: unprocessed.map((r) => `${r.n} ${r.queue}/${r.name} ${r.relayed ? 'relayed, never processed' : 'never relayed'}`),
+      outboxNotes: unprocessed.map(
+        (r) => `${r.n} ${r.queue}/${r.name} ${r.relayed ? 'relayed, never processed' : 'never relayed'}`,
+      ),
     };
   } finally {
     await dataSource.destroy();
@@ -82,7 +88,12 @@ export async function check(url: string, cases: CaseLedger[], receivers: Receive
 }
 
 /** Each acknowledged request's event is there, at the seq its answer gave, once. */
-function checkTransitions(cases: CaseLedger[], byCase: Map<string, EventRow[]>, events: EventRow[], run: string): Tally {
+function checkTransitions(
+  cases: CaseLedger[],
+  byCase: Map<string, EventRow[]>,
+  events: EventRow[],
+  run: string,
+): Tally {
   const t = tally();
   for (const c of cases) {
     for (const ack of c.acks) {
@@ -127,7 +138,10 @@ async function checkDeadlines(db: Database, events: EventRow[], cause: Map<Event
   const firings = new Map<string, EventRow[]>();
   for (const e of events) {
     if (e.role !== 'system' || (e.type !== 'DEADLINE_ELAPSED' && e.type !== 'DEADLINE_WARNING')) continue;
-    const key = e.type === 'DEADLINE_ELAPSED' ? `${String(e.payload.deadlineId)}:due` : `${String(e.payload.deadlineId)}:${String(e.payload.percent)}`;
+    const key =
+      e.type === 'DEADLINE_ELAPSED'
+        ? `${String(e.payload.deadlineId)}:due`
+        : `${String(e.payload.deadlineId)}:${String(e.payload.percent)}`;
     firings.set(key, [...(firings.get(key) ?? []), e]);
   }
   const matched = new Set<string>();
@@ -212,7 +226,8 @@ async function checkDeliveries(db: Database, events: EventRow[], receivers: Rece
   const announcements = new Set<string>();
   for (const r of referrals) if (r.hooked) announcements.add(`${r.id}:${r.issued_seq}`);
   const hooked = new Set(referrals.filter((r) => r.hooked).map((r) => r.id));
-  for (const e of events) if (e.referral_id && hooked.has(e.referral_id)) announcements.add(`${e.referral_id}:${e.seq}`);
+  for (const e of events)
+    if (e.referral_id && hooked.has(e.referral_id)) announcements.add(`${e.referral_id}:${e.seq}`);
 
   const rows = await db.query<{ id: string; referral_id: string; seq: number; status: string }>(
     `SELECT id, referral_id, seq, status FROM deliveries`,
@@ -223,7 +238,8 @@ async function checkDeliveries(db: Database, events: EventRow[], receivers: Rece
     byAnnouncement.set(key, [...(byAnnouncement.get(key) ?? []), row]);
   }
   const takenBy = new Map<string, string[]>();
-  for (const [id, r] of receivers.byId) if (r.taken) takenBy.set(r.announces, [...(takenBy.get(r.announces) ?? []), id]);
+  for (const [id, r] of receivers.byId)
+    if (r.taken) takenBy.set(r.announces, [...(takenBy.get(r.announces) ?? []), id]);
 
   for (const key of announcements) {
     t.expected++;

@@ -95,7 +95,20 @@ export class PrivateRedis {
   async start(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--hz', '100', '--dir', this.dir],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--hz',
+        '100',
+        '--dir',
+        this.dir,
+      ],
       { stdio: 'ignore' },
     );
     child.once('error', () => {});
@@ -185,7 +198,11 @@ export class ConcordProcess {
 
   /** An orderly stop at the end of a scenario. */
   async stop(): Promise<void> {
-    if (this.child) await stopChild(this.child, [['SIGTERM', 15_000], ['SIGKILL', 5_000]]);
+    if (this.child)
+      await stopChild(this.child, [
+        ['SIGTERM', 15_000],
+        ['SIGKILL', 5_000],
+      ]);
     this.child = null;
   }
 
@@ -196,7 +213,9 @@ export class ConcordProcess {
 
   private async healthy(): Promise<boolean> {
     try {
-      const response = await fetch(`http://127.0.0.1:${this.port}/api/v1/health`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`http://127.0.0.1:${this.port}/api/v1/health`, {
+        signal: AbortSignal.timeout(2_000),
+      });
       await response.arrayBuffer();
       return response.status === 200;
     } catch {

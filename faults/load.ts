@@ -63,7 +63,15 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export class Load {
   readonly cases: CaseLedger[] = [];
-  readonly stats: LoadStats = { attempts: 0, acknowledged: 0, retried: 0, networkErrors: 0, statuses: new Map(), refusals: [], seconds: 0 };
+  readonly stats: LoadStats = {
+    attempts: 0,
+    acknowledged: 0,
+    retried: 0,
+    networkErrors: 0,
+    statuses: new Map(),
+    refusals: [],
+    seconds: 0,
+  };
   private next = 0;
 
   constructor(private readonly options: LoadOptions) {}
@@ -84,8 +92,14 @@ export class Load {
       if (index >= this.options.cases) return;
       const { departments, atIntakeEvery } = this.options;
       const ledger: CaseLedger = {
-        index, department: departments[index % departments.length]!.code, atIntake: atIntakeEvery > 0 && index % atIntakeEvery === 0,
-        caseId: null, referralId: null, acks: [], done: false, stoppedBy: null,
+        index,
+        department: departments[index % departments.length]!.code,
+        atIntake: atIntakeEvery > 0 && index % atIntakeEvery === 0,
+        caseId: null,
+        referralId: null,
+        acks: [],
+        done: false,
+        stoppedBy: null,
       };
       this.cases.push(ledger);
       try {
@@ -108,15 +122,31 @@ export class Load {
     const { run, intakeKey } = this.options;
     const key = (step: string) => `${run}-${c.index}-${step}`;
     const created = await this.post(intakeKey, '/cases', key('register'), {
-      kind: 'dispute', channel: 'walk_in', unitCode: 'F-C', category: 'neighbour',
-      summary: `fault load ${run} #${c.index}`, description: '楼上漏水导致天花板受损，双方协商未果。',
-      parties: [{ role: 'applicant', name: '王小明', phone: '13812345678' }, { role: 'respondent', name: '李大华' }],
+      kind: 'dispute',
+      channel: 'walk_in',
+      unitCode: 'F-C',
+      category: 'neighbour',
+      summary: `fault load ${run} #${c.index}`,
+      description: '楼上漏水导致天花板受损，双方协商未果。',
+      parties: [
+        { role: 'applicant', name: '王小明', phone: '13812345678' },
+        { role: 'respondent', name: '李大华' },
+      ],
     });
     c.caseId = created.id as string;
-    c.acks.push({ key: key('register'), type: 'REGISTER', caseId: c.caseId, seq: created.version as number, referralId: null });
+    c.acks.push({
+      key: key('register'),
+      type: 'REGISTER',
+      caseId: c.caseId,
+      seq: created.version as number,
+      referralId: null,
+    });
 
     const event = async (step: string, type: string, payload?: Record<string, unknown>) => {
-      const answer = await this.post(intakeKey, `/cases/${c.caseId}/events`, key(step), { type, ...(payload ? { payload } : {}) });
+      const answer = await this.post(intakeKey, `/cases/${c.caseId}/events`, key(step), {
+        type,
+        ...(payload ? { payload } : {}),
+      });
       c.acks.push({ key: key(step), type, caseId: c.caseId!, seq: answer.version as number, referralId: null });
       return answer;
     };
@@ -125,7 +155,10 @@ export class Load {
       return;
     }
     await event('accept', 'ACCEPT');
-    const referred = await event('refer', 'REFER', { departmentCode: c.department, instructions: '请核实情况并在五个工作日内答复。' });
+    const referred = await event('refer', 'REFER', {
+      departmentCode: c.department,
+      instructions: '请核实情况并在五个工作日内答复。',
+    });
     const referrals = referred.referrals as Array<{ id: string; departmentCode: string }>;
     c.referralId = referrals.find((r) => r.departmentCode === c.department)!.id;
     const department = this.options.departments.find((d) => d.code === c.department)!;
@@ -134,7 +167,12 @@ export class Load {
   }
 
   /** POSTs until acknowledged: the same key and body every time. */
-  private async post(apiKey: string, route: string, idempotencyKey: string, body: unknown): Promise<Record<string, unknown>> {
+  private async post(
+    apiKey: string,
+    route: string,
+    idempotencyKey: string,
+    body: unknown,
+  ): Promise<Record<string, unknown>> {
     const text = JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
       if (Date.now() > this.options.deadline) throw new OutOfTime(`out of time at ${route}`);
@@ -148,7 +186,11 @@ export class Load {
       try {
         const response = await fetch(`${this.options.base}${route}`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': idempotencyKey,
+          },
           body: text,
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });

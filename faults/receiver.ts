@@ -157,7 +157,11 @@ class Endpoint {
       const roll = Math.random();
       if (this.mode === 'flaky' && roll < 0.33) return void res.writeHead(500).end();
       const id = String(message.id);
-      const received = this.receivers.record(this.department, id, `${String(message.data?.referralId)}:${String(message.data?.seq)}`);
+      const received = this.receivers.record(
+        this.department,
+        id,
+        `${String(message.data?.referralId)}:${String(message.data?.seq)}`,
+      );
       // A receiver that dedupes: a repeat of an id already taken is answered 200 and dropped.
       if (received.taken === 0) received.taken = 1;
       if (this.mode === 'flaky' && roll < 0.43) return void res.writeHead(500).end(); // taken, but the answer is lost

@@ -48,10 +48,15 @@ async function main(): Promise<number> {
   } finally {
     await pg.stop();
   }
-  print(`\n${failed ? `${failed} scenario(s) FAILED` : 'all scenarios PASSED'} in ${Math.round((Date.now() - started) / 1000)} s`);
+  print(
+    `\n${failed ? `${failed} scenario(s) FAILED` : 'all scenarios PASSED'} in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   if (wanted.length === 0) {
     const file = process.env.FAULTS_RESULTS_FILE ?? 'faults/RESULTS.md';
-    await writeFile(file, `# Fault injection results\n\nWritten by \`npm run faults\` at ${new Date().toISOString()}; README.md ("Faults") says what each scenario does.\n\n\`\`\`\n${printed.join('\n').trim()}\n\`\`\`\n`);
+    await writeFile(
+      file,
+      `# Fault injection results\n\nWritten by \`npm run faults\` at ${new Date().toISOString()}; README.md ("Faults") says what each scenario does.\n\n\`\`\`\n${printed.join('\n').trim()}\n\`\`\`\n`,
+    );
     console.log(`(written to ${file})`);
   }
   return failed ? 1 : 0;

@@ -38,8 +38,15 @@ const boundOf = (p: Plan, departments: number) =>
 function startLoad(stage: Stage, plan: Plan, onCaseDone?: (c: CaseLedger) => void) {
   const run = randomBytes(4).toString('hex');
   const load = new Load({
-    base: stage.base, run, cases: plan.cases, clients: plan.clients, intakeKey: stage.intakeKey, departments: stage.departments,
-    deadline: Date.now() + plan.loadBoundS * 1000, atIntakeEvery: plan.atIntakeEvery, onCaseDone,
+    base: stage.base,
+    run,
+    cases: plan.cases,
+    clients: plan.clients,
+    intakeKey: stage.intakeKey,
+    departments: stage.departments,
+    deadline: Date.now() + plan.loadBoundS * 1000,
+    atIntakeEvery: plan.atIntakeEvery,
+    onCaseDone,
   });
   let running = true;
   const done = load.run().finally(() => (running = false));
@@ -48,21 +55,33 @@ function startLoad(stage: Stage, plan: Plan, onCaseDone?: (c: CaseLedger) => voi
 
 /** Sleeps `ms`, or less if `stillGoing` turns false. */
 async function sleepWhile(stillGoing: () => boolean, ms: number): Promise<void> {
-  for (const until = Date.now() + ms; stillGoing() && Date.now() < until; ) await delay(Math.min(100, until - Date.now()));
+  for (const until = Date.now() + ms; stillGoing() && Date.now() < until;)
+    await delay(Math.min(100, until - Date.now()));
 }
 
 /** Settles, checks and assembles the outcome. */
 async function finish(
-  stage: Stage, plan: Plan, departments: number, faults: string, started: ReturnType<typeof startLoad>, extra: string[],
+  stage: Stage,
+  plan: Plan,
+  departments: number,
+  faults: string,
+  started: ReturnType<typeof startLoad>,
+  extra: string[],
   settleHook?: () => Promise<void>,
 ): Promise<Outcome> {
   await started.done;
   const quiet = await settleWith(stage, plan.settleBoundS * 1000, settleHook);
   const findings = await check(stage.url, started.load.cases, stage.receivers, started.run);
   return {
-    name: stage.name, bound: boundOf(plan, departments), faults, load: started.load.stats,
-    cases: { planned: plan.cases, done: started.load.finished }, quiet, findings,
-    fiveHundreds: started.load.stats.statuses.get(500) ?? 0, extra,
+    name: stage.name,
+    bound: boundOf(plan, departments),
+    faults,
+    load: started.load.stats,
+    cases: { planned: plan.cases, done: started.load.finished },
+    quiet,
+    findings,
+    fiveHundreds: started.load.stats.statuses.get(500) ?? 0,
+    extra,
   };
 }
 
@@ -85,7 +104,13 @@ async function settleWith(stage: Stage, boundMs: number, hook?: () => Promise<vo
  * `finish` for a scenario that made clocks due behind the worker's back: while it settles, the harness re-syncs
  * the timers of its own due-time edits (due-now.ts), and says how many it had to.
  */
-async function finishResyncing(stage: Stage, plan: Plan, faults: string, started: ReturnType<typeof startLoad>, madeDue: string[]): Promise<Outcome> {
+async function finishResyncing(
+  stage: Stage,
+  plan: Plan,
+  faults: string,
+  started: ReturnType<typeof startLoad>,
+  madeDue: string[],
+): Promise<Outcome> {
   let resynced = 0;
   const extra: string[] = [];
   const outcome = await finish(stage, plan, DEPARTMENTS, faults, started, extra, async () => {
@@ -189,9 +214,12 @@ const redisFlush: Scenario = {
         madeDue.push(...moved);
         await delay(1_000);
         await stage.redis.start();
-        flushes.push(`at ${Math.round(at * 100)}% (${fmt(keys)} keys flushed, ${fmt(moved.length)} clocks made due while down)`);
+        flushes.push(
+          `at ${Math.round(at * 100)}% (${fmt(keys)} keys flushed, ${fmt(moved.length)} clocks made due while down)`,
+        );
       }
-      const faults = `FLUSHALL + Redis stopped 1 s and restarted on the same port ${flushes.length} times: ${flushes.join('; ')}; ` +
+      const faults =
+        `FLUSHALL + Redis stopped 1 s and restarted on the same port ${flushes.length} times: ${flushes.join('; ')}; ` +
         `${fmt(madeDue.length)} deadline rows made due in all`;
       return await finishResyncing(stage, plan, faults, load, madeDue);
     } finally {
@@ -220,8 +248,12 @@ const postgresRestart: Scenario = {
         await lab.pg.stop();
         await delay(PG_DOWN_MS);
         await lab.pg.start();
-        const during = [...load.load.stats.statuses].filter(([s, n]) => s >= 500 && n > (before.get(s) ?? 0)).map(([s, n]) => `${s} ×${n - (before.get(s) ?? 0)}`);
-        restarts.push(`at ${Math.round(at * 100)}%, down ${fmt((Date.now() - started) / 1000, 1)} s (answers meanwhile: ${during.join(', ') || 'none'})`);
+        const during = [...load.load.stats.statuses]
+          .filter(([s, n]) => s >= 500 && n > (before.get(s) ?? 0))
+          .map(([s, n]) => `${s} ×${n - (before.get(s) ?? 0)}`);
+        restarts.push(
+          `at ${Math.round(at * 100)}%, down ${fmt((Date.now() - started) / 1000, 1)} s (answers meanwhile: ${during.join(', ') || 'none'})`,
+        );
       }
       const faults = `PostgreSQL fast shutdown, ${PG_DOWN_MS / 1000} s down, started again on the same port, ${restarts.length} times: ${restarts.join('; ')}`;
       return await finish(stage, plan, DEPARTMENTS, faults, load, []);
@@ -261,7 +293,11 @@ const webhookFaults: Scenario = {
         `webhook timeout 1.5 s, 5 attempts, backoff 0.3 s doubling`;
       const extra = [
         `before the replay: ${first.settled ? `settled in ${fmt(first.seconds, 1)} s` : `not settled (${first.waiting})`}; ` +
-          `dead letters: ${Object.entries(dead).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; admin replay answered ${JSON.stringify(replay)}`,
+          `dead letters: ${
+            Object.entries(dead)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(', ') || 'none'
+          }; admin replay answered ${JSON.stringify(replay)}`,
       ];
       return await finish(stage, plan, DEPARTMENTS, faults, load, extra);
     } finally {
@@ -272,10 +308,13 @@ const webhookFaults: Scenario = {
 
 async function deadLetters(stage: Stage): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (let cursor: string | null = null; ; ) {
-    const response = await fetch(`${stage.base}/admin/deliveries?status=dead&limit=200${cursor ? `&cursor=${cursor}` : ''}`, {
-      headers: { authorization: `Bearer ${stage.adminKey}` },
-    });
+  for (let cursor: string | null = null; ;) {
+    const response = await fetch(
+      `${stage.base}/admin/deliveries?status=dead&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+      {
+        headers: { authorization: `Bearer ${stage.adminKey}` },
+      },
+    );
     const page = (await response.json()) as { items: Array<{ departmentCode: string }>; nextCursor: string | null };
     for (const item of page.items) out[item.departmentCode] = (out[item.departmentCode] ?? 0) + 1;
     if (!page.nextCursor) return out;

@@ -81,7 +81,13 @@ export async function openStage(lab: Lab, name: string, options: StageOptions): 
     const code = `FD${i}`;
     const secret = `whsec_${randomBytes(12).toString('hex')}`;
     const webhookUrl = await receivers.add(code, secret);
-    await admin('/departments', { code, name: `故障部门${i}`, categories: ['neighbour'], webhookUrl, webhookSecret: secret });
+    await admin('/departments', {
+      code,
+      name: `故障部门${i}`,
+      categories: ['neighbour'],
+      webhookUrl,
+      webhookSecret: secret,
+    });
     const { key } = await admin('/api-keys', { role: 'department', departmentCode: code, name: `department ${code}` });
     departments.push({ code, key: key as string });
   }
@@ -90,7 +96,21 @@ export async function openStage(lab: Lab, name: string, options: StageOptions): 
   redisClient.on('error', () => {}); // Redis goes away on purpose in some scenarios; ioredis reconnects
   const deadlines = new Queue(QueueName.Deadlines, { connection: redisClient, prefix: 'faults' });
   deadlines.on('error', () => {}); // the same: its errors are the connection's
-  return { name, database, url, redis, api, worker, base, adminKey, intakeKey: intakeKey as string, departments, receivers, deadlines, redisClient };
+  return {
+    name,
+    database,
+    url,
+    redis,
+    api,
+    worker,
+    base,
+    adminKey,
+    intakeKey: intakeKey as string,
+    departments,
+    receivers,
+    deadlines,
+    redisClient,
+  };
 }
 
 export async function closeStage(lab: Lab, stage: Stage): Promise<void> {
@@ -104,7 +124,12 @@ export async function closeStage(lab: Lab, stage: Stage): Promise<void> {
   if (!process.env.FAULTS_KEEP) await lab.pg.dropDatabase(stage.database).catch(() => undefined);
 }
 
-export async function adminPost(base: string, key: string, route: string, body: unknown): Promise<Record<string, unknown>> {
+export async function adminPost(
+  base: string,
+  key: string,
+  route: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
   const response = await fetch(`${base}${route}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -145,7 +170,11 @@ export async function settle(stage: Stage, boundMs: number): Promise<Quiet> {
     }
     await delay(500);
   }
-  return { settled: false, seconds: (Date.now() - started) / 1000, waiting: `${waiting}; BullMQ ${await jobCounts(stage)}` };
+  return {
+    settled: false,
+    seconds: (Date.now() - started) / 1000,
+    waiting: `${waiting}; BullMQ ${await jobCounts(stage)}`,
+  };
 }
 
 /** What BullMQ holds, per queue, for a report that did not settle. */
@@ -156,7 +185,14 @@ async function jobCounts(stage: Stage): Promise<string> {
     queue.on('error', () => {});
     try {
       const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'failed', 'completed');
-      parts.push(`${name} ${Object.entries(counts).filter(([, n]) => n > 0).map(([state, n]) => `${state} ${n}`).join(' ') || 'empty'}`);
+      parts.push(
+        `${name} ${
+          Object.entries(counts)
+            .filter(([, n]) => n > 0)
+            .map(([state, n]) => `${state} ${n}`)
+            .join(' ') || 'empty'
+        }`,
+      );
     } catch (error) {
       parts.push(`${name}: ${(error as Error).message}`);
     } finally {

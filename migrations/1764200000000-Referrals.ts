@@ -39,7 +39,9 @@ export class Referrals1764200000000 implements MigrationInterface {
     await q.query(`CREATE INDEX referrals_case_idx ON referrals (case_id, issued_seq)`);
 
     await q.query(`ALTER TABLE case_events ADD COLUMN referral_id uuid REFERENCES referrals (id)`);
-    await q.query(`CREATE INDEX case_events_referral_idx ON case_events (referral_id, seq) WHERE referral_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX case_events_referral_idx ON case_events (referral_id, seq) WHERE referral_id IS NOT NULL`,
+    );
 
     await q.query(`ALTER TABLE deadlines ADD COLUMN referral_id uuid REFERENCES referrals (id)`);
     await q.query(`CREATE INDEX deadlines_referral_idx ON deadlines (referral_id) WHERE referral_id IS NOT NULL`);

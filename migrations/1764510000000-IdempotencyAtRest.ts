@@ -18,7 +18,9 @@ export class IdempotencyAtRest1764510000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE idempotency_keys ADD COLUMN response_sealed text`);
-    await q.query(`CREATE INDEX idempotency_keys_plaintext_idx ON idempotency_keys (created_at) WHERE response IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX idempotency_keys_plaintext_idx ON idempotency_keys (created_at) WHERE response IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

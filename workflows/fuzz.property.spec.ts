@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { STAGES, stageOf, statePath, type CaseFacts, type Effect, type MachineEvent, type MachineWorkflow } from '#domain';
+import {
+  STAGES,
+  stageOf,
+  statePath,
+  type CaseFacts,
+  type Effect,
+  type MachineEvent,
+  type MachineWorkflow,
+} from '#domain';
 import { disputeWorkflow, petitionWorkflow, referralWorkflow } from './index.js';
 import type { DisputeContext } from './dispute/dispute.machine.js';
 import type { PetitionContext } from './petition/petition.machine.js';
@@ -49,7 +57,11 @@ const refers = subsets(POOL.slice(0, 3)).flatMap((ids) =>
       'REFER',
       { departmentCode: 'D0', instructions: 'fuzz' },
       {
-        departments: ids.map((_, i) => ({ code: `D${i}`, role: i === 0 ? 'lead' : 'assist', categories: inside ? [CATEGORY] : ['consumer'] })),
+        departments: ids.map((_, i) => ({
+          code: `D${i}`,
+          role: i === 0 ? 'lead' : 'assist',
+          categories: inside ? [CATEGORY] : ['consumer'],
+        })),
         referralIds: ids,
       },
     ),
@@ -99,15 +111,60 @@ const disputePool: MachineEvent[] = [...disputeSampleEvents, ...refers, ...answe
 const petitionPool: MachineEvent[] = petitionSampleEvents;
 
 const disputePaths = [
-  [d.accept, d.classifyLow, d.mediatorAtCommunity, d.schedule, d.sessionAgreement, d.agree, d.requestJudicial, d.confirmed, common.unhappy, d.reopen],
-  [d.accept, d.classifyLow, d.referTwo, d.replied1Unresolved, d.jointMeeting, d.mediatorAtStreet, d.failed, d.escalateAtTop],
-  [d.accept, d.classifyCritical, d.escalate, d.referOne, d.referralRejected, d.referOne, d.replied1Resolved, common.happy],
+  [
+    d.accept,
+    d.classifyLow,
+    d.mediatorAtCommunity,
+    d.schedule,
+    d.sessionAgreement,
+    d.agree,
+    d.requestJudicial,
+    d.confirmed,
+    common.unhappy,
+    d.reopen,
+  ],
+  [
+    d.accept,
+    d.classifyLow,
+    d.referTwo,
+    d.replied1Unresolved,
+    d.jointMeeting,
+    d.mediatorAtStreet,
+    d.failed,
+    d.escalateAtTop,
+  ],
+  [
+    d.accept,
+    d.classifyCritical,
+    d.escalate,
+    d.referOne,
+    d.referralRejected,
+    d.referOne,
+    d.replied1Resolved,
+    common.happy,
+  ],
 ];
 const petitionPaths = [
-  [p.accept, p.handlerUnit, common.extend, p.opinion, p.requestReview, p.reviewOpinion, p.requestReReview, p.reReviewOpinion, common.happy],
+  [
+    p.accept,
+    p.handlerUnit,
+    common.extend,
+    p.opinion,
+    p.requestReview,
+    p.reviewOpinion,
+    p.requestReReview,
+    p.reReviewOpinion,
+    common.happy,
+  ],
 ];
 
-const REFERRAL_INPUT = { departmentCode: 'JUSTICE', role: 'lead', instructions: 'mediate', dueInWorkingDays: null, shareParties: false } as const;
+const REFERRAL_INPUT = {
+  departmentCode: 'JUSTICE',
+  role: 'lead',
+  instructions: 'mediate',
+  dueInWorkingDays: null,
+  shareParties: false,
+} as const;
 const referralPool: MachineEvent[] = [
   ev('ACKNOWLEDGE', { note: '报到' }),
   ev('ACCEPT'),
@@ -122,9 +179,7 @@ const referralPool: MachineEvent[] = [
   warning(REFERRAL_DEADLINES.acknowledge.key),
   warning(REFERRAL_DEADLINES.reply.key),
 ];
-const referralPaths = [
-  [referralPool[0]!, referralPool[1]!, referralPool[3]!, referralPool[4]!, referralPool[6]!],
-];
+const referralPaths = [[referralPool[0]!, referralPool[1]!, referralPool[3]!, referralPool[4]!, referralPool[6]!]];
 
 interface Step<C> {
   event: MachineEvent;
@@ -153,13 +208,16 @@ function walk<C>(
   const { machine } = workflow;
   let [snapshot] = initialTransition(machine, input) as [AnyMachineSnapshot, unknown];
   expect(observable(roundTrip(machine, snapshot))).toStrictEqual(observable(snapshot));
-  const accepts = (s: AnyMachineSnapshot, event: MachineEvent) => machine.getTransitionData(s, event as never).length > 0;
+  const accepts = (s: AnyMachineSnapshot, event: MachineEvent) =>
+    machine.getTransitionData(s, event as never).length > 0;
   const moves = (s: AnyMachineSnapshot, event: MachineEvent) =>
     machine.getTransitionData(s, event as never).some((t) => (t.target?.length ?? 0) > 0);
   const pick = (choice: Choice, at: AnyMachineSnapshot) => {
-    const withUnit = (e: MachineEvent) => (choice.unit === null ? e : { ...e, facts: { ...e.facts, unit: UNIT_CHOICES[choice.unit]! } });
+    const withUnit = (e: MachineEvent) =>
+      choice.unit === null ? e : { ...e, facts: { ...e.facts, unit: UNIT_CHOICES[choice.unit]! } };
     const candidates = pool.map(withUnit);
-    const fitting = choice.pick === 'any' ? [] : candidates.filter((e) => (choice.pick === 'moving' ? moves : accepts)(at, e));
+    const fitting =
+      choice.pick === 'any' ? [] : candidates.filter((e) => (choice.pick === 'moving' ? moves : accepts)(at, e));
     const from = fitting.length ? fitting : candidates;
     return from[choice.index % from.length]!;
   };
@@ -168,17 +226,34 @@ function walk<C>(
   for (const { event: scripted, choice } of script as Array<{ event?: MachineEvent; choice?: Choice }>) {
     const event = scripted ?? pick(choice!, snapshot);
     const accepted = accepts(snapshot, event);
-    const [next, actions] = transition(machine, snapshot, event as never) as [AnyMachineSnapshot, Array<{ type: string; params?: unknown }>];
-    if (isFinal(snapshot)) expect({ final: statePath(snapshot.value), event: event.type, accepted }).toEqual({ final: statePath(snapshot.value), event: event.type, accepted: false });
+    const [next, actions] = transition(machine, snapshot, event as never) as [
+      AnyMachineSnapshot,
+      Array<{ type: string; params?: unknown }>,
+    ];
+    if (isFinal(snapshot))
+      expect({ final: statePath(snapshot.value), event: event.type, accepted }).toEqual({
+        final: statePath(snapshot.value),
+        event: event.type,
+        accepted: false,
+      });
     if (!accepted) {
       expect(observable(next)).toStrictEqual(observable(snapshot));
       expect(actions).toEqual([]);
     }
     // The engine stores every snapshot as JSON and takes the next step from the restored one: same result.
-    const [viaJson] = transition(machine, roundTrip(machine, snapshot), event as never) as [AnyMachineSnapshot, unknown];
+    const [viaJson] = transition(machine, roundTrip(machine, snapshot), event as never) as [
+      AnyMachineSnapshot,
+      unknown,
+    ];
     expect(observable(viaJson)).toStrictEqual(observable(next));
     expect(observable(roundTrip(machine, next))).toStrictEqual(observable(next));
-    const step: Step<C> = { event, accepted, before: view<C>(snapshot), after: view<C>(next), effects: effectsOf(actions) };
+    const step: Step<C> = {
+      event,
+      accepted,
+      before: view<C>(snapshot),
+      after: view<C>(next),
+      effects: effectsOf(actions),
+    };
     check(step, history);
     history.push(step);
     snapshot = next;
@@ -190,7 +265,8 @@ function walk<C>(
 const staysSet = (before: boolean, after: boolean, name: string) => {
   if (before && !after) throw new Error(`${name} went back to false`);
 };
-const acceptedCount = <C>(history: Step<C>[], type: string) => history.filter((s) => s.accepted && s.event.type === type).length;
+const acceptedCount = <C>(history: Step<C>[], type: string) =>
+  history.filter((s) => s.accepted && s.event.type === type).length;
 
 function caseInvariants(step: Step<DisputeContext | PetitionContext>) {
   const { state, context } = step.after;
@@ -207,41 +283,59 @@ describe('dispute machine, fuzzed with random event sequences (fast-check)', () 
     fc.assert(
       fc.property(runs(disputePaths, 40), fc.boolean(), (run, classified) => {
         const issued = new Set<string>();
-        const history = walk<DisputeContext>(disputeWorkflow, { category: classified ? CATEGORY : null }, disputePool, run, (step, before) => {
-          caseInvariants(step);
-          const { state, context } = step.after;
-          seen.add(state);
-          const previous = step.before.context;
-          staysSet(previous.reopened, context.reopened, 'reopened');
-          if (step.accepted && step.event.type === 'REFER') step.event.facts.referralIds!.forEach((id) => issued.add(id));
-          // openReferrals only holds ids a REFER issued, each once, and only while the case waits in referred.
-          expect(context.openReferrals.filter((id) => !issued.has(id))).toEqual([]);
-          expect(new Set(context.openReferrals).size).toBe(context.openReferrals.length);
-          if (state === 'mediation.referred') expect(context.openReferrals.length).toBeGreaterThan(0);
-          else if (state !== 'archive.closed') expect({ state, open: context.openReferrals }).toEqual({ state, open: [] });
-          if (step.accepted && (step.event.type === 'REFERRAL_REPLIED' || step.event.type === 'REFERRAL_REJECTED')) {
-            expect(previous.openReferrals).toContain((step.event.payload as { referralId: string }).referralId);
-          }
-          // Referrals are issued by an accepted REFER only, and settled whenever the case leaves referred.
-          const kinds = step.effects.map((e) => e.kind);
-          expect(kinds.includes('referrals.issue')).toBe(step.accepted && step.event.type === 'REFER');
-          const leftReferred = step.before.state === 'mediation.referred' && state !== 'mediation.referred';
-          expect({ state, settled: kinds.includes('referrals.settle') }).toEqual({ state, settled: leftReferred });
-          if (state === 'mediation.judicial_confirmation') expect(context).toMatchObject({ judicial: 'pending', agreementTerms: expect.any(String) });
-          if (['assigned', 'in_session', 'agreement', 'judicial_confirmation'].includes(state.split('.')[1]!) && stageOf(state) === 'mediation') {
-            expect(context.mediatorId).not.toBeNull();
-          }
-          expect(context.mergedInto !== null).toBe(context.outcome === 'merged');
-          expect(context.transfer !== null).toBe(context.outcome === 'transferred');
-          if (state === 'archive.closed' && (context.outcome === 'resolved' || context.outcome === 'mediated')) expect(context.followUp).not.toBeNull();
-          expect(acceptedCount([...before, step], 'REOPEN')).toBeLessThanOrEqual(1);
-          expect(acceptedCount([...before, step], 'EXTEND_DEADLINE')).toBeLessThanOrEqual(1);
-        });
+        const history = walk<DisputeContext>(
+          disputeWorkflow,
+          { category: classified ? CATEGORY : null },
+          disputePool,
+          run,
+          (step, before) => {
+            caseInvariants(step);
+            const { state, context } = step.after;
+            seen.add(state);
+            const previous = step.before.context;
+            staysSet(previous.reopened, context.reopened, 'reopened');
+            if (step.accepted && step.event.type === 'REFER')
+              step.event.facts.referralIds!.forEach((id) => issued.add(id));
+            // openReferrals only holds ids a REFER issued, each once, and only while the case waits in referred.
+            expect(context.openReferrals.filter((id) => !issued.has(id))).toEqual([]);
+            expect(new Set(context.openReferrals).size).toBe(context.openReferrals.length);
+            if (state === 'mediation.referred') expect(context.openReferrals.length).toBeGreaterThan(0);
+            else if (state !== 'archive.closed')
+              expect({ state, open: context.openReferrals }).toEqual({ state, open: [] });
+            if (step.accepted && (step.event.type === 'REFERRAL_REPLIED' || step.event.type === 'REFERRAL_REJECTED')) {
+              expect(previous.openReferrals).toContain((step.event.payload as { referralId: string }).referralId);
+            }
+            // Referrals are issued by an accepted REFER only, and settled whenever the case leaves referred.
+            const kinds = step.effects.map((e) => e.kind);
+            expect(kinds.includes('referrals.issue')).toBe(step.accepted && step.event.type === 'REFER');
+            const leftReferred = step.before.state === 'mediation.referred' && state !== 'mediation.referred';
+            expect({ state, settled: kinds.includes('referrals.settle') }).toEqual({ state, settled: leftReferred });
+            if (state === 'mediation.judicial_confirmation')
+              expect(context).toMatchObject({ judicial: 'pending', agreementTerms: expect.any(String) });
+            if (
+              ['assigned', 'in_session', 'agreement', 'judicial_confirmation'].includes(state.split('.')[1]!) &&
+              stageOf(state) === 'mediation'
+            ) {
+              expect(context.mediatorId).not.toBeNull();
+            }
+            expect(context.mergedInto !== null).toBe(context.outcome === 'merged');
+            expect(context.transfer !== null).toBe(context.outcome === 'transferred');
+            if (state === 'archive.closed' && (context.outcome === 'resolved' || context.outcome === 'mediated'))
+              expect(context.followUp).not.toBeNull();
+            expect(acceptedCount([...before, step], 'REOPEN')).toBeLessThanOrEqual(1);
+            expect(acceptedCount([...before, step], 'EXTEND_DEADLINE')).toBeLessThanOrEqual(1);
+          },
+        );
         expect(history).toHaveLength(run.lead.length + run.steps.length);
       }),
       settings,
     );
-    const corners = ['mediation.referred', 'mediation.judicial_confirmation', 'escalation.joint_meeting', 'archive.closed'];
+    const corners = [
+      'mediation.referred',
+      'mediation.judicial_confirmation',
+      'escalation.joint_meeting',
+      'archive.closed',
+    ];
     expect(corners.filter((s) => !seen.has(s))).toEqual([]);
   });
 });
@@ -257,7 +351,9 @@ describe('petition machine, fuzzed with random event sequences (fast-check)', ()
           caseInvariants(step);
           const { state, context } = step.after;
           seen.add(state);
-          expect(ORDER.indexOf(context.reviewStage)).toBeGreaterThanOrEqual(ORDER.indexOf(step.before.context.reviewStage));
+          expect(ORDER.indexOf(context.reviewStage)).toBeGreaterThanOrEqual(
+            ORDER.indexOf(step.before.context.reviewStage),
+          );
           if (state === 'escalation.review') expect(context.reviewStage).toBe('review');
           if (state === 'escalation.re_review') expect(context.reviewStage).toBe('re_review');
           if (stageOf(state) === 'mediation') expect(context.handler).not.toBeNull();
@@ -287,7 +383,10 @@ describe('referral machine, fuzzed with random event sequences (fast-check)', ()
           expect(context).toMatchObject(REFERRAL_INPUT);
           staysSet(step.before.context.urged, context.urged, 'urged');
           staysSet(step.before.context.supervised, context.supervised, 'supervised');
-          expect({ state, resolved: context.resolved !== null }).toEqual({ state, resolved: state === 'replied' || state === 'closed' });
+          expect({ state, resolved: context.resolved !== null }).toEqual({
+            state,
+            resolved: state === 'replied' || state === 'closed',
+          });
           expect(context.result !== null).toBe(context.resolved !== null);
           expect(context.rejectionReason !== null).toBe(state === 'rejected');
           expect(context.cancellationReason !== null).toBe(state === 'cancelled');
@@ -295,13 +394,21 @@ describe('referral machine, fuzzed with random event sequences (fast-check)', ()
           // The case hears of exactly one answer per referral: a reply or a rejection, carrying the reply's verdict.
           const sent = step.effects.filter((e): e is Extract<Effect, { kind: 'case.send' }> => e.kind === 'case.send');
           if (step.accepted && step.event.type === 'REPLY') {
-            expect(sent).toEqual([{ kind: 'case.send', type: 'REFERRAL_REPLIED', payload: { resolved: (step.event.payload as { resolved: boolean }).resolved } }]);
+            expect(sent).toEqual([
+              {
+                kind: 'case.send',
+                type: 'REFERRAL_REPLIED',
+                payload: { resolved: (step.event.payload as { resolved: boolean }).resolved },
+              },
+            ]);
           } else if (step.accepted && step.event.type === 'REJECT') {
             expect(sent.map((e) => e.type)).toEqual(['REFERRAL_REJECTED']);
           } else {
             expect(sent).toEqual([]);
           }
-          expect(acceptedCount([...before, step], 'REPLY') + acceptedCount([...before, step], 'REJECT')).toBeLessThanOrEqual(1);
+          expect(
+            acceptedCount([...before, step], 'REPLY') + acceptedCount([...before, step], 'REJECT'),
+          ).toBeLessThanOrEqual(1);
         });
       }),
       settings,

@@ -59,7 +59,10 @@ export function clockSpecs(): Map<string, DeadlineSpec> {
     if (node.meta?.deadline) out.set(node.meta.deadline.key, node.meta.deadline);
     for (const child of Object.values(node.states)) visit(child as typeof node);
   };
-  const all: MachineWorkflow[] = [...Object.values(workflows).flatMap((v) => Object.values(v)), ...Object.values(referralWorkflows)];
+  const all: MachineWorkflow[] = [
+    ...Object.values(workflows).flatMap((v) => Object.values(v)),
+    ...Object.values(referralWorkflows),
+  ];
   for (const w of all) visit(w.machine.root as never);
   return out;
 }

@@ -1,14 +1,7 @@
 import { STAGES, validate, type Effect, type MachineEvent } from '#domain';
 import { latestWorkflow, workflowFor } from '../index.js';
 import { describeGraphWalk, declarations, run } from '../testing/graph-audit.js';
-import {
-  common,
-  dispute as d,
-  disputeSampleEvents,
-  elapsed,
-  IDS,
-  UNITS,
-} from '../testing/sample-events.js';
+import { common, dispute as d, disputeSampleEvents, elapsed, IDS, UNITS } from '../testing/sample-events.js';
 import { disputeWorkflow } from './dispute.machine.js';
 
 const go = (...events: MachineEvent[]) => run(disputeWorkflow, events);
@@ -108,7 +101,10 @@ describe('dispute guards', () => {
     expect(go(d.accept, d.classifyLow).refusedBy(d.referOutside)).toEqual(['withinResponsibilityLists']);
     const referred = go(d.accept, d.classifyLow, d.referTwo);
     expect(referred.state).toBe('mediation.referred');
-    expect(referred.context).toMatchObject({ openReferrals: [IDS.referral1, IDS.referral2], referralUnresolved: false });
+    expect(referred.context).toMatchObject({
+      openReferrals: [IDS.referral1, IDS.referral2],
+      referralUnresolved: false,
+    });
     expect(referred.effects).toEqual([{ kind: 'referrals.issue', referralIds: [IDS.referral1, IDS.referral2] }]);
   });
 
@@ -240,7 +236,14 @@ describe('dispute deadline breaches (DESIGN §2.2)', () => {
       { judicial: 'unconfirmed', outcome: 'mediated' },
       [BREACHED],
     ],
-    ['escalation: next level', escalated, on('escalation'), 'escalation.pending', { supervised: false }, [BREACHED, UP]],
+    [
+      'escalation: next level',
+      escalated,
+      on('escalation'),
+      'escalation.pending',
+      { supervised: false },
+      [BREACHED, UP],
+    ],
     [
       'escalation, joint meeting: next level',
       [...escalated, d.jointMeeting],
@@ -249,7 +252,14 @@ describe('dispute deadline breaches (DESIGN §2.2)', () => {
       {},
       [BREACHED, UP],
     ],
-    ['escalation at the top: supervised', escalated, atTop('escalation'), 'escalation.pending', { supervised: true }, [SUPERVISED]],
+    [
+      'escalation at the top: supervised',
+      escalated,
+      atTop('escalation'),
+      'escalation.pending',
+      { supervised: true },
+      [SUPERVISED],
+    ],
     [
       'escalation at the top, joint meeting: supervised, stays',
       [...escalated, d.jointMeeting],

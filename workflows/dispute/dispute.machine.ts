@@ -159,7 +159,11 @@ const ESCALATION = '#dispute.escalation.pending';
 
 /** Routing a case to mediation or to departments, from triage or from escalation. */
 const routing = {
-  ASSIGN_MEDIATOR: { guard: 'notCriticalBelowStreet', target: '#dispute.mediation.assigned', actions: 'assignMediator' },
+  ASSIGN_MEDIATOR: {
+    guard: 'notCriticalBelowStreet',
+    target: '#dispute.mediation.assigned',
+    actions: 'assignMediator',
+  },
   REFER: {
     guard: and(['notCriticalBelowStreet', 'categoryClassified', 'withinResponsibilityLists']),
     target: '#dispute.mediation.referred',
@@ -214,9 +218,16 @@ export const disputeMachine = setup({
       event.type === 'REFERRAL_REPLIED' && event.payload.resolved && !context.referralUnresolved,
     // A first unhappy follow-up waits in follow-up for the centre to choose REOPEN or CLOSE.
     awaitsReopenDecision: ({ context, event }) =>
-      event.type === 'RECORD_FOLLOW_UP' && event.payload.reached && event.payload.satisfaction <= 2 && !context.reopened,
+      event.type === 'RECORD_FOLLOW_UP' &&
+      event.payload.reached &&
+      event.payload.satisfaction <= 2 &&
+      !context.reopened,
     canReopen: ({ context: { followUp, reopened } }) =>
-      !reopened && followUp !== null && followUp.reached && followUp.satisfaction !== null && followUp.satisfaction <= 2,
+      !reopened &&
+      followUp !== null &&
+      followUp.reached &&
+      followUp.satisfaction !== null &&
+      followUp.satisfaction <= 2,
     followUpRecorded: ({ context }) => context.followUp !== null,
   },
   actions: {
@@ -230,7 +241,11 @@ export const disputeMachine = setup({
     markExtended: assign({ extended: true }),
     classify: assign(({ context, event }) =>
       event.type === 'CLASSIFY'
-        ? { category: event.payload.category, riskLevel: event.payload.riskLevel, tags: event.payload.tags ?? context.tags }
+        ? {
+            category: event.payload.category,
+            riskLevel: event.payload.riskLevel,
+            tags: event.payload.tags ?? context.tags,
+          }
         : {},
     ),
     // A new mediation starts without the terms of an earlier, failed one.
@@ -249,7 +264,9 @@ export const disputeMachine = setup({
         : {},
     ),
     clearReferrals: assign({ openReferrals: [], referralUnresolved: false }),
-    recordTerms: assign(({ event }) => (event.type === 'REACH_AGREEMENT' ? { agreementTerms: event.payload.terms } : {})),
+    recordTerms: assign(({ event }) =>
+      event.type === 'REACH_AGREEMENT' ? { agreementTerms: event.payload.terms } : {},
+    ),
     setJudicial: assign((_, params: { judicial: DisputeContext['judicial'] }) => ({ judicial: params.judicial })),
     judicialRejected: assign({ judicial: 'rejected', agreementTerms: null }),
     recordFollowUp: assign(({ event }) =>
@@ -258,7 +275,9 @@ export const disputeMachine = setup({
         : {},
     ),
     // A follow-up already recorded is kept; otherwise the applicant was never reached.
-    followUpUnreached: assign({ followUp: ({ context }) => context.followUp ?? { satisfaction: null, reached: false } }),
+    followUpUnreached: assign({
+      followUp: ({ context }) => context.followUp ?? { satisfaction: null, reached: false },
+    }),
     reopen: assign({ reopened: true, outcome: null, followUp: null }),
     recordMerge: assign(({ event }) => (event.type === 'MERGE' ? { mergedInto: event.payload.intoCaseId } : {})),
     recordTransfer: assign(({ event }) =>
@@ -301,7 +320,10 @@ export const disputeMachine = setup({
               actions: [
                 'recordMerge',
                 outcome('merged'),
-                { type: 'effect', params: ({ event }) => ({ kind: 'case.merge', intoCaseId: event.payload.intoCaseId }) },
+                {
+                  type: 'effect',
+                  params: ({ event }) => ({ kind: 'case.merge', intoCaseId: event.payload.intoCaseId }),
+                },
               ],
             },
             DEADLINE_WARNING: { actions: 'recorded' },
@@ -403,7 +425,11 @@ export const disputeMachine = setup({
               { guard: 'isLastOpenReferral', target: ESCALATION, actions: 'settleReferral' },
               { guard: 'isOpenReferral', actions: 'settleReferral' },
             ],
-            REFERRAL_REJECTED: { guard: 'isOpenReferral', target: '#dispute.triage.assessing', actions: 'clearReferrals' },
+            REFERRAL_REJECTED: {
+              guard: 'isOpenReferral',
+              target: '#dispute.triage.assessing',
+              actions: 'clearReferrals',
+            },
           },
         },
       },
@@ -471,7 +497,11 @@ export const disputeMachine = setup({
               { guard: 'awaitsReopenDecision', actions: 'recordFollowUp' },
               { target: 'closed', actions: 'recordFollowUp' },
             ],
-            REOPEN: { guard: 'canReopen', target: '#dispute.triage.assessing', actions: ['reopen', notify('reopened')] },
+            REOPEN: {
+              guard: 'canReopen',
+              target: '#dispute.triage.assessing',
+              actions: ['reopen', notify('reopened')],
+            },
             CLOSE: { guard: 'followUpRecorded', target: 'closed' },
           },
         },

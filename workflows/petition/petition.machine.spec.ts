@@ -1,13 +1,7 @@
 import { STAGES, validate, type Effect, type MachineEvent } from '#domain';
 import { latestWorkflow, workflowFor } from '../index.js';
 import { describeGraphWalk, declarations, run } from '../testing/graph-audit.js';
-import {
-  common,
-  elapsed,
-  petition as p,
-  petitionSampleEvents,
-  UNITS,
-} from '../testing/sample-events.js';
+import { common, elapsed, petition as p, petitionSampleEvents, UNITS } from '../testing/sample-events.js';
 import { petitionWorkflow } from './petition.machine.js';
 
 const go = (...events: MachineEvent[]) => run(petitionWorkflow, events);
@@ -41,7 +35,11 @@ describe('petition declarations', () => {
     expect(decl.eventsWithoutSample).toEqual([]);
     expect(decl.invalidSamples).toEqual([]);
     const systemEvents = Object.entries(petitionWorkflow.events).filter(([, e]) => e.source === 'system');
-    expect(systemEvents.map(([type]) => type).sort()).toEqual(['DEADLINE_ELAPSED', 'DEADLINE_WARNING', 'OWNER_NOTIFIED']);
+    expect(systemEvents.map(([type]) => type).sort()).toEqual([
+      'DEADLINE_ELAPSED',
+      'DEADLINE_WARNING',
+      'OWNER_NOTIFIED',
+    ]);
     expect(petitionWorkflow.events.REOPEN).toBeUndefined();
   });
 
@@ -141,7 +139,14 @@ describe('petition deadline breaches (DESIGN §2.2)', () => {
   const on = (key: string) => elapsed(`petition.${key}`);
   it.each([
     ['intake: supervised', [], on('intake'), 'intake.registered', { supervised: true }, [SUPERVISED]],
-    ['handling: supervised, escalated', handling, on('handling'), 'mediation.handling', { supervised: true }, [UP, SUPERVISED]],
+    [
+      'handling: supervised, escalated',
+      handling,
+      on('handling'),
+      'mediation.handling',
+      { supervised: true },
+      [UP, SUPERVISED],
+    ],
     [
       'handling at the top: supervised',
       handling,
@@ -150,7 +155,14 @@ describe('petition deadline breaches (DESIGN §2.2)', () => {
       { supervised: true },
       [SUPERVISED],
     ],
-    ['no review requested: follow-up', awaitingReview, on('review_request'), 'archive.follow_up', { outcome: 'handled' }, []],
+    [
+      'no review requested: follow-up',
+      awaitingReview,
+      on('review_request'),
+      'archive.follow_up',
+      { outcome: 'handled' },
+      [],
+    ],
     ['review: supervised', inReview, on('review'), 'escalation.review', { supervised: true }, [SUPERVISED]],
     [
       'no re-review requested: follow-up',

@@ -108,7 +108,9 @@ export const petitionMachine = setup({
     setOutcome: assign((_, params: { outcome: Outcome | null }) => ({ outcome: params.outcome })),
     supervise: assign({ supervised: true }),
     markExtended: assign({ extended: true }),
-    recordForward: assign(({ event }) => (event.type === 'FORWARD' ? { forwardedTo: event.payload.departmentCode } : {})),
+    recordForward: assign(({ event }) =>
+      event.type === 'FORWARD' ? { forwardedTo: event.payload.departmentCode } : {},
+    ),
     // Only the codes given: context must survive a JSON round trip, which drops undefined members.
     assignHandler: assign(({ event }) => {
       if (event.type !== 'ASSIGN_HANDLER') return {};
@@ -124,7 +126,9 @@ export const petitionMachine = setup({
         ? { followUp: { satisfaction: event.payload.satisfaction, reached: event.payload.reached } }
         : {},
     ),
-    followUpUnreached: assign({ followUp: ({ context }) => context.followUp ?? { satisfaction: null, reached: false } }),
+    followUpUnreached: assign({
+      followUp: ({ context }) => context.followUp ?? { satisfaction: null, reached: false },
+    }),
   },
 }).createMachine({
   id: 'petition',
@@ -151,7 +155,10 @@ export const petitionMachine = setup({
           on: {
             ACCEPT: '#petition.triage.assigning',
             DECLINE: { target: DONE, actions: { type: 'setOutcome', params: { outcome: 'declined' } } },
-            FORWARD: { target: DONE, actions: ['recordForward', { type: 'setOutcome', params: { outcome: 'forwarded' } }] },
+            FORWARD: {
+              target: DONE,
+              actions: ['recordForward', { type: 'setOutcome', params: { outcome: 'forwarded' } }],
+            },
             DEADLINE_WARNING: { actions: 'recorded' },
             DEADLINE_ELAPSED: supervisedOnBreach(PETITION_DEADLINES.intake.key),
           },
@@ -229,7 +236,10 @@ export const petitionMachine = setup({
           on: {
             DEADLINE_WARNING: { actions: 'recorded' },
             DEADLINE_ELAPSED: opinionStandsOnBreach(PETITION_DEADLINES.reReviewRequest.key),
-            REQUEST_RE_REVIEW: { target: 're_review', actions: { type: 'setReviewStage', params: { stage: 're_review' } } },
+            REQUEST_RE_REVIEW: {
+              target: 're_review',
+              actions: { type: 'setReviewStage', params: { stage: 're_review' } },
+            },
           },
         },
         re_review: {
@@ -253,7 +263,10 @@ export const petitionMachine = setup({
             DEADLINE_ELAPSED: {
               guard: breachOf(PETITION_DEADLINES.followUp.key),
               target: 'closed',
-              actions: ['followUpUnreached', { type: 'effect', params: { kind: 'notify', topic: 'follow_up_unreached' } }],
+              actions: [
+                'followUpUnreached',
+                { type: 'effect', params: { kind: 'notify', topic: 'follow_up_unreached' } },
+              ],
             },
             RECORD_FOLLOW_UP: { target: 'closed', actions: 'recordFollowUp' },
           },

@@ -43,7 +43,10 @@ describe('referral declarations', () => {
 
   it('lets departments send only the protocol events; the rest come from Concord', () => {
     const bySource = (source: string) =>
-      Object.entries(referralWorkflow.events).filter(([, e]) => e.source === source).map(([t]) => t).sort();
+      Object.entries(referralWorkflow.events)
+        .filter(([, e]) => e.source === source)
+        .map(([t]) => t)
+        .sort();
     expect(bySource('client')).toEqual(['ACCEPT', 'ACKNOWLEDGE', 'PROGRESS', 'REJECT', 'REPLY']);
     expect(bySource('system')).toEqual(['CANCEL', 'CLOSE', 'DEADLINE_ELAPSED', 'DEADLINE_WARNING']);
   });

@@ -60,8 +60,14 @@ export const REFERRAL_DEADLINES = {
 const replyClock = { deadline: REFERRAL_DEADLINES.reply } satisfies StateMeta;
 
 /** The engine adds `referralId` to the payload: the machine does not know its own row. */
-const answer = (type: 'REFERRAL_REPLIED' | 'REFERRAL_REJECTED', payload: (event: ReferralEvent) => Record<string, unknown>) =>
-  ({ type: 'effect', params: ({ event }: { event: ReferralEvent }) => ({ kind: 'case.send', type, payload: payload(event) }) }) as const;
+const answer = (
+  type: 'REFERRAL_REPLIED' | 'REFERRAL_REJECTED',
+  payload: (event: ReferralEvent) => Record<string, unknown>,
+) =>
+  ({
+    type: 'effect',
+    params: ({ event }: { event: ReferralEvent }) => ({ kind: 'case.send', type, payload: payload(event) }),
+  }) as const;
 
 /** acknowledged, accepted and in_progress share the reply clock: the working days run across them. */
 const underReplyClock = {
@@ -95,9 +101,13 @@ export const referralMachine = setup({
     recorded: () => {},
     urge: assign({ urged: true }),
     supervise: assign({ supervised: true }),
-    recordReply: assign(({ event }) => (event.type === 'REPLY' ? { resolved: event.payload.resolved, result: event.payload.result } : {})),
+    recordReply: assign(({ event }) =>
+      event.type === 'REPLY' ? { resolved: event.payload.resolved, result: event.payload.result } : {},
+    ),
     recordRejection: assign(({ event }) => (event.type === 'REJECT' ? { rejectionReason: event.payload.reason } : {})),
-    recordCancellation: assign(({ event }) => (event.type === 'CANCEL' ? { cancellationReason: event.payload.reason } : {})),
+    recordCancellation: assign(({ event }) =>
+      event.type === 'CANCEL' ? { cancellationReason: event.payload.reason } : {},
+    ),
   },
 }).createMachine({
   id: 'referral',
@@ -134,7 +144,10 @@ export const referralMachine = setup({
         ACCEPT: 'accepted',
         REJECT: {
           target: 'rejected',
-          actions: ['recordRejection', answer('REFERRAL_REJECTED', (e) => ({ reason: e.type === 'REJECT' ? e.payload.reason : '' }))],
+          actions: [
+            'recordRejection',
+            answer('REFERRAL_REJECTED', (e) => ({ reason: e.type === 'REJECT' ? e.payload.reason : '' })),
+          ],
         },
       },
     },

@@ -76,7 +76,11 @@ export function restartedClocks(
 }
 
 /** Why the machine took no transition for `event`: not accepted here at all, or refused by a guard. */
-export function explainRefusal(workflow: MachineWorkflow, snapshot: AnyMachineSnapshot, event: MachineEvent): DomainError {
+export function explainRefusal(
+  workflow: MachineWorkflow,
+  snapshot: AnyMachineSnapshot,
+  event: MachineEvent,
+): DomainError {
   const state = statePath(snapshot.value);
   const allowed = allowedEvents(workflow, snapshot);
   const final = isFinal(snapshot);
@@ -88,7 +92,9 @@ export function explainRefusal(workflow: MachineWorkflow, snapshot: AnyMachineSn
   const refusing = [...new Set(candidates.flatMap((t) => failingGuards(workflow, t, snapshot.context, event)))];
   const reasons = refusing.map((name) => {
     const reason = workflow.guardReasons[name];
-    return typeof reason === 'function' ? reason(snapshot.context, event) : (reason ?? `Rule ${name} refused the event.`);
+    return typeof reason === 'function'
+      ? reason(snapshot.context, event)
+      : (reason ?? `Rule ${name} refused the event.`);
   });
   return new DomainError(
     ErrorCode.RuleViolated,

@@ -46,7 +46,9 @@ export const commonEvents = {
       name: s.string({ max: 200 }),
       mediaType: s.optional(s.string({ max: 100 })),
       url: s.optional(s.string({ max: 2000 })),
-      sha256: s.optional(s.string({ min: 64, max: 64, pattern: /^[0-9a-fA-F]{64}$/, patternHint: 'must be 64 hex digits' })),
+      sha256: s.optional(
+        s.string({ min: 64, max: 64, pattern: /^[0-9a-fA-F]{64}$/, patternHint: 'must be 64 hex digits' }),
+      ),
     }),
     'A document for the case file; the state does not change.',
   ),

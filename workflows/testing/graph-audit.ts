@@ -30,7 +30,10 @@ function same(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && same(a[k as never], b[k as never]));
 }
 const sameSnapshot = (a: AnyMachineSnapshot, b: AnyMachineSnapshot) =>
-  same({ value: a.value, context: a.context, status: a.status }, { value: b.value, context: b.context, status: b.status });
+  same(
+    { value: a.value, context: a.context, status: a.status },
+    { value: b.value, context: b.context, status: b.status },
+  );
 const edgeName = (e: ReturnType<typeof transitionEdges>[number]) =>
   `${e.source.id} --${e.label.text}${e.transition.guard ? ' [guarded]' : ''}--> ${e.target.id}`;
 
@@ -69,7 +72,10 @@ function stepper(machine: AnyStateMachine) {
 
 /** Every transition of the machine, one per (source × event × guarded branch × target). */
 export function transitionEdges(machine: AnyStateMachine) {
-  const flatten = (node: DirectedGraphNode): DirectedGraphNode['edges'] => [...node.edges, ...node.children.flatMap(flatten)];
+  const flatten = (node: DirectedGraphNode): DirectedGraphNode['edges'] => [
+    ...node.edges,
+    ...node.children.flatMap(flatten),
+  ];
   return flatten(toDirectedGraph(machine));
 }
 
@@ -78,7 +84,11 @@ export function transitionEdges(machine: AnyStateMachine) {
  * list is empty for a sound machine. Snapshots are told apart by value and full context, so a guard that
  * depends on context is walked with every context that can reach it.
  */
-export function audit(workflow: MachineWorkflow, events: MachineEvent[], input: CaseInput | object = { category: null }) {
+export function audit(
+  workflow: MachineWorkflow,
+  events: MachineEvent[],
+  input: CaseInput | object = { category: null },
+) {
   const { machine } = workflow;
   // Events no active state node mentions would only loop back unchanged; skip them.
   const filterEvents = (snapshot: AnyMachineSnapshot, event: MachineEvent) =>
@@ -117,7 +127,7 @@ export function audit(workflow: MachineWorkflow, events: MachineEvent[], input: 
       if (chosen.length && !keys.includes(key)) foreignDeadlines.push(`${where} (${key})`);
       if (!chosen.length && keys.includes(key)) unhandledDeadlines.add(`${where} (${key})`);
     }
-    if (event.type === 'DEADLINE_WARNING' && (chosen.length > 0) !== (keys.length > 0)) warningMismatches.add(where);
+    if (event.type === 'DEADLINE_WARNING' && chosen.length > 0 !== keys.length > 0) warningMismatches.add(where);
     if (!chosen.length && workflow.events[event.type]?.source === 'client') {
       const guards = refusingGuards(workflow, from, event);
       if (!guards.length || guards.some((g) => !workflow.guardReasons[g])) {
@@ -136,7 +146,9 @@ export function audit(workflow: MachineWorkflow, events: MachineEvent[], input: 
     steps,
     snapshots,
     unreachedStates: atomicStateIds(machine).filter((id) => !reached.has(id)),
-    untakenTransitions: transitionEdges(machine).filter((e) => !taken.has(e.transition)).map(edgeName),
+    untakenTransitions: transitionEdges(machine)
+      .filter((e) => !taken.has(e.transition))
+      .map(edgeName),
     roundTripFailures: [...roundTripFailures],
     refusalsWithoutReason: [...new Set(refusalsWithoutReason)],
     foreignDeadlines: [...new Set(foreignDeadlines)],
@@ -177,8 +189,12 @@ export const atomicStateIds = (machine: AnyStateMachine) =>
 export function run(workflow: MachineWorkflow, events: MachineEvent[], input: CaseInput | object = { category: null }) {
   let [snapshot, actions] = initialTransition(workflow.machine, input) as [AnyMachineSnapshot, Array<{ type: string }>];
   for (const event of events) {
-    if (refuses(workflow, snapshot, event)) throw new Error(`${event.type} refused in ${JSON.stringify(snapshot.value)}`);
-    [snapshot, actions] = transition(workflow.machine, snapshot, event as never) as [AnyMachineSnapshot, typeof actions];
+    if (refuses(workflow, snapshot, event))
+      throw new Error(`${event.type} refused in ${JSON.stringify(snapshot.value)}`);
+    [snapshot, actions] = transition(workflow.machine, snapshot, event as never) as [
+      AnyMachineSnapshot,
+      typeof actions,
+    ];
   }
   return {
     snapshot,

@@ -43,7 +43,12 @@ export const common = {
   unhappy: ev('RECORD_FOLLOW_UP', { satisfaction: 1, comment: 'nothing changed', reached: true }),
   happy: ev('RECORD_FOLLOW_UP', { satisfaction: 5, reached: true }),
   unreached: ev('RECORD_FOLLOW_UP', { satisfaction: 2, reached: false }),
-  notified: ev('OWNER_NOTIFIED', { topic: 'referral_urged', channels: ['case_file'], recipient: 'C-0101', referralId: IDS.referral1 }),
+  notified: ev('OWNER_NOTIFIED', {
+    topic: 'referral_urged',
+    channels: ['case_file'],
+    recipient: 'C-0101',
+    referralId: IDS.referral1,
+  }),
 };
 
 /** A department as the engine describes it in facts, with its responsibility list. */
@@ -133,7 +138,15 @@ export const petition = {
   reReviewOpinion: ev('ISSUE_RE_REVIEW_OPINION', { opinion: 'upheld again' }),
 };
 
-export const PETITION_KEYS = ['intake', 'handling', 'review_request', 'review', 're_review_request', 're_review', 'follow_up'];
+export const PETITION_KEYS = [
+  'intake',
+  'handling',
+  'review_request',
+  'review',
+  're_review_request',
+  're_review',
+  'follow_up',
+];
 
 export const petitionSampleEvents: MachineEvent[] = [
   ...Object.values(common),

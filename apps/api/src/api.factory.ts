@@ -51,7 +51,10 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
   // `/` leads to the documentation for now (the console will take it). A redirect, not an API operation: it
   // stays out of the OpenAPI document.
-  app.getHttpAdapter().getInstance().get('/', (_request, reply) => reply.redirect('/docs', 302));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/', (_request, reply) => reply.redirect('/docs', 302));
   app.useGlobalFilters(new ProblemFilter(config.bodyLimit));
   app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();
@@ -71,7 +74,10 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
       .build(),
   );
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...eventSchemas() } };
-  SwaggerModule.setup('docs', app, document, { swaggerUiEnabled: options.docsUi ?? true, jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, document, {
+    swaggerUiEnabled: options.docsUi ?? true,
+    jsonDocumentUrl: 'docs-json',
+  });
   await app.init();
   // Concord speaks JSON only: other bodies are refused with 415 instead of reaching a route as a string.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);

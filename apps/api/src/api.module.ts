@@ -76,11 +76,16 @@ export class ApiModule {
             new IdempotencyRecords(db, cipher, clock, cfg.idempotencyTtlHours),
         },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        { provide: PublicProgressQueries, inject: [Database], useFactory: (db: Database) => new PublicProgressQueries(db) },
+        {
+          provide: PublicProgressQueries,
+          inject: [Database],
+          useFactory: (db: Database) => new PublicProgressQueries(db),
+        },
         {
           provide: PartyUnmasking,
           inject: [Database, PartyVault, AccessLog, Clock],
-          useFactory: (db: Database, vault: PartyVault, log: AccessLog, clock: Clock) => new PartyUnmasking(db, vault, log, clock),
+          useFactory: (db: Database, vault: PartyVault, log: AccessLog, clock: Clock) =>
+            new PartyUnmasking(db, vault, log, clock),
         },
         {
           provide: DeliveriesService,

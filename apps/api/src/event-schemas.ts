@@ -10,7 +10,10 @@ type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schema
  */
 export function eventSchemas(): Record<string, SchemaObject> {
   const out: Record<string, SchemaObject> = {};
-  const machines: Array<[string, Record<number, MachineWorkflow>]> = [...Object.entries(workflows), ['referral', referralWorkflows]];
+  const machines: Array<[string, Record<number, MachineWorkflow>]> = [
+    ...Object.entries(workflows),
+    ['referral', referralWorkflows],
+  ];
   for (const [name, versions] of machines) {
     for (const [version, workflow] of Object.entries(versions)) {
       for (const [type, spec] of Object.entries(workflow.events)) {

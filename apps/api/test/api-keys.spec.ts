@@ -19,7 +19,9 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
     api = await startTestApi({ clock });
     await seedDirectory(api);
     other = await startTestApi({ clock, alongside: api });
-    const created = await api.call('POST', '/api-keys', { body: { role: 'admin', name: '西城区管理员', unitCode: 'XC' } });
+    const created = await api.call('POST', '/api-keys', {
+      body: { role: 'admin', name: '西城区管理员', unitCode: 'XC' },
+    });
     adminXC = created.body.key;
     adminXCId = created.body.id;
   });
@@ -30,7 +32,10 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
 
   const create = async (body: Record<string, unknown>, key = api.adminKey) => {
     const reply = await api.call('POST', '/api-keys', { key, body, headers: { 'user-agent': 'concord-test/1.0' } });
-    expect({ status: reply.status, body: reply.status === 201 ? 'created' : reply.body }).toEqual({ status: 201, body: 'created' });
+    expect({ status: reply.status, body: reply.status === 201 ? 'created' : reply.body }).toEqual({
+      status: 201,
+      body: 'created',
+    });
     return reply.body as { id: string; key: string };
   };
   /** A read any role may make: 200 while the key is good, 401 once it is not. */
@@ -50,11 +55,10 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
     const items: Array<Record<string, unknown>> = [];
     let cursor: string | null = null;
     do {
-      const reply: { status: number; body: { items: Array<Record<string, unknown>>; nextCursor: string | null } } = await api.call(
-        'GET',
-        `/api-keys?limit=2${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`,
-        { key },
-      );
+      const reply: { status: number; body: { items: Array<Record<string, unknown>>; nextCursor: string | null } } =
+        await api.call('GET', `/api-keys?limit=2${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`, {
+          key,
+        });
       expect(reply.status).toBe(200);
       items.push(...reply.body.items);
       cursor = reply.body.nextCursor;
@@ -66,10 +70,17 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
     const intakeXH = await create({ role: 'intake', name: '新华登记员', unitCode: 'XC-XH' });
     const mediatorDC = await create({ role: 'mediator', name: '东城调解员', unitCode: 'DC' });
     const auditor = await create({ role: 'auditor', name: '纪检' });
-    const justiceXC = await create({ role: 'department', name: '司法所（西城）', unitCode: 'XC', departmentCode: 'JUSTICE' });
+    const justiceXC = await create({
+      role: 'department',
+      name: '司法所（西城）',
+      unitCode: 'XC',
+      departmentCode: 'JUSTICE',
+    });
 
     const all = await listAll('');
-    expect(all.map((k) => k.id)).toEqual(expect.arrayContaining([intakeXH.id, mediatorDC.id, auditor.id, justiceXC.id, adminXCId]));
+    expect(all.map((k) => k.id)).toEqual(
+      expect.arrayContaining([intakeXH.id, mediatorDC.id, auditor.id, justiceXC.id, adminXCId]),
+    );
     expect(new Set(all.map((k) => k.id)).size).toBe(all.length);
     const ids = all.map((k) => k.id as string);
     expect(ids).toEqual([...ids].sort().reverse()); // newest first
@@ -87,20 +98,25 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
       revokedAt: null,
     });
     const text = JSON.stringify(all);
-    for (const secret of [intakeXH.key, mediatorDC.key, auditor.key, justiceXC.key, adminXC, api.adminKey]) expect(text).not.toContain(secret);
+    for (const secret of [intakeXH.key, mediatorDC.key, auditor.key, justiceXC.key, adminXC, api.adminKey])
+      expect(text).not.toContain(secret);
     expect(text).not.toMatch(/hash/i);
 
     // A scoped admin: keys whose unit lies in its subtree, never an unscoped key nor another district's.
     const scoped = (await listAll('', adminXC)).map((k) => k.id);
     expect(scoped).toEqual(expect.arrayContaining([intakeXH.id, justiceXC.id, adminXCId]));
     for (const id of [mediatorDC.id, auditor.id]) expect(scoped).not.toContain(id);
-    expect((await listAll('', adminXC)).every((k) => typeof k.unitCode === 'string' && (k.unitCode as string).startsWith('XC'))).toBe(true);
+    expect(
+      (await listAll('', adminXC)).every(
+        (k) => typeof k.unitCode === 'string' && (k.unitCode as string).startsWith('XC'),
+      ),
+    ).toBe(true);
 
     expect((await listAll('role=department')).map((k) => k.id)).toEqual([justiceXC.id]);
     expect((await listAll('departmentCode=JUSTICE')).map((k) => k.id)).toEqual([justiceXC.id]);
     expect((await listAll('unitCode=XC-XH')).map((k) => k.id)).toEqual([intakeXH.id]);
-    expect((await listAll('unitCode=DC', adminXC))).toEqual([]);
-    expect((await listAll('revoked=true'))).toEqual([]);
+    expect(await listAll('unitCode=DC', adminXC)).toEqual([]);
+    expect(await listAll('revoked=true')).toEqual([]);
 
     expect((await api.call('GET', '/api-keys?cursor=bm90LWEtY3Vyc29y')).status).toBe(400);
     expect((await api.call('GET', '/api-keys?revoked=maybe')).status).toBe(400);
@@ -136,7 +152,9 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
     clock.advance(60_000);
     expect((await api.call('DELETE', `/api-keys/${key.id}`)).status).toBe(204);
     expect(await api.db.query('SELECT revoked_at FROM api_keys WHERE id = $1', [key.id])).toEqual([first]);
-    expect((await api.db.query('SELECT 1 FROM security_log WHERE subject_id = $1', [key.id])).length).toBe(logged.length);
+    expect((await api.db.query('SELECT 1 FROM security_log WHERE subject_id = $1', [key.id])).length).toBe(
+      logged.length,
+    );
     expect((await listAll('revoked=true')).map((k) => k.id)).toEqual([key.id]);
   });
 
@@ -198,7 +216,11 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
       'tomorrow',
     ]) {
       const reply = await api.call('POST', '/api-keys', { body: { role: 'intake', name: 'x', expiresAt: bad } });
-      expect({ bad, status: reply.status, field: reply.body.errors?.[0]?.field }).toEqual({ bad, status: 422, field: 'expiresAt' });
+      expect({ bad, status: reply.status, field: reply.body.errors?.[0]?.field }).toEqual({
+        bad,
+        status: 422,
+        field: 'expiresAt',
+      });
     }
   });
 
@@ -222,14 +244,24 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
 
   it('rotates a key: same role, name, unit, department and expiry; the old one revoked, or kept for an overlap', async () => {
     const expiresAt = new Date(clock.now().getTime() + 30 * 86_400_000).toISOString();
-    const old = await create({ role: 'department', name: '司法所接口', unitCode: 'XC-XH', departmentCode: 'JUSTICE', expiresAt });
+    const old = await create({
+      role: 'department',
+      name: '司法所接口',
+      unitCode: 'XC-XH',
+      departmentCode: 'JUSTICE',
+      expiresAt,
+    });
     expect(await use(other, old.key)).toBe(200);
 
     const heard = invalidation(other, old.id);
     const rotated = await api.call('POST', `/api-keys/${old.id}/rotate`, { key: adminXC, body: {} });
     expect(rotated.status).toBe(201);
     expect(rotated.body).toMatchObject({
-      role: 'department', name: '司法所接口', unitCode: 'XC-XH', departmentCode: 'JUSTICE', expiresAt,
+      role: 'department',
+      name: '司法所接口',
+      unitCode: 'XC-XH',
+      departmentCode: 'JUSTICE',
+      expiresAt,
       replaced: { id: old.id, revokedAt: clock.now().toISOString(), expiresAt },
     });
     expect(rotated.body.id).not.toBe(old.id);
@@ -251,7 +283,10 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
     const overlapped = await api.call('POST', `/api-keys/${current.id}/rotate`, { body: { overlapMinutes: 10 } });
     expect(overlapped.status).toBe(201);
     const until = new Date(clock.now().getTime() + 10 * 60_000).toISOString();
-    expect(overlapped.body).toMatchObject({ expiresAt, replaced: { id: current.id, revokedAt: null, expiresAt: until } });
+    expect(overlapped.body).toMatchObject({
+      expiresAt,
+      replaced: { id: current.id, revokedAt: null, expiresAt: until },
+    });
     expect(await use(other, current.key)).toBe(200);
     expect(await use(other, overlapped.body.key)).toBe(200);
     clock.set(new Date(Date.parse(until) - 1));
@@ -267,7 +302,9 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
     const twice = await api.call('POST', `/api-keys/${overlapped.body.id}/rotate`, again);
     expect(once.status).toBe(201);
     expect(twice.body).toEqual(once.body);
-    const [stored] = await api.db.query<{ response: unknown }>(`SELECT response FROM idempotency_keys WHERE key = 'rotate-once'`);
+    const [stored] = await api.db.query<{ response: unknown }>(
+      `SELECT response FROM idempotency_keys WHERE key = 'rotate-once'`,
+    );
     expect(JSON.stringify(stored!.response)).not.toContain(once.body.key);
   });
 
@@ -278,12 +315,20 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
     const from = clock.now().toISOString();
     const inXC = await create({ role: 'intake', name: '日志一', unitCode: 'XC-XH' }, adminXC);
     const inDC = await create({ role: 'intake', name: '日志二', unitCode: 'DC' });
-    expect((await api.call('DELETE', `/api-keys/${inDC.id}`, { headers: { 'user-agent': 'concord-test/1.0' } })).status).toBe(204);
-    const rotated = await api.call('POST', `/api-keys/${inXC.id}/rotate`, { key: adminXC, body: { overlapMinutes: 5 }, headers: { 'user-agent': 'concord-test/1.0' } });
+    expect(
+      (await api.call('DELETE', `/api-keys/${inDC.id}`, { headers: { 'user-agent': 'concord-test/1.0' } })).status,
+    ).toBe(204);
+    const rotated = await api.call('POST', `/api-keys/${inXC.id}/rotate`, {
+      key: adminXC,
+      body: { overlapMinutes: 5 },
+      headers: { 'user-agent': 'concord-test/1.0' },
+    });
     expect(rotated.status).toBe(201);
 
     const read = async (query: string, key = auditor.key) => {
-      const reply = await api.call('GET', `/audit/security-log?from=${encodeURIComponent(from)}&limit=200${query}`, { key });
+      const reply = await api.call('GET', `/audit/security-log?from=${encodeURIComponent(from)}&limit=200${query}`, {
+        key,
+      });
       expect(reply.status).toBe(200);
       return reply.body.items as Array<Record<string, any>>;
     };
@@ -304,23 +349,45 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
       clientAddress: '127.0.0.1',
       userAgent: 'concord-test/1.0',
     });
-    expect(revocation).toMatchObject({ actor: { role: 'admin' }, unitCode: 'DC', detail: { role: 'intake' }, clientAddress: '127.0.0.1' });
-    expect(rotation).toMatchObject({ unitCode: 'XC-XH', detail: { replacedBy: rotated.body.id, overlapMinutes: 5, revokedAt: null } });
+    expect(revocation).toMatchObject({
+      actor: { role: 'admin' },
+      unitCode: 'DC',
+      detail: { role: 'intake' },
+      clientAddress: '127.0.0.1',
+    });
+    expect(rotation).toMatchObject({
+      unitCode: 'XC-XH',
+      detail: { replacedBy: rotated.body.id, overlapMinutes: 5, revokedAt: null },
+    });
     const text = JSON.stringify(entries);
     for (const secret of [inXC.key, inDC.key, rotated.body.key]) {
       expect(text).not.toContain(secret);
       expect(text).not.toContain(secret.slice(0, 12));
     }
-    const [{ hash }] = await api.db.query<{ hash: string }>('SELECT key_hash AS hash FROM api_keys WHERE id = $1', [inXC.id]);
+    const [{ hash }] = await api.db.query<{ hash: string }>('SELECT key_hash AS hash FROM api_keys WHERE id = $1', [
+      inXC.id,
+    ]);
     expect(text).not.toContain(hash);
 
     // Filters; pages; a scoped auditor sees its subtree's entries only.
     expect((await read('&action=api_key.revoked')).map((e) => e.subject.id)).toEqual([inDC.id]);
-    expect((await read(`&actorId=${adminXCId}`)).map((e) => e.action)).toEqual(['api_key.rotated', 'api_key.created', 'api_key.created']);
+    expect((await read(`&actorId=${adminXCId}`)).map((e) => e.action)).toEqual([
+      'api_key.rotated',
+      'api_key.created',
+      'api_key.created',
+    ]);
     expect(await read(`&to=${encodeURIComponent(from)}`)).toEqual([]);
-    const firstPage = await api.call('GET', `/audit/security-log?from=${encodeURIComponent(from)}&limit=2`, { key: auditor.key });
-    const secondPage = await api.call('GET', `/audit/security-log?from=${encodeURIComponent(from)}&limit=2&cursor=${firstPage.body.nextCursor}`, { key: auditor.key });
-    expect([...firstPage.body.items, ...secondPage.body.items].map((e: { id: string }) => e.id)).toEqual(entries.slice(0, 4).map((e) => e.id));
+    const firstPage = await api.call('GET', `/audit/security-log?from=${encodeURIComponent(from)}&limit=2`, {
+      key: auditor.key,
+    });
+    const secondPage = await api.call(
+      'GET',
+      `/audit/security-log?from=${encodeURIComponent(from)}&limit=2&cursor=${firstPage.body.nextCursor}`,
+      { key: auditor.key },
+    );
+    expect([...firstPage.body.items, ...secondPage.body.items].map((e: { id: string }) => e.id)).toEqual(
+      entries.slice(0, 4).map((e) => e.id),
+    );
     expect((await read('', auditorXC.key)).map((e) => e.subject.id)).toEqual([inXC.id, rotated.body.id, inXC.id]);
     expect((await read('', adminXC)).every((e) => e.unitCode.startsWith('XC'))).toBe(true);
     for (const bad of ['&from=0000-01-01T00:00:00Z', '&to=2026-03-02', '&action=DROP', '&actorId=x', '&cursor=Zm9v']) {
@@ -331,7 +398,9 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
 
   it('records each read of the security log in the audit access log, and the database refuses to change the log', async () => {
     const auditor = await create({ role: 'auditor', name: '访问记录' });
-    expect((await api.call('GET', '/audit/security-log?action=api_key.created&limit=5', { key: auditor.key })).status).toBe(200);
+    expect(
+      (await api.call('GET', '/audit/security-log?action=api_key.created&limit=5', { key: auditor.key })).status,
+    ).toBe(200);
     const [access] = await api.db.query<{ action: string; detail: Record<string, unknown> }>(
       'SELECT action, detail FROM audit_access_log WHERE principal_id = $1',
       [auditor.id],
@@ -340,6 +409,8 @@ describe('API keys: listing, revocation across processes, expiry, use, rotation 
 
     await expect(api.db.query(`UPDATE security_log SET actor_name = 'someone else'`)).rejects.toThrow(/append-only/);
     await expect(api.db.query('DELETE FROM security_log')).rejects.toThrow(/append-only/);
-    expect(Number((await api.db.query<{ n: string }>('SELECT count(*) AS n FROM security_log'))[0]!.n)).toBeGreaterThan(0);
+    expect(Number((await api.db.query<{ n: string }>('SELECT count(*) AS n FROM security_log'))[0]!.n)).toBeGreaterThan(
+      0,
+    );
   });
 });

@@ -21,12 +21,18 @@ describe('ASSIGN_HANDLER stays within the actor’s reach', () => {
   async function accepted(): Promise<{ id: string; version: number }> {
     const created = await api.call('POST', '/cases', { key: streetMediator, body: petition({ unitCode: 'XC-XH' }) });
     expect(created.status).toBe(201);
-    const reply = await api.call('POST', `/cases/${created.body.id}/events`, { key: streetMediator, body: { type: 'ACCEPT' } });
+    const reply = await api.call('POST', `/cases/${created.body.id}/events`, {
+      key: streetMediator,
+      body: { type: 'ACCEPT' },
+    });
     expect(reply.body).toMatchObject({ state: 'triage.assigning', unitCode: 'XC-XH' });
     return { id: created.body.id, version: reply.body.version };
   }
   const assign = (id: string, unitCode: string) =>
-    api.call('POST', `/cases/${id}/events`, { key: streetMediator, body: { type: 'ASSIGN_HANDLER', payload: { unitCode } } });
+    api.call('POST', `/cases/${id}/events`, {
+      key: streetMediator,
+      body: { type: 'ASSIGN_HANDLER', payload: { unitCode } },
+    });
 
   it.each([
     ['another district', 'DC'],
@@ -62,9 +68,13 @@ describe('ASSIGN_HANDLER stays within the actor’s reach', () => {
 
   it('leaves an unscoped actor free to choose any unit, and reports an unknown unit as a bad payload', async () => {
     const { id } = await accepted();
-    const unknown = await api.call('POST', `/cases/${id}/events`, { body: { type: 'ASSIGN_HANDLER', payload: { unitCode: 'NOWHERE' } } });
+    const unknown = await api.call('POST', `/cases/${id}/events`, {
+      body: { type: 'ASSIGN_HANDLER', payload: { unitCode: 'NOWHERE' } },
+    });
     expect(unknown.status).toBe(422);
-    const reply = await api.call('POST', `/cases/${id}/events`, { body: { type: 'ASSIGN_HANDLER', payload: { unitCode: 'DC' } } });
+    const reply = await api.call('POST', `/cases/${id}/events`, {
+      body: { type: 'ASSIGN_HANDLER', payload: { unitCode: 'DC' } },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ unitCode: 'DC' });
   });

@@ -51,14 +51,24 @@ describe('audit: point in time, event query and export', () => {
   };
   const send = async (name: string, type: string, payload: Record<string, unknown> = {}, key = mediator) => {
     tick();
-    return ok(`${name} ${type}`, await api.call('POST', `/cases/${cases[name]}/events`, { key, body: { type, payload } }));
+    return ok(
+      `${name} ${type}`,
+      await api.call('POST', `/cases/${cases[name]}/events`, { key, body: { type, payload } }),
+    );
   };
   const act = async (key: string, referralId: string, type: string, payload: Record<string, unknown> = {}) => {
     tick();
-    return ok(`referral ${type}`, await api.call('POST', `/referrals/${referralId}/events`, { key, body: { type, payload } }));
+    return ok(
+      `referral ${type}`,
+      await api.call('POST', `/referrals/${referralId}/events`, { key, body: { type, payload } }),
+    );
   };
   const referralsOf = async (name: string) =>
-    (ok('case', await api.call('GET', `/cases/${cases[name]}`)).referrals as Array<{ id: string; departmentCode: string; state: string }>);
+    ok('case', await api.call('GET', `/cases/${cases[name]}`)).referrals as Array<{
+      id: string;
+      departmentCode: string;
+      state: string;
+    }>;
   /** Fires, in due order, every pending deadline of the case that is due by now, as the worker would. */
   const fireDue = async (name: string) => {
     const due = await api.db.query<{ id: string }>(
@@ -66,12 +76,20 @@ describe('audit: point in time, event query and export', () => {
       [cases[name], clock.now()],
     );
     const engine = api.app.get(CaseEngine);
-    for (const job of await loadDeadlineJobs(api.db, due.map((d) => d.id))) await engine.fireDeadline(job);
+    for (const job of await loadDeadlineJobs(
+      api.db,
+      due.map((d) => d.id),
+    ))
+      await engine.fireDeadline(job);
     return due.length;
   };
-  const history = async (id: string) => ok('history', await api.call('GET', `/cases/${id}/history?limit=200`)).items as Event[];
+  const history = async (id: string) =>
+    ok('history', await api.call('GET', `/cases/${id}/history?limit=200`)).items as Event[];
   const newKey = async (body: Record<string, unknown>) =>
-    ok('key', await api.call('POST', '/api-keys', { body: { name: 'Auditor', ...body } }), 201) as { id: string; key: string };
+    ok('key', await api.call('POST', '/api-keys', { body: { name: 'Auditor', ...body } }), 201) as {
+      id: string;
+      key: string;
+    };
 
   beforeAll(async () => {
     api = await startTestApi({ clock });
@@ -86,7 +104,12 @@ describe('audit: point in time, event query and export', () => {
     await open('mediated', dispute());
     await send('mediated', 'ACCEPT');
     await send('mediated', 'CLASSIFY', { category: 'neighbour', riskLevel: 'low', tags: ['water_leak'] });
-    await send('mediated', 'ADD_PARTY', { role: 'third_party', name: '张三', phone: '13700000000', vulnerable: ['elderly'] });
+    await send('mediated', 'ADD_PARTY', {
+      role: 'third_party',
+      name: '张三',
+      phone: '13700000000',
+      vulnerable: ['elderly'],
+    });
     await send('mediated', 'ASSIGN_MEDIATOR', { mediatorId: 'mediator-li', channel: 'people' });
     await send('mediated', 'SCHEDULE_SESSION', { at: '2026-03-05T14:00:00+08:00', location: '新华社区调解室' });
     await send('mediated', 'ADD_NOTE', { text: AWKWARD });
@@ -109,7 +132,10 @@ describe('audit: point in time, event query and export', () => {
     await send('referred', 'ACCEPT');
     await send('referred', 'CLASSIFY', { category: 'neighbour', riskLevel: 'medium' });
     await send('referred', 'REFER', {
-      departments: [{ code: 'JUSTICE', role: 'lead' }, { code: 'POLICE', role: 'assist' }],
+      departments: [
+        { code: 'JUSTICE', role: 'lead' },
+        { code: 'POLICE', role: 'assist' },
+      ],
       instructions: '请司法所牵头、派出所协助调处',
       dueInWorkingDays: 3,
     });
@@ -181,12 +207,19 @@ describe('audit: point in time, event query and export', () => {
           unitCode: stored.unitCode,
         });
         const referrals = (r: Array<{ id: string; departmentCode: string; state: string }>) =>
-          r.map(({ id: rid, departmentCode, state }) => ({ id: rid, departmentCode, state })).sort((a, b) => a.id.localeCompare(b.id));
+          r
+            .map(({ id: rid, departmentCode, state }) => ({ id: rid, departmentCode, state }))
+            .sort((a, b) => a.id.localeCompare(b.id));
         expect(referrals(rebuilt.referrals)).toEqual(referrals(stored.referrals));
       }
       // The workload took the paths it was meant to.
       const states = Object.fromEntries(
-        await Promise.all(Object.entries(cases).map(async ([name, id]) => [name, ok('case', await api.call('GET', `/cases/${id}`)).state])),
+        await Promise.all(
+          Object.entries(cases).map(async ([name, id]) => [
+            name,
+            ok('case', await api.call('GET', `/cases/${id}`)).state,
+          ]),
+        ),
       );
       expect(states).toEqual({
         mediated: 'archive.closed',
@@ -206,17 +239,29 @@ describe('audit: point in time, event query and export', () => {
       const id = cases.withdrawn!;
       expect((await pit.rebuild(id, clock.now())).matchesStored).toBe(true);
       // The stored snapshot is altered behind the engine's back: the rebuild from the events no longer matches it.
-      await api.db.query(`UPDATE cases SET snapshot = jsonb_set(snapshot, '{context,outcome}', '"resolved"') WHERE id = $1`, [id]);
+      await api.db.query(
+        `UPDATE cases SET snapshot = jsonb_set(snapshot, '{context,outcome}', '"resolved"') WHERE id = $1`,
+        [id],
+      );
       try {
         expect((await pit.rebuild(id, clock.now())).matchesStored).toBe(false);
       } finally {
-        await api.db.query(`UPDATE cases SET snapshot = jsonb_set(snapshot, '{context,outcome}', '"withdrawn"') WHERE id = $1`, [id]);
+        await api.db.query(
+          `UPDATE cases SET snapshot = jsonb_set(snapshot, '{context,outcome}', '"withdrawn"') WHERE id = $1`,
+          [id],
+        );
       }
       expect((await pit.rebuild(id, clock.now())).matchesStored).toBe(true);
       const referred = cases.referred!;
-      await api.db.query(`UPDATE referrals SET snapshot = jsonb_set(snapshot, '{context,urged}', 'true') WHERE case_id = $1 AND state = 'closed'`, [referred]);
+      await api.db.query(
+        `UPDATE referrals SET snapshot = jsonb_set(snapshot, '{context,urged}', 'true') WHERE case_id = $1 AND state = 'closed'`,
+        [referred],
+      );
       expect((await pit.rebuild(referred, clock.now())).matchesStored).toBe(false);
-      await api.db.query(`UPDATE referrals SET snapshot = jsonb_set(snapshot, '{context,urged}', 'false') WHERE case_id = $1 AND state = 'closed'`, [referred]);
+      await api.db.query(
+        `UPDATE referrals SET snapshot = jsonb_set(snapshot, '{context,urged}', 'false') WHERE case_id = $1 AND state = 'closed'`,
+        [referred],
+      );
       expect((await pit.rebuild(referred, clock.now())).matchesStored).toBe(true);
     });
 
@@ -230,7 +275,10 @@ describe('audit: point in time, event query and export', () => {
           const lastCase = events.filter((e) => e.at <= event.at && !e.referralId).at(-1)!;
           const expected = { seq: last.seq, version: last.seq, state: lastCase.state, unitCode: last.unitCode };
           const next = events[i + 1];
-          const instants = [new Date(event.at), ...(next && next.at > event.at ? [new Date(Date.parse(next.at) - 1)] : [])];
+          const instants = [
+            new Date(event.at),
+            ...(next && next.at > event.at ? [new Date(Date.parse(next.at) - 1)] : []),
+          ];
           for (const asOf of instants) {
             const rebuilt = await pit.rebuild(id, asOf);
             expect(rebuilt).toMatchObject({ caseId: id, asOf: asOf.toISOString(), ...expected, divergence: null });
@@ -245,16 +293,30 @@ describe('audit: point in time, event query and export', () => {
       const events = await history(id);
       const refer = events.find((e) => e.type === 'REFER')!;
       const reject = events.find((e) => e.type === 'REJECT')!;
-      const atRefer = ok('state', await api.call('GET', `/audit/cases/${id}/state?asOf=${encodeURIComponent(refer.at)}`, { key: auditor.key }));
+      const atRefer = ok(
+        'state',
+        await api.call('GET', `/audit/cases/${id}/state?asOf=${encodeURIComponent(refer.at)}`, { key: auditor.key }),
+      );
       expect(atRefer).toMatchObject({ seq: refer.seq, state: 'mediation.referred', matchesStored: null });
-      expect(atRefer.referrals.map((r: { departmentCode: string; state: string }) => [r.departmentCode, r.state])).toEqual([
+      expect(
+        atRefer.referrals.map((r: { departmentCode: string; state: string }) => [r.departmentCode, r.state]),
+      ).toEqual([
         ['JUSTICE', 'issued'],
         ['POLICE', 'issued'],
       ]);
-      expect(atRefer.referrals[0].snapshot.context).toMatchObject({ instructions: '请司法所牵头、派出所协助调处', dueInWorkingDays: 3, role: 'lead' });
-      const afterReject = ok('state', await api.call('GET', `/audit/cases/${id}/state?asOf=${encodeURIComponent(reject.at)}`, { key: auditor.key }));
+      expect(atRefer.referrals[0].snapshot.context).toMatchObject({
+        instructions: '请司法所牵头、派出所协助调处',
+        dueInWorkingDays: 3,
+        role: 'lead',
+      });
+      const afterReject = ok(
+        'state',
+        await api.call('GET', `/audit/cases/${id}/state?asOf=${encodeURIComponent(reject.at)}`, { key: auditor.key }),
+      );
       expect(afterReject.state).toBe('triage.assessing');
-      expect(afterReject.referrals.map((r: { departmentCode: string; state: string }) => [r.departmentCode, r.state])).toEqual([
+      expect(
+        afterReject.referrals.map((r: { departmentCode: string; state: string }) => [r.departmentCode, r.state]),
+      ).toEqual([
         ['JUSTICE', 'rejected'],
         ['POLICE', 'cancelled'],
       ]);
@@ -271,8 +333,12 @@ describe('audit: point in time, event query and export', () => {
       expect(at.body).toMatchObject({ seq: 1, state: 'intake.registered', version: 1 });
 
       expect((await api.call('GET', `/audit/cases/${id}/state`, { key: yuetanAuditor.key })).status).toBe(404);
-      expect((await api.call('GET', `/audit/cases/${cases.yuetan}/state`, { key: yuetanAuditor.key })).status).toBe(200);
-      expect((await api.call('GET', '/audit/cases/00000000-0000-4000-8000-000000000000/state', { key: auditor.key })).status).toBe(404);
+      expect((await api.call('GET', `/audit/cases/${cases.yuetan}/state`, { key: yuetanAuditor.key })).status).toBe(
+        200,
+      );
+      expect(
+        (await api.call('GET', '/audit/cases/00000000-0000-4000-8000-000000000000/state', { key: auditor.key })).status,
+      ).toBe(404);
       expect((await api.call('GET', '/audit/cases/not-a-uuid/state', { key: auditor.key })).status).toBe(404);
       for (const asOf of ['yesterday', '2026-03-02', '2026-03-02T09:00', '2026-02-30T09:00:00Z']) {
         const bad = await api.call('GET', `/audit/cases/${id}/state?asOf=${asOf}`, { key: auditor.key });
@@ -303,7 +369,12 @@ describe('audit: point in time, event query and export', () => {
     }
     const keyOf = (e: { caseId?: string; case_id?: string; seq: number }) => `${e.caseId ?? e.case_id}#${e.seq}`;
     const sqlKeys = async (where: string, params: unknown[]) =>
-      (await api.db.query<{ case_id: string; seq: number }>(`SELECT e.case_id, e.seq FROM case_events e WHERE ${where}`, params))
+      (
+        await api.db.query<{ case_id: string; seq: number }>(
+          `SELECT e.case_id, e.seq FROM case_events e WHERE ${where}`,
+          params,
+        )
+      )
         .map(keyOf)
         .sort();
 
@@ -367,7 +438,9 @@ describe('audit: point in time, event query and export', () => {
       // The engine lists each event under its departments as it writes it: exactly what the referrals define
       // (and what the migration fills in for events written before).
       const order = 'ORDER BY department_code, at, case_id, seq';
-      const written = await api.db.query(`SELECT department_code, at, case_id, seq FROM case_event_departments ${order}`);
+      const written = await api.db.query(
+        `SELECT department_code, at, case_id, seq FROM case_event_departments ${order}`,
+      );
       const defined = await api.db.query(
         `SELECT r.department_code, e.at, e.case_id, e.seq FROM case_events e JOIN referrals r ON r.id = e.referral_id
          UNION
@@ -375,14 +448,27 @@ describe('audit: point in time, event query and export', () => {
           WHERE e.type = 'REFER' AND e.referral_id IS NULL ${order}`,
       );
       expect(written).toEqual(defined);
-      expect(new Set(written.map((r) => (r as { department_code: string }).department_code))).toEqual(new Set(['JUSTICE', 'POLICE']));
+      expect(new Set(written.map((r) => (r as { department_code: string }).department_code))).toEqual(
+        new Set(['JUSTICE', 'POLICE']),
+      );
 
       const referred = await history(cases.referred!);
       const seen = new Set<string>();
       const window = { from: referred[3]!.at, to: referred[9]!.at };
       for (const departmentCode of ['POLICE', 'JUSTICE', 'HOUSING']) {
-        for (const extra of [{}, { type: 'ACKNOWLEDGE' }, { caseId: cases.referred! }, window, { unitCode: 'XC-XH' }, { type: 'REFER', ...window }]) {
-          for (const [scope, key] of [[null, auditor.key], ['/XC/XC-YL/', yuetanAuditor.key], ['/DC/', dongchengAuditor.key]] as const) {
+        for (const extra of [
+          {},
+          { type: 'ACKNOWLEDGE' },
+          { caseId: cases.referred! },
+          window,
+          { unitCode: 'XC-XH' },
+          { type: 'REFER', ...window },
+        ]) {
+          for (const [scope, key] of [
+            [null, auditor.key],
+            ['/XC/XC-YL/', yuetanAuditor.key],
+            ['/DC/', dongchengAuditor.key],
+          ] as const) {
             const conditions = [
               `(e.referral_id IN (SELECT id FROM referrals WHERE department_code = $1)
                 OR (e.case_id, e.seq) IN (SELECT case_id, issued_seq FROM referrals WHERE department_code = $1))`,
@@ -393,8 +479,14 @@ describe('audit: point in time, event query and export', () => {
             if (f.type) conditions.push(`e.type = ${param(f.type)}`);
             if (f.caseId) conditions.push(`e.case_id = ${param(f.caseId)}`);
             if (f.from) conditions.push(`e.at >= ${param(f.from)} AND e.at < ${param(f.to)}`);
-            if (f.unitCode) conditions.push(`e.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = ${param(f.unitCode)}) || '%')`);
-            if (scope) conditions.push(`e.case_id IN (SELECT c.id FROM cases c JOIN units u ON u.code = c.unit_code WHERE u.path LIKE ${param(scope)} || '%')`);
+            if (f.unitCode)
+              conditions.push(
+                `e.unit_code IN (SELECT code FROM units WHERE path LIKE (SELECT path FROM units WHERE code = ${param(f.unitCode)}) || '%')`,
+              );
+            if (scope)
+              conditions.push(
+                `e.case_id IN (SELECT c.id FROM cases c JOIN units u ON u.code = c.unit_code WHERE u.path LIKE ${param(scope)} || '%')`,
+              );
             const want = (
               await api.db.query<{ case_id: string; seq: number }>(
                 `SELECT e.case_id, e.seq FROM case_events e WHERE ${conditions.join(' AND ')} ORDER BY e.at, e.case_id, e.seq`,
@@ -403,7 +495,12 @@ describe('audit: point in time, event query and export', () => {
             ).map(keyOf);
             const { items } = await allPages({ departmentCode, ...f }, key, 2);
             if (departmentCode === 'POLICE' && !Object.keys(f).length) seen.add(`${scope}: ${items.length > 0}`);
-            expect({ departmentCode, extra, scope, items: items.map(keyOf) }).toEqual({ departmentCode, extra, scope, items: want });
+            expect({ departmentCode, extra, scope, items: items.map(keyOf) }).toEqual({
+              departmentCode,
+              extra,
+              scope,
+              items: want,
+            });
           }
         }
       }
@@ -414,7 +511,9 @@ describe('audit: point in time, event query and export', () => {
     it('filters by actor with a principal id, by a time window, and by several filters at once', async () => {
       const [event] = (await history(cases.mediated!)).filter((e) => e.type === 'ACCEPT');
       const mediatorId = event!.actor.id;
-      expect((await allPages({ actor: mediatorId })).items.map(keyOf).sort()).toEqual(await sqlKeys(`e.actor ->> 'id' = $1`, [mediatorId]));
+      expect((await allPages({ actor: mediatorId })).items.map(keyOf).sort()).toEqual(
+        await sqlKeys(`e.actor ->> 'id' = $1`, [mediatorId]),
+      );
 
       const events = await history(cases.failed!);
       const from = events[1]!.at;
@@ -433,10 +532,16 @@ describe('audit: point in time, event query and export', () => {
     it('shows a scoped auditor only the events of cases in its subtree', async () => {
       const { items } = await allPages({}, yuetanAuditor.key);
       expect(items.map(keyOf).sort()).toEqual(
-        await sqlKeys(`e.case_id IN (SELECT c.id FROM cases c JOIN units u ON u.code = c.unit_code WHERE u.path LIKE '/XC/XC-YL/%')`, []),
+        await sqlKeys(
+          `e.case_id IN (SELECT c.id FROM cases c JOIN units u ON u.code = c.unit_code WHERE u.path LIKE '/XC/XC-YL/%')`,
+          [],
+        ),
       );
       expect(new Set(items.map((e) => e.caseId))).toEqual(new Set([cases.yuetan]));
-      const other = ok('events', await api.call('GET', `/audit/events?caseId=${cases.mediated}`, { key: yuetanAuditor.key }));
+      const other = ok(
+        'events',
+        await api.call('GET', `/audit/events?caseId=${cases.mediated}`, { key: yuetanAuditor.key }),
+      );
       expect(other.items).toEqual([]);
     });
 
@@ -478,7 +583,10 @@ describe('audit: point in time, event query and export', () => {
       expect(reply.headers.get('content-disposition')).toMatch(/^attachment; filename="concord-events-.*\.jsonl"$/);
       const lines = reply.text.split('\n');
       expect(lines.pop()).toBe('');
-      const listed = ok('events', await api.call('GET', `/audit/events?caseId=${cases.referred}&limit=200`, { key: auditor.key })).items;
+      const listed = ok(
+        'events',
+        await api.call('GET', `/audit/events?caseId=${cases.referred}&limit=200`, { key: auditor.key }),
+      ).items;
       expect(lines.map((l) => JSON.parse(l))).toEqual(listed);
       expect(listed.length).toBe((await history(cases.referred!)).length);
     });
@@ -488,7 +596,21 @@ describe('audit: point in time, event query and export', () => {
       expect(reply.status).toBe(200);
       expect(reply.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       const [header, ...records] = parseCsv(reply.text);
-      expect(header).toEqual(['caseId', 'seq', 'type', 'payload', 'facts', 'actor', 'at', 'machineVersion', 'state', 'unitCode', 'referralId', 'prevHash', 'hash']);
+      expect(header).toEqual([
+        'caseId',
+        'seq',
+        'type',
+        'payload',
+        'facts',
+        'actor',
+        'at',
+        'machineVersion',
+        'state',
+        'unitCode',
+        'referralId',
+        'prevHash',
+        'hash',
+      ]);
       const events = await history(cases.mediated!);
       expect(records).toHaveLength(events.length);
       const note = records.find((r) => r[2] === 'ADD_NOTE')!;
@@ -500,8 +622,19 @@ describe('audit: point in time, event query and export', () => {
       for (const [i, record] of records.entries()) {
         const e = events[i]!;
         expect(record).toEqual([
-          cases.mediated, String(e.seq), e.type, expect.any(String), expect.any(String), expect.any(String), e.at, '1', e.state, e.unitCode, '',
-          e.prevHash, e.hash,
+          cases.mediated,
+          String(e.seq),
+          e.type,
+          expect.any(String),
+          expect.any(String),
+          expect.any(String),
+          e.at,
+          '1',
+          e.state,
+          e.unitCode,
+          '',
+          e.prevHash,
+          e.hash,
         ]);
         expect(JSON.parse(record[3]!)).toEqual(e.payload);
         expect(JSON.parse(record[5]!)).toEqual(e.actor);
@@ -510,7 +643,12 @@ describe('audit: point in time, event query and export', () => {
 
     it('exports only the scoped auditor’s subtree, and refuses a bad format', async () => {
       const reply = await get('/audit/export', yuetanAuditor.key);
-      const ids = new Set(reply.text.trim().split('\n').map((l) => JSON.parse(l).caseId));
+      const ids = new Set(
+        reply.text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).caseId),
+      );
       expect(ids).toEqual(new Set([cases.yuetan]));
       const bad = await get('/audit/export?format=xml');
       expect(bad.status).toBe(400);
@@ -533,39 +671,70 @@ describe('audit: point in time, event query and export', () => {
         return { status: response.status, code: response.status === 200 ? undefined : JSON.parse(text).code };
       };
       for (const path of reads()) {
-        for (const key of [auditor.key, api.adminKey]) expect({ path, ...(await get(path, key)) }).toEqual({ path, status: 200 });
-        for (const key of [intake, mediator, justice]) expect({ path, ...(await get(path, key)) }).toEqual({ path, status: 403, code: 'forbidden' });
+        for (const key of [auditor.key, api.adminKey])
+          expect({ path, ...(await get(path, key)) }).toEqual({ path, status: 200 });
+        for (const key of [intake, mediator, justice])
+          expect({ path, ...(await get(path, key)) }).toEqual({ path, status: 403, code: 'forbidden' });
         expect({ path, ...(await get(path, null)) }).toEqual({ path, status: 401, code: 'unauthenticated' });
       }
     });
 
     it('records each read, with its filters, before answering', async () => {
       const log = async () =>
-        api.db.query<{ principal_id: string; principal_role: string; action: string; case_id: string | null; detail: Record<string, unknown> }>(
-          'SELECT principal_id, principal_role, action, case_id, detail FROM audit_access_log ORDER BY at, id',
-        );
+        api.db.query<{
+          principal_id: string;
+          principal_role: string;
+          action: string;
+          case_id: string | null;
+          detail: Record<string, unknown>;
+        }>('SELECT principal_id, principal_role, action, case_id, detail FROM audit_access_log ORDER BY at, id');
       const before = (await log()).length;
       const asOf = '2026-03-02T09:30:00+08:00';
-      expect((await api.call('GET', `/audit/cases/${cases.mediated}/state?asOf=${encodeURIComponent(asOf)}`, { key: auditor.key })).status).toBe(200);
-      expect((await api.call('GET', `/audit/events?type=REFER&unitCode=XC-XH&limit=5`, { key: auditor.key })).status).toBe(200);
-      const exported = await fetch(`${api.url}/audit/export?format=csv&departmentCode=POLICE&from=2026-03-01T00:00:00Z`, {
-        headers: { authorization: `Bearer ${yuetanAuditor.key}` },
-      });
+      expect(
+        (
+          await api.call('GET', `/audit/cases/${cases.mediated}/state?asOf=${encodeURIComponent(asOf)}`, {
+            key: auditor.key,
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await api.call('GET', `/audit/events?type=REFER&unitCode=XC-XH&limit=5`, { key: auditor.key })).status,
+      ).toBe(200);
+      const exported = await fetch(
+        `${api.url}/audit/export?format=csv&departmentCode=POLICE&from=2026-03-01T00:00:00Z`,
+        {
+          headers: { authorization: `Bearer ${yuetanAuditor.key}` },
+        },
+      );
       await exported.text();
       expect((await api.call('GET', `/audit/events`, { key: mediator })).status).toBe(403);
       const after = (await log()).slice(before);
       expect(after).toEqual([
         {
-          principal_id: auditor.id, principal_role: 'auditor', action: 'audit.state', case_id: cases.mediated,
+          principal_id: auditor.id,
+          principal_role: 'auditor',
+          action: 'audit.state',
+          case_id: cases.mediated,
           detail: { asOf: new Date(asOf).toISOString() },
         },
         {
-          principal_id: auditor.id, principal_role: 'auditor', action: 'audit.events', case_id: null,
+          principal_id: auditor.id,
+          principal_role: 'auditor',
+          action: 'audit.events',
+          case_id: null,
           detail: { type: 'REFER', unitCode: 'XC-XH', limit: 5 },
         },
         {
-          principal_id: yuetanAuditor.id, principal_role: 'auditor', action: 'audit.export', case_id: null,
-          detail: { format: 'csv', departmentCode: 'POLICE', from: '2026-03-01T00:00:00Z', until: clock.now().toISOString() },
+          principal_id: yuetanAuditor.id,
+          principal_role: 'auditor',
+          action: 'audit.export',
+          case_id: null,
+          detail: {
+            format: 'csv',
+            departmentCode: 'POLICE',
+            from: '2026-03-01T00:00:00Z',
+            until: clock.now().toISOString(),
+          },
         },
       ]);
     });
@@ -620,12 +789,19 @@ describe('audit: point in time, event query and export', () => {
       for (const filter of filters) {
         for (const scope of [null, '/XC/XC-XH/']) {
           const [sql, params] = auditEventsStatement(filter, { scope }, 51);
-          const [{ 'QUERY PLAN': [plan] }] = await api.db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+          const [
+            {
+              'QUERY PLAN': [plan],
+            },
+          ] = await api.db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
             `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
             params,
           );
           const reads = flatten(plan.Plan).filter((n) => n['Relation Name'] === 'case_events');
-          const rowsRead = reads.reduce((sum, n) => sum + (n['Actual Rows']! + (n['Rows Removed by Filter'] ?? 0)) * n['Actual Loops']!, 0);
+          const rowsRead = reads.reduce(
+            (sum, n) => sum + (n['Actual Rows']! + (n['Rows Removed by Filter'] ?? 0)) * n['Actual Loops']!,
+            0,
+          );
           // Always through an index, and at most a few thousand of the 300,000 rows for a page of 51.
           expect({ filter, scope, scans: reads.map((n) => n['Node Type']), rowsRead: rowsRead <= 5_000 }).toEqual({
             filter,
@@ -638,16 +814,29 @@ describe('audit: point in time, event query and export', () => {
     });
 
     it('answers a filtered page from the large table, and its next page follows on', async () => {
-      const params = new URLSearchParams({ type: 'ADD_NOTE', unitCode: 'XC-XH', from: '2025-01-02T00:00:00Z', limit: '200' });
+      const params = new URLSearchParams({
+        type: 'ADD_NOTE',
+        unitCode: 'XC-XH',
+        from: '2025-01-02T00:00:00Z',
+        limit: '200',
+      });
       const page = ok('events', await api.call('GET', `/audit/events?${params}`, { key: auditor.key }));
       expect(page.items).toHaveLength(200);
-      expect(page.items.every((e: Event) => e.type === 'ADD_NOTE' && e.unitCode.startsWith('XC-XH') && e.at >= '2025-01-02')).toBe(true);
-      const next = ok('events', await api.call('GET', `/audit/events?${params}&cursor=${page.nextCursor}`, { key: auditor.key }));
+      expect(
+        page.items.every((e: Event) => e.type === 'ADD_NOTE' && e.unitCode.startsWith('XC-XH') && e.at >= '2025-01-02'),
+      ).toBe(true);
+      const next = ok(
+        'events',
+        await api.call('GET', `/audit/events?${params}&cursor=${page.nextCursor}`, { key: auditor.key }),
+      );
       expect(next.items[0].at >= page.items[199].at).toBe(true);
     });
 
     it('exports 300,000 events in bounded memory: retained heap grows far less than the export', async () => {
-      const [{ count }] = await api.db.query<{ count: string }>('SELECT count(*) FROM case_events WHERE at >= $1 AND at < $2', [FROM, TO]);
+      const [{ count }] = await api.db.query<{ count: string }>(
+        'SELECT count(*) FROM case_events WHERE at >= $1 AND at < $2',
+        [FROM, TO],
+      );
       expect(Number(count)).toBe(CASES * PER_CASE);
       // The export is ~250 MB; what the server and this reader hold at once must stay under 40 MB, 1/6 of it.
       const MEMORY_BOUND = 40 * 1024 * 1024;
@@ -659,7 +848,9 @@ describe('audit: point in time, event query and export', () => {
         return heapUsed + external;
       };
       const baseline = retained();
-      const response = await fetch(`${api.url}/audit/export?from=${FROM}&to=${TO}`, { headers: { authorization: `Bearer ${auditor.key}` } });
+      const response = await fetch(`${api.url}/audit/export?from=${FROM}&to=${TO}`, {
+        headers: { authorization: `Bearer ${auditor.key}` },
+      });
       expect(response.status).toBe(200);
       const reader = response.body!.getReader();
       let bytes = 0;
@@ -685,7 +876,10 @@ describe('audit: point in time, event query and export', () => {
       expect(samples).toBeGreaterThan(20);
       expect(peak).toBeLessThan(MEMORY_BOUND);
       expect(JSON.parse(first.split('\n')[0]!)).toMatchObject({
-        caseId: '00000000-0000-4000-8000-000000000001', seq: 1, at: '2025-01-01T00:00:01.000Z', payload: { text: expect.stringContaining('"quoted"') },
+        caseId: '00000000-0000-4000-8000-000000000001',
+        seq: 1,
+        at: '2025-01-01T00:00:01.000Z',
+        payload: { text: expect.stringContaining('"quoted"') },
       });
     }, 300_000);
   });
@@ -713,15 +907,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') record.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
       record.push(field);
       records.push(record);
-      (record = []), (field = ''), i++;
+      record = [];
+      field = '';
+      i++;
     } else field += c;
   }
   if (field || record.length) throw new Error('the CSV does not end with CRLF');

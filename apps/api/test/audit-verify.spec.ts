@@ -28,7 +28,8 @@ describe('audit verification', () => {
   let referralSeq: number;
 
   const sql = <T = Record<string, unknown>>(text: string, values?: unknown[]) => api.db.query<T>(text, values);
-  const verify = (caseId?: string, key = auditor) => api.call('GET', `/audit/verify${caseId ? `?caseId=${caseId}` : ''}`, { key });
+  const verify = (caseId?: string, key = auditor) =>
+    api.call('GET', `/audit/verify${caseId ? `?caseId=${caseId}` : ''}`, { key });
   const step = async (key: string, path: string, type: string, payload: Record<string, unknown> = {}) => {
     clock.advance(60_000);
     const reply = await api.call('POST', path, { key, body: { type, payload } });
@@ -47,7 +48,12 @@ describe('audit verification', () => {
   async function expectBroken(caseId: string, seq: number, checked = seq - 1): Promise<void> {
     const one = await verify(caseId);
     expect(one.status).toBe(200);
-    expect(one.body).toEqual({ valid: false, checked, cases: 0, brokenAt: { caseId, seq, reason: expect.any(String) } });
+    expect(one.body).toEqual({
+      valid: false,
+      checked,
+      cases: 0,
+      brokenAt: { caseId, seq, reason: expect.any(String) },
+    });
     const all = await verify();
     expect(all.status).toBe(200);
     expect(all.body).toMatchObject({ valid: false, brokenAt: { caseId, seq } });
@@ -56,7 +62,9 @@ describe('audit verification', () => {
   beforeAll(async () => {
     api = await startTestApi({ clock });
     await seedDirectory(api);
-    const created = await api.call<{ id: string; key: string }>('POST', '/api-keys', { body: { role: 'auditor', name: '审计员 Zhou' } });
+    const created = await api.call<{ id: string; key: string }>('POST', '/api-keys', {
+      body: { role: 'auditor', name: '审计员 Zhou' },
+    });
     auditor = created.body.key;
     auditorId = created.body.id;
     mediator = await api.keyFor('mediator', { unitCode: 'XC-XH' });
@@ -65,13 +73,19 @@ describe('audit verification', () => {
     a = (await api.call('POST', '/cases', { key: mediator, body: dispute() })).body.id;
     await step(mediator, `/cases/${a}/events`, 'ACCEPT');
     await step(mediator, `/cases/${a}/events`, 'CLASSIFY', { category: 'neighbour', riskLevel: 'medium' });
-    const referred = await step(mediator, `/cases/${a}/events`, 'REFER', { departmentCode: 'JUSTICE', instructions: '请司法所调处漏水纠纷' });
+    const referred = await step(mediator, `/cases/${a}/events`, 'REFER', {
+      departmentCode: 'JUSTICE',
+      instructions: '请司法所调处漏水纠纷',
+    });
     await step(justice, `/referrals/${referred.referrals[0].id}/events`, 'ACKNOWLEDGE', { note: '已报到' });
     await step(mediator, `/cases/${a}/events`, 'ADD_NOTE', { text: '司法所已报到' });
     b = (await api.call('POST', '/cases', { key: mediator, body: petition() })).body.id;
     await step(mediator, `/cases/${b}/events`, 'ACCEPT');
 
-    const events = await sql<{ seq: number; referral_id: string | null }>('SELECT seq, referral_id FROM case_events WHERE case_id = $1 ORDER BY seq', [a]);
+    const events = await sql<{ seq: number; referral_id: string | null }>(
+      'SELECT seq, referral_id FROM case_events WHERE case_id = $1 ORDER BY seq',
+      [a],
+    );
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     referralSeq = events.find((e) => e.referral_id !== null)!.seq;
     expect(referralSeq).toBe(5);
@@ -112,7 +126,13 @@ describe('audit verification', () => {
       expect((await verify('0190a5e2-0000-7000-8000-000000000000')).status).toBe(404);
       expect((await verify('not-a-uuid')).status).toBe(400);
       expect((await api.call('GET', '/audit/anchors?cursor=bm9wZQ', { key: auditor })).status).toBe(400);
-      expect((await api.call('GET', `/audit/anchors?cursor=${Buffer.from('2026-02-30').toString('base64url')}`, { key: auditor })).status).toBe(400);
+      expect(
+        (
+          await api.call('GET', `/audit/anchors?cursor=${Buffer.from('2026-02-30').toString('base64url')}`, {
+            key: auditor,
+          })
+        ).status,
+      ).toBe(400);
       expect((await api.call('GET', '/audit/anchors?limit=0', { key: auditor })).status).toBe(400);
     });
 
@@ -121,7 +141,14 @@ describe('audit verification', () => {
       expect((await verify(undefined)).status).toBe(200);
       expect((await verify(a)).status).toBe(200);
       expect((await api.call('GET', '/audit/anchors?limit=5', { key: auditor })).status).toBe(200);
-      const rows = await sql<{ principal_id: string; principal_role: string; principal_name: string; action: string; case_id: string | null; detail: unknown }>(
+      const rows = await sql<{
+        principal_id: string;
+        principal_role: string;
+        principal_name: string;
+        action: string;
+        case_id: string | null;
+        detail: unknown;
+      }>(
         `SELECT principal_id, principal_role, principal_name, action, case_id, detail FROM audit_access_log ORDER BY at, id`,
       );
       expect(rows.length - Number(before[0]!.n)).toBe(3);
@@ -140,7 +167,12 @@ describe('audit verification', () => {
     it('reports an intact history as valid, case by case and as a whole', async () => {
       expect((await verify(a)).body).toEqual({ valid: true, checked: 6, cases: 1 });
       expect((await verify(b)).body).toEqual({ valid: true, checked: 2, cases: 1 });
-      expect((await verify()).body).toEqual({ valid: true, checked: 8, cases: 2, anchors: { valid: true, checked: 0 } });
+      expect((await verify()).body).toEqual({
+        valid: true,
+        checked: 8,
+        cases: 2,
+        anchors: { valid: true, checked: 0 },
+      });
     });
 
     /** Each column of a row, changed on its own: [what, SET clause, seq of case A it is applied to]. */
@@ -155,7 +187,11 @@ describe('audit verification', () => {
       ['state', `state = 'archive.closed'`, 4],
       ['unit_code', `unit_code = 'XC'`, 4],
       ['referral_id, cleared on a referral event', 'referral_id = NULL', 'referral'],
-      ['referral_id, set on a case event', 'referral_id = (SELECT id FROM referrals r WHERE r.case_id = e.case_id LIMIT 1)', 6],
+      [
+        'referral_id, set on a case event',
+        'referral_id = (SELECT id FROM referrals r WHERE r.case_id = e.case_id LIMIT 1)',
+        6,
+      ],
       ['prev_hash', `prev_hash = repeat('0', 64)`, 3],
       ['hash', `hash = repeat('a', 64)`, 3],
       ['hash of the last event', `hash = repeat('a', 64)`, 6],
@@ -194,7 +230,12 @@ describe('audit verification', () => {
     it('finds a case whose events were all deleted', async () => {
       await sql('DELETE FROM case_events WHERE case_id = $1', [b]);
       const one = await verify(b);
-      expect(one.body).toEqual({ valid: false, checked: 0, cases: 0, brokenAt: { caseId: b, seq: 1, reason: expect.stringMatching(/no events/) } });
+      expect(one.body).toEqual({
+        valid: false,
+        checked: 0,
+        cases: 0,
+        brokenAt: { caseId: b, seq: 1, reason: expect.stringMatching(/no events/) },
+      });
       expect((await verify()).body).toMatchObject({ valid: false, brokenAt: { caseId: b, seq: 1 } });
     });
 
@@ -205,7 +246,21 @@ describe('audit verification', () => {
       await sql(
         `INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, referral_id, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [a, 7, forged.type, forged.payload, forged.facts, forged.actor, forged.at, forged.machine_version, forged.state, forged.unit_code, null, forged.prev_hash, forged.hash],
+        [
+          a,
+          7,
+          forged.type,
+          forged.payload,
+          forged.facts,
+          forged.actor,
+          forged.at,
+          forged.machine_version,
+          forged.state,
+          forged.unit_code,
+          null,
+          forged.prev_hash,
+          forged.hash,
+        ],
       );
       // The forged event links correctly (7 events check out), but the head still names event 6.
       await expectBroken(a, 7, 7);
@@ -214,7 +269,11 @@ describe('audit verification', () => {
     it('finds a head_hash that names no event of the case', async () => {
       await sql(`UPDATE cases SET head_hash = repeat('b', 64) WHERE id = $1`, [a]);
       const one = await verify(a);
-      expect(one.body).toMatchObject({ valid: false, checked: 6, brokenAt: { caseId: a, seq: 7, reason: expect.stringMatching(/head_hash/) } });
+      expect(one.body).toMatchObject({
+        valid: false,
+        checked: 6,
+        brokenAt: { caseId: a, seq: 7, reason: expect.stringMatching(/head_hash/) },
+      });
     });
 
     it('finds two events whose seqs were swapped', async () => {
@@ -232,7 +291,10 @@ describe('audit verification', () => {
     const cli = (args: string[], env: Record<string, string | undefined>) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
         const { DATABASE_URL: _inherited, ...rest } = process.env;
-        const child = spawn(process.execPath, ['dist/apps/cli/src/audit-verify.js', ...args], { env: { ...rest, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['dist/apps/cli/src/audit-verify.js', ...args], {
+          env: { ...rest, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -245,10 +307,17 @@ describe('audit verification', () => {
       const env = { DATABASE_URL: api.config.databaseUrl };
       const clean = await cli([], env);
       expect(clean.code).toBe(0);
-      expect(JSON.parse(clean.stdout)).toEqual({ valid: true, checked: 8, cases: 2, anchors: { valid: true, checked: 0 } });
+      expect(JSON.parse(clean.stdout)).toEqual({
+        valid: true,
+        checked: 8,
+        cases: 2,
+        anchors: { valid: true, checked: 0 },
+      });
       expect(clean.stderr).toMatch(/VALID: 8 events in 2 cases intact/);
 
-      await sql(`UPDATE case_events SET payload = payload || '{"riskLevel": "low"}' WHERE case_id = $1 AND seq = 3`, [a]);
+      await sql(`UPDATE case_events SET payload = payload || '{"riskLevel": "low"}' WHERE case_id = $1 AND seq = 3`, [
+        a,
+      ]);
       const broken = await cli([], env);
       expect(broken.code).toBe(1);
       expect(JSON.parse(broken.stdout)).toMatchObject({ valid: false, brokenAt: { caseId: a, seq: 3 } });
@@ -278,7 +347,13 @@ describe('audit verification', () => {
       try {
         let page = (await api.call('GET', '/audit/anchors', { key: auditor })).body;
         expect(page.items).toEqual([
-          expect.objectContaining({ day: '2026-03-02', cases: 2, events: 8, prevAnchor: ZEROS, anchor: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+          expect.objectContaining({
+            day: '2026-03-02',
+            cases: 2,
+            events: 8,
+            prevAnchor: ZEROS,
+            anchor: expect.stringMatching(/^[0-9a-f]{64}$/),
+          }),
         ]);
         const day1 = page.items[0];
 
@@ -292,7 +367,9 @@ describe('audit verification', () => {
         );
         expect(recomputed).toEqual({ digest: day1.digest, anchor: day1.anchor });
 
-        const scheduler = await (worker.app.get(QUEUES) as Map<QueueName, Queue>).get(QueueName.Anchors)!.getJobScheduler('anchors.daily');
+        const scheduler = await (worker.app.get(QUEUES) as Map<QueueName, Queue>)
+          .get(QueueName.Anchors)!
+          .getJobScheduler('anchors.daily');
         expect(scheduler).toMatchObject({ pattern: '10 0 * * *', tz: 'Asia/Shanghai' });
 
         // The daily job, ten minutes after the next midnight: day 2 is anchored on day 1's anchor; again, nothing.
@@ -301,21 +378,37 @@ describe('audit verification', () => {
         expect(await processor.process()).toEqual(['2026-03-03']);
         expect(await processor.process()).toEqual([]);
         page = (await api.call('GET', '/audit/anchors?limit=1', { key: auditor })).body;
-        expect(page.items).toEqual([expect.objectContaining({ day: '2026-03-03', cases: 2, events: 9, prevAnchor: day1.anchor })]);
-        const older = (await api.call('GET', `/audit/anchors?limit=1&cursor=${page.nextCursor}`, { key: auditor })).body;
+        expect(page.items).toEqual([
+          expect.objectContaining({ day: '2026-03-03', cases: 2, events: 9, prevAnchor: day1.anchor }),
+        ]);
+        const older = (await api.call('GET', `/audit/anchors?limit=1&cursor=${page.nextCursor}`, { key: auditor }))
+          .body;
         expect(older).toEqual({ items: [day1], nextCursor: null });
-        expect((await verify()).body).toEqual({ valid: true, checked: 9, cases: 2, anchors: { valid: true, checked: 2 } });
+        expect((await verify()).body).toEqual({
+          valid: true,
+          checked: 9,
+          cases: 2,
+          anchors: { valid: true, checked: 2 },
+        });
       } finally {
         await worker.close();
       }
 
       // The attacker edits CLASSIFY of case A and recomputes every later hash and the head, as the engine would.
-      await sql(`UPDATE case_events SET payload = payload || '{"riskLevel": "low"}' WHERE case_id = $1 AND seq = 3`, [a]);
+      await sql(`UPDATE case_events SET payload = payload || '{"riskLevel": "low"}' WHERE case_id = $1 AND seq = 3`, [
+        a,
+      ]);
       const rows = await sql<EventRow>('SELECT * FROM case_events WHERE case_id = $1 AND seq >= 3 ORDER BY seq', [a]);
-      let prev = (await sql<{ hash: string }>('SELECT hash FROM case_events WHERE case_id = $1 AND seq = 2', [a]))[0]!.hash;
+      let prev = (await sql<{ hash: string }>('SELECT hash FROM case_events WHERE case_id = $1 AND seq = 2', [a]))[0]!
+        .hash;
       for (const row of rows) {
         const hash = eventHash(prev, toChainedEvent(row));
-        await sql('UPDATE case_events SET prev_hash = $3, hash = $4 WHERE case_id = $1 AND seq = $2', [a, row.seq, prev, hash]);
+        await sql('UPDATE case_events SET prev_hash = $3, hash = $4 WHERE case_id = $1 AND seq = $2', [
+          a,
+          row.seq,
+          prev,
+          hash,
+        ]);
         prev = hash;
       }
       await sql('UPDATE cases SET head_hash = $2 WHERE id = $1', [a, prev]);

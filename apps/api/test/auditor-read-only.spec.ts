@@ -45,7 +45,10 @@ describe('auditors read everything and write nothing', () => {
 
   /** A value of the right shape for a path parameter: a real id of the collection it follows. */
   function pathValue(path: string, name: string): string {
-    const collection = path.split('/').slice(0, path.split('/').indexOf(`{${name}}`)).at(-1);
+    const collection = path
+      .split('/')
+      .slice(0, path.split('/').indexOf(`{${name}}`))
+      .at(-1);
     const byCollection: Record<string, string | undefined> = {
       cases: ids.case,
       referrals: ids.referral,
@@ -60,11 +63,14 @@ describe('auditors read everything and write nothing', () => {
     };
     return byCollection[collection ?? ''] ?? ids.case!;
   }
-  const fill = (path: string) => path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathValue(path, name)));
+  const fill = (path: string) =>
+    path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathValue(path, name)));
 
   /** A plausible value from a schema, with a real case id for a uuid. */
   const sample = (raw: Schema | undefined): unknown =>
-    sampleOf(doc, raw, (format) => (format === 'date-time' ? '2026-03-02T09:00:00+08:00' : format === 'uuid' ? ids.case! : 'x'));
+    sampleOf(doc, raw, (format) =>
+      format === 'date-time' ? '2026-03-02T09:00:00+08:00' : format === 'uuid' ? ids.case! : 'x',
+    );
   /** Bodies a real client of these routes would send; the rest come from the document's schemas. */
   const KNOWN_BODIES: Record<string, unknown> = {
     'post /api/v1/cases': dispute(),
@@ -74,7 +80,11 @@ describe('auditors read everything and write nothing', () => {
     'post /api/v1/units': { code: 'XC-YL-02', name: '月坛二社区', level: 'community', parentCode: 'XC-YL' },
     'post /api/v1/departments': { code: 'CIVIL', name: '民政局', categories: ['family'] },
     'put /api/v1/calendar/overrides/{date}': { kind: 'holiday', name: '审计' },
-    'put /api/v1/calendar/years/{year}': { source: '审计', holidays: [{ date: '2027-01-01', name: '元旦' }], workdays: [] },
+    'put /api/v1/calendar/years/{year}': {
+      source: '审计',
+      holidays: [{ date: '2027-01-01', name: '元旦' }],
+      workdays: [],
+    },
     'put /api/v1/deadline-policies': { key: 'dispute.intake', amount: 1, unit: 'working_days' },
   };
   function bodyFor(method: string, path: string, operation: Operation): unknown {
@@ -86,7 +96,13 @@ describe('auditors read everything and write nothing', () => {
   /** Required query parameters, filled in. */
   function queryFor(operation: Operation): string {
     const now = new Date().toISOString();
-    const values: Record<string, string> = { caseId: ids.case!, asOf: now, from: '2026-01-01T00:00:00Z', to: now, date: '2026-03-02' };
+    const values: Record<string, string> = {
+      caseId: ids.case!,
+      asOf: now,
+      from: '2026-01-01T00:00:00Z',
+      to: now,
+      date: '2026-03-02',
+    };
     const params = (operation.parameters ?? []).filter((p) => p.in === 'query' && p.required);
     const pairs = params.map((p): [string, string] => [p.name, values[p.name] ?? String(sample(p.schema))]);
     return pairs.length ? `?${new URLSearchParams(pairs).toString()}` : '';
@@ -122,9 +138,13 @@ describe('auditors read everything and write nothing', () => {
     }
     ids.referral = (await api.call('GET', `/cases/${ids.case}`)).body.referrals[0].id;
     await api.call('POST', '/cases', { body: petition() });
-    const policy = await api.call('PUT', '/deadline-policies', { body: { key: 'dispute.triage', amount: 4, unit: 'working_days' } });
+    const policy = await api.call('PUT', '/deadline-policies', {
+      body: { key: 'dispute.triage', amount: 4, unit: 'working_days' },
+    });
     ids.policy = policy.body.id;
-    expect((await api.call('PUT', '/calendar/overrides/2026-03-03', { body: { kind: 'holiday', name: '防汛' } })).status).toBe(200);
+    expect(
+      (await api.call('PUT', '/calendar/overrides/2026-03-03', { body: { kind: 'holiday', name: '防汛' } })).status,
+    ).toBe(200);
     const [delivery] = await api.db.query<{ id: string }>('SELECT id FROM deliveries LIMIT 1');
     ids.delivery = delivery?.id ?? randomUUID();
     const [apiKey] = await api.db.query<{ id: string }>(`SELECT id FROM api_keys WHERE role = 'intake' LIMIT 1`);
@@ -165,10 +185,15 @@ describe('auditors read everything and write nothing', () => {
       for (const { method, path, operation } of writes) {
         const before = await fingerprint();
         const body = bodyFor(method, path, operation);
-        const headers: Record<string, string> = method === 'post' ? { 'idempotency-key': `auditor-${randomUUID()}` } : {};
+        const headers: Record<string, string> =
+          method === 'post' ? { 'idempotency-key': `auditor-${randomUUID()}` } : {};
         const reply = await call(key, method, `${path}${queryFor(operation)}`, body, headers);
         const route = `${method.toUpperCase()} ${path}`;
-        expect({ route, status: reply.status, code: reply.body?.code }).toEqual({ route, status: 403, code: 'forbidden' });
+        expect({ route, status: reply.status, code: reply.body?.code }).toEqual({
+          route,
+          status: 403,
+          code: 'forbidden',
+        });
         expect({ route, tables: await fingerprint() }).toEqual({ route, tables: before });
       }
     }
@@ -185,14 +210,24 @@ describe('auditors read everything and write nothing', () => {
       });
       const text = await response.text();
       const route = `GET ${path}`;
-      expect({ route, status: response.status, body: response.status === 200 ? null : text }).toEqual({ route, status: 200, body: null });
+      expect({ route, status: response.status, body: response.status === 200 ? null : text }).toEqual({
+        route,
+        status: 200,
+        body: null,
+      });
     }
   });
 
   describe('unmask: the one way an auditor sees PII', () => {
     const path = () => `/audit/cases/${ids.case}/unmask`;
     const unmaskLog = () =>
-      api.db.query<{ principal_id: string; principal_role: string; case_id: string; detail: { reason: string }; at: Date }>(
+      api.db.query<{
+        principal_id: string;
+        principal_role: string;
+        case_id: string;
+        detail: { reason: string };
+        at: Date;
+      }>(
         `SELECT principal_id, principal_role, case_id, detail, at FROM audit_access_log WHERE action = 'audit.unmask' ORDER BY at, id`,
       );
 
@@ -225,7 +260,12 @@ describe('auditors read everything and write nothing', () => {
       expect(reply.status).toBe(200);
       const admin = (await api.call('GET', `/cases/${ids.case}`)).body;
       expect(reply.body).toEqual({ caseId: ids.case, parties: admin.parties, reason, at: expect.any(String) });
-      expect(reply.body.parties[0]).toMatchObject({ name: '王小明', phone: '+8613812345678', idNumber: '110101199003071234', masked: false });
+      expect(reply.body.parties[0]).toMatchObject({
+        name: '王小明',
+        phone: '+8613812345678',
+        idNumber: '110101199003071234',
+        masked: false,
+      });
 
       const log = await unmaskLog();
       expect(log).toHaveLength(logged + 1);
@@ -245,28 +285,44 @@ describe('auditors read everything and write nothing', () => {
       expect(again.status).toBe(200);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(again.body).toEqual(first.body);
-      const stored = await api.db.query<{ text: string }>('SELECT to_jsonb(k)::text AS text FROM idempotency_keys k WHERE key = $1', [headers['idempotency-key']]);
+      const stored = await api.db.query<{ text: string }>(
+        'SELECT to_jsonb(k)::text AS text FROM idempotency_keys k WHERE key = $1',
+        [headers['idempotency-key']],
+      );
       expect(stored).toHaveLength(1);
       expect(stored[0]!.text).not.toMatch(/王小明|13812345678|110101199003071234/);
     });
 
     it('needs a reason of 1 to 500 characters; a refusal records nothing', async () => {
       const logged = (await unmaskLog()).length;
-      for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 42 }, { reason: 'ok', extra: 1 }]) {
+      for (const body of [
+        {},
+        { reason: '' },
+        { reason: '   ' },
+        { reason: 'x'.repeat(501) },
+        { reason: 42 },
+        { reason: 'ok', extra: 1 },
+      ]) {
         const reply = await api.call('POST', path(), { key: keys.auditor, body });
         expect({ body, status: reply.status }).toEqual({ body, status: 422 });
       }
-      expect((await api.call('POST', path(), { key: keys.auditor, body: { reason: 'x'.repeat(500) } })).status).toBe(200);
+      expect((await api.call('POST', path(), { key: keys.auditor, body: { reason: 'x'.repeat(500) } })).status).toBe(
+        200,
+      );
       expect((await unmaskLog()).length).toBe(logged + 1);
     });
 
     it('is scoped: a case outside the auditor’s units, or no case at all, is not found and not logged', async () => {
       const logged = (await unmaskLog()).length;
-      expect((await api.call('POST', path(), { key: keys.streetAuditor, body: { reason: '本街道复核' } })).status).toBe(200);
+      expect((await api.call('POST', path(), { key: keys.streetAuditor, body: { reason: '本街道复核' } })).status).toBe(
+        200,
+      );
       const outside = await api.call('POST', path(), { key: keys.otherStreetAuditor, body: { reason: '越权查看' } });
       expect(outside.status).toBe(404);
       for (const id of [randomUUID(), 'not-a-uuid']) {
-        expect((await api.call('POST', `/audit/cases/${id}/unmask`, { key: keys.auditor, body: { reason: '核查' } })).status).toBe(404);
+        expect(
+          (await api.call('POST', `/audit/cases/${id}/unmask`, { key: keys.auditor, body: { reason: '核查' } })).status,
+        ).toBe(404);
       }
       expect((await unmaskLog()).length).toBe(logged + 1);
     });

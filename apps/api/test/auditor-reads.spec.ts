@@ -61,7 +61,9 @@ describe('auditor reads of cases, referrals and deadlines are recorded', () => {
     });
     expect(rows).toEqual([
       {
-        principal_role: 'auditor', action: 'cases.list', case_id: null,
+        principal_role: 'auditor',
+        action: 'cases.list',
+        case_id: null,
         detail: { kind: 'dispute', unitCode: 'XC-XH', limit: 20, qDigest: expect.stringMatching(/^[0-9a-f]{64}$/) },
       },
     ]);
@@ -74,7 +76,12 @@ describe('auditor reads of cases, referrals and deadlines are recorded', () => {
       expect(page.items.map((r: { id: string }) => r.id)).toEqual([referralId]);
     });
     expect(rows).toEqual([
-      { principal_role: 'auditor', action: 'referrals.list', case_id: caseId, detail: { status: 'issued', caseId, limit: 50 } },
+      {
+        principal_role: 'auditor',
+        action: 'referrals.list',
+        case_id: caseId,
+        detail: { status: 'issued', caseId, limit: 50 },
+      },
     ]);
   });
 
@@ -82,7 +89,9 @@ describe('auditor reads of cases, referrals and deadlines are recorded', () => {
     const rows = await recorded(async () => {
       expect((await read(`/referrals/${referralId}`, auditor)).id).toBe(referralId);
     });
-    expect(rows).toEqual([{ principal_role: 'auditor', action: 'referrals.read', case_id: caseId, detail: { referralId } }]);
+    expect(rows).toEqual([
+      { principal_role: 'auditor', action: 'referrals.read', case_id: caseId, detail: { referralId } },
+    ]);
   });
 
   it('records GET /deadlines with its filters', async () => {
@@ -90,7 +99,12 @@ describe('auditor reads of cases, referrals and deadlines are recorded', () => {
       expect((await read('/deadlines?status=pending&unitCode=XC&limit=10', auditor)).items.length).toBeGreaterThan(0);
     });
     expect(rows).toEqual([
-      { principal_role: 'auditor', action: 'deadlines.list', case_id: null, detail: { status: 'pending', unitCode: 'XC', limit: 10 } },
+      {
+        principal_role: 'auditor',
+        action: 'deadlines.list',
+        case_id: null,
+        detail: { status: 'pending', unitCode: 'XC', limit: 10 },
+      },
     ]);
   });
 

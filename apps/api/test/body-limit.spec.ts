@@ -59,7 +59,7 @@ describe('a body over the limit', () => {
         resolve(out);
       });
       void (async () => {
-        for (let sent = 0; sent < size && !req.destroyed; ) {
+        for (let sent = 0; sent < size && !req.destroyed;) {
           const n = Math.min(CHUNK.length, size - sent);
           sent += n;
           if (!req.write(n === CHUNK.length ? CHUNK : CHUNK.subarray(0, n))) {
@@ -92,7 +92,11 @@ describe('a body over the limit', () => {
         body,
         ...(chunked ? { duplex: 'half' } : {}),
       } as RequestInit);
-      return { status: response.status, type: response.headers.get('content-type') ?? undefined, body: await response.text() };
+      return {
+        status: response.status,
+        type: response.headers.get('content-type') ?? undefined,
+        body: await response.text(),
+      };
     } catch (error) {
       const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
       return { error: cause?.code ?? cause?.message ?? String(error) };
@@ -120,7 +124,11 @@ describe('a body over the limit', () => {
               status: 413,
               type: 'application/problem+json; charset=utf-8',
             });
-            expect(JSON.parse(out.body!)).toMatchObject({ status: 413, code: 'payload_too_large', type: 'urn:concord:problem:payload_too_large' });
+            expect(JSON.parse(out.body!)).toMatchObject({
+              status: 413,
+              code: 'payload_too_large',
+              type: 'urn:concord:problem:payload_too_large',
+            });
           }
         });
       }
@@ -134,7 +142,9 @@ describe('a body over the limit', () => {
     socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.on('error', () => {});
-    socket.write(`POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${api.adminKey}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    socket.write(
+      `POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${api.adminKey}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+    );
     const frame = Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from('\r\n')]);
     let sent = 0;
     let open = true;

@@ -41,9 +41,16 @@ describe('a calendar year in one step, and the warnings while one is missing', (
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({
       status: 'ok',
-      calendar: { years: [{ year: 2026, coverage: 'official' }, { year: 2027, coverage: 'missing' }] },
+      calendar: {
+        years: [
+          { year: 2026, coverage: 'official' },
+          { year: 2027, coverage: 'missing' },
+        ],
+      },
     });
-    expect(health.body.warnings).toEqual([expect.stringMatching(/^No holiday schedule for 2027: .*PUT \/api\/v1\/calendar\/years\/2027/)]);
+    expect(health.body.warnings).toEqual([
+      expect.stringMatching(/^No holiday schedule for 2027: .*PUT \/api\/v1\/calendar\/years\/2027/),
+    ]);
 
     const scraped = await metrics();
     expect(scraped.status).toBe(200);
@@ -61,7 +68,10 @@ describe('a calendar year in one step, and the warnings while one is missing', (
     const created = await api.call('POST', '/cases', { body: petition() });
     ids.petition = created.body.id;
     expect(created.body.deadlines[0]).toMatchObject({
-      key: 'petition.intake', dueAt: '2027-01-12T15:59:59.999Z', uncoveredYears: [2027], derivation: { uncoveredYears: [2027] },
+      key: 'petition.intake',
+      dueAt: '2027-01-12T15:59:59.999Z',
+      uncoveredYears: [2027],
+      derivation: { uncoveredYears: [2027] },
     });
     // A dispute's intake (3 working days, to Thursday 12-31) does not reach 2027.
     const within = await api.call('POST', '/cases', { body: dispute() });
@@ -75,17 +85,25 @@ describe('a calendar year in one step, and the warnings while one is missing', (
       expect((await api.call('POST', `/cases/${within.body.id}/events`, { body: { type, payload } })).status).toBe(200);
     }
     ids.referral = (await api.call('GET', `/cases/${within.body.id}`)).body.referrals[0].id;
-    const acknowledged = await api.call('POST', `/referrals/${ids.referral}/events`, { key: justice, body: { type: 'ACKNOWLEDGE', payload: {} } });
+    const acknowledged = await api.call('POST', `/referrals/${ids.referral}/events`, {
+      key: justice,
+      body: { type: 'ACKNOWLEDGE', payload: {} },
+    });
     expect(acknowledged.status).toBe(200);
     const referral = await api.call('GET', `/referrals/${ids.referral}`, { key: justice });
     expect(referral.body.deadlines.find((d: { key: string }) => d.key === 'referral.reply')).toMatchObject({
-      dueAt: '2027-01-04T15:59:59.999Z', uncoveredYears: [2027],
+      dueAt: '2027-01-04T15:59:59.999Z',
+      uncoveredYears: [2027],
     });
     const short = (await api.call('POST', '/cases', { body: dispute() })).body.id;
     const list = await api.call('GET', '/deadlines?limit=200');
     const item = (caseId: string) => list.body.items.find((d: { caseId: string }) => d.caseId === caseId);
     expect(item(ids.petition)).toMatchObject({ key: 'petition.intake', uncoveredYears: [2027] });
-    expect(item(within.body.id)).toMatchObject({ key: 'referral.reply', referralId: ids.referral, uncoveredYears: [2027] });
+    expect(item(within.body.id)).toMatchObject({
+      key: 'referral.reply',
+      referralId: ids.referral,
+      uncoveredYears: [2027],
+    });
     expect(item(short)).toMatchObject({ key: 'dispute.intake', uncoveredYears: [] });
   });
 
@@ -94,14 +112,36 @@ describe('a calendar year in one step, and the warnings while one is missing', (
     const refusals: Array<[unknown, string, RegExp]> = [
       [with2027({ holidays: [{ date: '2027-02-30', name: '春节' }] }), 'holidays[0].date', /date that exists/],
       [with2027({ holidays: [{ date: '2026-12-31', name: '元旦' }] }), 'holidays[0].date', /2026-12-31 is not in 2027/],
-      [with2027({ holidays: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-01-01', name: '元旦' }] }), 'holidays[1].date', /listed twice/],
-      [with2027({ workdays: [{ date: '2027-01-01', name: '元旦' }] }), 'workdays[0].date', /both a holiday and a working day/],
+      [
+        with2027({
+          holidays: [
+            { date: '2027-01-01', name: '元旦' },
+            { date: '2027-01-01', name: '元旦' },
+          ],
+        }),
+        'holidays[1].date',
+        /listed twice/,
+      ],
+      [
+        with2027({ workdays: [{ date: '2027-01-01', name: '元旦' }] }),
+        'workdays[0].date',
+        /both a holiday and a working day/,
+      ],
       // Monday 2027-02-22 is a working day already: a make-up day there changes nothing, so it must be a mistake.
       [with2027({ workdays: [{ date: '2027-02-22', name: '春节' }] }), 'workdays[0].date', /2027-02-22 is a weekday/],
       [with2027({ holidays: [{ date: '2027-01-01', name: '' }] }), 'holidays[0].name', /1 and 100|1 to 100|longer/],
       [with2027({ holidays: [{ date: '2027-01-01', name: '元'.repeat(101) }] }), 'holidays[0].name', /100/],
       [with2027({ holidays: [] }), 'holidays', /from 1 to 60/],
-      [with2027({ holidays: Array.from({ length: 61 }, (_, i) => ({ date: `2027-03-${String((i % 28) + 1).padStart(2, '0')}`, name: 'x' })) }), 'holidays', /60/],
+      [
+        with2027({
+          holidays: Array.from({ length: 61 }, (_, i) => ({
+            date: `2027-03-${String((i % 28) + 1).padStart(2, '0')}`,
+            name: 'x',
+          })),
+        }),
+        'holidays',
+        /60/,
+      ],
       [with2027({ source: '' }), 'source', /./],
       [{ ...with2027({}), extra: true }, 'extra', /should not exist/],
       [{ holidays: SCHEDULE_2027.holidays, workdays: [] }, 'source', /./],
@@ -125,7 +165,12 @@ describe('a calendar year in one step, and the warnings while one is missing', (
   });
 
   it('only an admin of the whole deployment sets a year: a scoped admin and other roles get 403', async () => {
-    const keys = [await api.keyFor('admin', { unitCode: 'XC' }), await api.keyFor('mediator'), await api.keyFor('auditor'), justice];
+    const keys = [
+      await api.keyFor('admin', { unitCode: 'XC' }),
+      await api.keyFor('mediator'),
+      await api.keyFor('auditor'),
+      justice,
+    ];
     const before = await tableCounts();
     for (const key of keys) {
       const reply = await put(SCHEDULE_2027, key);
@@ -140,7 +185,9 @@ describe('a calendar year in one step, and the warnings while one is missing', (
   it('imports 2027 with who and when, records the change, and queues the recomputation in the same transaction', async () => {
     const reply = await put(SCHEDULE_2027);
     expect(reply.status).toBe(200);
-    const [admin] = await api.db.query<{ id: string }>(`SELECT id FROM api_keys WHERE role = 'admin' AND unit_code IS NULL ORDER BY created_at LIMIT 1`);
+    const [admin] = await api.db.query<{ id: string }>(
+      `SELECT id FROM api_keys WHERE role = 'admin' AND unit_code IS NULL ORDER BY created_at LIMIT 1`,
+    );
     expect(reply.body).toMatchObject({
       year: 2027,
       coverage: 'imported',
@@ -154,39 +201,68 @@ describe('a calendar year in one step, and the warnings while one is missing', (
         year: 2027,
         date: null,
         summary: `2027 schedule imported (${SCHEDULE_2027.source})`,
-        changedDates: ['2027-01-01', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12', '2027-02-20'],
+        changedDates: [
+          '2027-01-01',
+          '2027-02-08',
+          '2027-02-09',
+          '2027-02-10',
+          '2027-02-11',
+          '2027-02-12',
+          '2027-02-20',
+        ],
         recordedBy: admin!.id,
         detail: { before: null, after: SCHEDULE_2027 },
       },
     });
-    const [job] = await api.db.query<{ payload: unknown; case_id: string | null }>(`SELECT payload, case_id FROM outbox WHERE queue = 'calendar'`);
+    const [job] = await api.db.query<{ payload: unknown; case_id: string | null }>(
+      `SELECT payload, case_id FROM outbox WHERE queue = 'calendar'`,
+    );
     expect(job).toEqual({ payload: { calendarChangeId: reply.body.change.id }, case_id: null });
 
     const day = await api.call('GET', '/calendar?from=2027-01-01&to=2027-01-01');
-    expect(day.body.days).toEqual([{ date: '2027-01-01', workday: false, kind: 'holiday', name: '元旦', source: 'imported' }]);
+    expect(day.body.days).toEqual([
+      { date: '2027-01-01', workday: false, kind: 'holiday', name: '元旦', source: 'imported' },
+    ]);
     expect(day.body.coveredYears).toContain(2027);
     // New clocks count the new year's holidays at once: a petition's 15 days from 2026-12-28 end on 2027-01-12 as
     // before (a Tuesday), and a dispute's 3 working days from Wednesday 12-30 skip New Year's Day now.
     clock.set('2026-12-30T09:00:00+08:00');
     const later = await api.call('POST', '/cases', { body: dispute() });
-    expect(later.body.deadlines[0]).toMatchObject({ dueAt: '2027-01-05T15:59:59.999Z', uncoveredYears: [], derivation: { skipped: [
-      { date: '2027-01-01', kind: 'holiday', name: '元旦', source: 'imported' },
-      { date: '2027-01-02', kind: 'weekend', name: null, source: 'weekday' },
-      { date: '2027-01-03', kind: 'weekend', name: null, source: 'weekday' },
-    ] } });
+    expect(later.body.deadlines[0]).toMatchObject({
+      dueAt: '2027-01-05T15:59:59.999Z',
+      uncoveredYears: [],
+      derivation: {
+        skipped: [
+          { date: '2027-01-01', kind: 'holiday', name: '元旦', source: 'imported' },
+          { date: '2027-01-02', kind: 'weekend', name: null, source: 'weekday' },
+          { date: '2027-01-03', kind: 'weekend', name: null, source: 'weekday' },
+        ],
+      },
+    });
     clock.set('2026-12-28T09:00:00+08:00');
   });
 
   it('the warnings go once the year is in: health, metric and every clock view, from the calendar as it is now', async () => {
     const health = await api.call('GET', '/health', { key: null });
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ calendar: { years: [{ year: 2026, coverage: 'official' }, { year: 2027, coverage: 'imported' }] }, warnings: [] });
+    expect(health.body).toMatchObject({
+      calendar: {
+        years: [
+          { year: 2026, coverage: 'official' },
+          { year: 2027, coverage: 'imported' },
+        ],
+      },
+      warnings: [],
+    });
     const scraped = await metrics();
     expect(scraped.text).toContain('concord_calendar_year_covered{year="2027"} 1');
 
     // The clock itself was not moved (no worker ran here), but it no longer warns; its derivation keeps the record.
     const petitionCase = await api.call('GET', `/cases/${ids.petition}`);
-    expect(petitionCase.body.deadlines[0]).toMatchObject({ uncoveredYears: [], derivation: { uncoveredYears: [2027] } });
+    expect(petitionCase.body.deadlines[0]).toMatchObject({
+      uncoveredYears: [],
+      derivation: { uncoveredYears: [2027] },
+    });
     const referral = await api.call('GET', `/referrals/${ids.referral}`, { key: justice });
     expect(referral.body.deadlines.find((d: { key: string }) => d.key === 'referral.reply').uncoveredYears).toEqual([]);
     const list = await api.call('GET', '/deadlines?limit=200');
@@ -197,20 +273,39 @@ describe('a calendar year in one step, and the warnings while one is missing', (
     const years = await api.call('GET', '/calendar/years');
     expect(years.status).toBe(200);
     expect(years.body.currentYear).toBe(2026);
-    expect(years.body.years.map((y: { year: number }) => y.year)).toEqual(Array.from({ length: 24 }, (_, i) => 2004 + i));
-    expect(years.body.years.at(-2)).toEqual({ year: 2026, coverage: 'official', source: 'chinese-days 1.5.7', recordedBy: null, recordedAt: null });
+    expect(years.body.years.map((y: { year: number }) => y.year)).toEqual(
+      Array.from({ length: 24 }, (_, i) => 2004 + i),
+    );
+    expect(years.body.years.at(-2)).toEqual({
+      year: 2026,
+      coverage: 'official',
+      source: 'chinese-days 1.5.7',
+      recordedBy: null,
+      recordedAt: null,
+    });
     expect(years.body.years.at(-1)).toMatchObject({ year: 2027, coverage: 'imported', source: SCHEDULE_2027.source });
     expect(years.body.warnings).toEqual([]);
 
     const official = await api.call('GET', '/calendar/years/2026');
     expect(official.body).toMatchObject({ coverage: 'official', changes: [] });
     expect(official.body.workdays).toEqual([
-      { date: '2026-01-04', name: '元旦' }, { date: '2026-02-14', name: '春节' }, { date: '2026-02-28', name: '春节' },
-      { date: '2026-05-09', name: '劳动节' }, { date: '2026-09-20', name: '国庆节' }, { date: '2026-10-10', name: '国庆节' },
+      { date: '2026-01-04', name: '元旦' },
+      { date: '2026-02-14', name: '春节' },
+      { date: '2026-02-28', name: '春节' },
+      { date: '2026-05-09', name: '劳动节' },
+      { date: '2026-09-20', name: '国庆节' },
+      { date: '2026-10-10', name: '国庆节' },
     ]);
     expect(official.body.holidays).toHaveLength(33);
     const missing = await api.call('GET', '/calendar/years/2030');
-    expect(missing.body).toMatchObject({ year: 2030, coverage: 'missing', source: null, holidays: [], workdays: [], changes: [] });
+    expect(missing.body).toMatchObject({
+      year: 2030,
+      coverage: 'missing',
+      source: null,
+      holidays: [],
+      workdays: [],
+      changes: [],
+    });
     const imported = await api.call('GET', '/calendar/years/2027');
     expect(imported.body.changes).toEqual([expect.objectContaining({ kind: 'year_imported' })]);
   });
@@ -228,21 +323,38 @@ describe('a calendar year in one step, and the warnings while one is missing', (
     expect(replaced.body.change).toMatchObject({
       kind: 'year_replaced',
       changedDates: ['2027-02-20', '2027-02-21'],
-      detail: { before: { source: SCHEDULE_2027.source, workdays: SCHEDULE_2027.workdays }, after: { workdays: corrected.workdays } },
+      detail: {
+        before: { source: SCHEDULE_2027.source, workdays: SCHEDULE_2027.workdays },
+        after: { workdays: corrected.workdays },
+      },
     });
     expect(replaced.body.changes.map((c: { kind: string }) => c.kind)).toEqual(['year_imported', 'year_replaced']);
-    expect(await tableCounts()).toMatchObject({ calendar_years: 1, calendar_changes: before.calendar_changes! + 1, outbox: before.outbox! + 1 });
+    expect(await tableCounts()).toMatchObject({
+      calendar_years: 1,
+      calendar_changes: before.calendar_changes! + 1,
+      outbox: before.outbox! + 1,
+    });
   });
 
   it('overrides are recorded as changes too, and the change log is append-only', async () => {
-    const set = await api.call('PUT', '/calendar/overrides/2027-03-03', { body: { kind: 'holiday', name: '防汛停工' } });
+    const set = await api.call('PUT', '/calendar/overrides/2027-03-03', {
+      body: { kind: 'holiday', name: '防汛停工' },
+    });
     expect(set.status).toBe(200);
     expect((await api.call('DELETE', '/calendar/overrides/2027-03-03')).status).toBe(204);
     const year = await api.call('GET', '/calendar/years/2027');
     expect(year.body.changes.slice(-2)).toEqual([
-      expect.objectContaining({ kind: 'override_set', date: '2027-03-03', changedDates: ['2027-03-03'], detail: { before: null, after: { kind: 'holiday', name: '防汛停工' } } }),
       expect.objectContaining({
-        kind: 'override_removed', date: '2027-03-03', changedDates: ['2027-03-03'], summary: 'override of 2027-03-03 removed (was holiday 防汛停工)',
+        kind: 'override_set',
+        date: '2027-03-03',
+        changedDates: ['2027-03-03'],
+        detail: { before: null, after: { kind: 'holiday', name: '防汛停工' } },
+      }),
+      expect.objectContaining({
+        kind: 'override_removed',
+        date: '2027-03-03',
+        changedDates: ['2027-03-03'],
+        summary: 'override of 2027-03-03 removed (was holiday 防汛停工)',
       }),
     ]);
     await expect(api.db.query(`UPDATE calendar_changes SET summary = 'rewritten'`)).rejects.toThrow(/append-only/);

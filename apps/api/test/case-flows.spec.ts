@@ -1,11 +1,4 @@
-import {
-  dispute,
-  petition,
-  seedDirectory,
-  startTestApi,
-  verifyChain,
-  type TestApi,
-} from './support/index.js';
+import { dispute, petition, seedDirectory, startTestApi, verifyChain, type TestApi } from './support/index.js';
 
 describe('a case from intake to archive, over HTTP', () => {
   let api: TestApi;
@@ -22,7 +15,10 @@ describe('a case from intake to archive, over HTTP', () => {
   async function drive(caseId: string, steps: Array<[type: string, payload: Record<string, unknown>, state: string]>) {
     let version = (await api.call('GET', `/cases/${caseId}`, { key: mediator })).body.version as number;
     for (const [type, payload, state] of steps) {
-      const reply = await api.call('POST', `/cases/${caseId}/events`, { key: mediator, body: { type, payload, expectedVersion: version } });
+      const reply = await api.call('POST', `/cases/${caseId}/events`, {
+        key: mediator,
+        body: { type, payload, expectedVersion: version },
+      });
       expect({ type, status: reply.status, state: reply.body.state }).toEqual({ type, status: 200, state });
       expect(reply.body.version).toBe(version + 1);
       version = reply.body.version;
@@ -33,7 +29,13 @@ describe('a case from intake to archive, over HTTP', () => {
   it('drives a dispute through mediation and follow-up to archive.closed', async () => {
     const created = await api.call('POST', '/cases', { key: mediator, body: dispute() });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ kind: 'dispute', state: 'intake.registered', stage: 'intake', version: 1, unitCode: 'XC-XH-01' });
+    expect(created.body).toMatchObject({
+      kind: 'dispute',
+      state: 'intake.registered',
+      stage: 'intake',
+      version: 1,
+      unitCode: 'XC-XH-01',
+    });
     expect(created.body.reference).toMatch(/^DSP-\d{4}-\d{6}$/);
     expect(created.body.queryCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/);
 
@@ -50,17 +52,28 @@ describe('a case from intake to archive, over HTTP', () => {
     ]);
 
     const closed = await api.call('GET', `/cases/${created.body.id}`, { key: mediator });
-    expect(closed.body).toMatchObject({ state: 'archive.closed', stage: 'archive', outcome: 'mediated', version, riskLevel: 'medium' });
+    expect(closed.body).toMatchObject({
+      state: 'archive.closed',
+      stage: 'archive',
+      outcome: 'mediated',
+      version,
+      riskLevel: 'medium',
+    });
     expect(closed.body.details).toMatchObject({ judicial: 'confirmed', followUp: { satisfaction: 5, reached: true } });
     expect(closed.body.allowedEvents).toEqual([]);
 
     const history = await api.call('GET', `/cases/${created.body.id}/history`, { key: mediator });
-    expect(history.body.items.map((e: { seq: number }) => e.seq)).toEqual(Array.from({ length: version }, (_, i) => i + 1));
+    expect(history.body.items.map((e: { seq: number }) => e.seq)).toEqual(
+      Array.from({ length: version }, (_, i) => i + 1),
+    );
     expect(history.body.items[0]).toMatchObject({ type: 'REGISTER', prevHash: '0'.repeat(64) });
     expect(await verifyChain(api.db, created.body.id)).toEqual({ valid: true, checked: version });
 
     // Archived cases do not change.
-    const late = await api.call('POST', `/cases/${created.body.id}/events`, { key: mediator, body: { type: 'ADD_NOTE', payload: { text: 'x' } } });
+    const late = await api.call('POST', `/cases/${created.body.id}/events`, {
+      key: mediator,
+      body: { type: 'ADD_NOTE', payload: { text: 'x' } },
+    });
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject({ code: 'event_not_allowed', allowedEvents: [] });
   });
@@ -73,7 +86,11 @@ describe('a case from intake to archive, over HTTP', () => {
       ['ACCEPT', {}, 'triage.assigning'],
       ['ASSIGN_HANDLER', { unitCode: 'XC-XH-01', departmentCode: 'HOUSING' }, 'mediation.handling'],
       ['EXTEND_DEADLINE', { days: 30, reason: '需要现场调查取证' }, 'mediation.handling'],
-      ['ISSUE_OPINION', { opinion: '责成物业退还多收停车费', supported: 'partial' }, 'escalation.awaiting_review_request'],
+      [
+        'ISSUE_OPINION',
+        { opinion: '责成物业退还多收停车费', supported: 'partial' },
+        'escalation.awaiting_review_request',
+      ],
       ['REQUEST_REVIEW', { reason: '对处理意见不服' }, 'escalation.review'],
       ['ISSUE_REVIEW_OPINION', { opinion: '维持原处理意见' }, 'escalation.awaiting_re_review_request'],
       ['REQUEST_RE_REVIEW', { reason: '仍不服' }, 'escalation.re_review'],
@@ -106,8 +123,14 @@ describe('a case from intake to archive, over HTTP', () => {
     const escalated = await api.call('GET', `/cases/${id}`, { key: mediator });
     expect(escalated.body.unitCode).toBe('XC-XH');
     const history = await api.call('GET', `/cases/${id}/history`, { key: mediator });
-    expect(history.body.items.at(-1)).toMatchObject({ type: 'ESCALATE', unitCode: 'XC-XH', facts: { unit: { code: 'XC-XH-01' } } });
-    await drive(id, [['ASSIGN_MEDIATOR', { mediatorId: 'street-mediator', channel: 'administrative' }, 'mediation.assigned']]);
+    expect(history.body.items.at(-1)).toMatchObject({
+      type: 'ESCALATE',
+      unitCode: 'XC-XH',
+      facts: { unit: { code: 'XC-XH-01' } },
+    });
+    await drive(id, [
+      ['ASSIGN_MEDIATOR', { mediatorId: 'street-mediator', channel: 'administrative' }, 'mediation.assigned'],
+    ]);
   });
 
   it('a referral outside a department’s responsibility list is refused, naming the mismatch, and writes nothing', async () => {
@@ -118,7 +141,13 @@ describe('a case from intake to archive, over HTTP', () => {
       key: mediator,
       body: {
         type: 'REFER',
-        payload: { departments: [{ code: 'JUSTICE', role: 'lead' }, { code: 'HRSS', role: 'assist' }], instructions: '请协助调处' },
+        payload: {
+          departments: [
+            { code: 'JUSTICE', role: 'lead' },
+            { code: 'HRSS', role: 'assist' },
+          ],
+          instructions: '请协助调处',
+        },
       },
     });
     expect(reply.status).toBe(409);
@@ -130,7 +159,9 @@ describe('a case from intake to archive, over HTTP', () => {
 
   it('merges a dispute into another, linked both ways', async () => {
     const target = (await api.call('POST', '/cases', { key: mediator, body: dispute() })).body;
-    const duplicate = (await api.call('POST', '/cases', { key: mediator, body: dispute({ summary: '同一漏水纠纷（重复登记）' }) })).body;
+    const duplicate = (
+      await api.call('POST', '/cases', { key: mediator, body: dispute({ summary: '同一漏水纠纷（重复登记）' }) })
+    ).body;
     await drive(duplicate.id, [['MERGE', { intoCaseId: target.id }, 'archive.closed']]);
     const merged = await api.call('GET', `/cases/${duplicate.id}`, { key: mediator });
     expect(merged.body).toMatchObject({ outcome: 'merged', links: [{ caseId: target.id, relation: 'merged_into' }] });
@@ -142,12 +173,22 @@ describe('a case from intake to archive, over HTTP', () => {
     const created = (await api.call('POST', '/cases', { key: mediator, body: dispute() })).body;
     const added = await api.call('POST', `/cases/${created.id}/events`, {
       key: mediator,
-      body: { type: 'ADD_PARTY', payload: { role: 'third_party', name: '张三', phone: '13700000000', vulnerable: ['elderly'] } },
+      body: {
+        type: 'ADD_PARTY',
+        payload: { role: 'third_party', name: '张三', phone: '13700000000', vulnerable: ['elderly'] },
+      },
     });
     expect(added.status).toBe(200);
     expect(added.body.parties).toHaveLength(3);
-    expect(added.body.parties[2]).toMatchObject({ role: 'third_party', name: '张三', phone: '+8613700000000', vulnerable: ['elderly'] });
-    const events = await api.db.query<{ payload: unknown }>('SELECT payload FROM case_events WHERE case_id = $1', [created.id]);
+    expect(added.body.parties[2]).toMatchObject({
+      role: 'third_party',
+      name: '张三',
+      phone: '+8613700000000',
+      vulnerable: ['elderly'],
+    });
+    const events = await api.db.query<{ payload: unknown }>('SELECT payload FROM case_events WHERE case_id = $1', [
+      created.id,
+    ]);
     const parties = await api.db.query('SELECT * FROM parties WHERE case_id = $1', [created.id]);
     const stored = JSON.stringify([events, parties]);
     for (const pii of ['王小明', '13812345678', '110101199003071234', '李大华', '13987654321', '张三', '13700000000']) {

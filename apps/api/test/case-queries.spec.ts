@@ -92,11 +92,25 @@ describe('GET /cases by unit subtree, scope and registration window', () => {
     // A grid's subtree is the grid; a street's holds its communities and grids; a unit outside the scope, nothing.
     const names = async (query: Record<string, string>, key: string) => {
       const ids = await listed(query, key, 50);
-      return Object.entries(cases).filter(([, c]) => ids.includes(c.id)).map(([name]) => name).sort();
+      return Object.entries(cases)
+        .filter(([, c]) => ids.includes(c.id))
+        .map(([name]) => name)
+        .sort();
     };
-    expect(await names({ unitCode: 'XC-XH-01-G1' }, keys.admin)).toEqual(['XC-XH-01-G1#1', 'XC-XH-01-G1#2', 'same-ms XC-XH-01-G1']);
+    expect(await names({ unitCode: 'XC-XH-01-G1' }, keys.admin)).toEqual([
+      'XC-XH-01-G1#1',
+      'XC-XH-01-G1#2',
+      'same-ms XC-XH-01-G1',
+    ]);
     expect(await names({ unitCode: 'XC-XH' }, keys.admin)).toEqual([
-      'XC-XH#1', 'XC-XH#2', 'XC-XH-01#1', 'XC-XH-01#2', 'XC-XH-01-G1#1', 'XC-XH-01-G1#2', 'same-ms XC-XH', 'same-ms XC-XH-01-G1',
+      'XC-XH#1',
+      'XC-XH#2',
+      'XC-XH-01#1',
+      'XC-XH-01#2',
+      'XC-XH-01-G1#1',
+      'XC-XH-01-G1#2',
+      'same-ms XC-XH',
+      'same-ms XC-XH-01-G1',
     ]);
     expect(await listed({ unitCode: 'XC-YL' }, keys.xinhua)).toEqual([]);
     expect(await listed({ unitCode: 'XC' }, keys.grid)).toEqual(await listed({}, keys.grid));
@@ -107,7 +121,11 @@ describe('GET /cases by unit subtree, scope and registration window', () => {
     const at = Date.parse(cases['same-ms XC-XH']!.createdAt);
     const iso = (ms: number) => new Date(ms).toISOString();
     const inWindow = (from: number | null, to: number | null) =>
-      listed({ ...(from !== null ? { from: iso(from) } : {}), ...(to !== null ? { to: iso(to) } : {}) }, keys.admin, 50);
+      listed(
+        { ...(from !== null ? { from: iso(from) } : {}), ...(to !== null ? { to: iso(to) } : {}) },
+        keys.admin,
+        50,
+      );
     const same = ['same-ms XC-XH-01-G1', 'same-ms XC-YL-01', 'same-ms XC-XH'].map((n) => cases[n]!.id);
     const has = (ids: string[]) => same.map((id) => ids.includes(id));
     expect(has(await inWindow(at, at + MS))).toEqual([true, true, true]);
@@ -132,8 +150,12 @@ describe('GET /cases by unit subtree, scope and registration window', () => {
     expect(await ids({ from: '2026-03-01T00:00:00.001Z' })).not.toContain(skewed.id);
     // A window over the id's own instant is not its window.
     const instant = row!.instant.getTime();
-    expect(await ids({ from: new Date(instant).toISOString(), to: new Date(instant + MS).toISOString() })).not.toContain(skewed.id);
-    expect(await ids({ unitCode: 'XC-XH-01-G1', from: '2026-02-28T00:00:00Z', to: '2026-03-02T00:00:00Z' }, keys.xinhua)).toEqual([skewed.id]);
+    expect(
+      await ids({ from: new Date(instant).toISOString(), to: new Date(instant + MS).toISOString() }),
+    ).not.toContain(skewed.id);
+    expect(
+      await ids({ unitCode: 'XC-XH-01-G1', from: '2026-02-28T00:00:00Z', to: '2026-03-02T00:00:00Z' }, keys.xinhua),
+    ).toEqual([skewed.id]);
     expect(await ids({ unitCode: 'XC-YL', from: '2026-02-28T00:00:00Z', to: '2026-03-02T00:00:00Z' })).toEqual([]);
   });
 
@@ -155,7 +177,11 @@ describe('GET /cases by unit subtree, scope and registration window', () => {
             ...(from !== null ? { from: new Date(from).toISOString() } : {}),
             ...(to !== null ? { to: new Date(to).toISOString() } : {}),
           };
-          expect({ key, query, ids: await listed(query, keys[key], 3) }).toEqual({ key, query, ids: await expected(query, SCOPES[key]) });
+          expect({ key, query, ids: await listed(query, keys[key], 3) }).toEqual({
+            key,
+            query,
+            ids: await expected(query, SCOPES[key]),
+          });
         }
       }
     }

@@ -20,7 +20,9 @@ describe('concurrent events on one case', () => {
       ),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(50).fill(200));
-    expect(replies.map((r) => r.body.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
+    expect(replies.map((r) => r.body.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 2),
+    );
 
     const events = await api.db.query<{ seq: number; payload: { text: string } }>(
       `SELECT seq, payload FROM case_events WHERE case_id = $1 AND type = 'ADD_NOTE' ORDER BY seq`,
@@ -36,7 +38,9 @@ describe('concurrent events on one case', () => {
     const id = (await api.call('POST', '/cases', { body: dispute() })).body.id;
     const replies = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        api.call('POST', `/cases/${id}/events`, { body: { type: 'ADD_NOTE', payload: { text: `race ${i}` }, expectedVersion: 1 } }),
+        api.call('POST', `/cases/${id}/events`, {
+          body: { type: 'ADD_NOTE', payload: { text: `race ${i}` }, expectedVersion: 1 },
+        }),
       ),
     );
     const won = replies.filter((r) => r.status === 200);
@@ -44,14 +48,18 @@ describe('concurrent events on one case', () => {
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(49);
     for (const reply of lost) expect(reply.body).toMatchObject({ code: 'version_conflict', currentVersion: 2 });
-    const [{ count }] = (await api.db.query<{ count: string }>('SELECT count(*) FROM case_events WHERE case_id = $1', [id])) as [{ count: string }];
+    const [{ count }] = (await api.db.query<{ count: string }>('SELECT count(*) FROM case_events WHERE case_id = $1', [
+      id,
+    ])) as [{ count: string }];
     expect(Number(count)).toBe(2);
     expect(await verifyChain(api.db, id)).toEqual({ valid: true, checked: 2 });
   });
 
   it('concurrent state changes: exactly one ACCEPT of many applies, the rest are refused', async () => {
     const id = (await api.call('POST', '/cases', { body: dispute() })).body.id;
-    const replies = await Promise.all(Array.from({ length: 20 }, () => api.call('POST', `/cases/${id}/events`, { body: { type: 'ACCEPT' } })));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => api.call('POST', `/cases/${id}/events`, { body: { type: 'ACCEPT' } })),
+    );
     expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
     expect(replies.filter((r) => r.status === 409 && r.body.code === 'event_not_allowed')).toHaveLength(19);
     expect(await verifyChain(api.db, id)).toEqual({ valid: true, checked: 2 });
@@ -96,7 +104,9 @@ describe('a transition that waited for the case lock', () => {
     await holder.query('BEGIN');
     await holder.query('SELECT 1 FROM cases WHERE id = $1 FOR NO KEY UPDATE', [created.id]);
     await holder.query(`UPDATE cases SET unit_code = 'XC-XH' WHERE id = $1`, [created.id]);
-    const waiting = api.call('POST', `/cases/${created.id}/events`, { body: { type: 'ADD_NOTE', payload: { text: 'after the move' } } });
+    const waiting = api.call('POST', `/cases/${created.id}/events`, {
+      body: { type: 'ADD_NOTE', payload: { text: 'after the move' } },
+    });
     await someoneWaits();
     await holder.query('COMMIT');
     const reply = await waiting;

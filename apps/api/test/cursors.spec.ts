@@ -16,13 +16,22 @@ describe('list cursors', () => {
   const lists: Record<string, { path: string; first?: string }> = {};
 
   const page = (path: string, cursor?: string) =>
-    api.call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=1${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+    api.call(
+      'GET',
+      `${path}${path.includes('?') ? '&' : '?'}limit=1${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+    );
 
   beforeAll(async () => {
     api = await startTestApi({ clock });
     await seedDirectory(api);
     for (const code of ['HOOK-A', 'HOOK-B']) {
-      const department = { code, name: code, categories: ['neighbour'], webhookUrl: `https://${code.toLowerCase()}.example/hook`, webhookSecret: 'cursor-webhook-secret-0123' };
+      const department = {
+        code,
+        name: code,
+        categories: ['neighbour'],
+        webhookUrl: `https://${code.toLowerCase()}.example/hook`,
+        webhookSecret: 'cursor-webhook-secret-0123',
+      };
       expect((await api.call('POST', '/departments', { body: department })).status).toBe(201);
     }
     for (let i = 0; i < 3; i++) {
@@ -32,7 +41,16 @@ describe('list cursors', () => {
     for (const [type, payload] of [
       ['ACCEPT', {}],
       ['CLASSIFY', { category: 'neighbour', riskLevel: 'low' }],
-      ['REFER', { departments: [{ code: 'HOOK-A', role: 'lead' }, { code: 'HOOK-B', role: 'assist' }], instructions: '请核实' }],
+      [
+        'REFER',
+        {
+          departments: [
+            { code: 'HOOK-A', role: 'lead' },
+            { code: 'HOOK-B', role: 'assist' },
+          ],
+          instructions: '请核实',
+        },
+      ],
     ] as const) {
       expect((await api.call('POST', `/cases/${caseId}/events`, { body: { type, payload } })).status).toBe(200);
     }
@@ -55,7 +73,11 @@ describe('list cursors', () => {
       securityLog: '/audit/security-log',
     })) {
       const first = await page(path);
-      expect({ name, status: first.status, next: typeof first.body.nextCursor }).toEqual({ name, status: 200, next: 'string' });
+      expect({ name, status: first.status, next: typeof first.body.nextCursor }).toEqual({
+        name,
+        status: 200,
+        next: 'string',
+      });
       lists[name] = { path, first: first.body.nextCursor };
     }
   });
@@ -96,7 +118,8 @@ describe('list cursors', () => {
 
   it('refuses a cursor of another list', async () => {
     for (const [name, { path }] of Object.entries(lists)) {
-      for (const [other, { first }] of Object.entries(lists)) if (other !== name) await refused(`${other} on ${name}`, path, first!);
+      for (const [other, { first }] of Object.entries(lists))
+        if (other !== name) await refused(`${other} on ${name}`, path, first!);
     }
   });
 
@@ -110,7 +133,11 @@ describe('list cursors', () => {
     const value = JSON.parse(Buffer.from(first!.split('.')[0]!, 'base64url').toString());
     await refused('another key', path, new Cursors('another-deployment-data-key-0123').encode('deadlines', value));
     // Signed with this deployment's key, but not of the shape the list gives out.
-    await refused('another shape', path, new Cursors(api.config.dataKey).encode('deadlines', ['+275760-09-13T00:00:00.000Z']));
+    await refused(
+      'another shape',
+      path,
+      new Cursors(api.config.dataKey).encode('deadlines', ['+275760-09-13T00:00:00.000Z']),
+    );
     expect((await page(path, new Cursors(api.config.dataKey).encode('deadlines', value))).status).toBe(200);
   });
 });

@@ -17,7 +17,8 @@ describe('deadline policies and the calendar', () => {
     const created = (await api.call('POST', '/cases', { body })).body;
     return created.deadlines.find((d: { key: string }) => d.key === 'dispute.intake');
   };
-  const setPolicy = (body: Record<string, unknown>, key?: string) => api.call('PUT', '/deadline-policies', { body, key });
+  const setPolicy = (body: Record<string, unknown>, key?: string) =>
+    api.call('PUT', '/deadline-policies', { body, key });
 
   it('lists every clock with its default and the statute that bounds it', async () => {
     const reply = await api.call('GET', '/deadline-policies');
@@ -25,7 +26,12 @@ describe('deadline policies and the calendar', () => {
     expect(reply.body.defaults).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: 'dispute.intake', amount: 3, unit: 'working_days', statutory: null }),
-        expect.objectContaining({ key: 'petition.handling', amount: 60, unit: 'calendar_days', statutory: '信访工作条例 art. 32' }),
+        expect.objectContaining({
+          key: 'petition.handling',
+          amount: 60,
+          unit: 'calendar_days',
+          statutory: '信访工作条例 art. 32',
+        }),
         expect.objectContaining({ key: 'dispute.judicial_confirmation', amount: 30, statutory: '人民调解法 art. 33' }),
       ]),
     );
@@ -50,14 +56,21 @@ describe('deadline policies and the calendar', () => {
     expect(replaced.body.id).toBe(street.body.id);
     await api.call('DELETE', `/deadline-policies/${street.body.id}`);
     await api.call('DELETE', `/deadline-policies/${district.body.id}`);
-    expect(await intakeClock()).toMatchObject({ dueAt: '2026-03-05T15:59:59.999Z', derivation: { rule: { source: 'default' } } });
+    expect(await intakeClock()).toMatchObject({
+      dueAt: '2026-03-05T15:59:59.999Z',
+      derivation: { rule: { source: 'default' } },
+    });
   });
 
   it('within one scope a policy for the case’s category beats one for every category', async () => {
     const labour = await setPolicy({ key: 'dispute.intake', category: 'labour', amount: 1, unit: 'working_days' });
     const every = await setPolicy({ key: 'dispute.intake', amount: 5, unit: 'calendar_days' });
-    expect((await intakeClock(dispute({ category: 'labour' }))).derivation.rule.source).toBe(`policy:${labour.body.id}`);
-    expect((await intakeClock(dispute({ category: 'neighbour' }))).derivation.rule.source).toBe(`policy:${every.body.id}`);
+    expect((await intakeClock(dispute({ category: 'labour' }))).derivation.rule.source).toBe(
+      `policy:${labour.body.id}`,
+    );
+    expect((await intakeClock(dispute({ category: 'neighbour' }))).derivation.rule.source).toBe(
+      `policy:${every.body.id}`,
+    );
     await api.call('DELETE', `/deadline-policies/${labour.body.id}`);
     await api.call('DELETE', `/deadline-policies/${every.body.id}`);
   });
@@ -66,20 +79,30 @@ describe('deadline policies and the calendar', () => {
     const before = await api.db.query('SELECT count(*) FROM deadline_policies');
     const longer = await setPolicy({ key: 'petition.intake', amount: 20, unit: 'calendar_days' });
     expect(longer.status).toBe(422);
-    expect(longer.body.errors).toEqual([{ field: 'amount', message: 'petition.intake may not exceed 15 calendar days (信访工作条例 art. 24)' }]);
+    expect(longer.body.errors).toEqual([
+      { field: 'amount', message: 'petition.intake may not exceed 15 calendar days (信访工作条例 art. 24)' },
+    ]);
     expect((await setPolicy({ key: 'petition.intake', amount: 10, unit: 'working_days' })).status).toBe(422);
-    expect((await setPolicy({ key: 'dispute.nap_time', amount: 1, unit: 'working_days' })).body.errors[0].field).toBe('key');
+    expect((await setPolicy({ key: 'dispute.nap_time', amount: 1, unit: 'working_days' })).body.errors[0].field).toBe(
+      'key',
+    );
     expect((await setPolicy({ key: 'dispute.intake', amount: 0, unit: 'working_days' })).status).toBe(422);
     expect((await setPolicy({ key: 'petition.intake', amount: 10, unit: 'calendar_days' })).status).toBe(200); // shorter is fine
     expect(await api.db.query('SELECT count(*) FROM deadline_policies')).not.toEqual(before);
   });
 
   it('a calendar override moves working-day deadlines computed after it', async () => {
-    const set = await api.call('PUT', '/calendar/overrides/2026-03-03', { body: { kind: 'holiday', name: '防汛停工' } });
+    const set = await api.call('PUT', '/calendar/overrides/2026-03-03', {
+      body: { kind: 'holiday', name: '防汛停工' },
+    });
     expect(set.status).toBe(200);
     const days = await api.call('GET', '/calendar?from=2026-03-01&to=2026-03-08');
     expect(days.body.days.find((d: { date: string }) => d.date === '2026-03-03')).toEqual({
-      date: '2026-03-03', workday: false, kind: 'holiday', name: '防汛停工', source: 'override',
+      date: '2026-03-03',
+      workday: false,
+      kind: 'holiday',
+      name: '防汛停工',
+      source: 'override',
     });
     // Monday + 3 working days, Tuesday now a rest day: Wednesday, Thursday, Friday.
     expect(await intakeClock()).toMatchObject({
@@ -94,8 +117,23 @@ describe('deadline policies and the calendar', () => {
     const reply = await api.call('GET', '/calendar?from=2026-02-13&to=2026-03-01');
     expect(reply.body.coveredYears).toContain(2026);
     const rest = reply.body.days.filter((d: { workday: boolean }) => !d.workday).map((d: { date: string }) => d.date);
-    expect(rest).toEqual(['2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23', '2026-03-01']);
-    expect(reply.body.days.find((d: { date: string }) => d.date === '2026-02-28')).toMatchObject({ workday: true, kind: 'makeup_workday', name: '春节' });
+    expect(rest).toEqual([
+      '2026-02-15',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-02-21',
+      '2026-02-22',
+      '2026-02-23',
+      '2026-03-01',
+    ]);
+    expect(reply.body.days.find((d: { date: string }) => d.date === '2026-02-28')).toMatchObject({
+      workday: true,
+      kind: 'makeup_workday',
+      name: '春节',
+    });
   });
 
   it('only a deployment-wide admin changes the calendar; others may read it; bad dates are refused', async () => {
@@ -103,13 +141,34 @@ describe('deadline policies and the calendar', () => {
     const mediator = await api.keyFor('mediator', { unitCode: 'XC-XH' });
     const auditor = await api.keyFor('auditor');
     const before = await rowCounts(api.db);
-    expect((await api.call('PUT', '/calendar/overrides/2026-03-09', { key: scopedAdmin, body: { kind: 'holiday', name: 'x' } })).status).toBe(403);
-    expect((await api.call('PUT', '/calendar/overrides/2026-03-09', { key: mediator, body: { kind: 'holiday', name: 'x' } })).status).toBe(403);
-    expect((await api.call('PUT', '/deadline-policies', { key: auditor, body: { key: 'dispute.intake', amount: 1, unit: 'working_days' } })).status).toBe(403);
+    expect(
+      (
+        await api.call('PUT', '/calendar/overrides/2026-03-09', {
+          key: scopedAdmin,
+          body: { kind: 'holiday', name: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await api.call('PUT', '/calendar/overrides/2026-03-09', { key: mediator, body: { kind: 'holiday', name: 'x' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await api.call('PUT', '/deadline-policies', {
+          key: auditor,
+          body: { key: 'dispute.intake', amount: 1, unit: 'working_days' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await api.call('GET', '/deadline-policies', { key: auditor })).status).toBe(200);
     expect((await api.call('GET', '/calendar?from=2026-03-01&to=2026-03-02', { key: mediator })).status).toBe(200);
-    expect((await api.call('PUT', '/calendar/overrides/2026-02-30', { body: { kind: 'holiday', name: 'x' } })).status).toBe(400);
-    expect((await api.call('PUT', '/calendar/overrides/2026-03-09', { body: { kind: 'nap', name: 'x' } })).status).toBe(422);
+    expect(
+      (await api.call('PUT', '/calendar/overrides/2026-02-30', { body: { kind: 'holiday', name: 'x' } })).status,
+    ).toBe(400);
+    expect((await api.call('PUT', '/calendar/overrides/2026-03-09', { body: { kind: 'nap', name: 'x' } })).status).toBe(
+      422,
+    );
     expect((await api.call('GET', '/calendar?from=2026-01-01&to=2027-06-01')).status).toBe(422);
     expect((await api.call('GET', '/calendar?from=yesterday&to=2026-01-01')).status).toBe(400);
     expect((await api.call('GET', '/calendar?from=2026-02-29&to=2026-03-01')).status).toBe(400); // 2026 is no leap year

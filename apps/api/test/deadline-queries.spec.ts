@@ -31,19 +31,31 @@ describe('GET /deadlines by unit subtree and scope', () => {
       clock.advance(3_600_000);
       ok('open', await api.call('POST', '/cases', { body: dispute({ unitCode: unit }) }), 201);
     }
-    const referred = ok('open', await api.call('POST', '/cases', { body: dispute({ unitCode: 'XC-XH-01-G1' }) }), 201).id as string;
+    const referred = ok('open', await api.call('POST', '/cases', { body: dispute({ unitCode: 'XC-XH-01-G1' }) }), 201)
+      .id as string;
     await send(referred, 'ACCEPT');
     await send(referred, 'CLASSIFY', { category: 'neighbour', riskLevel: 'medium' });
-    await send(referred, 'REFER', { departments: [{ code: 'JUSTICE', role: 'lead' }, { code: 'POLICE', role: 'assist' }], instructions: '请调处' });
+    await send(referred, 'REFER', {
+      departments: [
+        { code: 'JUSTICE', role: 'lead' },
+        { code: 'POLICE', role: 'assist' },
+      ],
+      instructions: '请调处',
+    });
     // Escalated from the grid: the case now belongs to the community, and so do its clocks.
-    const escalated = ok('open', await api.call('POST', '/cases', { body: dispute({ unitCode: 'XC-XH-01-G1' }) }), 201).id as string;
+    const escalated = ok('open', await api.call('POST', '/cases', { body: dispute({ unitCode: 'XC-XH-01-G1' }) }), 201)
+      .id as string;
     await send(escalated, 'ACCEPT');
     expect((await send(escalated, 'ESCALATE', { reason: '网格无法化解' })).unitCode).toBe('XC-XH-01');
     ok('open', await api.call('POST', '/cases', { body: petition({ unitCode: 'XC-YL-01' }) }), 201);
   }, 60_000);
   afterAll(() => api.close());
 
-  async function listed(query: Record<string, string>, key: string, limit = 2): Promise<Array<{ id: string; dueAt: string }>> {
+  async function listed(
+    query: Record<string, string>,
+    key: string,
+    limit = 2,
+  ): Promise<Array<{ id: string; dueAt: string }>> {
     const items: Array<{ id: string; dueAt: string }> = [];
     let cursor: string | null = null;
     do {
@@ -71,7 +83,11 @@ describe('GET /deadlines by unit subtree and scope', () => {
     for (const key of ['admin', 'xinhua', 'grid'] as const) {
       for (const unitCode of [undefined, 'XC-XH-01-G1', 'XC-XH-01', 'XC-XH', 'XC', 'XC-YL', 'DC', 'NOWHERE']) {
         const items = await listed(unitCode ? { unitCode } : {}, keys[key]);
-        expect({ key, unitCode, ids: items.map((d) => d.id) }).toEqual({ key, unitCode, ids: await expected(unitCode, SCOPES[key]) });
+        expect({ key, unitCode, ids: items.map((d) => d.id) }).toEqual({
+          key,
+          unitCode,
+          ids: await expected(unitCode, SCOPES[key]),
+        });
       }
     }
   });
@@ -83,9 +99,12 @@ describe('GET /deadlines by unit subtree and scope', () => {
     expect(community.length).toBeGreaterThan(grid.length);
     const units = async (items: Array<{ id: string }>) =>
       new Set(
-        (await api.db.query<{ unit_code: string }>('SELECT c.unit_code FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.id = ANY($1)', [
-          items.map((d) => d.id),
-        ])).map((r) => r.unit_code),
+        (
+          await api.db.query<{ unit_code: string }>(
+            'SELECT c.unit_code FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.id = ANY($1)',
+            [items.map((d) => d.id)],
+          )
+        ).map((r) => r.unit_code),
       );
     expect(await units(grid)).toEqual(new Set(['XC-XH-01-G1']));
     expect(await units(community)).toEqual(new Set(['XC-XH-01-G1', 'XC-XH-01']));

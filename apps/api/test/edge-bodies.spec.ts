@@ -17,7 +17,11 @@ describe('keys that name a prototype', () => {
 
   async function refused(path: string, rawBody: string | undefined, status: number, fields?: string[]) {
     const before = await rowCounts(api.db);
-    const reply = await api.call(rawBody === undefined ? 'GET' : 'POST', path, rawBody === undefined ? {} : { rawBody });
+    const reply = await api.call(
+      rawBody === undefined ? 'GET' : 'POST',
+      path,
+      rawBody === undefined ? {} : { rawBody },
+    );
     expect({ path, rawBody, status: reply.status, type: reply.headers.get('content-type') }).toEqual({
       path,
       rawBody,
@@ -30,11 +34,13 @@ describe('keys that name a prototype', () => {
   }
 
   /** `body` as JSON with `key: value` spliced in as its first member. */
-  const withKey = (body: object, key: string, value: unknown) => JSON.stringify(body).replace(/^\{/, `{${JSON.stringify(key)}:${JSON.stringify(value)},`);
+  const withKey = (body: object, key: string, value: unknown) =>
+    JSON.stringify(body).replace(/^\{/, `{${JSON.stringify(key)}:${JSON.stringify(value)},`);
 
   it('refuses them at the top of POST /cases, as unknown fields', async () => {
     for (const key of ['prototype', 'constructor']) {
-      for (const value of [1, { isAdmin: true }, null, 'x']) await refused('/cases', withKey(dispute(), key, value), 422, [key]);
+      for (const value of [1, { isAdmin: true }, null, 'x'])
+        await refused('/cases', withKey(dispute(), key, value), 422, [key]);
     }
   });
 
@@ -47,9 +53,12 @@ describe('keys that name a prototype', () => {
 
   it('refuses them in an event payload', async () => {
     for (const key of ['prototype', 'constructor']) {
-      await refused(`/cases/${caseId}/events`, JSON.stringify({ type: 'ADD_NOTE', payload: JSON.parse(withKey({ text: '备注' }, key, 1)) }), 422, [
-        `payload.${key}`,
-      ]);
+      await refused(
+        `/cases/${caseId}/events`,
+        JSON.stringify({ type: 'ADD_NOTE', payload: JSON.parse(withKey({ text: '备注' }, key, 1)) }),
+        422,
+        [`payload.${key}`],
+      );
       await refused(`/cases/${caseId}/events`, withKey({ type: 'ACCEPT', payload: {} }, key, 1), 422, [key]);
     }
   });
@@ -58,17 +67,25 @@ describe('keys that name a prototype', () => {
     await refused('/cases', withKey(dispute(), '__proto__', { isAdmin: true }), 400);
     await refused('/cases', withKey(dispute(), 'constructor', { prototype: { isAdmin: true } }), 400);
     const party = `{"__proto__":{"isAdmin":true},"role":"applicant","name":"王小明"}`;
-    await refused('/cases', JSON.stringify(dispute({ parties: [] })).replace('"parties":[]', `"parties":[${party}]`), 400);
+    await refused(
+      '/cases',
+      JSON.stringify(dispute({ parties: [] })).replace('"parties":[]', `"parties":[${party}]`),
+      400,
+    );
     await refused(`/cases/${caseId}/events`, `{"type":"ADD_NOTE","payload":{"text":"x","__proto__":{"a":1}}}`, 400);
   });
 
   it('refuses them in a query string', async () => {
-    for (const key of ['prototype', 'constructor', '__proto__']) await refused(`/cases?${key}=1`, undefined, 400, [key]);
+    for (const key of ['prototype', 'constructor', '__proto__'])
+      await refused(`/cases?${key}=1`, undefined, 400, [key]);
   });
 
   it('still takes the same bodies without them', async () => {
     expect((await api.call('POST', '/cases', { body: dispute() })).status).toBe(201);
-    expect((await api.call('POST', `/cases/${caseId}/events`, { body: { type: 'ADD_NOTE', payload: { text: '备注' } } })).status).toBe(200);
+    expect(
+      (await api.call('POST', `/cases/${caseId}/events`, { body: { type: 'ADD_NOTE', payload: { text: '备注' } } }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -87,7 +104,10 @@ describe('bodies no rule can take', () => {
   it('refuses a number too large to be finite (JSON.parse reads 1e999 as Infinity), with or without an Idempotency-Key', async () => {
     for (const headers of [{}, { 'idempotency-key': 'infinite-1' }] as Array<Record<string, string>>) {
       const before = await rowCounts(api.db);
-      const reply = await api.call('POST', `/cases/${caseId}/events`, { rawBody: '{"type":"ADD_NOTE","payload":{"text":"x"},"expectedVersion":1e999}', headers });
+      const reply = await api.call('POST', `/cases/${caseId}/events`, {
+        rawBody: '{"type":"ADD_NOTE","payload":{"text":"x"},"expectedVersion":1e999}',
+        headers,
+      });
       expect(reply.status).toBe(422);
       expect(reply.body.errors).toEqual([{ field: 'expectedVersion', message: 'must be a finite number' }]);
       expect(await rowCounts(api.db)).toEqual(before);
@@ -101,6 +121,7 @@ describe('bodies no rule can take', () => {
     expect(await api.db.query('SELECT * FROM calendar_overrides')).toEqual([]);
     expect((await api.call('POST', '/cases', { body: dispute() })).status).toBe(201);
   });
+
   it('refuses an item of a list of objects that is not an object (an array passed class-validator as a party)', async () => {
     const base = dispute();
     for (const [path, body] of [

@@ -21,8 +21,12 @@ describe('the log line of a 500', () => {
     await seedDirectory(api);
     api.app.useLogger(capture);
     // A cast PostgreSQL's message quotes (22P02), and a check whose detail lists the whole row (23514).
-    await api.db.query(`ALTER TABLE cases ADD CONSTRAINT test_summary_cast CHECK (summary NOT LIKE '%漏水%' OR summary::int > 0) NOT VALID`);
-    await api.db.query(`ALTER TABLE cases ADD CONSTRAINT test_no_ceiling CHECK (description NOT LIKE '%天花板%') NOT VALID`);
+    await api.db.query(
+      `ALTER TABLE cases ADD CONSTRAINT test_summary_cast CHECK (summary NOT LIKE '%漏水%' OR summary::int > 0) NOT VALID`,
+    );
+    await api.db.query(
+      `ALTER TABLE cases ADD CONSTRAINT test_no_ceiling CHECK (description NOT LIKE '%天花板%') NOT VALID`,
+    );
   });
   afterAll(() => api?.close());
 
@@ -55,13 +59,21 @@ describe('the log line of a 500', () => {
   it('names the constraint and table of a violated check, not the row PostgreSQL details', async () => {
     const body = dispute();
     const line = await fails(body);
-    expect(line).toMatch(/^POST \/api\/v1\/cases failed: DatabaseError code 23514 routine \S+ (schema public )?table cases constraint test_no_ceiling\n\s+at /);
+    expect(line).toMatch(
+      /^POST \/api\/v1\/cases failed: DatabaseError code 23514 routine \S+ (schema public )?table cases constraint test_no_ceiling\n\s+at /,
+    );
     for (const secret of [body.description, body.summary, '天花板', 'Failing row']) expect(line).not.toContain(secret);
   });
 
   it('still answers requests the constraints do not touch', async () => {
     logged.length = 0;
-    expect((await api.call('POST', '/cases', { body: dispute({ summary: '相邻通行纠纷', description: '邻居堆放杂物阻碍通行' }) })).status).toBe(201);
+    expect(
+      (
+        await api.call('POST', '/cases', {
+          body: dispute({ summary: '相邻通行纠纷', description: '邻居堆放杂物阻碍通行' }),
+        })
+      ).status,
+    ).toBe(201);
     expect(logged).toEqual([]);
   });
 });

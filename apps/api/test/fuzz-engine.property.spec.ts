@@ -33,7 +33,15 @@ interface Mutation {
   n: number;
 }
 type Step =
-  | { t: 'case'; at: number; allowed: boolean; index: number; key: KeyName; mutation: Mutation | null; version: 'none' | 'current' | 'stale' }
+  | {
+      t: 'case';
+      at: number;
+      allowed: boolean;
+      index: number;
+      key: KeyName;
+      mutation: Mutation | null;
+      version: 'none' | 'current' | 'stale';
+    }
   | { t: 'referral'; at: number; allowed: boolean; index: number; own: boolean; mutation: Mutation | null }
   | { t: 'time'; hours: number };
 interface Run {
@@ -49,14 +57,24 @@ interface Payloaded {
 const THE_OTHER_CASE = '$other';
 const referTo = (departments: Array<[string, 'lead' | 'assist']>, due?: number) => ({
   type: 'REFER',
-  payload: { departments: departments.map(([code, role]) => ({ code, role })), instructions: '请核实处理', ...(due ? { dueInWorkingDays: due } : {}) },
+  payload: {
+    departments: departments.map(([code, role]) => ({ code, role })),
+    instructions: '请核实处理',
+    ...(due ? { dueInWorkingDays: due } : {}),
+  },
 });
 /** Every sample event (system ones included: a client sending one must be refused), plus ones naming real rows. */
 const POOLS: Record<Kind, Payloaded[]> = {
   dispute: [
     ...disputeSampleEvents.map(({ type, payload }) => ({ type, payload: payload as Record<string, unknown> })),
     { type: 'REFER', payload: { departmentCode: 'JUSTICE', instructions: '请司法所调处' } },
-    referTo([['JUSTICE', 'lead'], ['POLICE', 'assist']], 2),
+    referTo(
+      [
+        ['JUSTICE', 'lead'],
+        ['POLICE', 'assist'],
+      ],
+      2,
+    ),
     referTo([['POLICE', 'lead']]),
     { type: 'REFER', payload: { departmentCode: 'HOUSING', instructions: '不在权责清单' } },
     { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'high' } },
@@ -75,7 +93,10 @@ const PATHS: Record<Kind, Payloaded[]> = {
   dispute: [
     { type: 'ACCEPT', payload: {} },
     { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'medium' } },
-    referTo([['JUSTICE', 'lead'], ['POLICE', 'assist']]),
+    referTo([
+      ['JUSTICE', 'lead'],
+      ['POLICE', 'assist'],
+    ]),
   ],
   petition: [
     { type: 'ACCEPT', payload: {} },
@@ -100,7 +121,18 @@ const FINAL_REFERRAL = ['rejected', 'closed', 'cancelled'];
 const mutation: fc.Arbitrary<Mutation | null> = fc.oneof(
   { weight: 4, arbitrary: fc.constant(null) },
   fc.record({
-    how: fc.constantFrom<Mutation['how']>('drop', 'wrong-type', 'extra', 'not-object', 'long', 'unicode', 'unicode', 'unicode', 'type', 'no-payload'),
+    how: fc.constantFrom<Mutation['how']>(
+      'drop',
+      'wrong-type',
+      'extra',
+      'not-object',
+      'long',
+      'unicode',
+      'unicode',
+      'unicode',
+      'type',
+      'no-payload',
+    ),
     n: fc.nat(1000),
   }),
 );
@@ -112,9 +144,21 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       at: fc.nat(2),
       allowed: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
       index: fc.noBias(fc.nat(1 << 20)),
-      key: fc.constantFrom<KeyName>('intake', 'intake', 'intake', 'intake', 'intake', 'mediator', 'mediator', 'auditor', 'department'),
+      key: fc.constantFrom<KeyName>(
+        'intake',
+        'intake',
+        'intake',
+        'intake',
+        'intake',
+        'mediator',
+        'mediator',
+        'auditor',
+        'department',
+      ),
       mutation,
-      version: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'current', 'current', 'stale') as fc.Arbitrary<'none' | 'current' | 'stale'>,
+      version: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'current', 'current', 'stale') as fc.Arbitrary<
+        'none' | 'current' | 'stale'
+      >,
     }),
   },
   {
@@ -128,13 +172,24 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       mutation,
     }),
   },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('time' as const), hours: fc.constantFrom(1, 20, 72, 200, 500, 900) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('time' as const), hours: fc.constantFrom(1, 20, 72, 200, 500, 900) }),
+  },
 );
 const run: fc.Arbitrary<Run> = fc.record({
   cases: fc.array(
     fc.oneof(
-      fc.record({ kind: fc.constant<Kind>('dispute'), unitCode: fc.constantFrom('XC-XH-01-G1', 'XC-XH-01', 'XC-XH', 'XC-YL-01'), depth: fc.constantFrom(0, 1, 3, 3) }),
-      fc.record({ kind: fc.constant<Kind>('petition'), unitCode: fc.constantFrom('XC-XH', 'XC-XH-01'), depth: fc.nat(4) }),
+      fc.record({
+        kind: fc.constant<Kind>('dispute'),
+        unitCode: fc.constantFrom('XC-XH-01-G1', 'XC-XH-01', 'XC-XH', 'XC-YL-01'),
+        depth: fc.constantFrom(0, 1, 3, 3),
+      }),
+      fc.record({
+        kind: fc.constant<Kind>('petition'),
+        unitCode: fc.constantFrom('XC-XH', 'XC-XH-01'),
+        depth: fc.nat(4),
+      }),
     ),
     { minLength: 1, maxLength: 3 },
   ),
@@ -180,7 +235,16 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
   let engine: CaseEngine;
   const keys: Record<string, string> = {};
   const departmentKeys: Record<string, string> = {};
-  const seen = { steps: 0, accepted: 0, refused: 0, closed: 0, fired: 0, referralAnswers: 0, states: new Set<string>(), statuses: new Map<number, number>() };
+  const seen = {
+    steps: 0,
+    accepted: 0,
+    refused: 0,
+    closed: 0,
+    fired: 0,
+    referralAnswers: 0,
+    states: new Set<string>(),
+    statuses: new Map<number, number>(),
+  };
 
   beforeAll(async () => {
     api = await startTestApi({ clock });
@@ -189,7 +253,8 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
     keys.intake = await api.keyFor('intake');
     keys.mediator = await api.keyFor('mediator', { unitCode: 'XC-XH' });
     keys.auditor = await api.keyFor('auditor');
-    for (const code of ['JUSTICE', 'POLICE', 'HOUSING', 'HRSS']) departmentKeys[code] = await api.keyFor('department', { departmentCode: code });
+    for (const code of ['JUSTICE', 'POLICE', 'HOUSING', 'HRSS'])
+      departmentKeys[code] = await api.keyFor('department', { departmentCode: code });
     keys.department = departmentKeys.JUSTICE!;
   });
   afterAll(() => api?.close());
@@ -198,11 +263,15 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
   async function send(method: string, path: string, key: string, body?: unknown) {
     const response = await fetch(`${api.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    if (response.status >= 500) throw new Error(`${method} ${path} ${JSON.stringify(body)} answered ${response.status}: ${text}`);
+    if (response.status >= 500)
+      throw new Error(`${method} ${path} ${JSON.stringify(body)} answered ${response.status}: ${text}`);
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
   const view = async (id: string) => (await send('GET', `/cases/${id}`, api.adminKey)).body;
@@ -213,7 +282,10 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
       `SELECT id FROM deadlines WHERE case_id = ANY($1::uuid[]) AND status = 'pending' AND due_at <= $2 ORDER BY due_at, id`,
       [caseIds, clock.now()],
     );
-    for (const job of await loadDeadlineJobs(api.db, due.map((d) => d.id))) {
+    for (const job of await loadDeadlineJobs(
+      api.db,
+      due.map((d) => d.id),
+    )) {
       if ((await engine.fireDeadline(job)).outcome === 'fired') seen.fired++;
     }
   }
@@ -222,7 +294,8 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
     const cases: Array<{ id: string; kind: Kind; view: any; frozenAt: number | null }> = [];
     for (const spec of specs) {
       clock.advance(60_000);
-      const body = spec.kind === 'dispute' ? dispute({ unitCode: spec.unitCode }) : petition({ unitCode: spec.unitCode });
+      const body =
+        spec.kind === 'dispute' ? dispute({ unitCode: spec.unitCode }) : petition({ unitCode: spec.unitCode });
       const created = await send('POST', '/cases', keys.intake!, body);
       expect(created.status).toBe(201);
       cases.push({ id: created.body.id, kind: spec.kind, view: created.body, frozenAt: null });
@@ -254,16 +327,22 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
         if (s.version !== 'none') body.expectedVersion = target.view.version - (s.version === 'stale' ? 1 : 0);
         status = (await send('POST', `/cases/${target.id}/events`, keys[s.key]!, body)).status;
       } else {
-        const referrals = cases.flatMap((c) => c.view.referrals.map((r: { id: string; departmentCode: string }) => ({ ...r, owner: c })));
+        const referrals = cases.flatMap((c) =>
+          c.view.referrals.map((r: { id: string; departmentCode: string }) => ({ ...r, owner: c })),
+        );
         if (!referrals.length) continue;
         const referral = referrals[s.at % referrals.length]!;
         target = referral.owner;
         const own = departmentKeys[referral.departmentCode]!;
         const key = s.own ? own : Object.values(departmentKeys).find((k) => k !== own)!;
-        const allowedTypes: string[] = s.allowed ? (await send('GET', `/referrals/${referral.id}`, own)).body.allowedEvents : [];
+        const allowedTypes: string[] = s.allowed
+          ? (await send('GET', `/referrals/${referral.id}`, own)).body.allowedEvents
+          : [];
         const allowed = REFERRAL_POOL.filter((e) => allowedTypes.includes(e.type));
         const event = (allowed.length ? allowed : REFERRAL_POOL)[s.index % (allowed.length || REFERRAL_POOL.length)]!;
-        status = (await send('POST', `/referrals/${referral.id}/events`, key, s.mutation ? mangle(event, s.mutation) : event)).status;
+        status = (
+          await send('POST', `/referrals/${referral.id}/events`, key, s.mutation ? mangle(event, s.mutation) : event)
+        ).status;
         if (status === 200 && ['REPLY', 'REJECT'].includes(event.type)) seen.referralAnswers++;
       }
 
@@ -274,7 +353,12 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
       if (status >= 400) {
         seen.refused++;
         expect({ step: s, status, rows: await rowCounts(api.db) }).toEqual({ step: s, status, rows: before });
-        for (const c of cases) expect({ step: s, case: c.id, version: c.view.version }).toEqual({ step: s, case: c.id, version: previous.get(c.id) });
+        for (const c of cases)
+          expect({ step: s, case: c.id, version: c.view.version }).toEqual({
+            step: s,
+            case: c.id,
+            version: previous.get(c.id),
+          });
       } else if (s.t !== 'time') {
         seen.accepted++;
         expect({ step: s, grew: target.view.version > previous.get(target.id)! }).toEqual({ step: s, grew: true });
@@ -282,17 +366,37 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
       for (const c of cases) {
         seen.states.add(`${c.kind}:${c.view.state}`);
         // An archived case never changes again, whatever was sent to it or to its referrals, or however late.
-        if (c.frozenAt !== null) expect({ step: s, case: c.id, version: c.view.version }).toEqual({ step: s, case: c.id, version: c.frozenAt });
+        if (c.frozenAt !== null)
+          expect({ step: s, case: c.id, version: c.view.version }).toEqual({
+            step: s,
+            case: c.id,
+            version: c.frozenAt,
+          });
         else if (c.view.state === 'archive.closed') {
           c.frozenAt = c.view.version;
           seen.closed++;
         }
-        for (const r of c.view.referrals as Array<{ id: string; state: string; urged: boolean; supervised: boolean; version: number }>) {
+        for (const r of c.view.referrals as Array<{
+          id: string;
+          state: string;
+          urged: boolean;
+          supervised: boolean;
+          version: number;
+        }>) {
           const was = referralStates.get(r.id);
           if (was) {
             // Final referral states stay final; urged (催办) and supervised (督办) are never taken back.
-            if (FINAL_REFERRAL.includes(was.state)) expect({ referral: r.id, state: r.state, version: r.version }).toEqual({ referral: r.id, state: was.state, version: was.version });
-            expect({ referral: r.id, urged: was.urged && !r.urged, supervised: was.supervised && !r.supervised }).toEqual({ referral: r.id, urged: false, supervised: false });
+            if (FINAL_REFERRAL.includes(was.state))
+              expect({ referral: r.id, state: r.state, version: r.version }).toEqual({
+                referral: r.id,
+                state: was.state,
+                version: was.version,
+              });
+            expect({
+              referral: r.id,
+              urged: was.urged && !r.urged,
+              supervised: was.supervised && !r.supervised,
+            }).toEqual({ referral: r.id, urged: false, supervised: false });
             expect(r.version).toBeGreaterThanOrEqual(was.version);
           }
           referralStates.set(r.id, r);
@@ -307,8 +411,16 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
            FROM case_events e WHERE e.case_id = $1`,
         [c.id],
       );
-      expect({ case: c.id, events: Number(events!.n), min: events!.min, max: events!.max }).toEqual({ case: c.id, events: events!.version, min: 1, max: events!.version });
-      expect({ case: c.id, chain: await verifyChain(api.db, c.id) }).toEqual({ case: c.id, chain: expect.objectContaining({ valid: true }) });
+      expect({ case: c.id, events: Number(events!.n), min: events!.min, max: events!.max }).toEqual({
+        case: c.id,
+        events: events!.version,
+        min: 1,
+        max: events!.version,
+      });
+      expect({ case: c.id, chain: await verifyChain(api.db, c.id) }).toEqual({
+        case: c.id,
+        chain: expect.objectContaining({ valid: true }),
+      });
       if (c.view.state === 'archive.closed') {
         // A closed case waits for nothing: no clock runs, no referral is open.
         const [open] = await api.db.query<{ deadlines: string; referrals: string }>(
@@ -316,7 +428,12 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
                   (SELECT count(*) FROM referrals WHERE case_id = $1 AND state <> ALL($2::text[])) AS referrals`,
           [c.id, FINAL_REFERRAL],
         );
-        expect({ case: c.id, outcome: c.view.outcome !== null, ...open }).toEqual({ case: c.id, outcome: true, deadlines: '0', referrals: '0' });
+        expect({ case: c.id, outcome: c.view.outcome !== null, ...open }).toEqual({
+          case: c.id,
+          outcome: true,
+          deadlines: '0',
+          referrals: '0',
+        });
       }
     }
   }
@@ -325,13 +442,20 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
     await fc.assert(fc.asyncProperty(run, play), { seed: SEED, numRuns: RUNS });
     process.stdout.write(
       `fuzz-engine: seed ${SEED}, ${RUNS} runs, ${seen.steps} steps: ${seen.accepted} accepted, ${seen.refused} refused, ` +
-        `${seen.fired} deadlines fired, ${seen.referralAnswers} referral answers, ${seen.closed} cases archived, ${seen.states.size} states reached (${[...seen.states].sort().join(', ')}); statuses ${[...seen.statuses].sort().map(([k, v]) => `${k}×${v}`).join(' ')}\n`,
+        `${seen.fired} deadlines fired, ${seen.referralAnswers} referral answers, ${seen.closed} cases archived, ${seen.states.size} states reached (${[...seen.states].sort().join(', ')}); statuses ${[
+          ...seen.statuses,
+        ]
+          .sort()
+          .map(([k, v]) => `${k}×${v}`)
+          .join(' ')}\n`,
     );
     // The runs went deep: they archived cases, got referrals answered and deadlines fired, and were refused too.
     expect(seen.closed).toBeGreaterThan(0);
     expect(seen.referralAnswers).toBeGreaterThan(0);
     expect(seen.fired).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(seen.steps / 10);
-    expect([...seen.states]).toEqual(expect.arrayContaining(['dispute:mediation.referred', 'dispute:archive.closed', 'petition:archive.closed']));
+    expect([...seen.states]).toEqual(
+      expect.arrayContaining(['dispute:mediation.referred', 'dispute:archive.closed', 'petition:archive.closed']),
+    );
   }, 180_000);
 });

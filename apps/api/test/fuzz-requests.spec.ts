@@ -90,13 +90,40 @@ interface Finding {
 }
 
 const MALFORMED_JSON = [
-  '', '{', '}', '{"a":1,}', "{'a':1}", '{"a":}', '{"a":1}{"b":2}', '{"a":NaN}', '{"a":undefined}', '{"a":1 // c\n}',
-  '\ufeff{}', 'null', '[]', '"string"', '42', 'true', '{"__proto__":{"isAdmin":true}}',
-  '{"constructor":{"prototype":{"isAdmin":true}}}', '{"a":"\\x41"}', '{"a":"\\u12"}', '{"a":1e999999}', '[' .repeat(100_000),
+  '',
+  '{',
+  '}',
+  '{"a":1,}',
+  "{'a':1}",
+  '{"a":}',
+  '{"a":1}{"b":2}',
+  '{"a":NaN}',
+  '{"a":undefined}',
+  '{"a":1 // c\n}',
+  '\ufeff{}',
+  'null',
+  '[]',
+  '"string"',
+  '42',
+  'true',
+  '{"__proto__":{"isAdmin":true}}',
+  '{"constructor":{"prototype":{"isAdmin":true}}}',
+  '{"a":"\\x41"}',
+  '{"a":"\\u12"}',
+  '{"a":1e999999}',
+  '['.repeat(100_000),
 ];
 const WRONG_CONTENT_TYPES = [
-  'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml',
-  'application/json; charset=utf-16', 'application/merge-patch+json', 'application/jsonx', 'image/png', '*/*', 'application/',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/json; charset=utf-16',
+  'application/merge-patch+json',
+  'application/jsonx',
+  'image/png',
+  '*/*',
+  'application/',
 ];
 const RAW_SEGMENTS = ['%00', '%ED%A0%80', '%FF%FE', '%C0%AF', '..', '.', '%2e%2e', '%2F', '%252F', '%E2%80%AE'];
 const problemStatus = (text: string): unknown => {
@@ -106,7 +133,20 @@ const problemStatus = (text: string): unknown => {
     return undefined;
   }
 };
-const BAD_QUERY_VALUES = ['abc', '-1', '0', '201', '1e3', '1.5', '2026-02-30T00:00:00Z', '+275760-09-13T00:00:00.000Z', '9999-12-31', 'x'.repeat(300), 'true', 'yes'];
+const BAD_QUERY_VALUES = [
+  'abc',
+  '-1',
+  '0',
+  '201',
+  '1e3',
+  '1.5',
+  '2026-02-30T00:00:00Z',
+  '+275760-09-13T00:00:00.000Z',
+  '9999-12-31',
+  'x'.repeat(300),
+  'true',
+  'yes',
+];
 
 describe('fuzzing every route of the OpenAPI document', () => {
   const clock = new ManualClock('2026-03-02T09:00:00+08:00');
@@ -131,10 +171,12 @@ describe('fuzzing every route of the OpenAPI document', () => {
 
   /** Every table's row count and a digest of its content, except the write log itself. */
   async function fingerprint(): Promise<Record<string, string>> {
-    const names = (await api.db.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    const names = (
+      await api.db.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT IN ${UNWATCHED} ORDER BY 1`,
-    )).map((t) => t.name);
+      )
+    ).map((t) => t.name);
     const [row] = await api.db.query<Record<string, string>>(
       `SELECT ${names.map((n) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM "${n}" t) AS "${n}"`).join(', ')}`,
     );
@@ -151,16 +193,23 @@ describe('fuzzing every route of the OpenAPI document', () => {
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT IN ${UNWATCHED}`,
     );
     for (const { name } of tables) {
-      await api.db.query(`CREATE TRIGGER fuzz_log_rows AFTER INSERT OR DELETE ON "${name}" FOR EACH ROW EXECUTE FUNCTION fuzz_log()`);
+      await api.db.query(
+        `CREATE TRIGGER fuzz_log_rows AFTER INSERT OR DELETE ON "${name}" FOR EACH ROW EXECUTE FUNCTION fuzz_log()`,
+      );
       await api.db.query(
         `CREATE TRIGGER fuzz_log_updates AFTER UPDATE ON "${name}" FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fuzz_log()`,
       );
-      await api.db.query(`CREATE TRIGGER fuzz_log_truncate AFTER TRUNCATE ON "${name}" FOR EACH STATEMENT EXECUTE FUNCTION fuzz_log()`);
+      await api.db.query(
+        `CREATE TRIGGER fuzz_log_truncate AFTER TRUNCATE ON "${name}" FOR EACH STATEMENT EXECUTE FUNCTION fuzz_log()`,
+      );
     }
   }
-  const lastWrite = async () => Number((await api.db.query<{ id: string }>('SELECT coalesce(max(id), 0) AS id FROM fuzz_writes'))[0]!.id);
+  const lastWrite = async () =>
+    Number((await api.db.query<{ id: string }>('SELECT coalesce(max(id), 0) AS id FROM fuzz_writes'))[0]!.id);
   const writesAfter = async (id: number) =>
-    (await api.db.query<{ tbl: string; op: string }>('SELECT tbl, op FROM fuzz_writes WHERE id > $1 ORDER BY id', [id])).map((w) => `${w.op} ${w.tbl}`);
+    (
+      await api.db.query<{ tbl: string; op: string }>('SELECT tbl, op FROM fuzz_writes WHERE id > $1 ORDER BY id', [id])
+    ).map((w) => `${w.op} ${w.tbl}`);
 
   beforeAll(async () => {
     api = await startTestApi({ clock });
@@ -171,9 +220,18 @@ describe('fuzzing every route of the OpenAPI document', () => {
       if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     };
-    await ok('webhooked department', api.call('POST', '/departments', {
-      body: { code: 'HOOKED', name: '接口部门', categories: ['neighbour'], webhookUrl: 'https://hooked.example/hook', webhookSecret: 'fuzz-webhook-secret-0123' },
-    }));
+    await ok(
+      'webhooked department',
+      api.call('POST', '/departments', {
+        body: {
+          code: 'HOOKED',
+          name: '接口部门',
+          categories: ['neighbour'],
+          webhookUrl: 'https://hooked.example/hook',
+          webhookSecret: 'fuzz-webhook-secret-0123',
+        },
+      }),
+    );
     keys.admin = api.adminKey;
     keys.adminXH = await api.keyFor('admin', { unitCode: 'XC-XH' });
     keys.intake = await api.keyFor('intake');
@@ -211,26 +269,64 @@ describe('fuzzing every route of the OpenAPI document', () => {
     for (const [type, payload] of [
       ['ACCEPT', {}],
       ['CLASSIFY', { category: 'neighbour', riskLevel: 'medium' }],
-      ['REFER', { departments: [{ code: 'JUSTICE', role: 'lead' }, { code: 'HOOKED', role: 'assist' }], instructions: '请核实' }],
+      [
+        'REFER',
+        {
+          departments: [
+            { code: 'JUSTICE', role: 'lead' },
+            { code: 'HOOKED', role: 'assist' },
+          ],
+          instructions: '请核实',
+        },
+      ],
     ] as const) {
       await ok(type, api.call('POST', `/cases/${referred}/events`, { body: { type, payload } }));
     }
-    pools.referrals.push(...(await ok('case', api.call('GET', `/cases/${referred}`))).referrals.map((r: { id: string }) => r.id));
-    pools.policies = [(await ok('policy', api.call('PUT', '/deadline-policies', { body: { key: 'dispute.triage', amount: 4, unit: 'working_days' } }))).id];
-    await ok('override', api.call('PUT', '/calendar/overrides/2026-03-03', { body: { kind: 'holiday', name: '防汛' } }));
+    pools.referrals.push(
+      ...(await ok('case', api.call('GET', `/cases/${referred}`))).referrals.map((r: { id: string }) => r.id),
+    );
+    pools.policies = [
+      (
+        await ok(
+          'policy',
+          api.call('PUT', '/deadline-policies', { body: { key: 'dispute.triage', amount: 4, unit: 'working_days' } }),
+        )
+      ).id,
+    ];
+    await ok(
+      'override',
+      api.call('PUT', '/calendar/overrides/2026-03-03', { body: { kind: 'holiday', name: '防汛' } }),
+    );
     pools.deliveries = (await api.db.query<{ id: string }>('SELECT id FROM deliveries ORDER BY id')).map((d) => d.id);
     await api.db.query(`UPDATE deliveries SET status = 'dead', dead_at = now() WHERE id = $1`, [pools.deliveries[0]]);
     pools.dates = ['2026-03-03', '2026-10-01', '2026-03-07'];
     // Keys made only to be revoked and rotated: never one the fuzzer authenticates with, or it would revoke its own.
     pools.apiKeys = [];
     for (let i = 0; i < 20; i++) {
-      const [role, unitCode] = random.pick([['intake', 'XC-XH'], ['mediator', 'XC-XH-01'], ['auditor', undefined], ['intake', 'XC-YL'], ['mediator', undefined]] as const);
-      pools.apiKeys.push((await ok('pool key', api.call('POST', '/api-keys', { body: { role, name: 'fuzz pool', ...(unitCode ? { unitCode } : {}) } }))).id);
+      const [role, unitCode] = random.pick([
+        ['intake', 'XC-XH'],
+        ['mediator', 'XC-XH-01'],
+        ['auditor', undefined],
+        ['intake', 'XC-YL'],
+        ['mediator', undefined],
+      ] as const);
+      pools.apiKeys.push(
+        (
+          await ok(
+            'pool key',
+            api.call('POST', '/api-keys', { body: { role, name: 'fuzz pool', ...(unitCode ? { unitCode } : {}) } }),
+          )
+        ).id,
+      );
     }
     pools.years = ['2027', '2027', '2027', '2026', '2028', '1900', '9999'];
-    for (const id of pools.cases) learnAllowedEvents('GET /api/v1/cases/{id}', JSON.stringify((await ok('case', api.call('GET', `/cases/${id}`)))));
+    for (const id of pools.cases)
+      learnAllowedEvents('GET /api/v1/cases/{id}', JSON.stringify(await ok('case', api.call('GET', `/cases/${id}`))));
     for (const id of pools.referrals) {
-      learnAllowedEvents('GET /api/v1/referrals/{id}', JSON.stringify((await ok('referral', api.call('GET', `/referrals/${id}`)))));
+      learnAllowedEvents(
+        'GET /api/v1/referrals/{id}',
+        JSON.stringify(await ok('referral', api.call('GET', `/referrals/${id}`))),
+      );
     }
 
     doc = await loadOpenApi(api);
@@ -238,11 +334,14 @@ describe('fuzzing every route of the OpenAPI document', () => {
     // The events whose payload has a date-time or date field, from the document's event schemas.
     const dated = new Set(
       Object.entries(doc.components?.schemas ?? {})
-        .filter(([, schema]) => Object.values(resolveSchema(doc, schema).properties ?? {}).some((p) => isDateSchema(resolveSchema(doc, p))))
+        .filter(([, schema]) =>
+          Object.values(resolveSchema(doc, schema).properties ?? {}).some((p) => isDateSchema(resolveSchema(doc, p))),
+        )
         .map(([name]) => name.split('.').at(-1)!),
     );
     datedEvents = [...disputeSampleEvents, ...petitionSampleEvents].filter((e) => dated.has(e.type));
-    if (!datedEvents.length) throw new Error('no sample event has a date field: the fuzzer would put no edge date in an event payload');
+    if (!datedEvents.length)
+      throw new Error('no sample event has a date field: the fuzzer would put no edge date in an event payload');
     await installWriteLog();
   });
   afterAll(() => api?.close());
@@ -250,8 +349,19 @@ describe('fuzzing every route of the OpenAPI document', () => {
   // ---- generating one request ----------------------------------------------------------------------------
 
   const KEY_WEIGHTS: Array<[string, number]> = [
-    ['admin', 6], ['adminXH', 1], ['intake', 3], ['intakeYL', 1], ['mediator', 2], ['justice', 2], ['hooked', 1],
-    ['auditor', 2], ['auditorYL', 1], ['revoked', 1], ['unknown', 1], ['none', 1], ['malformed', 1],
+    ['admin', 6],
+    ['adminXH', 1],
+    ['intake', 3],
+    ['intakeYL', 1],
+    ['mediator', 2],
+    ['justice', 2],
+    ['hooked', 1],
+    ['auditor', 2],
+    ['auditorYL', 1],
+    ['revoked', 1],
+    ['unknown', 1],
+    ['none', 1],
+    ['malformed', 1],
   ];
   const pickKey = (): string => {
     let n = random.int(KEY_WEIGHTS.reduce((sum, [, w]) => sum + w, 0));
@@ -260,7 +370,14 @@ describe('fuzzing every route of the OpenAPI document', () => {
   };
   const authorization = (name: string): string | undefined => {
     if (name === 'malformed') {
-      return random.pick(['Bearer', 'Bearer ', 'Basic YWRtaW46YWRtaW4=', `Bearer ${api.adminKey} extra`, `Token ${api.adminKey}`, `Bearer ${api.adminKey.slice(0, -1)}`]);
+      return random.pick([
+        'Bearer',
+        'Bearer ',
+        'Basic YWRtaW46YWRtaW4=',
+        `Bearer ${api.adminKey} extra`,
+        `Token ${api.adminKey}`,
+        `Bearer ${api.adminKey.slice(0, -1)}`,
+      ]);
     }
     const key = keys[name];
     return key ? `Bearer ${key}` : undefined;
@@ -286,8 +403,14 @@ describe('fuzzing every route of the OpenAPI document', () => {
     }
     if (random.chance(0.25)) return random.chance(0.3) ? randomUUID() : hostileString();
     const pool: Record<string, string[] | undefined> = {
-      cases: pools.cases, referrals: pools.referrals, 'deadline-policies': pools.policies, overrides: pools.dates,
-      deliveries: pools.deliveries, progress: pools.queryCodes, 'api-keys': pools.apiKeys, years: pools.years,
+      cases: pools.cases,
+      referrals: pools.referrals,
+      'deadline-policies': pools.policies,
+      overrides: pools.dates,
+      deliveries: pools.deliveries,
+      progress: pools.queryCodes,
+      'api-keys': pools.apiKeys,
+      years: pools.years,
     };
     return random.pick(pool[collection] ?? pools.cases!);
   }
@@ -302,18 +425,18 @@ describe('fuzzing every route of the OpenAPI document', () => {
       request.tags.push(`query:cursor=${what}`);
       request.mustRefuse ||= refuse;
     };
-    if (roll < 3 && own.length) return tag('issued', false), random.pick(own);
-    if (roll < 5 && others.length) return tag('other-list', true), random.pick(others);
+    if (roll < 3 && own.length) return (tag('issued', false), random.pick(own));
+    if (roll < 5 && others.length) return (tag('other-list', true), random.pick(others));
     if (roll < 6 && own.length) {
       const cursor = random.pick(own);
       const at = random.int(cursor.length);
       const swap = cursor[at] === '.' ? '-' : cursor[at] === 'A' ? 'B' : 'A';
-      return tag('altered', true), cursor.slice(0, at) + swap + cursor.slice(at + 1);
+      return (tag('altered', true), cursor.slice(0, at) + swap + cursor.slice(at + 1));
     }
     const forged = roll < 8 && own.length ? forgeFrom(random.pick(own)) : null;
-    if (forged) return tag('forged', true), forged;
-    if (roll < 9) return tag('forged', true), random.pick(forgedCursors(random.pick(pools.cases!)));
-    return tag('random', true), randomBytes(1 + random.int(60)).toString('base64url');
+    if (forged) return (tag('forged', true), forged);
+    if (roll < 9) return (tag('forged', true), random.pick(forgedCursors(random.pick(pools.cases!))));
+    return (tag('random', true), randomBytes(1 + random.int(60)).toString('base64url'));
   }
 
   /**
@@ -325,9 +448,29 @@ describe('fuzzing every route of the OpenAPI document', () => {
     const [encoded, tag] = cursor.split('.') as [string, string | undefined];
     const text = Buffer.from(encoded, 'base64url').toString();
     const forged = random.pick([
-      () => text.replace(/[+-]?\d{4,6}-\d{2}-\d{2}/, random.pick(['0000-01-01', '0000-00-00', '2026-13-02', '2023-02-29', '+275760-09-13', '-271821-04-20', '9999-12-31'])),
-      () => text.replace(/(^|[|,\[])(\d{1,12})(?=$|[|,\]])/, (_, before: string) => `${before}${random.pick(['999999999999', '2147483648', '-1', '0'])}`),
-      () => text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, random.pick(['ffffffff-ffff-ffff-ffff-ffffffffffff', '00000000-0000-0000-0000-000000000000'])),
+      () =>
+        text.replace(
+          /[+-]?\d{4,6}-\d{2}-\d{2}/,
+          random.pick([
+            '0000-01-01',
+            '0000-00-00',
+            '2026-13-02',
+            '2023-02-29',
+            '+275760-09-13',
+            '-271821-04-20',
+            '9999-12-31',
+          ]),
+        ),
+      () =>
+        text.replace(
+          /(^|[|,[])(\d{1,12})(?=$|[|,\]])/,
+          (_, before: string) => `${before}${random.pick(['999999999999', '2147483648', '-1', '0'])}`,
+        ),
+      () =>
+        text.replace(
+          /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
+          random.pick(['ffffffff-ffff-ffff-ffff-ffffffffffff', '00000000-0000-0000-0000-000000000000']),
+        ),
     ])();
     if (forged === text) return null; // nothing of that kind in it
     return Buffer.from(forged).toString('base64url') + (tag === undefined ? '' : `.${tag}`);
@@ -350,7 +493,9 @@ describe('fuzzing every route of the OpenAPI document', () => {
     const bad = random.chance(0.8);
     request.tags.push(`query:${param.name}=${bad ? 'bad-date' : 'edge-date'}`);
     request.mustRefuse ||= bad;
-    return bad ? random.pick([...BAD_INSTANTS, ...BAD_DATES]) : random.pick([...GOOD_EDGE_INSTANTS, ...GOOD_EDGE_DATES]);
+    return bad
+      ? random.pick([...BAD_INSTANTS, ...BAD_DATES])
+      : random.pick([...GOOD_EDGE_INSTANTS, ...GOOD_EDGE_DATES]);
   }
 
   function queryString(route: Route, request: FuzzRequest): string {
@@ -380,7 +525,15 @@ describe('fuzzing every route of the OpenAPI document', () => {
       if (random.chance(0.05)) pairs.push(`${param.name}=${encodeComponent(good)}`); // the same parameter twice
     }
     if (!focus && random.chance(0.1)) {
-      pairs.push(random.pick(['admin=true', '__proto__[x]=1', 'limit[$gt]=1', 'constructor[prototype][x]=1', `${encodeComponent(hostileString())}=1`]));
+      pairs.push(
+        random.pick([
+          'admin=true',
+          '__proto__[x]=1',
+          'limit[$gt]=1',
+          'constructor[prototype][x]=1',
+          `${encodeComponent(hostileString())}=1`,
+        ]),
+      );
     }
     return pairs.length ? `?${pairs.join('&')}` : '';
   }
@@ -390,34 +543,59 @@ describe('fuzzing every route of the OpenAPI document', () => {
     const samples = random.chance(0.5) ? disputeSampleEvents : petitionSampleEvents;
     const event = dated ? random.pick(datedEvents) : random.pick(samples);
     const known: Record<string, () => unknown> = {
-      'post /api/v1/cases': () => (random.chance(0.5) ? dispute({ unitCode: random.pick(['XC-XH-01', 'XC-YL-01', 'XC']) }) : petition()),
+      'post /api/v1/cases': () =>
+        random.chance(0.5) ? dispute({ unitCode: random.pick(['XC-XH-01', 'XC-YL-01', 'XC']) }) : petition(),
       'post /api/v1/cases/{id}/events': () => ({ type: event.type, payload: event.payload }),
       'post /api/v1/referrals/{id}/events': () =>
-        random.pick([{ type: 'ACKNOWLEDGE', payload: {} }, { type: 'ACCEPT', payload: {} }, { type: 'PROGRESS', payload: { note: '走访' } },
-          { type: 'REPLY', payload: { resolved: true, result: '已处理' } }, { type: 'REJECT', payload: { reason: '不属本部门' } }]),
+        random.pick([
+          { type: 'ACKNOWLEDGE', payload: {} },
+          { type: 'ACCEPT', payload: {} },
+          { type: 'PROGRESS', payload: { note: '走访' } },
+          { type: 'REPLY', payload: { resolved: true, result: '已处理' } },
+          { type: 'REJECT', payload: { reason: '不属本部门' } },
+        ]),
       'post /api/v1/api-keys': () => ({
         role: random.pick(['auditor', 'intake', 'mediator']),
         name: 'fuzz key',
         ...(random.chance(0.5) ? { unitCode: random.pick(['XC-XH', 'XC-YL-01', 'DC']) } : {}),
-        ...(random.chance(0.3) ? { expiresAt: random.pick(['2026-06-01T00:00:00+08:00', '2027-03-02T09:00:00Z', '2031-12-31T00:00:00Z']) } : {}),
+        ...(random.chance(0.3)
+          ? { expiresAt: random.pick(['2026-06-01T00:00:00+08:00', '2027-03-02T09:00:00Z', '2031-12-31T00:00:00Z']) }
+          : {}),
       }),
-      'post /api/v1/api-keys/{id}/rotate': () => (random.chance(0.5) ? {} : { overlapMinutes: random.pick([0, 5, 60, 1440]) }),
-      'post /api/v1/units': () => ({ code: `F-${random.int(1e6)}`, name: '模糊社区', level: 'community', parentCode: 'XC-XH' }),
+      'post /api/v1/api-keys/{id}/rotate': () =>
+        random.chance(0.5) ? {} : { overlapMinutes: random.pick([0, 5, 60, 1440]) },
+      'post /api/v1/units': () => ({
+        code: `F-${random.int(1e6)}`,
+        name: '模糊社区',
+        level: 'community',
+        parentCode: 'XC-XH',
+      }),
       'post /api/v1/departments': () => ({ code: `F${random.int(1e6)}`, name: '模糊部门', categories: ['neighbour'] }),
       'put /api/v1/calendar/overrides/{date}': () => ({ kind: random.pick(['holiday', 'workday']), name: '模糊' }),
       // A year's schedule for the years in pools.years (2027): a Spring Festival week, a make-up Saturday or none.
       'put /api/v1/calendar/years/{year}': () => ({
         source: '模糊测试排班',
-        holidays: [{ date: '2027-01-01', name: '元旦' }, ...['08', '09', '10', '11', '12'].slice(0, 1 + random.int(5)).map((d) => ({ date: `2027-02-${d}`, name: '春节' }))],
+        holidays: [
+          { date: '2027-01-01', name: '元旦' },
+          ...['08', '09', '10', '11', '12']
+            .slice(0, 1 + random.int(5))
+            .map((d) => ({ date: `2027-02-${d}`, name: '春节' })),
+        ],
         workdays: random.chance(0.5) ? [{ date: random.pick(['2027-02-20', '2027-02-21']), name: '春节' }] : [],
       }),
-      'put /api/v1/deadline-policies': () => ({ key: 'dispute.intake', amount: 1 + random.int(30), unit: 'working_days' }),
+      'put /api/v1/deadline-policies': () => ({
+        key: 'dispute.intake',
+        amount: 1 + random.int(30),
+        unit: 'working_days',
+      }),
       'post /api/v1/audit/cases/{id}/unmask': () => ({ reason: '复核' }),
     };
     const make = known[`${route.method} ${route.path}`];
     if (make) return structuredClone(make()); // mutations must not reach the shared samples
     const schema = jsonBodySchema(doc, route.operation);
-    return schema ? sampleOf(doc, schema, (format) => (format === 'date-time' ? '2026-03-02T09:00:00+08:00' : 'x')) : {};
+    return schema
+      ? sampleOf(doc, schema, (format) => (format === 'date-time' ? '2026-03-02T09:00:00+08:00' : 'x'))
+      : {};
   }
 
   /** Every (container, key) in the body, so a mutation can land anywhere in it. */
@@ -442,13 +620,17 @@ describe('fuzzing every route of the OpenAPI document', () => {
   const nested = (depth: number) => `\u0000deep:${depth}:${random.chance(0.5) ? 'object' : 'array'}`;
   const serialize = (body: unknown) =>
     (JSON.stringify(body) ?? 'null').replace(DEEP, (_, depth: string, kind: string) =>
-      kind === 'object' ? `${'{"a":'.repeat(Number(depth))}1${'}'.repeat(Number(depth))}` : `${'['.repeat(Number(depth))}1${']'.repeat(Number(depth))}`,
+      kind === 'object'
+        ? `${'{"a":'.repeat(Number(depth))}1${'}'.repeat(Number(depth))}`
+        : `${'['.repeat(Number(depth))}1${']'.repeat(Number(depth))}`,
     );
 
   /** The schema of an event's payload, from the document's event schemas (`dispute.v1.REFER`, `referral.v1.REPLY`). */
   function eventSchema(route: Route, type: string): OpenApiSchema | undefined {
     const referral = route.path.startsWith('/api/v1/referrals');
-    const names = Object.keys(doc.components?.schemas ?? {}).filter((n) => n.endsWith(`.${type}`) && n.startsWith('referral.') === referral);
+    const names = Object.keys(doc.components?.schemas ?? {}).filter(
+      (n) => n.endsWith(`.${type}`) && n.startsWith('referral.') === referral,
+    );
     return names.length ? resolveSchema(doc, doc.components!.schemas![names[0]!]) : undefined;
   }
 
@@ -474,7 +656,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
     if (date && dates.length) {
       const slot = random.pick(dates);
       const bad = random.chance(0.8);
-      const values = slot.schema.format === 'date' ? (bad ? BAD_DATES : GOOD_EDGE_DATES) : bad ? BAD_INSTANTS : GOOD_EDGE_INSTANTS;
+      const values =
+        slot.schema.format === 'date' ? (bad ? BAD_DATES : GOOD_EDGE_DATES) : bad ? BAD_INSTANTS : GOOD_EDGE_INSTANTS;
       slot.container[slot.key] = random.pick(values);
       request.tags.push(`body:${slot.path}=${bad ? 'bad-date' : 'edge-date'}`);
       request.mustRefuse ||= bad;
@@ -512,21 +695,42 @@ describe('fuzzing every route of the OpenAPI document', () => {
       if (how === 'drop') delete container[key];
       if (how === 'wrong-type') container[key] = wrongType();
       if (how === 'extra') {
-        const extra = random.pick(['isAdmin', 'role', 'id', 'version', '$where', 'payload', 'x'.repeat(300), 'prototype', 'constructor']);
+        const extra = random.pick([
+          'isAdmin',
+          'role',
+          'id',
+          'version',
+          '$where',
+          'payload',
+          'x'.repeat(300),
+          'prototype',
+          'constructor',
+        ]);
         container[extra] = wrongType();
         // A key the object's schema does not declare, in an object the schema describes: an unknown field.
-        if (declared.has(container) && !Array.isArray(container) && !bodySlots(route, body).some((s) => s.container === container && s.key === extra)) {
+        if (
+          declared.has(container) &&
+          !Array.isArray(container) &&
+          !bodySlots(route, body).some((s) => s.container === container && s.key === extra)
+        ) {
           unknownKeys.push([container, extra, container[extra]]);
         }
       }
       if (how === 'hostile') container[key] = hostileString();
       if (how === 'deep') container[key] = nested(random.pick([40, 500, 5_000]));
-      if (how === 'wide') container[key] = random.chance(0.5) ? Array.from({ length: 20_000 }, (_, i) => i) : Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
+      if (how === 'wide')
+        container[key] = random.chance(0.5)
+          ? Array.from({ length: 20_000 }, (_, i) => i)
+          : Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
     }
     // Still there after the other mutations: the body carries an unknown field, and must be refused.
-    const unknown = unknownKeys.filter(([container, key, value]) => Object.hasOwn(container, key) && container[key] === value && holds(body, container));
+    const unknown = unknownKeys.filter(
+      ([container, key, value]) => Object.hasOwn(container, key) && container[key] === value && holds(body, container),
+    );
     if (unknown.length) {
-      request.tags.push(...unknown.map(([, key]) => `body:${key.length > 20 ? `${key.slice(0, 20)}…` : key}=unknown-key`));
+      request.tags.push(
+        ...unknown.map(([, key]) => `body:${key.length > 20 ? `${key.slice(0, 20)}…` : key}=unknown-key`),
+      );
       request.mustRefuse = true;
     }
     return { body, how: hows.join('+') };
@@ -546,7 +750,14 @@ describe('fuzzing every route of the OpenAPI document', () => {
     const auth = authorization(key);
     if (auth !== undefined) headers.authorization = auth;
     const request: FuzzRequest = {
-      route: `${route.method.toUpperCase()} ${route.path}`, method: route.method.toUpperCase(), url: '', headers, key, how: 'valid', tags: [], mustRefuse: false,
+      route: `${route.method.toUpperCase()} ${route.path}`,
+      method: route.method.toUpperCase(),
+      url: '',
+      headers,
+      key,
+      how: 'valid',
+      tags: [],
+      mustRefuse: false,
     };
     let url = fillPath(route.path, (name, collection) => pathValue(name, collection, route, request));
     if (random.chance(0.05)) {
@@ -560,7 +771,9 @@ describe('fuzzing every route of the OpenAPI document', () => {
 
     headers['content-type'] = 'application/json';
     if (route.method === 'post' && random.chance(0.15)) {
-      headers['idempotency-key'] = random.chance(0.8) ? `fuzz-${random.int(50)}` : random.pick([' ', 'x'.repeat(300), 'a\tb', 'ü']);
+      headers['idempotency-key'] = random.chance(0.8)
+        ? `fuzz-${random.int(50)}`
+        : random.pick([' ', 'x'.repeat(300), 'a\tb', 'ü']);
     }
     const roll = random.next();
     if (roll < 0.12) {
@@ -588,7 +801,9 @@ describe('fuzzing every route of the OpenAPI document', () => {
       const over = random.chance(0.5);
       const filler = 'x'.repeat(BODY_LIMIT - 64 + (over ? 128 : 0));
       const body = plausibleBody(route) as Record<string, unknown>;
-      request.body = JSON.stringify(body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, filler } : { filler });
+      request.body = JSON.stringify(
+        body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...body, filler } : { filler },
+      );
       request.how = over ? 'over-limit' : 'under-limit';
     }
     return withHow(aimed(request));
@@ -610,7 +825,10 @@ describe('fuzzing every route of the OpenAPI document', () => {
     if (typeof type !== 'string') return request;
     const ids = [...(accepting.get(`${target[2]} ${type}`) ?? [])];
     if (!ids.length) return request;
-    return { ...request, url: request.url.replace(`${target[1]}${target[3]}${target[4]}`, `${target[1]}${random.pick(ids)}${target[4]}`) };
+    return {
+      ...request,
+      url: request.url.replace(`${target[1]}${target[3]}${target[4]}`, `${target[1]}${random.pick(ids)}${target[4]}`),
+    };
   }
 
   /** Learns from an answer which events its case or referral takes now. */
@@ -628,135 +846,169 @@ describe('fuzzing every route of the OpenAPI document', () => {
   }
 
   /** `how` with the tags of what went where, so a finding says which field or parameter carried what. */
-  const withHow = (request: FuzzRequest): FuzzRequest => ({ ...request, how: [request.how, ...request.tags].join(' ') });
+  const withHow = (request: FuzzRequest): FuzzRequest => ({
+    ...request,
+    how: [request.how, ...request.tags].join(' '),
+  });
 
   // ---- sending them ----------------------------------------------------------------------------------------
 
-  it(`answers ${TOTAL} generated requests without a 5xx, and no refused request changes a row`, async () => {
-    const byStatus = new Map<number, number>();
-    const byRoute = new Map<string, Map<number, number>>();
-    const failures: Finding[] = [];
-    const rejectedWrites: Finding[] = [];
-    const readsThatWrote: Finding[] = [];
-    const notProblems: Finding[] = [];
-    const acceptedEdges: Finding[] = [];
-    /** How many requests carried each kind of edge: `query bad-date`, `body null`, `query forged`… */
-    const edgesSent = new Map<string, number>();
-    const silentChanges: string[] = [];
-    const finding = (r: FuzzRequest, status: number | string, body: string, detail?: string): Finding => ({
-      request: `${r.method} ${r.url.length > 300 ? `${r.url.slice(0, 300)}…` : r.url}`,
-      key: r.key,
-      how: r.how,
-      status,
-      body: (r.body ?? '').slice(0, 300),
-      detail: detail ?? body.slice(0, 300),
-    });
+  it(
+    `answers ${TOTAL} generated requests without a 5xx, and no refused request changes a row`,
+    async () => {
+      const byStatus = new Map<number, number>();
+      const byRoute = new Map<string, Map<number, number>>();
+      const failures: Finding[] = [];
+      const rejectedWrites: Finding[] = [];
+      const readsThatWrote: Finding[] = [];
+      const notProblems: Finding[] = [];
+      const acceptedEdges: Finding[] = [];
+      /** How many requests carried each kind of edge: `query bad-date`, `body null`, `query forged`… */
+      const edgesSent = new Map<string, number>();
+      const silentChanges: string[] = [];
+      const finding = (r: FuzzRequest, status: number | string, body: string, detail?: string): Finding => ({
+        request: `${r.method} ${r.url.length > 300 ? `${r.url.slice(0, 300)}…` : r.url}`,
+        key: r.key,
+        how: r.how,
+        status,
+        body: (r.body ?? '').slice(0, 300),
+        detail: detail ?? body.slice(0, 300),
+      });
 
-    const started = performance.now();
-    let mark = await lastWrite();
-    let before = await fingerprint();
-    let batchWrote = false;
-    for (let i = 0; i < TOTAL; i++) {
-      const request = generate();
-      clock.advance(1_000);
-      for (const tag of new Set(request.tags.map((t) => `${t.split(':')[0]} ${t.split('=').at(-1)}`))) edgesSent.set(tag, (edgesSent.get(tag) ?? 0) + 1);
-      let status: number;
-      let text: string;
-      let type: string;
-      try {
-        const response = await fetch(`${origin}${request.url}`, { method: request.method, headers: request.headers, body: request.body });
-        status = response.status;
-        type = response.headers.get('content-type') ?? '';
-        text = await response.text();
-      } catch (error) {
-        failures.push(finding(request, 'transport', '', String((error as Error).cause ?? error)));
-        continue;
-      }
-      byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-      const perRoute = byRoute.get(request.route) ?? new Map<number, number>();
-      perRoute.set(status, (perRoute.get(status) ?? 0) + 1);
-      byRoute.set(request.route, perRoute);
-      if (status >= 500) failures.push(finding(request, status, text));
-      if (request.mustRefuse && status >= 200 && status < 300) acceptedEdges.push(finding(request, status, text));
-      // Learn the cursors each list gives out, so later requests send them back, to their own list and to others.
-      if (status === 200 && request.method === 'GET' && type.includes('json') && text.includes('"nextCursor":"')) {
-        const next = (JSON.parse(text) as { nextCursor?: unknown }).nextCursor;
-        const list = `${request.method.toLowerCase()} ${request.route.slice(request.method.length + 1)}`;
-        if (typeof next === 'string' && (issued[list] ??= []).length < 20) issued[list]!.push(next);
-      }
-      if (status >= 400 && (!type.includes('application/problem+json') || problemStatus(text) !== status)) {
-        notProblems.push(finding(request, status, text, `content-type ${type}`));
-      }
-      // Learn the ids a successful write made, so later requests use them, and which events they take.
-      if (status === 201 && request.route === 'POST /api/v1/cases') pools.cases!.push(JSON.parse(text).id);
-      if (status === 201 && request.route === 'POST /api/v1/api-keys/{id}/rotate') pools.apiKeys!.push(JSON.parse(text).id);
-      if (status >= 200 && status < 300 && type.includes('json')) learnAllowedEvents(request.route, text);
+      const started = performance.now();
+      let mark = await lastWrite();
+      let before = await fingerprint();
+      let batchWrote = false;
+      for (let i = 0; i < TOTAL; i++) {
+        const request = generate();
+        clock.advance(1_000);
+        for (const tag of new Set(request.tags.map((t) => `${t.split(':')[0]} ${t.split('=').at(-1)}`)))
+          edgesSent.set(tag, (edgesSent.get(tag) ?? 0) + 1);
+        let status: number;
+        let text: string;
+        let type: string;
+        try {
+          const response = await fetch(`${origin}${request.url}`, {
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+          });
+          status = response.status;
+          type = response.headers.get('content-type') ?? '';
+          text = await response.text();
+        } catch (error) {
+          failures.push(finding(request, 'transport', '', String((error as Error).cause ?? error)));
+          continue;
+        }
+        byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+        const perRoute = byRoute.get(request.route) ?? new Map<number, number>();
+        perRoute.set(status, (perRoute.get(status) ?? 0) + 1);
+        byRoute.set(request.route, perRoute);
+        if (status >= 500) failures.push(finding(request, status, text));
+        if (request.mustRefuse && status >= 200 && status < 300) acceptedEdges.push(finding(request, status, text));
+        // Learn the cursors each list gives out, so later requests send them back, to their own list and to others.
+        if (status === 200 && request.method === 'GET' && type.includes('json') && text.includes('"nextCursor":"')) {
+          const next = (JSON.parse(text) as { nextCursor?: unknown }).nextCursor;
+          const list = `${request.method.toLowerCase()} ${request.route.slice(request.method.length + 1)}`;
+          if (typeof next === 'string' && (issued[list] ??= []).length < 20) issued[list]!.push(next);
+        }
+        if (status >= 400 && (!type.includes('application/problem+json') || problemStatus(text) !== status)) {
+          notProblems.push(finding(request, status, text, `content-type ${type}`));
+        }
+        // Learn the ids a successful write made, so later requests use them, and which events they take.
+        if (status === 201 && request.route === 'POST /api/v1/cases') pools.cases!.push(JSON.parse(text).id);
+        if (status === 201 && request.route === 'POST /api/v1/api-keys/{id}/rotate')
+          pools.apiKeys!.push(JSON.parse(text).id);
+        if (status >= 200 && status < 300 && type.includes('json')) learnAllowedEvents(request.route, text);
 
-      const last = await lastWrite();
-      if (last !== mark) {
-        const writes = await writesAfter(mark);
-        mark = last;
-        batchWrote = true;
-        if (status < 200 || status >= 300) rejectedWrites.push(finding(request, status, text, writes.join(', ')));
-        else if (request.method === 'GET' && writes.some((w) => !w.endsWith(' audit_access_log'))) readsThatWrote.push(finding(request, status, text, writes.join(', ')));
+        const last = await lastWrite();
+        if (last !== mark) {
+          const writes = await writesAfter(mark);
+          mark = last;
+          batchWrote = true;
+          if (status < 200 || status >= 300) rejectedWrites.push(finding(request, status, text, writes.join(', ')));
+          else if (request.method === 'GET' && writes.some((w) => !w.endsWith(' audit_access_log')))
+            readsThatWrote.push(finding(request, status, text, writes.join(', ')));
+        }
+        if ((i + 1) % BATCH === 0 || i === TOTAL - 1) {
+          const after = await fingerprint();
+          if (!batchWrote && JSON.stringify(after) !== JSON.stringify(before))
+            silentChanges.push(`batch ending at request ${i + 1}`);
+          before = after;
+          batchWrote = false;
+        }
       }
-      if ((i + 1) % BATCH === 0 || i === TOTAL - 1) {
-        const after = await fingerprint();
-        if (!batchWrote && JSON.stringify(after) !== JSON.stringify(before)) silentChanges.push(`batch ending at request ${i + 1}`);
-        before = after;
-        batchWrote = false;
-      }
-    }
-    const seconds = (performance.now() - started) / 1000;
+      const seconds = (performance.now() - started) / 1000;
 
-    const count = (from: number, to: number) => [...byStatus].filter(([s]) => s >= from && s < to).reduce((n, [, c]) => n + c, 0);
-    const lines = [
-      `fuzz-requests: seed ${SEED}, ${TOTAL} requests over ${routes.length} documented operations in ${seconds.toFixed(1)} s (${Math.round(TOTAL / seconds)} requests/s)`,
-      `  by status class: 2xx ${count(200, 300)} · 3xx ${count(300, 400)} · 4xx ${count(400, 500)} · 5xx ${count(500, 600)}`,
-      `  by status: ${[...byStatus].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(' ')}`,
-      `  500s (and transport errors): ${failures.length}`,
-      `  rejected requests that changed data: ${rejectedWrites.length}`,
-      `  reads that wrote more than the audit access log: ${readsThatWrote.length}`,
-      `  4xx answers that are not problem+json: ${notProblems.length}`,
-      `  edge input sent: ${[...edgesSent].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `${t}×${n}`).join(' · ')}`,
-      `  edge input (bad dates, nulls, forged cursors, unknown keys) accepted with a 2xx: ${acceptedEdges.length}`,
-      `  batches whose digest changed with no logged write: ${silentChanges.length}`,
-    ];
-    if (TOTAL >= 10_000) {
-      for (const [route, statuses] of [...byRoute].sort()) {
-        lines.push(`    ${route}: ${[...statuses].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(' ')}`);
+      const count = (from: number, to: number) =>
+        [...byStatus].filter(([s]) => s >= from && s < to).reduce((n, [, c]) => n + c, 0);
+      const lines = [
+        `fuzz-requests: seed ${SEED}, ${TOTAL} requests over ${routes.length} documented operations in ${seconds.toFixed(1)} s (${Math.round(TOTAL / seconds)} requests/s)`,
+        `  by status class: 2xx ${count(200, 300)} · 3xx ${count(300, 400)} · 4xx ${count(400, 500)} · 5xx ${count(500, 600)}`,
+        `  by status: ${[...byStatus]
+          .sort(([a], [b]) => a - b)
+          .map(([s, c]) => `${s}×${c}`)
+          .join(' ')}`,
+        `  500s (and transport errors): ${failures.length}`,
+        `  rejected requests that changed data: ${rejectedWrites.length}`,
+        `  reads that wrote more than the audit access log: ${readsThatWrote.length}`,
+        `  4xx answers that are not problem+json: ${notProblems.length}`,
+        `  edge input sent: ${[...edgesSent]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([t, n]) => `${t}×${n}`)
+          .join(' · ')}`,
+        `  edge input (bad dates, nulls, forged cursors, unknown keys) accepted with a 2xx: ${acceptedEdges.length}`,
+        `  batches whose digest changed with no logged write: ${silentChanges.length}`,
+      ];
+      if (TOTAL >= 10_000) {
+        for (const [route, statuses] of [...byRoute].sort()) {
+          lines.push(
+            `    ${route}: ${[...statuses]
+              .sort(([a], [b]) => a - b)
+              .map(([s, c]) => `${s}×${c}`)
+              .join(' ')}`,
+          );
+        }
       }
-    }
-    // Each distinct 5xx, and each distinct edge accepted, by route and by what the request carried where.
-    const distinct = (list: Finding[], title: string) => {
-      const groups = new Map<string, number>();
-      for (const f of list) {
-        const [method, url] = f.request.split(' ') as [string, string];
-        const group = `${method} ${url.split('?')[0]!.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')} · ${f.how}`;
-        groups.set(group, (groups.get(group) ?? 0) + 1);
+      // Each distinct 5xx, and each distinct edge accepted, by route and by what the request carried where.
+      const distinct = (list: Finding[], title: string) => {
+        const groups = new Map<string, number>();
+        for (const f of list) {
+          const [method, url] = f.request.split(' ') as [string, string];
+          const group = `${method} ${url.split('?')[0]!.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}')} · ${f.how}`;
+          groups.set(group, (groups.get(group) ?? 0) + 1);
+        }
+        if (groups.size) lines.push(`  distinct ${title} (route · how, and what went where): ${groups.size}`);
+        for (const [group, count] of [...groups].sort(([a], [b]) => a.localeCompare(b)).slice(0, 150))
+          lines.push(`    ${count}× ${group}`);
+      };
+      distinct(failures, '5xx');
+      distinct(acceptedEdges, 'edges accepted');
+      for (const [title, list] of [
+        ['5xx', failures],
+        ['rejected but wrote', rejectedWrites],
+        ['read wrote', readsThatWrote],
+        ['not problem+json', notProblems],
+        ['accepted edge', acceptedEdges],
+      ] as const) {
+        for (const f of list.slice(0, 20)) lines.push(`  ${title}: ${JSON.stringify(f)}`);
       }
-      if (groups.size) lines.push(`  distinct ${title} (route · how, and what went where): ${groups.size}`);
-      for (const [group, count] of [...groups].sort(([a], [b]) => a.localeCompare(b)).slice(0, 150)) lines.push(`    ${count}× ${group}`);
-    };
-    distinct(failures, '5xx');
-    distinct(acceptedEdges, 'edges accepted');
-    for (const [title, list] of [
-      ['5xx', failures], ['rejected but wrote', rejectedWrites], ['read wrote', readsThatWrote], ['not problem+json', notProblems], ['accepted edge', acceptedEdges],
-    ] as const) {
-      for (const f of list.slice(0, 20)) lines.push(`  ${title}: ${JSON.stringify(f)}`);
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(`${lines.join('\n')}\n`);
 
-    expect({ seed: SEED, failures: failures.slice(0, 10) }).toEqual({ seed: SEED, failures: [] });
-    expect({ seed: SEED, rejectedWrites: rejectedWrites.slice(0, 10) }).toEqual({ seed: SEED, rejectedWrites: [] });
-    expect({ seed: SEED, readsThatWrote: readsThatWrote.slice(0, 10) }).toEqual({ seed: SEED, readsThatWrote: [] });
-    expect({ seed: SEED, notProblems: notProblems.slice(0, 10) }).toEqual({ seed: SEED, notProblems: [] });
-    expect({ seed: SEED, acceptedEdges: acceptedEdges.slice(0, 10) }).toEqual({ seed: SEED, acceptedEdges: [] });
-    expect(silentChanges).toEqual([]);
-    // The fuzzer reached past authentication on every documented route, and both succeeded and was refused.
-    const unreached = routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).filter((r) => ![...(byRoute.get(r) ?? new Map())].some(([s]) => s !== 401));
-    expect(unreached).toEqual([]);
-    expect(count(200, 300)).toBeGreaterThan(0);
-    expect(count(400, 500)).toBeGreaterThan(TOTAL / 2);
-  }, Math.max(60_000, TOTAL * 20));
+      expect({ seed: SEED, failures: failures.slice(0, 10) }).toEqual({ seed: SEED, failures: [] });
+      expect({ seed: SEED, rejectedWrites: rejectedWrites.slice(0, 10) }).toEqual({ seed: SEED, rejectedWrites: [] });
+      expect({ seed: SEED, readsThatWrote: readsThatWrote.slice(0, 10) }).toEqual({ seed: SEED, readsThatWrote: [] });
+      expect({ seed: SEED, notProblems: notProblems.slice(0, 10) }).toEqual({ seed: SEED, notProblems: [] });
+      expect({ seed: SEED, acceptedEdges: acceptedEdges.slice(0, 10) }).toEqual({ seed: SEED, acceptedEdges: [] });
+      expect(silentChanges).toEqual([]);
+      // The fuzzer reached past authentication on every documented route, and both succeeded and was refused.
+      const unreached = routes
+        .map((r) => `${r.method.toUpperCase()} ${r.path}`)
+        .filter((r) => ![...(byRoute.get(r) ?? new Map())].some(([s]) => s !== 401));
+      expect(unreached).toEqual([]);
+      expect(count(200, 300)).toBeGreaterThan(0);
+      expect(count(400, 500)).toBeGreaterThan(TOTAL / 2);
+    },
+    Math.max(60_000, TOTAL * 20),
+  );
 });

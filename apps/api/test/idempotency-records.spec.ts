@@ -7,7 +7,15 @@ import { ManualClock } from '#clock';
 import { IdempotencyRecords } from '#idempotency';
 import { PiiCipher } from '#parties';
 import { QueueName } from '#queues';
-import { dispute, rowCounts, seedDirectory, startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
+import {
+  dispute,
+  rowCounts,
+  seedDirectory,
+  startTestApi,
+  startTestWorker,
+  type TestApi,
+  type TestWorker,
+} from './support/index.js';
 
 const HOUR = 3_600_000;
 /** Every way the parties of `dispute()` could be written down in a record. */
@@ -36,7 +44,10 @@ describe('idempotency records', () => {
 
   /** The whole stored record, every column, as text. */
   const record = async (key: string) => {
-    const [row] = await api.db.query<{ text: string }>('SELECT to_jsonb(k)::text AS text FROM idempotency_keys k WHERE key = $1', [key]);
+    const [row] = await api.db.query<{ text: string }>(
+      'SELECT to_jsonb(k)::text AS text FROM idempotency_keys k WHERE key = $1',
+      [key],
+    );
     return row?.text ?? null;
   };
   const purge = () => worker.app.get(IdempotencyPurgeProcessor).process();
@@ -100,7 +111,9 @@ describe('idempotency records', () => {
       const again = await api.call('POST', '/cases', { body: dispute(), headers });
       expect(again.body.id).toBe(after.body.id);
       expect((await rowCounts(api.db)).cases).toBe(before + 1);
-      const [row] = await api.db.query<{ n: string }>("SELECT count(*) AS n FROM idempotency_keys WHERE key = 'window-0001'");
+      const [row] = await api.db.query<{ n: string }>(
+        "SELECT count(*) AS n FROM idempotency_keys WHERE key = 'window-0001'",
+      );
       expect(Number(row!.n)).toBe(1);
     });
 
@@ -119,7 +132,9 @@ describe('idempotency records', () => {
   describe('the purge', () => {
     /** Rewrites a record as the previous release stored it: the answer in the clear, an unkeyed fingerprint. */
     const asStoredBefore = async (key: string, path: string, body: unknown, answer: unknown, sealed = false) => {
-      const fingerprint = createHash('sha256').update(`POST /api/v1${path}\n${canonicalJson(body)}`).digest('hex');
+      const fingerprint = createHash('sha256')
+        .update(`POST /api/v1${path}\n${canonicalJson(body)}`)
+        .digest('hex');
       const response = sealed ? { sealed: cipher.encrypt(JSON.stringify(answer)) } : answer;
       await api.db.query(
         `UPDATE idempotency_keys SET request_hash = $2, response = $3::jsonb, response_sealed = NULL WHERE key = $1`,
@@ -139,40 +154,62 @@ describe('idempotency records', () => {
 
       clock.advance(20 * HOUR);
       const caseBody = dispute({ summary: '旧版本写入的记录' });
-      const legacyCase = await api.call('POST', '/cases', { body: caseBody, headers: { 'idempotency-key': 'legacy-case' } });
+      const legacyCase = await api.call('POST', '/cases', {
+        body: caseBody,
+        headers: { 'idempotency-key': 'legacy-case' },
+      });
       const keyBody = { role: 'mediator', name: 'Legacy desk', unitCode: 'XC-XH' };
-      const legacyKey = await api.call('POST', '/api-keys', { body: keyBody, headers: { 'idempotency-key': 'legacy-key' } });
+      const legacyKey = await api.call('POST', '/api-keys', {
+        body: keyBody,
+        headers: { 'idempotency-key': 'legacy-key' },
+      });
       await asStoredBefore('legacy-case', '/cases', caseBody, legacyCase.body);
       await asStoredBefore('legacy-key', '/api-keys', keyBody, legacyKey.body, true);
       expect(await record('legacy-case')).toContain('王小明');
       const fresh = await api.call('POST', '/cases', { body: dispute(), headers: { 'idempotency-key': 'fresh' } });
 
       clock.advance(4 * HOUR + 1);
-      const keys = async () => (await api.db.query<{ key: string }>('SELECT key FROM idempotency_keys ORDER BY key')).map((r) => r.key);
-      expect(await keys()).toEqual(expect.arrayContaining(['fresh', 'legacy-case', 'legacy-key', 'old-0', 'old-1', 'old-2']));
+      const keys = async () =>
+        (await api.db.query<{ key: string }>('SELECT key FROM idempotency_keys ORDER BY key')).map((r) => r.key);
+      expect(await keys()).toEqual(
+        expect.arrayContaining(['fresh', 'legacy-case', 'legacy-key', 'old-0', 'old-1', 'old-2']),
+      );
 
       const report = await purge();
       expect(report.sealed).toBe(2);
       expect(report.expired).toBeGreaterThanOrEqual(3);
       const left = await keys();
       expect(left).toEqual(expect.arrayContaining(['fresh', 'legacy-case', 'legacy-key']));
-      for (const gone of ['old-0', 'old-1', 'old-2', 'window-0001', 'sealed-key-0001']) expect(left).not.toContain(gone);
+      for (const gone of ['old-0', 'old-1', 'old-2', 'window-0001', 'sealed-key-0001'])
+        expect(left).not.toContain(gone);
       // Nothing is left in the clear, and nothing older than the window is left at all.
-      const [plain] = await api.db.query<{ n: string }>('SELECT count(*) AS n FROM idempotency_keys WHERE response IS NOT NULL');
+      const [plain] = await api.db.query<{ n: string }>(
+        'SELECT count(*) AS n FROM idempotency_keys WHERE response IS NOT NULL',
+      );
       expect(Number(plain!.n)).toBe(0);
-      const [stale] = await api.db.query<{ n: string }>('SELECT count(*) AS n FROM idempotency_keys WHERE created_at <= $1', [
-        new Date(clock.now().getTime() - 24 * HOUR),
-      ]);
+      const [stale] = await api.db.query<{ n: string }>(
+        'SELECT count(*) AS n FROM idempotency_keys WHERE created_at <= $1',
+        [new Date(clock.now().getTime() - 24 * HOUR)],
+      );
       expect(Number(stale!.n)).toBe(0);
-      for (const pii of PII) expect({ pii, found: (await record('legacy-case'))!.includes(pii) }).toEqual({ pii, found: false });
+      for (const pii of PII)
+        expect({ pii, found: (await record('legacy-case'))!.includes(pii) }).toEqual({ pii, found: false });
 
       // Records sealed by the purge still replay their first answer, and the fresh one still replays.
-      const replayCase = await api.call('POST', '/cases', { body: caseBody, headers: { 'idempotency-key': 'legacy-case' } });
+      const replayCase = await api.call('POST', '/cases', {
+        body: caseBody,
+        headers: { 'idempotency-key': 'legacy-case' },
+      });
       expect(replayCase.headers.get('idempotent-replayed')).toBe('true');
       expect(replayCase.body).toEqual(legacyCase.body);
-      const replayKey = await api.call('POST', '/api-keys', { body: keyBody, headers: { 'idempotency-key': 'legacy-key' } });
+      const replayKey = await api.call('POST', '/api-keys', {
+        body: keyBody,
+        headers: { 'idempotency-key': 'legacy-key' },
+      });
       expect(replayKey.body).toEqual(legacyKey.body);
-      expect((await api.call('POST', '/cases', { body: dispute(), headers: { 'idempotency-key': 'fresh' } })).body.id).toBe(fresh.body.id);
+      expect(
+        (await api.call('POST', '/cases', { body: dispute(), headers: { 'idempotency-key': 'fresh' } })).body.id,
+      ).toBe(fresh.body.id);
 
       // A second run finds nothing to do.
       expect(await purge()).toEqual({ expired: 0, sealed: 0 });
@@ -180,7 +217,8 @@ describe('idempotency records', () => {
 
     it('works through any number of records, one bounded batch at a time', async () => {
       clock.set('2026-03-20T09:00:00+08:00');
-      for (let i = 0; i < 5; i++) await api.call('POST', '/cases', { body: dispute(), headers: { 'idempotency-key': `batch-${i}` } });
+      for (let i = 0; i < 5; i++)
+        await api.call('POST', '/cases', { body: dispute(), headers: { 'idempotency-key': `batch-${i}` } });
       clock.advance(24 * HOUR);
       const records = new IdempotencyRecords(api.db, cipher, clock, 24, 2);
       expect(await records.purge()).toEqual({ expired: 8, sealed: 0 });

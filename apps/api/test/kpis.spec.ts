@@ -38,14 +38,40 @@ interface Facts {
   overdue: boolean;
 }
 const base: Omit<Facts, 'unit' | 'category'> = {
-  accepted: true, resolved: false, concluded: false, judged: true, onTime: true, responded: true, responseDue: true,
-  reached: null, followedUp: false, reopened: false, overdue: false,
+  accepted: true,
+  resolved: false,
+  concluded: false,
+  judged: true,
+  onTime: true,
+  responded: true,
+  responseDue: true,
+  reached: null,
+  followedUp: false,
+  reopened: false,
+  overdue: false,
 };
 const HAND_COUNT: Record<string, Facts> = {
   // Accepted at once, mediated, closed resolved; followed up: satisfaction 3.
-  D1: { ...base, unit: 'XC-XH-01-G1', category: 'neighbour', resolved: true, concluded: true, reached: 3, followedUp: true },
+  D1: {
+    ...base,
+    unit: 'XC-XH-01-G1',
+    category: 'neighbour',
+    resolved: true,
+    concluded: true,
+    reached: 3,
+    followedUp: true,
+  },
   // Resolved, followed up unhappily (2), reopened, resolved again and followed up happily (4): the current follow-up counts.
-  D2: { ...base, unit: 'XC-XH-01', category: 'neighbour', resolved: true, concluded: true, reached: 4, followedUp: true, reopened: true },
+  D2: {
+    ...base,
+    unit: 'XC-XH-01',
+    category: 'neighbour',
+    resolved: true,
+    concluded: true,
+    reached: 4,
+    followedUp: true,
+    reopened: true,
+  },
   // Never acted on: the intake clock breached, the case escalated to the street (accepted, but late).
   D3: { ...base, unit: 'XC-XH', category: 'neighbour', onTime: false, responded: false },
   // Accepted on time, never routed: the triage clock breached and the case escalated to its street.
@@ -70,8 +96,13 @@ const HAND_COUNT: Record<string, Facts> = {
 };
 
 const PATHS: Record<string, string> = {
-  XC: '/XC/', 'XC-XH': '/XC/XC-XH/', 'XC-XH-01': '/XC/XC-XH/XC-XH-01/', 'XC-XH-01-G1': '/XC/XC-XH/XC-XH-01/XC-XH-01-G1/',
-  'XC-YL': '/XC/XC-YL/', 'XC-YL-01': '/XC/XC-YL/XC-YL-01/', DC: '/DC/',
+  XC: '/XC/',
+  'XC-XH': '/XC/XC-XH/',
+  'XC-XH-01': '/XC/XC-XH/XC-XH-01/',
+  'XC-XH-01-G1': '/XC/XC-XH/XC-XH-01/XC-XH-01-G1/',
+  'XC-YL': '/XC/XC-YL/',
+  'XC-YL-01': '/XC/XC-YL/XC-YL-01/',
+  DC: '/DC/',
 };
 
 const ratio = (n: number, d: number, digits = 4) => (d === 0 ? null : Number((n / d).toFixed(digits)));
@@ -93,20 +124,35 @@ function expected(names: string[]) {
   const followedUp = count((f) => f.followedUp);
   const reopened = count((f) => f.reopened);
   return {
-    received, accepted, resolved, concluded,
+    received,
+    accepted,
+    resolved,
+    concluded,
     resolutionRate: ratio(resolved, accepted),
     solveRate: ratio(resolved, concluded),
-    onTime, onTimeJudged, onTimeRate: ratio(onTime, onTimeJudged),
-    responded, responseDue, responseRate: ratio(responded, responseDue),
-    followUpsReached: reached.length, satisfied,
-    averageSatisfaction: ratio(reached.reduce((a, b) => a + b, 0), reached.length, 2),
+    onTime,
+    onTimeJudged,
+    onTimeRate: ratio(onTime, onTimeJudged),
+    responded,
+    responseDue,
+    responseRate: ratio(responded, responseDue),
+    followUpsReached: reached.length,
+    satisfied,
+    averageSatisfaction: ratio(
+      reached.reduce((a, b) => a + b, 0),
+      reached.length,
+      2,
+    ),
     satisfactionRate: ratio(satisfied, reached.length),
-    followedUp, reopened, reopenRate: ratio(reopened, followedUp),
+    followedUp,
+    reopened,
+    reopenRate: ratio(reopened, followedUp),
     overdueNow: count((f) => f.overdue),
   };
 }
 /** The hand-counted cases owned by `unit` or any unit below it. */
-const within = (unit: string) => Object.keys(HAND_COUNT).filter((n) => PATHS[HAND_COUNT[n]!.unit]!.startsWith(PATHS[unit]!));
+const within = (unit: string) =>
+  Object.keys(HAND_COUNT).filter((n) => PATHS[HAND_COUNT[n]!.unit]!.startsWith(PATHS[unit]!));
 
 describe('KPIs over a driven workload, against a hand count', () => {
   const clock = new ManualClock(MONDAY);
@@ -126,8 +172,15 @@ describe('KPIs over a driven workload, against a hand count', () => {
     return reply.body;
   };
   const act = async (department: string, referralId: string, type: string, payload: Record<string, unknown> = {}) => {
-    const reply = await api.call('POST', `/referrals/${referralId}/events`, { key: keys[department], body: { type, payload } });
-    expect({ department, type, status: reply.status, detail: reply.body.detail }).toMatchObject({ department, type, status: 200 });
+    const reply = await api.call('POST', `/referrals/${referralId}/events`, {
+      key: keys[department],
+      body: { type, payload },
+    });
+    expect({ department, type, status: reply.status, detail: reply.body.detail }).toMatchObject({
+      department,
+      type,
+      status: 200,
+    });
   };
   const kpis = (key: string, query = '') => api.call('GET', `/stats/kpis${query}`, { key });
   const mediate = async (name: string) => {
@@ -140,7 +193,8 @@ describe('KPIs over a driven workload, against a hand count', () => {
     api = await startTestApi({ clock });
     await seedDirectory(api);
     worker = await startTestWorker(api.config, api.db, clock);
-    for (const code of ['JUSTICE', 'POLICE', 'HOUSING']) keys[code] = await api.keyFor('department', { departmentCode: code });
+    for (const code of ['JUSTICE', 'POLICE', 'HOUSING'])
+      keys[code] = await api.keyFor('department', { departmentCode: code });
     keys.auditor = await api.keyFor('auditor');
     keys.streetAuditor = await api.keyFor('auditor', { unitCode: 'XC-XH' });
     keys.districtAdmin = await api.keyFor('admin', { unitCode: 'XC' });
@@ -181,17 +235,26 @@ describe('KPIs over a driven workload, against a hand count', () => {
     await send('D8', 'ACCEPT');
     await send('D8', 'CLASSIFY', { category: 'neighbour', riskLevel: 'low' });
     const d8 = await send('D8', 'REFER', {
-      departments: [{ code: 'JUSTICE', role: 'lead' }, { code: 'POLICE', role: 'assist' }],
+      departments: [
+        { code: 'JUSTICE', role: 'lead' },
+        { code: 'POLICE', role: 'assist' },
+      ],
       instructions: '请联合调处',
     });
-    const d8Referrals = Object.fromEntries(d8.referrals.map((r: { departmentCode: string; id: string }) => [r.departmentCode, r.id]));
+    const d8Referrals = Object.fromEntries(
+      d8.referrals.map((r: { departmentCode: string; id: string }) => [r.departmentCode, r.id]),
+    );
     for (const type of ['ACKNOWLEDGE', 'ACCEPT']) await act('JUSTICE', d8Referrals.JUSTICE, type);
     await act('JUSTICE', d8Referrals.JUSTICE, 'REPLY', { resolved: true, result: '已调解' });
 
     await open('D9', dispute({ unitCode: 'XC-YL-01' }));
     await send('D9', 'ACCEPT');
     await send('D9', 'CLASSIFY', { category: 'property_management', riskLevel: 'low' });
-    const d9 = await send('D9', 'REFER', { departmentCode: 'HOUSING', instructions: '请核查物业收费', dueInWorkingDays: 1 });
+    const d9 = await send('D9', 'REFER', {
+      departmentCode: 'HOUSING',
+      instructions: '请核查物业收费',
+      dueInWorkingDays: 1,
+    });
     const housing = d9.referrals[0].id as string;
     await act('HOUSING', housing, 'ACKNOWLEDGE');
 
@@ -233,9 +296,13 @@ describe('KPIs over a driven workload, against a hand count', () => {
   });
 
   it('the workload is what the hand count says it is', async () => {
-    const rows = await api.db.query<{ id: string; unit_code: string; category: string; state: string; outcome: string | null }>(
-      'SELECT id, unit_code, category, state, outcome FROM cases',
-    );
+    const rows = await api.db.query<{
+      id: string;
+      unit_code: string;
+      category: string;
+      state: string;
+      outcome: string | null;
+    }>('SELECT id, unit_code, category, state, outcome FROM cases');
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const [name, facts] of Object.entries(HAND_COUNT)) {
       expect({ name, unit: byId.get(ids[name]!)!.unit_code, category: byId.get(ids[name]!)!.category }).toEqual({
@@ -246,7 +313,11 @@ describe('KPIs over a driven workload, against a hand count', () => {
     }
     const state = (name: string) => byId.get(ids[name]!)!.state;
     expect([state('D3'), state('D4'), state('D5'), state('D8'), state('D9'), state('P1')]).toEqual([
-      'escalation.pending', 'escalation.pending', 'mediation.assigned', 'archive.closed', 'triage.assessing',
+      'escalation.pending',
+      'escalation.pending',
+      'mediation.assigned',
+      'archive.closed',
+      'triage.assessing',
       'escalation.awaiting_review_request',
     ]);
   });
@@ -254,22 +325,46 @@ describe('KPIs over a driven workload, against a hand count', () => {
   it('totals: every figure, for a reader of every unit', async () => {
     const reply = await kpis(keys.auditor!);
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ unitCode: null, from: null, to: new Date(NOW).toISOString(), asOf: new Date(NOW).toISOString() });
+    expect(reply.body).toMatchObject({
+      unitCode: null,
+      from: null,
+      to: new Date(NOW).toISOString(),
+      asOf: new Date(NOW).toISOString(),
+    });
     expect(reply.body.totals).toEqual(expected(Object.keys(HAND_COUNT)));
     // The same figures, written out: 13 received, 10 accepted, 3 resolved, …
     expect(reply.body.totals).toEqual({
-      received: 13, accepted: 10, resolved: 3, concluded: 3, resolutionRate: 0.3, solveRate: 1,
-      onTime: 10, onTimeJudged: 13, onTimeRate: 0.7692,
-      responded: 11, responseDue: 12, responseRate: 0.9167,
-      followUpsReached: 2, satisfied: 1, averageSatisfaction: 3.5, satisfactionRate: 0.5,
-      followedUp: 3, reopened: 1, reopenRate: 0.3333,
+      received: 13,
+      accepted: 10,
+      resolved: 3,
+      concluded: 3,
+      resolutionRate: 0.3,
+      solveRate: 1,
+      onTime: 10,
+      onTimeJudged: 13,
+      onTimeRate: 0.7692,
+      responded: 11,
+      responseDue: 12,
+      responseRate: 0.9167,
+      followUpsReached: 2,
+      satisfied: 1,
+      averageSatisfaction: 3.5,
+      satisfactionRate: 0.5,
+      followedUp: 3,
+      reopened: 1,
+      reopenRate: 0.3333,
       overdueNow: 1,
     });
   });
 
   it('rolls units up the hierarchy: a street counts its communities and grids, the district its streets', async () => {
     const reply = await kpis(keys.auditor!);
-    const units = reply.body.byUnit as Array<{ code: string; parentCode: string | null; level: string; received: number }>;
+    const units = reply.body.byUnit as Array<{
+      code: string;
+      parentCode: string | null;
+      level: string;
+      received: number;
+    }>;
     expect(units.map((u) => u.code)).toEqual(['DC', 'XC', 'XC-XH', 'XC-XH-01', 'XC-XH-01-G1', 'XC-YL', 'XC-YL-01']);
     for (const unit of units) {
       const { code, name, level, parentCode, ...figures } = unit as any;
@@ -277,7 +372,11 @@ describe('KPIs over a driven workload, against a hand count', () => {
     }
     const received = Object.fromEntries(units.map((u) => [u.code, u.received]));
     expect(received).toEqual({ DC: 1, XC: 12, 'XC-XH': 8, 'XC-XH-01': 7, 'XC-XH-01-G1': 4, 'XC-YL': 4, 'XC-YL-01': 3 });
-    expect(units.find((u) => u.code === 'XC-XH-01')).toMatchObject({ level: 'community', parentCode: 'XC-XH', name: '新华社区' });
+    expect(units.find((u) => u.code === 'XC-XH-01')).toMatchObject({
+      level: 'community',
+      parentCode: 'XC-XH',
+      name: '新华社区',
+    });
   });
 
   it('by category', async () => {
@@ -292,13 +391,55 @@ describe('KPIs over a driven workload, against a hand count', () => {
 
   it('by department: received, answered, on time, rejected, resolved, urged (催办), supervised (督办)', async () => {
     const reply = await kpis(keys.auditor!);
-    const departments = Object.fromEntries((reply.body.byDepartment as Array<{ code: string }>).map(({ code, ...rest }) => [code, rest]));
+    const departments = Object.fromEntries(
+      (reply.body.byDepartment as Array<{ code: string }>).map(({ code, ...rest }) => [code, rest]),
+    );
     expect(departments).toEqual({
-      JUSTICE: { name: '司法所', received: 1, answered: 1, answeredOnTime: 1, onTimeRate: 1, rejected: 0, resolved: 1, urged: 0, supervised: 0 },
+      JUSTICE: {
+        name: '司法所',
+        received: 1,
+        answered: 1,
+        answeredOnTime: 1,
+        onTimeRate: 1,
+        rejected: 0,
+        resolved: 1,
+        urged: 0,
+        supervised: 0,
+      },
       // Urged for reporting in late; its reply clock runs from the acknowledgement, so the answer was on time.
-      POLICE: { name: '派出所', received: 1, answered: 1, answeredOnTime: 1, onTimeRate: 1, rejected: 0, resolved: 1, urged: 1, supervised: 0 },
-      HOUSING: { name: '住房和城乡建设委员会', received: 1, answered: 1, answeredOnTime: 0, onTimeRate: 0, rejected: 1, resolved: 0, urged: 0, supervised: 1 },
-      HRSS: { name: '人力资源和社会保障局', received: 0, answered: 0, answeredOnTime: 0, onTimeRate: null, rejected: 0, resolved: 0, urged: 0, supervised: 0 },
+      POLICE: {
+        name: '派出所',
+        received: 1,
+        answered: 1,
+        answeredOnTime: 1,
+        onTimeRate: 1,
+        rejected: 0,
+        resolved: 1,
+        urged: 1,
+        supervised: 0,
+      },
+      HOUSING: {
+        name: '住房和城乡建设委员会',
+        received: 1,
+        answered: 1,
+        answeredOnTime: 0,
+        onTimeRate: 0,
+        rejected: 1,
+        resolved: 0,
+        urged: 0,
+        supervised: 1,
+      },
+      HRSS: {
+        name: '人力资源和社会保障局',
+        received: 0,
+        answered: 0,
+        answeredOnTime: 0,
+        onTimeRate: null,
+        rejected: 0,
+        resolved: 0,
+        urged: 0,
+        supervised: 0,
+      },
     });
   });
 
@@ -312,10 +453,21 @@ describe('KPIs over a driven workload, against a hand count', () => {
 
     const monday = await kpis(keys.auditor!, '?from=2026-03-02&to=2026-03-03');
     expect(monday.body.totals).toEqual(expected(Object.keys(HAND_COUNT).filter((n) => n !== 'D10')));
-    const instants = await kpis(keys.auditor!, `?from=${encodeURIComponent('2026-03-03T10:00:00+08:00')}&to=${encodeURIComponent('2026-03-03T10:00:00.001+08:00')}`);
+    const instants = await kpis(
+      keys.auditor!,
+      `?from=${encodeURIComponent('2026-03-03T10:00:00+08:00')}&to=${encodeURIComponent('2026-03-03T10:00:00.001+08:00')}`,
+    );
     expect(instants.body.totals.received).toBe(1);
 
-    for (const bad of ['?from=yesterday', '?from=2026-02-30', '?to=2026-03-03T10:00', '?from=2026-03-05&to=2026-03-04', '?from=2026-03-05&to=2026-03-05', '?unitCode=x%20y', '?extra=1']) {
+    for (const bad of [
+      '?from=yesterday',
+      '?from=2026-02-30',
+      '?to=2026-03-03T10:00',
+      '?from=2026-03-05&to=2026-03-04',
+      '?from=2026-03-05&to=2026-03-05',
+      '?unitCode=x%20y',
+      '?extra=1',
+    ]) {
       const reply = await kpis(keys.auditor!, bad);
       expect({ bad, status: reply.status }).toEqual({ bad, status: 400 });
       expect(reply.headers.get('content-type')).toMatch(/problem\+json/);
@@ -329,7 +481,9 @@ describe('KPIs over a driven workload, against a hand count', () => {
     expect(street.body.totals).toEqual(expected(within('XC-XH')));
     expect(street.body.byUnit.map((u: { code: string }) => u.code)).toEqual(['XC-XH', 'XC-XH-01', 'XC-XH-01-G1']);
     // Department figures too cover only the referrals of cases in scope.
-    const received = Object.fromEntries(street.body.byDepartment.map((d: { code: string; received: number }) => [d.code, d.received]));
+    const received = Object.fromEntries(
+      street.body.byDepartment.map((d: { code: string; received: number }) => [d.code, d.received]),
+    );
     expect(received).toEqual({ HOUSING: 0, HRSS: 0, JUSTICE: 1, POLICE: 1 });
 
     const community = await kpis(keys.streetAuditor!, '?unitCode=XC-XH-01');
@@ -337,7 +491,11 @@ describe('KPIs over a driven workload, against a hand count', () => {
     expect(community.body.totals).toEqual(expected(within('XC-XH-01')));
     for (const outside of ['XC', 'XC-YL', 'XC-YL-01', 'DC', 'NOPE']) {
       const reply = await kpis(keys.streetAuditor!, `?unitCode=${outside}`);
-      expect({ outside, status: reply.status, code: reply.body.code }).toEqual({ outside, status: 404, code: 'not_found' });
+      expect({ outside, status: reply.status, code: reply.body.code }).toEqual({
+        outside,
+        status: 404,
+        code: 'not_found',
+      });
     }
 
     const district = await kpis(keys.districtAdmin!);
@@ -352,14 +510,20 @@ describe('KPIs over a driven workload, against a hand count', () => {
     expect((await kpis(keys.JUSTICE!)).status).toBe(403);
     expect((await api.call('GET', '/stats/kpis', { key: null })).status).toBe(401);
 
-    const before = await api.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_access_log WHERE action = 'stats.kpis'`);
+    const before = await api.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_access_log WHERE action = 'stats.kpis'`,
+    );
     await kpis(keys.streetAuditor!, '?unitCode=XC-XH-01&from=2026-03-01');
     const [last] = await api.db.query<{ principal_role: string; detail: Record<string, unknown>; n: number }>(
       `SELECT principal_role, detail, (SELECT count(*)::int FROM audit_access_log WHERE action = 'stats.kpis') AS n
          FROM audit_access_log WHERE action = 'stats.kpis' ORDER BY at DESC, id DESC LIMIT 1`,
     );
     expect(last).toMatchObject({ principal_role: 'auditor', n: before[0]!.n + 1 });
-    expect(last!.detail).toEqual({ unitCode: 'XC-XH-01', from: '2026-02-28T16:00:00.000Z', to: new Date(NOW).toISOString() });
+    expect(last!.detail).toEqual({
+      unitCode: 'XC-XH-01',
+      from: '2026-02-28T16:00:00.000Z',
+      to: new Date(NOW).toISOString(),
+    });
   });
 
   it('answers in a few statements, however many units and cases', async () => {

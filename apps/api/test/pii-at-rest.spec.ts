@@ -15,13 +15,49 @@ const VAULT = new Set(['public.parties.name_enc', 'public.parties.phone_enc', 'p
 
 /** Parties with PII of their own, each phone typed the way a caseworker might, with its E.164 form. */
 const PARTIES = {
-  wang: { role: 'applicant', name: '王小明', phone: '13812345678', idNumber: '110101199003071234', e164: '+8613812345678' },
+  wang: {
+    role: 'applicant',
+    name: '王小明',
+    phone: '13812345678',
+    idNumber: '110101199003071234',
+    e164: '+8613812345678',
+  },
   li: { role: 'respondent', name: '李大华', phone: '139 8765 4321', idNumber: 'E12345678', e164: '+8613987654321' },
-  zhao: { role: 'third_party', name: '赵铁柱', phone: '+86 137-1111-2222', idNumber: '110105198808081111', e164: '+8613711112222' },
-  sun: { role: 'applicant', name: '孙晓红', phone: '010-6512 3456', idNumber: '11010519900101222X', e164: '+861065123456' },
-  chen: { role: 'respondent', name: 'Chen Jianguo', phone: '+1 212 555 0100', idNumber: 'P7654321', e164: '+12125550100' },
-  zhou: { role: 'applicant', name: '周海燕', phone: '150-1111-2222', idNumber: '110108197511112222', e164: '+8615011112222' },
-  wu: { role: 'applicant', name: '吴秀兰', phone: '18600001234', idNumber: '110106197001013333', e164: '+8618600001234' },
+  zhao: {
+    role: 'third_party',
+    name: '赵铁柱',
+    phone: '+86 137-1111-2222',
+    idNumber: '110105198808081111',
+    e164: '+8613711112222',
+  },
+  sun: {
+    role: 'applicant',
+    name: '孙晓红',
+    phone: '010-6512 3456',
+    idNumber: '11010519900101222X',
+    e164: '+861065123456',
+  },
+  chen: {
+    role: 'respondent',
+    name: 'Chen Jianguo',
+    phone: '+1 212 555 0100',
+    idNumber: 'P7654321',
+    e164: '+12125550100',
+  },
+  zhou: {
+    role: 'applicant',
+    name: '周海燕',
+    phone: '150-1111-2222',
+    idNumber: '110108197511112222',
+    e164: '+8615011112222',
+  },
+  wu: {
+    role: 'applicant',
+    name: '吴秀兰',
+    phone: '18600001234',
+    idNumber: '110106197001013333',
+    e164: '+8618600001234',
+  },
 } as const;
 type PartyKey = keyof typeof PARTIES;
 const party = (k: PartyKey) => {
@@ -32,7 +68,10 @@ const party = (k: PartyKey) => {
 /** Every form a party's PII could take in storage: as typed, in E.164, as bare digits, JSON-escaped. */
 function needles(): string[] {
   const out = new Set<string>();
-  const escaped = (s: string) => JSON.stringify(s).slice(1, -1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = (s: string) =>
+    JSON.stringify(s)
+      .slice(1, -1)
+      .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   for (const p of Object.values(PARTIES)) {
     for (const value of [p.name, p.phone, p.e164, p.e164.slice(1), p.phone.replace(/\D/g, ''), p.idNumber]) {
       out.add(value);
@@ -91,9 +130,10 @@ describe('no plaintext party PII at rest', () => {
     const awaited = new Set<string>();
     for (;;) {
       await worker.relay();
-      const rows = await api.db.query<{ id: string; queue: string }>('SELECT id, queue FROM outbox WHERE queue = ANY($1) ORDER BY id', [
-        watched.map((w) => w.name),
-      ]);
+      const rows = await api.db.query<{ id: string; queue: string }>(
+        'SELECT id, queue FROM outbox WHERE queue = ANY($1) ORDER BY id',
+        [watched.map((w) => w.name)],
+      );
       const fresh = rows.filter((r) => !awaited.has(r.id));
       if (fresh.length === 0) return;
       for (const row of fresh) {
@@ -115,7 +155,12 @@ describe('no plaintext party PII at rest', () => {
       const connection = redis.duplicate();
       const events = new QueueEvents(name, { connection, prefix: api.config.queuePrefix });
       await events.waitUntilReady();
-      watched.push({ name, queue: new Queue(name, { connection: redis, prefix: api.config.queuePrefix }), events, connection });
+      watched.push({
+        name,
+        queue: new Queue(name, { connection: redis, prefix: api.config.queuePrefix }),
+        events,
+        connection,
+      });
     }
     const ok = async (what: string, reply: Promise<{ status: number; body: any }>) => {
       const r = await reply;
@@ -131,21 +176,35 @@ describe('no plaintext party PII at rest', () => {
     ]) {
       await ok(`unit ${unit.code}`, api.call('POST', '/units', { body: unit }));
     }
-    const mediator = (await ok('mediator key', api.call('POST', '/api-keys', { body: { role: 'mediator', name: 'Li, Xinhua street', unitCode: 'XC-XH' } }))).key;
+    const mediator = (
+      await ok(
+        'mediator key',
+        api.call('POST', '/api-keys', { body: { role: 'mediator', name: 'Li, Xinhua street', unitCode: 'XC-XH' } }),
+      )
+    ).key;
     const auditor = await api.keyFor('auditor');
-    const m = (path: string, body: unknown, headers: Record<string, string> = {}) => ok(path, api.call('POST', path, { key: mediator, body, headers }));
+    const m = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      ok(path, api.call('POST', path, { key: mediator, body, headers }));
 
     // A dispute registered with an Idempotency-Key, and the retry of it.
     const walkIn = {
-      kind: 'dispute', channel: 'walk_in', unitCode: 'XC-XH-01', category: 'neighbour',
-      summary: '楼上漏水纠纷', description: '楼上卫生间漏水导致天花板受损',
+      kind: 'dispute',
+      channel: 'walk_in',
+      unitCode: 'XC-XH-01',
+      category: 'neighbour',
+      summary: '楼上漏水纠纷',
+      description: '楼上卫生间漏水导致天花板受损',
       parties: [party('wang'), party('li')],
     };
     const first = await m('/cases', walkIn, { 'idempotency-key': 'walk-in-0001' });
     expect((await m('/cases', walkIn, { 'idempotency-key': 'walk-in-0001' })).id).toBe(first.id);
     controls.caseId = first.id;
-    const ev = (caseId: string, type: string, payload: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-      m(`/cases/${caseId}/events`, { type, payload }, headers);
+    const ev = (
+      caseId: string,
+      type: string,
+      payload: Record<string, unknown> = {},
+      headers: Record<string, string> = {},
+    ) => m(`/cases/${caseId}/events`, { type, payload }, headers);
     await ev(first.id, 'ACCEPT');
     await ev(first.id, 'CLASSIFY', { category: 'neighbour', riskLevel: 'medium' });
     // A party joins, also retried with its key.
@@ -161,30 +220,56 @@ describe('no plaintext party PII at rest', () => {
     await ok('history', api.call('GET', `/cases/${first.id}/history`, { key: mediator }));
 
     // A department with a webhook; a dispute referred to it and answered, parties shared.
-    await ok('department', api.call('POST', '/departments', {
-      body: { code: 'JUSTICE', name: '司法所', categories: ['neighbour'], webhookUrl: receiver.url, webhookSecret: 'whsec_justice_0123456789abcdef' },
-    }));
+    await ok(
+      'department',
+      api.call('POST', '/departments', {
+        body: {
+          code: 'JUSTICE',
+          name: '司法所',
+          categories: ['neighbour'],
+          webhookUrl: receiver.url,
+          webhookSecret: 'whsec_justice_0123456789abcdef',
+        },
+      }),
+    );
     const dept = await api.keyFor('department', { departmentCode: 'JUSTICE' });
     const referred = await m('/cases', {
-      kind: 'dispute', channel: 'hotline', unitCode: 'XC-XH-01', summary: '相邻通行纠纷', description: '邻居堆放杂物阻碍通行',
+      kind: 'dispute',
+      channel: 'hotline',
+      unitCode: 'XC-XH-01',
+      summary: '相邻通行纠纷',
+      description: '邻居堆放杂物阻碍通行',
       parties: [party('sun'), party('chen')],
     });
     await ev(referred.id, 'ACCEPT');
     await ev(referred.id, 'CLASSIFY', { category: 'neighbour', riskLevel: 'low' });
-    const refer = await ev(referred.id, 'REFER', { departmentCode: 'JUSTICE', instructions: '请司法所调处', shareParties: true });
+    const refer = await ev(referred.id, 'REFER', {
+      departmentCode: 'JUSTICE',
+      instructions: '请司法所调处',
+      shareParties: true,
+    });
     const referralId = refer.referrals[0].id as string;
     controls.referralId = referralId;
     await drain();
     await ok('inbox', api.call('GET', '/referrals', { key: dept }));
     await ok('referral', api.call('GET', `/referrals/${referralId}`, { key: dept }));
-    for (const [type, payload] of [['ACKNOWLEDGE', {}], ['ACCEPT', {}], ['PROGRESS', { note: '已联系双方' }], ['REPLY', { resolved: true, result: '已调解，杂物已清理' }]] as const) {
+    for (const [type, payload] of [
+      ['ACKNOWLEDGE', {}],
+      ['ACCEPT', {}],
+      ['PROGRESS', { note: '已联系双方' }],
+      ['REPLY', { resolved: true, result: '已调解，杂物已清理' }],
+    ] as const) {
       await ok(type, api.call('POST', `/referrals/${referralId}/events`, { key: dept, body: { type, payload } }));
     }
     await drain();
 
     // A referral nobody acknowledges: urged, then supervised, and the owner notified each time.
     const ignored = await m('/cases', {
-      kind: 'dispute', channel: 'grid_report', unitCode: 'XC-XH-01', summary: '噪音扰民', description: '夜间施工噪音',
+      kind: 'dispute',
+      channel: 'grid_report',
+      unitCode: 'XC-XH-01',
+      summary: '噪音扰民',
+      description: '夜间施工噪音',
       parties: [party('zhou')],
     });
     await ev(ignored.id, 'ACCEPT');
@@ -193,8 +278,13 @@ describe('no plaintext party PII at rest', () => {
 
     // A petition at the street.
     const petition = await m('/cases', {
-      kind: 'petition', channel: 'letter', unitCode: 'XC-XH', category: 'property_management',
-      summary: '反映小区停车管理问题', description: '来信反映小区物业乱收停车费', parties: [party('wu')],
+      kind: 'petition',
+      channel: 'letter',
+      unitCode: 'XC-XH',
+      category: 'property_management',
+      summary: '反映小区停车管理问题',
+      description: '来信反映小区物业乱收停车费',
+      parties: [party('wu')],
     });
     await ev(petition.id, 'ACCEPT');
     await drain();
@@ -214,13 +304,18 @@ describe('no plaintext party PII at rest', () => {
     for (const id of [first.id, referred.id]) {
       const headers = { 'idempotency-key': `unmask-${id}` };
       const reason = { reason: '纪检复核：核实申请人身份' };
-      const unmasked = await ok('unmask', api.call('POST', `/audit/cases/${id}/unmask`, { key: auditor, body: reason, headers }));
+      const unmasked = await ok(
+        'unmask',
+        api.call('POST', `/audit/cases/${id}/unmask`, { key: auditor, body: reason, headers }),
+      );
       expect(unmasked.parties.every((p: { masked: boolean }) => !p.masked)).toBe(true);
       await ok('unmask again', api.call('POST', `/audit/cases/${id}/unmask`, { key: auditor, body: reason, headers }));
     }
     await a('/audit/events?limit=200');
     for (const format of ['jsonl', 'csv']) {
-      const exported = await fetch(`${api.url}/audit/export?format=${format}`, { headers: { authorization: `Bearer ${auditor}` } });
+      const exported = await fetch(`${api.url}/audit/export?format=${format}`, {
+        headers: { authorization: `Bearer ${auditor}` },
+      });
       expect(exported.status).toBe(200);
       expect((await exported.text()).length).toBeGreaterThan(0);
     }
@@ -297,7 +392,16 @@ describe('no plaintext party PII at rest', () => {
       return found;
     };
     const tables = new Set(columns.map((c) => c.table));
-    for (const table of ['cases', 'case_events', 'parties', 'outbox', 'idempotency_keys', 'deliveries', 'audit_access_log']) expect(tables).toContain(table);
+    for (const table of [
+      'cases',
+      'case_events',
+      'parties',
+      'outbox',
+      'idempotency_keys',
+      'deliveries',
+      'audit_access_log',
+    ])
+      expect(tables).toContain(table);
     // The scan reads what it should: free text of a case is there (access-controlled, not encrypted)…
     expect(await scan(['楼上漏水纠纷'])).toContain('public.cases.summary: 楼上漏水纠纷');
     // …and no party PII is.
@@ -307,7 +411,8 @@ describe('no plaintext party PII at rest', () => {
   it('no key of the deployment’s Redis holds a party name, phone or ID number', async () => {
     const prefix = `${api.config.queuePrefix}:`;
     const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) keys.push(...batch);
+    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>)
+      keys.push(...batch);
     const types = new Map<string, number>();
     const found: string[] = [];
     const all = needles().map((n) => n.toLowerCase());
@@ -322,14 +427,17 @@ describe('no plaintext party PII at rest', () => {
       else if (type === 'set') values = await redis.smembers(key);
       else if (type === 'zset') values = await redis.zrange(key, 0, -1, 'WITHSCORES');
       else if (type === 'stream') values = await redis.xrange(key, '-', '+');
-      else if (type === 'none') continue; // removed since the scan listed it
+      else if (type === 'none')
+        continue; // removed since the scan listed it
       else throw new Error(`Redis key ${key} has type ${type}, which this scan cannot read`);
       const text = `${key} ${JSON.stringify(values)}`.toLowerCase();
       content += text;
       for (const needle of all) if (text.includes(needle)) found.push(`${key}: ${needle}`);
     }
     // The jobs are there to scan (BullMQ keeps jobs as hashes, queues as lists and sorted sets, events as streams).
-    expect(Object.fromEntries([...types].filter(([t]) => ['hash', 'zset', 'stream'].includes(t)).map(([t]) => [t, true]))).toEqual({ hash: true, zset: true, stream: true });
+    expect(
+      Object.fromEntries([...types].filter(([t]) => ['hash', 'zset', 'stream'].includes(t)).map(([t]) => [t, true])),
+    ).toEqual({ hash: true, zset: true, stream: true });
     expect(content).toContain(controls.caseId);
     expect(found).toEqual([]);
   });

@@ -75,7 +75,11 @@ describe('public progress by query code', () => {
     await send(reopened.id, 'CLASSIFY', { category: 'neighbour', riskLevel: 'medium' });
     await send(reopened.id, 'ASSIGN_MEDIATOR', { mediatorId: 'mediator-zhao', channel: 'people' });
     await send(reopened.id, 'CLOSE');
-    await send(reopened.id, 'RECORD_FOLLOW_UP', { satisfaction: 1, reached: true, comment: '楼上仍在漏水，非常不满意' });
+    await send(reopened.id, 'RECORD_FOLLOW_UP', {
+      satisfaction: 1,
+      reached: true,
+      comment: '楼上仍在漏水，非常不满意',
+    });
     await send(reopened.id, 'REOPEN', { reason: '回访不满意，重新调处' });
     await send(reopened.id, 'ASSIGN_MEDIATOR', { mediatorId: 'mediator-qian', channel: 'people' });
     await send(reopened.id, 'CLOSE');
@@ -88,10 +92,20 @@ describe('public progress by query code', () => {
     secrets.add(extra!.name);
     await send(referred.id, 'ACCEPT');
     await send(referred.id, 'CLASSIFY', { category: 'neighbour', riskLevel: 'low' });
-    const refer = await send(referred.id, 'REFER', { departmentCode: 'JUSTICE', instructions: '请司法所会同网格员上门调处王某家漏水' });
+    const refer = await send(referred.id, 'REFER', {
+      departmentCode: 'JUSTICE',
+      instructions: '请司法所会同网格员上门调处王某家漏水',
+    });
     const referralId = refer.referrals[0].id as string;
-    for (const [type, payload] of [['ACKNOWLEDGE', { note: '已报到，联系人小周' }], ['ACCEPT', {}], ['PROGRESS', { note: '已联系物业维修' }]] as const) {
-      const reply = await api.call('POST', `/referrals/${referralId}/events`, { key: justice, body: { type, payload } });
+    for (const [type, payload] of [
+      ['ACKNOWLEDGE', { note: '已报到，联系人小周' }],
+      ['ACCEPT', {}],
+      ['PROGRESS', { note: '已联系物业维修' }],
+    ] as const) {
+      const reply = await api.call('POST', `/referrals/${referralId}/events`, {
+        key: justice,
+        body: { type, payload },
+      });
       expect(reply.status).toBe(200);
       if ('note' in payload) secrets.add(payload.note);
     }
@@ -103,7 +117,13 @@ describe('public progress by query code', () => {
     await send(withdrawn.id, 'WITHDRAW', { reason: '双方已自行和解' });
     const forwarded = await open(petition({ parties: parties(1) }));
     await send(forwarded.id, 'FORWARD', { departmentCode: 'HOUSING' });
-    const handling = await open(petition({ parties: parties(2), summary: '反映某小区违建问题', description: '来信人称邻居私搭乱建，多次反映无果。' }));
+    const handling = await open(
+      petition({
+        parties: parties(2),
+        summary: '反映某小区违建问题',
+        description: '来信人称邻居私搭乱建，多次反映无果。',
+      }),
+    );
     await send(handling.id, 'ACCEPT');
     await send(handling.id, 'ASSIGN_HANDLER', { unitCode: 'XC-XH-01' });
     await send(handling.id, 'ISSUE_OPINION', { opinion: '责令限期拆除违建', supported: 'full' });
@@ -128,14 +148,29 @@ describe('public progress by query code', () => {
       const reply = await publicGet(queryCode);
       expect(reply.status).toBe(200);
       expect(reply.headers.get('cache-control')).toBe('no-store');
-      for (const secret of secrets) expect({ id, leaked: reply.text.includes(secret) ? secret : null }).toEqual({ id, leaked: null });
+      for (const secret of secrets)
+        expect({ id, leaked: reply.text.includes(secret) ? secret : null }).toEqual({ id, leaked: null });
       const body = JSON.parse(reply.text);
-      expect(Object.keys(body).sort()).toEqual(['closed', 'kind', 'reference', 'registeredAt', 'stage', 'stages', 'updatedAt']);
+      expect(Object.keys(body).sort()).toEqual([
+        'closed',
+        'kind',
+        'reference',
+        'registeredAt',
+        'stage',
+        'stages',
+        'updatedAt',
+      ]);
       for (const stage of body.stages) expect(Object.keys(stage).sort()).toEqual(['enteredAt', 'stage']);
       // Masked forms give nothing away either (no family name, no phone or ID fragments), nor do unit codes.
       expect(reply.text).not.toMatch(/\*|当事人|\d{7,}|XC|JUSTICE|mediator/);
       const view = (await api.call('GET', `/cases/${id}`)).body;
-      expect(body).toMatchObject({ reference: view.reference, kind: view.kind, stage: view.stage, registeredAt: view.createdAt, updatedAt: view.updatedAt });
+      expect(body).toMatchObject({
+        reference: view.reference,
+        kind: view.kind,
+        stage: view.stage,
+        registeredAt: view.createdAt,
+        updatedAt: view.updatedAt,
+      });
       expect(body.closed).toBe(view.state === 'archive.closed');
     }
   });
@@ -144,7 +179,10 @@ describe('public progress by query code', () => {
     await refill();
     const reply = await publicGet(reopened.queryCode);
     const body = JSON.parse(reply.text);
-    const history = (await api.call('GET', `/cases/${reopened.id}/history?limit=200`)).body.items as Array<{ type: string; at: string }>;
+    const history = (await api.call('GET', `/cases/${reopened.id}/history?limit=200`)).body.items as Array<{
+      type: string;
+      at: string;
+    }>;
     const at = (type: string, nth = 0) => history.filter((e) => e.type === type)[nth]!.at;
     expect(body).toMatchObject({ reference: reopened.reference, kind: 'dispute', stage: 'archive', closed: true });
     expect(body.stages).toEqual([
@@ -166,7 +204,10 @@ describe('public progress by query code', () => {
   it('accepts a code as a person types it back: lower case, spaced, O for 0, I or L for 1', async () => {
     await refill();
     const { queryCode } = cases[0]!;
-    const typed = `${queryCode.slice(0, 4)}-${queryCode.slice(4, 8)} ${queryCode.slice(8)}`.toLowerCase().replace(/0/g, 'o').replace(/1/g, 'l');
+    const typed = `${queryCode.slice(0, 4)}-${queryCode.slice(4, 8)} ${queryCode.slice(8)}`
+      .toLowerCase()
+      .replace(/0/g, 'o')
+      .replace(/1/g, 'l');
     const reply = await publicGet(typed);
     expect(reply.status).toBe(200);
     expect(reply.text).toBe((await publicGet(queryCode)).text);

@@ -12,7 +12,12 @@ const UNKNOWN = 'ZZZZZZZZZZZZ';
 async function publicGet(api: TestApi) {
   const response = await fetch(`${api.url}/public/progress/${UNKNOWN}`);
   const text = await response.text();
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), type: response.headers.get('content-type'), text };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    type: response.headers.get('content-type'),
+    text,
+  };
 }
 /** `n` public GETs; their statuses. */
 async function statuses(api: TestApi, n: number): Promise<number[]> {
@@ -125,7 +130,9 @@ describe('the public rate limit while Redis cannot be reached', () => {
     const silent = createServer((socket) => socket.on('error', () => undefined));
     silent.listen(0, '127.0.0.1');
     await once(silent, 'listening');
-    const api = await startTestApi({ api: { rateLimitRedisUrl: `redis://127.0.0.1:${(silent.address() as AddressInfo).port}` } });
+    const api = await startTestApi({
+      api: { rateLimitRedisUrl: `redis://127.0.0.1:${(silent.address() as AddressInfo).port}` },
+    });
     try {
       expect(await statuses(api, 30)).toEqual(times(30, 404));
       expect(await statuses(api, 3)).toEqual(times(3, 429));

@@ -1,11 +1,4 @@
-import {
-  dispute,
-  rowCounts,
-  seedDirectory,
-  startTestApi,
-  verifyChain,
-  type TestApi,
-} from './support/index.js';
+import { dispute, rowCounts, seedDirectory, startTestApi, verifyChain, type TestApi } from './support/index.js';
 
 /** The referral protocol over HTTP: a mediator refers, departments answer with their own keys. */
 describe('referrals (街社吹哨、部门报到), over HTTP', () => {
@@ -38,7 +31,9 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
     }
     const view = (await api.call('GET', `/cases/${id}`, { key: mediator })).body;
     expect(view.state).toBe('mediation.referred');
-    const byDepartment = Object.fromEntries(view.referrals.map((r: { departmentCode: string; id: string }) => [r.departmentCode, r.id]));
+    const byDepartment = Object.fromEntries(
+      view.referrals.map((r: { departmentCode: string; id: string }) => [r.departmentCode, r.id]),
+    );
     return { id, referrals: byDepartment as Record<string, string> };
   }
 
@@ -81,19 +76,26 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
       allowedEvents: ['ACKNOWLEDGE'],
       case: { id, category: 'neighbour', unitCode: 'XC-XH-01' },
     });
-    expect(issued.body.deadlines).toEqual([expect.objectContaining({ key: 'referral.acknowledge', status: 'pending', open: true })]);
+    expect(issued.body.deadlines).toEqual([
+      expect.objectContaining({ key: 'referral.acknowledge', status: 'pending', open: true }),
+    ]);
 
     await answer(justice, referralId, { resolved: true, result: '双方达成调解协议，楼上已维修' });
 
     const after = await caseOf(id);
     expect(after.state).toBe('archive.follow_up');
     expect(after.outcome).toBe('resolved');
-    expect(after.referrals).toEqual([expect.objectContaining({ id: referralId, state: 'closed', resolved: true, dueAt: null })]);
+    expect(after.referrals).toEqual([
+      expect.objectContaining({ id: referralId, state: 'closed', resolved: true, dueAt: null }),
+    ]);
     // Referral clocks belong to the referral, not to the case's own list.
     expect(after.deadlines.map((d: { key: string }) => d.key)).not.toContain('referral.reply');
 
     const history = (await api.call('GET', `/cases/${id}/history?limit=200`, { key: auditor })).body.items as Array<{
-      type: string; referralId?: string; state: string; actor: { role: string };
+      type: string;
+      referralId?: string;
+      state: string;
+      actor: { role: string };
     }>;
     expect(history.map((e) => [e.type, e.referralId ? 'referral' : 'case', e.state])).toEqual([
       ['REGISTER', 'case', 'intake.registered'],
@@ -112,12 +114,22 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
 
     const closed = await api.call('GET', `/referrals/${referralId}`, { key: justice });
     expect(closed.body).toMatchObject({ state: 'closed', result: '双方达成调解协议，楼上已维修', allowedEvents: [] });
-    expect(closed.body.events.map((e: { type: string }) => e.type)).toEqual(['REFER', 'ACKNOWLEDGE', 'ACCEPT', 'PROGRESS', 'REPLY', 'CLOSE']);
+    expect(closed.body.events.map((e: { type: string }) => e.type)).toEqual([
+      'REFER',
+      'ACKNOWLEDGE',
+      'ACCEPT',
+      'PROGRESS',
+      'REPLY',
+      'CLOSE',
+    ]);
   });
 
   it('sends the case back to triage when a department rejects, cancelling the other referral', async () => {
     const { id, referrals } = await referred({
-      departments: [{ code: 'JUSTICE', role: 'lead' }, { code: 'POLICE', role: 'assist' }],
+      departments: [
+        { code: 'JUSTICE', role: 'lead' },
+        { code: 'POLICE', role: 'assist' },
+      ],
       instructions: '请联合调处',
     });
     expect((await act(police, referrals.POLICE!, 'ACKNOWLEDGE')).status).toBe(200);
@@ -128,7 +140,11 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
 
     const after = await caseOf(id);
     expect(after.state).toBe('triage.assessing');
-    expect(Object.fromEntries(after.referrals.map((r: { departmentCode: string; state: string }) => [r.departmentCode, r.state]))).toEqual({
+    expect(
+      Object.fromEntries(
+        after.referrals.map((r: { departmentCode: string; state: string }) => [r.departmentCode, r.state]),
+      ),
+    ).toEqual({
       JUSTICE: 'rejected',
       POLICE: 'cancelled',
     });
@@ -142,14 +158,19 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
 
   it('waits for both departments before the case moves, and escalates if either could not resolve it', async () => {
     const { id, referrals } = await referred({
-      departments: [{ code: 'JUSTICE', role: 'lead' }, { code: 'POLICE', role: 'assist' }],
+      departments: [
+        { code: 'JUSTICE', role: 'lead' },
+        { code: 'POLICE', role: 'assist' },
+      ],
       instructions: '请司法所牵头、派出所协助调处',
       dueInWorkingDays: 3,
     });
     await answer(police, referrals.POLICE!, { resolved: false, result: '当事人拒绝配合' }, false);
     const waiting = await caseOf(id);
     expect(waiting.state).toBe('mediation.referred');
-    expect(waiting.referrals.find((r: { departmentCode: string }) => r.departmentCode === 'POLICE').state).toBe('replied');
+    expect(waiting.referrals.find((r: { departmentCode: string }) => r.departmentCode === 'POLICE').state).toBe(
+      'replied',
+    );
 
     await answer(justice, referrals.JUSTICE!, { resolved: true, result: '已调解' });
     const moved = await caseOf(id);
@@ -159,17 +180,27 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
   });
 
   it('gives the reply clock the working days the referral asks for', async () => {
-    const { referrals } = await referred({ departmentCode: 'JUSTICE', instructions: '三个工作日内答复', dueInWorkingDays: 3 });
+    const { referrals } = await referred({
+      departmentCode: 'JUSTICE',
+      instructions: '三个工作日内答复',
+      dueInWorkingDays: 3,
+    });
     await act(justice, referrals.JUSTICE!, 'ACKNOWLEDGE');
     const view = (await api.call('GET', `/referrals/${referrals.JUSTICE}`, { key: justice })).body;
     const reply = view.deadlines.find((d: { key: string }) => d.key === 'referral.reply');
-    expect(reply).toMatchObject({ open: true, derivation: { rule: { key: 'referral.reply', amount: 3, unit: 'working_days', source: 'referral' } } });
+    expect(reply).toMatchObject({
+      open: true,
+      derivation: { rule: { key: 'referral.reply', amount: 3, unit: 'working_days', source: 'referral' } },
+    });
   });
 
   it('refuses a referral outside the responsibility list, naming it, and writes nothing', async () => {
     const id = (await api.call('POST', '/cases', { key: mediator, body: dispute() })).body.id as string;
     await api.call('POST', `/cases/${id}/events`, { key: mediator, body: { type: 'ACCEPT', payload: {} } });
-    await api.call('POST', `/cases/${id}/events`, { key: mediator, body: { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'low' } } });
+    await api.call('POST', `/cases/${id}/events`, {
+      key: mediator,
+      body: { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'low' } },
+    });
     const before = await rowCounts(api.db);
     const reply = await api.call('POST', `/cases/${id}/events`, {
       key: mediator,
@@ -207,7 +238,8 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
     const masked = await referred({ departmentCode: 'JUSTICE', instructions: '请调处' });
     const hidden = (await api.call('GET', `/referrals/${masked.referrals.JUSTICE}`, { key: justice })).body.parties;
     expect(hidden[0]).toMatchObject({ masked: true, phone: '*********5678' });
-    for (const pii of ['王小明', '13812345678', '110101199003071234', '李大华']) expect(JSON.stringify(hidden)).not.toContain(pii);
+    for (const pii of ['王小明', '13812345678', '110101199003071234', '李大华'])
+      expect(JSON.stringify(hidden)).not.toContain(pii);
 
     const shared = await referred({ departmentCode: 'JUSTICE', instructions: '请上门调处', shareParties: true });
     const shown = (await api.call('GET', `/referrals/${shared.referrals.JUSTICE}`, { key: justice })).body.parties;
@@ -221,7 +253,14 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
       body: { type: 'REFERRAL_REPLIED', payload: { referralId: referrals.JUSTICE, resolved: true } },
     });
     expect(forged.status).toBe(403);
-    expect((await api.call('POST', `/referrals/${referrals.JUSTICE}/events`, { key: mediator, body: { type: 'ACKNOWLEDGE' } })).status).toBe(403);
+    expect(
+      (
+        await api.call('POST', `/referrals/${referrals.JUSTICE}/events`, {
+          key: mediator,
+          body: { type: 'ACKNOWLEDGE' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await act(justice, referrals.JUSTICE!, 'CLOSE')).status).toBe(403);
     expect((await api.call('GET', `/cases/${id}`, { key: justice })).status).toBe(403);
     expect((await caseOf(id)).state).toBe('mediation.referred');
@@ -252,7 +291,10 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
       });
     }
     for (const query of ['status=lost', 'overdue=maybe', 'limit=500', 'caseId=nope', 'cursor=%25%25']) {
-      expect({ query, status: (await api.call('GET', `/referrals?${query}`, { key: justice })).status }).toEqual({ query, status: 400 });
+      expect({ query, status: (await api.call('GET', `/referrals?${query}`, { key: justice })).status }).toEqual({
+        query,
+        status: 400,
+      });
     }
     expect(await rowCounts(api.db)).toEqual(before);
   });
@@ -260,29 +302,54 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
   it('records a joint meeting (联席会议) of several departments on an escalated case, and refuses unknown ones', async () => {
     const id = (await api.call('POST', '/cases', { key: mediator, body: dispute() })).body.id as string;
     await api.call('POST', `/cases/${id}/events`, { key: mediator, body: { type: 'ACCEPT', payload: {} } });
-    await api.call('POST', `/cases/${id}/events`, { key: mediator, body: { type: 'ESCALATE', payload: { reason: '涉及多个部门' } } });
+    await api.call('POST', `/cases/${id}/events`, {
+      key: mediator,
+      body: { type: 'ESCALATE', payload: { reason: '涉及多个部门' } },
+    });
     const unknown = await api.call('POST', `/cases/${id}/events`, {
       key: mediator,
       body: { type: 'CONVENE_JOINT_MEETING', payload: { departmentCodes: ['JUSTICE', 'NOPE'] } },
     });
     expect(unknown.status).toBe(422);
-    expect(unknown.body.errors).toEqual([{ field: 'payload.departmentCodes[1]', message: 'department NOPE does not exist' }]);
+    expect(unknown.body.errors).toEqual([
+      { field: 'payload.departmentCodes[1]', message: 'department NOPE does not exist' },
+    ]);
     const convened = await api.call('POST', `/cases/${id}/events`, {
       key: mediator,
-      body: { type: 'CONVENE_JOINT_MEETING', payload: { departmentCodes: ['JUSTICE', 'POLICE', 'HOUSING'], agenda: '楼道违建' } },
+      body: {
+        type: 'CONVENE_JOINT_MEETING',
+        payload: { departmentCodes: ['JUSTICE', 'POLICE', 'HOUSING'], agenda: '楼道违建' },
+      },
     });
     expect(convened.status).toBe(200);
     expect(convened.body).toMatchObject({ state: 'escalation.joint_meeting', unitCode: 'XC-XH' });
     const history = (await api.call('GET', `/cases/${id}/history`, { key: mediator })).body.items;
-    expect(history.at(-1)).toMatchObject({ type: 'CONVENE_JOINT_MEETING', payload: { departmentCodes: ['JUSTICE', 'POLICE', 'HOUSING'] } });
+    expect(history.at(-1)).toMatchObject({
+      type: 'CONVENE_JOINT_MEETING',
+      payload: { departmentCodes: ['JUSTICE', 'POLICE', 'HOUSING'] },
+    });
     // From the meeting the case can be referred to the departments that take its category.
-    await api.call('POST', `/cases/${id}/events`, { key: mediator, body: { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'high' } } });
+    await api.call('POST', `/cases/${id}/events`, {
+      key: mediator,
+      body: { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'high' } },
+    });
     const refer = await api.call('POST', `/cases/${id}/events`, {
       key: mediator,
-      body: { type: 'REFER', payload: { departments: [{ code: 'JUSTICE', role: 'lead' }, { code: 'POLICE', role: 'assist' }], instructions: '按联席会议分工办理' } },
+      body: {
+        type: 'REFER',
+        payload: {
+          departments: [
+            { code: 'JUSTICE', role: 'lead' },
+            { code: 'POLICE', role: 'assist' },
+          ],
+          instructions: '按联席会议分工办理',
+        },
+      },
     });
     expect(refer.status).toBe(200);
-    expect(refer.body.referrals.map((r: { departmentCode: string; role: string }) => [r.departmentCode, r.role])).toEqual([
+    expect(
+      refer.body.referrals.map((r: { departmentCode: string; role: string }) => [r.departmentCode, r.role]),
+    ).toEqual([
       ['JUSTICE', 'lead'],
       ['POLICE', 'assist'],
     ]);

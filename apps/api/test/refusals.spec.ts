@@ -12,7 +12,11 @@ describe('refused requests write nothing', () => {
   afterAll(() => api.close());
 
   /** Runs `request`, checks its answer, and checks that no table changed. */
-  async function refusedWithoutWrites(request: () => Promise<{ status: number; body: any; headers: Headers }>, status: number, code: string) {
+  async function refusedWithoutWrites(
+    request: () => Promise<{ status: number; body: any; headers: Headers }>,
+    status: number,
+    code: string,
+  ) {
     const before = await rowCounts(api.db);
     const reply = await request();
     expect(reply.status).toBe(status);
@@ -28,14 +32,22 @@ describe('refused requests write nothing', () => {
     api.call('POST', `/cases/${caseId}/events`, { body, headers });
 
   it('an event the state does not accept: 409 listing the allowed events', async () => {
-    const body = await refusedWithoutWrites(() => send({ type: 'RECORD_FOLLOW_UP', payload: { satisfaction: 5, reached: true } }), 409, 'event_not_allowed');
+    const body = await refusedWithoutWrites(
+      () => send({ type: 'RECORD_FOLLOW_UP', payload: { satisfaction: 5, reached: true } }),
+      409,
+      'event_not_allowed',
+    );
     expect(body.state).toBe('intake.registered');
     expect(body.allowedEvents).toEqual(expect.arrayContaining(['ACCEPT', 'DECLINE', 'MERGE', 'WITHDRAW']));
     expect(body.allowedEvents).not.toContain('RECORD_FOLLOW_UP');
   });
 
   it('a bad payload: 422 with one error per field', async () => {
-    const body = await refusedWithoutWrites(() => send({ type: 'DECLINE', payload: { reason: '', extra: 1 } }), 422, 'validation_failed');
+    const body = await refusedWithoutWrites(
+      () => send({ type: 'DECLINE', payload: { reason: '', extra: 1 } }),
+      422,
+      'validation_failed',
+    );
     expect(body.errors).toEqual(
       expect.arrayContaining([
         { field: 'payload.reason', message: 'must not be empty' },
@@ -51,11 +63,19 @@ describe('refused requests write nothing', () => {
       422,
       'validation_failed',
     );
-    expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['payload.category', 'payload.riskLevel', 'payload.tags']);
+    expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'payload.category',
+      'payload.riskLevel',
+      'payload.tags',
+    ]);
   });
 
   it('an event no machine of the kind knows', async () => {
-    const body = await refusedWithoutWrites(() => send({ type: 'LAUNCH_ROCKET', payload: {} }), 422, 'validation_failed');
+    const body = await refusedWithoutWrites(
+      () => send({ type: 'LAUNCH_ROCKET', payload: {} }),
+      422,
+      'validation_failed',
+    );
     expect(body.errors[0].field).toBe('type');
   });
 
@@ -87,27 +107,55 @@ describe('refused requests write nothing', () => {
   });
 
   it('malformed bodies and unknown fields at the HTTP layer', async () => {
-    await refusedWithoutWrites(() => api.call('POST', `/cases/${caseId}/events`, { rawBody: '{"type": "ACCEPT",' }), 400, 'malformed_request');
-    await refusedWithoutWrites(() => send({ type: 'ADD_NOTE', payload: { text: 'x' }, sneaky: true }), 422, 'validation_failed');
-    await refusedWithoutWrites(() => send([1, 2, 3]), 422, 'validation_failed');
-    await refusedWithoutWrites(() => api.call('POST', '/cases', { body: { ...dispute(), kind: 'lawsuit', parties: [{ role: 'judge' }] } }), 422, 'validation_failed');
     await refusedWithoutWrites(
-      () => api.call('POST', `/cases/${caseId}/events`, { rawBody: 'type=ACCEPT', headers: { 'content-type': 'text/plain' } }),
+      () => api.call('POST', `/cases/${caseId}/events`, { rawBody: '{"type": "ACCEPT",' }),
+      400,
+      'malformed_request',
+    );
+    await refusedWithoutWrites(
+      () => send({ type: 'ADD_NOTE', payload: { text: 'x' }, sneaky: true }),
+      422,
+      'validation_failed',
+    );
+    await refusedWithoutWrites(() => send([1, 2, 3]), 422, 'validation_failed');
+    await refusedWithoutWrites(
+      () => api.call('POST', '/cases', { body: { ...dispute(), kind: 'lawsuit', parties: [{ role: 'judge' }] } }),
+      422,
+      'validation_failed',
+    );
+    await refusedWithoutWrites(
+      () =>
+        api.call('POST', `/cases/${caseId}/events`, {
+          rawBody: 'type=ACCEPT',
+          headers: { 'content-type': 'text/plain' },
+        }),
       415,
       'unsupported_media_type',
     );
-    await refusedWithoutWrites(() => send({ type: 'ADD_NOTE', payload: { text: 'x'.repeat(1_100_000) } }), 413, 'payload_too_large');
+    await refusedWithoutWrites(
+      () => send({ type: 'ADD_NOTE', payload: { text: 'x'.repeat(1_100_000) } }),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('ids and routes that do not exist: 404', async () => {
     await refusedWithoutWrites(() => api.call('GET', '/cases/not-a-uuid'), 404, 'not_found');
     await refusedWithoutWrites(() => api.call('GET', '/cases/01a206fc-0168-788c-88a6-93199b8a6775'), 404, 'not_found');
-    await refusedWithoutWrites(() => api.call('POST', '/cases/01a206fc-0168-788c-88a6-93199b8a6775/events', { body: { type: 'ACCEPT' } }), 404, 'not_found');
+    await refusedWithoutWrites(
+      () => api.call('POST', '/cases/01a206fc-0168-788c-88a6-93199b8a6775/events', { body: { type: 'ACCEPT' } }),
+      404,
+      'not_found',
+    );
     await refusedWithoutWrites(() => api.call('GET', '/nowhere'), 404, 'not_found');
   });
 
   it('bad query strings: 400', async () => {
-    const body = await refusedWithoutWrites(() => api.call('GET', '/cases?limit=500&stage=limbo&colour=red'), 400, 'malformed_request');
+    const body = await refusedWithoutWrites(
+      () => api.call('GET', '/cases?limit=500&stage=limbo&colour=red'),
+      400,
+      'malformed_request',
+    );
     expect(body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['colour', 'limit', 'stage']);
     await refusedWithoutWrites(() => api.call('GET', '/cases?cursor=bm90LWEtdXVpZA'), 400, 'malformed_request');
   });
@@ -147,7 +195,9 @@ describe('Idempotency-Key', () => {
   it('concurrent retries with one key create exactly one case', async () => {
     const headers = { 'idempotency-key': 'storm-0001' };
     const before = (await rowCounts(api.db)).cases;
-    const replies = await Promise.all(Array.from({ length: 10 }, () => api.call('POST', '/cases', { body: dispute(), headers })));
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => api.call('POST', '/cases', { body: dispute(), headers })),
+    );
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(201));
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(1);
     expect((await rowCounts(api.db)).cases).toBe(before + 1);
@@ -180,13 +230,18 @@ describe('Idempotency-Key', () => {
     const first = await api.call('POST', '/api-keys', { body, headers });
     const again = await api.call('POST', '/api-keys', { body, headers });
     expect(again.body).toEqual(first.body);
-    const [stored] = await api.db.query<{ text: string }>("SELECT to_jsonb(k)::text AS text FROM idempotency_keys k WHERE key = 'new-key-0001'");
+    const [stored] = await api.db.query<{ text: string }>(
+      "SELECT to_jsonb(k)::text AS text FROM idempotency_keys k WHERE key = 'new-key-0001'",
+    );
     expect(stored!.text).not.toContain(first.body.key);
     expect((await api.db.query('SELECT 1 FROM api_keys WHERE name = $1', ['Intake desk'])).length).toBe(1);
   });
 
   it('rejects a malformed key', async () => {
-    const reply = await api.call('POST', '/cases', { body: dispute(), headers: { 'idempotency-key': 'x'.repeat(300) } });
+    const reply = await api.call('POST', '/cases', {
+      body: dispute(),
+      headers: { 'idempotency-key': 'x'.repeat(300) },
+    });
     expect(reply.status).toBe(400);
   });
 });

@@ -24,20 +24,30 @@ function readOnly(url: string): string {
   return u.toString();
 }
 
-function summary(report: ChainReport & { anchors?: { valid: boolean; checked: number; brokenDay?: string; reason?: string } }, caseId?: string): string {
+function summary(
+  report: ChainReport & { anchors?: { valid: boolean; checked: number; brokenDay?: string; reason?: string } },
+  caseId?: string,
+): string {
   const scope = caseId ? `case ${caseId}` : `${report.cases} cases`;
   const chains = report.brokenAt
     ? `BROKEN at case ${report.brokenAt.caseId} seq ${report.brokenAt.seq}: ${report.brokenAt.reason}`
     : `${report.checked} events in ${scope} intact`;
   const a = report.anchors;
-  const anchors = !a ? '' : a.valid ? `; ${a.checked} daily anchors match` : `; anchor of ${a.brokenDay} BROKEN: ${a.reason}`;
+  const anchors = !a
+    ? ''
+    : a.valid
+      ? `; ${a.checked} daily anchors match`
+      : `; anchor of ${a.brokenDay} BROKEN: ${a.reason}`;
   return `audit:verify: ${report.valid ? 'VALID' : 'INVALID'}: ${chains}${anchors}`;
 }
 
 async function main(): Promise<number> {
   let caseId: string | undefined;
   try {
-    const { values } = parseArgs({ options: { case: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    const { values } = parseArgs({
+      options: { case: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    });
     if (values.help) {
       process.stderr.write(`${USAGE}\n`);
       return 0;
@@ -46,13 +56,18 @@ async function main(): Promise<number> {
   } catch (error) {
     throw new Unverifiable(`${(error as Error).message}\n${USAGE}`);
   }
-  if (caseId !== undefined && !UUID.test(caseId)) throw new Unverifiable(`--case must be a case id (a UUID), not "${caseId}"`);
+  if (caseId !== undefined && !UUID.test(caseId))
+    throw new Unverifiable(`--case must be a case id (a UUID), not "${caseId}"`);
   const url = process.env.DATABASE_URL?.trim();
   if (!url) throw new Unverifiable(`DATABASE_URL is not set: point it at the Concord database to verify.\n${USAGE}`);
 
   let dataSource;
   try {
-    dataSource = await createDataSource({ url: readOnly(url), poolSize: 3, applicationName: 'concord-audit-verify' }).initialize();
+    dataSource = await createDataSource({
+      url: readOnly(url),
+      poolSize: 3,
+      applicationName: 'concord-audit-verify',
+    }).initialize();
   } catch (error) {
     throw new Unverifiable(`cannot connect to DATABASE_URL: ${(error as Error).message}`);
   }
@@ -62,7 +77,9 @@ async function main(): Promise<number> {
       `SELECT to_regclass('case_events') IS NOT NULL AS events, to_regclass('audit_anchors') IS NOT NULL AS anchors`,
     );
     if (!schema?.events || !schema.anchors) {
-      throw new Unverifiable('the database has no Concord audit schema (case_events, audit_anchors): it is not a migrated Concord database');
+      throw new Unverifiable(
+        'the database has no Concord audit schema (case_events, audit_anchors): it is not a migrated Concord database',
+      );
     }
     const verifier = new ChainVerifier(db);
     let report: ChainReport & { anchors?: Awaited<ReturnType<Anchors['verifyAnchors']>> };
@@ -72,8 +89,17 @@ async function main(): Promise<number> {
       if (!known) throw new Unverifiable(`case ${id} does not exist`);
       report = await verifier.verifyCase(id);
     } else {
-      const [chains, anchors] = await Promise.all([verifier.verifyAll(), new Anchors(db, new SystemClock()).verifyAnchors()]);
-      report = { valid: chains.valid && anchors.valid, checked: chains.checked, cases: chains.cases, ...(chains.brokenAt ? { brokenAt: chains.brokenAt } : {}), anchors };
+      const [chains, anchors] = await Promise.all([
+        verifier.verifyAll(),
+        new Anchors(db, new SystemClock()).verifyAnchors(),
+      ]);
+      report = {
+        valid: chains.valid && anchors.valid,
+        checked: chains.checked,
+        cases: chains.cases,
+        ...(chains.brokenAt ? { brokenAt: chains.brokenAt } : {}),
+        anchors,
+      };
     }
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     process.stderr.write(`${summary(report, caseId)}\n`);
@@ -88,7 +114,9 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`audit:verify: ${error instanceof Unverifiable ? error.message : (error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(
+      `audit:verify: ${error instanceof Unverifiable ? error.message : ((error as Error).stack ?? String(error))}\n`,
+    );
     process.exitCode = 2;
   },
 );

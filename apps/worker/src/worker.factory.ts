@@ -15,9 +15,12 @@ export async function createWorker(
   options: { clock?: Clock; logger?: LogLevel[] | false; channels?: NotificationChannel[] } = {},
 ): Promise<INestApplicationContext> {
   await migrate(config.databaseUrl);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options.clock, options.channels), {
-    logger: options.logger ?? ['log', 'warn', 'error'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    WorkerModule.forRoot(config, options.clock, options.channels),
+    {
+      logger: options.logger ?? ['log', 'warn', 'error'],
+    },
+  );
   app.enableShutdownHooks();
   return app;
 }

@@ -45,10 +45,19 @@ interface ClockView {
 /** Stops after `cases` cases, as a worker that crashed half-way would. */
 class CrashingRecomputation extends ClockRecomputation {
   done = 0;
-  constructor(db: TestApi['db'], clock: ManualClock, private readonly cases: number) {
+  constructor(
+    db: TestApi['db'],
+    clock: ManualClock,
+    private readonly cases: number,
+  ) {
     super(db, clock, 500);
   }
-  protected override async recomputeCase(caseId: string, clockIds: string[], change: CalendarChangeRef, report: RecomputeReport) {
+  protected override async recomputeCase(
+    caseId: string,
+    clockIds: string[],
+    change: CalendarChangeRef,
+    report: RecomputeReport,
+  ) {
     if (this.done === this.cases) throw new Error('the worker died here');
     await super.recomputeCase(caseId, clockIds, change, report);
     this.done++;
@@ -91,7 +100,10 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
     return reply.body;
   };
   const act = async (referralId: string, type: string) => {
-    const reply = await api.call('POST', `/referrals/${referralId}/events`, { key: justice, body: { type, payload: {} } });
+    const reply = await api.call('POST', `/referrals/${referralId}/events`, {
+      key: justice,
+      body: { type, payload: {} },
+    });
     expect({ type, status: reply.status }).toEqual({ type, status: 200 });
   };
   const refer = async (id: string, extra: Record<string, unknown> = {}) => {
@@ -125,7 +137,11 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
     await worker.relay();
     clock.set('2027-01-02T00:00:01+08:00');
     await worker.fireDue();
-    expect((await referralClocks(ids.breachedReferral, 'referral.acknowledge'))[0]).toMatchObject({ id: ack!.id, status: 'breached', open: true });
+    expect((await referralClocks(ids.breachedReferral, 'referral.acknowledge'))[0]).toMatchObject({
+      id: ack!.id,
+      status: 'breached',
+      open: true,
+    });
 
     // Monday 2027-01-04: a mediation of 30 calendar days, due Wednesday 02-03.
     clock.set('2027-01-04T09:00:00+08:00');
@@ -144,7 +160,9 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
     // A dispute's intake clock, 3 working days: Thursday 02-04, Friday 02-05, Monday 02-08.
     ids.workingDays = await open();
     // Under a policy of 5 calendar days for 月坛街道: Monday 02-08.
-    const policy = await api.call('PUT', '/deadline-policies', { body: { key: 'dispute.intake', unitCode: 'XC-YL', amount: 5, unit: 'calendar_days' } });
+    const policy = await api.call('PUT', '/deadline-policies', {
+      body: { key: 'dispute.intake', unitCode: 'XC-YL', amount: 5, unit: 'calendar_days' },
+    });
     expect(policy.status).toBe(200);
     ids.policy = policy.body.id;
     ids.calendarDays = await open(dispute({ unitCode: 'XC-YL-01' }));
@@ -158,14 +176,22 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
 
   it('arms clocks that run into 2027 while it has no schedule, and says so on each', async () => {
     const [ack] = await referralClocks(ids.breachedReferral!, 'referral.acknowledge');
-    expect(ack).toMatchObject({ status: 'breached', open: true, dueAt: endOf('2027-01-01'), uncoveredYears: [2027], derivation: { uncoveredYears: [2027] } });
+    expect(ack).toMatchObject({
+      status: 'breached',
+      open: true,
+      dueAt: endOf('2027-01-01'),
+      uncoveredYears: [2027],
+      derivation: { uncoveredYears: [2027] },
+    });
     for (const clocks of [
       await caseClocks(ids.workingDays, 'dispute.intake'),
       await caseClocks(ids.calendarDays, 'dispute.intake'),
       await referralClocks(ids.referral, 'referral.reply'),
       (await caseClocks(ids.extended, 'dispute.mediation')).filter((c) => c.open),
     ]) {
-      expect(clocks).toEqual([expect.objectContaining({ dueAt: endOf('2027-02-08'), status: 'pending', uncoveredYears: [2027] })]);
+      expect(clocks).toEqual([
+        expect.objectContaining({ dueAt: endOf('2027-02-08'), status: 'pending', uncoveredYears: [2027] }),
+      ]);
     }
   });
 
@@ -176,7 +202,9 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
       referral: pending(await referralClocks(ids.referral, 'referral.reply')),
       extended: pending(await caseClocks(ids.extended, 'dispute.mediation')),
     };
-    const chains = await Promise.all([ids.workingDays, ids.calendarDays, ids.extended].map((id) => api.call('GET', `/cases/${id}/history?limit=200`)));
+    const chains = await Promise.all(
+      [ids.workingDays, ids.calendarDays, ids.extended].map((id) => api.call('GET', `/cases/${id}/history?limit=200`)),
+    );
 
     // The worker takes no calendar job until the crash below has happened.
     await worker.pauseCalendar();
@@ -190,7 +218,10 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
     });
     ids.importChange = change.id;
     // The warning goes as soon as the year is in, before any clock is recomputed.
-    expect((await caseClocks(ids.workingDays, 'dispute.intake'))[0]).toMatchObject({ uncoveredYears: [], derivation: { uncoveredYears: [2027] } });
+    expect((await caseClocks(ids.workingDays, 'dispute.intake'))[0]).toMatchObject({
+      uncoveredYears: [],
+      derivation: { uncoveredYears: [2027] },
+    });
 
     // A worker that dies after the first two cases, then the real one: between them every clock moves exactly once.
     const crashing = new CrashingRecomputation(api.db, clock, 2);
@@ -218,13 +249,25 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
         startsAt: before.workingDays.startsAt,
         dueAt: endOf('2027-02-15'),
         uncoveredYears: [],
-        derivation: expect.objectContaining({ rule: before.workingDays.derivation.rule, recomputed: recomputed(before.workingDays) }),
+        derivation: expect.objectContaining({
+          rule: before.workingDays.derivation.rule,
+          recomputed: recomputed(before.workingDays),
+        }),
       }),
     ]);
     expect(workingDays[1]!.derivation.uncoveredYears).toBeUndefined();
-    expect(workingDays[1]!.derivation.skipped.map((d: { date: string; source: string }) => `${d.date} ${d.source}`)).toEqual([
-      '2027-02-06 imported', '2027-02-07 imported', '2027-02-08 imported', '2027-02-09 imported', '2027-02-10 imported',
-      '2027-02-11 imported', '2027-02-12 imported', '2027-02-13 weekday', '2027-02-14 weekday',
+    expect(
+      workingDays[1]!.derivation.skipped.map((d: { date: string; source: string }) => `${d.date} ${d.source}`),
+    ).toEqual([
+      '2027-02-06 imported',
+      '2027-02-07 imported',
+      '2027-02-08 imported',
+      '2027-02-09 imported',
+      '2027-02-10 imported',
+      '2027-02-11 imported',
+      '2027-02-12 imported',
+      '2027-02-13 weekday',
+      '2027-02-14 weekday',
     ]);
     // Its warnings, not yet sent, are armed again at 50% and 80% of the longer span; the old ones are superseded.
     expect(workingDays[0]!.warnings.map((w) => w.status)).toEqual(['superseded', 'superseded']);
@@ -232,7 +275,9 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
     expect(workingDays[1]!.warnings).toEqual(
       [50, 80].map((percent) => ({
         percent,
-        at: new Date(Math.floor((Date.parse(before.workingDays.startsAt) + Math.floor((span * percent) / 100)) / 1000) * 1000).toISOString(),
+        at: new Date(
+          Math.floor((Date.parse(before.workingDays.startsAt) + Math.floor((span * percent) / 100)) / 1000) * 1000,
+        ).toISOString(),
         status: 'pending',
         sentAt: null,
       })),
@@ -242,13 +287,20 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
     const calendarDays = pending(await caseClocks(ids.calendarDays, 'dispute.intake'));
     expect(calendarDays).toMatchObject({
       dueAt: endOf('2027-02-15'),
-      derivation: { rule: { amount: 5, unit: 'calendar_days', source: `policy:${ids.policy}` }, rolledOverFrom: '2027-02-08', recomputed: recomputed(before.calendarDays) },
+      derivation: {
+        rule: { amount: 5, unit: 'calendar_days', source: `policy:${ids.policy}` },
+        rolledOverFrom: '2027-02-08',
+        recomputed: recomputed(before.calendarDays),
+      },
     });
 
     // The referral's own limit holds, and its clock moves like the case's.
     expect(pending(await referralClocks(ids.referral, 'referral.reply'))).toMatchObject({
       dueAt: endOf('2027-02-15'),
-      derivation: { rule: { amount: 3, unit: 'working_days', source: 'referral' }, recomputed: recomputed(before.referral) },
+      derivation: {
+        rule: { amount: 3, unit: 'working_days', source: 'referral' },
+        recomputed: recomputed(before.referral),
+      },
       warnings: [expect.objectContaining({ percent: 80, status: 'pending' })],
     });
 
@@ -269,16 +321,24 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
 
     // The case's event chain is untouched: a recomputation is no event of the case (its record is the calendar change
     // and the clocks themselves).
-    const after = await Promise.all([ids.workingDays, ids.calendarDays, ids.extended].map((id) => api.call('GET', `/cases/${id}/history?limit=200`)));
+    const after = await Promise.all(
+      [ids.workingDays, ids.calendarDays, ids.extended].map((id) => api.call('GET', `/cases/${id}/history?limit=200`)),
+    );
     expect(after.map((r) => r.body.items)).toEqual(chains.map((r) => r.body.items));
-    for (const id of [ids.workingDays, ids.calendarDays, ids.extended]) expect(await verifyChain(api.db, id!)).toMatchObject({ valid: true });
+    for (const id of [ids.workingDays, ids.calendarDays, ids.extended])
+      expect(await verifyChain(api.db, id!)).toMatchObject({ valid: true });
   });
 
   it('a redelivered job, or the same change run again, changes nothing', async () => {
     const rows = await rowCount();
-    const [outbox] = await api.db.query<{ id: string }>(`SELECT id FROM outbox WHERE queue = 'calendar' ORDER BY id LIMIT 1`);
+    const [outbox] = await api.db.query<{ id: string }>(
+      `SELECT id FROM outbox WHERE queue = 'calendar' ORDER BY id LIMIT 1`,
+    );
     expect(await worker.calendar.process({ id: outbox!.id, data: { calendarChangeId: ids.importChange } })).toEqual({
-      examined: 0, moved: 0, unchanged: 0, unreadable: 0,
+      examined: 0,
+      moved: 0,
+      unchanged: 0,
+      unreadable: 0,
     });
     expect(await rowCount()).toBe(rows);
   });
@@ -288,7 +348,11 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
     const newJob = await deadlineQueue.getJob(current!.id);
     expect(newJob).toBeDefined();
     expect(await newJob!.getState()).toBe('delayed');
-    expect(newJob!.data).toMatchObject({ deadlineId: current!.id, caseId: ids.workingDays, dueAt: endOf('2027-02-15') });
+    expect(newJob!.data).toMatchObject({
+      deadlineId: current!.id,
+      caseId: ids.workingDays,
+      dueAt: endOf('2027-02-15'),
+    });
     expect(newJob!.opts.delay).toBe(Date.parse(endOf('2027-02-15')) - clock.now().getTime());
 
     // Past the old due time: the old timer is still in Redis, and firing it does nothing.
@@ -305,18 +369,35 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
     // The clock under the 5-calendar-day policy ends on Monday 02-15; that day becomes a local holiday.
     const before = pending(await caseClocks(ids.calendarDays, 'dispute.intake'));
     const dueDate = new Date(Date.parse(before.dueAt) + 8 * 3_600_000).toISOString().slice(0, 10);
-    const set = await api.call('PUT', `/calendar/overrides/${dueDate}`, { body: { kind: 'holiday', name: '本地停工' } });
+    const set = await api.call('PUT', `/calendar/overrides/${dueDate}`, {
+      body: { kind: 'holiday', name: '本地停工' },
+    });
     expect(set.status).toBe(200);
     const runs = await worker.recomputeClocks();
     const moved = pending(await caseClocks(ids.calendarDays, 'dispute.intake'));
     expect(moved.derivation.recomputed).toMatchObject({
-      previousClockId: before.id, previousDueAt: before.dueAt, reason: `override of ${dueDate} set: holiday 本地停工`,
+      previousClockId: before.id,
+      previousDueAt: before.dueAt,
+      reason: `override of ${dueDate} set: holiday 本地停工`,
     });
     expect(Date.parse(moved.dueAt)).toBeGreaterThan(Date.parse(before.dueAt));
     expect([dueDate, moved.dueAt]).toEqual(['2027-02-15', endOf('2027-02-16')]);
-    expect(runs).toEqual([{ calendarChangeId: moved.derivation.recomputed.calendarChangeId, report: expect.objectContaining({ moved: 4, unreadable: 0 }) }]);
-    expect(moved.derivation.skipped.at(-1)).toEqual({ date: '2027-02-15', kind: 'holiday', name: '本地停工', source: 'override' });
-    for (const clocks of [await caseClocks(ids.workingDays, 'dispute.intake'), await referralClocks(ids.referral, 'referral.reply')]) {
+    expect(runs).toEqual([
+      {
+        calendarChangeId: moved.derivation.recomputed.calendarChangeId,
+        report: expect.objectContaining({ moved: 4, unreadable: 0 }),
+      },
+    ]);
+    expect(moved.derivation.skipped.at(-1)).toEqual({
+      date: '2027-02-15',
+      kind: 'holiday',
+      name: '本地停工',
+      source: 'override',
+    });
+    for (const clocks of [
+      await caseClocks(ids.workingDays, 'dispute.intake'),
+      await referralClocks(ids.referral, 'referral.reply'),
+    ]) {
       expect(pending(clocks).dueAt).toBe(endOf('2027-02-16'));
     }
 
@@ -325,7 +406,9 @@ describe('a calendar change recomputes the pending clocks it moves, on simulated
     expect(back).toMatchObject({ moved: 4 });
     expect(pending(await caseClocks(ids.calendarDays, 'dispute.intake')).dueAt).toBe(endOf('2027-02-15'));
     // One override that changes nothing about working days (a weekend already at rest) moves no clock and queues nothing.
-    expect((await api.call('PUT', '/calendar/overrides/2027-02-13', { body: { kind: 'holiday', name: '周六' } })).status).toBe(200);
+    expect(
+      (await api.call('PUT', '/calendar/overrides/2027-02-13', { body: { kind: 'holiday', name: '周六' } })).status,
+    ).toBe(200);
     expect(await worker.recomputeClocks()).toEqual([]);
   });
 

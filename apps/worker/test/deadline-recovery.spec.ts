@@ -48,7 +48,8 @@ describe('deadline recovery', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const deadlines = () => api.db.query<Row>('SELECT id, case_id, kind, percent, clock_id, status, due_at FROM deadlines ORDER BY id');
+  const deadlines = () =>
+    api.db.query<Row>('SELECT id, case_id, kind, percent, clock_id, status, due_at FROM deadlines ORDER BY id');
   /** How many events each deadline row caused, by row id. */
   async function firings(): Promise<Map<string, number>> {
     const events = await api.db.query<{ type: string; payload: { deadlineId: string; percent?: number } }>(
@@ -57,7 +58,11 @@ describe('deadline recovery', () => {
     const rows = await deadlines();
     const out = new Map<string, number>();
     for (const e of events) {
-      const row = rows.find((r) => r.clock_id === e.payload.deadlineId && (e.type === 'DEADLINE_ELAPSED' ? r.kind === 'due' : r.percent === e.payload.percent));
+      const row = rows.find(
+        (r) =>
+          r.clock_id === e.payload.deadlineId &&
+          (e.type === 'DEADLINE_ELAPSED' ? r.kind === 'due' : r.percent === e.payload.percent),
+      );
       out.set(row!.id, (out.get(row!.id) ?? 0) + 1);
     }
     return out;
@@ -96,7 +101,12 @@ describe('deadline recovery', () => {
       for (const row of overdue) {
         const now = rows.find((r) => r.id === row.id)!;
         // A clock fires; a warning of a clock that breached at the same moment may be moot (cancelled) instead.
-        if (row.kind === 'due') expect({ id: row.id, status: now.status, fired: counts.get(row.id) }).toEqual({ id: row.id, status: 'fired', fired: 1 });
+        if (row.kind === 'due')
+          expect({ id: row.id, status: now.status, fired: counts.get(row.id) }).toEqual({
+            id: row.id,
+            status: 'fired',
+            fired: 1,
+          });
         else expect(counts.get(row.id) ?? 0).toBe(now.status === 'fired' ? 1 : 0);
       }
       // Running the reconciler and the jobs again changes nothing.
@@ -109,7 +119,10 @@ describe('deadline recovery', () => {
 
   /** The built worker in its own process, with the real clock (months later), armed to kill itself at `failpoint`. */
   const killedWorker = async (failpoint: string) => {
-    const { code, signal } = await spawnWorker(api.config, { CONCORD_WORKER_CONSUMES: QueueName.Deadlines, CONCORD_FAILPOINTS: `${failpoint}=kill` }).exited;
+    const { code, signal } = await spawnWorker(api.config, {
+      CONCORD_WORKER_CONSUMES: QueueName.Deadlines,
+      CONCORD_FAILPOINTS: `${failpoint}=kill`,
+    }).exited;
     return { code, signal };
   };
 
@@ -140,7 +153,8 @@ describe('deadline recovery', () => {
     const survivor = await startTestWorker(api.config, api.db, clock);
     try {
       await survivor.fireDue();
-      for (const id of firedByTheDead) expect(await survivor.deadlines.process({ data: { deadlineId: id } } as never)).toBe('ignored');
+      for (const id of firedByTheDead)
+        expect(await survivor.deadlines.process({ data: { deadlineId: id } } as never)).toBe('ignored');
     } finally {
       await survivor.close();
     }

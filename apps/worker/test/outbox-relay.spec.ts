@@ -37,7 +37,8 @@ describe('outbox relay', () => {
     await api.close();
   });
 
-  const outbox = () => api.db.query<OutboxState>('SELECT id, queue, job_id, relayed_at, processed_at FROM outbox ORDER BY id');
+  const outbox = () =>
+    api.db.query<OutboxState>('SELECT id, queue, job_id, relayed_at, processed_at FROM outbox ORDER BY id');
   /** Rows consumed by the effect processors (deadline rows are delayed jobs, done once enqueued). */
   const effects = async () => (await outbox()).filter((r) => r.queue !== QueueName.Deadlines);
   const relay = () => new OutboxRelay(api.db, queues, clock, { batchSize: 500 });
@@ -56,12 +57,17 @@ describe('outbox relay', () => {
 
   /** Processes every job once with the worker's real processor; resolves when `count` jobs completed. */
   async function processAll(count: number): Promise<Array<'delivered' | 'already-delivered'>> {
-    const processor = new EffectsProcessor(api.db, clock, redis, api.config, api.app.get(CaseEngine), [new CaseFileChannel()]);
+    const processor = new EffectsProcessor(api.db, clock, redis, api.config, api.app.get(CaseEngine), [
+      new CaseFileChannel(),
+    ]);
     const results: Array<'delivered' | 'already-delivered'> = [];
     const workers: Worker[] = [];
     await new Promise<void>((resolve, reject) => {
       for (const name of [QueueName.Notifications]) {
-        const worker = new Worker(name, (job: Job) => processor.process(job), { connection: redis, prefix: api.config.queuePrefix });
+        const worker = new Worker(name, (job: Job) => processor.process(job), {
+          connection: redis,
+          prefix: api.config.queuePrefix,
+        });
         worker.on('completed', (_job, result) => {
           results.push(result);
           if (results.length === count) resolve();
@@ -90,7 +96,12 @@ describe('outbox relay', () => {
     expect(await relay().relayOnce()).toBe(0);
     expect([...(await jobs()).keys()].sort()).toEqual(rows.map(jobIdOf).sort());
     const deadlineIds = await api.db.query<{ id: string }>('SELECT id FROM deadlines');
-    expect(rows.filter((r) => r.queue === QueueName.Deadlines).map(jobIdOf).sort()).toEqual(deadlineIds.map((d) => d.id).sort());
+    expect(
+      rows
+        .filter((r) => r.queue === QueueName.Deadlines)
+        .map(jobIdOf)
+        .sort(),
+    ).toEqual(deadlineIds.map((d) => d.id).sort());
     expect((await outbox()).every((r) => r.relayed_at !== null)).toBe(true);
     expect(await processAll(20)).toEqual(Array(20).fill('delivered'));
     expect((await outbox()).every((r) => r.processed_at !== null)).toBe(true);
@@ -102,7 +113,10 @@ describe('outbox relay', () => {
     const committed = (await outbox()).map(jobIdOf).sort();
 
     // The real worker process, relay only, armed to SIGKILL itself right after enqueueing its first batch.
-    const exit = await spawnWorker(api.config, { CONCORD_FAILPOINTS: 'relay.afterEnqueue=kill', CONCORD_WORKER_CONSUMES: 'none' }).exited;
+    const exit = await spawnWorker(api.config, {
+      CONCORD_FAILPOINTS: 'relay.afterEnqueue=kill',
+      CONCORD_WORKER_CONSUMES: 'none',
+    }).exited;
     expect(exit).toEqual({ code: null, signal: 'SIGKILL', stderr: '' });
 
     // It died after enqueueing and before committing: the jobs exist, the rows are not marked.
@@ -131,7 +145,9 @@ describe('outbox relay', () => {
     await cleanSlate();
     await api.call('POST', '/cases', { body: dispute() });
     await relay().relayOnce();
-    const processor = new EffectsProcessor(api.db, clock, redis, api.config, api.app.get(CaseEngine), [new CaseFileChannel()]);
+    const processor = new EffectsProcessor(api.db, clock, redis, api.config, api.app.get(CaseEngine), [
+      new CaseFileChannel(),
+    ]);
     const [row] = await effects();
     const job = { id: row!.id } as Job;
     expect(await Promise.all([processor.process(job), processor.process(job), processor.process(job)])).toEqual(

@@ -54,7 +54,10 @@ describe('referral deadlines: 催办 and 督办, with the real worker and a cloc
   const referral = async (id: string) => (await api.call('GET', `/referrals/${id}`, { key: justice })).body;
   const history = async (id: string) =>
     (await api.call('GET', `/cases/${id}/history?limit=200`, { key: mediator })).body.items as Array<{
-      type: string; payload: any; referralId?: string; actor: { id: string };
+      type: string;
+      payload: any;
+      referralId?: string;
+      actor: { id: string };
     }>;
 
   /** Moves notices to the worker and waits until it has handled every one (a bounded wait on PostgreSQL, not on time). */
@@ -83,7 +86,9 @@ describe('referral deadlines: 催办 and 督办, with the real worker and a cloc
     const { caseId, referralId } = await referredCase();
     const issued = await referral(referralId);
     // Issued Monday 09:00: one working day, the issue date not counted, is the end of Tuesday (China time).
-    expect(issued.deadlines).toEqual([expect.objectContaining({ key: 'referral.acknowledge', dueAt: '2026-03-03T15:59:59.999Z' })]);
+    expect(issued.deadlines).toEqual([
+      expect.objectContaining({ key: 'referral.acknowledge', dueAt: '2026-03-03T15:59:59.999Z' }),
+    ]);
 
     await worker.relay();
     clock.set('2026-03-03T23:00:00+08:00');
@@ -92,7 +97,12 @@ describe('referral deadlines: 催办 and 督办, with the real worker and a cloc
     expect(await worker.fireDue()).toEqual([{ deadlineId: issued.deadlines[0].id, result: 'fired' }]);
 
     const urged = await referral(referralId);
-    expect(urged).toMatchObject({ state: 'issued', urged: true, supervised: false, urgedAt: '2026-03-03T16:00:01.000Z' });
+    expect(urged).toMatchObject({
+      state: 'issued',
+      urged: true,
+      supervised: false,
+      urgedAt: '2026-03-03T16:00:01.000Z',
+    });
     await deliverNotices();
     const afterUrge = await history(caseId);
     expect(afterUrge.slice(-2).map((e) => [e.type, e.referralId ?? null, e.actor.id])).toEqual([
@@ -112,7 +122,11 @@ describe('referral deadlines: 催办 and 督办, with the real worker and a cloc
     await act(referralId, 'ACCEPT');
     const working = await referral(referralId);
     const reply = working.deadlines.find((d: { key: string }) => d.key === 'referral.reply');
-    expect(reply).toMatchObject({ dueAt: '2026-03-11T15:59:59.999Z', open: true, warnings: [expect.objectContaining({ percent: 80 })] });
+    expect(reply).toMatchObject({
+      dueAt: '2026-03-11T15:59:59.999Z',
+      open: true,
+      warnings: [expect.objectContaining({ percent: 80 })],
+    });
 
     await worker.relay();
     clock.set('2026-03-12T00:00:01+08:00');
@@ -140,7 +154,9 @@ describe('referral deadlines: 催办 and 督办, with the real worker and a cloc
     await send(caseId, 'WITHDRAW', { reason: '当事人撤回申请' });
     const cancelled = await referral(referralId);
     expect(cancelled).toMatchObject({ state: 'cancelled', dueAt: null });
-    expect(cancelled.deadlines).toEqual([expect.objectContaining({ key: 'referral.acknowledge', status: 'cancelled', open: false })]);
+    expect(cancelled.deadlines).toEqual([
+      expect.objectContaining({ key: 'referral.acknowledge', status: 'cancelled', open: false }),
+    ]);
     await worker.relay();
     clock.set('2026-03-20T09:00:00+08:00');
     // (The first case's follow-up clock may fire meanwhile; none of this referral's does.)

@@ -7,7 +7,14 @@ import { systemResolver, webhookEgress, type Resolver } from '#egress';
 import { PiiCipher } from '#parties';
 import { QueueName } from '#queues';
 import { DeliveryFailed, WebhookSender } from '#referrals';
-import { dispute, seedDirectory, startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
+import {
+  dispute,
+  seedDirectory,
+  startTestApi,
+  startTestWorker,
+  type TestApi,
+  type TestWorker,
+} from './support/index.js';
 import { WebhooksProcessor } from '../src/processors/webhooks.processor.js';
 
 const NOT_ALLOWED = 'the webhook address is not allowed';
@@ -56,10 +63,17 @@ function referrals(api: () => TestApi) {
     const secret = `whsec_${code}_0123456789abcdef`;
     // A department created before the policy (or under another one): its URL was never checked.
     const created = await api().call('POST', '/departments', {
-      body: { code, name: `部门${n}`, categories: ['neighbour'], webhookUrl: options.storedDirectly ? 'https://hooks.example.com/x' : url, webhookSecret: secret },
+      body: {
+        code,
+        name: `部门${n}`,
+        categories: ['neighbour'],
+        webhookUrl: options.storedDirectly ? 'https://hooks.example.com/x' : url,
+        webhookSecret: secret,
+      },
     });
     expect({ url, status: created.status, errors: created.body.errors }).toMatchObject({ url, status: 201 });
-    if (options.storedDirectly) await api().db.query('UPDATE departments SET webhook_url = $1 WHERE code = $2', [url, code]);
+    if (options.storedDirectly)
+      await api().db.query('UPDATE departments SET webhook_url = $1 WHERE code = $2', [url, code]);
 
     const c = await api().call('POST', '/cases', { body: dispute() });
     for (const body of [
@@ -76,12 +90,21 @@ function referrals(api: () => TestApi) {
     );
     return {
       deliveryId: delivery!.id,
-      job: { id: delivery!.outbox_id, data: { deliveryId: delivery!.id, generation: 0 }, attemptsMade: 0, opts: { attempts: 4 } } as unknown as Job,
+      job: {
+        id: delivery!.outbox_id,
+        data: { deliveryId: delivery!.id, generation: 0 },
+        attemptsMade: 0,
+        opts: { attempts: 4 },
+      } as unknown as Job,
       row: async () =>
-        (await api().db.query<{ status: string; attempts: number; last_status: number | null; last_error: string | null }>(
-          'SELECT status, attempts, last_status, last_error FROM deliveries WHERE id = $1',
-          [delivery!.id],
-        ))[0]!,
+        (
+          await api().db.query<{
+            status: string;
+            attempts: number;
+            last_status: number | null;
+            last_error: string | null;
+          }>('SELECT status, attempts, last_status, last_error FROM deliveries WHERE id = $1', [delivery!.id])
+        )[0]!,
     };
   };
 }
@@ -96,9 +119,16 @@ describe('webhook URLs are checked when a department is created', () => {
 
   const create = (target: TestApi, webhookUrl: string) =>
     target.call('POST', '/departments', {
-      body: { code: `HOOK-${++n}`, name: '接口部门', categories: ['neighbour'], webhookUrl, webhookSecret: 'whsec_0123456789abcdef' },
+      body: {
+        code: `HOOK-${++n}`,
+        name: '接口部门',
+        categories: ['neighbour'],
+        webhookUrl,
+        webhookSecret: 'whsec_0123456789abcdef',
+      },
     });
-  const departments = async (target: TestApi) => Number((await target.db.query<{ n: string }>('SELECT count(*) AS n FROM departments'))[0]!.n);
+  const departments = async (target: TestApi) =>
+    Number((await target.db.query<{ n: string }>('SELECT count(*) AS n FROM departments'))[0]!.n);
 
   it.each([
     ['credentials', 'https://user:secret@hooks.example.com/concord'],
@@ -135,7 +165,11 @@ describe('webhook URLs are checked when a department is created', () => {
   });
 
   it('accepts public http and https URLs, and names it cannot judge before connecting', async () => {
-    for (const url of ['https://hooks.justice.example.gov.cn/concord', 'http://203.119.25.7:8080/hook', 'https://receiver.internal/hook']) {
+    for (const url of [
+      'https://hooks.justice.example.gov.cn/concord',
+      'http://203.119.25.7:8080/hook',
+      'https://receiver.internal/hook',
+    ]) {
       expect({ url, status: (await create(api, url)).status }).toEqual({ url, status: 201 });
     }
   });
@@ -157,7 +191,12 @@ describe('webhook URLs are checked when a department is created', () => {
     try {
       expect((await create(onPremise, 'https://10.20.3.4/hook')).status).toBe(201);
       expect((await create(onPremise, 'https://192.168.1.20/hook')).status).toBe(201);
-      for (const url of ['https://10.21.0.1/hook', 'https://192.168.1.21/hook', 'http://127.0.0.1/hook', 'http://169.254.169.254/']) {
+      for (const url of [
+        'https://10.21.0.1/hook',
+        'https://192.168.1.21/hook',
+        'http://127.0.0.1/hook',
+        'http://169.254.169.254/',
+      ]) {
         expect({ url, status: (await create(onPremise, url)).status }).toEqual({ url, status: 422 });
       }
     } finally {
@@ -204,7 +243,8 @@ describe('webhook targets are checked again by the worker, on the address it con
 
   describe('a host name, judged by what it resolves to (the resolver injected)', () => {
     /** receiver.test resolves to loopback; every other name as the system says. */
-    const resolve: Resolver = async (host) => (host === 'receiver.test' ? [{ address: '127.0.0.1', family: 4 }] : systemResolver(host));
+    const resolve: Resolver = async (host) =>
+      host === 'receiver.test' ? [{ address: '127.0.0.1', family: 4 }] : systemResolver(host);
     const sender = (allowPrivate: string[]) =>
       new WebhookSender(api.db, clock, api.app.get(PiiCipher), {
         timeoutMs: 2_000,
@@ -216,7 +256,12 @@ describe('webhook targets are checked again by the worker, on the address it con
       const target = await referTo(`http://receiver.test:${receiver.port}/hook`);
       const refusing = sender([]);
       try {
-        const attempt = refusing.deliver({ outboxId: target.job.id!, deliveryId: target.deliveryId, generation: 0, last: false });
+        const attempt = refusing.deliver({
+          outboxId: target.job.id!,
+          deliveryId: target.deliveryId,
+          generation: 0,
+          last: false,
+        });
         await expect(attempt).rejects.toBeInstanceOf(DeliveryFailed);
         await expect(attempt).rejects.toMatchObject({ permanent: true });
       } finally {
@@ -230,7 +275,14 @@ describe('webhook targets are checked again by the worker, on the address it con
       const target = await referTo(`http://receiver.test:${receiver.port}/hook`);
       const admitting = sender(['127.0.0.1']);
       try {
-        expect(await admitting.deliver({ outboxId: target.job.id!, deliveryId: target.deliveryId, generation: 0, last: false })).toBe('delivered');
+        expect(
+          await admitting.deliver({
+            outboxId: target.job.id!,
+            deliveryId: target.deliveryId,
+            generation: 0,
+            last: false,
+          }),
+        ).toBe('delivered');
       } finally {
         await admitting.close();
       }
@@ -266,10 +318,17 @@ describe('a deployment that admits loopback reaches its local receiver through t
     const local = await referTo(`http://127.0.0.1:${receiver.port}/hook`);
     expect(await processor.process(local.job)).toBe('delivered');
     expect(receiver.hosts).toEqual([`127.0.0.1:${receiver.port}`]);
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/hook', `http://127.0.0.2:${receiver.port}/hook`]) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/hook',
+      `http://127.0.0.2:${receiver.port}/hook`,
+    ]) {
       const target = await referTo(url, { storedDirectly: true });
       await expect(processor.process(target.job)).rejects.toMatchObject({ name: 'UnrecoverableError' });
-      expect({ url, row: await target.row() }).toEqual({ url, row: { status: 'dead', attempts: 1, last_status: null, last_error: NOT_ALLOWED } });
+      expect({ url, row: await target.row() }).toEqual({
+        url,
+        row: { status: 'dead', attempts: 1, last_status: null, last_error: NOT_ALLOWED },
+      });
     }
     expect(receiver.hosts).toHaveLength(1);
   });

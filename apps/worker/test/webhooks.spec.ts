@@ -6,7 +6,14 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '#clock';
 import { createRedis, JobName, QueueName } from '#queues';
-import { dispute, seedDirectory, startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
+import {
+  dispute,
+  seedDirectory,
+  startTestApi,
+  startTestWorker,
+  type TestApi,
+  type TestWorker,
+} from './support/index.js';
 import { WebhooksProcessor } from '../src/processors/webhooks.processor.js';
 
 /** What the receiver does with the n-th request (1-based) it got for one CloudEvent id. */
@@ -78,7 +85,8 @@ interface DeliveryRow {
 }
 
 /** The signature a receiver computes: hex HMAC-SHA256 of the raw body bytes under the shared secret. */
-const expectedSignature = (secret: string, raw: Buffer) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+const expectedSignature = (secret: string, raw: Buffer) =>
+  `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 const signatureMatches = (secret: string, raw: Buffer, header: string | string[] | undefined) => {
   const expected = Buffer.from(expectedSignature(secret, raw));
   const given = Buffer.from(String(header));
@@ -112,7 +120,13 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     const code = `HOOK-${++departments}`;
     const secret = `whsec_${code}_0123456789abcdef`;
     const reply = await api.call('POST', '/departments', {
-      body: { code, name: `Webhook department ${departments}`, categories: ['neighbour'], webhookUrl: receiver.url, webhookSecret: secret },
+      body: {
+        code,
+        name: `Webhook department ${departments}`,
+        categories: ['neighbour'],
+        webhookUrl: receiver.url,
+        webhookSecret: secret,
+      },
     });
     expect(reply.status).toBe(201);
     return { code, secret, key: await api.keyFor('department', { departmentCode: code }) };
@@ -135,7 +149,10 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     expect(created.status).toBe(201);
     await caseEvent(created.body.id, 'ACCEPT');
     await caseEvent(created.body.id, 'CLASSIFY', { category: 'neighbour', riskLevel: 'low' });
-    await caseEvent(created.body.id, 'REFER', { departmentCode, instructions: '请核实楼上漏水情况，五个工作日内答复。' });
+    await caseEvent(created.body.id, 'REFER', {
+      departmentCode,
+      instructions: '请核实楼上漏水情况，五个工作日内答复。',
+    });
     const history = await api.call('GET', `/cases/${created.body.id}/history?limit=200`, { key: intakeKey });
     const refer = history.body.items.at(-1);
     expect(refer.type).toBe('REFER');
@@ -156,7 +173,8 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     for (;;) {
       const rows = await deliveries(referralId);
       if (rows.length === count && rows.every((r) => r.status !== 'pending')) return rows;
-      if (Date.now() > deadline) throw new Error(`deliveries still pending: ${JSON.stringify(rows.map((r) => [r.type, r.status, r.attempts]))}`);
+      if (Date.now() > deadline)
+        throw new Error(`deliveries still pending: ${JSON.stringify(rows.map((r) => [r.type, r.status, r.attempts]))}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -197,7 +215,9 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
         expect(request.headers['content-type']).toBe('application/cloudevents+json; charset=utf-8');
         expect(request.headers['x-concord-delivery']).toBe(row.id);
         expect(signatureMatches(dept.secret, request.raw, request.headers['x-concord-signature'])).toBe(true);
-        expect(signatureMatches(`${dept.secret}-other`, request.raw, request.headers['x-concord-signature'])).toBe(false);
+        expect(signatureMatches(`${dept.secret}-other`, request.raw, request.headers['x-concord-signature'])).toBe(
+          false,
+        );
       }
       const event = JSON.parse(requests[0]!.raw.toString('utf8'));
       expect(event).toMatchObject({
@@ -222,7 +242,13 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     expect(listed.body.items.map((d: { id: string }) => d.id)).toEqual(rows.map((r) => r.id).reverse());
     expect(listed.body.items[0]).not.toHaveProperty('body');
     const one = await api.call('GET', `/admin/deliveries/${rows[0]!.id}`);
-    expect(one.body).toMatchObject({ id: rows[0]!.id, status: 'delivered', attempts: 4, generation: 0, body: rows[0]!.body });
+    expect(one.body).toMatchObject({
+      id: rows[0]!.id,
+      status: 'delivered',
+      attempts: 4,
+      generation: 0,
+      body: rows[0]!.body,
+    });
     expect(JSON.stringify(one.body)).not.toContain(dept.secret);
   });
 
@@ -237,20 +263,32 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
 
     // The processor itself, called twice at once with the job it already ran.
     const processor = worker.app.get(WebhooksProcessor);
-    const job = { id: outbox!.id, data: { deliveryId: row!.id, generation: 0 }, attemptsMade: 0, opts: { attempts: 4 } } as unknown as Job;
+    const job = {
+      id: outbox!.id,
+      data: { deliveryId: row!.id, generation: 0 },
+      attemptsMade: 0,
+      opts: { attempts: 4 },
+    } as unknown as Job;
     expect(await Promise.all([processor.process(job), processor.process(job)])).toEqual(['skipped', 'skipped']);
 
     // And the real queue running the job again (its completed record removed, so BullMQ takes it anew).
     const redis: Redis = createRedis(api.config.redisUrl);
     const queue = new Queue(QueueName.Referrals, { connection: redis, prefix: api.config.queuePrefix });
     const eventsConnection = redis.duplicate();
-    const events = new QueueEvents(QueueName.Referrals, { connection: eventsConnection, prefix: api.config.queuePrefix });
+    const events = new QueueEvents(QueueName.Referrals, {
+      connection: eventsConnection,
+      prefix: api.config.queuePrefix,
+    });
     try {
       await events.waitUntilReady();
       // The row is marked before BullMQ records the job as completed: wait for that too.
       expect(await (await queue.getJob(outbox!.id))!.waitUntilFinished(events, 10_000)).toBe('delivered');
       await queue.remove(outbox!.id);
-      const again = await queue.add(JobName.ReferralDeliver, { deliveryId: row!.id, generation: 0 }, { jobId: outbox!.id });
+      const again = await queue.add(
+        JobName.ReferralDeliver,
+        { deliveryId: row!.id, generation: 0 },
+        { jobId: outbox!.id },
+      );
       expect(await again.waitUntilFinished(events, 10_000)).toBe('skipped');
     } finally {
       await events.close();
@@ -269,7 +307,12 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     await worker.relay();
     const [dead] = await settled(referralId, 1);
 
-    expect(dead).toMatchObject({ status: 'dead', attempts: api.config.webhookAttempts, last_status: null, generation: 0 });
+    expect(dead).toMatchObject({
+      status: 'dead',
+      attempts: api.config.webhookAttempts,
+      last_status: null,
+      generation: 0,
+    });
     expect(dead!.last_error).toBe('no answer within 200 ms');
     expect(dead!.dead_at).not.toBeNull();
     expect(silent.for(dead!.id).map((r) => r.headers['x-concord-attempt'])).toEqual(['1', '2', '3', '4']);
@@ -279,7 +322,13 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     expect(letters.status).toBe(200);
     const listed = letters.body.items.find((d: { id: string }) => d.id === dead!.id);
     expect(listed).toMatchObject({
-      id: dead!.id, referralId, departmentCode: dept.code, status: 'dead', attempts: 4, generation: 0, lastError: 'no answer within 200 ms',
+      id: dead!.id,
+      referralId,
+      departmentCode: dept.code,
+      status: 'dead',
+      attempts: 4,
+      generation: 0,
+      lastError: 'no answer within 200 ms',
     });
     expect(letters.body.items.every((d: { status: string }) => d.status === 'dead')).toBe(true);
     for (const key of [dept.key, await api.keyFor('auditor')]) {
@@ -291,10 +340,23 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     silent.behaviour = () => 200;
     const replayed = await api.call('POST', `/admin/deliveries/${dead!.id}/replay`);
     expect(replayed.status).toBe(200);
-    expect(replayed.body).toMatchObject({ id: dead!.id, status: 'pending', attempts: 0, generation: 1, deadAt: null, lastError: null });
+    expect(replayed.body).toMatchObject({
+      id: dead!.id,
+      status: 'pending',
+      attempts: 0,
+      generation: 1,
+      deadAt: null,
+      lastError: null,
+    });
     await worker.relay();
     const [delivered] = await settled(referralId, 1);
-    expect(delivered).toMatchObject({ id: dead!.id, status: 'delivered', attempts: 1, generation: 1, last_status: 200 });
+    expect(delivered).toMatchObject({
+      id: dead!.id,
+      status: 'delivered',
+      attempts: 1,
+      generation: 1,
+      last_status: 200,
+    });
 
     const answered = silent.for(dead!.id).filter((r) => r.answered === 200);
     expect(answered).toHaveLength(1);
@@ -308,7 +370,12 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
 
     // The first generation's job, run again, finds itself stale and sends nothing.
     const [first] = await outboxOf(dead!.id);
-    const stale = { id: first!.id, data: { deliveryId: dead!.id, generation: 0 }, attemptsMade: 0, opts: { attempts: 4 } } as unknown as Job;
+    const stale = {
+      id: first!.id,
+      data: { deliveryId: dead!.id, generation: 0 },
+      attemptsMade: 0,
+      opts: { attempts: 4 },
+    } as unknown as Job;
     expect(await worker.app.get(WebhooksProcessor).process(stale)).toBe('skipped');
     expect(silent.for(dead!.id)).toHaveLength(5);
 
@@ -331,7 +398,12 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     const [a] = await settled(first.referralId, 1);
     const [b] = await settled(second.referralId, 1);
     for (const row of [a!, b!]) {
-      expect(row).toMatchObject({ status: 'dead', attempts: 1, last_status: 400, last_error: 'HTTP 400: refused, not retried' });
+      expect(row).toMatchObject({
+        status: 'dead',
+        attempts: 1,
+        last_status: 400,
+        last_error: 'HTTP 400: refused, not retried',
+      });
     }
     expect(strict.requests).toHaveLength(2);
 
@@ -340,10 +412,17 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     expect(replayed).toMatchObject({ status: 200, body: { replayed: 2 } });
     await worker.relay();
     for (const { referralId } of [first, second]) {
-      expect((await settled(referralId, 1))[0]).toMatchObject({ status: 'delivered', generation: 1, attempts: 1, last_status: 204 });
+      expect((await settled(referralId, 1))[0]).toMatchObject({
+        status: 'delivered',
+        generation: 1,
+        attempts: 1,
+        last_status: 204,
+      });
     }
     expect(strict.requests.map((r) => r.answered)).toEqual([400, 400, 204, 204]);
-    expect((await api.call('POST', '/admin/deliveries/replay', { body: { departmentCode: dept.code } })).body).toEqual({ replayed: 0 });
+    expect((await api.call('POST', '/admin/deliveries/replay', { body: { departmentCode: dept.code } })).body).toEqual({
+      replayed: 0,
+    });
   });
 
   it('a delivery whose department lost its webhook is dead-lettered at its next attempt', async () => {
@@ -375,18 +454,35 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { items: Array<{ id: string; departmentCode: string }>; nextCursor: string | null } } =
-        await api.call('GET', `/admin/deliveries?departmentCode=${dept.code}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: {
+        status: number;
+        body: { items: Array<{ id: string; departmentCode: string }>; nextCursor: string | null };
+      } = await api.call(
+        'GET',
+        `/admin/deliveries?departmentCode=${dept.code}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((d) => d.id));
       cursor = page.body.nextCursor;
     } while (cursor);
-    const ids = (await api.db.query<{ id: string }>('SELECT id FROM deliveries WHERE department_code = $1 ORDER BY id DESC', [dept.code])).map((r) => r.id);
+    const ids = (
+      await api.db.query<{ id: string }>('SELECT id FROM deliveries WHERE department_code = $1 ORDER BY id DESC', [
+        dept.code,
+      ])
+    ).map((r) => r.id);
     expect(ids).toHaveLength(3);
     expect(seen).toEqual(ids);
 
-    for (const query of ['status=lost', 'limit=0', 'limit=500', 'referralId=nope', 'departmentCode=no%20spaces', 'cursor=bm90LWEtdXVpZA', 'secret=1']) {
+    for (const query of [
+      'status=lost',
+      'limit=0',
+      'limit=500',
+      'referralId=nope',
+      'departmentCode=no%20spaces',
+      'cursor=bm90LWEtdXVpZA',
+      'secret=1',
+    ]) {
       const reply = await api.call('GET', `/admin/deliveries?${query}`);
       expect({ query, status: reply.status }).toEqual({ query, status: 400 });
     }

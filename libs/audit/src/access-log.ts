@@ -25,8 +25,16 @@ export class AccessLog {
     await this.db.query(
       `INSERT INTO audit_access_log (id, principal_id, principal_role, principal_name, action, case_id, detail, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [uuidv7(now.getTime()), principal.id, principal.role, principal.name, record.action, record.caseId ?? null,
-        JSON.stringify(record.detail ?? {}), now],
+      [
+        uuidv7(now.getTime()),
+        principal.id,
+        principal.role,
+        principal.name,
+        record.action,
+        record.caseId ?? null,
+        JSON.stringify(record.detail ?? {}),
+        now,
+      ],
     );
   }
 }

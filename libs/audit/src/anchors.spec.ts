@@ -33,7 +33,8 @@ describe('anchor digest', () => {
 
   it('is sha256 over one "<case_id> <seq> <hash>\\n" line per case, as documented for outside auditors', () => {
     const lines =
-      `0190a5e2-0000-7000-8000-000000000001 7 ${'a'.repeat(64)}\n` + `0190a5e2-0000-7000-8000-00000000000b 12 ${'b'.repeat(64)}\n`;
+      `0190a5e2-0000-7000-8000-000000000001 7 ${'a'.repeat(64)}\n` +
+      `0190a5e2-0000-7000-8000-00000000000b 12 ${'b'.repeat(64)}\n`;
     expect(anchorDigest(heads)).toBe(sha256(lines));
     expect(anchorDigest([])).toBe(sha256(''));
   });

@@ -36,7 +36,11 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Whether `value` is a calendar day `YYYY-MM-DD` (not merely shaped like one). */
 export function isDay(value: string): boolean {
-  return DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00.000Z`)) && new Date(`${value}T00:00:00.000Z`).toISOString().startsWith(value);
+  return (
+    DAY.test(value) &&
+    !Number.isNaN(Date.parse(`${value}T00:00:00.000Z`)) &&
+    new Date(`${value}T00:00:00.000Z`).toISOString().startsWith(value)
+  );
 }
 
 /** The China-time day of an instant. */
@@ -124,7 +128,12 @@ class HeadBook {
   /** Heads as of just before `day` (normally none: anchoring starts at the first event's day). */
   static async before(db: Database, day: string): Promise<HeadBook> {
     const book = new HeadBook();
-    book.add(await db.query(`SELECT DISTINCT ON (case_id) case_id, seq, hash FROM case_events WHERE at < $1 ORDER BY case_id, seq DESC`, [chinaDayStart(day)]));
+    book.add(
+      await db.query(
+        `SELECT DISTINCT ON (case_id) case_id, seq, hash FROM case_events WHERE at < $1 ORDER BY case_id, seq DESC`,
+        [chinaDayStart(day)],
+      ),
+    );
     return book;
   }
 
@@ -213,7 +222,9 @@ export class Anchors {
         written.push(toRecord(inserted));
         prev = anchor;
       } else {
-        const [stored] = await this.db.query<{ anchor: string }>(`SELECT anchor FROM audit_anchors WHERE day = $1`, [d]);
+        const [stored] = await this.db.query<{ anchor: string }>(`SELECT anchor FROM audit_anchors WHERE day = $1`, [
+          d,
+        ]);
         prev = stored!.anchor;
       }
     }
@@ -236,13 +247,18 @@ export class Anchors {
     for (const row of stored) {
       if (row.day !== expectedDay) return broken(expectedDay, `the anchor of ${expectedDay} is missing`);
       if (row.prev_anchor !== prevAnchor) return broken(row.day, 'prev_anchor is not the previous day’s anchor');
-      if (row.anchor !== anchorHash(row.prev_anchor, row.digest)) return broken(row.day, 'anchor is not sha256(prev_anchor ‖ digest)');
+      if (row.anchor !== anchorHash(row.prev_anchor, row.digest))
+        return broken(row.day, 'anchor is not sha256(prev_anchor ‖ digest)');
       await book.advance(this.db, row.day);
       const now = book.summary();
       if (now.digest !== row.digest) {
-        return broken(row.day, `the chain heads at the end of the day no longer match its digest (${now.cases} cases, ${now.events} events now; ${row.cases} and ${Number(row.events)} anchored)`);
+        return broken(
+          row.day,
+          `the chain heads at the end of the day no longer match its digest (${now.cases} cases, ${now.events} events now; ${row.cases} and ${Number(row.events)} anchored)`,
+        );
       }
-      if (now.cases !== row.cases || now.events !== Number(row.events)) return broken(row.day, 'the counts do not match the digest');
+      if (now.cases !== row.cases || now.events !== Number(row.events))
+        return broken(row.day, 'the counts do not match the digest');
       prevAnchor = row.anchor;
       expectedDay = addDays(row.day, 1);
       checked++;

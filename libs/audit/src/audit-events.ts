@@ -46,11 +46,26 @@ export const EXPORT_BATCH = 1_000;
 
 const COLUMNS = `e.case_id, e.seq, e.type, e.payload, e.facts, e.actor, e.at, e.machine_version, e.state, e.unit_code, e.referral_id,
   e.prev_hash, e.hash, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_key`;
-const TEXT_COLUMNS = COLUMNS.replace('e.payload, e.facts, e.actor', 'e.payload::text AS payload, e.facts::text AS facts, e.actor::text AS actor');
+const TEXT_COLUMNS = COLUMNS.replace(
+  'e.payload, e.facts, e.actor',
+  'e.payload::text AS payload, e.facts::text AS facts, e.actor::text AS actor',
+);
 
 /** The CSV columns, in the order of the JSON Lines members. */
 export const CSV_COLUMNS = [
-  'caseId', 'seq', 'type', 'payload', 'facts', 'actor', 'at', 'machineVersion', 'state', 'unitCode', 'referralId', 'prevHash', 'hash',
+  'caseId',
+  'seq',
+  'type',
+  'payload',
+  'facts',
+  'actor',
+  'at',
+  'machineVersion',
+  'state',
+  'unitCode',
+  'referralId',
+  'prevHash',
+  'hash',
 ] as const;
 
 /**
@@ -64,11 +79,19 @@ export class AuditEvents {
     private readonly cursors: Cursors,
   ) {}
 
-  async list(filter: AuditEventFilter & { cursor?: string; limit: number }, reader: Pick<Principal, 'scope'>): Promise<Page<AuditEvent>> {
+  async list(
+    filter: AuditEventFilter & { cursor?: string; limit: number },
+    reader: Pick<Principal, 'scope'>,
+  ): Promise<Page<AuditEvent>> {
     const cursor = this.cursors.decode('audit-events', filter.cursor, CURSOR);
     const after = cursor ? { at: cursor[0], caseId: cursor[1], seq: cursor[2] } : null;
     const rows = await this.db.query<ListRow>(...query(filter, reader, after, filter.limit + 1, COLUMNS));
-    const page = toPage(rows, filter.limit, (r) => r, (r) => this.cursors.encode('audit-events', [r.at_key, r.case_id, r.seq]));
+    const page = toPage(
+      rows,
+      filter.limit,
+      (r) => r,
+      (r) => this.cursors.encode('audit-events', [r.at_key, r.case_id, r.seq]),
+    );
     return { items: page.items.map(toAuditEvent), nextCursor: page.nextCursor };
   }
 
@@ -93,7 +116,9 @@ export class AuditEvents {
     if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`;
     let after: AuditCursor | null = null;
     for (;;) {
-      const rows: ExportRow[] = await this.db.query<ExportRow>(...query(filter, reader, after, EXPORT_BATCH, TEXT_COLUMNS, until));
+      const rows: ExportRow[] = await this.db.query<ExportRow>(
+        ...query(filter, reader, after, EXPORT_BATCH, TEXT_COLUMNS, until),
+      );
       if (rows.length) yield rows.map(line).join('');
       if (rows.length < EXPORT_BATCH) return;
       const last: ExportRow = rows[rows.length - 1]!;
@@ -110,7 +135,8 @@ function check(filter: AuditEventFilter): void {
     const problem = filter[field] === undefined ? null : instantProblem(filter[field]);
     if (problem) throw refuse(field, problem);
   }
-  if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to)) throw refuse('to', 'must not be before from');
+  if (filter.from && filter.to && Date.parse(filter.from) > Date.parse(filter.to))
+    throw refuse('to', 'must not be before from');
 }
 
 /** The statement of one page of `list` (after the event `after`), for EXPLAIN in tests and the benchmark. */
@@ -155,7 +181,9 @@ function query(
   if (filter.actor) where.push(`(e.actor ->> 'id') = ${param(filter.actor)}`);
   if (filter.type) where.push(`e.type = ${param(filter.type)}`);
   if (filter.unitCode) {
-    where.push(`e.unit_code IN (SELECT code FROM units WHERE starts_with(path, (SELECT path FROM units WHERE code = ${param(filter.unitCode)})))`);
+    where.push(
+      `e.unit_code IN (SELECT code FROM units WHERE starts_with(path, (SELECT path FROM units WHERE code = ${param(filter.unitCode)})))`,
+    );
   }
   if (filter.from) where.push(`${k}.at >= ${param(new Date(filter.from))}::timestamptz`);
   if (filter.to) where.push(`${k}.at < ${param(new Date(filter.to))}::timestamptz`);
@@ -163,13 +191,19 @@ function query(
   if (after) {
     const at = param(after.at);
     // The plain `at >=` lets an index on (x, at) start its range at the cursor; the row comparison breaks ties.
-    where.push(`${k}.at >= ${at}::timestamptz`, `(${k}.at, ${k}.case_id, ${k}.seq) > (${at}::timestamptz, ${param(after.caseId)}::uuid, ${param(after.seq)}::int)`);
+    where.push(
+      `${k}.at >= ${at}::timestamptz`,
+      `(${k}.at, ${k}.case_id, ${k}.seq) > (${at}::timestamptz, ${param(after.caseId)}::uuid, ${param(after.seq)}::int)`,
+    );
   }
   const from = filter.departmentCode
     ? 'case_event_departments x JOIN case_events e ON e.case_id = x.case_id AND e.seq = x.seq'
     : 'case_events e';
   const conditions = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  return [`SELECT ${columns} FROM ${from} ${conditions} ORDER BY ${k}.at, ${k}.case_id, ${k}.seq LIMIT ${param(limit)}`, params];
+  return [
+    `SELECT ${columns} FROM ${from} ${conditions} ORDER BY ${k}.at, ${k}.case_id, ${k}.seq LIMIT ${param(limit)}`,
+    params,
+  ];
 }
 
 const toAuditEvent = (r: ListRow): AuditEvent => toEventEntry(r);
@@ -189,8 +223,19 @@ function jsonLine(r: ExportRow): string {
 function csvLine(r: ExportRow): string {
   return (
     [
-      r.case_id, String(r.seq), r.type, r.payload, r.facts, r.actor, r.at.toISOString(), String(r.machine_version), r.state,
-      r.unit_code, r.referral_id ?? '', r.prev_hash, r.hash,
+      r.case_id,
+      String(r.seq),
+      r.type,
+      r.payload,
+      r.facts,
+      r.actor,
+      r.at.toISOString(),
+      String(r.machine_version),
+      r.state,
+      r.unit_code,
+      r.referral_id ?? '',
+      r.prev_hash,
+      r.hash,
     ]
       .map(csvField)
       .join(',') + '\r\n'

@@ -5,7 +5,13 @@ import { AccessLog } from './access-log.js';
 
 @Global()
 @Module({
-  providers: [{ provide: AccessLog, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new AccessLog(db, clock) }],
+  providers: [
+    {
+      provide: AccessLog,
+      inject: [Database, Clock],
+      useFactory: (db: Database, clock: Clock) => new AccessLog(db, clock),
+    },
+  ],
   exports: [AccessLog],
 })
 export class AuditModule {}

@@ -106,15 +106,23 @@ export class ChainVerifier {
                 `SELECT ${COLUMNS} FROM case_events WHERE (case_id, seq) > ($1::uuid, $2::int) ORDER BY case_id, seq LIMIT $3`,
                 [after.case_id, after.seq, size],
               )
-            : tx.prepared('chain_verifier_first', `SELECT ${COLUMNS} FROM case_events ORDER BY case_id, seq LIMIT $1`, [size]),
+            : tx.prepared('chain_verifier_first', `SELECT ${COLUMNS} FROM case_events ORDER BY case_id, seq LIMIT $1`, [
+                size,
+              ]),
         size,
       );
       const cases = flatten(
         batches<CaseHead>(
           (after) =>
             after
-              ? tx.prepared('chain_verifier_cases_next', `SELECT id, head_hash FROM cases WHERE id > $1 ORDER BY id LIMIT $2`, [after.id, CASE_BATCH])
-              : tx.prepared('chain_verifier_cases_first', `SELECT id, head_hash FROM cases ORDER BY id LIMIT $1`, [CASE_BATCH]),
+              ? tx.prepared(
+                  'chain_verifier_cases_next',
+                  `SELECT id, head_hash FROM cases WHERE id > $1 ORDER BY id LIMIT $2`,
+                  [after.id, CASE_BATCH],
+                )
+              : tx.prepared('chain_verifier_cases_first', `SELECT id, head_hash FROM cases ORDER BY id LIMIT $1`, [
+                  CASE_BATCH,
+                ]),
           CASE_BATCH,
         ),
       );
@@ -140,7 +148,9 @@ async function walk(events: AsyncGenerator<StreamRow[]>, cases: AsyncGenerator<C
   let verifiedCases = 0;
   const memo = new CanonicalMemo();
   const report = (brokenAt?: Broken): ChainReport =>
-    brokenAt ? { valid: false, checked, cases: verifiedCases, brokenAt } : { valid: true, checked, cases: verifiedCases };
+    brokenAt
+      ? { valid: false, checked, cases: verifiedCases, brokenAt }
+      : { valid: true, checked, cases: verifiedCases };
 
   let next = await cases.next();
   let current: CaseHead | null = null;
@@ -154,7 +164,11 @@ async function walk(events: AsyncGenerator<StreamRow[]>, cases: AsyncGenerator<C
     if (current.head_hash !== prev) {
       const last = expected - 1;
       return headAt > 0
-        ? { caseId: current.id, seq: headAt + 1, reason: `event ${headAt + 1} lies past the case's head_hash, which names event ${headAt}` }
+        ? {
+            caseId: current.id,
+            seq: headAt + 1,
+            reason: `event ${headAt + 1} lies past the case's head_hash, which names event ${headAt}`,
+          }
         : {
             caseId: current.id,
             seq: last + 1,
@@ -164,7 +178,11 @@ async function walk(events: AsyncGenerator<StreamRow[]>, cases: AsyncGenerator<C
     verifiedCases++;
     return undefined;
   };
-  const noEvents = (c: CaseHead): Broken => ({ caseId: c.id, seq: 1, reason: 'event 1 is missing: the case has no events' });
+  const noEvents = (c: CaseHead): Broken => ({
+    caseId: c.id,
+    seq: 1,
+    reason: 'event 1 is missing: the case has no events',
+  });
 
   try {
     for await (const batch of events) {
@@ -203,7 +221,9 @@ async function walk(events: AsyncGenerator<StreamRow[]>, cases: AsyncGenerator<C
 function check(row: StreamRow, expected: number, prev: string, memo: CanonicalMemo): Broken | undefined {
   const at = (reason: string, seq = row.seq): Broken => ({ caseId: row.case_id, seq, reason });
   if (row.seq !== expected) {
-    return row.seq > expected ? at(`event ${expected} is missing (the next event is ${row.seq})`, expected) : at(`seq ${row.seq} is out of order`);
+    return row.seq > expected
+      ? at(`event ${expected} is missing (the next event is ${row.seq})`, expected)
+      : at(`seq ${row.seq} is out of order`);
   }
   if (row.prev_hash !== prev) return at('prev_hash is not the hash of the previous event');
   const us = Number(row.at_us);
@@ -244,7 +264,10 @@ export class CanonicalMemo {
  */
 export function rowHash(
   prev: string,
-  row: Pick<StreamRow, 'case_id' | 'seq' | 'type' | 'payload' | 'machine_version' | 'state' | 'unit_code' | 'referral_id'>,
+  row: Pick<
+    StreamRow,
+    'case_id' | 'seq' | 'type' | 'payload' | 'machine_version' | 'state' | 'unit_code' | 'referral_id'
+  >,
   at: string,
   facts: string,
   actor: string,

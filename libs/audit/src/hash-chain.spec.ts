@@ -28,7 +28,9 @@ describe('canonical JSON', () => {
 
 describe('event hash', () => {
   it('does not depend on key order, as jsonb returns keys in its own order', () => {
-    const reordered = JSON.parse(JSON.stringify({ ...event, payload: { text: event.payload && (event.payload as { text: string }).text } }));
+    const reordered = JSON.parse(
+      JSON.stringify({ ...event, payload: { text: event.payload && (event.payload as { text: string }).text } }),
+    );
     expect(eventHash(GENESIS_HASH, reordered)).toBe(eventHash(GENESIS_HASH, event));
   });
 

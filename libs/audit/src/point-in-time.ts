@@ -1,7 +1,28 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { type CaseFacts, type CaseKind, type CaseWorkflow, DomainError, type Effect, ErrorCode, inScope, type MachineWorkflow, type Principal, type ReferralInput, type Stage, stageOf, statePath } from '#domain';
+import {
+  type CaseFacts,
+  type CaseKind,
+  type CaseWorkflow,
+  DomainError,
+  type Effect,
+  ErrorCode,
+  inScope,
+  type MachineWorkflow,
+  type Principal,
+  type ReferralInput,
+  type Stage,
+  stageOf,
+  statePath,
+} from '#domain';
 import type { Database } from '#persistence';
-import { latestReferralWorkflow, referralWorkflowFor, workflowFor, restoreSnapshot, storeSnapshot, type StoredSnapshot } from '#workflows';
+import {
+  latestReferralWorkflow,
+  referralWorkflowFor,
+  workflowFor,
+  restoreSnapshot,
+  storeSnapshot,
+  type StoredSnapshot,
+} from '#workflows';
 import { canonicalJson } from './canonical-json.js';
 
 export interface RebuiltReferral {
@@ -110,7 +131,9 @@ export class PointInTime {
     );
     if (!row || (reader && !inScope(reader, row.unit_path))) throw DomainError.notFound(`Case ${caseId}`);
     if (row.events.length === 0) {
-      throw new DomainError(ErrorCode.NotFound, `The case did not exist yet at ${asOf.toISOString()}.`, { asOf: asOf.toISOString() });
+      throw new DomainError(ErrorCode.NotFound, `The case did not exist yet at ${asOf.toISOString()}.`, {
+        asOf: asOf.toISOString(),
+      });
     }
     return replay(caseId, asOf, row);
   }
@@ -123,9 +146,13 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
   let snapshot: AnyMachineSnapshot | undefined;
   let divergence: RebuiltCase['divergence'] = null;
   const unreplayable = (event: ReplayEvent, why: string) =>
-    new DomainError(ErrorCode.Conflict, `The event log of case ${caseId} cannot be replayed: event ${event.seq} (${event.type}) ${why}.`, {
-      seq: event.seq,
-    });
+    new DomainError(
+      ErrorCode.Conflict,
+      `The event log of case ${caseId} cannot be replayed: event ${event.seq} (${event.type}) ${why}.`,
+      {
+        seq: event.seq,
+      },
+    );
 
   for (const event of row.events) {
     const machineEvent = { type: event.type, payload: event.payload, facts: event.facts };
@@ -139,7 +166,9 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
       if (!snapshot || !workflow) {
         if (event.type !== 'REGISTER') throw unreplayable(event, 'comes before the case was registered');
         workflow = workflowFor(row.kind, event.machine_version);
-        [snapshot] = initialTransition(workflow.machine, { category: (event.payload.category as string | null | undefined) ?? null });
+        [snapshot] = initialTransition(workflow.machine, {
+          category: (event.payload.category as string | null | undefined) ?? null,
+        });
       } else {
         if (event.machine_version !== workflow.version) {
           // A recorded migration moved the case to another machine version: it continues from the same snapshot.
@@ -161,9 +190,12 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
   const last = row.events[row.events.length - 1]!;
   const state = statePath(snapshot!.value);
   const rebuilt = storeSnapshot(snapshot!);
-  const rebuiltReferrals = [...referrals.values()].map(
-    (r): RebuiltReferral => ({ id: r.id, departmentCode: r.departmentCode, state: statePath(r.snapshot.value), snapshot: storeSnapshot(r.snapshot) }),
-  );
+  const rebuiltReferrals = [...referrals.values()].map((r): RebuiltReferral => ({
+    id: r.id,
+    departmentCode: r.departmentCode,
+    state: statePath(r.snapshot.value),
+    snapshot: storeSnapshot(r.snapshot),
+  }));
   const complete = Number(row.later) === 0;
   return {
     caseId,
@@ -176,7 +208,9 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
     unitCode: last.unit_code,
     snapshot: rebuilt,
     referrals: rebuiltReferrals,
-    matchesStored: complete ? sameSnapshot(rebuilt, row.snapshot) && sameReferrals(rebuiltReferrals, row.referrals) : null,
+    matchesStored: complete
+      ? sameSnapshot(rebuilt, row.snapshot) && sameReferrals(rebuiltReferrals, row.referrals)
+      : null,
     divergence,
   };
 }

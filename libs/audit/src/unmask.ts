@@ -37,7 +37,12 @@ export class PartyUnmasking {
           WHERE case_id = $1 ORDER BY added_seq, id`,
         [caseId],
       );
-      return { caseId, parties: rows.map((row) => this.vault.view(row, true)), reason, at: this.clock.now().toISOString() };
+      return {
+        caseId,
+        parties: rows.map((row) => this.vault.view(row, true)),
+        reason,
+        at: this.clock.now().toISOString(),
+      };
     });
   }
 }

@@ -56,7 +56,11 @@ export function verifyCaseChain(rows: EventRow[], headHash?: string): ChainVerdi
   let prev = GENESIS_HASH;
   let checked = 0;
   for (const [i, row] of rows.entries()) {
-    const broken = (reason: string): ChainVerdict => ({ valid: false, checked, brokenAt: { caseId: row.case_id, seq: row.seq, reason } });
+    const broken = (reason: string): ChainVerdict => ({
+      valid: false,
+      checked,
+      brokenAt: { caseId: row.case_id, seq: row.seq, reason },
+    });
     if (row.seq !== i + 1) return broken(`expected seq ${i + 1}`);
     if (row.prev_hash !== prev) return broken('prev_hash does not match the previous event');
     if (eventHash(prev, toChainedEvent(row)) !== row.hash) return broken('hash does not match the event content');
@@ -65,7 +69,11 @@ export function verifyCaseChain(rows: EventRow[], headHash?: string): ChainVerdi
   }
   if (headHash !== undefined && rows.length > 0 && headHash !== prev) {
     const last = rows[rows.length - 1]!;
-    return { valid: false, checked, brokenAt: { caseId: last.case_id, seq: last.seq + 1, reason: 'events after this one are missing' } };
+    return {
+      valid: false,
+      checked,
+      brokenAt: { caseId: last.case_id, seq: last.seq + 1, reason: 'events after this one are missing' },
+    };
   }
   return { valid: true, checked };
 }

@@ -125,7 +125,10 @@ export class ApiKeysService {
     const departmentCode = request.departmentCode ?? null;
     if ((request.role === 'department') !== (departmentCode !== null)) {
       throw DomainError.validation([
-        { field: 'departmentCode', message: request.role === 'department' ? 'is required for a department key' : 'is only for department keys' },
+        {
+          field: 'departmentCode',
+          message: request.role === 'department' ? 'is required for a department key' : 'is only for department keys',
+        },
       ]);
     }
     const expiresAt = request.expiresAt ? this.checkedExpiry(request.expiresAt) : null;
@@ -134,22 +137,37 @@ export class ApiKeysService {
         const [unit] = await tx.query<{ path: string }>('SELECT path FROM units WHERE code = $1', [unitCode]);
         if (!unit) throw DomainError.validation([{ field: 'unitCode', message: `unit ${unitCode} does not exist` }]);
         if (creator.scope !== null && !unit.path.startsWith(creator.scope)) {
-          throw DomainError.forbidden(`Unit ${unitCode} is outside your scope: an admin scoped to a unit creates keys within that unit only.`);
+          throw DomainError.forbidden(
+            `Unit ${unitCode} is outside your scope: an admin scoped to a unit creates keys within that unit only.`,
+          );
         }
       } else if (creator.scope !== null) {
-        throw DomainError.forbidden('An admin scoped to a unit creates keys within that unit only: give a unitCode of your subtree.');
+        throw DomainError.forbidden(
+          'An admin scoped to a unit creates keys within that unit only: give a unitCode of your subtree.',
+        );
       }
       if (departmentCode !== null) {
         const [dept] = await tx.query('SELECT 1 FROM departments WHERE code = $1', [departmentCode]);
-        if (!dept) throw DomainError.validation([{ field: 'departmentCode', message: `department ${departmentCode} does not exist` }]);
+        if (!dept)
+          throw DomainError.validation([
+            { field: 'departmentCode', message: `department ${departmentCode} does not exist` },
+          ]);
       }
-      const created = await this.insert(tx, { role: request.role, name: request.name, unitCode, departmentCode, expiresAt }, creator.id);
-      await this.securityLog.record(creator, {
-        action: 'api_key.created',
-        subject: { type: 'api_key', id: created.id },
-        unitCode,
-        detail: { role: created.role, unitCode, departmentCode, expiresAt: created.expiresAt },
-      }, origin);
+      const created = await this.insert(
+        tx,
+        { role: request.role, name: request.name, unitCode, departmentCode, expiresAt },
+        creator.id,
+      );
+      await this.securityLog.record(
+        creator,
+        {
+          action: 'api_key.created',
+          subject: { type: 'api_key', id: created.id },
+          unitCode,
+          detail: { role: created.role, unitCode, departmentCode, expiresAt: created.expiresAt },
+        },
+        origin,
+      );
       return created;
     });
   }
@@ -166,12 +184,16 @@ export class ApiKeysService {
       );
       if (!row) return;
       const actor: SecurityActor = { id: null, role: 'system', name: 'CONCORD_ADMIN_KEY' };
-      await this.securityLog.record(actor, {
-        action: 'api_key.created',
-        subject: { type: 'api_key', id: row.id },
-        unitCode: null,
-        detail: { role: 'admin', unitCode: null, departmentCode: null, expiresAt: null, bootstrap: true },
-      }, null);
+      await this.securityLog.record(
+        actor,
+        {
+          action: 'api_key.created',
+          subject: { type: 'api_key', id: row.id },
+          unitCode: null,
+          detail: { role: 'admin', unitCode: null, departmentCode: null, expiresAt: null, bootstrap: true },
+        },
+        null,
+      );
     });
   }
 
@@ -197,7 +219,10 @@ export class ApiKeysService {
       ],
     );
     const items = rows.slice(0, filter.limit).map(toView);
-    return { items, nextCursor: rows.length > filter.limit && items.length ? this.cursors.encode('api-keys', items.at(-1)!.id) : null };
+    return {
+      items,
+      nextCursor: rows.length > filter.limit && items.length ? this.cursors.encode('api-keys', items.at(-1)!.id) : null,
+    };
   }
 
   /**
@@ -210,7 +235,16 @@ export class ApiKeysService {
       if (key.revoked_at !== null) return;
       await tx.query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1', [id, this.clock.now()]);
       await this.announce(tx, id);
-      await this.securityLog.record(admin, { action: 'api_key.revoked', subject: { type: 'api_key', id }, unitCode: key.unit_code, detail: { role: key.role } }, origin);
+      await this.securityLog.record(
+        admin,
+        {
+          action: 'api_key.revoked',
+          subject: { type: 'api_key', id },
+          unitCode: key.unit_code,
+          detail: { role: key.role },
+        },
+        origin,
+      );
     });
   }
 
@@ -219,17 +253,29 @@ export class ApiKeysService {
    * in the same transaction; with `overlapMinutes`, the old one instead expires that many minutes from now
    * (or at its own expiry, if sooner), so an integration can switch over.
    */
-  async rotate(id: string, overlapMinutes: number, admin: Principal, origin: ClientOrigin | null): Promise<CreatedApiKey & { replaced: { id: string; revokedAt: string | null; expiresAt: string | null } }> {
+  async rotate(
+    id: string,
+    overlapMinutes: number,
+    admin: Principal,
+    origin: ClientOrigin | null,
+  ): Promise<CreatedApiKey & { replaced: { id: string; revokedAt: string | null; expiresAt: string | null } }> {
     return this.db.transaction(async (tx) => {
       const old = await this.lockInScope(tx, id, admin);
       const now = this.clock.now();
-      if (old.revoked_at !== null) throw new DomainError(ErrorCode.Conflict, `API key ${id} is revoked; create a new key instead.`);
+      if (old.revoked_at !== null)
+        throw new DomainError(ErrorCode.Conflict, `API key ${id} is revoked; create a new key instead.`);
       if (old.expires_at !== null && old.expires_at.getTime() <= now.getTime()) {
         throw new DomainError(ErrorCode.Conflict, `API key ${id} has expired; create a new key instead.`);
       }
       const created = await this.insert(
         tx,
-        { role: old.role, name: old.name, unitCode: old.unit_code, departmentCode: old.department_code, expiresAt: old.expires_at },
+        {
+          role: old.role,
+          name: old.name,
+          unitCode: old.unit_code,
+          departmentCode: old.department_code,
+          expiresAt: old.expires_at,
+        },
         admin.id,
       );
       let revokedAt: Date | null = null;
@@ -244,18 +290,32 @@ export class ApiKeysService {
       }
       await this.announce(tx, id);
       const detail = { role: old.role, unitCode: old.unit_code, departmentCode: old.department_code };
-      await this.securityLog.record(admin, {
-        action: 'api_key.created',
-        subject: { type: 'api_key', id: created.id },
-        unitCode: old.unit_code,
-        detail: { ...detail, expiresAt: created.expiresAt, rotatedFrom: id },
-      }, origin);
-      await this.securityLog.record(admin, {
-        action: 'api_key.rotated',
-        subject: { type: 'api_key', id },
-        unitCode: old.unit_code,
-        detail: { ...detail, replacedBy: created.id, overlapMinutes, revokedAt: iso(revokedAt), expiresAt: iso(expiresAt) },
-      }, origin);
+      await this.securityLog.record(
+        admin,
+        {
+          action: 'api_key.created',
+          subject: { type: 'api_key', id: created.id },
+          unitCode: old.unit_code,
+          detail: { ...detail, expiresAt: created.expiresAt, rotatedFrom: id },
+        },
+        origin,
+      );
+      await this.securityLog.record(
+        admin,
+        {
+          action: 'api_key.rotated',
+          subject: { type: 'api_key', id },
+          unitCode: old.unit_code,
+          detail: {
+            ...detail,
+            replacedBy: created.id,
+            overlapMinutes,
+            revokedAt: iso(revokedAt),
+            expiresAt: iso(expiresAt),
+          },
+        },
+        origin,
+      );
       return { ...created, replaced: { id, revokedAt: iso(revokedAt), expiresAt: iso(expiresAt) } };
     });
   }
@@ -320,9 +380,28 @@ export class ApiKeysService {
     await tx.query(
       `INSERT INTO api_keys (id, name, role, unit_code, department_code, key_hash, key_prefix, created_by, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [id, key.name, key.role, key.unitCode, key.departmentCode, hashKey(secret), secret.slice(0, 12), createdBy, now, key.expiresAt],
+      [
+        id,
+        key.name,
+        key.role,
+        key.unitCode,
+        key.departmentCode,
+        hashKey(secret),
+        secret.slice(0, 12),
+        createdBy,
+        now,
+        key.expiresAt,
+      ],
     );
-    return { id, key: secret, role: key.role, name: key.name, unitCode: key.unitCode, departmentCode: key.departmentCode, expiresAt: iso(key.expiresAt) };
+    return {
+      id,
+      key: secret,
+      role: key.role,
+      name: key.name,
+      unitCode: key.unitCode,
+      departmentCode: key.departmentCode,
+      expiresAt: iso(key.expiresAt),
+    };
   }
 
   /** The key, locked, when it lies in the admin's subtree; otherwise "not found", like a key that does not exist. */
@@ -333,7 +412,8 @@ export class ApiKeysService {
          FROM api_keys k WHERE k.id = $1 FOR UPDATE OF k`,
       [id],
     );
-    if (!key || (admin.scope !== null && (key.path === null || !key.path.startsWith(admin.scope)))) throw DomainError.notFound(`API key ${id}`);
+    if (!key || (admin.scope !== null && (key.path === null || !key.path.startsWith(admin.scope))))
+      throw DomainError.notFound(`API key ${id}`);
     return key;
   }
 
@@ -352,7 +432,9 @@ export class ApiKeysService {
     const latest = new Date(now);
     latest.setUTCFullYear(latest.getUTCFullYear() + MAX_LIFETIME_YEARS);
     if (Number.isNaN(at.getTime()) || at.getTime() <= now.getTime() || at.getTime() > latest.getTime()) {
-      throw DomainError.validation([{ field: 'expiresAt', message: `must be in the future and at most ${MAX_LIFETIME_YEARS} years ahead` }]);
+      throw DomainError.validation([
+        { field: 'expiresAt', message: `must be in the future and at most ${MAX_LIFETIME_YEARS} years ahead` },
+      ]);
     }
     return at;
   }

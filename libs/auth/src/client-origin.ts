@@ -6,7 +6,9 @@ import type { ClientOrigin } from './security-log.js';
  * which believes X-Forwarded-For only from the proxies CONCORD_TRUST_PROXY names) and its User-Agent.
  */
 export const RequestOrigin = createParamDecorator((_: unknown, ctx: ExecutionContext): ClientOrigin => {
-  const request = ctx.switchToHttp().getRequest<{ ip?: string; headers: Record<string, string | string[] | undefined> }>();
+  const request = ctx
+    .switchToHttp()
+    .getRequest<{ ip?: string; headers: Record<string, string | string[] | undefined> }>();
   const agent = request.headers['user-agent'];
   return { address: request.ip ?? null, userAgent: typeof agent === 'string' ? agent : null };
 });

@@ -1,7 +1,14 @@
 import { KeyCache } from './key-cache.js';
 import { type Principal } from '#domain';
 
-const principal = (id: string): Principal => ({ id, name: id, role: 'intake', unitCode: null, scope: null, departmentCode: null });
+const principal = (id: string): Principal => ({
+  id,
+  name: id,
+  role: 'intake',
+  unitCode: null,
+  scope: null,
+  departmentCode: null,
+});
 
 describe('KeyCache', () => {
   it('holds nothing until the listener listens, and nothing again once it stops', () => {

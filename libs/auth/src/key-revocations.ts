@@ -89,7 +89,9 @@ export class KeyRevocationListener extends EventEmitter implements OnModuleInit,
     this.emit('disconnected');
     if (this.stopped) return;
     const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.failures++);
-    this.logger.warn(`the API key listener lost PostgreSQL (${(error as Error | undefined)?.message ?? 'connection ended'}); keys are not cached until it is back; retrying in ${delay} ms`);
+    this.logger.warn(
+      `the API key listener lost PostgreSQL (${(error as Error | undefined)?.message ?? 'connection ended'}); keys are not cached until it is back; retrying in ${delay} ms`,
+    );
     this.retry = setTimeout(() => {
       this.retry = null;
       void this.connect();

@@ -83,8 +83,18 @@ export class SecurityLog {
                                  client_address, user_agent)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
-        uuidv7(now.getTime()), now, actor.id, actor.role, actor.name, entry.action, entry.subject.type, entry.subject.id, entry.unitCode,
-        JSON.stringify(entry.detail ?? {}), origin?.address ?? null, origin?.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+        uuidv7(now.getTime()),
+        now,
+        actor.id,
+        actor.role,
+        actor.name,
+        entry.action,
+        entry.subject.type,
+        entry.subject.id,
+        entry.unitCode,
+        JSON.stringify(entry.detail ?? {}),
+        origin?.address ?? null,
+        origin?.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
       ],
     );
   }
@@ -101,7 +111,16 @@ export class SecurityLog {
           AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
           AND ($6::timestamptz IS NULL OR (at, id) < ($6, $7::uuid))
         ORDER BY at DESC, id DESC LIMIT $8`,
-      [units, filter.action ?? null, filter.actorId ?? null, filter.from ?? null, filter.to ?? null, after?.at ?? null, after?.id ?? null, filter.limit + 1],
+      [
+        units,
+        filter.action ?? null,
+        filter.actorId ?? null,
+        filter.from ?? null,
+        filter.to ?? null,
+        after?.at ?? null,
+        after?.id ?? null,
+        filter.limit + 1,
+      ],
     );
     const items = rows.slice(0, filter.limit);
     const last = items.at(-1);
@@ -117,7 +136,10 @@ export class SecurityLog {
         clientAddress: r.client_address,
         userAgent: r.user_agent,
       })),
-      nextCursor: rows.length > filter.limit && last ? this.cursors.encode('security-log', [last.at.toISOString(), last.id]) : null,
+      nextCursor:
+        rows.length > filter.limit && last
+          ? this.cursors.encode('security-log', [last.at.toISOString(), last.id])
+          : null,
     };
   }
 }

@@ -36,17 +36,32 @@ export interface CaseFilter {
 /** A case in a list: the answer of GET /cases/:id without its details, parties and links. */
 export type CaseSummary = Pick<
   CaseView,
-  | 'id' | 'reference' | 'kind' | 'state' | 'stage' | 'version' | 'unitCode' | 'channel' | 'category' | 'riskLevel'
-  | 'outcome' | 'supervised' | 'summary' | 'createdAt' | 'updatedAt'
+  | 'id'
+  | 'reference'
+  | 'kind'
+  | 'state'
+  | 'stage'
+  | 'version'
+  | 'unitCode'
+  | 'channel'
+  | 'category'
+  | 'riskLevel'
+  | 'outcome'
+  | 'supervised'
+  | 'summary'
+  | 'createdAt'
+  | 'updatedAt'
 >;
 
 /** An event as GET /cases/:id/history answers it: every hashed field, with the chain's two hashes. */
 export type HistoryEntry = Omit<EventEntry, 'caseId'>;
 
-
 function instant(value: string, field: string): Date {
   const problem = instantProblem(value);
-  if (problem) throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [{ field, message: problem }]);
+  if (problem)
+    throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [
+      { field, message: problem },
+    ]);
   return toInstant(value);
 }
 
@@ -98,9 +113,10 @@ export class CaseQueries {
       referrals: referrals.map((r) => toReferralSummary(r, now)),
       deadlines: toDeadlineViews(deadlines, now, coveredYearsWith(imported_years)),
       parties: parties.map((p) => this.parties.view(p, unmasked)),
-      links: links.map(
-        (l): CaseLinkView =>
-          l.case_id === record.id ? { caseId: l.linked_case_id, relation: 'merged_into' } : { caseId: l.case_id, relation: 'merged_from' },
+      links: links.map((l): CaseLinkView =>
+        l.case_id === record.id
+          ? { caseId: l.linked_case_id, relation: 'merged_into' }
+          : { caseId: l.case_id, relation: 'merged_from' },
       ),
     });
   }
@@ -179,7 +195,11 @@ export class CaseQueries {
     );
   }
 
-  async history(id: string, reader: Principal, page: { cursor?: string; limit: number }): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
+  async history(
+    id: string,
+    reader: Principal,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
     const [found] = await this.db.query<{ path: string }>(
       'SELECT u.path FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
       [id],

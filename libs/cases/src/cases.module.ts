@@ -11,12 +11,14 @@ import { ReferralQueries } from './referral-queries.js';
     {
       provide: CaseQueries,
       inject: [Database, PartyVault, Clock, Cursors],
-      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) => new CaseQueries(db, vault, clock, cursors),
+      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) =>
+        new CaseQueries(db, vault, clock, cursors),
     },
     {
       provide: ReferralQueries,
       inject: [Database, PartyVault, Clock, Cursors],
-      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) => new ReferralQueries(db, vault, clock, cursors),
+      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) =>
+        new ReferralQueries(db, vault, clock, cursors),
     },
   ],
   exports: [CaseQueries, ReferralQueries],

@@ -58,7 +58,12 @@ export class PublicProgressQueries {
   async find(input: string): Promise<PublicProgress | null> {
     const code = normalizeQueryCode(input) ?? '';
     const [row] = await this.db.query<{
-      reference: string; kind: string; stage: string; closed: boolean; registered_at: string; updated_at: string;
+      reference: string;
+      kind: string;
+      stage: string;
+      closed: boolean;
+      registered_at: string;
+      updated_at: string;
       stages: PublicProgress['stages'];
     }>(PROGRESS_SQL, [code]);
     if (!row) return null;

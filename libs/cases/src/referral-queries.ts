@@ -174,7 +174,12 @@ export class ReferralQueries {
         ORDER BY r.id DESC LIMIT $${params.length}`,
       params,
     );
-    return toPage(rows, filter.limit, (r) => this.summary(r), (last) => this.cursors.encode('referrals', last.id));
+    return toPage(
+      rows,
+      filter.limit,
+      (r) => this.summary(r),
+      (last) => this.cursors.encode('referrals', last.id),
+    );
   }
 
   async get(id: string, reader: Principal): Promise<ReferralView> {

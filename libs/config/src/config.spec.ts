@@ -1,21 +1,26 @@
 import { ConfigError, loadConfig } from './config.js';
 
-const BASE = { DATABASE_URL: 'postgres://localhost/concord', REDIS_URL: 'redis://localhost:6379', CONCORD_DATA_KEY: 'a-data-key-of-32-characters-000' };
+const BASE = {
+  DATABASE_URL: 'postgres://localhost/concord',
+  REDIS_URL: 'redis://localhost:6379',
+  CONCORD_DATA_KEY: 'a-data-key-of-32-characters-000',
+};
 
 describe('webhook egress settings', () => {
   it('reaches no private network unless CONCORD_WEBHOOK_ALLOW_PRIVATE lists it', () => {
     expect(loadConfig(BASE).webhookAllowPrivate).toEqual([]);
-    expect(loadConfig({ ...BASE, CONCORD_WEBHOOK_ALLOW_PRIVATE: ' 10.20.0.0/16, 192.168.1.20 ,fd12:3456::/32,::1 ' }).webhookAllowPrivate).toEqual([
-      '10.20.0.0/16',
-      '192.168.1.20',
-      'fd12:3456::/32',
-      '::1',
-    ]);
+    expect(
+      loadConfig({ ...BASE, CONCORD_WEBHOOK_ALLOW_PRIVATE: ' 10.20.0.0/16, 192.168.1.20 ,fd12:3456::/32,::1 ' })
+        .webhookAllowPrivate,
+    ).toEqual(['10.20.0.0/16', '192.168.1.20', 'fd12:3456::/32', '::1']);
   });
 
-  it.each(['hooks.internal', 'localhost', '10.20.0.0/33', '10.20', '0x7f.1', '10.0.0.0/8,receiver.gov'])('refuses "%s" at start-up', (raw) => {
-    expect(() => loadConfig({ ...BASE, CONCORD_WEBHOOK_ALLOW_PRIVATE: raw })).toThrow(ConfigError);
-  });
+  it.each(['hooks.internal', 'localhost', '10.20.0.0/33', '10.20', '0x7f.1', '10.0.0.0/8,receiver.gov'])(
+    'refuses "%s" at start-up',
+    (raw) => {
+      expect(() => loadConfig({ ...BASE, CONCORD_WEBHOOK_ALLOW_PRIVATE: raw })).toThrow(ConfigError);
+    },
+  );
 
   it('requires https webhooks in production only', () => {
     expect(loadConfig({ ...BASE, NODE_ENV: 'production' }).webhookRequireHttps).toBe(true);

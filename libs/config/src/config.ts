@@ -64,13 +64,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer, not "${raw}".`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new ConfigError(`${name} must be a positive integer, not "${raw}".`);
     return value;
   };
-  const dataKey = required('CONCORD_DATA_KEY', '`npm start` generates one; in production, set a secret of 32+ characters.');
+  const dataKey = required(
+    'CONCORD_DATA_KEY',
+    '`npm start` generates one; in production, set a secret of 32+ characters.',
+  );
   if (dataKey.length < 16) throw new ConfigError('CONCORD_DATA_KEY must be at least 16 characters.');
   const adminKey = env.CONCORD_ADMIN_KEY?.trim() || null;
-  if (adminKey !== null && adminKey.length < 20) throw new ConfigError('CONCORD_ADMIN_KEY must be at least 20 characters.');
+  if (adminKey !== null && adminKey.length < 20)
+    throw new ConfigError('CONCORD_ADMIN_KEY must be at least 20 characters.');
   return {
     port: int('PORT', 3000),
     databaseUrl: required('DATABASE_URL', '`npm start` runs an embedded PostgreSQL when it is unset.'),
@@ -100,12 +105,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
  * resolves into a listed network is admitted through that network.
  */
 function networks(name: string, raw: string | undefined): string[] {
-  const entries = (raw ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = (raw ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const valid = entry.includes('/')
       ? ipaddr.IPv4.isValidCIDRFourPartDecimal(entry) || ipaddr.IPv6.isValidCIDR(entry)
       : ipaddr.IPv4.isValidFourPartDecimal(entry) || ipaddr.IPv6.isValid(entry);
-    if (!valid) throw new ConfigError(`${name}: "${entry}" is not an IP address or CIDR (host names are not accepted).`);
+    if (!valid)
+      throw new ConfigError(`${name}: "${entry}" is not an IP address or CIDR (host names are not accepted).`);
   }
   return entries;
 }
@@ -120,7 +129,10 @@ function consumes(raw: string | undefined): string[] | 'all' {
   const value = raw?.trim();
   if (!value || value === 'all') return 'all';
   if (value === 'none') return [];
-  return value.split(',').map((q) => q.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
 }
 
 /** Nest injection token of the loaded ConcordConfig. */

@@ -28,7 +28,8 @@ export class CalendarCoverageGauge implements OnModuleInit {
       async collect() {
         this.reset();
         try {
-          for (const { year, coverage } of (await calendar.watch()).years) this.set({ year: String(year) }, coverage === 'missing' ? 0 : 1);
+          for (const { year, coverage } of (await calendar.watch()).years)
+            this.set({ year: String(year) }, coverage === 'missing' ? 0 : 1);
         } catch (error) {
           // PostgreSQL is down: the series is absent from this scrape (health says why), the rest still answers.
           logger.warn(`calendar coverage not read: ${(error as Error).message}`);

@@ -3,7 +3,14 @@ import type { Clock } from '#clock';
 import { writeOutbox } from '#outbox';
 import type { Database, Tx } from '#persistence';
 import { JobName, QueueName } from '#queues';
-import { calendarOf, CALENDAR_COLUMNS, clockRows, deadlineJob, type CalendarRows, type DeadlineRow } from './deadline-book.js';
+import {
+  calendarOf,
+  CALENDAR_COLUMNS,
+  clockRows,
+  deadlineJob,
+  type CalendarRows,
+  type DeadlineRow,
+} from './deadline-book.js';
 import { recomputeDue, type Derivation } from './due-date.js';
 
 export interface RecomputeReport {
@@ -98,7 +105,12 @@ export class ClockRecomputation {
   }
 
   /** One case: its listed clocks, under its lock. Protected so that a test can stop a run half-way. */
-  protected async recomputeCase(caseId: string, clockIds: string[], change: CalendarChangeRef, report: RecomputeReport): Promise<void> {
+  protected async recomputeCase(
+    caseId: string,
+    clockIds: string[],
+    change: CalendarChangeRef,
+    report: RecomputeReport,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       const now = this.clock.now();
       // As the engine does: the case row first, then, by a statement of its own once the lock is held (so it
@@ -124,7 +136,11 @@ export class ClockRecomputation {
         report.examined++;
         let next: ReturnType<typeof recomputeDue>;
         try {
-          next = recomputeDue(calendar, due.derivation, { calendarChangeId: change.id, previousClockId: due.id, reason: change.summary });
+          next = recomputeDue(calendar, due.derivation, {
+            calendarChangeId: change.id,
+            previousClockId: due.id,
+            reason: change.summary,
+          });
         } catch (error) {
           report.unreadable++;
           this.logger.warn(`clock ${due.id} of case ${caseId} keeps its due time: ${(error as Error).message}`);
@@ -138,7 +154,12 @@ export class ClockRecomputation {
         superseded.push(clockId);
         // Warnings already sent stay sent; those still pending are armed again on the new span.
         const unsent = own.filter((r) => r.kind === 'warning' && r.status === 'pending').map((r) => r.percent! / 100);
-        const subject = { key: due.key, now, state: due.state, ...(due.referral_id ? { referralId: due.referral_id } : {}) };
+        const subject = {
+          key: due.key,
+          now,
+          state: due.state,
+          ...(due.referral_id ? { referralId: due.referral_id } : {}),
+        };
         for (const row of clockRows(subject, new Date(due.starts_at), next.dueAt, next.derivation, unsent)) {
           rows.push({ ...row, armedVersion: due.armed_version });
         }
@@ -149,7 +170,13 @@ export class ClockRecomputation {
 }
 
 /** The old clocks' open rows end (pending ones as superseded); the new ones are written with their timers. */
-async function supersede(tx: Tx, caseId: string, clockIds: string[], rows: Array<DeadlineRow & { armedVersion: number }>, now: Date) {
+async function supersede(
+  tx: Tx,
+  caseId: string,
+  clockIds: string[],
+  rows: Array<DeadlineRow & { armedVersion: number }>,
+  now: Date,
+) {
   await tx.query(
     `WITH ended AS (
        UPDATE deadlines SET status = CASE WHEN status = 'pending' THEN 'superseded' ELSE status END, ended_at = $3
@@ -162,15 +189,32 @@ async function supersede(tx: Tx, caseId: string, clockIds: string[], rows: Array
                    $12::timestamptz[], $13::jsonb[], $14::uuid[])
          AS r(id, key, kind, percent, clock_id, state, armed_version, starts_at, due_at, derivation, referral_id)`,
     [
-      caseId, clockIds, now, rows.map((r) => r.id), rows.map((r) => r.key), rows.map((r) => r.kind), rows.map((r) => r.percent),
-      rows.map((r) => r.clockId), rows.map((r) => r.state), rows.map((r) => r.armedVersion), rows.map((r) => r.startsAt),
-      rows.map((r) => r.dueAt), rows.map((r) => JSON.stringify(r.derivation)), rows.map((r) => r.referralId ?? null),
+      caseId,
+      clockIds,
+      now,
+      rows.map((r) => r.id),
+      rows.map((r) => r.key),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.percent),
+      rows.map((r) => r.clockId),
+      rows.map((r) => r.state),
+      rows.map((r) => r.armedVersion),
+      rows.map((r) => r.startsAt),
+      rows.map((r) => r.dueAt),
+      rows.map((r) => JSON.stringify(r.derivation)),
+      rows.map((r) => r.referralId ?? null),
     ],
   );
   await writeOutbox(
     tx,
     caseId,
-    rows.map((r) => ({ queue: QueueName.Deadlines, name: JobName.DeadlineFire, payload: deadlineJob(caseId, r), jobId: r.id, runAt: r.dueAt })),
+    rows.map((r) => ({
+      queue: QueueName.Deadlines,
+      name: JobName.DeadlineFire,
+      payload: deadlineJob(caseId, r),
+      jobId: r.id,
+      runAt: r.dueAt,
+    })),
     now,
   );
 }

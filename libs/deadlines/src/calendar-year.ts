@@ -38,7 +38,10 @@ export function checkYearSchedule(year: number, schedule: YearSchedule): FieldEr
   if (!isSupportedYear(year)) return [{ field: 'year', message: `must be a year from ${MIN_YEAR} to ${MAX_YEAR}` }];
   const errors: FieldError[] = [];
   if (typeof schedule.source !== 'string' || !schedule.source.trim() || schedule.source.length > MAX_SOURCE) {
-    errors.push({ field: 'source', message: `must name the notice the schedule comes from, 1 to ${MAX_SOURCE} characters` });
+    errors.push({
+      field: 'source',
+      message: `must name the notice the schedule comes from, 1 to ${MAX_SOURCE} characters`,
+    });
   }
   const seen = new Map<string, string>();
   const lists = [
@@ -60,7 +63,9 @@ export function checkYearSchedule(year: number, schedule: YearSchedule): FieldEr
         const first = seen.get(day.date)!;
         errors.push({
           field: `${at}.date`,
-          message: first.startsWith(field) ? `${day.date} is listed twice (also ${first})` : `${day.date} cannot be both a holiday and a working day (also ${first})`,
+          message: first.startsWith(field)
+            ? `${day.date} is listed twice (also ${first})`
+            : `${day.date} cannot be both a holiday and a working day (also ${first})`,
         });
       } else {
         seen.set(day.date, at);

@@ -87,8 +87,15 @@ const CHANGE_COLUMNS = `id, kind, year, to_char(day, 'YYYY-MM-DD') AS day, summa
   ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(changed_dates) AS d ORDER BY d) AS changed_dates, recorded_by, recorded_at`;
 
 const toChange = (r: ChangeRow): CalendarChange => ({
-  id: r.id, kind: r.kind, year: r.year, date: r.day, summary: r.summary, detail: r.detail, changedDates: r.changed_dates,
-  recordedBy: r.recorded_by, recordedAt: r.recorded_at.toISOString(),
+  id: r.id,
+  kind: r.kind,
+  year: r.year,
+  date: r.day,
+  summary: r.summary,
+  detail: r.detail,
+  changedDates: r.changed_dates,
+  recordedBy: r.recorded_by,
+  recordedAt: r.recorded_at.toISOString(),
 });
 
 /**
@@ -115,10 +122,22 @@ export class CalendarService {
   }
 
   async overrides(): Promise<StoredOverride[]> {
-    const rows = await this.db.query<{ date: string; kind: 'holiday' | 'workday'; name: string; created_by: string; created_at: Date }>(
+    const rows = await this.db.query<{
+      date: string;
+      kind: 'holiday' | 'workday';
+      name: string;
+      created_by: string;
+      created_at: Date;
+    }>(
       `SELECT to_char(day, 'YYYY-MM-DD') AS date, kind, name, created_by, created_at FROM calendar_overrides ORDER BY day`,
     );
-    return rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name, createdBy: r.created_by, createdAt: r.created_at.toISOString() }));
+    return rows.map((r) => ({
+      date: r.date,
+      kind: r.kind,
+      name: r.name,
+      createdBy: r.created_by,
+      createdAt: r.created_at.toISOString(),
+    }));
   }
 
   /** Sets (or replaces) the override of one date. Setting what is already there changes nothing. */
@@ -138,8 +157,13 @@ export class CalendarService {
       const after = { ...rows, overrides: [...rows.overrides.filter((o) => o.date !== date), { date, kind, name }] };
       const was = previous ? ` (was ${previous.kind} ${previous.name})` : '';
       await this.record(tx, rows, after, {
-        kind: 'override_set', year: Number(date.slice(0, 4)), date, summary: `override of ${date} set: ${kind} ${name}${was}`,
-        detail: { before: previous ? { kind: previous.kind, name: previous.name } : null, after: { kind, name } }, by, now,
+        kind: 'override_set',
+        year: Number(date.slice(0, 4)),
+        date,
+        summary: `override of ${date} set: ${kind} ${name}${was}`,
+        detail: { before: previous ? { kind: previous.kind, name: previous.name } : null, after: { kind, name } },
+        by,
+        now,
       });
       return { date, kind, name, createdBy: by.id, createdAt: now.toISOString() };
     });
@@ -155,9 +179,13 @@ export class CalendarService {
       await tx.query('DELETE FROM calendar_overrides WHERE day = $1', [date]);
       const after = { ...rows, overrides: rows.overrides.filter((o) => o.date !== date) };
       await this.record(tx, rows, after, {
-        kind: 'override_removed', year: Number(date.slice(0, 4)), date,
+        kind: 'override_removed',
+        year: Number(date.slice(0, 4)),
+        date,
         summary: `override of ${date} removed (was ${previous.kind} ${previous.name})`,
-        detail: { before: { kind: previous.kind, name: previous.name }, after: null }, by, now,
+        detail: { before: { kind: previous.kind, name: previous.name }, after: null },
+        by,
+        now,
       });
     });
   }
@@ -188,7 +216,8 @@ export class CalendarService {
     );
     const stored = row!.year ? { ...row!.year, recorded_at: new Date(row!.year.recorded_at) } : undefined;
     const summary = summaryOf(year, stored);
-    const schedule = stored ?? (summary.coverage === 'official' ? officialSchedule(year) : { holidays: [], workdays: [] });
+    const schedule =
+      stored ?? (summary.coverage === 'official' ? officialSchedule(year) : { holidays: [], workdays: [] });
     return {
       ...summary,
       holidays: [...schedule.holidays],
@@ -202,7 +231,11 @@ export class CalendarService {
    * Records a year's schedule (a first import, or a replacement). Putting the schedule that is already there
    * changes nothing and records nothing. Answers the year as GET shows it, with the change this made (if any).
    */
-  async importYear(year: number, input: YearSchedule, by: Principal): Promise<YearView & { change: CalendarChange | null }> {
+  async importYear(
+    year: number,
+    input: YearSchedule,
+    by: Principal,
+  ): Promise<YearView & { change: CalendarChange | null }> {
     if (by.scope !== null) throw DomainError.forbidden(FORBIDDEN);
     const errors = checkYearSchedule(year, input);
     if (errors.length) throw DomainError.validation(errors, `The ${year} schedule is invalid.`);
@@ -210,26 +243,42 @@ export class CalendarService {
     const change = await this.db.transaction(async (tx) => {
       const now = this.clock.now();
       const rows = await this.lockAndRead(tx);
-      const [previous] = await tx.query<{ source: string }>('SELECT source FROM calendar_years WHERE year = $1', [year]);
+      const [previous] = await tx.query<{ source: string }>('SELECT source FROM calendar_years WHERE year = $1', [
+        year,
+      ]);
       const before = rows.years.find((y) => y.year === year);
       if (previous && before && previous.source === schedule.source && sameDays(before, schedule)) return null;
       const imported: ImportedYear = { year, holidays: schedule.holidays, workdays: schedule.workdays };
       const after = { ...rows, years: [...rows.years.filter((y) => y.year !== year), imported] };
       const recorded = await this.record(tx, rows, after, {
-        kind: previous ? 'year_replaced' : 'year_imported', year, date: null,
+        kind: previous ? 'year_replaced' : 'year_imported',
+        year,
+        date: null,
         summary: `${year} schedule ${previous ? 'replaced' : 'imported'} (${schedule.source})`,
         detail: {
-          before: previous && before ? { source: previous.source, holidays: before.holidays, workdays: before.workdays } : null,
+          before:
+            previous && before
+              ? { source: previous.source, holidays: before.holidays, workdays: before.workdays }
+              : null,
           after: schedule,
         },
-        by, now,
+        by,
+        now,
       });
       await tx.query(
         `INSERT INTO calendar_years (year, source, holidays, workdays, change_id, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (year) DO UPDATE SET source = EXCLUDED.source, holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,
            change_id = EXCLUDED.change_id, recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at`,
-        [year, schedule.source, JSON.stringify(schedule.holidays), JSON.stringify(schedule.workdays), recorded.id, by.id, now],
+        [
+          year,
+          schedule.source,
+          JSON.stringify(schedule.holidays),
+          JSON.stringify(schedule.workdays),
+          recorded.id,
+          by.id,
+          now,
+        ],
       );
       return recorded;
     });
@@ -243,7 +292,9 @@ export class CalendarService {
 
   /** The years imported into this deployment (they and the shipped ones are covered). */
   async importedYears(): Promise<Map<number, YearRow>> {
-    const rows = await this.db.query<YearRow>('SELECT year, source, recorded_by, recorded_at FROM calendar_years ORDER BY year');
+    const rows = await this.db.query<YearRow>(
+      'SELECT year, source, recorded_by, recorded_at FROM calendar_years ORDER BY year',
+    );
     return new Map(rows.map((r) => [r.year, r]));
   }
 
@@ -258,7 +309,15 @@ export class CalendarService {
       'SELECT kind, name, created_by, created_at FROM calendar_overrides WHERE day = $1',
       [date],
     );
-    return row && { date, kind: row.kind, name: row.name, createdBy: row.created_by, createdAt: row.created_at.toISOString() };
+    return (
+      row && {
+        date,
+        kind: row.kind,
+        name: row.name,
+        createdBy: row.created_by,
+        createdAt: row.created_at.toISOString(),
+      }
+    );
   }
 
   /**
@@ -277,10 +336,25 @@ export class CalendarService {
     const [row] = await tx.query<ChangeRow>(
       `INSERT INTO calendar_changes (id, kind, year, day, summary, detail, changed_dates, recorded_by, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7::date[], $8, $9) RETURNING ${CHANGE_COLUMNS}`,
-      [id, change.kind, change.year, change.date, change.summary, JSON.stringify(change.detail), changed, change.by.id, change.now],
+      [
+        id,
+        change.kind,
+        change.year,
+        change.date,
+        change.summary,
+        JSON.stringify(change.detail),
+        changed,
+        change.by.id,
+        change.now,
+      ],
     );
     if (changed.length) {
-      await writeOutbox(tx, null, [{ queue: QueueName.Calendar, name: JobName.CalendarRecompute, payload: { calendarChangeId: id } }], change.now);
+      await writeOutbox(
+        tx,
+        null,
+        [{ queue: QueueName.Calendar, name: JobName.CalendarRecompute, payload: { calendarChangeId: id } }],
+        change.now,
+      );
     }
     return toChange(row!);
   }

@@ -1,5 +1,13 @@
 import { createRequire } from 'node:module';
-import { chinaDateOf, coverageOf, endOfChinaDay, uncoveredYearsBetween, WorkingCalendar, type DayInfo, type ImportedYear } from './calendar.js';
+import {
+  chinaDateOf,
+  coverageOf,
+  endOfChinaDay,
+  uncoveredYearsBetween,
+  WorkingCalendar,
+  type DayInfo,
+  type ImportedYear,
+} from './calendar.js';
 
 // Nothing here may depend on the host's zone, and Jest cannot switch it mid-run: run this file under
 // TZ=America/New_York and TZ=Asia/Shanghai too.
@@ -17,11 +25,56 @@ describe('the official schedule, as chinese-days has it', () => {
   // Printed so a reviewer can compare with the State Council notices (国办发明电〔2024〕12号; 2026: gov.cn
   // content_7047091) rather than trust the assertions below.
   it.each([
-    ['2025 Spring Festival', '2025-01-24', '2025-02-09', ['2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02', '2025-02-03', '2025-02-04'], ['2025-01-26', '2025-02-08']],
-    ['2025 National Day', '2025-09-26', '2025-10-12', ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-04', '2025-10-05', '2025-10-06', '2025-10-07', '2025-10-08'], ['2025-09-28', '2025-10-11']],
-    ['2026 Spring Festival', '2026-02-12', '2026-03-01', ['2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23'], ['2026-02-14', '2026-02-28']],
+    [
+      '2025 Spring Festival',
+      '2025-01-24',
+      '2025-02-09',
+      ['2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02', '2025-02-03', '2025-02-04'],
+      ['2025-01-26', '2025-02-08'],
+    ],
+    [
+      '2025 National Day',
+      '2025-09-26',
+      '2025-10-12',
+      ['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-04', '2025-10-05', '2025-10-06', '2025-10-07', '2025-10-08'],
+      ['2025-09-28', '2025-10-11'],
+    ],
+    [
+      '2026 Spring Festival',
+      '2026-02-12',
+      '2026-03-01',
+      [
+        '2026-02-15',
+        '2026-02-16',
+        '2026-02-17',
+        '2026-02-18',
+        '2026-02-19',
+        '2026-02-20',
+        '2026-02-21',
+        '2026-02-22',
+        '2026-02-23',
+      ],
+      ['2026-02-14', '2026-02-28'],
+    ],
     // This window also holds Mid-Autumn 2026 (09-25..09-27), a separate holiday the week before.
-    ['2026 National Day', '2026-09-18', '2026-10-11', ['2026-09-25', '2026-09-26', '2026-09-27', '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'], ['2026-09-20', '2026-10-10']],
+    [
+      '2026 National Day',
+      '2026-09-18',
+      '2026-10-11',
+      [
+        '2026-09-25',
+        '2026-09-26',
+        '2026-09-27',
+        '2026-10-01',
+        '2026-10-02',
+        '2026-10-03',
+        '2026-10-04',
+        '2026-10-05',
+        '2026-10-06',
+        '2026-10-07',
+      ],
+      ['2026-09-20', '2026-10-10'],
+    ],
   ])('%s', (label, from, to, holidays, makeup) => {
     console.log(`${label}\n${show(from, to)}`);
     const window = calendar.days(from, to);
@@ -35,11 +88,35 @@ describe('the official schedule, as chinese-days has it', () => {
   });
 
   it('names holidays and their make-up days in Chinese (10-06-2025 is Mid-Autumn inside the National Day week)', () => {
-    expect(calendar.day('2025-01-28')).toEqual({ date: '2025-01-28', workday: false, kind: 'holiday', name: '春节', source: 'official' });
-    expect(calendar.day('2025-01-26')).toEqual({ date: '2025-01-26', workday: true, kind: 'makeup_workday', name: '春节', source: 'official' });
+    expect(calendar.day('2025-01-28')).toEqual({
+      date: '2025-01-28',
+      workday: false,
+      kind: 'holiday',
+      name: '春节',
+      source: 'official',
+    });
+    expect(calendar.day('2025-01-26')).toEqual({
+      date: '2025-01-26',
+      workday: true,
+      kind: 'makeup_workday',
+      name: '春节',
+      source: 'official',
+    });
     expect(calendar.day('2025-10-06')).toMatchObject({ workday: false, kind: 'holiday', name: '中秋' });
-    expect(calendar.day('2026-09-20')).toEqual({ date: '2026-09-20', workday: true, kind: 'makeup_workday', name: '国庆节', source: 'official' });
-    expect(calendar.day('2026-10-08')).toEqual({ date: '2026-10-08', workday: true, kind: 'workday', name: null, source: 'weekday' });
+    expect(calendar.day('2026-09-20')).toEqual({
+      date: '2026-09-20',
+      workday: true,
+      kind: 'makeup_workday',
+      name: '国庆节',
+      source: 'official',
+    });
+    expect(calendar.day('2026-10-08')).toEqual({
+      date: '2026-10-08',
+      workday: true,
+      kind: 'workday',
+      name: null,
+      source: 'weekday',
+    });
   });
 
   it('covers 2004–2026 and not 2027', () => {
@@ -54,12 +131,17 @@ describe('the official schedule, as chinese-days has it', () => {
     const require = createRequire(import.meta.url);
     const disagreements: string[] = [];
     for (const year of calendar.coveredYears()) {
-      const file = require(`chinese-days/dist/years/${year}.json`) as { holidays: Record<string, string>; workdays: Record<string, string> };
+      const file = require(`chinese-days/dist/years/${year}.json`) as {
+        holidays: Record<string, string>;
+        workdays: Record<string, string>;
+      };
       for (const [date, name] of Object.entries(file.holidays)) {
-        if (calendar.day(date).workday || calendar.day(date).source !== 'official') disagreements.push(`${date} ${name}`);
+        if (calendar.day(date).workday || calendar.day(date).source !== 'official')
+          disagreements.push(`${date} ${name}`);
       }
       for (const [date, name] of Object.entries(file.workdays)) {
-        if (!calendar.day(date).workday || calendar.day(date).source !== 'official') disagreements.push(`${date} ${name}`);
+        if (!calendar.day(date).workday || calendar.day(date).source !== 'official')
+          disagreements.push(`${date} ${name}`);
       }
     }
     expect(disagreements).toEqual([]);
@@ -71,7 +153,17 @@ describe('addWorkingDays', () => {
     // Fri 2026-02-13 → Sat 02-14 (调休上班) is day 1; 02-15..02-23 rest; 02-24 day 2; 02-25 day 3.
     const r = calendar.addWorkingDays(at('2026-02-13T10:00:00+08:00'), 3);
     expect(r.workingDays).toEqual(['2026-02-14', '2026-02-24', '2026-02-25']);
-    expect(dates(r.skipped)).toEqual(['2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23']);
+    expect(dates(r.skipped)).toEqual([
+      '2026-02-15',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-02-21',
+      '2026-02-22',
+      '2026-02-23',
+    ]);
     expect(r.due).toEqual(at('2026-02-25T23:59:59.999+08:00'));
   });
 
@@ -114,14 +206,22 @@ describe('addWorkingDays', () => {
   });
 
   it('with n = 0 ends today if today works, else at the end of the next working day', () => {
-    expect(calendar.addWorkingDays(at('2026-10-09T08:00:00+08:00'), 0)).toEqual({ due: at('2026-10-09T23:59:59.999+08:00'), workingDays: [], skipped: [] });
+    expect(calendar.addWorkingDays(at('2026-10-09T08:00:00+08:00'), 0)).toEqual({
+      due: at('2026-10-09T23:59:59.999+08:00'),
+      workingDays: [],
+      skipped: [],
+    });
     const r = calendar.addWorkingDays(at('2026-10-03T08:00:00+08:00'), 0);
     expect(r.due).toEqual(at('2026-10-08T23:59:59.999+08:00'));
     expect(dates(r.skipped)).toEqual(['2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07']);
   });
 
   it('is the inverse of workingDaysBetween on every start date of 2025–2026', () => {
-    for (let t = Date.parse('2025-01-01T09:00:00+08:00'); t < Date.parse('2027-01-01T00:00:00+08:00'); t += 86_400_000) {
+    for (
+      let t = Date.parse('2025-01-01T09:00:00+08:00');
+      t < Date.parse('2027-01-01T00:00:00+08:00');
+      t += 86_400_000
+    ) {
       for (const n of [1, 3, 5, 15]) {
         const r = calendar.addWorkingDays(new Date(t), n);
         expect(calendar.workingDaysBetween(new Date(t), r.due)).toBe(n);
@@ -136,7 +236,15 @@ describe('addCalendarDays', () => {
     // 2026-09-16 + 15 = 2026-10-01 (holiday); 10-01..10-07 rest; 10-08 (Thu) works.
     const r = calendar.addCalendarDays(at('2026-09-16T11:00:00+08:00'), 15);
     expect(r.nominalDate).toBe('2026-10-01');
-    expect(rest(r.rolledOver)).toEqual(['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07']);
+    expect(rest(r.rolledOver)).toEqual([
+      '2026-10-01',
+      '2026-10-02',
+      '2026-10-03',
+      '2026-10-04',
+      '2026-10-05',
+      '2026-10-06',
+      '2026-10-07',
+    ]);
     expect(r.due).toEqual(at('2026-10-08T23:59:59.999+08:00'));
   });
 
@@ -182,7 +290,9 @@ describe('overrides', () => {
     expect(calendar.addWorkingDays(start, 3).due).toEqual(at('2026-07-16T23:59:59.999+08:00'));
     const r = new WorkingCalendar([flood]).addWorkingDays(start, 3);
     expect(r.due).toEqual(at('2026-07-17T23:59:59.999+08:00'));
-    expect(r.skipped).toEqual([{ date: '2026-07-15', workday: false, kind: 'holiday', name: '防汛停工', source: 'override' }]);
+    expect(r.skipped).toEqual([
+      { date: '2026-07-15', workday: false, kind: 'holiday', name: '防汛停工', source: 'override' },
+    ]);
   });
 
   it('an override workday on a Sunday counts', () => {
@@ -197,8 +307,20 @@ describe('overrides', () => {
       { date: '2026-10-02', kind: 'workday', name: '国庆值班' },
       { date: '2026-10-10', kind: 'holiday', name: '本地调整' },
     ]);
-    expect(local.day('2026-10-02')).toEqual({ date: '2026-10-02', workday: true, kind: 'makeup_workday', name: '国庆值班', source: 'override' });
-    expect(local.day('2026-10-10')).toEqual({ date: '2026-10-10', workday: false, kind: 'holiday', name: '本地调整', source: 'override' });
+    expect(local.day('2026-10-02')).toEqual({
+      date: '2026-10-02',
+      workday: true,
+      kind: 'makeup_workday',
+      name: '国庆值班',
+      source: 'override',
+    });
+    expect(local.day('2026-10-10')).toEqual({
+      date: '2026-10-10',
+      workday: false,
+      kind: 'holiday',
+      name: '本地调整',
+      source: 'override',
+    });
     expect(local.workingDaysBetween(at('2026-09-30T10:00:00+08:00'), at('2026-10-11T10:00:00+08:00'))).toBe(3);
   });
 
@@ -213,7 +335,13 @@ describe('overrides', () => {
 describe('years without official data', () => {
   it('still rests on weekends in 2027, by the weekday rule', () => {
     expect(calendar.coveredYears()).not.toContain(2027);
-    expect(calendar.day('2027-03-06')).toEqual({ date: '2027-03-06', workday: false, kind: 'weekend', name: null, source: 'weekday' });
+    expect(calendar.day('2027-03-06')).toEqual({
+      date: '2027-03-06',
+      workday: false,
+      kind: 'weekend',
+      name: null,
+      source: 'weekday',
+    });
     // New Year's Day 2027 is a Friday; without data it counts as a working day — hence uncoveredYears.
     expect(calendar.day('2027-01-01')).toMatchObject({ workday: true, source: 'weekday' });
   });
@@ -223,7 +351,11 @@ describe('an imported year, and precedence: overrides > imported > official > we
   // Test data shaped like a notice, not the real 2027 schedule.
   const year2027: ImportedYear = {
     year: 2027,
-    holidays: [{ date: '2027-01-01', name: '元旦' }, { date: '2027-02-08', name: '春节' }, { date: '2027-02-09', name: '春节' }],
+    holidays: [
+      { date: '2027-01-01', name: '元旦' },
+      { date: '2027-02-08', name: '春节' },
+      { date: '2027-02-09', name: '春节' },
+    ],
     workdays: [{ date: '2027-02-20', name: '春节' }],
   };
   const imported = new WorkingCalendar([], [year2027]);
@@ -233,20 +365,51 @@ describe('an imported year, and precedence: overrides > imported > official > we
     expect(imported.coverage(2027)).toBe('imported');
     expect(imported.coverage(2026)).toBe('official');
     expect(imported.coverage(2028)).toBe('missing');
-    expect(imported.day('2027-01-01')).toEqual({ date: '2027-01-01', workday: false, kind: 'holiday', name: '元旦', source: 'imported' });
-    expect(imported.day('2027-02-20')).toEqual({ date: '2027-02-20', workday: true, kind: 'makeup_workday', name: '春节', source: 'imported' });
-    expect(imported.day('2027-02-10')).toEqual({ date: '2027-02-10', workday: true, kind: 'workday', name: null, source: 'weekday' });
+    expect(imported.day('2027-01-01')).toEqual({
+      date: '2027-01-01',
+      workday: false,
+      kind: 'holiday',
+      name: '元旦',
+      source: 'imported',
+    });
+    expect(imported.day('2027-02-20')).toEqual({
+      date: '2027-02-20',
+      workday: true,
+      kind: 'makeup_workday',
+      name: '春节',
+      source: 'imported',
+    });
+    expect(imported.day('2027-02-10')).toEqual({
+      date: '2027-02-10',
+      workday: true,
+      kind: 'workday',
+      name: null,
+      source: 'weekday',
+    });
     expect(imported.day('2027-02-13')).toMatchObject({ workday: false, kind: 'weekend', source: 'weekday' });
     // 3 working days from Friday 02-05: 02-08 and 02-09 rest now, so 02-10, 02-11, 02-12.
-    expect(calendar.addWorkingDays(at('2027-02-05T10:00:00+08:00'), 3).due).toEqual(at('2027-02-10T23:59:59.999+08:00'));
-    expect(imported.addWorkingDays(at('2027-02-05T10:00:00+08:00'), 3).due).toEqual(at('2027-02-12T23:59:59.999+08:00'));
+    expect(calendar.addWorkingDays(at('2027-02-05T10:00:00+08:00'), 3).due).toEqual(
+      at('2027-02-10T23:59:59.999+08:00'),
+    );
+    expect(imported.addWorkingDays(at('2027-02-05T10:00:00+08:00'), 3).due).toEqual(
+      at('2027-02-12T23:59:59.999+08:00'),
+    );
   });
 
   it('replaces the official data of a year it covers, whole', () => {
     // 2026 imported with only one holiday: the official Spring Festival week is gone, 10-01 stays a holiday.
-    const replaced = new WorkingCalendar([], [{ year: 2026, holidays: [{ date: '2026-10-01', name: '国庆节' }], workdays: [] }]);
+    const replaced = new WorkingCalendar(
+      [],
+      [{ year: 2026, holidays: [{ date: '2026-10-01', name: '国庆节' }], workdays: [] }],
+    );
     expect(replaced.coverage(2026)).toBe('imported');
-    expect(replaced.day('2026-02-16')).toEqual({ date: '2026-02-16', workday: true, kind: 'workday', name: null, source: 'weekday' });
+    expect(replaced.day('2026-02-16')).toEqual({
+      date: '2026-02-16',
+      workday: true,
+      kind: 'workday',
+      name: null,
+      source: 'weekday',
+    });
     expect(replaced.day('2026-02-28')).toMatchObject({ workday: false, kind: 'weekend', source: 'weekday' });
     expect(replaced.day('2026-10-01')).toMatchObject({ workday: false, source: 'imported' });
     // Other years keep the official data.
@@ -255,11 +418,26 @@ describe('an imported year, and precedence: overrides > imported > official > we
 
   it('loses to an override both ways', () => {
     const both = new WorkingCalendar(
-      [{ date: '2027-01-01', kind: 'workday', name: '值班' }, { date: '2027-02-20', kind: 'holiday', name: '本地调整' }],
+      [
+        { date: '2027-01-01', kind: 'workday', name: '值班' },
+        { date: '2027-02-20', kind: 'holiday', name: '本地调整' },
+      ],
       [year2027],
     );
-    expect(both.day('2027-01-01')).toEqual({ date: '2027-01-01', workday: true, kind: 'makeup_workday', name: '值班', source: 'override' });
-    expect(both.day('2027-02-20')).toEqual({ date: '2027-02-20', workday: false, kind: 'holiday', name: '本地调整', source: 'override' });
+    expect(both.day('2027-01-01')).toEqual({
+      date: '2027-01-01',
+      workday: true,
+      kind: 'makeup_workday',
+      name: '值班',
+      source: 'override',
+    });
+    expect(both.day('2027-02-20')).toEqual({
+      date: '2027-02-20',
+      workday: false,
+      kind: 'holiday',
+      name: '本地调整',
+      source: 'override',
+    });
   });
 
   it('tells coverage and uncovered spans without a calendar', () => {

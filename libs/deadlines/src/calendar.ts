@@ -136,8 +136,10 @@ export class WorkingCalendar {
     for (const y of years) this.addYear(y);
     for (const o of overrides) {
       parseDate(o.date);
-      if (o.kind !== 'holiday' && o.kind !== 'workday') throw new Error(`Calendar override ${o.date}: kind must be 'holiday' or 'workday', got ${String(o.kind)}`);
-      if (typeof o.name !== 'string' || !o.name.trim()) throw new Error(`Calendar override ${o.date}: a name is required`);
+      if (o.kind !== 'holiday' && o.kind !== 'workday')
+        throw new Error(`Calendar override ${o.date}: kind must be 'holiday' or 'workday', got ${String(o.kind)}`);
+      if (typeof o.name !== 'string' || !o.name.trim())
+        throw new Error(`Calendar override ${o.date}: a name is required`);
       // Two rows for one date would make the answer depend on their order.
       if (this.overrides.has(o.date)) throw new Error(`Calendar override ${o.date} is declared twice`);
       this.overrides.set(o.date, { date: o.date, kind: o.kind, name: o.name.trim() });
@@ -164,7 +166,8 @@ export class WorkingCalendar {
     const a = toDayNumber(from);
     const b = toDayNumber(to);
     if (b < a) throw new Error(`days(): ${format(a)} is after ${format(b)}`);
-    if (b - a + 1 > MAX_LISTED_DAYS) throw new Error(`days(): at most ${MAX_LISTED_DAYS} days may be listed, asked for ${b - a + 1}`);
+    if (b - a + 1 > MAX_LISTED_DAYS)
+      throw new Error(`days(): at most ${MAX_LISTED_DAYS} days may be listed, asked for ${b - a + 1}`);
     const out: DayInfo[] = [];
     for (let d = a; d <= b; d++) out.push(this.info(d));
     return out;
@@ -219,11 +222,15 @@ export class WorkingCalendar {
     checkYear(y.year, String(y.year));
     if (this.importedYears.has(y.year)) throw new Error(`Calendar year ${y.year} is imported twice`);
     this.importedYears.add(y.year);
-    for (const [list, workday] of [[y.holidays, false], [y.workdays, true]] as const) {
+    for (const [list, workday] of [
+      [y.holidays, false],
+      [y.workdays, true],
+    ] as const) {
       for (const d of list) {
         parseDate(d.date);
         if (!d.date.startsWith(`${y.year}-`)) throw new Error(`Calendar year ${y.year}: ${d.date} is not in that year`);
-        if (typeof d.name !== 'string' || !d.name.trim()) throw new Error(`Calendar year ${y.year}, ${d.date}: a name is required`);
+        if (typeof d.name !== 'string' || !d.name.trim())
+          throw new Error(`Calendar year ${y.year}, ${d.date}: a name is required`);
         if (this.imported.has(d.date)) throw new Error(`Calendar year ${y.year}: ${d.date} is listed twice`);
         this.imported.set(d.date, { workday, name: d.name.trim() });
       }
@@ -232,7 +239,9 @@ export class WorkingCalendar {
 
   private info(dayNumber: number): DayInfo {
     const date = format(dayNumber);
-    const base = this.importedYears.has(Number(date.slice(0, 4))) ? this.importedOrWeekday(dayNumber, date) : officialOrWeekday(dayNumber, date);
+    const base = this.importedYears.has(Number(date.slice(0, 4)))
+      ? this.importedOrWeekday(dayNumber, date)
+      : officialOrWeekday(dayNumber, date);
     const o = this.overrides.get(date);
     if (!o) return base;
     const kind = o.kind === 'holiday' ? 'holiday' : base.workday ? 'workday' : 'makeup_workday';
@@ -252,9 +261,11 @@ export class WorkingCalendar {
 function officialOrWeekday(dayNumber: number, date: string): DayInfo {
   // A make-up day is checked first, as chinese-days' own isWorkday does.
   const makeup = MAKEUP_WORKDAYS[date];
-  if (makeup !== undefined) return { date, workday: true, kind: 'makeup_workday', name: holidayName(makeup), source: 'official' };
+  if (makeup !== undefined)
+    return { date, workday: true, kind: 'makeup_workday', name: holidayName(makeup), source: 'official' };
   const holiday = HOLIDAYS[date];
-  if (holiday !== undefined) return { date, workday: false, kind: 'holiday', name: holidayName(holiday), source: 'official' };
+  if (holiday !== undefined)
+    return { date, workday: false, kind: 'holiday', name: holidayName(holiday), source: 'official' };
   return weekdayRule(dayNumber, date);
 }
 
@@ -284,13 +295,15 @@ function parseDate(date: string): number {
   const t = Date.UTC(year, month - 1, dayOfMonth);
   const back = new Date(t);
   // Date.UTC quietly turns 2026-02-30 into 2026-03-02; a legal date must exist as written.
-  if (back.getUTCMonth() !== month - 1 || back.getUTCDate() !== dayOfMonth) throw new Error(`Invalid date ${date}: no such day`);
+  if (back.getUTCMonth() !== month - 1 || back.getUTCDate() !== dayOfMonth)
+    throw new Error(`Invalid date ${date}: no such day`);
   checkYear(year, date);
   return t / DAY_MS;
 }
 
 function dayNumberOf(instant: Date): number {
-  if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) throw new Error(`Invalid instant: ${String(instant)}`);
+  if (!(instant instanceof Date) || Number.isNaN(instant.getTime()))
+    throw new Error(`Invalid instant: ${String(instant)}`);
   const dayNumber = Math.floor((instant.getTime() + OFFSET_MS) / DAY_MS);
   checkYear(new Date(dayNumber * DAY_MS).getUTCFullYear(), instant.toISOString());
   return dayNumber;
@@ -301,7 +314,8 @@ function toDayNumber(date: string | Date): number {
 }
 
 function checkYear(year: number, shown: string): void {
-  if (year < MIN_YEAR || year > MAX_YEAR) throw new Error(`Date ${shown} is outside the supported years ${MIN_YEAR}–${MAX_YEAR}`);
+  if (year < MIN_YEAR || year > MAX_YEAR)
+    throw new Error(`Date ${shown} is outside the supported years ${MIN_YEAR}–${MAX_YEAR}`);
 }
 
 function format(dayNumber: number): string {

@@ -57,7 +57,13 @@ export interface DeadlinePlan {
   messages: OutboxMessage[];
 }
 
-export const NO_DEADLINE_CHANGE: DeadlinePlan = { firedRowId: null, endedKeys: [], supersededClockId: null, rows: [], messages: [] };
+export const NO_DEADLINE_CHANGE: DeadlinePlan = {
+  firedRowId: null,
+  endedKeys: [],
+  supersededClockId: null,
+  rows: [],
+  messages: [],
+};
 
 /** What a deadline's job carries: enough to fire it without reading the row first. */
 export type DeadlineJob = {
@@ -82,12 +88,24 @@ export type DeadlineJob = {
 export class DeadlineBook {
   async plan(tx: Tx, change: ClockChange): Promise<DeadlinePlan> {
     const endedKeys = [...change.before.keys()].filter((key) => !change.after.has(key) || change.restarted.has(key));
-    const started = [...change.after.values()].filter(({ spec }) => !change.before.has(spec.key) || change.restarted.has(spec.key));
+    const started = [...change.after.values()].filter(
+      ({ spec }) => !change.before.has(spec.key) || change.restarted.has(spec.key),
+    );
     const extendable = change.extension ? [...change.after.values()].find((c) => c.spec.extension) : undefined;
-    const plan: DeadlinePlan = { ...NO_DEADLINE_CHANGE, firedRowId: change.firedRowId ?? null, endedKeys, rows: [], messages: [] };
+    const plan: DeadlinePlan = {
+      ...NO_DEADLINE_CHANGE,
+      firedRowId: change.firedRowId ?? null,
+      endedKeys,
+      rows: [],
+      messages: [],
+    };
     if (!started.length && !extendable) return plan;
 
-    const { calendar, policies } = await this.readRules(tx, change, started.map((c) => c.spec.key));
+    const { calendar, policies } = await this.readRules(
+      tx,
+      change,
+      started.map((c) => c.spec.key),
+    );
     for (const { spec } of started) {
       const policy = policies.get(spec.key);
       const own = change.amounts?.get(spec.key);
@@ -118,7 +136,9 @@ export class DeadlineBook {
 
   /** This deployment's calendar, and the most specific policy of each key for the case, in one round trip. */
   private async readRules(tx: Tx, change: ClockChange, keys: string[]) {
-    const [row] = await tx.prepared<CalendarRows & { policies: Array<{ key: string; id: string; amount: number; unit: DeadlineSpec['unit'] }> }>(
+    const [row] = await tx.prepared<
+      CalendarRows & { policies: Array<{ key: string; id: string; amount: number; unit: DeadlineSpec['unit'] }> }
+    >(
       'deadline_rules',
       `SELECT ${CALENDAR_COLUMNS},
          (SELECT coalesce(json_agg(p), '[]') FROM (
@@ -138,7 +158,14 @@ export class DeadlineBook {
 
   /** EXTEND_DEADLINE: the extendable clock's successor, due `days` later; the clock itself is superseded. */
   private async extend(tx: Tx, change: ClockChange, calendar: WorkingCalendar, spec: DeadlineSpec) {
-    const rows = await tx.query<{ id: string; kind: string; percent: number | null; status: string; starts_at: Date; derivation: Derivation }>(
+    const rows = await tx.query<{
+      id: string;
+      kind: string;
+      percent: number | null;
+      status: string;
+      starts_at: Date;
+      derivation: Derivation;
+    }>(
       `SELECT d.id, d.kind, d.percent, d.status, d.starts_at, d.derivation FROM deadlines d
         WHERE d.clock_id = (SELECT id FROM deadlines WHERE case_id = $1 AND key = $2 AND kind = 'due' AND ended_at IS NULL
                              ORDER BY created_at DESC LIMIT 1)`,
@@ -146,10 +173,18 @@ export class DeadlineBook {
     );
     const clock = rows.find((r) => r.kind === 'due');
     if (!clock) return null;
-    const { dueAt, derivation } = extendDue(calendar, clock.derivation, change.extension!.days, change.extension!.reason);
+    const { dueAt, derivation } = extendDue(
+      calendar,
+      clock.derivation,
+      change.extension!.days,
+      change.extension!.reason,
+    );
     // Warnings that had not been sent yet are re-armed on the longer span; those sent stay sent.
     const unsent = rows.filter((r) => r.kind === 'warning' && r.status === 'pending').map((r) => r.percent! / 100);
-    return { clockId: clock.id, rows: clockRows(subjectOf(change, spec.key), clock.starts_at, dueAt, derivation, unsent) };
+    return {
+      clockId: clock.id,
+      rows: clockRows(subjectOf(change, spec.key), clock.starts_at, dueAt, derivation, unsent),
+    };
   }
 }
 
@@ -162,32 +197,51 @@ export interface ClockSubject {
 }
 
 const subjectOf = (change: ClockChange, key: string): ClockSubject =>
-  change.referral ? { key, now: change.now, referralId: change.referral.id, state: change.referral.state } : { key, now: change.now };
+  change.referral
+    ? { key, now: change.now, referralId: change.referral.id, state: change.referral.state }
+    : { key, now: change.now };
 
 /**
  * The rows of a clock that starts at `startsAt` and is due at `dueAt`: the due row, whose id is the clock's id,
  * and one row per warning still ahead of `now`.
  */
-export function clockRows(subject: ClockSubject, startsAt: Date, dueAt: Date, derivation: Derivation, warnAt: number[]): DeadlineRow[] {
+export function clockRows(
+  subject: ClockSubject,
+  startsAt: Date,
+  dueAt: Date,
+  derivation: Derivation,
+  warnAt: number[],
+): DeadlineRow[] {
   const { key, now } = subject;
   const clockId = uuidv7(now.getTime());
-  const of = { ...(subject.referralId ? { referralId: subject.referralId } : {}), ...(subject.state ? { state: subject.state } : {}) };
-  const due: DeadlineRow = { id: clockId, clockId, key, kind: 'due', percent: null, startsAt, dueAt, derivation, ...of };
+  const of = {
+    ...(subject.referralId ? { referralId: subject.referralId } : {}),
+    ...(subject.state ? { state: subject.state } : {}),
+  };
+  const due: DeadlineRow = {
+    id: clockId,
+    clockId,
+    key,
+    kind: 'due',
+    percent: null,
+    startsAt,
+    dueAt,
+    derivation,
+    ...of,
+  };
   const warnings = warningTimes(startsAt, dueAt, warnAt)
     .filter((w) => w.at > now)
-    .map(
-      (w): DeadlineRow => ({
-        id: uuidv7(now.getTime()),
-        clockId,
-        key,
-        kind: 'warning',
-        percent: w.percent,
-        startsAt,
-        dueAt: w.at,
-        derivation: { warningOf: clockId, percent: w.percent, clockDueAt: dueAt.toISOString() },
-        ...of,
-      }),
-    );
+    .map((w): DeadlineRow => ({
+      id: uuidv7(now.getTime()),
+      clockId,
+      key,
+      kind: 'warning',
+      percent: w.percent,
+      startsAt,
+      dueAt: w.at,
+      derivation: { warningOf: clockId, percent: w.percent, clockDueAt: dueAt.toISOString() },
+      ...of,
+    }));
   return [due, ...warnings];
 }
 
@@ -196,14 +250,23 @@ export function deadlineJob(
   row: Pick<DeadlineRow, 'id' | 'clockId' | 'key' | 'kind' | 'percent' | 'dueAt' | 'referralId'>,
 ): DeadlineJob {
   return {
-    deadlineId: row.id, caseId, clockId: row.clockId, key: row.key, kind: row.kind, percent: row.percent, dueAt: row.dueAt.toISOString(),
+    deadlineId: row.id,
+    caseId,
+    clockId: row.clockId,
+    key: row.key,
+    kind: row.kind,
+    percent: row.percent,
+    dueAt: row.dueAt.toISOString(),
     ...(row.referralId ? { referralId: row.referralId } : {}),
   };
 }
 
 /** The job of a deadline row, read from PostgreSQL (for the reconciler, and jobs that carry only the id). */
 export async function loadDeadlineJobs(db: { query: Tx['query'] }, ids: string[]): Promise<DeadlineJob[]> {
-  const rows = await db.query<DeadlineJobRow>(`SELECT ${DEADLINE_JOB_COLUMNS} FROM deadlines WHERE id = ANY($1::uuid[])`, [ids]);
+  const rows = await db.query<DeadlineJobRow>(
+    `SELECT ${DEADLINE_JOB_COLUMNS} FROM deadlines WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
   return rows.map(jobOfRow);
 }
 
@@ -223,7 +286,13 @@ export interface DeadlineJobRow {
 
 export const jobOfRow = (r: DeadlineJobRow): DeadlineJob =>
   deadlineJob(r.case_id, {
-    id: r.id, clockId: r.clock_id, key: r.key, kind: r.kind, percent: r.percent, dueAt: r.due_at, referralId: r.referral_id ?? undefined,
+    id: r.id,
+    clockId: r.clock_id,
+    key: r.key,
+    kind: r.kind,
+    percent: r.percent,
+    dueAt: r.due_at,
+    referralId: r.referral_id ?? undefined,
   });
 
 /** What CALENDAR_COLUMNS read: the overrides and the imported years, as JSON. */

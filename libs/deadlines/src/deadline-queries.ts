@@ -55,7 +55,10 @@ export class DeadlineQueries {
     if (units) add((p) => `c.unit_code = ANY(${p}::text[])`, units);
     if (filter.dueBefore) {
       const problem = instantProblem(filter.dueBefore);
-      if (problem) throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [{ field: 'dueBefore', message: problem }]);
+      if (problem)
+        throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, [
+          { field: 'dueBefore', message: problem },
+        ]);
       add((p) => `d.due_at < ${p}`, toInstant(filter.dueBefore));
     }
     if (filter.status) add((p) => `d.status = ${p}`, filter.status === 'breached' ? 'fired' : 'pending');
@@ -67,8 +70,19 @@ export class DeadlineQueries {
     if (units?.length === 0) return { items: [], nextCursor: null };
     params.push(filter.limit + 1);
     const rows = await this.db.query<{
-      id: string; case_id: string; reference: string; kind: string; case_state: string; unit_code: string;
-      key: string; state: string; starts_at: Date; due_at: Date; status: string; fired_at: Date | null; referral_id: string | null;
+      id: string;
+      case_id: string;
+      reference: string;
+      kind: string;
+      case_state: string;
+      unit_code: string;
+      key: string;
+      state: string;
+      starts_at: Date;
+      due_at: Date;
+      status: string;
+      fired_at: Date | null;
+      referral_id: string | null;
       imported_years: number[];
     }>(
       `SELECT d.id, d.case_id, c.reference, c.kind, c.state AS case_state, c.unit_code, d.key, d.state, d.starts_at,

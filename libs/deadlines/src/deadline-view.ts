@@ -29,7 +29,12 @@ export interface DeadlineView {
   open: boolean;
   overdue: boolean;
   breachedAt: string | null;
-  warnings: Array<{ percent: number; at: string; status: 'pending' | 'sent' | 'cancelled' | 'superseded'; sentAt: string | null }>;
+  warnings: Array<{
+    percent: number;
+    at: string;
+    status: 'pending' | 'sent' | 'cancelled' | 'superseded';
+    sentAt: string | null;
+  }>;
   /**
    * The years the running clock's span (start date to due date) reaches that no holiday schedule covers now,
    * official or imported: there it counts only weekends as rest days, so its due time may be wrong. Read from

@@ -16,8 +16,16 @@ import { PoliciesService } from './policies.service.js';
       inject: [Database, Clock, Cursors],
       useFactory: (db: Database, clock: Clock, cursors: Cursors) => new DeadlineQueries(db, clock, cursors),
     },
-    { provide: CalendarService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new CalendarService(db, clock) },
-    { provide: PoliciesService, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new PoliciesService(db, clock) },
+    {
+      provide: CalendarService,
+      inject: [Database, Clock],
+      useFactory: (db: Database, clock: Clock) => new CalendarService(db, clock),
+    },
+    {
+      provide: PoliciesService,
+      inject: [Database, Clock],
+      useFactory: (db: Database, clock: Clock) => new PoliciesService(db, clock),
+    },
     CalendarCoverageGauge,
   ],
   exports: [DeadlineQueries, CalendarService, PoliciesService],

@@ -3,7 +3,12 @@ import { computeDue, extendDue, recomputeDue, warningTimes, type DeadlineRule, t
 
 const calendar = new WorkingCalendar();
 const at = (iso: string) => new Date(iso);
-const rule = (key: string, amount: number, unit: DeadlineRule['unit'], source = 'default'): DeadlineRule => ({ key, amount, unit, source });
+const rule = (key: string, amount: number, unit: DeadlineRule['unit'], source = 'default'): DeadlineRule => ({
+  key,
+  amount,
+  unit,
+  source,
+});
 /** The derivation as it comes back from the `deadlines.derivation` jsonb column. */
 const stored = (d: Derivation): Derivation => JSON.parse(JSON.stringify(d));
 
@@ -77,17 +82,31 @@ describe('computeDue', () => {
   it('lists the holiday a referral reply skipped, by name', () => {
     // Referral reply, 5 working days from 2026-09-29 (Tue): 09-30, [10-01..10-07 国庆节], 10-08, 10-09, 10-10 (Sat,
     // 调休上班), [10-11 Sun], 10-12.
-    const { derivation } = computeDue(calendar, at('2026-09-29T09:00:00+08:00'), rule('referral.reply', 5, 'working_days'));
+    const { derivation } = computeDue(
+      calendar,
+      at('2026-09-29T09:00:00+08:00'),
+      rule('referral.reply', 5, 'working_days'),
+    );
     expect(derivation.dueDate).toBe('2026-10-12');
     expect(derivation.skipped.map((d) => `${d.date} ${d.name ?? d.kind}`)).toEqual([
-      '2026-10-01 国庆节', '2026-10-02 国庆节', '2026-10-03 国庆节', '2026-10-04 国庆节',
-      '2026-10-05 国庆节', '2026-10-06 国庆节', '2026-10-07 国庆节', '2026-10-11 weekend',
+      '2026-10-01 国庆节',
+      '2026-10-02 国庆节',
+      '2026-10-03 国庆节',
+      '2026-10-04 国庆节',
+      '2026-10-05 国庆节',
+      '2026-10-06 国庆节',
+      '2026-10-07 国庆节',
+      '2026-10-11 weekend',
     ]);
   });
 
   it('says when it rolled a calendar-day end over a holiday', () => {
     // Petition intake, 15 days from 2026-02-05: 02-20 is in the Spring Festival rest (02-15..02-23).
-    const { derivation } = computeDue(calendar, at('2026-02-05T14:00:00+08:00'), rule('petition.intake', 15, 'calendar_days'));
+    const { derivation } = computeDue(
+      calendar,
+      at('2026-02-05T14:00:00+08:00'),
+      rule('petition.intake', 15, 'calendar_days'),
+    );
     expect(derivation.rolledOverFrom).toBe('2026-02-20');
     expect(derivation.skipped.map((d) => d.date)).toEqual(['2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23']);
     expect(derivation.dueDate).toBe('2026-02-24');
@@ -96,18 +115,37 @@ describe('computeDue', () => {
   it('reports years without official data, where only weekends rest', () => {
     // 5 working days from Monday 2026-12-28: 12-29, 12-30, 12-31, 2027-01-01 (no data: a plain Friday),
     // [01-02, 01-03 weekend], 01-04.
-    const working = computeDue(calendar, at('2026-12-28T10:00:00+08:00'), rule('dispute.escalation', 5, 'working_days'));
+    const working = computeDue(
+      calendar,
+      at('2026-12-28T10:00:00+08:00'),
+      rule('dispute.escalation', 5, 'working_days'),
+    );
     expect(working.derivation.dueDate).toBe('2027-01-04');
     expect(working.derivation.uncoveredYears).toEqual([2027]);
-    expect(working.derivation.skipped.map((d) => `${d.date}:${d.kind}:${d.source}`)).toEqual(['2027-01-02:weekend:weekday', '2027-01-03:weekend:weekday']);
+    expect(working.derivation.skipped.map((d) => `${d.date}:${d.kind}:${d.source}`)).toEqual([
+      '2027-01-02:weekend:weekday',
+      '2027-01-03:weekend:weekday',
+    ]);
     // 15 days from 2027-03-05: 03-20 is a Saturday, rolled to Monday 03-22.
-    const calendarDays = computeDue(calendar, at('2027-03-05T10:00:00+08:00'), rule('petition.intake', 15, 'calendar_days'));
-    expect(calendarDays.derivation).toMatchObject({ rolledOverFrom: '2027-03-20', dueDate: '2027-03-22', uncoveredYears: [2027] });
+    const calendarDays = computeDue(
+      calendar,
+      at('2027-03-05T10:00:00+08:00'),
+      rule('petition.intake', 15, 'calendar_days'),
+    );
+    expect(calendarDays.derivation).toMatchObject({
+      rolledOverFrom: '2027-03-20',
+      dueDate: '2027-03-22',
+      uncoveredYears: [2027],
+    });
   });
 
   it('applies deployment overrides', () => {
     const local = new WorkingCalendar([{ date: '2026-07-15', kind: 'holiday', name: '防汛停工' }]);
-    const { derivation } = computeDue(local, at('2026-07-13T10:00:00+08:00'), rule('dispute.triage', 3, 'working_days'));
+    const { derivation } = computeDue(
+      local,
+      at('2026-07-13T10:00:00+08:00'),
+      rule('dispute.triage', 3, 'working_days'),
+    );
     expect(derivation.dueDate).toBe('2026-07-17');
     expect(derivation.skipped).toEqual([{ date: '2026-07-15', kind: 'holiday', name: '防汛停工', source: 'override' }]);
   });
@@ -124,15 +162,28 @@ describe('computeDue', () => {
 
 describe('recomputeDue: the same clock on a calendar that changed since it was armed', () => {
   // Test data: 2027-02-08 … 02-12 made holidays.
-  const withHolidays = new WorkingCalendar([], [{
-    year: 2027,
-    holidays: ['08', '09', '10', '11', '12'].map((d) => ({ date: `2027-02-${d}`, name: '春节' })),
-    workdays: [],
-  }]);
-  const change = { calendarChangeId: '0190c0de-0000-7000-8000-000000000001', previousClockId: '0190c0de-0000-7000-8000-000000000002', reason: '2027 schedule imported' };
+  const withHolidays = new WorkingCalendar(
+    [],
+    [
+      {
+        year: 2027,
+        holidays: ['08', '09', '10', '11', '12'].map((d) => ({ date: `2027-02-${d}`, name: '春节' })),
+        workdays: [],
+      },
+    ],
+  );
+  const change = {
+    calendarChangeId: '0190c0de-0000-7000-8000-000000000001',
+    previousClockId: '0190c0de-0000-7000-8000-000000000002',
+    reason: '2027 schedule imported',
+  };
 
   it('keeps the start and the rule, counts again, and names the change', () => {
-    const armed = computeDue(calendar, at('2027-02-03T09:00:00+08:00'), rule('dispute.intake', 3, 'working_days', 'policy:p1'));
+    const armed = computeDue(
+      calendar,
+      at('2027-02-03T09:00:00+08:00'),
+      rule('dispute.intake', 3, 'working_days', 'policy:p1'),
+    );
     expect(armed.derivation.dueDate).toBe('2027-02-08');
     const { dueAt, derivation } = recomputeDue(withHolidays, stored(armed.derivation), change);
     expect(dueAt).toEqual(at('2027-02-15T23:59:59.999+08:00'));
@@ -162,7 +213,9 @@ describe('recomputeDue: the same clock on a calendar that changed since it was a
   it('gives the same due time when the change does not reach the clock, and refuses a derivation that contradicts itself', () => {
     const armed = computeDue(calendar, at('2027-03-01T09:00:00+08:00'), rule('dispute.intake', 3, 'working_days'));
     expect(recomputeDue(withHolidays, stored(armed.derivation), change).dueAt).toEqual(at(armed.derivation.dueAt));
-    expect(() => recomputeDue(withHolidays, { ...stored(armed.derivation), startDate: '2027-03-02' }, change)).toThrow(/inconsistent/);
+    expect(() => recomputeDue(withHolidays, { ...stored(armed.derivation), startDate: '2027-03-02' }, change)).toThrow(
+      /inconsistent/,
+    );
   });
 });
 
@@ -188,7 +241,8 @@ describe('warningTimes', () => {
   it('refuses fractions that are not whole percents inside the span, and an empty span', () => {
     const start = at('2026-03-02T09:00:00+08:00');
     const due = at('2026-03-05T23:59:59.999+08:00');
-    for (const f of [0, 1, 1.2, -0.5, 0.575, Number.NaN]) expect(() => warningTimes(start, due, [f])).toThrow(/whole percent/);
+    for (const f of [0, 1, 1.2, -0.5, 0.575, Number.NaN])
+      expect(() => warningTimes(start, due, [f])).toThrow(/whole percent/);
     expect(() => warningTimes(due, start, [0.5])).toThrow(/after startsAt/);
     expect(warningTimes(start, due, [])).toEqual([]);
   });

@@ -34,7 +34,11 @@ export interface Derivation {
 }
 
 /** The due time of a deadline that starts at `startsAt`, with the derivation to store beside it. */
-export function computeDue(calendar: WorkingCalendar, startsAt: Date, rule: DeadlineRule): { dueAt: Date; derivation: Derivation } {
+export function computeDue(
+  calendar: WorkingCalendar,
+  startsAt: Date,
+  rule: DeadlineRule,
+): { dueAt: Date; derivation: Derivation } {
   checkRule(rule);
   const startDate = chinaDateOf(startsAt);
   const base = { timeZone: 'Asia/Shanghai' as const, startsAt: startsAt.toISOString(), startDate, rule: { ...rule } };
@@ -59,7 +63,8 @@ export function extendDue(
   days: number,
   reason: string,
 ): { dueAt: Date; derivation: Derivation } {
-  if (current.extension) throw new Error(`Deadline ${current.rule.key} was already extended once (${current.extension.reason})`);
+  if (current.extension)
+    throw new Error(`Deadline ${current.rule.key} was already extended once (${current.extension.reason})`);
   if (!Number.isInteger(days) || days < 1 || days > MAX_PERIOD) {
     throw new Error(`An extension must be a whole number of days from 1 to ${MAX_PERIOD}, got ${String(days)}`);
   }
@@ -68,10 +73,17 @@ export function extendDue(
   const previousDue = new Date(current.dueAt);
   // The derivation comes back from storage: refuse one whose instant and date disagree rather than guess.
   if (Number.isNaN(previousDue.getTime()) || chinaDateOf(previousDue) !== current.dueDate) {
-    throw new Error(`Derivation of ${current.rule.key} is inconsistent: dueAt ${current.dueAt} is not on ${current.dueDate}`);
+    throw new Error(
+      `Derivation of ${current.rule.key} is inconsistent: dueAt ${current.dueAt} is not on ${current.dueDate}`,
+    );
   }
   const { due, nominalDate, rolledOver } = calendar.addCalendarDays(previousDue, days);
-  const base = { timeZone: 'Asia/Shanghai' as const, startsAt: current.startsAt, startDate: current.startDate, rule: { ...current.rule } };
+  const base = {
+    timeZone: 'Asia/Shanghai' as const,
+    startsAt: current.startsAt,
+    startDate: current.startDate,
+    rule: { ...current.rule },
+  };
   const result = finish(calendar, base, due, rolledOver, rolledOver.length ? nominalDate : undefined);
   result.derivation.extension = { days, reason: reason.trim(), previousDueAt: current.dueAt };
   return result;
@@ -89,10 +101,13 @@ export function recomputeDue(
 ): { dueAt: Date; derivation: Derivation } {
   const startsAt = new Date(current.startsAt);
   if (Number.isNaN(startsAt.getTime()) || chinaDateOf(startsAt) !== current.startDate) {
-    throw new Error(`Derivation of ${current.rule?.key} is inconsistent: startsAt ${current.startsAt} is not on ${current.startDate}`);
+    throw new Error(
+      `Derivation of ${current.rule?.key} is inconsistent: startsAt ${current.startsAt} is not on ${current.startDate}`,
+    );
   }
   let result = computeDue(calendar, startsAt, current.rule);
-  if (current.extension) result = extendDue(calendar, result.derivation, current.extension.days, current.extension.reason);
+  if (current.extension)
+    result = extendDue(calendar, result.derivation, current.extension.days, current.extension.reason);
   result.derivation.recomputed = { ...change, previousDueAt: current.dueAt };
   return result;
 }
@@ -105,7 +120,8 @@ export function recomputeDue(
 export function warningTimes(startsAt: Date, dueAt: Date, fractions: number[]): Array<{ percent: number; at: Date }> {
   const start = instant(startsAt, 'startsAt');
   const span = instant(dueAt, 'dueAt') - start;
-  if (span <= 0) throw new Error(`Warnings need dueAt after startsAt (${startsAt.toISOString()} → ${dueAt.toISOString()})`);
+  if (span <= 0)
+    throw new Error(`Warnings need dueAt after startsAt (${startsAt.toISOString()} → ${dueAt.toISOString()})`);
   return fractions.map((fraction) => {
     const percent = Math.round(fraction * 100);
     if (!Number.isFinite(fraction) || Math.abs(fraction * 100 - percent) > 1e-9 || percent < 1 || percent > 99) {
@@ -143,7 +159,9 @@ function checkRule(rule: DeadlineRule): void {
     throw new Error(`Deadline rule ${rule.key}: unit must be working_days or calendar_days, got ${String(rule.unit)}`);
   }
   if (typeof rule.source !== 'string' || !/^(default|referral|policy:.+)$/.test(rule.source)) {
-    throw new Error(`Deadline rule ${rule.key}: source must be 'default', 'referral' or 'policy:<id>', got ${String(rule.source)}`);
+    throw new Error(
+      `Deadline rule ${rule.key}: source must be 'default', 'referral' or 'policy:<id>', got ${String(rule.source)}`,
+    );
   }
   // The amount is checked by the calendar (an integer from 0 to MAX_PERIOD).
 }

@@ -24,7 +24,16 @@ export interface ClockDefault {
   statutory: string | null;
 }
 
-type PolicyRow = { id: string; key: string; category: string | null; unit_code: string | null; amount: number; unit: DeadlineSpec['unit']; created_by: string; created_at: Date };
+type PolicyRow = {
+  id: string;
+  key: string;
+  category: string | null;
+  unit_code: string | null;
+  amount: number;
+  unit: DeadlineSpec['unit'];
+  created_by: string;
+  created_at: Date;
+};
 
 const toPolicy = (r: PolicyRow): DeadlinePolicy => ({
   id: r.id,
@@ -75,14 +84,18 @@ export class PoliciesService {
     by: Principal,
   ): Promise<DeadlinePolicy> {
     if (!clockSpecs().has(input.key)) {
-      throw DomainError.validation([{ field: 'key', message: `is not a clock of any machine (known: ${[...clockSpecs().keys()].join(', ')})` }]);
+      throw DomainError.validation([
+        { field: 'key', message: `is not a clock of any machine (known: ${[...clockSpecs().keys()].join(', ')})` },
+      ]);
     }
     checkAgainstStatute(input.key, input.amount, input.unit);
     return this.db.transaction(async (tx) => {
       if (input.unitCode !== undefined) {
         const [unit] = await tx.query<{ path: string }>('SELECT path FROM units WHERE code = $1', [input.unitCode]);
-        if (!unit) throw DomainError.validation([{ field: 'unitCode', message: `unit ${input.unitCode} does not exist` }]);
-        if (by.scope !== null && !unit.path.startsWith(by.scope)) throw DomainError.forbidden(`Unit ${input.unitCode} is outside your scope.`);
+        if (!unit)
+          throw DomainError.validation([{ field: 'unitCode', message: `unit ${input.unitCode} does not exist` }]);
+        if (by.scope !== null && !unit.path.startsWith(by.scope))
+          throw DomainError.forbidden(`Unit ${input.unitCode} is outside your scope.`);
       } else if (by.scope !== null) {
         throw DomainError.forbidden('Only an admin of every unit may set a policy for every unit.');
       }
@@ -92,7 +105,16 @@ export class PoliciesService {
          ON CONFLICT ON CONSTRAINT deadline_policies_scope_key
          DO UPDATE SET amount = EXCLUDED.amount, unit = EXCLUDED.unit, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at
          RETURNING *`,
-        [uuidv7(this.clock.now().getTime()), input.key, input.category ?? null, input.unitCode ?? null, input.amount, input.unit, by.id, this.clock.now()],
+        [
+          uuidv7(this.clock.now().getTime()),
+          input.key,
+          input.category ?? null,
+          input.unitCode ?? null,
+          input.amount,
+          input.unit,
+          by.id,
+          this.clock.now(),
+        ],
       );
       return toPolicy(row!);
     });

@@ -58,7 +58,11 @@ export class DeadlineReconciler {
       const now = this.clock.now().getTime();
       const missing: typeof rows = [];
       for (const [i, row] of rows.entries()) {
-        const [exists, delayed, failed] = [answers[3 * i] === 1, answers[3 * i + 1] !== null, answers[3 * i + 2] !== null];
+        const [exists, delayed, failed] = [
+          answers[3 * i] === 1,
+          answers[3 * i + 1] !== null,
+          answers[3 * i + 2] !== null,
+        ];
         if (!exists) missing.push(row);
         else if (row.due_at.getTime() <= now && delayed) {
           if (await this.nudge(row.id, (job) => job.promote())) report.promoted++;
@@ -79,7 +83,8 @@ export class DeadlineReconciler {
         report.restored += missing.length;
       }
     }
-    if (report.restored || report.promoted || report.retried) this.logger.warn(`reconciled deadlines: ${JSON.stringify(report)}`);
+    if (report.restored || report.promoted || report.retried)
+      this.logger.warn(`reconciled deadlines: ${JSON.stringify(report)}`);
     return report;
   }
 

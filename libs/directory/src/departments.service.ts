@@ -44,7 +44,10 @@ export class DepartmentsService {
     input: { code: string; name: string; categories: string[]; webhookUrl?: string; webhookSecret?: string },
     by: Pick<Principal, 'scope'>,
   ): Promise<Department> {
-    if (by.scope !== null) throw DomainError.forbidden('Departments serve the whole deployment: only an admin of every unit may create one.');
+    if (by.scope !== null)
+      throw DomainError.forbidden(
+        'Departments serve the whole deployment: only an admin of every unit may create one.',
+      );
     if ((input.webhookUrl === undefined) !== (input.webhookSecret === undefined)) {
       throw DomainError.validation([{ field: 'webhookSecret', message: 'webhookUrl and webhookSecret go together' }]);
     }
@@ -66,7 +69,11 @@ export class DepartmentsService {
     return toDepartment(rows[0]);
   }
 
-  async list(filter: { category?: string; cursor?: string; limit: number }): Promise<{ items: Department[]; nextCursor: string | null }> {
+  async list(filter: {
+    category?: string;
+    cursor?: string;
+    limit: number;
+  }): Promise<{ items: Department[]; nextCursor: string | null }> {
     const rows = await this.db.query<DepartmentRow>(
       `SELECT code, name, categories, webhook_url, created_at FROM departments
        WHERE ($1::text IS NULL OR $1 = ANY(categories)) AND ($2::text IS NULL OR code > $2)

@@ -6,7 +6,11 @@ import type { Database } from '#persistence';
  * `unit_code = ANY(codes)`, so the planner sees real values: an index for a grid, the page-order walk for a
  * street or a district.
  */
-export async function listableUnitCodes(db: Pick<Database, 'query'>, unitCode: string | undefined, scope: string | null): Promise<string[] | null> {
+export async function listableUnitCodes(
+  db: Pick<Database, 'query'>,
+  unitCode: string | undefined,
+  scope: string | null,
+): Promise<string[] | null> {
   if (!unitCode && scope === null) return null;
   const rows = await db.query<{ code: string }>(
     `SELECT code FROM units

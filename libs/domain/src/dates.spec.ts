@@ -69,7 +69,8 @@ describe('the instant rule', () => {
   });
 
   it('refuses what is not a string, and says why in a fixed message that never echoes the value', () => {
-    for (const value of [null, undefined, 0, 1772416800000, {}, [], true]) expect(instantProblem(value)).toMatch(/^must /);
+    for (const value of [null, undefined, 0, 1772416800000, {}, [], true])
+      expect(instantProblem(value)).toMatch(/^must /);
     expect(new Set(NOT_INSTANTS.map(instantProblem))).toEqual(
       new Set([
         'must be an ISO 8601 date-time with an offset, e.g. 2026-03-02T09:00:00+08:00',
@@ -81,7 +82,9 @@ describe('the instant rule', () => {
   });
 
   it('names the range in China time', () => {
-    expect(instantProblem('1899-12-31T16:00:00Z')).toBe('must be an instant from 1950-01-01 to 2199-12-31 (China time)');
+    expect(instantProblem('1899-12-31T16:00:00Z')).toBe(
+      'must be an instant from 1950-01-01 to 2199-12-31 (China time)',
+    );
   });
 });
 
@@ -92,8 +95,25 @@ describe('the date rule', () => {
   });
 
   it('refuses dates outside them, dates that do not exist and other shapes', () => {
-    for (const value of ['0000-01-01', '0000-00-00', '0001-01-01', '1949-12-31', '2200-01-01', '9999-12-31', '2023-02-29', '2026-02-30',
-      '2026-13-01', '2026-00-10', '2026-3-2', '20260302', '2026-03-02T00:00:00Z', '+2026-03-02', '', null, 20260302]) {
+    for (const value of [
+      '0000-01-01',
+      '0000-00-00',
+      '0001-01-01',
+      '1949-12-31',
+      '2200-01-01',
+      '9999-12-31',
+      '2023-02-29',
+      '2026-02-30',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-3-2',
+      '20260302',
+      '2026-03-02T00:00:00Z',
+      '+2026-03-02',
+      '',
+      null,
+      20260302,
+    ]) {
       expect(dateProblem(value)).toMatch(/^must /);
     }
   });

@@ -34,7 +34,9 @@ function dayNumber(year: number, month: number, day: number): number | null {
   const t = Date.UTC(year, month - 1, day);
   const back = new Date(t);
   // Date.UTC quietly carries 2026-02-30 into March; a date must exist as written.
-  return back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day ? t / 86_400_000 : null;
+  return back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day
+    ? t / 86_400_000
+    : null;
 }
 
 /**
@@ -46,13 +48,21 @@ export function instantProblem(value: unknown): string | null {
   if (typeof value !== 'string') return `must be ${INSTANT_FORMAT}`;
   const m = INSTANT.exec(value);
   if (!m) return `must be ${INSTANT_FORMAT}`;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   // Years far outside the range are refused before any arithmetic: Date.UTC reads 0–99 as 1900–1999.
   if (year < FIRST_YEAR - 1 || year > LAST_YEAR + 1) return `must be an instant ${RANGE}`;
   const days = dayNumber(year, month, day);
   if (days === null || hour > 23 || minute > 59 || second > 59) return 'must be a date and time that exist';
   const offsetMinutes = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
-  if (Number(m[11]) > 59 || offsetMinutes < OFFSET_MINUTES.min || offsetMinutes > OFFSET_MINUTES.max) return 'must have an offset from -12:00 to +14:00';
+  if (Number(m[11]) > 59 || offsetMinutes < OFFSET_MINUTES.min || offsetMinutes > OFFSET_MINUTES.max)
+    return 'must have an offset from -12:00 to +14:00';
   const at = days * 86_400_000 + (hour * 60 + minute - offsetMinutes) * 60_000 + second * 1000;
   if (at < EARLIEST || at >= END) return `must be an instant ${RANGE}`;
   return null;

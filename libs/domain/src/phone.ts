@@ -17,7 +17,8 @@ export const PHONE_MAX_LENGTH = 32;
 /** Digits, spaces, `-`, `.`, `(`, `)`, and a leading `+`: no letters (vanity numbers), no extensions. */
 export const PHONE_PATTERN = /^\+?[0-9 ().-]+$/;
 
-export const PHONE_MESSAGE = 'must be a valid phone number: a mainland number as dialled, any other with its + country code';
+export const PHONE_MESSAGE =
+  'must be a valid phone number: a mainland number as dialled, any other with its + country code';
 
 /** The number in E.164, or null when it is not a valid phone number. */
 export function normalizePhone(typed: string): string | null {

@@ -39,8 +39,14 @@ describe('payload schemas', () => {
   });
 
   it('refuses control characters and over-long text', () => {
-    expect(validate(payload, { reason: 'a\u0000b', days: 1 })).toMatchObject({ ok: false, errors: [{ field: 'reason', message: 'must not contain control characters' }] });
-    expect(validate(payload, { reason: 'x'.repeat(11), days: 1 })).toMatchObject({ ok: false, errors: [{ field: 'reason' }] });
+    expect(validate(payload, { reason: 'a\u0000b', days: 1 })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'reason', message: 'must not contain control characters' }],
+    });
+    expect(validate(payload, { reason: 'x'.repeat(11), days: 1 })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'reason' }],
+    });
   });
 
   it('applies cross-field rules only to otherwise valid values', () => {
@@ -48,8 +54,14 @@ describe('payload schemas', () => {
       (v.a === undefined) === (v.b === undefined) ? { field: 'a', message: 'give exactly one of a or b' } : null,
     );
     expect(validate(either, { a: 'x' }).ok).toBe(true);
-    expect(validate(either, {})).toEqual({ ok: false, errors: [{ field: 'a', message: 'give exactly one of a or b' }] });
-    expect(validate(either, { a: 1 })).toEqual({ ok: false, errors: [{ field: 'a', message: 'must be a string, not a number' }] });
+    expect(validate(either, {})).toEqual({
+      ok: false,
+      errors: [{ field: 'a', message: 'give exactly one of a or b' }],
+    });
+    expect(validate(either, { a: 1 })).toEqual({
+      ok: false,
+      errors: [{ field: 'a', message: 'must be a string, not a number' }],
+    });
   });
 
   it('accepts valid phone numbers as E.164 and refuses the rest with one message', () => {
@@ -62,9 +74,24 @@ describe('payload schemas', () => {
     ];
     for (const [typed, e164] of accepted) expect(validate(phone(), typed)).toEqual({ ok: true, value: e164 });
     // Too short, a mobile one digit short, a landline without its area code, letters, an extension, too long.
-    for (const typed of ['12345', '1381234567', '6512345', 'call me', '+1 800 FLOWERS', '13812345678 ext 12', '1'.repeat(33), '']) {
-      expect(validate(phone(), typed, 'phone')).toEqual({ ok: false, errors: [{ field: 'phone', message: PHONE_MESSAGE }] });
+    for (const typed of [
+      '12345',
+      '1381234567',
+      '6512345',
+      'call me',
+      '+1 800 FLOWERS',
+      '13812345678 ext 12',
+      '1'.repeat(33),
+      '',
+    ]) {
+      expect(validate(phone(), typed, 'phone')).toEqual({
+        ok: false,
+        errors: [{ field: 'phone', message: PHONE_MESSAGE }],
+      });
     }
-    expect(validate(phone(), 13812345678, 'phone')).toEqual({ ok: false, errors: [{ field: 'phone', message: 'must be a string, not a number' }] });
+    expect(validate(phone(), 13812345678, 'phone')).toEqual({
+      ok: false,
+      errors: [{ field: 'phone', message: 'must be a string, not a number' }],
+    });
   });
 });

@@ -26,10 +26,7 @@ export type InferShape<S extends Shape> = { [K in RequiredKeys<S>]: Infer<S[K]> 
 const describe = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 
-function leaf<T>(
-  jsonSchema: Record<string, unknown>,
-  test: (value: unknown) => string | null,
-): Schema<T> {
+function leaf<T>(jsonSchema: Record<string, unknown>, test: (value: unknown) => string | null): Schema<T> {
   return {
     optional: false,
     check(value, path, errors) {
@@ -44,18 +41,25 @@ function leaf<T>(
   };
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const printable = (value: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value);
 
 export function string(options: { min?: number; max: number; pattern?: RegExp; patternHint?: string }): Schema<string> {
   const min = options.min ?? 1;
   return leaf<string>(
-    { type: 'string', minLength: min, maxLength: options.max, ...(options.pattern ? { pattern: options.pattern.source } : {}) },
+    {
+      type: 'string',
+      minLength: min,
+      maxLength: options.max,
+      ...(options.pattern ? { pattern: options.pattern.source } : {}),
+    },
     (value) => {
       if (typeof value !== 'string') return `must be a string, not ${describe(value)}`;
       if (value.trim().length < min) return min === 1 ? 'must not be empty' : `must have at least ${min} characters`;
       if (value.length > options.max) return `must have at most ${options.max} characters`;
       if (!printable(value)) return 'must not contain control characters';
-      if (options.pattern && !options.pattern.test(value)) return options.patternHint ?? `must match ${options.pattern.source}`;
+      if (options.pattern && !options.pattern.test(value))
+        return options.patternHint ?? `must match ${options.pattern.source}`;
       return null;
     },
   );
@@ -106,11 +110,15 @@ export function int(options: { min: number; max: number }): Schema<number> {
 }
 
 export const boolean = (): Schema<boolean> =>
-  leaf<boolean>({ type: 'boolean' }, (value) => (typeof value === 'boolean' ? null : `must be a boolean, not ${describe(value)}`));
+  leaf<boolean>({ type: 'boolean' }, (value) =>
+    typeof value === 'boolean' ? null : `must be a boolean, not ${describe(value)}`,
+  );
 
 export function oneOf<const T extends readonly string[]>(values: T): Schema<T[number]> {
   return leaf<T[number]>({ type: 'string', enum: [...values] }, (value) =>
-    typeof value === 'string' && (values as readonly string[]).includes(value) ? null : `must be one of: ${values.join(', ')}`,
+    typeof value === 'string' && (values as readonly string[]).includes(value)
+      ? null
+      : `must be one of: ${values.join(', ')}`,
   );
 }
 

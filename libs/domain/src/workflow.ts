@@ -103,6 +103,7 @@ export interface CaseInput {
   category?: string | null;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each machine's reasons read its own context type
 export type GuardReason = string | ((context: any, event: MachineEvent) => string);
 
 /** A versioned machine with the contract the engine needs: a case kind's, or the referral machine. */

@@ -37,7 +37,8 @@ export function egressAgent(policy: EgressPolicy, resolve: Resolver = systemReso
         if (refused) return callback(new AddressNotAllowed(`${hostname} resolves to ${refused}`), []);
         const family = options.family === 4 || options.family === 6 ? options.family : 0;
         const usable = family ? found.filter((a) => a.family === family) : found;
-        if (!usable.length) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+        if (!usable.length)
+          return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
         if (options.all) callback(null, usable);
         else callback(null, usable[0]!.address, usable[0]!.family);
       },

@@ -12,7 +12,10 @@ describe('the egress policy for webhook URLs', () => {
     ['https://user:secret@hooks.example.com/', 'must not carry credentials (user:password@)'],
     ['https://user@hooks.example.com/', 'must not carry credentials (user:password@)'],
     // loopback, however it is spelt
-    ['http://127.0.0.1:8080/hook', 'must not point at a loopback address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
+    [
+      'http://127.0.0.1:8080/hook',
+      'must not point at a loopback address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
     ['http://127.8.9.10/', 'must not point at a loopback address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
     ['http://127.1/', 'must not point at a loopback address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
     ['http://0x7f.0.0.1/', 'must not point at a loopback address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
@@ -33,13 +36,34 @@ describe('the egress policy for webhook URLs', () => {
     ['http://239.1.2.3/', 'must not point at a multicast address'],
     ['http://[ff02::1]/', 'must not point at a multicast address'],
     // RFC 1918, CGNAT, unique-local
-    ['http://10.0.0.5/', 'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
-    ['http://172.16.0.1/', 'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
-    ['http://172.31.255.254/', 'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
-    ['http://192.168.1.20/', 'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
-    ['http://100.64.0.1/', 'must not point at a carrier-grade NAT (100.64.0.0/10) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
-    ['http://[fc00::1]/', 'must not point at a unique-local (fc00::/7) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
-    ['http://[fd12:3456::1]/', 'must not point at a unique-local (fc00::/7) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
+    [
+      'http://10.0.0.5/',
+      'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
+    [
+      'http://172.16.0.1/',
+      'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
+    [
+      'http://172.31.255.254/',
+      'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
+    [
+      'http://192.168.1.20/',
+      'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
+    [
+      'http://100.64.0.1/',
+      'must not point at a carrier-grade NAT (100.64.0.0/10) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
+    [
+      'http://[fc00::1]/',
+      'must not point at a unique-local (fc00::/7) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
+    [
+      'http://[fd12:3456::1]/',
+      'must not point at a unique-local (fc00::/7) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
     // link-local and cloud metadata
     ['http://169.254.169.254/latest/meta-data/', 'must not point at a link-local (cloud metadata) address'],
     ['http://169.254.0.23/', 'must not point at a link-local (cloud metadata) address'],
@@ -63,12 +87,21 @@ describe('the egress policy for webhook URLs', () => {
     ['http://[100::1]/', 'must not point at a discard-only address'],
     ['http://[4000::1]/', 'must not point at a reserved address'], // outside 2000::/3, the global unicast space
     // IPv6 forms of IPv4 addresses are judged as the IPv4 address
-    ['http://[::ffff:127.0.0.1]/', 'must not point at a loopback address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
+    [
+      'http://[::ffff:127.0.0.1]/',
+      'must not point at a loopback address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
     ['http://[::ffff:169.254.169.254]/', 'must not point at a link-local (cloud metadata) address'],
-    ['http://[::ffff:0:10.1.2.3]/', 'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
+    [
+      'http://[::ffff:0:10.1.2.3]/',
+      'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
     ['http://[::127.0.0.1]/', 'must not point at a loopback address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
     ['http://[64:ff9b::169.254.169.254]/', 'must not point at a link-local (cloud metadata) address'],
-    ['http://[64:ff9b::10.0.0.1]/', 'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it'],
+    [
+      'http://[64:ff9b::10.0.0.1]/',
+      'must not point at a private (RFC 1918) address unless CONCORD_WEBHOOK_ALLOW_PRIVATE admits it',
+    ],
     ['http://[64:ff9b:1::a00:1]/', 'must not point at a NAT64 local-use address'],
     ['http://[2002:7f00:1::]/', 'must not point at a 6to4 address'],
   ])('refuses %s: %s', (url, reason) => {
@@ -95,18 +128,40 @@ describe('the egress policy for webhook URLs', () => {
   });
 
   it('admits the private networks the deployment lists, and nothing next to them', () => {
-    const onPremise = new EgressPolicy({ allowPrivate: ['10.20.0.0/16', '192.168.1.20', 'fd12:3456::/32', '127.0.0.1'], requireHttps: false });
-    for (const admitted of ['10.20.0.1', '10.20.255.254', '192.168.1.20', 'fd12:3456::1', '127.0.0.1', '::ffff:10.20.3.4']) {
+    const onPremise = new EgressPolicy({
+      allowPrivate: ['10.20.0.0/16', '192.168.1.20', 'fd12:3456::/32', '127.0.0.1'],
+      requireHttps: false,
+    });
+    for (const admitted of [
+      '10.20.0.1',
+      '10.20.255.254',
+      '192.168.1.20',
+      'fd12:3456::1',
+      '127.0.0.1',
+      '::ffff:10.20.3.4',
+    ]) {
       expect({ admitted, refused: onPremise.refuseAddress(admitted) }).toEqual({ admitted, refused: null });
     }
     for (const refused of ['10.21.0.1', '192.168.1.21', 'fd12:3457::1', '127.0.0.2', '172.16.0.1']) {
-      expect({ refused, reason: onPremise.refuseAddress(refused) }).toEqual({ refused, reason: expect.stringMatching(/address$/) });
+      expect({ refused, reason: onPremise.refuseAddress(refused) }).toEqual({
+        refused,
+        reason: expect.stringMatching(/address$/),
+      });
     }
   });
 
   it('never admits link-local, metadata, unspecified, broadcast or multicast addresses, whatever is listed', () => {
     const everything = new EgressPolicy({ allowPrivate: ['0.0.0.0/0', '::/0'], requireHttps: false });
-    for (const address of ['169.254.169.254', 'fe80::1', 'fd00:ec2::254', '100.100.100.200', '0.0.0.0', '255.255.255.255', '224.0.0.1', 'ff02::1']) {
+    for (const address of [
+      '169.254.169.254',
+      'fe80::1',
+      'fd00:ec2::254',
+      '100.100.100.200',
+      '0.0.0.0',
+      '255.255.255.255',
+      '224.0.0.1',
+      'ff02::1',
+    ]) {
       expect({ address, refused: everything.refuseAddress(address) }).toEqual({ address, refused: expect.any(String) });
     }
     expect(everything.refuseAddress('10.1.2.3')).toBeNull();

@@ -119,12 +119,14 @@ export class EgressPolicy {
     }
     // An IPv6 form of an IPv4 address (mapped, translated, NAT64, compatible) is judged as that address.
     const effective = embeddedIPv4(parsed) ?? parsed;
-    if (METADATA_ADDRESSES.includes(effective.toNormalizedString())) return { refused: 'a cloud metadata address', listable: false };
+    if (METADATA_ADDRESSES.includes(effective.toNormalizedString()))
+      return { refused: 'a cloud metadata address', listable: false };
     const range = rangeOf(effective);
     if (range === 'unicast') return null;
     const refused = `${LABELS[range] ?? `a special-purpose (${range})`} address`;
     if (NEVER.has(range)) return { refused, listable: false };
-    if (this.allowed.some(([network, bits]) => network.kind() === effective.kind() && effective.match(network, bits))) return null;
+    if (this.allowed.some(([network, bits]) => network.kind() === effective.kind() && effective.match(network, bits)))
+      return null;
     return { refused, listable: LISTABLE.has(range) };
   }
 }

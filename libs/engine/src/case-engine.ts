@@ -26,7 +26,18 @@ import type { OutboxMessage } from '#outbox';
 import type { PartyInput, PartyVault, SealedParty } from '#parties';
 import { randomCode, uuidv7, type Database, type Tx } from '#persistence';
 import { JobName, QueueName } from '#queues';
-import { declaredClocks, explainRefusal, latestReferralWorkflow, latestWorkflow, referralWorkflowFor, restartedClocks, restoreSnapshot, type StoredSnapshot, storeSnapshot, workflowFor } from '#workflows';
+import {
+  declaredClocks,
+  explainRefusal,
+  latestReferralWorkflow,
+  latestWorkflow,
+  referralWorkflowFor,
+  restartedClocks,
+  restoreSnapshot,
+  type StoredSnapshot,
+  storeSnapshot,
+  workflowFor,
+} from '#workflows';
 import type { ReferralContext } from '#workflows';
 import { CASE_COLUMNS, toCaseRecord, type CaseRecord, type CaseRow } from './case-record.js';
 import { insertCase, updateCase, type NewDelivery, type NewReferral } from './case-writes.js';
@@ -88,7 +99,8 @@ export interface ReferralTransition {
   event: Transition['event'];
 }
 
-export type FireOutcome = { outcome: 'fired' } | { outcome: 'ignored'; reason: string } | { outcome: 'not-due'; dueAt: Date };
+export type FireOutcome =
+  { outcome: 'fired' } | { outcome: 'ignored'; reason: string } | { outcome: 'not-due'; dueAt: Date };
 
 export interface Transition {
   case: CaseRecord;
@@ -145,7 +157,8 @@ export class CaseEngine {
         `SELECT level, parent_code, path, nextval('case_reference_seq') AS n FROM units WHERE code = $1`,
         [command.unitCode],
       );
-      if (!unit) throw DomainError.validation([{ field: 'unitCode', message: `unit ${command.unitCode} does not exist` }]);
+      if (!unit)
+        throw DomainError.validation([{ field: 'unitCode', message: `unit ${command.unitCode} does not exist` }]);
       if (command.scope !== null && !unit.path.startsWith(command.scope)) {
         throw DomainError.forbidden(`Unit ${command.unitCode} is outside your scope.`);
       }
@@ -187,13 +200,20 @@ export class CaseEngine {
         occurredAt: row.occurred_at?.toISOString() ?? null,
         parties: parties.map((p) => p.ref),
       };
-      const facts: CaseFacts = { unit: { code: command.unitCode, level: unit.level, hasParent: unit.parent_code !== null } };
+      const facts: CaseFacts = {
+        unit: { code: command.unitCode, level: unit.level, hasParent: unit.parent_code !== null },
+      };
       const effects = effectsOf(actions);
       moveOwnership(row, effects, unit.parent_code);
       const event = chain(row, 'REGISTER', payload, facts, command.actor, now, GENESIS_HASH);
       const deadlines = await this.deadlines.plan(tx, {
-        caseId: row.id, category: row.category, unitCode: row.unit_code, before: new Map(), after: declaredClocks(snapshot),
-        restarted: new Set(), now,
+        caseId: row.id,
+        category: row.category,
+        unitCode: row.unit_code,
+        before: new Map(),
+        after: declaredClocks(snapshot),
+        restarted: new Set(),
+        now,
       });
       const outbox = await this.effects(tx, row, effects, { type: 'REGISTER', payload }, now);
       await insertCase(tx, { row, event, parties, outbox: [...deadlines.messages, ...outbox], deadlines, now });
@@ -225,7 +245,14 @@ export class CaseEngine {
       const snapshot = restoreSnapshot(workflow, locked.snapshot);
       const facts: CaseFacts = {
         unit: { code: locked.unit_code, level: locked.unit_level, hasParent: locked.unit_parent !== null },
-        ...(await resolveFacts(command.type, { tx, caseId: locked.id, kind: locked.kind, payload, now, scope: command.scope })),
+        ...(await resolveFacts(command.type, {
+          tx,
+          caseId: locked.id,
+          kind: locked.kind,
+          payload,
+          now,
+          scope: command.scope,
+        })),
         ...command.systemFacts,
       };
       const probe: MachineEvent = { type: command.type, payload, facts };
@@ -234,7 +261,8 @@ export class CaseEngine {
       }
       const seq = locked.version + 1;
       // The event log never holds PII: an added party is logged by id and keyed digest.
-      const added: SealedParty[] = command.type === 'ADD_PARTY' ? this.parties.seal([payload as unknown as PartyInput], now) : [];
+      const added: SealedParty[] =
+        command.type === 'ADD_PARTY' ? this.parties.seal([payload as unknown as PartyInput], now) : [];
       if (added[0]) payload = { ...added[0].ref };
       const machineEvent: MachineEvent = { type: command.type, payload, facts };
       const [next, actions] = transition(workflow.machine, snapshot, machineEvent as never);
@@ -252,9 +280,15 @@ export class CaseEngine {
       const event = chain(row, command.type, payload, facts, command.actor, now, locked.head_hash);
       const after = declaredClocks(next);
       const deadlines = await this.deadlines.plan(tx, {
-        caseId: row.id, category: row.category, unitCode: row.unit_code, before: declaredClocks(snapshot), after,
-        restarted: restartedClocks(workflow, snapshot, machineEvent, after), firedRowId: command.firesDeadline,
-        extension: command.type === 'EXTEND_DEADLINE' ? (payload as { days: number; reason: string }) : undefined, now,
+        caseId: row.id,
+        category: row.category,
+        unitCode: row.unit_code,
+        before: declaredClocks(snapshot),
+        after,
+        restarted: restartedClocks(workflow, snapshot, machineEvent, after),
+        firedRowId: command.firesDeadline,
+        extension: command.type === 'EXTEND_DEADLINE' ? (payload as { days: number; reason: string }) : undefined,
+        now,
       });
       const outbox = await this.effects(tx, row, effects, { type: command.type, payload }, now);
       const issue = effects.some((e) => e.kind === 'referrals.issue')
@@ -263,7 +297,10 @@ export class CaseEngine {
       await updateCase(
         tx,
         {
-          row, event, parties: added, now,
+          row,
+          event,
+          parties: added,
+          now,
           outbox: [...deadlines.messages, ...issue.deadlines.messages, ...outbox, ...issue.deliveries.map(deliveryJob)],
           deadlines: { ...deadlines, rows: [...deadlines.rows, ...issue.deadlines.rows] },
           issued: issue.referrals,
@@ -286,7 +323,7 @@ export class CaseEngine {
    */
   async fireDeadline(job: DeadlineJob): Promise<FireOutcome> {
     if (Date.parse(job.dueAt) > this.clock.now().getTime()) return { outcome: 'not-due', dueAt: new Date(job.dueAt) };
-    return this.db.transaction(async (tx) => {
+    return this.db.transaction(async () => {
       const event = {
         type: job.kind === 'due' ? 'DEADLINE_ELAPSED' : 'DEADLINE_WARNING',
         payload: job.kind === 'due' ? { deadlineId: job.clockId } : { deadlineId: job.clockId, percent: job.percent },
@@ -320,7 +357,8 @@ export class CaseEngine {
         [command.referralId],
       );
       // Another department's referral is reported exactly like one that does not exist.
-      if (!owner || (command.departmentCode !== null && owner.department_code !== command.departmentCode)) throw notFound();
+      if (!owner || (command.departmentCode !== null && owner.department_code !== command.departmentCode))
+        throw notFound();
       const locked = await this.lockCase(tx, owner.case_id, command.firesDeadline);
       // The case's unit is read under its lock, so an escalation that just moved it out of scope counts.
       if (!locked || (command.scope !== null && !locked.unit_path.startsWith(command.scope))) throw notFound();
@@ -357,24 +395,53 @@ export class CaseEngine {
       const state = statePath(next.value);
       const context = next.context as ReferralContext;
       const row: CaseRow = { ...locked, version: locked.version + 1, updated_at: now };
-      const event = chain(row, command.type, payload, facts, command.actor, now, locked.head_hash, { referralId: referral.id, state });
+      const event = chain(row, command.type, payload, facts, command.actor, now, locked.head_hash, {
+        referralId: referral.id,
+        state,
+      });
       const after = declaredClocks(next);
       const deadlines = await this.deadlines.plan(tx, {
-        caseId: row.id, category: row.category, unitCode: row.unit_code, before: declaredClocks(snapshot), after,
-        restarted: restartedClocks(workflow, snapshot, machineEvent, after), firedRowId: command.firesDeadline, now,
-        referral: { id: referral.id, state }, amounts: referralAmounts(context),
+        caseId: row.id,
+        category: row.category,
+        unitCode: row.unit_code,
+        before: declaredClocks(snapshot),
+        after,
+        restarted: restartedClocks(workflow, snapshot, machineEvent, after),
+        firedRowId: command.firesDeadline,
+        now,
+        referral: { id: referral.id, state },
+        amounts: referralAmounts(context),
       });
       const effects = effectsOf(actions);
-      const outbox = await this.effects(tx, row, effects, { type: command.type, payload, referralId: referral.id }, now);
+      const outbox = await this.effects(
+        tx,
+        row,
+        effects,
+        { type: command.type, payload, referralId: referral.id },
+        now,
+      );
       const version = referral.version + 1;
       const deliveries: NewDelivery[] = referral.has_webhook
         ? [
             delivery(
               {
-                referralId: referral.id, caseId: row.id, caseReference: row.reference, departmentCode: referral.department_code,
-                role: referral.role, instructions: referral.instructions, state, version, urged: context.urged,
-                supervised: context.supervised, seq: row.version,
-                event: { type: command.type, payload, at: now.toISOString(), actor: { role: command.actor.role, name: command.actor.name } },
+                referralId: referral.id,
+                caseId: row.id,
+                caseReference: row.reference,
+                departmentCode: referral.department_code,
+                role: referral.role,
+                instructions: referral.instructions,
+                state,
+                version,
+                urged: context.urged,
+                supervised: context.supervised,
+                seq: row.version,
+                event: {
+                  type: command.type,
+                  payload,
+                  at: now.toISOString(),
+                  actor: { role: command.actor.role, name: command.actor.name },
+                },
               },
               now,
               command.systemFacts?.deadline?.key,
@@ -384,10 +451,22 @@ export class CaseEngine {
       await updateCase(
         tx,
         {
-          row, event, parties: [], outbox: [...deadlines.messages, ...outbox, ...deliveries.map(deliveryJob)], deadlines, now, deliveries,
+          row,
+          event,
+          parties: [],
+          outbox: [...deadlines.messages, ...outbox, ...deliveries.map(deliveryJob)],
+          deadlines,
+          now,
+          deliveries,
           referral: {
-            id: referral.id, state, version, snapshot: storeSnapshot(next), urged: context.urged, supervised: context.supervised,
-            answered: state === 'replied' || state === 'rejected', resolved: context.resolved,
+            id: referral.id,
+            state,
+            version,
+            snapshot: storeSnapshot(next),
+            urged: context.urged,
+            supervised: context.supervised,
+            answered: state === 'replied' || state === 'rejected',
+            resolved: context.resolved,
           },
         },
         locked.version,
@@ -439,15 +518,23 @@ export class CaseEngine {
    * REFER: one referral per department, each starting its machine (and its acknowledgement clock) in the
    * REFER's own statement. A department with a webhook is told at once.
    */
-  private async issue(tx: Tx, row: CaseRow, link: ChainLink, payload: Record<string, unknown>, facts: CaseFacts, now: Date) {
+  private async issue(
+    tx: Tx,
+    row: CaseRow,
+    link: ChainLink,
+    payload: Record<string, unknown>,
+    facts: CaseFacts,
+    now: Date,
+  ) {
     const workflow = latestReferralWorkflow();
     const named = facts.departments ?? [];
     const ids = facts.referralIds ?? [];
     const hooked = new Set(
       (
-        await tx.query<{ code: string }>('SELECT code FROM departments WHERE code = ANY($1::text[]) AND webhook_url IS NOT NULL', [
-          named.map((d) => d.code),
-        ])
+        await tx.query<{ code: string }>(
+          'SELECT code FROM departments WHERE code = ANY($1::text[]) AND webhook_url IS NOT NULL',
+          [named.map((d) => d.code)],
+        )
       ).map((d) => d.code),
     );
     const referrals: NewReferral[] = [];
@@ -465,13 +552,26 @@ export class CaseEngine {
       const [snapshot] = initialTransition(workflow.machine, input);
       const state = statePath(snapshot.value);
       referrals.push({
-        id, departmentCode: department.code, role: department.role, machineVersion: workflow.version, state,
-        snapshot: storeSnapshot(snapshot), instructions: input.instructions, dueInWorkingDays: input.dueInWorkingDays,
+        id,
+        departmentCode: department.code,
+        role: department.role,
+        machineVersion: workflow.version,
+        state,
+        snapshot: storeSnapshot(snapshot),
+        instructions: input.instructions,
+        dueInWorkingDays: input.dueInWorkingDays,
         shareParties: input.shareParties,
       });
       const plan = await this.deadlines.plan(tx, {
-        caseId: row.id, category: row.category, unitCode: row.unit_code, before: new Map(), after: declaredClocks(snapshot),
-        restarted: new Set(), now, referral: { id, state }, amounts: referralAmounts(snapshot.context as ReferralContext),
+        caseId: row.id,
+        category: row.category,
+        unitCode: row.unit_code,
+        before: new Map(),
+        after: declaredClocks(snapshot),
+        restarted: new Set(),
+        now,
+        referral: { id, state },
+        amounts: referralAmounts(snapshot.context as ReferralContext),
       });
       clocks.rows.push(...plan.rows);
       clocks.messages.push(...plan.messages);
@@ -479,9 +579,23 @@ export class CaseEngine {
         deliveries.push(
           delivery(
             {
-              referralId: id, caseId: row.id, caseReference: row.reference, departmentCode: department.code, role: department.role,
-              instructions: input.instructions, state, version: 1, urged: false, supervised: false, seq: row.version,
-              event: { type: 'REFER', payload: link.chained.payload, at: now.toISOString(), actor: pickActor(link.chained.actor) },
+              referralId: id,
+              caseId: row.id,
+              caseReference: row.reference,
+              departmentCode: department.code,
+              role: department.role,
+              instructions: input.instructions,
+              state,
+              version: 1,
+              urged: false,
+              supervised: false,
+              seq: row.version,
+              event: {
+                type: 'REFER',
+                payload: link.chained.payload,
+                at: now.toISOString(),
+                actor: pickActor(link.chained.actor),
+              },
             },
             now,
           ),
@@ -521,7 +635,14 @@ export class CaseEngine {
       {
         queue: QueueName.Notifications,
         name: JobName.CaseEvent,
-        payload: { caseId: row.id, seq: row.version, type: origin.type, state: row.state, unitCode: row.unit_code, referralId },
+        payload: {
+          caseId: row.id,
+          seq: row.version,
+          type: origin.type,
+          state: row.state,
+          unitCode: row.unit_code,
+          referralId,
+        },
       },
     ];
     for (const effect of effects) {
@@ -544,7 +665,12 @@ export class CaseEngine {
             queue: QueueName.Notifications,
             name: JobName.Notify,
             payload: {
-              caseId: row.id, seq: row.version, topic: effect.topic, detail: effect.detail ?? null, unitCode: row.unit_code, referralId,
+              caseId: row.id,
+              seq: row.version,
+              topic: effect.topic,
+              detail: effect.detail ?? null,
+              unitCode: row.unit_code,
+              referralId,
             },
           });
           break;
@@ -638,7 +764,13 @@ function pickActor(actor: unknown): Pick<Actor, 'role' | 'name'> {
 function delivery(data: ReferralEventData, now: Date, deadlineKey?: string): NewDelivery {
   const id = uuidv7(now.getTime());
   const body = cloudEventBody(id, data, deadlineKey);
-  return { id, referralId: data.referralId, departmentCode: data.departmentCode, type: cloudEventType(data.event.type, deadlineKey), body };
+  return {
+    id,
+    referralId: data.referralId,
+    departmentCode: data.departmentCode,
+    type: cloudEventType(data.event.type, deadlineKey),
+    body,
+  };
 }
 
 /** The job that POSTs a delivery; its id is the outbox row's, so a replay (a new row) is a new job. */
@@ -659,8 +791,12 @@ function checkedPayload(
 ): Record<string, unknown> {
   const spec = workflow.events[command.type];
   if (!spec) {
-    const known = Object.entries(workflow.events).filter(([, e]) => e.source === 'client').map(([t]) => t);
-    throw DomainError.validation([{ field: 'type', message: `is not an event of ${subject} (known: ${known.join(', ')})` }]);
+    const known = Object.entries(workflow.events)
+      .filter(([, e]) => e.source === 'client')
+      .map(([t]) => t);
+    throw DomainError.validation([
+      { field: 'type', message: `is not an event of ${subject} (known: ${known.join(', ')})` },
+    ]);
   }
   if (spec.source === 'system' && command.actor.role !== 'system') {
     throw new DomainError(ErrorCode.SystemEventOnly, `${command.type} is sent by Concord itself, never by a client.`);

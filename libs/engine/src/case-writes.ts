@@ -106,7 +106,18 @@ const TAIL = `
         AS r(id, key, kind, percent, clock_id, starts_at, due_at, derivation, referral_id, state))
   SELECT count(*)::int AS written FROM c`;
 
-const INSERT_CASE = namedSql<TailValue | CaseValue | 'reference' | 'queryCode' | 'kind' | 'channel' | 'summary' | 'description' | 'occurredAt' | 'createdBy'>(`
+const INSERT_CASE = namedSql<
+  | TailValue
+  | CaseValue
+  | 'reference'
+  | 'queryCode'
+  | 'kind'
+  | 'channel'
+  | 'summary'
+  | 'description'
+  | 'occurredAt'
+  | 'createdBy'
+>(`
   WITH c AS (
     INSERT INTO cases (id, reference, query_code, kind, machine_version, state, stage, version, unit_code, channel, category,
                        risk_level, outcome, supervised, summary, description, occurred_at, snapshot, head_hash, created_by,
@@ -119,7 +130,9 @@ const INSERT_CASE = namedSql<TailValue | CaseValue | 'reference' | 'queryCode' |
 // Deadline bookkeeping is a single UPDATE: one event may both fire a row and end its clock (a breach that
 // moves the case on), and one statement cannot update a row twice. Clocks are ended per subject: the case's
 // own (referral_id NULL), or the one referral whose event this is.
-const UPDATE_CASE = namedSql<TailValue | CaseValue | ReferralValue | 'previousVersion' | 'firedRowId' | 'endedKeys' | 'supersededClockId'>(`
+const UPDATE_CASE = namedSql<
+  TailValue | CaseValue | ReferralValue | 'previousVersion' | 'firedRowId' | 'endedKeys' | 'supersededClockId'
+>(`
   WITH c AS (
     UPDATE cases SET state = :caseState, stage = :stage, version = :version, unit_code = :unitCode, category = :category,
                      risk_level = :riskLevel, outcome = :outcome, supervised = :supervised, snapshot = :snapshot,
@@ -147,17 +160,63 @@ const UPDATE_CASE = namedSql<TailValue | CaseValue | ReferralValue | 'previousVe
 
 type CaseValue = 'id' | 'caseState' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'snapshot';
 type ReferralValue =
-  | 'referralState' | 'referralVersion' | 'referralSnapshot' | 'referralUrged' | 'referralSupervised' | 'referralAnswered'
+  | 'referralState'
+  | 'referralVersion'
+  | 'referralSnapshot'
+  | 'referralUrged'
+  | 'referralSupervised'
+  | 'referralAnswered'
   | 'referralResolved';
 type TailValue =
-  | 'version' | 'type' | 'payload' | 'facts' | 'actor' | 'now' | 'machineVersion' | 'state' | 'unitCode' | 'prevHash' | 'hash'
-  | 'partyIds' | 'partyRoles' | 'partyNames' | 'partyPhones' | 'partyIdNumbers' | 'partyVulnerable' | 'partyDigests'
-  | 'outboxIds' | 'outboxQueues' | 'outboxNames' | 'outboxPayloads' | 'outboxJobIds' | 'outboxRunAt'
-  | 'deadlineIds' | 'deadlineKeys' | 'deadlineKinds' | 'deadlinePercents' | 'deadlineClocks' | 'deadlineStarts' | 'deadlineDues'
-  | 'deadlineDerivations' | 'deadlineReferrals' | 'deadlineStates' | 'referralId'
-  | 'issuedIds' | 'issuedDepartments' | 'issuedRoles' | 'issuedMachineVersions' | 'issuedStates' | 'issuedSnapshots'
-  | 'issuedInstructions' | 'issuedDue' | 'issuedShareParties'
-  | 'deliveryIds' | 'deliveryReferrals' | 'deliveryDepartments' | 'deliveryTypes' | 'deliveryBodies';
+  | 'version'
+  | 'type'
+  | 'payload'
+  | 'facts'
+  | 'actor'
+  | 'now'
+  | 'machineVersion'
+  | 'state'
+  | 'unitCode'
+  | 'prevHash'
+  | 'hash'
+  | 'partyIds'
+  | 'partyRoles'
+  | 'partyNames'
+  | 'partyPhones'
+  | 'partyIdNumbers'
+  | 'partyVulnerable'
+  | 'partyDigests'
+  | 'outboxIds'
+  | 'outboxQueues'
+  | 'outboxNames'
+  | 'outboxPayloads'
+  | 'outboxJobIds'
+  | 'outboxRunAt'
+  | 'deadlineIds'
+  | 'deadlineKeys'
+  | 'deadlineKinds'
+  | 'deadlinePercents'
+  | 'deadlineClocks'
+  | 'deadlineStarts'
+  | 'deadlineDues'
+  | 'deadlineDerivations'
+  | 'deadlineReferrals'
+  | 'deadlineStates'
+  | 'referralId'
+  | 'issuedIds'
+  | 'issuedDepartments'
+  | 'issuedRoles'
+  | 'issuedMachineVersions'
+  | 'issuedStates'
+  | 'issuedSnapshots'
+  | 'issuedInstructions'
+  | 'issuedDue'
+  | 'issuedShareParties'
+  | 'deliveryIds'
+  | 'deliveryReferrals'
+  | 'deliveryDepartments'
+  | 'deliveryTypes'
+  | 'deliveryBodies';
 
 function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
   const { row, event, parties, outbox, deadlines, now } = write;
@@ -166,27 +225,62 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
   const issued = write.issued ?? [];
   const deliveries = write.deliveries ?? [];
   return {
-    id: row.id, caseState: row.state, stage: row.stage, category: row.category, riskLevel: row.risk_level, outcome: row.outcome,
-    supervised: row.supervised, snapshot: row.snapshot,
-    version: e.seq, type: e.type, payload: JSON.stringify(e.payload), facts: JSON.stringify(e.facts), actor: JSON.stringify(e.actor),
-    now, machineVersion: e.machineVersion, state: e.state, unitCode: e.unitCode, prevHash: event.prevHash, hash: event.hash,
-    partyIds: parties.map((p) => p.ref.partyId), partyRoles: parties.map((p) => p.ref.role), partyNames: parties.map((p) => p.nameEnc),
-    partyPhones: parties.map((p) => p.phoneEnc), partyIdNumbers: parties.map((p) => p.idNumberEnc),
-    partyVulnerable: parties.map((p) => JSON.stringify(p.ref.vulnerable)), partyDigests: parties.map((p) => p.ref.piiDigest),
-    outboxIds: outbox.map(() => uuidv7(now.getTime())), outboxQueues: outbox.map((m) => m.queue), outboxNames: outbox.map((m) => m.name),
-    outboxPayloads: outbox.map((m) => JSON.stringify(m.payload)), outboxJobIds: outbox.map((m) => m.jobId ?? null),
+    id: row.id,
+    caseState: row.state,
+    stage: row.stage,
+    category: row.category,
+    riskLevel: row.risk_level,
+    outcome: row.outcome,
+    supervised: row.supervised,
+    snapshot: row.snapshot,
+    version: e.seq,
+    type: e.type,
+    payload: JSON.stringify(e.payload),
+    facts: JSON.stringify(e.facts),
+    actor: JSON.stringify(e.actor),
+    now,
+    machineVersion: e.machineVersion,
+    state: e.state,
+    unitCode: e.unitCode,
+    prevHash: event.prevHash,
+    hash: event.hash,
+    partyIds: parties.map((p) => p.ref.partyId),
+    partyRoles: parties.map((p) => p.ref.role),
+    partyNames: parties.map((p) => p.nameEnc),
+    partyPhones: parties.map((p) => p.phoneEnc),
+    partyIdNumbers: parties.map((p) => p.idNumberEnc),
+    partyVulnerable: parties.map((p) => JSON.stringify(p.ref.vulnerable)),
+    partyDigests: parties.map((p) => p.ref.piiDigest),
+    outboxIds: outbox.map(() => uuidv7(now.getTime())),
+    outboxQueues: outbox.map((m) => m.queue),
+    outboxNames: outbox.map((m) => m.name),
+    outboxPayloads: outbox.map((m) => JSON.stringify(m.payload)),
+    outboxJobIds: outbox.map((m) => m.jobId ?? null),
     outboxRunAt: outbox.map((m) => m.runAt ?? null),
-    deadlineIds: rows.map((r) => r.id), deadlineKeys: rows.map((r) => r.key), deadlineKinds: rows.map((r) => r.kind),
-    deadlinePercents: rows.map((r) => r.percent), deadlineClocks: rows.map((r) => r.clockId), deadlineStarts: rows.map((r) => r.startsAt),
-    deadlineDues: rows.map((r) => r.dueAt), deadlineDerivations: rows.map((r) => JSON.stringify(r.derivation)),
-    deadlineReferrals: rows.map((r) => r.referralId ?? null), deadlineStates: rows.map((r) => r.state ?? null),
+    deadlineIds: rows.map((r) => r.id),
+    deadlineKeys: rows.map((r) => r.key),
+    deadlineKinds: rows.map((r) => r.kind),
+    deadlinePercents: rows.map((r) => r.percent),
+    deadlineClocks: rows.map((r) => r.clockId),
+    deadlineStarts: rows.map((r) => r.startsAt),
+    deadlineDues: rows.map((r) => r.dueAt),
+    deadlineDerivations: rows.map((r) => JSON.stringify(r.derivation)),
+    deadlineReferrals: rows.map((r) => r.referralId ?? null),
+    deadlineStates: rows.map((r) => r.state ?? null),
     referralId: write.referral?.id ?? null,
-    issuedIds: issued.map((r) => r.id), issuedDepartments: issued.map((r) => r.departmentCode), issuedRoles: issued.map((r) => r.role),
-    issuedMachineVersions: issued.map((r) => r.machineVersion), issuedStates: issued.map((r) => r.state),
-    issuedSnapshots: issued.map((r) => JSON.stringify(r.snapshot)), issuedInstructions: issued.map((r) => r.instructions),
-    issuedDue: issued.map((r) => r.dueInWorkingDays), issuedShareParties: issued.map((r) => r.shareParties),
-    deliveryIds: deliveries.map((d) => d.id), deliveryReferrals: deliveries.map((d) => d.referralId),
-    deliveryDepartments: deliveries.map((d) => d.departmentCode), deliveryTypes: deliveries.map((d) => d.type),
+    issuedIds: issued.map((r) => r.id),
+    issuedDepartments: issued.map((r) => r.departmentCode),
+    issuedRoles: issued.map((r) => r.role),
+    issuedMachineVersions: issued.map((r) => r.machineVersion),
+    issuedStates: issued.map((r) => r.state),
+    issuedSnapshots: issued.map((r) => JSON.stringify(r.snapshot)),
+    issuedInstructions: issued.map((r) => r.instructions),
+    issuedDue: issued.map((r) => r.dueInWorkingDays),
+    issuedShareParties: issued.map((r) => r.shareParties),
+    deliveryIds: deliveries.map((d) => d.id),
+    deliveryReferrals: deliveries.map((d) => d.referralId),
+    deliveryDepartments: deliveries.map((d) => d.departmentCode),
+    deliveryTypes: deliveries.map((d) => d.type),
     deliveryBodies: deliveries.map((d) => d.body),
   };
 }
@@ -199,8 +293,14 @@ export async function insertCase(tx: Tx, write: CaseWrite): Promise<void> {
     INSERT_CASE.text,
     INSERT_CASE.bind({
       ...values(write),
-      reference: row.reference, queryCode: row.query_code, kind: row.kind, channel: row.channel, summary: row.summary,
-      description: row.description, occurredAt: row.occurred_at, createdBy: row.created_by,
+      reference: row.reference,
+      queryCode: row.query_code,
+      kind: row.kind,
+      channel: row.channel,
+      summary: row.summary,
+      description: row.description,
+      occurredAt: row.occurred_at,
+      createdBy: row.created_by,
     }),
   );
   if (result?.written !== 1) throw new Error(`case ${row.id} was not written`);

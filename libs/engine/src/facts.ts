@@ -17,12 +17,21 @@ interface Lookup {
  */
 const resolvers: Record<string, (lookup: Lookup) => Promise<Partial<CaseFacts>>> = {
   REFER: async ({ tx, payload, now }) => {
-    const named =
-      (payload.departments as Array<{ code: string; role: ReferralRole }> | undefined) ??
-      [{ code: payload.departmentCode as string, role: 'lead' as const }];
-    const field = payload.departments ? (i: number) => `payload.departments[${i}].code` : () => 'payload.departmentCode';
-    const found = await departments(tx, named.map((d) => d.code));
-    requireAll(named.map((d, i) => [d.code, field(i)]), found, 'department');
+    const named = (payload.departments as Array<{ code: string; role: ReferralRole }> | undefined) ?? [
+      { code: payload.departmentCode as string, role: 'lead' as const },
+    ];
+    const field = payload.departments
+      ? (i: number) => `payload.departments[${i}].code`
+      : () => 'payload.departmentCode';
+    const found = await departments(
+      tx,
+      named.map((d) => d.code),
+    );
+    requireAll(
+      named.map((d, i) => [d.code, field(i)]),
+      found,
+      'department',
+    );
     return {
       departments: named.map((d) => ({ code: d.code, role: d.role, categories: found.get(d.code)! })),
       referralIds: named.map(() => uuidv7(now.getTime())),
@@ -30,7 +39,11 @@ const resolvers: Record<string, (lookup: Lookup) => Promise<Partial<CaseFacts>>>
   },
   CONVENE_JOINT_MEETING: async ({ tx, payload }) => {
     const codes = payload.departmentCodes as string[];
-    requireAll(codes.map((c, i) => [c, `payload.departmentCodes[${i}]`]), await departments(tx, codes), 'department');
+    requireAll(
+      codes.map((c, i) => [c, `payload.departmentCodes[${i}]`]),
+      await departments(tx, codes),
+      'department',
+    );
     return {};
   },
   FORWARD: async ({ tx, payload }) => {
@@ -47,11 +60,16 @@ const resolvers: Record<string, (lookup: Lookup) => Promise<Partial<CaseFacts>>>
            FROM cases c JOIN units o ON o.code = c.unit_code JOIN units u ON u.code = $1 WHERE c.id = $2`,
         [payload.unitCode, caseId],
       );
-      if (!target) errors.push({ field: 'payload.unitCode', message: `unit ${String(payload.unitCode)} does not exist` });
+      if (!target)
+        errors.push({ field: 'payload.unitCode', message: `unit ${String(payload.unitCode)} does not exist` });
     }
     if (payload.departmentCode !== undefined) {
       const found = await departments(tx, [payload.departmentCode as string]);
-      if (!found.size) errors.push({ field: 'payload.departmentCode', message: `department ${String(payload.departmentCode)} does not exist` });
+      if (!found.size)
+        errors.push({
+          field: 'payload.departmentCode',
+          message: `department ${String(payload.departmentCode)} does not exist`,
+        });
     }
     if (errors.length) throw DomainError.validation(errors);
     // The handling unit takes ownership of the case, so it must be a unit the actor may hand work to: one in its

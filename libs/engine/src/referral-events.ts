@@ -31,7 +31,8 @@ export function referralEventName(type: string, deadlineKey?: string): string {
   }
 }
 
-export const cloudEventType = (type: string, deadlineKey?: string) => `cn.concord.referral.${referralEventName(type, deadlineKey)}`;
+export const cloudEventType = (type: string, deadlineKey?: string) =>
+  `cn.concord.referral.${referralEventName(type, deadlineKey)}`;
 
 export interface ReferralEventData {
   referralId: string;

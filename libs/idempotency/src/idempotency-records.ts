@@ -70,21 +70,24 @@ export class IdempotencyRecords {
       'SELECT request_hash, response, response_sealed FROM idempotency_keys WHERE principal_id = $1 AND key = $2',
       [request.principalId, request.key],
     );
-    const same = prior?.request_hash.startsWith(KEYED) ? prior.request_hash === fingerprint : prior?.request_hash === legacyFingerprint(request);
+    const same = prior?.request_hash.startsWith(KEYED)
+      ? prior.request_hash === fingerprint
+      : prior?.request_hash === legacyFingerprint(request);
     if (!prior || !same) {
-      throw new DomainError(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used for a different request.');
+      throw new DomainError(
+        ErrorCode.IdempotencyKeyReused,
+        'This Idempotency-Key was already used for a different request.',
+      );
     }
     return { answer: this.answerOf(prior) };
   }
 
   /** Stores the answer of a claimed request, sealed, in the claim's transaction. */
   async record(tx: Tx, request: IdempotentRequest, status: number, answer: unknown): Promise<void> {
-    await tx.query('UPDATE idempotency_keys SET status = $3, response_sealed = $4 WHERE principal_id = $1 AND key = $2', [
-      request.principalId,
-      request.key,
-      status,
-      this.cipher.encrypt(JSON.stringify(answer ?? null)),
-    ]);
+    await tx.query(
+      'UPDATE idempotency_keys SET status = $3, response_sealed = $4 WHERE principal_id = $1 AND key = $2',
+      [request.principalId, request.key, status, this.cipher.encrypt(JSON.stringify(answer ?? null))],
+    );
   }
 
   /**
@@ -116,7 +119,11 @@ export class IdempotencyRecords {
           `UPDATE idempotency_keys k SET response_sealed = s.sealed, response = NULL
              FROM unnest($1::uuid[], $2::text[], $3::text[]) AS s(principal_id, key, sealed)
             WHERE k.principal_id = s.principal_id AND k.key = s.key`,
-          [rows.map((r) => r.principal_id), rows.map((r) => r.key), rows.map((r) => this.cipher.encrypt(JSON.stringify(this.answerOf({ ...r, response_sealed: null }))))],
+          [
+            rows.map((r) => r.principal_id),
+            rows.map((r) => r.key),
+            rows.map((r) => this.cipher.encrypt(JSON.stringify(this.answerOf({ ...r, response_sealed: null })))),
+          ],
         );
         return rows.length;
       });
@@ -127,18 +134,24 @@ export class IdempotencyRecords {
   }
 
   private fingerprint(request: IdempotentRequest): string {
-    return KEYED + this.cipher.digest(['idempotency', request.method, request.url, canonicalJson(request.body ?? null)]);
+    return (
+      KEYED + this.cipher.digest(['idempotency', request.method, request.url, canonicalJson(request.body ?? null)])
+    );
   }
 
   /** The stored answer: sealed; or, from an older release, in the clear or sealed as `{sealed}` in `response`. */
   private answerOf(row: { response: unknown; response_sealed: string | null }): unknown {
     if (row.response_sealed !== null) return JSON.parse(this.cipher.decrypt(row.response_sealed));
     const stored = row.response as { sealed?: unknown } | null;
-    return stored && typeof stored === 'object' && typeof stored.sealed === 'string' ? JSON.parse(this.cipher.decrypt(stored.sealed)) : row.response;
+    return stored && typeof stored === 'object' && typeof stored.sealed === 'string'
+      ? JSON.parse(this.cipher.decrypt(stored.sealed))
+      : row.response;
   }
 }
 
 /** The fingerprint an older release stored: SHA-256 of the method, URL and canonical body, not keyed. */
 function legacyFingerprint(request: IdempotentRequest): string {
-  return createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`)
+    .digest('hex');
 }

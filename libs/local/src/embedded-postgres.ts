@@ -47,7 +47,11 @@ export const DEFAULT_PORT = 54329;
 const USER = 'postgres';
 const DATABASE = 'concord';
 const START_TIMEOUT_MS = 60_000;
-const STOP_STEPS = [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const;
+const STOP_STEPS = [
+  ['SIGINT', 30_000],
+  ['SIGQUIT', 5_000],
+  ['SIGKILL', 5_000],
+] as const;
 const execFileAsync = promisify(execFile);
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
@@ -129,7 +133,8 @@ async function startServer(
   const portFile = path.join(dataDir, 'port');
   const kept = opts.port === undefined ? await keptPort(portFile) : undefined;
   for (let attempt = 1; ; attempt++) {
-    const port = opts.port ?? kept ?? (attempt === 1 && !(await isPortOpen(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort());
+    const port =
+      opts.port ?? kept ?? (attempt === 1 && !(await isPortOpen(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort());
     try {
       const child = await launch(postgresBin, pgdata, port, password, runAs, log, opts.onSpawn);
       const server = await connectAndCreateDatabase(child, port, password, releaseOwnership);
@@ -142,6 +147,7 @@ async function startServer(
           `PostgreSQL's port ${port} (kept in ${portFile}, so that its URL stays the same) is taken by another ` +
             `program. Stop that program, or write another port into ${portFile} (or delete it to have a free ` +
             `one chosen).`,
+          { cause: err },
         );
       }
       // Someone took the port between our check and PostgreSQL's bind: try another one.
@@ -156,7 +162,9 @@ async function keptPort(portFile: string): Promise<number | undefined> {
   if (text === undefined) return undefined;
   const port = Number(text);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new Error(`${portFile} should hold PostgreSQL's TCP port, not "${text}". Fix it, or delete it to have one chosen.`);
+    throw new Error(
+      `${portFile} should hold PostgreSQL's TCP port, not "${text}". Fix it, or delete it to have one chosen.`,
+    );
   }
   return port;
 }
@@ -264,7 +272,8 @@ const ownedHere = new Set<string>();
 async function takeOwnership(dataDir: string): Promise<() => Promise<void>> {
   const ownerFile = path.join(dataDir, 'owner.pid');
   const owner = Number(await readTrimmed(ownerFile));
-  const ownerLives = owner > 0 && owner !== process.pid && isAlive(owner) && /node/.test((await commandLineOf(owner)) ?? 'node');
+  const ownerLives =
+    owner > 0 && owner !== process.pid && isAlive(owner) && /node/.test((await commandLineOf(owner)) ?? 'node');
   if (ownedHere.has(dataDir) || ownerLives) {
     const user = ownedHere.has(dataDir) ? 'this process' : `process ${owner}`;
     throw new Error(
@@ -299,7 +308,9 @@ async function clearStalePostmaster(pgdata: string, log: (line: string) => void)
   }
   const command = await commandLineOf(pid);
   if (command === undefined) {
-    throw new Error(`${pidFile} names process ${pid}, which still runs. Stop it, or delete the file if it is not PostgreSQL.`);
+    throw new Error(
+      `${pidFile} names process ${pid}, which still runs. Stop it, or delete the file if it is not PostgreSQL.`,
+    );
   }
   if (!(command.includes('postgres') && command.includes(pgdata))) {
     log(`removing stale ${pidFile}: process ${pid} is not PostgreSQL (${command.slice(0, 80)})`);
@@ -312,7 +323,9 @@ async function clearStalePostmaster(pgdata: string, log: (line: string) => void)
       process.kill(pid, signal);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ESRCH') return;
-      throw new Error(`cannot stop the PostgreSQL (pid ${pid}) left running on ${pgdata}: ${(err as Error).message}`);
+      throw new Error(`cannot stop the PostgreSQL (pid ${pid}) left running on ${pgdata}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     for (const until = Date.now() + waitMs; Date.now() < until; await delay(100)) if (!isAlive(pid)) return;
   }

@@ -3,7 +3,7 @@
  * `redis-server` of our own on a free port (no persistence: Concord keeps nothing in Redis that PostgreSQL
  * cannot rebuild), else a clear message on how to get one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -29,7 +29,10 @@ export interface LocalRedis {
 
 const DEFAULT_URL = 'redis://127.0.0.1:6379';
 const READY_TIMEOUT_MS = 15_000;
-const STOP_STEPS = [['SIGTERM', 10_000], ['SIGKILL', 5_000]] as const;
+const STOP_STEPS = [
+  ['SIGTERM', 10_000],
+  ['SIGKILL', 5_000],
+] as const;
 
 export const NO_REDIS_MESSAGE =
   'Concord needs Redis, and none was found: nothing answers PING on 127.0.0.1:6379 and `redis-server` is not on PATH.\n' +
@@ -62,7 +65,20 @@ export async function startRedisServer(opts: EnsureRedisOptions): Promise<LocalR
     const url = `redis://127.0.0.1:${port}`;
     const child = spawn(
       binary,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--hz', '100', '--dir', dataDir],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--hz',
+        '100',
+        '--dir',
+        dataDir,
+      ],
       { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const output = captureLines(child, log);
@@ -137,7 +153,7 @@ async function stopLeftover(pidFile: string, log: (line: string) => void): Promi
     log(`stopping a redis-server left running by an earlier run (pid ${pid})`);
     try {
       process.kill(pid, 'SIGTERM');
-      for (const until = Date.now() + 10_000; Date.now() < until && isAlive(pid); ) await delay(100);
+      for (const until = Date.now() + 10_000; Date.now() < until && isAlive(pid);) await delay(100);
     } catch {
       // gone already, or not ours to stop: starting on a new port works either way
     }
@@ -158,4 +174,3 @@ function findOnPath(command: string): string | undefined {
   }
   return undefined;
 }
-

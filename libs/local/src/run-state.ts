@@ -54,12 +54,31 @@ const COMMAND: Record<ProcessRole, string> = {
  * sessions and writes a checkpoint; a watchdog still running is finishing a clean-up: let it.
  */
 const STOP_STEPS: Record<ProcessRole, readonly StopStep[]> = {
-  launcher: [['SIGTERM', 30_000], ['SIGKILL', 5_000]],
-  watchdog: [[null, 60_000], ['SIGKILL', 5_000]],
-  api: [['SIGTERM', 20_000], ['SIGKILL', 5_000]],
-  worker: [['SIGTERM', 20_000], ['SIGKILL', 5_000]],
-  redis: [['SIGTERM', 10_000], ['SIGKILL', 5_000]],
-  postgres: [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]],
+  launcher: [
+    ['SIGTERM', 30_000],
+    ['SIGKILL', 5_000],
+  ],
+  watchdog: [
+    [null, 60_000],
+    ['SIGKILL', 5_000],
+  ],
+  api: [
+    ['SIGTERM', 20_000],
+    ['SIGKILL', 5_000],
+  ],
+  worker: [
+    ['SIGTERM', 20_000],
+    ['SIGKILL', 5_000],
+  ],
+  redis: [
+    ['SIGTERM', 10_000],
+    ['SIGKILL', 5_000],
+  ],
+  postgres: [
+    ['SIGINT', 30_000],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ],
 };
 
 export const runStateFile = (stateDir: string): string => path.join(stateDir, 'run', 'launcher.json');
@@ -136,7 +155,7 @@ async function stopRecorded(recorded: RecordedProcess, log: (line: string) => vo
         process.kill(recorded.pid, signal);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ESRCH') return;
-        throw new Error(`cannot stop ${name}: ${(err as Error).message}`);
+        throw new Error(`cannot stop ${name}: ${(err as Error).message}`, { cause: err });
       }
     }
     // Not our child: nothing tells us when it exits, so look (this is a clean-up path, not a hot one).

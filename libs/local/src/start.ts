@@ -21,14 +21,25 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 import { delay, isPortOpen, stopChild } from './processes.js';
 import { ensureRedis, type LocalRedis } from './local-redis.js';
 import { queuePrefixFor } from './queue-prefix.js';
-import { claimRun, recordProcess, removeRunState, runStateFile, writeRunState, type ProcessRole, type RunState } from './run-state.js';
+import {
+  claimRun,
+  recordProcess,
+  removeRunState,
+  runStateFile,
+  writeRunState,
+  type ProcessRole,
+  type RunState,
+} from './run-state.js';
 
 /** The repository root: this file is dist/libs/local/src/start.js. */
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const stateDir = path.resolve(process.env.CONCORD_LOCAL_DIR || path.join(root, '.concord'));
 const stateFile = runStateFile(stateDir);
 const HEALTH_TIMEOUT_MS = 60_000;
-const CHILD_STOP_STEPS = [['SIGTERM', 20_000], ['SIGKILL', 5_000]] as const;
+const CHILD_STOP_STEPS = [
+  ['SIGTERM', 20_000],
+  ['SIGKILL', 5_000],
+] as const;
 
 const children = new Map<string, ChildProcess>();
 let postgres: EmbeddedPostgres | undefined;
@@ -46,9 +57,15 @@ const shown = (target: string) => {
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT || 3000);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be a TCP port, not "${process.env.PORT}"`);
-  for (const entry of ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js', 'dist/libs/local/src/watchdog.js']) {
-    if (!existsSync(path.join(root, entry))) throw new Error(`${entry} is missing: build first (npm run build), from the repository root`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`PORT must be a TCP port, not "${process.env.PORT}"`);
+  for (const entry of [
+    'dist/apps/api/src/main.js',
+    'dist/apps/worker/src/main.js',
+    'dist/libs/local/src/watchdog.js',
+  ]) {
+    if (!existsSync(path.join(root, entry)))
+      throw new Error(`${entry} is missing: build first (npm run build), from the repository root`);
   }
   await fs.mkdir(stateDir, { recursive: true });
   const givenPrefix = process.env.CONCORD_QUEUE_PREFIX?.trim();
@@ -93,8 +110,10 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   const adminKey =
-    process.env.CONCORD_ADMIN_KEY || (await keptSecret('admin-key', () => `ck_admin_${randomBytes(32).toString('base64url')}`));
-  const dataKey = process.env.CONCORD_DATA_KEY || (await keptSecret('data-key', () => randomBytes(32).toString('base64')));
+    process.env.CONCORD_ADMIN_KEY ||
+    (await keptSecret('admin-key', () => `ck_admin_${randomBytes(32).toString('base64url')}`));
+  const dataKey =
+    process.env.CONCORD_DATA_KEY || (await keptSecret('data-key', () => randomBytes(32).toString('base64')));
   const env = {
     ...process.env,
     PORT: String(port),
@@ -122,7 +141,9 @@ async function main(): Promise<void> {
     `   PostgreSQL   ${maskUrl(databaseUrl)} (${databaseNote})`,
     `   Redis        ${maskUrl(redisUrl)} (${redisNote})`,
     `   Queues       prefix ${queuePrefix} in Redis ${givenPrefix ? '(from CONCORD_QUEUE_PREFIX)' : `(one per ${shown(stateDir)} folder)`}`,
-    process.env.CONCORD_DATA_KEY ? '' : `   Keep ${shown(path.join(stateDir, 'data-key'))}: without it the encrypted party data cannot be read.`,
+    process.env.CONCORD_DATA_KEY
+      ? ''
+      : `   Keep ${shown(path.join(stateDir, 'data-key'))}: without it the encrypted party data cannot be read.`,
     ' Stop with Ctrl-C. Should this process be killed, everything above stops with it.',
     rule,
   ];
@@ -158,16 +179,30 @@ function startWatchdog(): void {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   if (watchdog.pid) record('watchdog', watchdog.pid);
-  watchdog.once('error', (err) => say('[concord]', `could not start the watchdog (${err.message}): if this process is killed, the next start stops what it leaves`));
+  watchdog.once('error', (err) =>
+    say(
+      '[concord]',
+      `could not start the watchdog (${err.message}): if this process is killed, the next start stops what it leaves`,
+    ),
+  );
   watchdog.once('exit', (code, signal) => {
-    if (!stopping) say('[concord]', `the watchdog exited (${signal ?? `code ${code}`}): if this process is killed, the next start stops what it leaves`);
+    if (!stopping)
+      say(
+        '[concord]',
+        `the watchdog exited (${signal ?? `code ${code}`}): if this process is killed, the next start stops what it leaves`,
+      );
   });
 }
 
 function startChild(name: 'api' | 'worker', entry: string, env: NodeJS.ProcessEnv): void {
   // Own process group: a Ctrl-C in the terminal reaches only us, and we stop the children in order. The IPC
   // channel is how they notice that we are gone, should we die without stopping them (launcher-link.ts).
-  const child = spawn(process.execPath, [entry], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, [entry], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   if (child.pid) record(name, child.pid);
   children.set(name, child);
   createInterface({ input: child.stdout! }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
@@ -182,7 +217,7 @@ function startChild(name: 'api' | 'worker', entry: string, env: NodeJS.ProcessEn
 async function waitForHealth(port: number): Promise<boolean> {
   const url = `http://127.0.0.1:${port}/api/v1/health`;
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let last = 'no answer';
+  let last: string;
   while (!stopping) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -193,7 +228,9 @@ async function waitForHealth(port: number): Promise<boolean> {
       last = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
     }
     if (Date.now() > deadline) {
-      throw new Error(`the API did not answer 200 on GET ${url} within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last}); see the [api] lines above`);
+      throw new Error(
+        `the API did not answer 200 on GET ${url} within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last}); see the [api] lines above`,
+      );
     }
     await delay(250);
   }

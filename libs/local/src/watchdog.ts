@@ -40,7 +40,9 @@ function onLauncherGone(): void {
 }
 
 if (!stateFile || !Number.isInteger(launcherPid) || !process.channel) {
-  process.stderr.write('usage: started by the npm start launcher (dist/libs/local/src/start.js), with an IPC channel\n');
+  process.stderr.write(
+    'usage: started by the npm start launcher (dist/libs/local/src/start.js), with an IPC channel\n',
+  );
   process.exit(2);
 }
 if (process.connected) process.once('disconnect', onLauncherGone);

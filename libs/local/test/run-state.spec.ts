@@ -53,7 +53,8 @@ describe('claimRun', () => {
   });
 
   afterEach(() => {
-    for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of running.splice(0))
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -67,7 +68,10 @@ describe('claimRun', () => {
   it('refuses while the recorded launcher runs, and leaves its processes alone', async () => {
     const launcher = program('dist/libs/local/src/start.js');
     const api = program('dist/apps/api/src/main.js');
-    writeRunState(file, earlierRun(recordProcess('launcher', launcher.child.pid!), [recordProcess('api', api.child.pid!)]));
+    writeRunState(
+      file,
+      earlierRun(recordProcess('launcher', launcher.child.pid!), [recordProcess('api', api.child.pid!)]),
+    );
 
     await expect(claimRun(file, { port: 3001, queuePrefix: 'x' }, log)).rejects.toThrow(
       `Concord is already running from this folder: launcher pid ${launcher.child.pid}, API on port 3000`,
@@ -80,7 +84,10 @@ describe('claimRun', () => {
     const api = program('dist/apps/api/src/main.js');
     const worker = program('dist/apps/worker/src/main.js');
     const launcher = await deadLauncher();
-    writeRunState(file, earlierRun(launcher, [recordProcess('api', api.child.pid!), recordProcess('worker', worker.child.pid!)]));
+    writeRunState(
+      file,
+      earlierRun(launcher, [recordProcess('api', api.child.pid!), recordProcess('worker', worker.child.pid!)]),
+    );
 
     const claimed = await claimRun(file, { port: 3000, queuePrefix: 'concord-12345678' }, log);
     expect(await api.exited).toBe('SIGTERM');

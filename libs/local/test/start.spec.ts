@@ -58,7 +58,10 @@ function launch(env: Record<string, string>): Launch {
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const ready = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', () => output.includes('Concord is running') && output.includes('worker running') && resolve());
+    child.stdout.on(
+      'data',
+      () => output.includes('Concord is running') && output.includes('worker running') && resolve(),
+    );
     void exited.then(({ code, signal }) => reject(new Error(`the launcher exited (${signal ?? code}):\n${output}`)));
   });
   ready.catch(() => {}); // a test that does not wait for it must not fail on it
@@ -90,7 +93,8 @@ function removed(file: string): Promise<void> {
  * on its way out, a moment before the kernel lets it go: this waits out that moment (bounded by `within`).
  */
 async function exited(pid: number): Promise<void> {
-  for (let wait = 1; isAlive(pid); wait = Math.min(wait * 2, 50)) await new Promise((resolve) => setTimeout(resolve, wait));
+  for (let wait = 1; isAlive(pid); wait = Math.min(wait * 2, 50))
+    await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /**
@@ -140,7 +144,8 @@ describe('the launcher', () => {
   }
 
   afterAll(async () => {
-    for (const { process: child } of launches) if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    for (const { process: child } of launches)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     await Promise.all(launches.map((l) => l.outputEnded));
     for (const prefix of prefixes) await keysUnder(prefix, { delete: true });
     for (const dir of folders) await rm(dir, { recursive: true, force: true });
@@ -185,7 +190,10 @@ describe('the launcher', () => {
         expect(apiUrl).toBe(`http://localhost:${port}/api/v1`);
         const index = await fetch(apiUrl!);
         expect(index.status).toBe(200);
-        expect(await index.json()).toMatchObject({ name: 'Concord', links: { docs: '/docs', health: '/api/v1/health' } });
+        expect(await index.json()).toMatchObject({
+          name: 'Concord',
+          links: { docs: '/docs', health: '/api/v1/health' },
+        });
         const home = await fetch(`http://localhost:${port}/`, { redirect: 'manual' });
         expect([home.status, home.headers.get('location')]).toEqual([302, '/docs']);
         const docs = await fetch(`http://localhost:${port}/docs`);
@@ -239,14 +247,19 @@ describe('the launcher', () => {
     await within('the API to close its port', api.closed);
     // The watchdog removes the state file once everything recorded in it has stopped, then exits.
     await within('the state file to go', removed(stateFile));
-    await within('the watchdog to exit', first.outputEnded.then(() => exited(pids(state).watchdog!)));
+    await within(
+      'the watchdog to exit',
+      first.outputEnded.then(() => exited(pids(state).watchdog!)),
+    );
     for (const [role, pid] of Object.entries({ launcher: first.process.pid!, ...pids(state) })) {
       expect([role, isAlive(pid)]).toEqual([role, false]);
     }
     expect(existsSync(postmasterPid)).toBe(false);
     expect(await isPortOpen(port)).toBe(false);
     expect(await isPortOpen(pgPort)).toBe(false);
-    expect(first.output()).toContain(`[concord] the launcher (pid ${first.process.pid}) is gone: stopping what it started`);
+    expect(first.output()).toContain(
+      `[concord] the launcher (pid ${first.process.pid}) is gone: stopping what it started`,
+    );
 
     const second = launch(env);
     launches.push(second);
@@ -261,7 +274,10 @@ describe('the launcher', () => {
 
     second.process.kill('SIGINT');
     expect(await within('the second launcher to stop', second.exited)).toEqual({ code: 0, signal: null });
-    await within('the watchdog to exit', second.outputEnded.then(() => exited(pids(restarted).watchdog!)));
+    await within(
+      'the watchdog to exit',
+      second.outputEnded.then(() => exited(pids(restarted).watchdog!)),
+    );
     for (const [role, pid] of Object.entries(pids(restarted))) expect([role, isAlive(pid)]).toEqual([role, false]);
     expect(existsSync(stateFile)).toBe(false);
     expect(existsSync(postmasterPid)).toBe(false);

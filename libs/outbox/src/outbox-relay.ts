@@ -148,7 +148,10 @@ export class OutboxRelay {
         if (Date.now() - this.lastResweep > this.options.resweepAfterMs / 2) {
           this.lastResweep = Date.now();
           const { restored, retried } = await this.resweep();
-          if (restored || retried) this.logger.warn(`outbox rows relayed but never processed: ${restored} jobs restored, ${retried} failed jobs retried`);
+          if (restored || retried)
+            this.logger.warn(
+              `outbox rows relayed but never processed: ${restored} jobs restored, ${retried} failed jobs retried`,
+            );
         }
       } catch (error) {
         this.logger.error(`relay failed, retrying: ${describeFault(error)}`);

@@ -14,7 +14,12 @@ export interface OutboxMessage {
 }
 
 /** Writes the messages in the caller's transaction: they exist if and only if the transition committed. */
-export async function writeOutbox(tx: Tx, caseId: string | null, messages: OutboxMessage[], now: Date): Promise<string[]> {
+export async function writeOutbox(
+  tx: Tx,
+  caseId: string | null,
+  messages: OutboxMessage[],
+  now: Date,
+): Promise<string[]> {
   if (messages.length === 0) return [];
   const ids = messages.map(() => uuidv7(now.getTime()));
   await tx.prepared(
@@ -24,8 +29,14 @@ export async function writeOutbox(tx: Tx, caseId: string | null, messages: Outbo
      FROM unnest($1::uuid[], $3::text[], $4::text[], $5::jsonb[], $7::text[], $8::timestamptz[])
        AS m(id, queue, name, payload, job_id, run_at)`,
     [
-      ids, caseId, messages.map((m) => m.queue), messages.map((m) => m.name), messages.map((m) => JSON.stringify(m.payload)), now,
-      messages.map((m) => m.jobId ?? null), messages.map((m) => m.runAt ?? null),
+      ids,
+      caseId,
+      messages.map((m) => m.queue),
+      messages.map((m) => m.name),
+      messages.map((m) => JSON.stringify(m.payload)),
+      now,
+      messages.map((m) => m.jobId ?? null),
+      messages.map((m) => m.runAt ?? null),
     ],
   );
   return ids;

@@ -7,9 +7,9 @@ import type { Tx } from '#persistence';
  * job with no effect of its own passes the Database and marks the row in one statement, with no transaction.
  */
 export async function claimProcessing(tx: Pick<Tx, 'query'>, outboxId: string, clock: Clock): Promise<boolean> {
-  const rows = await tx.query('UPDATE outbox SET processed_at = $2 WHERE id = $1 AND processed_at IS NULL RETURNING id', [
-    outboxId,
-    clock.now(),
-  ]);
+  const rows = await tx.query(
+    'UPDATE outbox SET processed_at = $2 WHERE id = $1 AND processed_at IS NULL RETURNING id',
+    [outboxId, clock.now()],
+  );
   return rows.length === 1;
 }

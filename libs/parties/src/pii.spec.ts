@@ -68,9 +68,12 @@ describe('masking', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).filter((n) => !n.includes('*')), (name) => {
-        expect(shown(maskName(name))).toBeLessThanOrEqual([...name].length / 2);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).filter((n) => !n.includes('*')),
+        (name) => {
+          expect(shown(maskName(name))).toBeLessThanOrEqual([...name].length / 2);
+        },
+      ),
     );
   });
 });

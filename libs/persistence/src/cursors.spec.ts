@@ -23,7 +23,12 @@ describe('Cursors', () => {
     const refusals = [
       () => cursors.decode('referrals', cursor, cursorShape.uuid),
       () => new Cursors('another-deployment-data-key-0123').decode('cases', cursor, cursorShape.uuid),
-      () => cursors.decode('cases', `${cursors.encode('cases', 'x').split('.')[0]}.${cursor.split('.')[1]}`, cursorShape.uuid),
+      () =>
+        cursors.decode(
+          'cases',
+          `${cursors.encode('cases', 'x').split('.')[0]}.${cursor.split('.')[1]}`,
+          cursorShape.uuid,
+        ),
       () => cursors.decode('cases', cursor.slice(0, -1), cursorShape.uuid),
       () => cursors.decode('cases', cursors.encode('cases', 7), cursorShape.uuid),
       () => cursors.decode('cases', Buffer.from(id).toString('base64url'), cursorShape.uuid),

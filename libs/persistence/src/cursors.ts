@@ -68,11 +68,15 @@ export class Cursors {
 }
 
 function checkList(list: string): string {
-  if (!LIST.test(list)) throw new Error(`cursor list name ${JSON.stringify(list)} must be lower-case letters, digits and "-"`);
+  if (!LIST.test(list))
+    throw new Error(`cursor list name ${JSON.stringify(list)} must be lower-case letters, digits and "-"`);
   return list;
 }
 
-const refuse = () => new DomainError(ErrorCode.MalformedRequest, REFUSAL, {}, [{ field: 'cursor', message: 'is not one this API gave out' }]);
+const refuse = () =>
+  new DomainError(ErrorCode.MalformedRequest, REFUSAL, {}, [
+    { field: 'cursor', message: 'is not one this API gave out' },
+  ]);
 
 /** Guards for the values lists put in their cursors. */
 export const cursorShape = {

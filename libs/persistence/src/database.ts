@@ -28,7 +28,9 @@ const CONNECTION_LOST =
 
 /** PostgreSQL went away under a statement (a restart, a network cut): try again shortly; not a bug. */
 export function isConnectionLost(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === undefined && CONNECTION_LOST.test(error.message);
+  return (
+    error instanceof Error && (error as { code?: unknown }).code === undefined && CONNECTION_LOST.test(error.message)
+  );
 }
 
 /**

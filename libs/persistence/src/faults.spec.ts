@@ -24,7 +24,9 @@ function databaseError(): Error {
 describe('describeFault', () => {
   it('names a database fault by class, SQLSTATE and PostgreSQL’s names, with its frames, never its message or detail', () => {
     const line = describeFault(databaseError());
-    expect(line.split('\n')[0]).toBe('DatabaseError code 22P02 routine pg_strtoint32_safe table cases column summary constraint cases_summary_check');
+    expect(line.split('\n')[0]).toBe(
+      'DatabaseError code 22P02 routine pg_strtoint32_safe table cases column summary constraint cases_summary_check',
+    );
     expect(line).toMatch(/\n\s+at .*faults\.spec\.ts/);
     expect(line).not.toContain(NAME);
     expect(line).not.toContain(PHONE);
@@ -47,8 +49,12 @@ describe('describeFault', () => {
   });
 
   it('keeps the wording of Concord’s own refusals and of a lost connection', () => {
-    expect(describeFault(new DomainError(ErrorCode.Conflict, 'Delivery x was already delivered.'))).toMatch(/^DomainError code conflict "Delivery x was already delivered."/);
-    expect(describeFault(new Error('Connection terminated unexpectedly'))).toMatch(/^Error "Connection terminated unexpectedly"/);
+    expect(describeFault(new DomainError(ErrorCode.Conflict, 'Delivery x was already delivered.'))).toMatch(
+      /^DomainError code conflict "Delivery x was already delivered."/,
+    );
+    expect(describeFault(new Error('Connection terminated unexpectedly'))).toMatch(
+      /^Error "Connection terminated unexpectedly"/,
+    );
   });
 
   it('says what was thrown when it is not an Error', () => {

@@ -19,10 +19,12 @@ export function describeFault(error: unknown, options: { frames?: number } = {},
   const parts = [error.constructor?.name && error.constructor.name !== 'Object' ? error.constructor.name : error.name];
   const fields = error as unknown as Record<string, unknown>;
   if (typeof fields.code === 'string' || typeof fields.code === 'number') parts.push(`code ${fields.code}`);
-  for (const name of PG_FIELDS) if (typeof fields[name] === 'string' && fields[name]) parts.push(`${name} ${fields[name]}`);
+  for (const name of PG_FIELDS)
+    if (typeof fields[name] === 'string' && fields[name]) parts.push(`${name} ${fields[name]}`);
   if (error instanceof DomainError || isConnectionLost(error)) parts.push(`"${error.message}"`);
   let line = [parts.join(' '), ...framesOf(error).slice(0, options.frames ?? MAX_FRAMES)].join('\n');
-  if (error.cause !== undefined && depth < MAX_CAUSES) line += `\ncaused by ${describeFault(error.cause, options, depth + 1)}`;
+  if (error.cause !== undefined && depth < MAX_CAUSES)
+    line += `\ncaused by ${describeFault(error.cause, options, depth + 1)}`;
   return line;
 }
 

@@ -5,7 +5,10 @@ describe('toPage', () => {
   const map = (r: { n: number }) => ({ id: `item-${r.n}` });
 
   it('shows `limit` items and points the next page after the last one when a row was left over', () => {
-    expect(toPage(rows, 2, map, (last) => last.id)).toEqual({ items: [{ id: 'item-1' }, { id: 'item-2' }], nextCursor: 'item-2' });
+    expect(toPage(rows, 2, map, (last) => last.id)).toEqual({
+      items: [{ id: 'item-1' }, { id: 'item-2' }],
+      nextCursor: 'item-2',
+    });
   });
 
   it('has no next page when nothing was left over', () => {

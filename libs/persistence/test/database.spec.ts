@@ -61,7 +61,10 @@ describe('Database.transaction (real PostgreSQL)', () => {
     const outcomes = await Promise.allSettled([cross(1, 2), cross(2, 1)]);
     // The loser is retried; its retry can race back to its first row and deadlock once more, and is retried again.
     expect(attempts).toBeGreaterThanOrEqual(3);
-    expect({ outcomes: outcomes.map((o) => o.status), rows: await db.query('SELECT id, n FROM t ORDER BY id') }).toEqual({
+    expect({
+      outcomes: outcomes.map((o) => o.status),
+      rows: await db.query('SELECT id, n FROM t ORDER BY id'),
+    }).toEqual({
       outcomes: ['fulfilled', 'fulfilled'],
       rows: [
         { id: 1, n: 2 },

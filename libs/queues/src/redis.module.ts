@@ -8,7 +8,9 @@ export const REDIS = 'CONCORD_REDIS';
 
 @Global()
 @Module({
-  providers: [{ provide: REDIS, inject: [CONCORD_CONFIG], useFactory: (config: ConcordConfig) => createRedis(config.redisUrl) }],
+  providers: [
+    { provide: REDIS, inject: [CONCORD_CONFIG], useFactory: (config: ConcordConfig) => createRedis(config.redisUrl) },
+  ],
   exports: [REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {

@@ -140,9 +140,15 @@ export class DeliveriesService {
         [id, reader.scope],
       );
       if (!row) {
-        const [existing] = await tx.query(`SELECT 1 FROM deliveries WHERE id = $1 AND ${IN_SCOPE('$2')}`, [id, reader.scope]);
+        const [existing] = await tx.query(`SELECT 1 FROM deliveries WHERE id = $1 AND ${IN_SCOPE('$2')}`, [
+          id,
+          reader.scope,
+        ]);
         if (!existing) throw DomainError.notFound(`Delivery ${id}`);
-        throw new DomainError(ErrorCode.Conflict, `Delivery ${id} was already delivered; only a dead or pending delivery can be replayed.`);
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `Delivery ${id} was already delivered; only a dead or pending delivery can be replayed.`,
+        );
       }
       await writeOutbox(tx, row.case_id, [deliveryJob(row, row.generation)], this.clock.now());
       return toView(row);
@@ -165,7 +171,12 @@ export class DeliveriesService {
       }
       const now = this.clock.now();
       for (const [caseId, batch] of byCase) {
-        await writeOutbox(tx, caseId, batch.map((r) => deliveryJob(r, r.generation)), now);
+        await writeOutbox(
+          tx,
+          caseId,
+          batch.map((r) => deliveryJob(r, r.generation)),
+          now,
+        );
       }
       return rows.length;
     });

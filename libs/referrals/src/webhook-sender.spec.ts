@@ -12,9 +12,15 @@ describe('webhook answers', () => {
   });
 
   it('dead-letters other refusals and redirects at once', () => {
-    for (const status of [400, 401, 403, 404, 410, 413, 422]) expect(classify(status)).toMatchObject({ ok: false, status, permanent: true });
+    for (const status of [400, 401, 403, 404, 410, 413, 422])
+      expect(classify(status)).toMatchObject({ ok: false, status, permanent: true });
     for (const status of [301, 302, 307, 308]) {
-      expect(classify(status)).toEqual({ ok: false, status, error: `HTTP ${status}: redirects are not followed`, permanent: true });
+      expect(classify(status)).toEqual({
+        ok: false,
+        status,
+        error: `HTTP ${status}: redirects are not followed`,
+        permanent: true,
+      });
     }
   });
 

@@ -64,7 +64,12 @@ export interface WebhookSenderOptions {
  * One answer for every target the egress policy refuses, whatever it would have found there: nothing about the
  * target's address or ports reaches the delivery row, so `lastError` cannot be used to map a private network.
  */
-const NOT_ALLOWED: WebhookFailure = { ok: false, status: null, error: 'the webhook address is not allowed', permanent: true };
+const NOT_ALLOWED: WebhookFailure = {
+  ok: false,
+  status: null,
+  error: 'the webhook address is not allowed',
+  permanent: true,
+};
 
 /**
  * Sends one attempt of a referral event's webhook delivery and records its outcome. Guarded by compare-and-set
@@ -107,7 +112,11 @@ export class WebhookSender {
     }
     if (!target.webhook_url || !target.webhook_secret) {
       // Nowhere to send it: dead-lettered where an admin sees it, rather than pending for ever.
-      await this.settleFailed(attempt, { ok: false, status: null, error: 'the department has no webhook', permanent: true }, true);
+      await this.settleFailed(
+        attempt,
+        { ok: false, status: null, error: 'the department has no webhook', permanent: true },
+        true,
+      );
       this.logger.warn(`delivery ${attempt.deliveryId}: the department has no webhook; dead-lettered`);
       return 'skipped';
     }
@@ -136,7 +145,9 @@ export class WebhookSender {
     const dead = attempt.last || answer.permanent;
     // Replayed (or delivered by another run) while this attempt was under way: this job has nothing left to do.
     if (!(await this.settleFailed(attempt, answer, dead))) return 'skipped';
-    this.logger.warn(`delivery ${attempt.deliveryId} attempt ${number}: ${answer.error}${dead ? '; dead-lettered' : '; will retry'}`);
+    this.logger.warn(
+      `delivery ${attempt.deliveryId} attempt ${number}: ${answer.error}${dead ? '; dead-lettered' : '; will retry'}`,
+    );
     throw new DeliveryFailed(`delivery ${attempt.deliveryId} attempt ${number}: ${answer.error}`, answer.permanent);
   }
 
@@ -159,12 +170,23 @@ export class WebhookSender {
   }
 
   /** POSTs the stored body verbatim. Nothing of the body, the secret or the URL goes into a failure. */
-  private async post(request: { deliveryId: string; number: number; url: string; sealedSecret: string; body: string }): Promise<WebhookAnswer> {
+  private async post(request: {
+    deliveryId: string;
+    number: number;
+    url: string;
+    sealedSecret: string;
+    body: string;
+  }): Promise<WebhookAnswer> {
     let secret: string;
     try {
       secret = this.cipher.decrypt(request.sealedSecret);
     } catch {
-      return { ok: false, status: null, error: 'the webhook secret cannot be decrypted (was CONCORD_DATA_KEY changed?)', permanent: false };
+      return {
+        ok: false,
+        status: null,
+        error: 'the webhook secret cannot be decrypted (was CONCORD_DATA_KEY changed?)',
+        permanent: false,
+      };
     }
     const refused = this.options.egress.refuseUrl(request.url);
     if (refused) {
@@ -206,8 +228,10 @@ export class WebhookSender {
  */
 export function classify(status: number): WebhookAnswer {
   if (status >= 200 && status < 300) return { ok: true, status };
-  if (status === 408 || status === 429 || status >= 500) return { ok: false, status, error: `HTTP ${status}`, permanent: false };
-  if (status >= 300 && status < 400) return { ok: false, status, error: `HTTP ${status}: redirects are not followed`, permanent: true };
+  if (status === 408 || status === 429 || status >= 500)
+    return { ok: false, status, error: `HTTP ${status}`, permanent: false };
+  if (status >= 300 && status < 400)
+    return { ok: false, status, error: `HTTP ${status}: redirects are not followed`, permanent: true };
   return { ok: false, status, error: `HTTP ${status}: refused, not retried`, permanent: true };
 }
 
@@ -215,10 +239,14 @@ function describe(error: unknown, timeoutMs: number): string {
   const e = error as { name?: string; cause?: { code?: string; name?: string } };
   if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   const code = e?.cause?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? `connection failed (${code})` : 'connection failed';
+  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code)
+    ? `connection failed (${code})`
+    : 'connection failed';
 }
 
 /** The referrals queue's retry schedule: `webhookAttempts` attempts, `webhookBackoffMs` before the first retry, doubling. */
-export function webhookJobOptions(config: Pick<ConcordConfig, 'webhookAttempts' | 'webhookBackoffMs'>): DefaultJobOptions {
+export function webhookJobOptions(
+  config: Pick<ConcordConfig, 'webhookAttempts' | 'webhookBackoffMs'>,
+): DefaultJobOptions {
   return { attempts: config.webhookAttempts, backoff: { type: 'exponential', delay: config.webhookBackoffMs } };
 }

@@ -127,7 +127,9 @@ const AGGREGATES = [
   ...Object.entries(COUNTS).map(([name, filter]) => `count(*) FILTER (WHERE ${filter})::int AS ${name}`),
   'coalesce(sum(k.satisfaction) FILTER (WHERE k.reached), 0)::int AS satisfaction_sum',
 ].join(',\n      ');
-const ROLLUP = [...Object.keys(COUNTS), 'satisfaction_sum'].map((n) => `coalesce(sum(p.${n}), 0)::int AS ${n}`).join(', ');
+const ROLLUP = [...Object.keys(COUNTS), 'satisfaction_sum']
+  .map((n) => `coalesce(sum(p.${n}), 0)::int AS ${n}`)
+  .join(', ');
 
 const CENTRE_DECISIONS = ['ACCEPT', 'DECLINE', 'FORWARD', 'MERGE'];
 const INTAKE_CLOCKS = [DISPUTE_DEADLINES.intake.key, PETITION_DEADLINES.intake.key];
@@ -211,8 +213,15 @@ interface ReportRow {
   units: Array<Counts & { code: string; name: string; level: string; parent_code: string | null }>;
   categories: Array<Counts & { category: string | null }>;
   departments: Array<{
-    code: string; name: string; received: number; answered: number; answered_on_time: number; rejected: number;
-    resolved: number; urged: number; supervised: number;
+    code: string;
+    name: string;
+    received: number;
+    answered: number;
+    answered_on_time: number;
+    rejected: number;
+    resolved: number;
+    urged: number;
+    supervised: number;
   }>;
 }
 
@@ -275,7 +284,13 @@ export class KpiQueries {
       to: to.toISOString(),
       asOf: now.toISOString(),
       totals: figures(row.totals),
-      byUnit: row.units.map((u) => ({ code: u.code, name: u.name, level: u.level, parentCode: u.parent_code, ...figures(u) })),
+      byUnit: row.units.map((u) => ({
+        code: u.code,
+        name: u.name,
+        level: u.level,
+        parentCode: u.parent_code,
+        ...figures(u),
+      })),
       byCategory: row.categories.map((c) => ({ category: c.category, ...figures(c) })),
       byDepartment: row.departments.map((d) => ({
         code: d.code,
@@ -295,7 +310,9 @@ export class KpiQueries {
   /** The subtree: the unit asked for (which must be in scope), else the reader's scope, else everything. */
   private async root(unitCode: string | undefined, reader: Principal): Promise<{ code: string; path: string } | null> {
     if (unitCode === undefined) return reader.scope === null ? null : { code: reader.unitCode!, path: reader.scope };
-    const [unit] = await this.db.query<{ code: string; path: string }>('SELECT code, path FROM units WHERE code = $1', [unitCode]);
+    const [unit] = await this.db.query<{ code: string; path: string }>('SELECT code, path FROM units WHERE code = $1', [
+      unitCode,
+    ]);
     if (!unit || !inScope(reader, unit.path)) throw DomainError.notFound(`Unit ${unitCode}`);
     return unit;
   }

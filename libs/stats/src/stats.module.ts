@@ -5,7 +5,13 @@ import { KpiQueries } from './kpis.js';
 
 @Global()
 @Module({
-  providers: [{ provide: KpiQueries, inject: [Database, Clock], useFactory: (db: Database, clock: Clock) => new KpiQueries(db, clock) }],
+  providers: [
+    {
+      provide: KpiQueries,
+      inject: [Database, Clock],
+      useFactory: (db: Database, clock: Clock) => new KpiQueries(db, clock),
+    },
+  ],
   exports: [KpiQueries],
 })
 export class StatsModule {}

@@ -26,7 +26,9 @@ export async function everyTableCount(db: Database): Promise<Record<string, numb
       WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT (c.relname = ANY($1::text[])) ORDER BY 1`,
     [BOOKKEEPING_TABLES],
   );
-  const [row] = await db.query<Record<string, string>>(`SELECT ${tables.map((t) => `(SELECT count(*) FROM "${t.name}") AS "${t.name}"`).join(', ')}`);
+  const [row] = await db.query<Record<string, string>>(
+    `SELECT ${tables.map((t) => `(SELECT count(*) FROM "${t.name}") AS "${t.name}"`).join(', ')}`,
+  );
   return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
 }
 

@@ -49,7 +49,19 @@ export const GOOD_EDGE_INSTANTS = [
 ] as const;
 
 /** Dates (`YYYY-MM-DD`) Concord refuses: outside 1950–2199, or no such day. */
-export const BAD_DATES = ['0000-01-01', '0000-00-00', '0001-01-01', '1899-12-31', '1949-12-31', '2200-01-01', '9999-12-31', '2023-02-29', '2026-02-30', '2026-13-01', '+275760-09-13'] as const;
+export const BAD_DATES = [
+  '0000-01-01',
+  '0000-00-00',
+  '0001-01-01',
+  '1899-12-31',
+  '1949-12-31',
+  '2200-01-01',
+  '9999-12-31',
+  '2023-02-29',
+  '2026-02-30',
+  '2026-13-01',
+  '+275760-09-13',
+] as const;
 
 /** Dates at the edges that Concord accepts. */
 export const GOOD_EDGE_DATES = ['1950-01-01', '2024-02-29', '2199-12-31'] as const;
@@ -61,7 +73,13 @@ const base64url = (text: string) => Buffer.from(text).toString('base64url');
  * `<instant>|<uuid>|<seq>`, a day, a seq, a uuid, a code) with out-of-range contents, and random bytes.
  */
 export function forgedCursors(uuid = '0190a1b2-0000-7000-8000-000000000000'): string[] {
-  const instants = ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '0000-01-01T00:00:00.000000Z', '2026-13-02T00:00:00.000000Z', '2026-03-02T00:00:00.000000Z'];
+  const instants = [
+    '+275760-09-13T00:00:00.000Z',
+    '-271821-04-20T00:00:00.000Z',
+    '0000-01-01T00:00:00.000000Z',
+    '2026-13-02T00:00:00.000000Z',
+    '2026-03-02T00:00:00.000000Z',
+  ];
   return [
     ...instants.map((at) => base64url(`${at}|${uuid}`)),
     ...instants.map((at) => base64url(`${at}|${uuid}|1`)),

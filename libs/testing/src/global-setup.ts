@@ -53,10 +53,12 @@ export default async function globalSetup(): Promise<void> {
     } finally {
       await dataSource.destroy();
     }
-    await adminQuery(adminUrl, `ALTER DATABASE ${building} RENAME TO ${template}`).catch(async (error: { code?: string }) => {
-      if (error.code !== '42P04') throw error; // another run built it first
-      await adminQuery(adminUrl!, `DROP DATABASE ${building}`);
-    });
+    await adminQuery(adminUrl, `ALTER DATABASE ${building} RENAME TO ${template}`).catch(
+      async (error: { code?: string }) => {
+        if (error.code !== '42P04') throw error; // another run built it first
+        await adminQuery(adminUrl!, `DROP DATABASE ${building}`);
+      },
+    );
   }
   process.env[ENV.adminUrl] = adminUrl;
   process.env[ENV.template] = template;

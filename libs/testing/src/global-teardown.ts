@@ -7,7 +7,10 @@ export default async function globalTeardown(): Promise<void> {
   const adminUrl = process.env[ENV.adminUrl];
   const run = process.env[ENV.run];
   if (adminUrl && run) {
-    const left = await adminQuery(adminUrl, `SELECT datname FROM pg_database WHERE datname LIKE 'concord\\_t\\_${run}\\_%'`);
+    const left = await adminQuery(
+      adminUrl,
+      `SELECT datname FROM pg_database WHERE datname LIKE 'concord\\_t\\_${run}\\_%'`,
+    );
     for (const { datname } of left.rows as Array<{ datname: string }>) {
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     }

@@ -87,7 +87,12 @@ export const jsonBodySchema = (doc: OpenApiDocument, operation: OpenApiOperation
  * A plausible value of `schema`: its example, its first enum value, or one of its type; `string` fills in a
  * string with no format (the caller knows better than the document what an id or code should be).
  */
-export function sampleOf(doc: OpenApiDocument, raw: OpenApiSchema | undefined, string: (format?: string) => string = () => 'x', depth = 0): unknown {
+export function sampleOf(
+  doc: OpenApiDocument,
+  raw: OpenApiSchema | undefined,
+  string: (format?: string) => string = () => 'x',
+  depth = 0,
+): unknown {
   const schema = resolveSchema(doc, raw);
   if (schema.example !== undefined) return schema.example;
   if (schema.enum?.length) return schema.enum[0];
@@ -103,7 +108,9 @@ export function sampleOf(doc: OpenApiDocument, raw: OpenApiSchema | undefined, s
       return string(schema.format);
     default:
       if (!schema.properties || depth > 3) return {};
-      return Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, sampleOf(doc, v, string, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties).map(([k, v]) => [k, sampleOf(doc, v, string, depth + 1)]),
+      );
   }
 }
 
@@ -135,7 +142,8 @@ export function schemaSlots(
   if (Array.isArray(body)) {
     // A plain loop: a fuzzed array may carry an own `constructor`, which Array.prototype.flatMap would call.
     const out: SchemaSlot[] = [];
-    for (let i = 0; i < body.length; i++) out.push(...schemaSlots(doc, schema.items, body[i], schemaOf, `${path}[${i}]`, depth + 1));
+    for (let i = 0; i < body.length; i++)
+      out.push(...schemaSlots(doc, schema.items, body[i], schemaOf, `${path}[${i}]`, depth + 1));
     return out;
   }
   const container = body as Record<string, unknown>;
@@ -151,7 +159,9 @@ export function schemaSlots(
 
 /** A date-time, or a date, by the schema's format, or by an example that is one. */
 export const isDateSchema = (schema: OpenApiSchema | undefined): boolean =>
-  schema?.format === 'date-time' || schema?.format === 'date' || (typeof schema?.example === 'string' && /^\d{4}-\d{2}-\d{2}/.test(schema.example));
+  schema?.format === 'date-time' ||
+  schema?.format === 'date' ||
+  (typeof schema?.example === 'string' && /^\d{4}-\d{2}-\d{2}/.test(schema.example));
 
 /**
  * `value` percent-encoded for a path segment or a query value. A lone surrogate, which `encodeURIComponent`
@@ -162,7 +172,9 @@ export function encodeComponent(value: string): string {
     .map((ch) => {
       const c = ch.codePointAt(0)!;
       if (c < 0xd800 || c > 0xdfff) return encodeURIComponent(ch);
-      return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     })
     .join('');
 }
@@ -237,4 +249,19 @@ export const UNICODE_STRINGS = [
 ];
 
 /** Values of the wrong type for any field. */
-export const WRONG_TYPES: unknown[] = [null, 0, -1, 1.5, 2 ** 53 + 2, 1e308, true, false, '', [], [1, 2], {}, { $gt: '' }, 'x'.repeat(10)];
+export const WRONG_TYPES: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  2 ** 53 + 2,
+  1e308,
+  true,
+  false,
+  '',
+  [],
+  [1, 2],
+  {},
+  { $gt: '' },
+  'x'.repeat(10),
+];

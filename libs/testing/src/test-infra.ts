@@ -19,7 +19,10 @@ export const ENV = {
  * not only their names, since a migration not yet released may still change.
  */
 export function templateName(): string {
-  const digest = createHash('sha256').update(migrations.map((m) => m.toString()).join('\n')).digest('hex').slice(0, 12);
+  const digest = createHash('sha256')
+    .update(migrations.map((m) => m.toString()).join('\n'))
+    .digest('hex')
+    .slice(0, 12);
   return `concord_test_tpl_${digest}`;
 }
 
@@ -43,7 +46,8 @@ export async function adminQuery(adminUrl: string, sql: string): Promise<pg.Quer
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env[ENV.adminUrl];
   const template = process.env[ENV.template];
-  if (!adminUrl || !template) throw new Error('the jest global setup did not run (see libs/testing/src/global-setup.ts)');
+  if (!adminUrl || !template)
+    throw new Error('the jest global setup did not run (see libs/testing/src/global-setup.ts)');
   const name = `concord_t_${process.env[ENV.run]}_${randomBytes(4).toString('hex')}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   return {

@@ -40,7 +40,8 @@ export class AdminController {
   async listDepartments(@Query() query: DepartmentsQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.departments.list(query);
     // Where a department's system listens is configuration only the admins who manage departments need.
-    if (principal.role !== 'admin' || principal.scope !== null) page.items = page.items.map((d) => ({ ...d, webhookUrl: null }));
+    if (principal.role !== 'admin' || principal.scope !== null)
+      page.items = page.items.map((d) => ({ ...d, webhookUrl: null }));
     return page;
   }
 }

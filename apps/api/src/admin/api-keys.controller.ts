@@ -36,7 +36,11 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @Roles('admin')
-  async revoke(@Param('id') id: string, @CurrentPrincipal() admin: Principal, @RequestOrigin() origin: ClientOrigin): Promise<void> {
+  async revoke(
+    @Param('id') id: string,
+    @CurrentPrincipal() admin: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ): Promise<void> {
     await this.keys.revoke(requireUuid(id, `API key ${id}`), admin, origin);
   }
 
@@ -48,7 +52,12 @@ export class ApiKeysController {
   @HttpCode(201)
   @Roles('admin')
   @SensitiveResponse()
-  rotate(@Param('id') id: string, @Body() body: RotateApiKeyDto, @CurrentPrincipal() admin: Principal, @RequestOrigin() origin: ClientOrigin) {
+  rotate(
+    @Param('id') id: string,
+    @Body() body: RotateApiKeyDto,
+    @CurrentPrincipal() admin: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ) {
     return this.keys.rotate(requireUuid(id, `API key ${id}`), body.overlapMinutes ?? 0, admin, origin);
   }
 }

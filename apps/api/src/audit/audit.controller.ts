@@ -51,7 +51,11 @@ export class AuditController {
   async list(@Query() query: AuditEventsQuery, @CurrentPrincipal() principal: Principal) {
     const { cursor, limit, ...filter } = query;
     const page = await this.events.list({ ...filter, cursor, limit }, principal);
-    await this.accessLog.record(principal, { action: 'audit.events', caseId: filter.caseId, detail: { ...defined(filter), limit, ...(cursor ? { cursor } : {}) } });
+    await this.accessLog.record(principal, {
+      action: 'audit.events',
+      caseId: filter.caseId,
+      detail: { ...defined(filter), limit, ...(cursor ? { cursor } : {}) },
+    });
     return page;
   }
 

@@ -24,9 +24,15 @@ export class SecurityLogController {
   @Roles('auditor', 'admin')
   async list(@Query() query: SecurityLogQuery, @CurrentPrincipal() principal: Principal) {
     const { cursor, limit, ...filter } = query;
-    const page = await this.securityLog.list({ ...filter, actorId: filter.actorId?.toLowerCase(), cursor, limit }, principal);
+    const page = await this.securityLog.list(
+      { ...filter, actorId: filter.actorId?.toLowerCase(), cursor, limit },
+      principal,
+    );
     const given = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
-    await this.accessLog.record(principal, { action: 'audit.security_log', detail: { ...given, limit, ...(cursor ? { cursor } : {}) } });
+    await this.accessLog.record(principal, {
+      action: 'audit.security_log',
+      detail: { ...given, limit, ...(cursor ? { cursor } : {}) },
+    });
     return page;
   }
 }

@@ -41,7 +41,10 @@ export class VerifyController {
    */
   @Get('verify')
   @Roles(...AUDITORS)
-  async verify(@Query() query: VerifyQuery, @CurrentPrincipal() principal: Principal): Promise<ChainReport | VerifyAllReport> {
+  async verify(
+    @Query() query: VerifyQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ChainReport | VerifyAllReport> {
     if (query.caseId) {
       const caseId = query.caseId.toLowerCase();
       const report = await this.verifier.verifyCase(caseId, { scope: principal.scope });
@@ -49,11 +52,19 @@ export class VerifyController {
       return report;
     }
     if (principal.scope !== null) {
-      throw DomainError.forbidden('Verifying every case needs a key without a unit scope; verify a case of your unit with ?caseId=.');
+      throw DomainError.forbidden(
+        'Verifying every case needs a key without a unit scope; verify a case of your unit with ?caseId=.',
+      );
     }
     await this.accessLog.record(principal, { action: 'audit.verify', detail: { all: true } });
     const [chains, anchors] = await Promise.all([this.verifier.verifyAll(), this.anchors.verifyAnchors()]);
-    return { valid: chains.valid && anchors.valid, checked: chains.checked, cases: chains.cases, ...(chains.brokenAt ? { brokenAt: chains.brokenAt } : {}), anchors };
+    return {
+      valid: chains.valid && anchors.valid,
+      checked: chains.checked,
+      cases: chains.cases,
+      ...(chains.brokenAt ? { brokenAt: chains.brokenAt } : {}),
+      anchors,
+    };
   }
 
   /** The daily anchors, newest first: publish them where the database's operators cannot rewrite them. */
@@ -61,7 +72,10 @@ export class VerifyController {
   @Roles(...AUDITORS)
   async list(@Query() query: AnchorsQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.anchors.list(query, this.cursors);
-    await this.accessLog.record(principal, { action: 'audit.anchors', detail: { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) } });
+    await this.accessLog.record(principal, {
+      action: 'audit.anchors',
+      detail: { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+    });
     return page;
   }
 }

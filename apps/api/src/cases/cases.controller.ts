@@ -38,7 +38,10 @@ export class CasesController {
   @Roles(...READERS)
   async list(@Query() query: ListCasesQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.cases.list(query, principal);
-    await recordAuditorRead(this.accessLog, principal, { action: 'cases.list', detail: filtersOf(query, this.cipher, ['q']) });
+    await recordAuditorRead(this.accessLog, principal, {
+      action: 'cases.list',
+      detail: filtersOf(query, this.cipher, ['q']),
+    });
     return page;
   }
 

@@ -21,7 +21,10 @@ export function Optional(): PropertyDecorator {
     ValidateIf((_, value) => value !== undefined)(target, property);
     ValidateBy({
       name: NOT_NULL,
-      validator: { validate: (value) => value !== null, defaultMessage: () => '$property must be omitted or have a value, not null' },
+      validator: {
+        validate: (value) => value !== null,
+        defaultMessage: () => '$property must be omitted or have a value, not null',
+      },
     })(target, property as string);
   };
 }
@@ -33,7 +36,9 @@ export function Optional(): PropertyDecorator {
 function dateOrInstantProblem(value: unknown): string | null {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return dateProblem(value);
   const problem = instantProblem(value);
-  return problem?.startsWith('must be an ISO') ? `must be ${DATE_FORMAT} (00:00 China time) or ${INSTANT_FORMAT}` : problem;
+  return problem?.startsWith('must be an ISO')
+    ? `must be ${DATE_FORMAT} (00:00 China time) or ${INSTANT_FORMAT}`
+    : problem;
 }
 
 /**
@@ -44,7 +49,10 @@ export function IsInstant(options: { orDate?: boolean } = {}): PropertyDecorator
   const problemOf = options.orDate ? dateOrInstantProblem : instantProblem;
   return ValidateBy({
     name: 'isInstant',
-    validator: { validate: (value) => problemOf(value) === null, defaultMessage: (args) => `$property ${problemOf(args?.value)}` },
+    validator: {
+      validate: (value) => problemOf(value) === null,
+      defaultMessage: (args) => `$property ${problemOf(args?.value)}`,
+    },
   });
 }
 
@@ -52,20 +60,28 @@ export function IsInstant(options: { orDate?: boolean } = {}): PropertyDecorator
 export function IsCalendarDate(): PropertyDecorator {
   return ValidateBy({
     name: 'isCalendarDate',
-    validator: { validate: (value) => dateProblem(value) === null, defaultMessage: (args) => `$property ${dateProblem(args?.value)}` },
+    validator: {
+      validate: (value) => dateProblem(value) === null,
+      defaultMessage: (args) => `$property ${dateProblem(args?.value)}`,
+    },
   });
 }
 
 /** A date in the path, by the same rule: 400 with the field's error otherwise. */
 export function requirePathDate(value: string, field = 'date'): string {
   const problem = dateProblem(value);
-  if (problem) throw new DomainError(ErrorCode.MalformedRequest, 'The path has an invalid parameter.', {}, [{ field, message: problem }]);
+  if (problem)
+    throw new DomainError(ErrorCode.MalformedRequest, 'The path has an invalid parameter.', {}, [
+      { field, message: problem },
+    ]);
   return value;
 }
 
 /** `cursor` and `limit` (≤ 200) of every list. */
 export class PageQuery {
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page: opaque and signed, good only for the list that gave it out.' })
+  @ApiPropertyOptional({
+    description: 'The nextCursor of the previous page: opaque and signed, good only for the list that gave it out.',
+  })
   @Optional()
   @IsString()
   @MaxLength(200)

@@ -55,7 +55,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return prior.answer;
         }
         const body = await lastValueFrom(next.handle(), { defaultValue: null });
-        await this.records.record(tx, idempotent, this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? 201, body);
+        await this.records.record(
+          tx,
+          idempotent,
+          this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? 201,
+          body,
+        );
         return body;
       }),
     );

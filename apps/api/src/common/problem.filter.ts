@@ -65,7 +65,7 @@ function fromHttpException(error: HttpException): Problem {
     typeof response === 'string'
       ? response
       : Array.isArray((response as { message?: unknown }).message)
-        ? ((response as { message: string[] }).message).join('; ')
+        ? (response as { message: string[] }).message.join('; ')
         : String((response as { message?: unknown }).message ?? error.message);
   return problem(status, codeForStatus(status), message);
 }

@@ -15,6 +15,7 @@ import { problem, type Problem } from './problem.js';
 export const MAX_BODY_DEPTH = 32;
 
 /** NUL, which PostgreSQL text and jsonb cannot hold, and UTF-16 surrogates without their pair (not Unicode). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_MESSAGE = 'must not contain NUL or unpaired surrogate characters';
 /** Enough to say what is wrong without echoing a 20,000-element array back. */
@@ -54,7 +55,8 @@ export function unstorableFields(value: unknown): FieldError[] {
     for (const [key, child] of Object.entries(node)) {
       const path = Array.isArray(node) ? `${field}[${key}]` : field ? `${field}.${key}` : key;
       if (UNSTORABLE.test(key)) errors.push({ field: field || key, message: `has a key that ${UNSTORABLE_MESSAGE}` });
-      else if (!Array.isArray(node) && RESERVED_KEYS.has(key)) errors.push({ field: path, message: 'is not a known field' });
+      else if (!Array.isArray(node) && RESERVED_KEYS.has(key))
+        errors.push({ field: path, message: 'is not a known field' });
       else stack.push({ value: child, field: path, depth: depth + 1 });
     }
   }
@@ -65,7 +67,8 @@ export function unstorableFields(value: unknown): FieldError[] {
 export async function refuseUnstorableInput(request: FastifyRequest): Promise<void> {
   if (request.routeOptions.url === undefined) return; // no such route: the 404 says more than a field error would
   const query = unstorableFields(request.query);
-  if (query.length) throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, query);
+  if (query.length)
+    throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, query);
   const body = unstorableFields(request.body);
   if (body.length) throw DomainError.validation(body);
 }
@@ -74,7 +77,9 @@ export async function refuseUnstorableInput(request: FastifyRequest): Promise<vo
 export function frameworkProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode ?? 400;
   const detail =
-    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long.' : 'The path is not valid once percent-decoded.';
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment is too long.'
+      : 'The path is not valid once percent-decoded.';
   reply
     .status(status)
     .header('Content-Type', 'application/problem+json; charset=utf-8')
@@ -85,8 +90,19 @@ export function frameworkProblem(error: FastifyError, _request: FastifyRequest, 
 export function clientErrorProblem(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const detail = status === 431 ? 'The request line and headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.';
-  const body = JSON.stringify(problem(status, status === 400 ? 'malformed_request' : status === 408 ? 'request_timeout' : 'headers_too_large', detail));
+  const detail =
+    status === 431
+      ? 'The request line and headers are too large.'
+      : status === 408
+        ? 'The request took too long to arrive.'
+        : 'The request is not valid HTTP.';
+  const body = JSON.stringify(
+    problem(
+      status,
+      status === 400 ? 'malformed_request' : status === 408 ? 'request_timeout' : 'headers_too_large',
+      detail,
+    ),
+  );
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
@@ -110,7 +126,12 @@ const DRAIN_IDLE_MS = 10_000;
  * end and the connection close (`Connection: close`), with nothing left unread to turn the close into a reset.
  * Past `drainLimit` bytes, or DRAIN_IDLE_MS of silence, the connection is dropped.
  */
-export function refuseOversizedBody(request: FastifyRequest, reply: FastifyReply, answer: Problem, drainLimit: number): void {
+export function refuseOversizedBody(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: Problem,
+  drainLimit: number,
+): void {
   const req = request.raw;
   const res = reply.raw;
   const socket = req.socket;

@@ -4,7 +4,11 @@ import { NOT_NULL } from './dto.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
-    const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
+    const field = parent
+      ? /^\d+$/.test(e.property)
+        ? `${parent}[${e.property}]`
+        : `${parent}.${e.property}`
+      : e.property;
     // A null in an optional field fails its other rules too; "must be omitted or have a value" says it all.
     const constraints = e.constraints?.[NOT_NULL] ? { [NOT_NULL]: e.constraints[NOT_NULL] } : (e.constraints ?? {});
     const own = Object.values(constraints).map((message) => ({ field, message: message.replace(/^\S+ /, '') }));

@@ -8,7 +8,13 @@ import { PiiCipher } from '#parties';
 import { filtersOf, recordAuditorRead } from '../common/audited-read.js';
 import { requirePathDate } from '../common/dto.js';
 import { requireUuid } from '../common/ids.js';
-import { CalendarOverrideDto, CalendarQuery, CalendarYearDto, DeadlinePolicyDto, DeadlinesQuery } from './dto/deadlines.dto.js';
+import {
+  CalendarOverrideDto,
+  CalendarQuery,
+  CalendarYearDto,
+  DeadlinePolicyDto,
+  DeadlinesQuery,
+} from './dto/deadlines.dto.js';
 
 /** The `:date` of an override: a date YYYY-MM-DD in the calendar's years (400 otherwise). */
 const DATE_PARAM = { name: 'date', schema: { type: 'string', format: 'date', example: '2026-10-08' } } as const;
@@ -36,7 +42,10 @@ export class DeadlinesController {
   @Roles('admin', 'intake', 'mediator', 'auditor')
   async list(@Query() query: DeadlinesQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.deadlines.list(query, principal);
-    await recordAuditorRead(this.accessLog, principal, { action: 'deadlines.list', detail: filtersOf(query, this.cipher) });
+    await recordAuditorRead(this.accessLog, principal, {
+      action: 'deadlines.list',
+      detail: filtersOf(query, this.cipher),
+    });
     return page;
   }
 

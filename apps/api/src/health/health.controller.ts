@@ -48,7 +48,10 @@ export class HealthController {
   @Get()
   @Public()
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const [postgres, redis] = await Promise.all([check(() => this.db.query('SELECT 1')), check(() => this.redis.ping())]);
+    const [postgres, redis] = await Promise.all([
+      check(() => this.db.query('SELECT 1')),
+      check(() => this.redis.ping()),
+    ]);
     const ok = postgres.ok && redis.ok;
     let calendar: CoverageWatch | null = null;
     if (postgres.ok) calendar = await this.calendar.watch().catch(() => null);

@@ -42,7 +42,10 @@ const INDEX: ApiIndex = {
 export class ApiIndexController {
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Where to start', description: 'Links to the documentation, the OpenAPI document, health and metrics.' })
+  @ApiOperation({
+    summary: 'Where to start',
+    description: 'Links to the documentation, the OpenAPI document, health and metrics.',
+  })
   @ApiOkResponse({ type: ApiIndex })
   index(): ApiIndex {
     return INDEX;

@@ -20,7 +20,8 @@ export const PUBLIC_RATE_LIMIT = { max: 30, windowMs: 60_000, maxClients: 50_000
 const COMMAND_TIMEOUT_MS = 250;
 
 /** Where a client's current window is counted in Redis (DEL it to let the client in again at once). */
-export const publicRateLimitKey = (config: Pick<ConcordConfig, 'queuePrefix'>, clientKey: string) => `${config.queuePrefix}:public-rate:${clientKey}`;
+export const publicRateLimitKey = (config: Pick<ConcordConfig, 'queuePrefix'>, clientKey: string) =>
+  `${config.queuePrefix}:public-rate:${clientKey}`;
 
 type IncrCallback = Parameters<FastifyRateLimitStore['incr']>[1];
 
@@ -43,11 +44,15 @@ class SharedOrLocalStore implements FastifyRateLimitStore {
       key,
       (error, result) => {
         if (!error && result) {
-          if (this.degraded) this.logger.log('Redis answers again: the public rate limit is shared across processes again');
+          if (this.degraded)
+            this.logger.log('Redis answers again: the public rate limit is shared across processes again');
           this.degraded = false;
           return callback(null, result);
         }
-        if (!this.degraded) this.logger.warn(`Redis does not answer (${error?.message}): the public rate limit counts per process meanwhile`);
+        if (!this.degraded)
+          this.logger.warn(
+            `Redis does not answer (${error?.message}): the public rate limit counts per process meanwhile`,
+          );
         this.degraded = true;
         this.local.incr(key, callback, timeWindow, max);
       },
@@ -68,7 +73,11 @@ class SharedOrLocalStore implements FastifyRateLimitStore {
  * client address as Fastify sees it (`request.ip`, so CONCORD_TRUST_PROXY applies); an IPv6 client's /64
  * counts as one address, since a single host is usually given a whole /64.
  */
-export async function registerPublicRateLimit(app: NestFastifyApplication, config: ConcordConfig, redisUrl = config.redisUrl): Promise<void> {
+export async function registerPublicRateLimit(
+  app: NestFastifyApplication,
+  config: ConcordConfig,
+  redisUrl = config.redisUrl,
+): Promise<void> {
   const logger = new Logger('PublicRateLimit');
   const redis = new Redis(redisUrl, {
     enableOfflineQueue: false,
@@ -102,7 +111,12 @@ export async function registerPublicRateLimit(app: NestFastifyApplication, confi
   } as unknown as FastifyRateLimitStoreCtor;
 
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-  await fastify.register(fastifyRateLimit, { global: false, max: PUBLIC_RATE_LIMIT.max, timeWindow: PUBLIC_RATE_LIMIT.windowMs, store: Store });
+  await fastify.register(fastifyRateLimit, {
+    global: false,
+    max: PUBLIC_RATE_LIMIT.max,
+    timeWindow: PUBLIC_RATE_LIMIT.windowMs,
+    store: Store,
+  });
   fastify.addHook('onClose', async () => {
     redis.disconnect();
   });

@@ -34,7 +34,11 @@ export class ReferralsController {
   @Roles(...READERS)
   async list(@Query() query: ListReferralsQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.referrals.list(query, principal);
-    await recordAuditorRead(this.accessLog, principal, { action: 'referrals.list', caseId: query.caseId, detail: filtersOf(query, this.cipher) });
+    await recordAuditorRead(this.accessLog, principal, {
+      action: 'referrals.list',
+      caseId: query.caseId,
+      detail: filtersOf(query, this.cipher),
+    });
     return page;
   }
 
@@ -42,7 +46,11 @@ export class ReferralsController {
   @Roles(...READERS)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const referral = await this.referrals.get(requireUuid(id, `Referral ${id}`), principal);
-    await recordAuditorRead(this.accessLog, principal, { action: 'referrals.read', caseId: referral.caseId, detail: { referralId: referral.id } });
+    await recordAuditorRead(this.accessLog, principal, {
+      action: 'referrals.read',
+      caseId: referral.caseId,
+      detail: { referralId: referral.id },
+    });
     return referral;
   }
 

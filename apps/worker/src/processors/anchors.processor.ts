@@ -47,11 +47,15 @@ export class AnchorsProcessor implements OnApplicationBootstrap, OnApplicationSh
       // The worker still starts: the daily job (and the next start) catch up.
       this.logger.error(`anchoring at start-up failed, the daily job will retry: ${describeFault(error)}`);
     }
-    await this.queue.upsertJobScheduler(ANCHOR_SCHEDULER_ID, { ...ANCHOR_SCHEDULE }, {
-      name: ANCHOR_JOB,
-      data: {},
-      opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
-    });
+    await this.queue.upsertJobScheduler(
+      ANCHOR_SCHEDULER_ID,
+      { ...ANCHOR_SCHEDULE },
+      {
+        name: ANCHOR_JOB,
+        data: {},
+        opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
+      },
+    );
     this.worker = new Worker(QueueName.Anchors, () => this.process(), {
       connection: this.redis,
       prefix: this.config.queuePrefix,
@@ -59,7 +63,9 @@ export class AnchorsProcessor implements OnApplicationBootstrap, OnApplicationSh
       lockDuration: this.config.jobLockMs,
       stalledInterval: this.config.jobLockMs,
     });
-    this.worker.on('failed', (job, error) => this.logger.warn(`anchor job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn(`anchor job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -69,7 +75,10 @@ export class AnchorsProcessor implements OnApplicationBootstrap, OnApplicationSh
   /** Anchors every day through yesterday (by the injected clock) not yet anchored; returns the days written. */
   async process(): Promise<string[]> {
     const written = await this.anchors.anchorThrough(addDays(chinaDay(this.clock.now()), -1));
-    if (written.length) this.logger.log(`anchored ${written[0]!.day}${written.length > 1 ? ` … ${written[written.length - 1]!.day}` : ''}`);
+    if (written.length)
+      this.logger.log(
+        `anchored ${written[0]!.day}${written.length > 1 ? ` … ${written[written.length - 1]!.day}` : ''}`,
+      );
     return written.map((a) => a.day);
   }
 }

@@ -39,7 +39,9 @@ export class CalendarProcessor implements OnApplicationBootstrap, OnApplicationS
       lockDuration: this.config.jobLockMs,
       stalledInterval: this.config.jobLockMs,
     });
-    this.worker.on('failed', (job, error) => this.logger.warn(`calendar job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn(`calendar job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -47,7 +47,9 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
       // Firing is idempotent, so a deadline whose workers keep dying is run again rather than failed.
       maxStalledCount: 10,
     });
-    this.worker.on('failed', (job, error) => this.logger.warn(`deadline ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn(`deadline ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

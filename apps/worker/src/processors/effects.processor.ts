@@ -42,7 +42,9 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
         }),
     );
     for (const worker of this.workers) {
-      worker.on('failed', (job, error) => this.logger.warn(`job ${job?.name} ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
+      worker.on('failed', (job, error) =>
+        this.logger.warn(`job ${job?.name} ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
+      );
     }
   }
 
@@ -62,10 +64,22 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
    * archived takes no more events; its notice is sent and not recorded.
    */
   private async notify(job: Job): Promise<'delivered' | 'already-delivered'> {
-    const data = job.data as { caseId: string; seq: number; topic: NotifyTopic; unitCode: string; referralId?: string | null; detail?: string | null };
+    const data = job.data as {
+      caseId: string;
+      seq: number;
+      topic: NotifyTopic;
+      unitCode: string;
+      referralId?: string | null;
+      detail?: string | null;
+    };
     const notice: OwnerNotice = {
-      id: job.id!, caseId: data.caseId, seq: data.seq, topic: data.topic, unitCode: data.unitCode,
-      referralId: data.referralId ?? null, detail: data.detail ?? null,
+      id: job.id!,
+      caseId: data.caseId,
+      seq: data.seq,
+      topic: data.topic,
+      unitCode: data.unitCode,
+      referralId: data.referralId ?? null,
+      detail: data.detail ?? null,
     };
     for (const channel of this.channels) await channel.send(notice);
     return this.db.transaction(async (tx) => {

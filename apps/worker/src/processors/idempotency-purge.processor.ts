@@ -47,13 +47,19 @@ export class IdempotencyPurgeProcessor implements OnApplicationBootstrap, OnAppl
       await this.process();
     } catch (error) {
       // The worker still starts: the hourly job retries.
-      this.logger.error(`purging idempotency records at start-up failed, the hourly job will retry: ${describeFault(error)}`);
+      this.logger.error(
+        `purging idempotency records at start-up failed, the hourly job will retry: ${describeFault(error)}`,
+      );
     }
-    await this.queue.upsertJobScheduler(IDEMPOTENCY_PURGE_SCHEDULER_ID, { every: IDEMPOTENCY_PURGE_EVERY_MS }, {
-      name: IDEMPOTENCY_PURGE_JOB,
-      data: {},
-      opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
-    });
+    await this.queue.upsertJobScheduler(
+      IDEMPOTENCY_PURGE_SCHEDULER_ID,
+      { every: IDEMPOTENCY_PURGE_EVERY_MS },
+      {
+        name: IDEMPOTENCY_PURGE_JOB,
+        data: {},
+        opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
+      },
+    );
     this.worker = new Worker(QueueName.Housekeeping, () => this.process(), {
       connection: this.redis,
       prefix: this.config.queuePrefix,
@@ -61,7 +67,9 @@ export class IdempotencyPurgeProcessor implements OnApplicationBootstrap, OnAppl
       lockDuration: this.config.jobLockMs,
       stalledInterval: this.config.jobLockMs,
     });
-    this.worker.on('failed', (job, error) => this.logger.warn(`idempotency purge job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`));
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn(`idempotency purge job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

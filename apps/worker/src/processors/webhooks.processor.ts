@@ -23,7 +23,10 @@ export class WebhooksProcessor implements OnApplicationBootstrap, OnApplicationS
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
   ) {
-    this.sender = new WebhookSender(db, clock, cipher, { timeoutMs: config.webhookTimeoutMs, egress: webhookEgress(config) });
+    this.sender = new WebhookSender(db, clock, cipher, {
+      timeoutMs: config.webhookTimeoutMs,
+      egress: webhookEgress(config),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -38,7 +41,8 @@ export class WebhooksProcessor implements OnApplicationBootstrap, OnApplicationS
     });
     // Failed attempts are logged where they are recorded; anything else (the database down, say) is logged here.
     this.worker.on('failed', (job, error) => {
-      if (!(error instanceof DeliveryFailed) && error.name !== 'UnrecoverableError') this.logger.warn(`job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`);
+      if (!(error instanceof DeliveryFailed) && error.name !== 'UnrecoverableError')
+        this.logger.warn(`job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`);
     });
   }
 

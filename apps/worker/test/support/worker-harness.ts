@@ -55,7 +55,10 @@ export async function startTestWorker(
   await events.waitUntilReady();
   const calendarQueue = new Queue(QueueName.Calendar, { connection: redis, prefix: config.queuePrefix });
   const calendarEventsConnection = redis.duplicate();
-  const calendarEvents = new QueueEvents(QueueName.Calendar, { connection: calendarEventsConnection, prefix: config.queuePrefix });
+  const calendarEvents = new QueueEvents(QueueName.Calendar, {
+    connection: calendarEventsConnection,
+    prefix: config.queuePrefix,
+  });
   await calendarEvents.waitUntilReady();
 
   const relay = async () => {
@@ -69,7 +72,10 @@ export async function startTestWorker(
     relay,
     async fireDue() {
       await relay();
-      const due = await db.query<{ id: string }>(`SELECT id FROM deadlines WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at`, [clock.now()]);
+      const due = await db.query<{ id: string }>(
+        `SELECT id FROM deadlines WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at`,
+        [clock.now()],
+      );
       await deadlines.reconciler.reconcile();
       const out: Array<{ deadlineId: string; result: string }> = [];
       for (const { id } of due) {
@@ -93,7 +99,10 @@ export async function startTestWorker(
         await relay();
         const job = await calendarQueue.getJob(id);
         if (!job) throw new Error(`calendar change ${payload.calendarChangeId} has no job after relaying`);
-        out.push({ calendarChangeId: payload.calendarChangeId, report: (await job.waitUntilFinished(calendarEvents, 30_000)) as RecomputeReport });
+        out.push({
+          calendarChangeId: payload.calendarChangeId,
+          report: (await job.waitUntilFinished(calendarEvents, 30_000)) as RecomputeReport,
+        });
         lastCalendarRow = id;
       }
       // The clocks it wrote have their timers: relayed here or by the worker, and restored by the reconciler if a

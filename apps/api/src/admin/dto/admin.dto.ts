@@ -1,15 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsString,
-  IsUrl,
-  Length,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
 import { UNIT_LEVELS, type UnitLevel } from '#domain';
 import { CODE, CODE_MESSAGE, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
@@ -43,7 +33,10 @@ export class CreateDepartmentDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ description: 'The responsibility list (权责清单): case categories the department accepts.', type: [String] })
+  @ApiProperty({
+    description: 'The responsibility list (权责清单): case categories the department accepts.',
+    type: [String],
+  })
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()

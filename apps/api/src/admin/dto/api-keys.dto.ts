@@ -30,7 +30,8 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'When the key stops working: an instant with an offset, in the future, at most 5 years ahead. Omitted = never.',
+    description:
+      'When the key stops working: an instant with an offset, in the future, at most 5 years ahead. Omitted = never.',
   })
   @Optional()
   @IsInstant()
@@ -53,7 +54,9 @@ export class ListApiKeysQuery extends PageQuery {
   @codeRule()
   unitCode?: string;
 
-  @ApiPropertyOptional({ description: 'true: only revoked keys; false: only keys not revoked (expired ones included).' })
+  @ApiPropertyOptional({
+    description: 'true: only revoked keys; false: only keys not revoked (expired ones included).',
+  })
   @Optional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()

@@ -22,7 +22,9 @@ export class AuditFilterQuery {
   @IsUUID()
   caseId?: string;
 
-  @ApiPropertyOptional({ description: 'The actor id: an API key principal id, or a system actor such as system:deadlines.' })
+  @ApiPropertyOptional({
+    description: 'The actor id: an API key principal id, or a system actor such as system:deadlines.',
+  })
   @Optional()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9:_-]{0,63}$/, { message: '$property must be an actor id' })
   actor?: string;

@@ -3,7 +3,10 @@ import { IsUUID } from 'class-validator';
 import { Optional, PageQuery } from '../../common/dto.js';
 
 export class VerifyQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Verify this case only; omitted = every case, and the daily anchors.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Verify this case only; omitted = every case, and the daily anchors.',
+  })
   @Optional()
   @IsUUID()
   caseId?: string;

@@ -44,7 +44,8 @@ export class PartyDto {
   @ApiPropertyOptional({
     maxLength: 32,
     example: '13812345678',
-    description: 'PII. A mainland number as dialled, any other with its + country code; stored in E.164 (+8613812345678).',
+    description:
+      'PII. A mainland number as dialled, any other with its + country code; stored in E.164 (+8613812345678).',
   })
   @Optional()
   @phoneRule()
@@ -100,7 +101,10 @@ export class CreateCaseDto {
   @Type(() => PartyDto)
   parties!: PartyDto[];
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When it happened: an ISO 8601 date-time with its offset, 1950–2199.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When it happened: an ISO 8601 date-time with its offset, 1950–2199.',
+  })
   @Optional()
   @IsInstant()
   occurredAt?: string;
@@ -167,12 +171,18 @@ export class ListCasesQuery extends PageQuery {
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Registered at or after (an ISO 8601 date-time with its offset).' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Registered at or after (an ISO 8601 date-time with its offset).',
+  })
   @Optional()
   @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Registered before (an ISO 8601 date-time with its offset).' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Registered before (an ISO 8601 date-time with its offset).',
+  })
   @Optional()
   @IsInstant()
   to?: string;

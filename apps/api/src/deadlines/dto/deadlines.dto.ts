@@ -1,11 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsString,
+  IsObject,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { MAX_DAY_NAME, MAX_SOURCE, MAX_YEAR_HOLIDAYS, MAX_YEAR_WORKDAYS } from '#deadlines';
 import { IsCalendarDate, IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class DeadlinesQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only clocks due before this instant (an ISO 8601 date-time with its offset).' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only clocks due before this instant (an ISO 8601 date-time with its offset).',
+  })
   @Optional()
   @IsInstant()
   dueBefore?: string;
@@ -32,7 +47,10 @@ export class CalendarQuery {
 }
 
 export class CalendarOverrideDto {
-  @ApiProperty({ enum: ['holiday', 'workday'], description: 'holiday: a rest day; workday: a working day even on a weekend.' })
+  @ApiProperty({
+    enum: ['holiday', 'workday'],
+    description: 'holiday: a rest day; workday: a working day even on a weekend.',
+  })
   @IsIn(['holiday', 'workday'])
   kind!: 'holiday' | 'workday';
 
@@ -49,7 +67,11 @@ export class ScheduleDayDto {
   @IsCalendarDate()
   date!: string;
 
-  @ApiProperty({ example: '春节', maxLength: MAX_DAY_NAME, description: 'The holiday it belongs to (a make-up working day names its holiday too).' })
+  @ApiProperty({
+    example: '春节',
+    maxLength: MAX_DAY_NAME,
+    description: 'The holiday it belongs to (a make-up working day names its holiday too).',
+  })
   @IsString()
   @Length(1, MAX_DAY_NAME)
   name!: string;
@@ -60,12 +82,20 @@ export class ScheduleDayDto {
  * checked by the service (checkYearSchedule), one error per field.
  */
 export class CalendarYearDto {
-  @ApiProperty({ example: '国办发明电〔2026〕X号', maxLength: MAX_SOURCE, description: 'The notice the schedule comes from.' })
+  @ApiProperty({
+    example: '国办发明电〔2026〕X号',
+    maxLength: MAX_SOURCE,
+    description: 'The notice the schedule comes from.',
+  })
   @IsString()
   @Length(1, MAX_SOURCE)
   source!: string;
 
-  @ApiProperty({ type: [ScheduleDayDto], maxItems: MAX_YEAR_HOLIDAYS, description: 'Every rest day of the notice, weekends inside a holiday included.' })
+  @ApiProperty({
+    type: [ScheduleDayDto],
+    maxItems: MAX_YEAR_HOLIDAYS,
+    description: 'Every rest day of the notice, weekends inside a holiday included.',
+  })
   @IsArray()
   @ArrayMaxSize(MAX_YEAR_HOLIDAYS)
   // Each item an object: ValidateNested alone lets an array through as an item (validating its items instead).
@@ -74,7 +104,11 @@ export class CalendarYearDto {
   @Type(() => ScheduleDayDto)
   holidays!: ScheduleDayDto[];
 
-  @ApiProperty({ type: [ScheduleDayDto], maxItems: MAX_YEAR_WORKDAYS, description: 'Make-up working days (调休上班): Saturdays or Sundays.' })
+  @ApiProperty({
+    type: [ScheduleDayDto],
+    maxItems: MAX_YEAR_WORKDAYS,
+    description: 'Make-up working days (调休上班): Saturdays or Sundays.',
+  })
   @IsArray()
   @ArrayMaxSize(MAX_YEAR_WORKDAYS)
   // Each item an object: ValidateNested alone lets an array through as an item (validating its items instead).

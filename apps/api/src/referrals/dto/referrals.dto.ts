@@ -3,10 +3,22 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsUUID, Matches, Min } from 'class-validator';
 import { Optional, PageQuery } from '../../common/dto.js';
 
-export const REFERRAL_STATES = ['issued', 'acknowledged', 'accepted', 'in_progress', 'replied', 'rejected', 'closed', 'cancelled'] as const;
+export const REFERRAL_STATES = [
+  'issued',
+  'acknowledged',
+  'accepted',
+  'in_progress',
+  'replied',
+  'rejected',
+  'closed',
+  'cancelled',
+] as const;
 
 export class ReferralEventDto {
-  @ApiProperty({ example: 'ACKNOWLEDGE', description: 'ACKNOWLEDGE, ACCEPT, REJECT, PROGRESS or REPLY; see `allowedEvents`.' })
+  @ApiProperty({
+    example: 'ACKNOWLEDGE',
+    description: 'ACKNOWLEDGE, ACCEPT, REJECT, PROGRESS or REPLY; see `allowedEvents`.',
+  })
   @Matches(/^[A-Z][A-Z_]{0,63}$/, { message: '$property must be an event name such as ACKNOWLEDGE' })
   type!: string;
 
@@ -32,7 +44,9 @@ export class ListReferralsQuery extends PageQuery {
   @IsIn(REFERRAL_STATES)
   status?: (typeof REFERRAL_STATES)[number];
 
-  @ApiPropertyOptional({ description: 'true: its running clock (acknowledgement or reply) is past due; false: it is not.' })
+  @ApiPropertyOptional({
+    description: 'true: its running clock (acknowledgement or reply) is past due; false: it is not.',
+  })
   @Optional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()

@@ -14,12 +14,18 @@ export class KpisQuery {
   @codeRule()
   unitCode?: string;
 
-  @ApiPropertyOptional({ example: '2026-03-01', description: 'Cases registered at or after this (inclusive). Default: no lower bound.' })
+  @ApiPropertyOptional({
+    example: '2026-03-01',
+    description: 'Cases registered at or after this (inclusive). Default: no lower bound.',
+  })
   @Optional()
   @IsInstant({ orDate: true })
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-04-01', description: 'Cases registered before this (exclusive). Default: now.' })
+  @ApiPropertyOptional({
+    example: '2026-04-01',
+    description: 'Cases registered before this (exclusive). Default: now.',
+  })
   @Optional()
   @IsInstant({ orDate: true })
   to?: string;

@@ -1009,6 +1009,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
       expect(count(200, 300)).toBeGreaterThan(0);
       expect(count(400, 500)).toBeGreaterThan(TOTAL / 2);
     },
-    Math.max(60_000, TOTAL * 20),
+    // Generous: on a loaded machine the 3,000 requests of npm test have taken over a minute.
+    Math.max(300_000, TOTAL * 60),
   );
 });

@@ -35,8 +35,8 @@ describe('the generated docs (docs/machines, docs/legal-clocks.md)', () => {
       'triage_assessing --> mediation_referred : REFER [notCriticalBelowStreet and categoryClassified and withinResponsibilityLists]',
     );
     expect(diagram).toContain('archive_closed --> [*]');
-    expect(diagram).toContain('intake_registered : clock dispute.intake: 3 working days');
-    expect(diagram).toContain('note right of escalation : clock dispute.escalation: 5 working days');
+    expect(diagram).toContain('intake_registered : clock dispute.intake, 3 working days');
+    expect(diagram).toContain('note right of escalation : clock dispute.escalation, 5 working days');
   });
 
   it('table every clock key of every machine, with its statute where one applies', () => {

@@ -20,7 +20,8 @@ const UNITS: Record<DeadlineSpec['unit'], string> = { working_days: 'working day
 export const limitText = (spec: Pick<DeadlineSpec, 'amount' | 'unit'>) =>
   `${spec.amount} ${spec.amount === 1 ? UNITS[spec.unit].replace(/s$/, '') : UNITS[spec.unit]}`;
 
-const clockText = (spec: DeadlineSpec) => `clock ${spec.key}: ${limitText(spec)}`;
+// No colon: Mermaid ends a note's text at one.
+const clockText = (spec: DeadlineSpec) => `clock ${spec.key}, ${limitText(spec)}`;
 
 /** The label of an arrow: the event, and its guard in brackets (`[else]` for a guardless later branch). */
 function edgeLabel(t: TransitionModel): string {

@@ -39,6 +39,33 @@ describe('the generated docs (docs/machines, docs/legal-clocks.md)', () => {
     expect(diagram).toContain('note right of escalation : clock dispute.escalation, 5 working days');
   });
 
+  it('write every diagram line in a form Mermaid parses', () => {
+    // Text after the first colon ends at a colon in notes, and `;`, `#`, braces and quotes are Mermaid syntax.
+    const text = String.raw`[^:;#{}"\n]+`;
+    const forms = [
+      /^stateDiagram-v2$/,
+      /^direction LR$/,
+      /^\[\*\] --> \w+$/,
+      /^\w+ --> \[\*\]$/,
+      /^state "\w+" as \w+$/,
+      /^state \w+ \{$/,
+      /^\}$/,
+      new RegExp(`^\\w+ : ${text}$`),
+      new RegExp(`^note right of \\w+ : ${text}$`),
+      new RegExp(`^\\w+ --> \\w+ : ${text}$`),
+    ];
+    for (const [file, page] of generateDocs()) {
+      const diagram = page.split('```mermaid\n')[1]?.split('```')[0];
+      if (diagram === undefined) continue;
+      const odd = diagram
+        .trim()
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => !forms.some((form) => form.test(line)));
+      expect({ file, odd }).toEqual({ file, odd: [] });
+    }
+  });
+
   it('table every clock key of every machine, with its statute where one applies', () => {
     const { statutes } = currentInput();
     const table = generateDocs().get(LEGAL_CLOCKS)!;

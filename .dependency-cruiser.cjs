@@ -45,14 +45,14 @@ module.exports = {
       name: 'no-deep-import-into-a-library',
       severity: 'error',
       comment: 'Another library is reached through its index (`#name`) only; its other files are its own business.',
-      from: { path: '^(libs/([^/]+)|apps|workflows|bench|faults|migrations)/' },
+      from: { path: '^(libs/([^/]+)|apps|workflows|bench|faults|migrations|tools)/' },
       to: { path: '^libs/([^/]+)/src/(?!index\\.ts$)', pathNot: ['^libs/$2/'] },
     },
     {
       name: 'libraries-by-their-alias',
       severity: 'error',
       comment: 'Another library is imported as `#name` (package.json "imports"), never by a relative path.',
-      from: { path: '^(libs/([^/]+)|apps|workflows|bench|faults|migrations)/' },
+      from: { path: '^(libs/([^/]+)|apps|workflows|bench|faults|migrations|tools)/' },
       to: {
         path: '^(libs/[^/]+|workflows|migrations)/',
         pathNot: ['^libs/$2/', '^$1/'],

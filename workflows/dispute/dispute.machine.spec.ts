@@ -46,7 +46,7 @@ describe('dispute declarations', () => {
     expect(decl.reasonsForUnknownGuards).toEqual([]);
   });
 
-  it('declares the deadlines of DESIGN §2.2, keyed under the kind', () => {
+  it('declares the clocks of docs/legal-clocks.md, keyed under the kind', () => {
     const rows = decl.deadlines.map(({ node, key, amount, unit, extension }) => [node, key, amount, unit, !!extension]);
     expect(rows).toEqual([
       ['dispute.intake.registered', 'dispute.intake', 3, 'working_days', false],
@@ -218,7 +218,7 @@ describe('dispute transitions and effects', () => {
   });
 });
 
-describe('dispute deadline breaches (DESIGN §2.2)', () => {
+describe('dispute deadline breaches (docs/legal-clocks.md)', () => {
   const atTop = (key: string) => elapsed(`dispute.${key}`, UNITS.district);
   const on = (key: string) => elapsed(`dispute.${key}`);
   it.each([

@@ -47,7 +47,7 @@ describe('petition declarations', () => {
     expect(decl.reasonsForUnknownGuards).toEqual([]);
   });
 
-  it('declares the deadlines of DESIGN §2.2, keyed under the kind', () => {
+  it('declares the clocks of docs/legal-clocks.md, keyed under the kind', () => {
     const rows = decl.deadlines.map(({ node, key, amount, unit, extension }) => [node, key, amount, unit, !!extension]);
     expect(rows).toEqual([
       ['petition.intake.registered', 'petition.intake', 15, 'calendar_days', false],
@@ -135,7 +135,7 @@ describe('petition transitions, guards and effects', () => {
   });
 });
 
-describe('petition deadline breaches (DESIGN §2.2)', () => {
+describe('petition deadline breaches (docs/legal-clocks.md)', () => {
   const on = (key: string) => elapsed(`petition.${key}`);
   it.each([
     ['intake: supervised', [], on('intake'), 'intake.registered', { supervised: true }, [SUPERVISED]],

@@ -51,7 +51,7 @@ describe('referral declarations', () => {
     expect(bySource('system')).toEqual(['CANCEL', 'CLOSE', 'DEADLINE_ELAPSED', 'DEADLINE_WARNING']);
   });
 
-  it('declares the two clocks of DESIGN §2.2: 1 working day to acknowledge, 5 to reply', () => {
+  it('declares the two clocks of docs/legal-clocks.md: 1 working day to acknowledge, 5 to reply', () => {
     expect(decl.deadlines.map(({ node, key, amount, unit }) => [node, key, amount, unit])).toEqual([
       ['referral.issued', 'referral.acknowledge', 1, 'working_days'],
       ['referral.acknowledged', 'referral.reply', 5, 'working_days'],

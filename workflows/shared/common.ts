@@ -87,7 +87,7 @@ export const commonEvents = {
   ),
 };
 
-/** How one EXTEND_DEADLINE may stretch a clock (DESIGN §2.2: once, at most 30 days). */
+/** How one EXTEND_DEADLINE may stretch a clock (docs/legal-clocks.md: once, at most 30 days). */
 export const ONE_EXTENSION = { maxDays: 30, unit: 'calendar_days' } as const;
 
 export function deadline(

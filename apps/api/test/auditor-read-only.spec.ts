@@ -20,8 +20,9 @@ const WRITES = ['post', 'put', 'patch', 'delete'];
 const UNMASK = /^\/api\/v1\/audit\/cases\/\{[^}]+\}\/unmask$/;
 
 /**
- * DESIGN.md §5: an auditor can read but never write. Every write route of the OpenAPI document — so a route
- * added later is covered without touching this file — answers an auditor key 403 and changes no row of any table.
+ * docs/architecture.md, "Guarantees": an auditor can read but never write. Every write route of the OpenAPI
+ * document — so a route added later is covered without touching this file — answers an auditor key 403 and
+ * changes no row of any table.
  */
 describe('auditors read everything and write nothing', () => {
   let api: TestApi;

@@ -32,12 +32,12 @@ import {
 import { disputeSampleEvents, petitionSampleEvents } from '../../../workflows/testing/sample-events.js';
 
 /**
- * DESIGN §5: "bad input gets a clear 4xx problem answer and changes nothing; no input gives a 500". Requests
- * generated from the OpenAPI document against every route and method — wrong types, missing and extra fields,
- * huge and deeply nested bodies, hostile unicode, injection strings in every string, path and query value,
- * malformed JSON, wrong content types, every role and bad keys — one at a time, each checked for a 5xx and, if
- * it was not a 2xx, for any row it changed. A row-level trigger on every table logs each change, so a change is
- * pinned to the request that made it; a digest of every table per batch checks the log misses nothing.
+ * docs/architecture.md, "Guarantees": "bad input gets a clear 4xx problem answer and changes nothing; no input gives a
+ * 500". Requests generated from the OpenAPI document against every route and method — wrong types, missing and extra
+ * fields, huge and deeply nested bodies, hostile unicode, injection strings in every string, path and query value,
+ * malformed JSON, wrong content types, every role and bad keys — one at a time, each checked for a 5xx and, if it was
+ * not a 2xx, for any row it changed. A row-level trigger on every table logs each change, so a change is pinned to the
+ * request that made it; a digest of every table per batch checks the log misses nothing.
  *
  * The edges of the input rules, from the document's own schemas: dates and instants that one parser takes and
  * another refuses (edge-values.ts) in every date-time or date field, query value and path date; null in every

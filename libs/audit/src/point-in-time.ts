@@ -98,7 +98,7 @@ interface LiveReferral {
 }
 
 /**
- * Point-in-time reconstruction (DESIGN.md §4, `GET /audit/cases/:id/state?asOf=`): replays a case's events in
+ * Point-in-time reconstruction (docs/architecture.md, `GET /audit/cases/:id/state?asOf=`): replays a case's events in
  * `seq` order, each on the machine version it recorded, with the payload and facts the engine stored, so the
  * rebuild sees exactly what the engine saw. One query reads the case, its referrals and the events to apply;
  * the replay is pure XState `initialTransition` / `transition`, as in the engine.

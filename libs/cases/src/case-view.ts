@@ -9,7 +9,7 @@ export interface CaseLinkView {
   relation: 'merged_into' | 'merged_from';
 }
 
-/** A case as the API answers it (DESIGN.md §3, "A case answer carries …"). */
+/** A case as the API answers it (docs/api.md, "Cases"). */
 export interface CaseView {
   id: string;
   reference: string;

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 
-/** Everything Concord reads from its environment, read once at start-up (DESIGN.md §4, "Configuration"). */
+/** Everything Concord reads from its environment, read once at start-up (docs/operations.md, "Configuration"). */
 export interface ConcordConfig {
   port: number;
   databaseUrl: string;

@@ -1,4 +1,4 @@
-/** Codes that are part of the public contract (DESIGN.md §3). */
+/** Codes that are part of the public contract (docs/api.md, "Codes"). */
 
 export const CASE_KINDS = ['dispute', 'petition'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];

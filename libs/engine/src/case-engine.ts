@@ -133,7 +133,7 @@ interface LockedCase extends CaseRow {
 const REFERENCE_PREFIX: Record<CaseKind, string> = { dispute: 'DSP', petition: 'PET' };
 
 /**
- * The one place that turns an event into a persisted transition (DESIGN.md §2.1). Each call is one
+ * The one place that turns an event into a persisted transition (docs/architecture.md). Each call is one
  * PostgreSQL transaction: lock the case, restore its machine at its own version, compute the next snapshot
  * with XState's pure `transition`, then write the case, one hash-chained event, its clocks and the outbox
  * rows for its effects, in one statement. A refused event writes nothing.

@@ -1,4 +1,4 @@
-/** A page of a list (DESIGN.md §4): `items`, and the cursor of the next page when there is one. */
+/** A page of a list (docs/api.md, "Lists and cursors"): `items`, and the cursor of the next page when there is one. */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

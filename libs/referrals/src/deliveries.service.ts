@@ -87,7 +87,7 @@ const IN_SCOPE = (p: string) => `(${p}::text IS NULL OR EXISTS (
 const REARM = `status = 'pending', attempts = 0, generation = generation + 1, last_status = NULL, last_error = NULL, dead_at = NULL`;
 
 /**
- * The webhook deliveries of referral events (DESIGN.md §4, "Outbound referral delivery"): the dead-letter
+ * The webhook deliveries of referral events (docs/architecture.md, "Webhooks"): the dead-letter
  * list and replays. A replay keeps the delivery's id and body, so the receiver sees the same CloudEvent.
  * An admin scoped to a unit sees and replays the deliveries of cases owned within its subtree only; another
  * is "not found", like one that does not exist.

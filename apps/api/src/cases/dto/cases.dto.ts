@@ -115,7 +115,11 @@ export class SendEventDto {
   @Matches(/^[A-Z][A-Z_]{0,63}$/, { message: '$property must be an event name such as ACCEPT' })
   type!: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The event payload (DESIGN.md §3).' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The event payload, as the schema of its event type describes it.',
+  })
   @Optional()
   @IsObject()
   payload?: Record<string, unknown>;

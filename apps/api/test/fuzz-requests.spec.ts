@@ -48,6 +48,8 @@ import { disputeSampleEvents, petitionSampleEvents } from '../../../workflows/te
  * `npm run fuzz` sends 100,000 (FUZZ_REQUESTS); FUZZ_SEED replays a run.
  */
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 3_000);
+/** An event payload's schema in the document, `<machine>.v<version>.<TYPE>` (not an envelope, `CaseEvent.<TYPE>`). */
+const EVENT_PAYLOAD = /^[a-z]+\.v\d+\.[A-Z_]+$/;
 const SEED = Number(process.env.FUZZ_SEED ?? 20260302);
 const BATCH = 500;
 const BODY_LIMIT = 1_048_576;
@@ -334,6 +336,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
     // The events whose payload has a date-time or date field, from the document's event schemas.
     const dated = new Set(
       Object.entries(doc.components?.schemas ?? {})
+        .filter(([name]) => EVENT_PAYLOAD.test(name))
         .filter(([, schema]) =>
           Object.values(resolveSchema(doc, schema).properties ?? {}).some((p) => isDateSchema(resolveSchema(doc, p))),
         )
@@ -629,7 +632,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
   function eventSchema(route: Route, type: string): OpenApiSchema | undefined {
     const referral = route.path.startsWith('/api/v1/referrals');
     const names = Object.keys(doc.components?.schemas ?? {}).filter(
-      (n) => n.endsWith(`.${type}`) && n.startsWith('referral.') === referral,
+      (n) => EVENT_PAYLOAD.test(n) && n.endsWith(`.${type}`) && n.startsWith('referral.') === referral,
     );
     return names.length ? resolveSchema(doc, doc.components!.schemas![names[0]!]) : undefined;
   }

@@ -22,6 +22,9 @@ export interface OpenApiSchema {
   allOf?: OpenApiSchema[];
   oneOf?: OpenApiSchema[];
   anyOf?: OpenApiSchema[];
+  /** Which of `oneOf` a value is, by one of its properties (the events operations' `type`). */
+  discriminator?: { propertyName: string; mapping?: Record<string, string> };
+  nullable?: boolean;
 }
 
 export interface OpenApiParameter {
@@ -32,8 +35,14 @@ export interface OpenApiParameter {
 }
 
 export interface OpenApiOperation {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  security?: Array<Record<string, string[]>>;
   parameters?: OpenApiParameter[];
-  requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: OpenApiSchema }> };
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: OpenApiSchema }> }>;
 }
 
 export interface OpenApiDocument {
@@ -66,6 +75,28 @@ export function routesOf(doc: OpenApiDocument, methods: string[] = METHODS): Rou
   );
 }
 
+/** The schema a `$ref` names, followed until it is not a reference. */
+export function derefSchema(doc: OpenApiDocument, schema: OpenApiSchema | undefined): OpenApiSchema {
+  if (!schema) return {};
+  return schema.$ref ? derefSchema(doc, doc.components?.schemas?.[schema.$ref.split('/').at(-1)!]) : schema;
+}
+
+/**
+ * The alternative of a `oneOf` with a discriminator that `value` names (the event envelope its `type` picks), or
+ * the schema itself when it has none or `value` names none.
+ */
+export function alternativeFor(doc: OpenApiDocument, raw: OpenApiSchema | undefined, value: unknown): OpenApiSchema {
+  const schema = derefSchema(doc, raw);
+  const discriminator = schema.discriminator;
+  if (!schema.oneOf || !discriminator || value === null || typeof value !== 'object') return schema;
+  const tag = (value as Record<string, unknown>)[discriminator.propertyName];
+  const target =
+    typeof tag === 'string' && Object.hasOwn(discriminator.mapping ?? {}, tag)
+      ? discriminator.mapping![tag]
+      : undefined;
+  return target ? derefSchema(doc, { $ref: target }) : schema;
+}
+
 /** The schema with its `$ref` followed and `allOf`/`oneOf`/`anyOf` merged into one. */
 export function resolveSchema(doc: OpenApiDocument, schema: OpenApiSchema | undefined): OpenApiSchema {
   if (!schema) return {};
@@ -93,6 +124,9 @@ export function sampleOf(
   string: (format?: string) => string = () => 'x',
   depth = 0,
 ): unknown {
+  // A sample of one of several alternatives is a sample of the first.
+  const alternatives = derefSchema(doc, raw).oneOf ?? derefSchema(doc, raw).anyOf;
+  if (alternatives?.length) return sampleOf(doc, alternatives[0], string, depth);
   const schema = resolveSchema(doc, raw);
   if (schema.example !== undefined) return schema.example;
   if (schema.enum?.length) return schema.enum[0];
@@ -137,7 +171,8 @@ export function schemaSlots(
   path = '',
   depth = 0,
 ): SchemaSlot[] {
-  const schema = resolveSchema(doc, raw);
+  // Of a `oneOf` by a discriminator, the alternative the body names; of any other composition, every field.
+  const schema = resolveSchema(doc, alternativeFor(doc, raw, body));
   if (depth > 6 || body === null || typeof body !== 'object') return [];
   if (Array.isArray(body)) {
     // A plain loop: a fuzzed array may carry an own `constructor`, which Array.prototype.flatMap would call.

@@ -7,6 +7,7 @@ import type { Clock } from '#clock';
 import type { ConcordConfig } from '#config';
 import { migrate } from '#persistence';
 import { ApiModule } from './api.module.js';
+import { API_TAGS, BEARER_AUTH } from './common/api-docs.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { clientErrorProblem, frameworkProblem, refuseUnstorableInput } from './common/request-edge.js';
 import { RequestValidationPipe } from './common/validation.js';
@@ -61,18 +62,19 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   app.getHttpAdapter().getInstance().addHook('preValidation', refuseUnstorableInput);
   await registerPublicRateLimit(app, config, options.rateLimitRedisUrl);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Concord')
-      .setDescription(
-        'Case workflow for dispute mediation and petitions. Errors are RFC 9457 problem details; every POST takes an ' +
-          '`Idempotency-Key`; lists are cursor-paginated. Event payloads per case kind are under components.schemas.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' })
-      .build(),
-  );
+  const builder = new DocumentBuilder()
+    .setTitle('Concord')
+    .setDescription(
+      'Case workflow for dispute mediation and petitions. Errors are RFC 9457 problem details ' +
+        '(`application/problem+json`, the `Problem` schema); every POST takes an `Idempotency-Key`; lists are ' +
+        'cursor-paginated (`cursor`, `limit` ≤ 200, answering `{items, nextCursor}`). The events operations take ' +
+        'every event of every machine version: `<kind>.v<version>.<TYPE>` is the payload schema of an event.',
+    )
+    .setVersion('1')
+    .addServer('/', 'This server')
+    .addBearerAuth(BEARER_AUTH);
+  for (const [name, description] of Object.entries(API_TAGS)) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build());
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...eventSchemas() } };
   SwaggerModule.setup('docs', app, document, {
     swaggerUiEnabled: options.docsUi ?? true,

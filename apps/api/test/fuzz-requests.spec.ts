@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ManualClock } from '#clock';
 import {
+  answerChecker,
   BAD_DATES,
   BAD_INSTANTS,
   dispute,
@@ -22,6 +23,7 @@ import {
   startTestApi,
   UNICODE_STRINGS,
   WRONG_TYPES,
+  type AnswerChecker,
   type OpenApiDocument,
   type OpenApiParameter,
   type OpenApiSchema,
@@ -45,9 +47,15 @@ import { disputeSampleEvents, petitionSampleEvents } from '../../../workflows/te
  * out-of-range contents, random bytes, another list's, an altered one) next to the ones it did; unknown keys,
  * prototype keys among them. A request that carries one of these must be refused: a 2xx is a finding too.
  *
+ * Every answer of a documented operation must be one the document describes, status and body, strictly (as
+ * openapi-document.spec.ts checks its walk); the HTTP edge's refusals of a request outside any operation's
+ * contract answer as the operation's `default`.
+ *
  * `npm run fuzz` sends 100,000 (FUZZ_REQUESTS); FUZZ_SEED replays a run.
  */
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 3_000);
+/** An event payload's schema in the document, `<machine>.v<version>.<TYPE>` (not an envelope, `CaseEvent.<TYPE>`). */
+const EVENT_PAYLOAD = /^[a-z]+\.v\d+\.[A-Z_]+$/;
 const SEED = Number(process.env.FUZZ_SEED ?? 20260302);
 const BATCH = 500;
 const BODY_LIMIT = 1_048_576;
@@ -78,6 +86,8 @@ interface FuzzRequest {
   tags: string[];
   /** It carries input no rule accepts: any 2xx is a finding. */
   mustRefuse: boolean;
+  /** The documented operation it calls, whose answers the document describes; not set for a made-up route or path. */
+  operation?: Pick<Route, 'method' | 'path'>;
 }
 
 interface Finding {
@@ -153,6 +163,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
   const random = new Random(SEED);
   let api: TestApi;
   let doc: OpenApiDocument;
+  let checker: AnswerChecker;
   let routes: Route[];
   let origin: string;
   const keys: Record<string, string | null> = {};
@@ -331,9 +342,13 @@ describe('fuzzing every route of the OpenAPI document', () => {
 
     doc = await loadOpenApi(api);
     routes = routesOf(doc);
+    // What the HTTP edge answers a request outside an operation's contract (a body on a DELETE, a path segment
+    // over the length limit or not UTF-8, a query string over the header limit) is the operation's `default`.
+    checker = answerChecker(doc, { byDefault: [400, 404, 413, 414, 415, 422, 431] });
     // The events whose payload has a date-time or date field, from the document's event schemas.
     const dated = new Set(
       Object.entries(doc.components?.schemas ?? {})
+        .filter(([name]) => EVENT_PAYLOAD.test(name))
         .filter(([, schema]) =>
           Object.values(resolveSchema(doc, schema).properties ?? {}).some((p) => isDateSchema(resolveSchema(doc, p))),
         )
@@ -629,7 +644,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
   function eventSchema(route: Route, type: string): OpenApiSchema | undefined {
     const referral = route.path.startsWith('/api/v1/referrals');
     const names = Object.keys(doc.components?.schemas ?? {}).filter(
-      (n) => n.endsWith(`.${type}`) && n.startsWith('referral.') === referral,
+      (n) => EVENT_PAYLOAD.test(n) && n.endsWith(`.${type}`) && n.startsWith('referral.') === referral,
     );
     return names.length ? resolveSchema(doc, doc.components!.schemas![names[0]!]) : undefined;
   }
@@ -737,7 +752,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
   }
 
   function generate(): FuzzRequest {
-    const route = random.chance(0.03)
+    const madeUp = random.chance(0.03);
+    const route = madeUp
       ? random.pick<Route>([
           { method: 'patch', path: '/api/v1/cases', operation: {} },
           { method: 'post', path: '/api/v1/nothing-here', operation: {} },
@@ -758,13 +774,15 @@ describe('fuzzing every route of the OpenAPI document', () => {
       how: 'valid',
       tags: [],
       mustRefuse: false,
+      ...(madeUp ? {} : { operation: route }),
     };
     let url = fillPath(route.path, (name, collection) => pathValue(name, collection, route, request));
     if (random.chance(0.05)) {
       url = url.replace(/\/[^/]+$/, `/${random.pick(RAW_SEGMENTS)}`);
-      // The segment that carried an edge date, if any, is gone.
+      // The segment that carried an edge date, if any, is gone; the path may now name another route.
       request.tags = [];
       request.mustRefuse = false;
+      delete request.operation;
     }
     request.url = url + queryString(route, request);
     if (route.method === 'get') return withHow(request);
@@ -862,6 +880,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
       const rejectedWrites: Finding[] = [];
       const readsThatWrote: Finding[] = [];
       const notProblems: Finding[] = [];
+      /** Answers the document does not describe: their status, or their body (apps/api/test/openapi-document.spec.ts). */
+      const undocumented: Finding[] = [];
       const acceptedEdges: Finding[] = [];
       /** How many requests carried each kind of edge: `query bad-date`, `body null`, `query forged`… */
       const edgesSent = new Map<string, number>();
@@ -915,6 +935,11 @@ describe('fuzzing every route of the OpenAPI document', () => {
         if (status >= 400 && (!type.includes('application/problem+json') || problemStatus(text) !== status)) {
           notProblems.push(finding(request, status, text, `content-type ${type}`));
         }
+        if (request.operation) {
+          const parsed = /^application\/(problem\+)?json/.test(type) && text ? JSON.parse(text) : text;
+          const errors = checker.answer(request.operation, status, type, parsed);
+          if (errors.length) undocumented.push(finding(request, status, text, errors.slice(0, 3).join('; ')));
+        }
         // Learn the ids a successful write made, so later requests use them, and which events they take.
         if (status === 201 && request.route === 'POST /api/v1/cases') pools.cases!.push(JSON.parse(text).id);
         if (status === 201 && request.route === 'POST /api/v1/api-keys/{id}/rotate')
@@ -953,6 +978,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
         `  rejected requests that changed data: ${rejectedWrites.length}`,
         `  reads that wrote more than the audit access log: ${readsThatWrote.length}`,
         `  4xx answers that are not problem+json: ${notProblems.length}`,
+        `  answers the OpenAPI document does not describe (status or body): ${undocumented.length}`,
         `  edge input sent: ${[...edgesSent]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([t, n]) => `${t}×${n}`)
@@ -983,12 +1009,14 @@ describe('fuzzing every route of the OpenAPI document', () => {
           lines.push(`    ${count}× ${group}`);
       };
       distinct(failures, '5xx');
+      distinct(undocumented, 'undocumented answers');
       distinct(acceptedEdges, 'edges accepted');
       for (const [title, list] of [
         ['5xx', failures],
         ['rejected but wrote', rejectedWrites],
         ['read wrote', readsThatWrote],
         ['not problem+json', notProblems],
+        ['undocumented', undocumented],
         ['accepted edge', acceptedEdges],
       ] as const) {
         for (const f of list.slice(0, 20)) lines.push(`  ${title}: ${JSON.stringify(f)}`);
@@ -999,6 +1027,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
       expect({ seed: SEED, rejectedWrites: rejectedWrites.slice(0, 10) }).toEqual({ seed: SEED, rejectedWrites: [] });
       expect({ seed: SEED, readsThatWrote: readsThatWrote.slice(0, 10) }).toEqual({ seed: SEED, readsThatWrote: [] });
       expect({ seed: SEED, notProblems: notProblems.slice(0, 10) }).toEqual({ seed: SEED, notProblems: [] });
+      expect({ seed: SEED, undocumented: undocumented.slice(0, 10) }).toEqual({ seed: SEED, undocumented: [] });
       expect({ seed: SEED, acceptedEdges: acceptedEdges.slice(0, 10) }).toEqual({ seed: SEED, acceptedEdges: [] });
       expect(silentChanges).toEqual([]);
       // The fuzzer reached past authentication on every documented route, and both succeeded and was refused.

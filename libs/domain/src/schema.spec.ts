@@ -49,6 +49,20 @@ describe('payload schemas', () => {
     });
   });
 
+  it('describes itself as JSON Schema, listing `required` only when a field is required', () => {
+    expect(payload.jsonSchema()).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      required: ['reason', 'days'],
+    });
+    // OpenAPI 3.0 refuses `required: []`: an object whose fields are all optional leaves it out.
+    expect(object({ note: optional(string({ max: 5 })) }).jsonSchema()).toEqual({
+      type: 'object',
+      additionalProperties: false,
+      properties: { note: expect.objectContaining({ type: 'string' }) },
+    });
+  });
+
   it('applies cross-field rules only to otherwise valid values', () => {
     const either = refine(object({ a: optional(string({ max: 5 })), b: optional(string({ max: 5 })) }), (v) =>
       (v.a === undefined) === (v.b === undefined) ? { field: 'a', message: 'give exactly one of a or b' } : null,

@@ -185,12 +185,16 @@ export function object<S extends Shape>(shape: S): Schema<InferShape<S>> {
       }
       return errors.length > before ? undefined : (out as InferShape<S>);
     },
-    jsonSchema: () => ({
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(keys.map((k) => [k, shape[k]!.jsonSchema()])),
-      required: keys.filter((k) => !shape[k]!.optional),
-    }),
+    jsonSchema: () => {
+      const required = keys.filter((k) => !shape[k]!.optional);
+      return {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(keys.map((k) => [k, shape[k]!.jsonSchema()])),
+        // OpenAPI 3.0 (and JSON Schema draft 4) refuse an empty `required`: an object with no required field has none.
+        ...(required.length ? { required } : {}),
+      };
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { TestApi } from './api-client.js';
 
 /**
@@ -22,6 +23,9 @@ export interface OpenApiSchema {
   allOf?: OpenApiSchema[];
   oneOf?: OpenApiSchema[];
   anyOf?: OpenApiSchema[];
+  /** Which of `oneOf` a value is, by one of its properties (the events operations' `type`). */
+  discriminator?: { propertyName: string; mapping?: Record<string, string> };
+  nullable?: boolean;
 }
 
 export interface OpenApiParameter {
@@ -32,8 +36,14 @@ export interface OpenApiParameter {
 }
 
 export interface OpenApiOperation {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  security?: Array<Record<string, string[]>>;
   parameters?: OpenApiParameter[];
-  requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: OpenApiSchema }> };
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: OpenApiSchema }> }>;
 }
 
 export interface OpenApiDocument {
@@ -66,6 +76,28 @@ export function routesOf(doc: OpenApiDocument, methods: string[] = METHODS): Rou
   );
 }
 
+/** The schema a `$ref` names, followed until it is not a reference. */
+export function derefSchema(doc: OpenApiDocument, schema: OpenApiSchema | undefined): OpenApiSchema {
+  if (!schema) return {};
+  return schema.$ref ? derefSchema(doc, doc.components?.schemas?.[schema.$ref.split('/').at(-1)!]) : schema;
+}
+
+/**
+ * The alternative of a `oneOf` with a discriminator that `value` names (the event envelope its `type` picks), or
+ * the schema itself when it has none or `value` names none.
+ */
+export function alternativeFor(doc: OpenApiDocument, raw: OpenApiSchema | undefined, value: unknown): OpenApiSchema {
+  const schema = derefSchema(doc, raw);
+  const discriminator = schema.discriminator;
+  if (!schema.oneOf || !discriminator || value === null || typeof value !== 'object') return schema;
+  const tag = (value as Record<string, unknown>)[discriminator.propertyName];
+  const target =
+    typeof tag === 'string' && Object.hasOwn(discriminator.mapping ?? {}, tag)
+      ? discriminator.mapping![tag]
+      : undefined;
+  return target ? derefSchema(doc, { $ref: target }) : schema;
+}
+
 /** The schema with its `$ref` followed and `allOf`/`oneOf`/`anyOf` merged into one. */
 export function resolveSchema(doc: OpenApiDocument, schema: OpenApiSchema | undefined): OpenApiSchema {
   if (!schema) return {};
@@ -93,6 +125,9 @@ export function sampleOf(
   string: (format?: string) => string = () => 'x',
   depth = 0,
 ): unknown {
+  // A sample of one of several alternatives is a sample of the first.
+  const alternatives = derefSchema(doc, raw).oneOf ?? derefSchema(doc, raw).anyOf;
+  if (alternatives?.length) return sampleOf(doc, alternatives[0], string, depth);
   const schema = resolveSchema(doc, raw);
   if (schema.example !== undefined) return schema.example;
   if (schema.enum?.length) return schema.enum[0];
@@ -137,7 +172,8 @@ export function schemaSlots(
   path = '',
   depth = 0,
 ): SchemaSlot[] {
-  const schema = resolveSchema(doc, raw);
+  // Of a `oneOf` by a discriminator, the alternative the body names; of any other composition, every field.
+  const schema = resolveSchema(doc, alternativeFor(doc, raw, body));
   if (depth > 6 || body === null || typeof body !== 'object') return [];
   if (Array.isArray(body)) {
     // A plain loop: a fuzzed array may carry an own `constructor`, which Array.prototype.flatMap would call.
@@ -265,3 +301,79 @@ export const WRONG_TYPES: unknown[] = [
   { $gt: '' },
   'x'.repeat(10),
 ];
+
+/**
+ * The document's schemas as JSON Schema that admits nothing the document does not say: `nullable` becomes a
+ * union with null, and an object that lists its properties takes no other (unless it says
+ * `additionalProperties`); `$ref`s point to the `definitions` of the schema `root`. OpenAPI's annotations that
+ * JSON Schema lacks are dropped.
+ */
+function strictSchema(schema: unknown, root: string): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => strictSchema(s, root));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const { nullable, example: _example, discriminator: _discriminator, ...rest } = schema as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key === '$ref') out.$ref = `${root}#/definitions/${String(value).split('/').at(-1)}`;
+    else if (key === 'properties' || key === 'mapping')
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, strictSchema(v, root)]),
+      );
+    else out[key] = strictSchema(value, root);
+  }
+  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (nullable !== true) return out;
+  const { description, ...typed } = out;
+  return { ...(description === undefined ? {} : { description }), anyOf: [typed, { type: 'null' }] };
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+export interface AnswerChecker {
+  /** What is wrong with an answer of `route`: nothing when the document declares its status and its body fits. */
+  answer(route: Pick<Route, 'method' | 'path'>, status: number, contentType: string, body: unknown): string[];
+  /** What is wrong with `value` as the component schema `name` (e.g. each line of a JSON Lines export). */
+  component(name: string, value: unknown): string[];
+}
+
+/**
+ * Checks answers against the responses the document declares for their operation and status, strictly (see
+ * strictSchema): a status the operation does not declare, a field it does not declare, a missing required
+ * field or a null where none is allowed is an error. `byDefault`: statuses an operation's `default` answer may
+ * stand for (the HTTP edge's refusals of requests outside any operation's contract); no other status does.
+ */
+export function answerChecker(doc: OpenApiDocument, options: { byDefault?: readonly number[] } = {}): AnswerChecker {
+  const ajv = new Ajv({ allErrors: true, strictTypes: false });
+  ajv.addFormat('date-time', (value: string) => ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)));
+  ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  ajv.addSchema({ $id: 'openapi', definitions: strictSchema(doc.components?.schemas ?? {}, 'openapi') as object });
+  const compiled = new Map<string, ValidateFunction>();
+  const check = (key: string, schema: () => unknown, value: unknown): string[] => {
+    let validate = compiled.get(key);
+    if (!validate) {
+      validate = ajv.compile(strictSchema(schema(), 'openapi') as object);
+      compiled.set(key, validate);
+    }
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map(
+      (e) => `${e.instancePath || '(body)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+    );
+  };
+  return {
+    answer(route, status, contentType, body) {
+      const where = `${route.method.toUpperCase()} ${route.path}`;
+      const responses = doc.paths[route.path]?.[route.method]?.responses;
+      if (!responses) return [`${where} is not in the document`];
+      const response =
+        responses[String(status)] ?? (options.byDefault?.includes(status) ? responses.default : undefined);
+      if (!response) return [`${status} is not a documented answer of ${where}`];
+      const mediaType = contentType.split(';')[0]!.trim();
+      if (!response.content) return body === '' || body === undefined ? [] : [`${status} is documented without a body`];
+      const schema = response.content[mediaType]?.schema;
+      if (!schema) return [`${status} of ${where} is not documented as ${mediaType || 'no content type'}`];
+      return check(`${where} ${status} ${mediaType}`, () => schema, body);
+    },
+    component: (name, value) => check(name, () => ({ $ref: `#/components/schemas/${name}` }), value),
+  };
+}

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '#auth';
 import { type Principal } from '#domain';
 import { DepartmentsService, UnitsService } from '#directory';
+import { ApiIdempotencyKey, ApiProblems } from '../common/api-docs.js';
+import { DepartmentDto, DepartmentPage, UnitDto, UnitPage } from './dto/admin-views.dto.js';
 import { CreateDepartmentDto, CreateUnitDto, DepartmentsQuery, UnitsQuery } from './dto/admin.dto.js';
 
 @ApiTags('admin')
@@ -17,12 +19,30 @@ export class AdminController {
   @Post('units')
   @HttpCode(201)
   @Roles('admin')
+  @ApiOperation({
+    operationId: 'createUnit',
+    summary: 'Create a unit',
+    description:
+      'Adds a unit to the hierarchy 区/县 → 街道/乡镇 → 社区/村 → 网格: a district at the top, every other unit ' +
+      'under a parent exactly one level up. Admin keys; an admin scoped to a unit creates units within its subtree ' +
+      'only, and no district (403). Refuses a wrong or unknown parent (422) and a code already taken (409).',
+  })
+  @ApiIdempotencyKey()
+  @ApiCreatedResponse({ type: UnitDto })
+  @ApiProblems(400, 401, 403, [409, 'A unit with this code exists.'], 413, 415, 422, 503)
   createUnit(@Body() body: CreateUnitDto, @CurrentPrincipal() admin: Principal) {
     return this.units.create(body, admin);
   }
 
   @Get('units')
   @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  @ApiOperation({
+    operationId: 'listUnits',
+    summary: 'List units',
+    description: 'Every unit of the deployment by code, or the children of `parentCode`. Any key.',
+  })
+  @ApiOkResponse({ type: UnitPage })
+  @ApiProblems(400, 401, 503)
   listUnits(@Query() query: UnitsQuery) {
     return this.units.list(query);
   }
@@ -31,12 +51,33 @@ export class AdminController {
   @Post('departments')
   @HttpCode(201)
   @Roles('admin')
+  @ApiOperation({
+    operationId: 'createDepartment',
+    summary: 'Create a department',
+    description:
+      'Adds a department with its responsibility list (the categories it accepts) and, optionally, the webhook its ' +
+      'referral events are POSTed to (CloudEvents, signed with the secret, which is stored encrypted and never ' +
+      'shown). Admin keys without a unit scope only (403 otherwise). Refuses a webhook URL Concord may not call ' +
+      '(422) and a code already taken (409).',
+  })
+  @ApiIdempotencyKey()
+  @ApiCreatedResponse({ type: DepartmentDto })
+  @ApiProblems(400, 401, 403, [409, 'A department with this code exists.'], 413, 415, 422, 503)
   createDepartment(@Body() body: CreateDepartmentDto, @CurrentPrincipal() admin: Principal) {
     return this.departments.create(body, admin);
   }
 
   @Get('departments')
   @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  @ApiOperation({
+    operationId: 'listDepartments',
+    summary: 'List departments',
+    description:
+      'Every department by code, or those whose responsibility list has `category`. Any key; `webhookUrl` is ' +
+      'shown to admins without a unit scope only (null for everyone else).',
+  })
+  @ApiOkResponse({ type: DepartmentPage })
+  @ApiProblems(400, 401, 503)
   async listDepartments(@Query() query: DepartmentsQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.departments.list(query);
     // Where a department's system listens is configuration only the admins who manage departments need.

@@ -1,11 +1,13 @@
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessLog, AuditEvents, PointInTime, type AuditEventFilter } from '#audit';
 import { CurrentPrincipal, Roles } from '#auth';
 import { type Principal, toInstant } from '#domain';
 import { Clock } from '#clock';
 import { Cursors, Database } from '#persistence';
+import { ApiProblems } from '../common/api-docs.js';
 import { requireUuid } from '../common/ids.js';
+import { AuditEventPage, RebuiltCaseDto } from './dto/audit-views.dto.js';
 import { AuditEventsQuery, AuditExportQuery, CaseStateQuery } from './dto/audit.dto.js';
 
 const AUDITORS = ['auditor', 'admin'] as const;
@@ -37,6 +39,16 @@ export class AuditController {
   /** The case as it stood at `asOf` (default: now), rebuilt by replaying its events. */
   @Get('cases/:id/state')
   @Roles(...AUDITORS)
+  @ApiOperation({
+    operationId: 'getCaseStateAsOf',
+    summary: 'Rebuild a case at an instant',
+    description:
+      'The case as it stood at `asOf` (default: now), rebuilt by replaying its events alone, with whether the ' +
+      'result matches what is stored and where a replay diverges from the log. Auditor and admin keys, within their ' +
+      'unit scope (404 otherwise, and for an instant before the case existed). Recorded in the access log.',
+  })
+  @ApiOkResponse({ type: RebuiltCaseDto })
+  @ApiProblems(400, 401, 403, 404, [409, 'The event log cannot be replayed (`seq` names the event).'], 503)
   async state(@Param('id') id: string, @Query() query: CaseStateQuery, @CurrentPrincipal() principal: Principal) {
     const caseId = requireUuid(id, `Case ${id}`);
     const asOf = query.asOf ? toInstant(query.asOf) : this.clock.now();
@@ -48,6 +60,15 @@ export class AuditController {
   /** Events across cases, oldest first, by (at, caseId, seq); cursor-paginated. */
   @Get('events')
   @Roles(...AUDITORS)
+  @ApiOperation({
+    operationId: 'listAuditEvents',
+    summary: 'Query the event log',
+    description:
+      'Events across cases, oldest first by (at, caseId, seq), filtered by case, actor, type, department, unit and ' +
+      'time. Auditor and admin keys, over the cases within their unit scope. Recorded in the access log.',
+  })
+  @ApiOkResponse({ type: AuditEventPage })
+  @ApiProblems(400, 401, 403, 503)
   async list(@Query() query: AuditEventsQuery, @CurrentPrincipal() principal: Principal) {
     const { cursor, limit, ...filter } = query;
     const page = await this.events.list({ ...filter, cursor, limit }, principal);
@@ -65,7 +86,22 @@ export class AuditController {
    */
   @Get('export')
   @Roles(...AUDITORS)
-  @ApiProduces(CONTENT_TYPES.jsonl, CONTENT_TYPES.csv)
+  @ApiOperation({
+    operationId: 'exportAuditEvents',
+    summary: 'Export the event log',
+    description:
+      'Every matching event, streamed as an attachment: JSON Lines (one AuditEvent a line, the default) or CSV. ' +
+      'Without `to` the export ends at the instant of the request. Auditor and admin keys, over the cases within ' +
+      'their unit scope. Recorded in the access log before the stream starts.',
+  })
+  @ApiOkResponse({
+    description: 'The events, one a line (JSON Lines: each an AuditEvent) or one a record (CSV with a header).',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string', description: 'JSON Lines: one AuditEvent a line.' } },
+      'text/csv': { schema: { type: 'string', description: 'RFC 4180 CSV, with a header line.' } },
+    },
+  })
+  @ApiProblems(400, 401, 403, 503)
   async export(@Query() query: AuditExportQuery, @CurrentPrincipal() principal: Principal) {
     const { format, ...filter } = query;
     const until = this.clock.now();

@@ -1,8 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessLog } from '#audit';
 import { CurrentPrincipal, Roles, SecurityLog } from '#auth';
 import { type Principal } from '#domain';
+import { ApiProblems } from '../common/api-docs.js';
+import { SecurityLogPage } from './dto/audit-views.dto.js';
 import { SecurityLogQuery } from './dto/security-log.dto.js';
 
 /**
@@ -22,6 +24,16 @@ export class SecurityLogController {
   /** Newest first; filters `action`, `actorId`, `from`, `to`; cursor-paginated. */
   @Get()
   @Roles('auditor', 'admin')
+  @ApiOperation({
+    operationId: 'listSecurityLog',
+    summary: 'Read the security log',
+    description:
+      'Every creation, revocation and rotation of an API key, newest first, with who, from where and when; ' +
+      'filtered by action, actor and time. Auditor and admin keys; a key scoped to a unit reads the entries of its ' +
+      'subtree. Recorded in the access log.',
+  })
+  @ApiOkResponse({ type: SecurityLogPage })
+  @ApiProblems(400, 401, 403, 503)
   async list(@Query() query: SecurityLogQuery, @CurrentPrincipal() principal: Principal) {
     const { cursor, limit, ...filter } = query;
     const page = await this.securityLog.list(

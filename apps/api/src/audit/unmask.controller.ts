@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PartyUnmasking } from '#audit';
 import { CurrentPrincipal, Roles } from '#auth';
 import { type Principal } from '#domain';
+import { ApiIdempotencyKey, ApiProblems } from '../common/api-docs.js';
 import { SensitiveResponse } from '../common/idempotency.interceptor.js';
 import { requireUuid } from '../common/ids.js';
+import { UnmaskedDto } from './dto/audit-views.dto.js';
 import { UnmaskDto } from './dto/unmask.dto.js';
 
 @ApiTags('audit')
@@ -22,6 +24,17 @@ export class UnmaskController {
   @HttpCode(200)
   @Roles('auditor', 'admin')
   @SensitiveResponse()
+  @ApiOperation({
+    operationId: 'unmaskCaseParties',
+    summary: 'Disclose a case’s parties',
+    description:
+      'The case’s parties with their PII in clear, for a reason that is recorded in the audit access log in the ' +
+      'same transaction, before the answer goes out. A read, though a POST. Auditor and admin keys, within their ' +
+      'unit scope (404 otherwise).',
+  })
+  @ApiIdempotencyKey()
+  @ApiOkResponse({ type: UnmaskedDto })
+  @ApiProblems(400, 401, 403, 404, 413, 415, 422, 503)
   unmask(@Param('id') id: string, @Body() body: UnmaskDto, @CurrentPrincipal() principal: Principal) {
     return this.unmasking.unmask(requireUuid(id, `Case ${id}`), body.reason.trim(), principal);
   }

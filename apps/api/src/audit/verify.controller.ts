@@ -1,10 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessLog, Anchors, ChainVerifier, type AnchorReport, type ChainReport } from '#audit';
 import { CurrentPrincipal, Roles } from '#auth';
 import { DomainError, type Principal } from '#domain';
 import { Clock } from '#clock';
 import { Cursors, Database } from '#persistence';
+import { ApiProblems } from '../common/api-docs.js';
+import { AnchorPage, VerifyReportDto } from './dto/audit-views.dto.js';
 import { AnchorsQuery, VerifyQuery } from './dto/verify.dto.js';
 
 const AUDITORS = ['auditor', 'admin'] as const;
@@ -41,6 +43,16 @@ export class VerifyController {
    */
   @Get('verify')
   @Roles(...AUDITORS)
+  @ApiOperation({
+    operationId: 'verifyEventLog',
+    summary: 'Verify the hash chains',
+    description:
+      'Recomputes the hash chain of one case (`caseId`: 404 outside the key’s unit scope), or of every case and the ' +
+      'daily anchors; `valid` only when everything is intact, `brokenAt` the first event that is not. Auditor and ' +
+      'admin keys; every case needs a key without a unit scope (403 otherwise). Recorded in the access log.',
+  })
+  @ApiOkResponse({ type: VerifyReportDto })
+  @ApiProblems(400, 401, 403, 404, 503)
   async verify(
     @Query() query: VerifyQuery,
     @CurrentPrincipal() principal: Principal,
@@ -70,6 +82,15 @@ export class VerifyController {
   /** The daily anchors, newest first: publish them where the database's operators cannot rewrite them. */
   @Get('anchors')
   @Roles(...AUDITORS)
+  @ApiOperation({
+    operationId: 'listAuditAnchors',
+    summary: 'List the daily anchors',
+    description:
+      'One anchor a day, newest first: a digest of every chain’s head, chained to the day before. Publish them ' +
+      'where the database’s operators cannot rewrite them. Auditor and admin keys. Recorded in the access log.',
+  })
+  @ApiOkResponse({ type: AnchorPage })
+  @ApiProblems(400, 401, 403, 503)
   async list(@Query() query: AnchorsQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.anchors.list(query, this.cursors);
     await this.accessLog.record(principal, {

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Public } from '#auth';
 import { CalendarService, type CoverageWatch } from '#deadlines';
 import { Database } from '#persistence';
 import { REDIS } from '#queues';
+import { ApiProblems } from '../common/api-docs.js';
+import { HealthDto } from './dto/health.dto.js';
 
 interface Check {
   ok: boolean;
@@ -47,6 +49,16 @@ export class HealthController {
    */
   @Get()
   @Public()
+  @ApiOperation({
+    operationId: 'getHealth',
+    summary: 'Readiness',
+    description:
+      'Whether PostgreSQL and Redis answer (200, or 503 when either does not), and whether the current and the ' +
+      'next China year have a holiday schedule (a missing one is a warning, not a 503). Public: no key, no PII.',
+  })
+  @ApiOkResponse({ type: HealthDto, description: 'PostgreSQL and Redis answer.' })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'PostgreSQL or Redis does not answer.' })
+  @ApiProblems()
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([
       check(() => this.db.query('SELECT 1')),

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public } from '#auth';
+import { ApiProblems } from '../common/api-docs.js';
 
 class ApiIndexLinks {
   @ApiProperty({ example: '/docs', description: 'The API documentation (OpenAPI UI)' })
@@ -43,10 +44,12 @@ export class ApiIndexController {
   @Get()
   @Public()
   @ApiOperation({
+    operationId: 'getApiIndex',
     summary: 'Where to start',
-    description: 'Links to the documentation, the OpenAPI document, health and metrics.',
+    description: 'Links to the documentation, the OpenAPI document, health and metrics. Public.',
   })
   @ApiOkResponse({ type: ApiIndex })
+  @ApiProblems()
   index(): ApiIndex {
     return INDEX;
   }

@@ -1,8 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '#auth';
 import { Metrics } from '#metrics';
+import { ApiProblems } from '../common/api-docs.js';
 
 /** Prometheus metrics at `/metrics`, outside the `/api/v1` prefix where scrapers look. Public like health: no PII. */
 @ApiTags('ops')
@@ -13,6 +14,15 @@ export class MetricsController {
   @Get()
   @Public()
   @ApiProduces('text/plain')
+  @ApiOperation({
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics',
+    description:
+      'Every metric of this API process in the Prometheus text format, at `/metrics` outside the `/api/v1` ' +
+      'prefix where scrapers look. Public, like health: no PII.',
+  })
+  @ApiOkResponse({ description: 'The Prometheus text exposition format.', schema: { type: 'string' } })
+  @ApiProblems()
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const { contentType, body } = await this.metrics.scrape();
     reply.header('content-type', contentType);

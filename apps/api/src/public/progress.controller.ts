@@ -1,9 +1,11 @@
 import { Controller, Get, Param, Res, UseGuards } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '#auth';
 import { PublicProgressQueries } from '#cases';
+import { ApiProblems } from '../common/api-docs.js';
 import { problem } from '../common/problem.js';
+import { PublicProgressDto } from './dto/progress.dto.js';
 import { PublicRateLimitGuard } from './rate-limit.guard.js';
 
 /**
@@ -22,6 +24,24 @@ export class ProgressController {
   /** Reference, kind, stage and the dates the case entered each stage; 404 for any code that finds nothing. Rate-limited per IP. */
   @Get(':queryCode')
   @Public()
+  @ApiParam({
+    name: 'queryCode',
+    description: 'The query code (查询码) given to the applicant; case, spaces, hyphens, O/0 and I/L/1 do not matter.',
+    schema: { type: 'string', example: 'K7M2-QX9D-TR4B' },
+  })
+  @ApiOperation({
+    operationId: 'getPublicProgress',
+    summary: 'Follow a case by its query code',
+    description:
+      'The reference, kind, stage and the dates the case entered each stage (阳光信访), without a key and without ' +
+      'any PII, summary, unit or actor. Any code that finds nothing, well formed or not, gets the same 404. ' +
+      'Rate-limited per client address, shared by every API process.',
+  })
+  @ApiOkResponse({
+    type: PublicProgressDto,
+    headers: { 'Cache-Control': { schema: { type: 'string', example: 'no-store' } } },
+  })
+  @ApiProblems([404, 'No case has this query code.'], 429, 503)
   get(@Param('queryCode') queryCode: string, @Res() reply: FastifyReply): Promise<void> {
     return this.answer(queryCode, reply);
   }

@@ -1,13 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessLog } from '#audit';
 import { CurrentPrincipal, Roles } from '#auth';
 import { actorOf, type Principal } from '#domain';
 import { ReferralQueries } from '#cases';
 import { CaseEngine } from '#engine';
 import { PiiCipher } from '#parties';
+import { ApiIdempotencyKey, ApiProblems } from '../common/api-docs.js';
 import { filtersOf, recordAuditorRead } from '../common/audited-read.js';
 import { requireUuid } from '../common/ids.js';
+import { REFERRAL_EVENTS } from '../event-schemas.js';
+import { ReferralPage, ReferralViewDto } from './dto/referral-views.dto.js';
 import { ListReferralsQuery, ReferralEventDto } from './dto/referrals.dto.js';
 
 /** Departments read their own referrals; case readers read those of cases in their scope. */
@@ -32,6 +35,17 @@ export class ReferralsController {
   /** The inbox, newest first; filters `status`, `overdue`, `caseId`. */
   @Get()
   @Roles(...READERS)
+  @ApiOperation({
+    operationId: 'listReferrals',
+    summary: 'List referrals (the department inbox)',
+    description:
+      'Newest first, filtered by state, overdue clock and case. A department key lists its own department’s ' +
+      'referrals (of cases within its unit, when it has one); admin, auditor, intake and mediator keys list those ' +
+      'of cases within their unit scope. An auditor’s read is recorded in the access log. A bad filter or cursor ' +
+      'is a 400.',
+  })
+  @ApiOkResponse({ type: ReferralPage })
+  @ApiProblems(400, 401, 403, 503)
   async list(@Query() query: ListReferralsQuery, @CurrentPrincipal() principal: Principal) {
     const page = await this.referrals.list(query, principal);
     await recordAuditorRead(this.accessLog, principal, {
@@ -44,6 +58,17 @@ export class ReferralsController {
 
   @Get(':id')
   @Roles(...READERS)
+  @ApiOperation({
+    operationId: 'getReferral',
+    summary: 'Read a referral',
+    description:
+      'What to do, by when, about which case, and what happened so far. A department key reads its own ' +
+      'department’s referrals only (with the parties’ PII when the referral shares it, and the events it may send ' +
+      'in `allowedEvents`); admin, auditor, intake and mediator keys read those of cases within their unit scope. ' +
+      'Any other referral is a 404.',
+  })
+  @ApiOkResponse({ type: ReferralViewDto })
+  @ApiProblems(401, 403, 404, 503)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const referral = await this.referrals.get(requireUuid(id, `Referral ${id}`), principal);
     await recordAuditorRead(this.accessLog, principal, {
@@ -58,6 +83,30 @@ export class ReferralsController {
   @Post(':id/events')
   @HttpCode(200)
   @Roles('department')
+  @ApiOperation({
+    operationId: 'sendReferralEvent',
+    summary: 'Answer a referral',
+    description:
+      'The department’s answer (报到, accept or reject, progress, reply): one transition of the referral machine, ' +
+      'written into the case’s chain with its effects; a reply or a rejection moves the case on. The body’s ' +
+      '`type` picks the event; its payload schema is `referral.v<machineVersion>.<type>`. Department keys only, on ' +
+      'their own department’s referrals (404 otherwise). Refuses an event the referral’s state does not take or a ' +
+      'stale `expectedVersion` (409), an event only Concord sends (403), and a bad payload (422).',
+  })
+  @ApiIdempotencyKey()
+  @ApiBody({ schema: REFERRAL_EVENTS.body })
+  @ApiOkResponse({ type: ReferralViewDto, description: 'The referral after the transition.' })
+  @ApiProblems(
+    400,
+    401,
+    [403, 'Not a department key, or the event is sent by Concord only (system_event_only).'],
+    404,
+    [409, 'The event is not allowed in the referral’s state, or it is no longer at `expectedVersion`.'],
+    413,
+    415,
+    422,
+    503,
+  )
   async send(@Param('id') id: string, @Body() body: ReferralEventDto, @CurrentPrincipal() principal: Principal) {
     const { referralId } = await this.engine.act({
       referralId: requireUuid(id, `Referral ${id}`),

@@ -1,9 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessLog } from '#audit';
 import { CurrentPrincipal, Roles } from '#auth';
 import { type Principal } from '#domain';
 import { KpiQueries } from '#stats';
+import { ApiProblems } from '../common/api-docs.js';
+import { KpiReportDto } from './dto/kpi-views.dto.js';
 import { KpisQuery, boundOf } from './dto/kpis.dto.js';
 
 @ApiTags('stats')
@@ -23,6 +25,17 @@ export class StatsController {
    */
   @Get('kpis')
   @Roles('auditor', 'admin')
+  @ApiOperation({
+    operationId: 'getKpis',
+    summary: 'Key performance indicators',
+    description:
+      'Received, accepted, resolved; resolution, on-time, response (响应率), solve (解决率), satisfaction (满意率) ' +
+      'and reopen rates; overdue now. Over the cases registered in [from, to) within the key’s scope (or ' +
+      '`unitCode`’s subtree, which must lie in it: 404 otherwise), by unit (rolled up the hierarchy), category and ' +
+      'department. Auditor and admin keys. Recorded in the access log. An empty period (`from` not before `to`) is a 400.',
+  })
+  @ApiOkResponse({ type: KpiReportDto })
+  @ApiProblems(400, 401, 403, 404, 503)
   async get(@Query() query: KpisQuery, @CurrentPrincipal() principal: Principal) {
     const report = await this.kpis.report(
       { unitCode: query.unitCode, from: boundOf(query.from), to: boundOf(query.to) },

@@ -110,21 +110,18 @@ export class CreateCaseDto {
   occurredAt?: string;
 }
 
+/**
+ * The body of `POST /cases/{id}/events`, as validated here; the payload is the machine's to check. The document
+ * describes the body from the machines themselves, one schema per event type (event-schemas.ts).
+ */
 export class SendEventDto {
-  @ApiProperty({ example: 'ACCEPT', description: 'An event of the case machine; see `allowedEvents` on the case.' })
   @Matches(/^[A-Z][A-Z_]{0,63}$/, { message: '$property must be an event name such as ACCEPT' })
   type!: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'The event payload, as the schema of its event type describes it.',
-  })
   @Optional()
   @IsObject()
   payload?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Apply only if the case is still at this version (409 otherwise).' })
   @Optional()
   @IsInt()
   @Min(1)

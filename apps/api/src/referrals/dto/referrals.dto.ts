@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsUUID, Matches, Min } from 'class-validator';
 import { Optional, PageQuery } from '../../common/dto.js';
@@ -14,24 +14,18 @@ export const REFERRAL_STATES = [
   'cancelled',
 ] as const;
 
+/**
+ * The body of `POST /referrals/{id}/events`, as validated here; the payload is the machine's to check. The
+ * document describes the body from the referral machine itself, one schema per event type (event-schemas.ts).
+ */
 export class ReferralEventDto {
-  @ApiProperty({
-    example: 'ACKNOWLEDGE',
-    description: 'ACKNOWLEDGE, ACCEPT, REJECT, PROGRESS or REPLY; see `allowedEvents`.',
-  })
   @Matches(/^[A-Z][A-Z_]{0,63}$/, { message: '$property must be an event name such as ACKNOWLEDGE' })
   type!: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'ACKNOWLEDGE/ACCEPT `{note?}` · REJECT `{reason}` · PROGRESS `{note}` · REPLY `{resolved, result}`.',
-  })
   @Optional()
   @IsObject()
   payload?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Apply only if the referral is still at this version (409 otherwise).' })
   @Optional()
   @IsInt()
   @Min(1)

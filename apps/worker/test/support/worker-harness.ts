@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, LogLevel } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createWorker } from '../../src/worker.factory.js';
@@ -50,9 +50,9 @@ export async function startTestWorker(
   config: ConcordConfig,
   db: Database,
   clock: Clock,
-  options: { channels?: NotificationChannel[] } = {},
+  options: { channels?: NotificationChannel[]; logger?: LogLevel[] } = {},
 ): Promise<TestWorker> {
-  const app = await createWorker(config, { clock, logger: ['error'], channels: options.channels });
+  const app = await createWorker(config, { clock, logger: options.logger ?? ['error'], channels: options.channels });
   const deadlines = app.get(DeadlinesProcessor);
   const relayProcessor = app.get(OutboxRelayProcessor);
   const redis: Redis = createRedis(config.redisUrl);

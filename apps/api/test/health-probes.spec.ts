@@ -22,6 +22,7 @@ class RedisLink {
   }
 
   async start(): Promise<string> {
+    if (this.server.listening) return `redis://127.0.0.1:${this.port}`;
     this.server.listen(this.port, '127.0.0.1');
     await once(this.server, 'listening');
     this.port = (this.server.address() as AddressInfo).port;
@@ -137,7 +138,7 @@ describe('health: liveness and readiness', () => {
       const live = await fetch(other.url.replace('/api/v1', '/api/v1/health/live'));
       expect(live.status).toBe(200);
     } finally {
-      // Redis back on the same address, so that the API's connections reconnect and close as usual.
+      // Redis back on the same address (if it was cut), so that the API's connections reconnect and close as usual.
       await link.start();
       await other.close();
       await link.cut();

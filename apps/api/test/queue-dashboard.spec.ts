@@ -70,7 +70,15 @@ describe('the queue dashboard (/admin/queues)', () => {
     }
   });
 
-  it('is read-only: no action changes a job', async () => {
+  it('is read-only: every queue says so, and no action changes a job', async () => {
+    const listed = await get('/api/queues', `Bearer ${api.adminKey}`);
+    expect(listed.status).toBe(200);
+    const { queues } = (await listed.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
+    expect(queues.map((q) => [q.name, q.readOnlyMode]).sort()).toEqual(
+      Object.values(QueueName)
+        .map((name) => [name, true])
+        .sort(),
+    );
     const retry = await fetch(`${board}/api/queues/${QueueName.Notifications}/retry/failed`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${api.adminKey}` },

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { adminQuery, ENV, startTestApi, testRedisUrl, type TestApi } from './support/index.js';
+import { adminQuery, ENV, LogCapture, startTestApi, testRedisUrl, type TestApi } from './support/index.js';
 
 /** A real TCP relay to the test Redis that the test can cut: Redis, as this API sees it, goes away. */
 class RedisLink {
@@ -38,11 +38,12 @@ class RedisLink {
 }
 
 describe('health: liveness and readiness', () => {
+  const log = new LogCapture();
   let api: TestApi;
   let origin: string;
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ api: { logStream: log, logger: ['log', 'warn', 'error'] } });
     origin = new URL(api.url).origin;
   });
   afterAll(async () => {
@@ -118,6 +119,20 @@ describe('health: liveness and readiness', () => {
       expect(down.body.checks.postgres.error).toEqual(expect.any(String));
       expect((await probe('')).status).toBe(503);
       expect(await probe('/live')).toEqual({ status: 200, body: { status: 'ok' } });
+      // A request meanwhile fails, and what Concord logs while handling it carries the request's id. (PostgreSQL's
+      // "not accepting connections" is answered 500, not 503: its SQLSTATE is not among those mapped to 503.)
+      const failed = await fetch(`${api.url}/units`, { headers: { authorization: `Bearer ${api.adminKey}` } });
+      expect([500, 503]).toContain(failed.status);
+      const requestId = failed.headers.get('x-request-id');
+      expect(
+        log
+          .entries()
+          .filter((e) => e.requestId === requestId)
+          .map((e) => [e.context ?? e.msg, e.status]),
+      ).toEqual([
+        ['Problem', undefined],
+        ['request', failed.status],
+      ]);
     } finally {
       await adminQuery(admin, `ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
     }

@@ -23,6 +23,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The image's unprivileged `node` user; the files stay owned by root, so the app cannot change its own code.
 USER node
-EXPOSE 3000
-# No HEALTHCHECK here: the worker shares this image and serves no HTTP. docker-compose.yml checks the API.
+EXPOSE 3000 9464
+# No HEALTHCHECK here: the API and the worker share this image and answer on different ports (the worker's health
+# and metrics are on CONCORD_WORKER_METRICS_PORT, 9464). docker-compose.yml checks each.
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -136,6 +136,9 @@ export async function pgbenchScripts(url: string, noted: string, opened: string)
       state: note!.state as string,
       unitCode: note!.unit_code as string,
       referralId: null,
+      // What an in-process engine.send binds outside a request (over HTTP it is the request's id).
+      requestId: null,
+      traceparent: null,
       referralState: null,
       referralVersion: null,
       referralSnapshot: null,
@@ -223,6 +226,9 @@ END;
       state: open!.state as string,
       unitCode: open!.unit_code as string,
       referralId: null,
+      // What an in-process engine.send binds outside a request (over HTTP it is the request's id).
+      requestId: null,
+      traceparent: null,
       partyIds: uuids(parties.length),
       partyRoles: pgArray(parties.map((p) => p.role as string)),
       partyNames: pgArray(parties.map((p) => p.name_enc as string)),

@@ -6,6 +6,7 @@ import { Scale1764400000000 } from './1764400000000-Scale.js';
 import { ApiKeys1764500000000 } from './1764500000000-ApiKeys.js';
 import { IdempotencyAtRest1764510000000 } from './1764510000000-IdempotencyAtRest.js';
 import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
+import { RequestIds1764600000000 } from './1764600000000-RequestIds.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ApiKeys1764500000000,
   IdempotencyAtRest1764510000000,
   CalendarYears1764520000000,
+  RequestIds1764600000000,
 ];

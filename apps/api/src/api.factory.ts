@@ -1,13 +1,22 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { LogLevel } from '@nestjs/common';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { ApiKeysService } from '#auth';
 import type { Clock } from '#clock';
 import type { ConcordConfig } from '#config';
+import { Metrics } from '#metrics';
+import { OBSERVED_QUEUES, type ObservedQueues } from '#observability';
 import { migrate } from '#persistence';
+import { levelOfNest, type Tracing } from '#telemetry';
+import { mountQueueDashboard } from './admin/queue-dashboard.js';
 import { ApiModule } from './api.module.js';
 import { API_TAGS, BEARER_AUTH } from './common/api-docs.js';
+import { instrumentHttp, requestIdOf } from './common/http-telemetry.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { clientErrorProblem, frameworkProblem, refuseUnstorableInput } from './common/request-edge.js';
 import { RequestValidationPipe } from './common/validation.js';
@@ -16,7 +25,14 @@ import { registerPublicRateLimit } from './public/public-rate-limit.js';
 
 export interface ApiOptions {
   clock?: Clock;
+  /** The levels to log (the most verbose one listed counts); default `CONCORD_LOG_LEVEL`. */
   logger?: LogLevel[] | false;
+  /** Where log lines go instead of stdout (tests read what the real logger wrote). */
+  logStream?: DestinationStream;
+  /** Human-readable log lines: `main.ts` asks for them when stdout is a terminal. */
+  prettyLogs?: boolean;
+  /** The tracing SDK `main.ts` started (OTEL_EXPORTER_OTLP_ENDPOINT set), flushed when the API closes. */
+  tracing?: Tracing | null;
   /** The Redis the public rate limit counts in; default REDIS_URL (tests point it at a closed port). */
   rateLimitRedisUrl?: string;
   /**
@@ -42,11 +58,26 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
     trustProxy: config.trustProxy ?? false,
     frameworkErrors: frameworkProblem,
     clientErrorHandler: clientErrorProblem,
+    // A caller's X-Request-Id names the request (when it is a plain token), else a new UUID does.
+    genReqId: requestIdOf,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options.clock), adapter, {
-    logger: options.logger ?? ['log', 'warn', 'error'],
-  });
+  const log = {
+    level: options.logger === undefined ? (config.logLevel ?? 'info') : levelOfNest(options.logger),
+    stream: options.logStream,
+    pretty: options.prettyLogs,
+  };
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule.forRoot(config, options.clock, { log, tracing: options.tracing }),
+    adapter,
+    {
+      bufferLogs: true,
+    },
+  );
+  // Nest's own lines (and every `new Logger(…)` in Concord) go through pino too.
+  app.useLogger(app.get(PinoNestLogger));
   if (config.adminKey) await app.get(ApiKeysService).bootstrapAdmin(config.adminKey);
+  const fastify = app.getHttpAdapter().getInstance();
+  instrumentHttp(fastify, app.get(Metrics));
 
   // Prometheus scrapes /metrics by convention, so it stays outside the versioned prefix.
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
@@ -61,6 +92,12 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   app.enableShutdownHooks();
   app.getHttpAdapter().getInstance().addHook('preValidation', refuseUnstorableInput);
   await registerPublicRateLimit(app, config, options.rateLimitRedisUrl);
+  await mountQueueDashboard(
+    fastify,
+    app.get(ApiKeysService),
+    app.get<ObservedQueues>(OBSERVED_QUEUES),
+    dirname(createRequire(import.meta.url).resolve('@bull-board/ui/package.json')),
+  );
 
   const builder = new DocumentBuilder()
     .setTitle('Concord')

@@ -8,6 +8,8 @@ import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '#config';
 import { DeadlinesModule } from '#deadlines';
 import { DirectoryModule } from '#directory';
 import { MetricsModule } from '#metrics';
+import { ObservabilityModule } from '#observability';
+import type { LogSettings, Tracing } from '#telemetry';
 import { EngineModule } from '#engine';
 import { IdempotencyRecords } from '#idempotency';
 import { PartyVault, PiiCipher } from '#parties';
@@ -34,7 +36,15 @@ import { StatsController } from './stats/stats.controller.js';
 
 @Module({})
 export class ApiModule {
-  static forRoot(config: ConcordConfig, clock?: Clock): DynamicModule {
+  /**
+   * `telemetry.log`: how to log (default: JSON lines on stdout at `CONCORD_LOG_LEVEL`); `telemetry.tracing`: the
+   * tracing SDK `main` started, stopped with the application.
+   */
+  static forRoot(
+    config: ConcordConfig,
+    clock?: Clock,
+    telemetry: { log?: LogSettings; tracing?: Tracing | null } = {},
+  ): DynamicModule {
     return {
       module: ApiModule,
       imports: [
@@ -49,6 +59,12 @@ export class ApiModule {
         AuditModule,
         StatsModule,
         MetricsModule,
+        ObservabilityModule.forRoot({
+          service: 'api',
+          log: telemetry.log ?? { level: config.logLevel ?? 'info' },
+          queueGauges: false,
+          tracing: telemetry.tracing,
+        }),
       ],
       controllers: [
         AdminController,

@@ -4,7 +4,8 @@ import { ManualClock } from '#clock';
 import { CaseEngine } from '#engine';
 import { CaseFileChannel } from '#notifications';
 import { claimProcessing, OutboxRelay } from '#outbox';
-import { createQueues, createRedis, QueueName } from '#queues';
+import { createMetrics } from '#metrics';
+import { createQueues, createRedis, QueueConsumers, QueueName } from '#queues';
 import { dispute, seedDirectory, spawnWorker, startTestApi, type TestApi } from './support/index.js';
 import { EffectsProcessor } from '../src/processors/effects.processor.js';
 
@@ -42,6 +43,8 @@ describe('outbox relay', () => {
   /** Rows consumed by the effect processors (deadline rows are delayed jobs, done once enqueued). */
   const effects = async () => (await outbox()).filter((r) => r.queue !== QueueName.Deadlines);
   const relay = () => new OutboxRelay(api.db, queues, clock, { batchSize: 500 });
+  /** The processor's consumer service: these tests call `process` themselves and start no worker through it. */
+  const consumers = () => new QueueConsumers(redis, api.config, createMetrics());
 
   /** Every job in every queue, by id, with the time BullMQ created it. */
   async function jobs(): Promise<Map<string, number>> {
@@ -57,7 +60,7 @@ describe('outbox relay', () => {
 
   /** Processes every job once with the worker's real processor; resolves when `count` jobs completed. */
   async function processAll(count: number): Promise<Array<'delivered' | 'already-delivered'>> {
-    const processor = new EffectsProcessor(api.db, clock, redis, api.config, api.app.get(CaseEngine), [
+    const processor = new EffectsProcessor(api.db, clock, consumers(), api.app.get(CaseEngine), [
       new CaseFileChannel(),
     ]);
     const results: Array<'delivered' | 'already-delivered'> = [];
@@ -145,7 +148,7 @@ describe('outbox relay', () => {
     await cleanSlate();
     await api.call('POST', '/cases', { body: dispute() });
     await relay().relayOnce();
-    const processor = new EffectsProcessor(api.db, clock, redis, api.config, api.app.get(CaseEngine), [
+    const processor = new EffectsProcessor(api.db, clock, consumers(), api.app.get(CaseEngine), [
       new CaseFileChannel(),
     ]);
     const [row] = await effects();

@@ -32,6 +32,8 @@ class Receiver {
   readonly requests: Received[] = [];
   private readonly server: Server;
   private readonly counts = new Map<string, number>();
+  /** Waiters for `received`: each answers whether it was woken. */
+  private waiting: Array<() => boolean> = [];
 
   constructor(public behaviour: Behaviour) {
     this.server = createServer((req, res) => {
@@ -51,6 +53,18 @@ class Receiver {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
   }
 
+  /** Resolves once the receiver has got at least `count` requests: an event, not a poll. */
+  received(count: number): Promise<void> {
+    if (this.requests.length >= count) return Promise.resolve();
+    return new Promise((resolve) =>
+      this.waiting.push(() => {
+        if (this.requests.length < count) return false;
+        resolve();
+        return true;
+      }),
+    );
+  }
+
   for(eventId: string): Received[] {
     return this.requests.filter((r) => r.eventId === eventId);
   }
@@ -66,6 +80,7 @@ class Receiver {
     this.counts.set(eventId, nth);
     const answered = this.behaviour(nth);
     this.requests.push({ headers, raw, eventId, answered });
+    this.waiting = this.waiting.filter((woken) => !woken());
     if (answered !== 'hang') res.writeHead(answered, { 'content-type': 'text/plain' }).end('ok');
   }
 }
@@ -167,16 +182,16 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
   const deliveries = (referralId: string) =>
     api.db.query<DeliveryRow>('SELECT * FROM deliveries WHERE referral_id = $1 ORDER BY seq, id', [referralId]);
 
-  /** Waits (bounded) until every delivery of the referral has settled, i.e. is no longer pending. */
+  /**
+   * Drains the worker (every job of every relayed row finished, retries included), then answers the referral's
+   * deliveries, each of which must have settled (no longer pending).
+   */
   async function settled(referralId: string, count: number): Promise<DeliveryRow[]> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const rows = await deliveries(referralId);
-      if (rows.length === count && rows.every((r) => r.status !== 'pending')) return rows;
-      if (Date.now() > deadline)
-        throw new Error(`deliveries still pending: ${JSON.stringify(rows.map((r) => [r.type, r.status, r.attempts]))}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await worker.settle();
+    const rows = await deliveries(referralId);
+    expect(rows.map((r) => [r.type, r.status, r.attempts]).filter(([, status]) => status === 'pending')).toEqual([]);
+    expect(rows).toHaveLength(count);
+    return rows;
   }
 
   const outboxOf = async (deliveryId: string) =>
@@ -432,10 +447,7 @@ describe('referral webhooks, through the real API, worker, Redis and an HTTP rec
     const dept = await department(hanging);
     const { referralId } = await refer(dept.code);
     await worker.relay();
-    for (let i = 0; hanging.requests.length === 0; i++) {
-      if (i > 1_000) throw new Error('the first attempt never arrived');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await hanging.received(1);
     // No API removes a webhook today; an operator editing the table must not leave deliveries pending for ever.
     await api.db.query('UPDATE departments SET webhook_url = NULL, webhook_secret = NULL WHERE code = $1', [dept.code]);
     const [row] = await settled(referralId, 1);

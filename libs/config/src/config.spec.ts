@@ -28,3 +28,19 @@ describe('webhook egress settings', () => {
     expect(loadConfig(BASE).webhookRequireHttps).toBe(false);
   });
 });
+
+describe('telemetry settings', () => {
+  it('serves worker metrics on 9464 unless told another port, and 0 turns them off', () => {
+    expect(loadConfig(BASE).workerMetricsPort).toBe(9464);
+    expect(loadConfig({ ...BASE, CONCORD_WORKER_METRICS_PORT: '9500' }).workerMetricsPort).toBe(9500);
+    expect(loadConfig({ ...BASE, CONCORD_WORKER_METRICS_PORT: '0' }).workerMetricsPort).toBeNull();
+    for (const raw of ['-1', '65536', 'http', '1.5'])
+      expect(() => loadConfig({ ...BASE, CONCORD_WORKER_METRICS_PORT: raw })).toThrow(ConfigError);
+  });
+
+  it('logs at info unless CONCORD_LOG_LEVEL names a level', () => {
+    expect(loadConfig(BASE).logLevel).toBe('info');
+    expect(loadConfig({ ...BASE, CONCORD_LOG_LEVEL: ' WARN ' }).logLevel).toBe('warn');
+    expect(() => loadConfig({ ...BASE, CONCORD_LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+  });
+});

@@ -48,7 +48,22 @@ export interface ConcordConfig {
    * public rate limit sees the proxy's address.
    */
   trustProxy?: boolean | string;
+  /**
+   * The worker's own HTTP port for `/metrics` and its health probes (`CONCORD_WORKER_METRICS_PORT`, default 9464;
+   * `0` turns it off). In a config object, null or absent is off and 0 is any free port (tests).
+   */
+  workerMetricsPort?: number | null;
+  /** `CONCORD_LOG_LEVEL`: trace, debug, info (default), warn, error, fatal or silent. */
+  logLevel?: LogLevelName;
+  /**
+   * Readiness fails while the oldest outbox row not yet relayed is older than this (`CONCORD_OUTBOX_STALL_SECONDS`,
+   * default 120): no relay runs, or it cannot keep up.
+   */
+  outboxStallSeconds?: number;
 }
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -95,7 +110,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     webhookAllowPrivate: networks('CONCORD_WEBHOOK_ALLOW_PRIVATE', env.CONCORD_WEBHOOK_ALLOW_PRIVATE),
     webhookRequireHttps: env.NODE_ENV?.trim() === 'production',
     trustProxy: trustProxy(env.CONCORD_TRUST_PROXY),
+    workerMetricsPort: port('CONCORD_WORKER_METRICS_PORT', env.CONCORD_WORKER_METRICS_PORT, 9464),
+    logLevel: logLevel(env.CONCORD_LOG_LEVEL),
+    outboxStallSeconds: int('CONCORD_OUTBOX_STALL_SECONDS', 120),
   };
+}
+
+/** A TCP port to listen on; `0` turns the listener off (null). */
+function port(name: string, raw: string | undefined, fallback: number): number | null {
+  const value = raw?.trim();
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new ConfigError(`${name} must be a port (0 turns it off), not "${raw}".`);
+  return n === 0 ? null : n;
+}
+
+function logLevel(raw: string | undefined): LogLevelName {
+  const value = raw?.trim().toLowerCase();
+  if (!value) return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new ConfigError(`CONCORD_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${raw}".`);
+  return value as LogLevelName;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DeadlinePlan } from '#deadlines';
 import type { OutboxMessage } from '#outbox';
 import type { SealedParty } from '#parties';
 import { namedSql, uuidv7, type Tx } from '#persistence';
+import { currentRequestId, currentTraceparent } from '#telemetry';
 import type { CaseRow } from './case-record.js';
 
 /** A referral a REFER issues, written with the REFER's own event. */
@@ -68,9 +69,9 @@ const TAIL = `
         AS r(id, department_code, role, machine_version, state, snapshot, instructions, due, share_parties)),
   e AS (
     INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash,
-                             referral_id)
+                             referral_id, request_id)
     SELECT c.id, :version, :type, :payload, :facts, :actor, :now, :machineVersion, :state, :unitCode, :prevHash, :hash,
-           :referralId::uuid FROM c),
+           :referralId::uuid, :requestId FROM c),
   ed AS (
     INSERT INTO case_event_departments (department_code, at, case_id, seq)
     SELECT dep.code, :now, c.id, :version
@@ -90,8 +91,8 @@ const TAIL = `
                      :partyVulnerable::jsonb[], :partyDigests::text[])
         AS p(id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest)),
   o AS (
-    INSERT INTO outbox (id, case_id, queue, name, payload, created_at, job_id, run_at)
-    SELECT m.id, c.id, m.queue, m.name, m.payload, :now, m.job_id, m.run_at
+    INSERT INTO outbox (id, case_id, queue, name, payload, created_at, job_id, run_at, request_id, traceparent)
+    SELECT m.id, c.id, m.queue, m.name, m.payload, :now, m.job_id, m.run_at, :requestId, :traceparent
       FROM c, unnest(:outboxIds::uuid[], :outboxQueues::text[], :outboxNames::text[], :outboxPayloads::jsonb[],
                      :outboxJobIds::text[], :outboxRunAt::timestamptz[])
         AS m(id, queue, name, payload, job_id, run_at)),
@@ -203,6 +204,8 @@ type TailValue =
   | 'deadlineReferrals'
   | 'deadlineStates'
   | 'referralId'
+  | 'requestId'
+  | 'traceparent'
   | 'issuedIds'
   | 'issuedDepartments'
   | 'issuedRoles'
@@ -268,6 +271,10 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
     deadlineReferrals: rows.map((r) => r.referralId ?? null),
     deadlineStates: rows.map((r) => r.state ?? null),
     referralId: write.referral?.id ?? null,
+    // The request (or the job) this transition belongs to, from the ambient context: kept with the event outside
+    // its hash, and on its outbox rows so that their jobs log it and continue its trace.
+    requestId: currentRequestId(),
+    traceparent: currentTraceparent(),
     issuedIds: issued.map((r) => r.id),
     issuedDepartments: issued.map((r) => r.departmentCode),
     issuedRoles: issued.map((r) => r.role),

@@ -213,9 +213,12 @@ function startChild(name: 'api' | 'worker', entry: string, env: NodeJS.ProcessEn
   });
 }
 
-/** Polls GET /api/v1/health until it answers 200. False when shutting down meanwhile. */
+/**
+ * Polls the API's liveness until it answers 200 (it listens once its migrations ran). Not readiness: that also
+ * waits for the outbox relay, which is the worker this start is waiting to launch. False when shutting down.
+ */
 async function waitForHealth(port: number): Promise<boolean> {
-  const url = `http://127.0.0.1:${port}/api/v1/health`;
+  const url = `http://127.0.0.1:${port}/api/v1/health/live`;
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   let last: string;
   while (!stopping) {

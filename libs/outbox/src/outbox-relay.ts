@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '#clock';
 import { failpoint } from '#failpoints';
 import { describeFault, type Database } from '#persistence';
-import { RECONCILED_QUEUES, type QueueName } from '#queues';
+import { RECONCILED_QUEUES, withOrigin, type QueueName } from '#queues';
+import { contextFrom, SpanKind, startSpan, traceparentOf } from '#telemetry';
 
 export interface RelayOptions {
   /** Rows moved per transaction. */
@@ -22,6 +23,8 @@ interface OutboxRow {
   payload: Record<string, unknown>;
   job_id: string | null;
   run_at: Date | null;
+  request_id: string | null;
+  traceparent: string | null;
 }
 
 /** What a resweep found among the rows relayed long ago and still unprocessed. */
@@ -69,7 +72,7 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<OutboxRow>(
-        `SELECT id, queue, name, payload, job_id, run_at FROM outbox WHERE relayed_at IS NULL
+        `SELECT id, queue, name, payload, job_id, run_at, request_id, traceparent FROM outbox WHERE relayed_at IS NULL
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize],
       );
@@ -96,7 +99,7 @@ export class OutboxRelay {
   async resweep(): Promise<ResweepReport> {
     const before = new Date(this.clock.now().getTime() - this.options.resweepAfterMs);
     const rows = await this.db.query<OutboxRow>(
-      `SELECT id, queue, name, payload, job_id, run_at FROM outbox
+      `SELECT id, queue, name, payload, job_id, run_at, request_id, traceparent FROM outbox
        WHERE relayed_at IS NOT NULL AND processed_at IS NULL AND relayed_at < $1
        ORDER BY relayed_at LIMIT $2`,
       [before, this.options.batchSize * 10],
@@ -168,17 +171,39 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Each job carries the request its row was written for, and continues the row's trace through a relay span
+   * (traced rows only: an untraced row, or tracing off, costs nothing).
+   */
   private async enqueue(rows: OutboxRow[]): Promise<void> {
     for (const [name, batch] of groupByQueue(rows)) {
       const queue = this.queueOf(name);
       const now = this.clock.now().getTime();
-      await queue.addBulk(
-        batch.map((row) => ({
-          name: row.name,
-          data: row.payload,
-          opts: { jobId: row.job_id ?? row.id, delay: row.run_at ? Math.max(0, row.run_at.getTime() - now) : 0 },
-        })),
+      const spans = batch.map((row) =>
+        row.traceparent
+          ? startSpan('outbox.relay', {
+              kind: SpanKind.PRODUCER,
+              parent: contextFrom(row.traceparent),
+              attributes: { 'messaging.destination.name': name, 'messaging.message.id': row.job_id ?? row.id },
+            })
+          : null,
       );
+      try {
+        await queue.addBulk(
+          batch.map((row, i) => ({
+            name: row.name,
+            // Untraced here (tracing off in this process), the job still continues the transition's trace.
+            data: withOrigin(
+              row.payload,
+              row.request_id,
+              (spans[i] && traceparentOf(spans[i].context)) || row.traceparent,
+            ),
+            opts: { jobId: row.job_id ?? row.id, delay: row.run_at ? Math.max(0, row.run_at.getTime() - now) : 0 },
+          })),
+        );
+      } finally {
+        for (const traced of spans) traced?.span.end();
+      }
     }
   }
 

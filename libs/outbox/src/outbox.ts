@@ -1,6 +1,7 @@
 import type { Tx } from '#persistence';
 import { uuidv7 } from '#persistence';
 import type { JobName, QueueName } from '#queues';
+import { currentRequestId, currentTraceparent } from '#telemetry';
 
 /** An effect to run after commit: becomes a BullMQ job whose id is the outbox row's id (or `jobId`). */
 export interface OutboxMessage {
@@ -13,7 +14,10 @@ export interface OutboxMessage {
   runAt?: Date;
 }
 
-/** Writes the messages in the caller's transaction: they exist if and only if the transition committed. */
+/**
+ * Writes the messages in the caller's transaction: they exist if and only if the transition committed. Each row
+ * records the request it was written for (and its trace), which the relay hands on to the job.
+ */
 export async function writeOutbox(
   tx: Tx,
   caseId: string | null,
@@ -24,8 +28,8 @@ export async function writeOutbox(
   const ids = messages.map(() => uuidv7(now.getTime()));
   await tx.prepared(
     'outbox_insert',
-    `INSERT INTO outbox (id, case_id, queue, name, payload, created_at, job_id, run_at)
-     SELECT id, $2::uuid, queue, name, payload, $6::timestamptz, job_id, run_at
+    `INSERT INTO outbox (id, case_id, queue, name, payload, created_at, job_id, run_at, request_id, traceparent)
+     SELECT id, $2::uuid, queue, name, payload, $6::timestamptz, job_id, run_at, $9, $10
      FROM unnest($1::uuid[], $3::text[], $4::text[], $5::jsonb[], $7::text[], $8::timestamptz[])
        AS m(id, queue, name, payload, job_id, run_at)`,
     [
@@ -37,6 +41,8 @@ export async function writeOutbox(
       now,
       messages.map((m) => m.jobId ?? null),
       messages.map((m) => m.runAt ?? null),
+      currentRequestId(),
+      currentTraceparent(),
     ],
   );
   return ids;

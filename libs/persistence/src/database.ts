@@ -56,6 +56,12 @@ export class Database {
     });
   }
 
+  /** The pool's connections (open, idle, the most it opens) and the callers waiting for one: for its gauges. */
+  poolUsage(): { total: number; idle: number; waiting: number; max: number } {
+    const { totalCount, idleCount, waitingCount, options } = this.pool;
+    return { total: totalCount, idle: idleCount, waiting: waitingCount, max: options.max ?? 10 };
+  }
+
   get inTransaction(): boolean {
     return this.current.getStore() !== undefined;
   }

@@ -1,3 +1,5 @@
+export * from './consumers.js';
+export * from './job-origin.js';
 export * from './queue-names.js';
 export * from './redis.js';
 export * from './redis.module.js';

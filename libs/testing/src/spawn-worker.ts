@@ -16,6 +16,8 @@ export function spawnWorker(config: ConcordConfig, env: Record<string, string>):
       CONCORD_DATA_KEY: config.dataKey,
       CONCORD_JOB_LOCK_MS: String(config.jobLockMs),
       CONCORD_WEBHOOK_ALLOW_PRIVATE: config.webhookAllowPrivate.join(','),
+      // Test files run side by side: none takes the worker's default metrics port.
+      CONCORD_WORKER_METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -12,8 +12,11 @@ export interface TestApiOptions {
    * behind a load balancer would be; closing it leaves the database to its owner.
    */
   alongside?: TestApi;
-  /** Options of the API itself that only tests set (e.g. where the public rate limit's Redis is). */
-  api?: Pick<ApiOptions, 'rateLimitRedisUrl'>;
+  /**
+   * Options of the API itself that only tests set (where the public rate limit's Redis is; where log lines go, and
+   * at which levels: errors only unless a test asks for more).
+   */
+  api?: Pick<ApiOptions, 'rateLimitRedisUrl' | 'logStream' | 'logger' | 'tracing'>;
 }
 
 /**
@@ -26,7 +29,12 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     ? { url: shared.config.databaseUrl, drop: async () => undefined }
     : await createTestDatabase();
   const config = shared ? { ...shared.config, port: 0, ...options.config } : testConfig(database.url, options.config);
-  const app = await createApi(config, { ...options.api, clock: options.clock, logger: ['error'], docsUi: false });
+  const app = await createApi(config, {
+    ...options.api,
+    clock: options.clock,
+    logger: options.api?.logger ?? ['error'],
+    docsUi: false,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}/api/v1`;

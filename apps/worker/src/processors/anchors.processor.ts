@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Worker, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue, Worker } from 'bullmq';
 import { addDays, Anchors, chinaDay } from '#audit';
 import { Clock } from '#clock';
-import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { Database, describeFault } from '#persistence';
-import { QueueName, REDIS } from '#queues';
+import { QueueConsumers, QueueName } from '#queues';
 import { QUEUES } from '../worker.tokens.js';
 
 /** The job scheduler's id: upserting it again (every start, every worker) leaves one schedule. */
@@ -31,16 +29,14 @@ export class AnchorsProcessor implements OnApplicationBootstrap, OnApplicationSh
     db: Database,
     private readonly clock: Clock,
     @Inject(QUEUES) queues: Map<QueueName, Queue>,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+    private readonly consumers: QueueConsumers,
   ) {
     this.anchors = new Anchors(db, clock);
     this.queue = queues.get(QueueName.Anchors)!;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const consumes = this.config.workerConsumes;
-    if (consumes !== 'all' && !consumes.includes(QueueName.Anchors)) return;
+    if (!this.consumers.consumes(QueueName.Anchors)) return;
     try {
       await this.process();
     } catch (error) {
@@ -56,16 +52,7 @@ export class AnchorsProcessor implements OnApplicationBootstrap, OnApplicationSh
         opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
       },
     );
-    this.worker = new Worker(QueueName.Anchors, () => this.process(), {
-      connection: this.redis,
-      prefix: this.config.queuePrefix,
-      concurrency: 1,
-      lockDuration: this.config.jobLockMs,
-      stalledInterval: this.config.jobLockMs,
-    });
-    this.worker.on('failed', (job, error) =>
-      this.logger.warn(`anchor job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
-    );
+    this.worker = this.consumers.consume({ queue: QueueName.Anchors, concurrency: 1, process: () => this.process() });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,12 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Job, Worker } from 'bullmq';
 import { Clock } from '#clock';
-import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { ClockRecomputation, type RecomputeReport } from '#deadlines';
 import { claimProcessing } from '#outbox';
-import { Database, describeFault } from '#persistence';
-import { QueueName, REDIS } from '#queues';
+import { Database } from '#persistence';
+import { QueueConsumers, QueueName } from '#queues';
 
 /**
  * After a change to the working-day calendar, recomputes the pending clocks it moves. The job is the change's
@@ -15,33 +13,24 @@ import { QueueName, REDIS } from '#queues';
  */
 @Injectable()
 export class CalendarProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(CalendarProcessor.name);
   readonly recomputation: ClockRecomputation;
   private worker: Worker | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+    private readonly consumers: QueueConsumers,
   ) {
     this.recomputation = new ClockRecomputation(db, clock);
   }
 
   onApplicationBootstrap(): void {
-    const consumes = this.config.workerConsumes;
-    if (consumes !== 'all' && !consumes.includes(QueueName.Calendar)) return;
     // One change at a time: two would only wait on each other's case locks.
-    this.worker = new Worker(QueueName.Calendar, (job) => this.process(job), {
-      connection: this.redis,
-      prefix: this.config.queuePrefix,
+    this.worker = this.consumers.consume({
+      queue: QueueName.Calendar,
       concurrency: 1,
-      lockDuration: this.config.jobLockMs,
-      stalledInterval: this.config.jobLockMs,
+      process: (job) => this.process(job),
     });
-    this.worker.on('failed', (job, error) =>
-      this.logger.warn(`calendar job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
-    );
   }
 
   async onApplicationShutdown(): Promise<void> {

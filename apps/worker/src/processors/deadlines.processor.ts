@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DelayedError, Worker, type Job, type Queue } from 'bullmq';
+import { DelayedError, type Job, type Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { type DeadlineJob, DeadlineReconciler, loadDeadlineJobs } from '#deadlines';
 import { CaseEngine, type FireOutcome } from '#engine';
 import { failpoint } from '#failpoints';
+import { Metrics } from '#metrics';
 import { Database, describeFault } from '#persistence';
-import { QueueName, REDIS } from '#queues';
+import { QueueConsumers, QueueName, REDIS } from '#queues';
 import { QUEUES } from '../worker.tokens.js';
 
 /**
@@ -27,29 +28,25 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
     private readonly db: Database,
     private readonly clock: Clock,
     @Inject(QUEUES) queues: Map<QueueName, Queue>,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+    private readonly consumers: QueueConsumers,
+    private readonly metrics: Metrics,
   ) {
     this.reconciler = new DeadlineReconciler(db, queues.get(QueueName.Deadlines)!, redis, clock);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const consumes = this.config.workerConsumes;
-    if (consumes !== 'all' && !consumes.includes(QueueName.Deadlines)) return;
+    if (!this.consumers.consumes(QueueName.Deadlines)) return;
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcile(), this.config.reconcileIntervalMs);
-    this.worker = new Worker(QueueName.Deadlines, (job, token) => this.process(job, token), {
-      connection: this.redis,
-      prefix: this.config.queuePrefix,
+    this.worker = this.consumers.consume({
+      queue: QueueName.Deadlines,
       concurrency: 32,
-      lockDuration: this.config.jobLockMs,
-      stalledInterval: this.config.jobLockMs,
+      process: (job, token) => this.process(job, token),
       // Firing is idempotent, so a deadline whose workers keep dying is run again rather than failed.
       maxStalledCount: 10,
     });
-    this.worker.on('failed', (job, error) =>
-      this.logger.warn(`deadline ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
-    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -65,6 +62,10 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
     if (!deadline) return 'ignored';
     const result = await this.engine.fireDeadline(deadline);
     failpoint('deadline.afterFire');
+    if (result.outcome === 'fired') {
+      const late = (this.clock.now().getTime() - Date.parse(deadline.dueAt)) / 1000;
+      this.metrics.deadlineLateness.observe({ kind: deadline.kind }, Math.max(0, late));
+    }
     if (result.outcome === 'not-due') {
       // The timer ran early by Concord's clock (Redis's clock runs ahead, or the job was promoted): wait the
       // time still left by Concord's clock. BullMQ counts in its own time, so the wait is relative to that.

@@ -1,14 +1,12 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Job, Worker } from 'bullmq';
 import { Clock } from '#clock';
-import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { claimProcessing } from '#outbox';
-import { Database, describeFault } from '#persistence';
+import { Database } from '#persistence';
 import { DomainError, ErrorCode, SYSTEM_ACTORS, type NotifyTopic } from '#domain';
 import { CaseEngine } from '#engine';
 import { NOTIFICATION_CHANNELS, type NotificationChannel, type OwnerNotice } from '#notifications';
-import { JobName, QueueName, REDIS } from '#queues';
+import { JobName, QueueConsumers, QueueName } from '#queues';
 
 /**
  * Consumes the notifications queue: notices to case owners go out through the configured channels and are
@@ -16,40 +14,26 @@ import { JobName, QueueName, REDIS } from '#queues';
  */
 @Injectable()
 export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(EffectsProcessor.name);
-  private workers: Worker[] = [];
+  private worker: Worker | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+    private readonly consumers: QueueConsumers,
     private readonly engine: CaseEngine,
     @Inject(NOTIFICATION_CHANNELS) private readonly channels: NotificationChannel[],
   ) {}
 
   onApplicationBootstrap(): void {
-    const consumes = this.config.workerConsumes;
-    const queues = [QueueName.Notifications].filter((q) => consumes === 'all' || consumes.includes(q));
-    this.workers = queues.map(
-      (name) =>
-        new Worker(name, (job) => this.process(job), {
-          connection: this.redis,
-          prefix: this.config.queuePrefix,
-          concurrency: 16,
-          lockDuration: this.config.jobLockMs,
-          stalledInterval: this.config.jobLockMs,
-        }),
-    );
-    for (const worker of this.workers) {
-      worker.on('failed', (job, error) =>
-        this.logger.warn(`job ${job?.name} ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
-      );
-    }
+    this.worker = this.consumers.consume({
+      queue: QueueName.Notifications,
+      concurrency: 16,
+      process: (job) => this.process(job),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    await this.worker?.close();
   }
 
   async process(job: Job): Promise<'delivered' | 'already-delivered'> {

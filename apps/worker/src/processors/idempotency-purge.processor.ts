@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Worker, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue, Worker } from 'bullmq';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { IdempotencyRecords, type PurgeReport } from '#idempotency';
 import { PiiCipher } from '#parties';
 import { Database, describeFault } from '#persistence';
-import { QueueName, REDIS } from '#queues';
+import { QueueConsumers, QueueName } from '#queues';
 import { QUEUES } from '../worker.tokens.js';
 
 /** The job scheduler's id: upserting it again (every start, every worker) leaves one schedule. */
@@ -33,16 +32,15 @@ export class IdempotencyPurgeProcessor implements OnApplicationBootstrap, OnAppl
     cipher: PiiCipher,
     clock: Clock,
     @Inject(QUEUES) queues: Map<QueueName, Queue>,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+    @Inject(CONCORD_CONFIG) config: ConcordConfig,
+    private readonly consumers: QueueConsumers,
   ) {
     this.records = new IdempotencyRecords(db, cipher, clock, config.idempotencyTtlHours);
     this.queue = queues.get(QueueName.Housekeeping)!;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const consumes = this.config.workerConsumes;
-    if (consumes !== 'all' && !consumes.includes(QueueName.Housekeeping)) return;
+    if (!this.consumers.consumes(QueueName.Housekeeping)) return;
     try {
       await this.process();
     } catch (error) {
@@ -60,16 +58,11 @@ export class IdempotencyPurgeProcessor implements OnApplicationBootstrap, OnAppl
         opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } },
       },
     );
-    this.worker = new Worker(QueueName.Housekeeping, () => this.process(), {
-      connection: this.redis,
-      prefix: this.config.queuePrefix,
+    this.worker = this.consumers.consume({
+      queue: QueueName.Housekeeping,
       concurrency: 1,
-      lockDuration: this.config.jobLockMs,
-      stalledInterval: this.config.jobLockMs,
+      process: () => this.process(),
     });
-    this.worker.on('failed', (job, error) =>
-      this.logger.warn(`idempotency purge job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`),
-    );
   }
 
   async onApplicationShutdown(): Promise<void> {

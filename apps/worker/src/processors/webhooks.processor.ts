@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { webhookEgress } from '#egress';
+import { Metrics } from '#metrics';
 import { PiiCipher } from '#parties';
-import { Database, describeFault } from '#persistence';
-import { QueueName, REDIS } from '#queues';
+import { Database } from '#persistence';
+import { QueueConsumers, QueueName } from '#queues';
 import { DeliveryFailed, WebhookSender, type DeliveryOutcome } from '#referrals';
 
 /** POSTs referral events to department webhooks: one job per delivery generation, retried by BullMQ. */
@@ -20,8 +20,9 @@ export class WebhooksProcessor implements OnApplicationBootstrap, OnApplicationS
     db: Database,
     clock: Clock,
     cipher: PiiCipher,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
+    private readonly consumers: QueueConsumers,
+    private readonly metrics: Metrics,
+    @Inject(CONCORD_CONFIG) config: ConcordConfig,
   ) {
     this.sender = new WebhookSender(db, clock, cipher, {
       timeoutMs: config.webhookTimeoutMs,
@@ -30,19 +31,12 @@ export class WebhooksProcessor implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    const consumes = this.config.workerConsumes;
-    if (consumes !== 'all' && !consumes.includes(QueueName.Referrals)) return;
-    this.worker = new Worker(QueueName.Referrals, (job) => this.process(job), {
-      connection: this.redis,
-      prefix: this.config.queuePrefix,
+    this.worker = this.consumers.consume({
+      queue: QueueName.Referrals,
       concurrency: 16,
-      lockDuration: this.config.jobLockMs,
-      stalledInterval: this.config.jobLockMs,
-    });
-    // Failed attempts are logged where they are recorded; anything else (the database down, say) is logged here.
-    this.worker.on('failed', (job, error) => {
-      if (!(error instanceof DeliveryFailed) && error.name !== 'UnrecoverableError')
-        this.logger.warn(`job ${job?.id} failed: ${describeFault(error, { frames: 3 })}`);
+      process: (job) => this.process(job),
+      // Failed attempts are logged where they are recorded (the sender).
+      expected: (error) => error instanceof DeliveryFailed || error instanceof UnrecoverableError,
     });
   }
 
@@ -57,17 +51,21 @@ export class WebhooksProcessor implements OnApplicationBootstrap, OnApplicationS
       this.logger.warn(`job ${job.id} names no delivery; dropped`);
       throw new UnrecoverableError(`job ${job.id} names no delivery`);
     }
+    // BullMQ retries while attemptsMade + 1 < attempts; past that this run is the last.
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const started = performance.now();
+    let outcome = 'error';
     try {
-      return await this.sender.deliver({
-        outboxId: job.id!,
-        deliveryId,
-        generation,
-        // BullMQ retries while attemptsMade + 1 < attempts; past that this run is the last.
-        last: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-      });
+      const delivered = await this.sender.deliver({ outboxId: job.id!, deliveryId, generation, last });
+      outcome = delivered;
+      return delivered;
     } catch (error) {
+      if (error instanceof DeliveryFailed) outcome = error.permanent || last ? 'dead' : 'failed';
       if (error instanceof DeliveryFailed && error.permanent) throw new UnrecoverableError(error.message);
       throw error;
+    } finally {
+      this.metrics.webhookDeliveries.inc({ outcome });
+      this.metrics.webhookDuration.observe({ outcome }, (performance.now() - started) / 1000);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, LogLevel } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createWorker } from '../../src/worker.factory.js';
@@ -18,6 +18,13 @@ export interface TestWorker {
   calendar: CalendarProcessor;
   /** Moves every committed outbox row to BullMQ now. */
   relay(): Promise<void>;
+  /**
+   * Relays everything, then waits until the worker has finished the job of every relayed row not yet processed
+   * (completed, or failed for good after its retries), and again for the rows those jobs wrote, until none is
+   * left: an awaitable drain of the effect queues, on BullMQ's own completion events, with no wait on time.
+   * Deadline rows are left out: their jobs wait for their due time (see `fireDue`).
+   */
+  settle(): Promise<void>;
   /**
    * What the worker does when time passes: relay, reconcile (deadlines due by the injected clock run now),
    * and wait until every job it started has finished. No real time is waited for.
@@ -43,9 +50,9 @@ export async function startTestWorker(
   config: ConcordConfig,
   db: Database,
   clock: Clock,
-  options: { channels?: NotificationChannel[] } = {},
+  options: { channels?: NotificationChannel[]; logger?: LogLevel[] } = {},
 ): Promise<TestWorker> {
-  const app = await createWorker(config, { clock, logger: ['error'], channels: options.channels });
+  const app = await createWorker(config, { clock, logger: options.logger ?? ['error'], channels: options.channels });
   const deadlines = app.get(DeadlinesProcessor);
   const relayProcessor = app.get(OutboxRelayProcessor);
   const redis: Redis = createRedis(config.redisUrl);
@@ -64,12 +71,51 @@ export async function startTestWorker(
   const relay = async () => {
     while ((await relayProcessor.relay.relayOnce()) > 0);
   };
+  const effectQueues = [QueueName.Notifications, QueueName.Referrals, QueueName.Calendar];
+  const drained = new Map(
+    effectQueues.map((name) => {
+      const connection = redis.duplicate();
+      return [
+        name,
+        {
+          connection,
+          queue: new Queue(name, { connection: redis, prefix: config.queuePrefix }),
+          events: new QueueEvents(name, { connection, prefix: config.queuePrefix }),
+        },
+      ] as const;
+    }),
+  );
+  await Promise.all([...drained.values()].map((d) => d.events.waitUntilReady()));
+  const awaited = new Set<string>();
+  const settle = async () => {
+    for (;;) {
+      // The worker's own relay may hold rows (it enqueues, then marks them, in one transaction): wait for it.
+      await db.transaction((tx) => tx.query('SELECT id FROM outbox WHERE relayed_at IS NULL FOR UPDATE'));
+      await relay();
+      const open = (
+        await db.query<{ id: string; queue: QueueName; job: string }>(
+          `SELECT id, queue, coalesce(job_id, id::text) AS job FROM outbox
+            WHERE relayed_at IS NOT NULL AND processed_at IS NULL AND queue = ANY($1::text[]) ORDER BY id`,
+          [effectQueues],
+        )
+      ).filter((row) => !awaited.has(row.id));
+      if (open.length === 0) return;
+      for (const row of open) {
+        awaited.add(row.id);
+        const { queue, events } = drained.get(row.queue)!;
+        const job = await queue.getJob(row.job);
+        // A job that failed for good has settled too: its row says what became of it.
+        await job?.waitUntilFinished(events, 30_000).catch(() => undefined);
+      }
+    }
+  };
   let lastCalendarRow = '00000000-0000-0000-0000-000000000000';
   return {
     app,
     deadlines,
     calendar: app.get(CalendarProcessor),
     relay,
+    settle,
     async fireDue() {
       await relay();
       const due = await db.query<{ id: string }>(
@@ -115,9 +161,18 @@ export async function startTestWorker(
     resumeCalendar: () => calendarQueue.resume(),
     async close() {
       await app.close();
-      await Promise.all([events.close(), calendarEvents.close()]);
-      await Promise.all([queue.close(), calendarQueue.close()]);
-      await Promise.all([redis.quit(), eventsConnection.quit(), calendarEventsConnection.quit()]);
+      await Promise.all([
+        events.close(),
+        calendarEvents.close(),
+        ...[...drained.values()].map((d) => d.events.close()),
+      ]);
+      await Promise.all([queue.close(), calendarQueue.close(), ...[...drained.values()].map((d) => d.queue.close())]);
+      await Promise.all([
+        redis.quit(),
+        eventsConnection.quit(),
+        calendarEventsConnection.quit(),
+        ...[...drained.values()].map((d) => d.connection.quit()),
+      ]);
     },
   };
 }

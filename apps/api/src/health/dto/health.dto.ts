@@ -12,6 +12,18 @@ export class HealthCheckDto {
   error?: string;
 }
 
+@ApiSchema({ name: 'QueuesCheck', description: 'BullMQ answers for every queue and none is paused.' })
+export class QueuesCheckDto extends HealthCheckDto {
+  @ApiPropertyOptional({ type: 'integer', description: 'How many queues answered.' })
+  queues?: number;
+}
+
+@ApiSchema({ name: 'OutboxCheck', description: 'The outbox relay keeps up.' })
+export class OutboxCheckDto extends HealthCheckDto {
+  @ApiPropertyOptional({ description: 'Age in seconds of the oldest outbox row not yet relayed.' })
+  oldestUnrelayedSeconds?: number;
+}
+
 @ApiSchema({ name: 'HealthChecks' })
 export class HealthChecksDto {
   @ApiProperty({ type: HealthCheckDto })
@@ -19,6 +31,12 @@ export class HealthChecksDto {
 
   @ApiProperty({ type: HealthCheckDto })
   redis!: HealthCheckDto;
+
+  @ApiProperty({ type: QueuesCheckDto })
+  queues!: QueuesCheckDto;
+
+  @ApiProperty({ type: OutboxCheckDto })
+  outbox!: OutboxCheckDto;
 }
 
 @ApiSchema({ name: 'CalendarCoverage' })
@@ -36,7 +54,16 @@ export class HealthCalendarDto {
   years!: CalendarCoverageYearDto[];
 }
 
-@ApiSchema({ name: 'Health', description: 'Whether PostgreSQL and Redis answer, and whether the calendar is covered.' })
+@ApiSchema({ name: 'Liveness', description: 'The process answers.' })
+export class LivenessDto {
+  @ApiProperty({ enum: ['ok'] })
+  status!: 'ok';
+}
+
+@ApiSchema({
+  name: 'Health',
+  description: 'Readiness: PostgreSQL, Redis, the queues and the outbox relay; and whether the calendar is covered.',
+})
 export class HealthDto {
   @ApiProperty({ enum: ['ok', 'unavailable'] })
   status!: 'ok' | 'unavailable';

@@ -1,0 +1,3 @@
+export * from './logging.js';
+export * from './request-context.js';
+export * from './tracing.js';

@@ -115,8 +115,8 @@ describe('the OpenAPI document', () => {
       }
       if (!isProblem(responses.default)) fail('no `default` problem answer');
       for (const [status, response] of Object.entries(responses)) {
-        // Health answers its own body with its 503; every other refusal is a problem.
-        const healthBody = path === '/api/v1/health' && status === '503';
+        // Readiness answers its own body with its 503, naming the failing check; every other refusal is a problem.
+        const healthBody = (path === '/api/v1/health' || path === '/api/v1/health/ready') && status === '503';
         if (/^[45]\d\d$/.test(status) && !healthBody && !isProblem(response)) fail(`${status} is not a Problem`);
       }
       // The conventions of apps/api/src/common/api-docs.ts, so that a route added later keeps to them.

@@ -7,6 +7,7 @@
  * (pgbench cannot bind a null).
  */
 import { readFileSync } from 'node:fs';
+import { CALENDAR_COLUMNS } from '#deadlines';
 import { CASE_COLUMNS } from '#engine';
 import { sql } from './lib.js';
 
@@ -26,7 +27,10 @@ function engineStatements() {
     update: source(writes, /const UPDATE_CASE = namedSql<[^(]*>\(`([\s\S]*?)`\);/).replace('${TAIL}', tail),
     insert: source(writes, /const INSERT_CASE = namedSql<[^(]*>\(`([\s\S]*?)`\);/).replace('${TAIL}', tail),
     openUnit: source('libs/engine/src/case-engine.ts', /'case_open_unit',\s*`([^`]*)`/),
-    rules: source('libs/deadlines/src/deadline-book.ts', /'deadline_rules',\s*`([\s\S]*?)`,\n/),
+    rules: source('libs/deadlines/src/deadline-book.ts', /'deadline_rules',\s*`([\s\S]*?)`,\n/).replace(
+      '${CALENDAR_COLUMNS}',
+      CALENDAR_COLUMNS,
+    ),
   };
 }
 

@@ -1,30 +1,7 @@
-import type { Effect, MachineEvent, ReferralInput } from '#domain';
+import type { Effect, MachineEvent } from '#domain';
 import { declarations, describeGraphWalk, run } from '../testing/graph-audit.js';
-import { elapsed, ev, warning } from '../testing/sample-events.js';
-import { REFERRAL_DEADLINES, referralWorkflow } from './referral.machine.js';
-
-const INPUT: ReferralInput = {
-  departmentCode: 'JUSTICE',
-  role: 'lead',
-  instructions: 'mediate the fence dispute',
-  dueInWorkingDays: null,
-  shareParties: false,
-};
-
-const r = {
-  acknowledge: ev('ACKNOWLEDGE', { note: '报到' }),
-  accept: ev('ACCEPT'),
-  reject: ev('REJECT', { reason: 'not on our responsibility list' }),
-  progress: ev('PROGRESS', { note: 'site visit done' }),
-  replyResolved: ev('REPLY', { resolved: true, result: 'the fence was moved' }),
-  replyUnresolved: ev('REPLY', { resolved: false, result: 'the owner refuses' }),
-  close: ev('CLOSE'),
-  cancel: ev('CANCEL', { reason: 'the case was withdrawn' }),
-  ackElapsed: elapsed(REFERRAL_DEADLINES.acknowledge.key),
-  replyElapsed: elapsed(REFERRAL_DEADLINES.reply.key),
-  replyWarning: warning(REFERRAL_DEADLINES.reply.key),
-};
-const samples: MachineEvent[] = [...Object.values(r), warning(REFERRAL_DEADLINES.acknowledge.key)];
+import { REFERRAL_INPUT as INPUT, referral as r, referralSampleEvents as samples } from '../testing/sample-events.js';
+import { referralWorkflow } from './referral.machine.js';
 
 const go = (...events: MachineEvent[]) => run(referralWorkflow as never, events, INPUT);
 const working = [r.acknowledge, r.accept];

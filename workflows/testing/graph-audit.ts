@@ -80,6 +80,27 @@ export function transitionEdges(machine: AnyStateMachine) {
 }
 
 /**
+ * The graph of `workflow` walked with `events` from a new case (`xstate/graph`'s adjacency map): every snapshot
+ * reached and every step between two of them. Snapshots are told apart by value and full context.
+ */
+export function walkGraph(workflow: MachineWorkflow, events: MachineEvent[], input: CaseInput | object) {
+  // Events no active state node mentions would only loop back unchanged; skip them.
+  const filterEvents = (snapshot: AnyMachineSnapshot, event: MachineEvent) =>
+    snapshot._nodes.some((node) => node.transitions.has(event.type));
+  const options = { events: events as never[], input, filterEvents: filterEvents as never };
+  const adjacency = getAdjacencyMap(workflow.machine, options) as unknown as Record<
+    string,
+    { state: AnyMachineSnapshot; transitions: Record<string, { event: MachineEvent; state: AnyMachineSnapshot }> }
+  >;
+  const steps: Step[] = [];
+  for (const { state: from, transitions } of Object.values(adjacency)) {
+    for (const { event, state: to } of Object.values(transitions)) steps.push({ from, event, to });
+  }
+  // Every vertex of the map is reachable from a new case, and every step of every path is one of its edges.
+  return { steps, snapshots: Object.values(adjacency).map((v) => v.state) };
+}
+
+/**
  * Walks `workflow` with `events` from a new case and reports every way it falls short of the contract; each
  * list is empty for a sound machine. Snapshots are told apart by value and full context, so a guard that
  * depends on context is walked with every context that can reach it.
@@ -90,21 +111,7 @@ export function audit(
   input: CaseInput | object = { category: null },
 ) {
   const { machine } = workflow;
-  // Events no active state node mentions would only loop back unchanged; skip them.
-  const filterEvents = (snapshot: AnyMachineSnapshot, event: MachineEvent) =>
-    snapshot._nodes.some((node) => node.transitions.has(event.type));
-  const options = { events: events as never[], input, filterEvents: filterEvents as never };
-
-  const steps: Step[] = [];
-  const adjacency = getAdjacencyMap(machine, options) as unknown as Record<
-    string,
-    { state: AnyMachineSnapshot; transitions: Record<string, { event: MachineEvent; state: AnyMachineSnapshot }> }
-  >;
-  for (const { state: from, transitions } of Object.values(adjacency)) {
-    for (const { event, state: to } of Object.values(transitions)) steps.push({ from, event, to });
-  }
-  // Every vertex of the map is reachable from a new case, and every step of every path is one of its edges.
-  const snapshots = Object.values(adjacency).map((v) => v.state);
+  const { steps, snapshots } = walkGraph(workflow, events, input);
   const reached = new Set(snapshots.flatMap((s) => s._nodes.map((n) => n.id)));
   const taken = new Set<unknown>();
   const roundTripFailures = new Set<string>();

@@ -1,4 +1,5 @@
-import type { CaseFacts, MachineEvent } from '#domain';
+import type { CaseFacts, MachineEvent, ReferralInput } from '#domain';
+import { REFERRAL_DEADLINES } from '../referral/referral.machine.js';
 
 /**
  * Sample events for walking the case machines with `xstate/graph`: every event type with a valid payload, and
@@ -154,4 +155,32 @@ export const petitionSampleEvents: MachineEvent[] = [
   warning('petition.handling'),
   ...PETITION_KEYS.map((k) => elapsed(`petition.${k}`)),
   elapsed('petition.handling', UNITS.district),
+];
+
+/** What the referral machine starts from in the walks: a lead referral with no limit of its own. */
+export const REFERRAL_INPUT: ReferralInput = {
+  departmentCode: 'JUSTICE',
+  role: 'lead',
+  instructions: 'mediate the fence dispute',
+  dueInWorkingDays: null,
+  shareParties: false,
+};
+
+export const referral = {
+  acknowledge: ev('ACKNOWLEDGE', { note: '报到' }),
+  accept: ev('ACCEPT'),
+  reject: ev('REJECT', { reason: 'not on our responsibility list' }),
+  progress: ev('PROGRESS', { note: 'site visit done' }),
+  replyResolved: ev('REPLY', { resolved: true, result: 'the fence was moved' }),
+  replyUnresolved: ev('REPLY', { resolved: false, result: 'the owner refuses' }),
+  close: ev('CLOSE'),
+  cancel: ev('CANCEL', { reason: 'the case was withdrawn' }),
+  ackElapsed: elapsed(REFERRAL_DEADLINES.acknowledge.key),
+  replyElapsed: elapsed(REFERRAL_DEADLINES.reply.key),
+  replyWarning: warning(REFERRAL_DEADLINES.reply.key),
+};
+
+export const referralSampleEvents: MachineEvent[] = [
+  ...Object.values(referral),
+  warning(REFERRAL_DEADLINES.acknowledge.key),
 ];

@@ -30,9 +30,9 @@ describe('deadline policies and the calendar', () => {
           key: 'petition.handling',
           amount: 60,
           unit: 'calendar_days',
-          statutory: '信访工作条例 art. 32',
+          statutory: '信访工作条例 art. 34',
         }),
-        expect.objectContaining({ key: 'dispute.judicial_confirmation', amount: 30, statutory: '人民调解法 art. 33' }),
+        expect.objectContaining({ key: 'dispute.judicial_confirmation', amount: 30, statutory: '民事诉讼法 art. 187' }),
       ]),
     );
   });
@@ -80,7 +80,10 @@ describe('deadline policies and the calendar', () => {
     const longer = await setPolicy({ key: 'petition.intake', amount: 20, unit: 'calendar_days' });
     expect(longer.status).toBe(422);
     expect(longer.body.errors).toEqual([
-      { field: 'amount', message: 'petition.intake may not exceed 15 calendar days (信访工作条例 art. 24)' },
+      {
+        field: 'amount',
+        message: 'petition.intake may not exceed 15 calendar days (信访工作条例 art. 22 ¶1, art. 23 ¶2–3)',
+      },
     ]);
     expect((await setPolicy({ key: 'petition.intake', amount: 10, unit: 'working_days' })).status).toBe(422);
     expect((await setPolicy({ key: 'dispute.nap_time', amount: 1, unit: 'working_days' })).body.errors[0].field).toBe(

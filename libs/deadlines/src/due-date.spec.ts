@@ -16,7 +16,7 @@ describe('a petition accepted on 2026-08-10 at 10:00 (China time)', () => {
   const acceptedAt = at('2026-08-10T10:00:00+08:00');
   const handling = rule('petition.handling', 60, 'calendar_days');
 
-  // By hand. Rule 1 (60 days, 信访工作条例 art. 32): the start date 08-10 is not counted, so the period is
+  // By hand. Rule 1 (60 days, 信访工作条例 art. 34): the start date 08-10 is not counted, so the period is
   // 08-11 … 08-10 + 60. August has 31 days: 08-10 + 21 = 08-31, + 30 = 09-30 (51 days), + 9 = 10-09 (60).
   // Rule 2 (民法典 art. 203): 10-09 is a Friday (10-01 is a Thursday); the National Day rest is 10-01..10-07
   // and 10-08/10-09 work, so no roll-over. Rule 3: the period ends at 23:59:59.999+08:00, = 15:59:59.999Z.

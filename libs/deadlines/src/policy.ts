@@ -2,18 +2,23 @@ import { DomainError, type DeadlineSpec } from '#domain';
 
 /**
  * Limits set by statute: a policy may shorten them (a deployment may promise faster), never lengthen them.
- * 信访工作条例 art. 24, 32, 35, 36; 人民调解法 art. 33.
+ * The articles are those of the texts in force (信访工作条例 2022; 民事诉讼法 as amended in 2023), quoted in
+ * docs/statutes.md: 15 days to register and hand on or accept (信访工作条例 art. 22 ¶1 for a petitions bureau,
+ * art. 23 ¶2–3 for other bodies), 60 days to handle (art. 34), 30 days each to ask for and to give a review
+ * (art. 35) and a second review (art. 36). Version 1's judicial-confirmation clock runs 30 days from the request:
+ * the court's own limit for special-procedure cases (民事诉讼法 art. 187); the parties' 30 days to apply
+ * (人民调解法 art. 33) are not a clock in version 1.
  */
 export const STATUTORY_LIMITS: Readonly<
   Record<string, { amount: number; unit: DeadlineSpec['unit']; source: string }>
 > = {
-  'petition.intake': { amount: 15, unit: 'calendar_days', source: '信访工作条例 art. 24' },
-  'petition.handling': { amount: 60, unit: 'calendar_days', source: '信访工作条例 art. 32' },
+  'petition.intake': { amount: 15, unit: 'calendar_days', source: '信访工作条例 art. 22 ¶1, art. 23 ¶2–3' },
+  'petition.handling': { amount: 60, unit: 'calendar_days', source: '信访工作条例 art. 34' },
   'petition.review_request': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 35' },
   'petition.review': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 35' },
-  'petition.re_review_request': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 36' },
-  'petition.re_review': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 36' },
-  'dispute.judicial_confirmation': { amount: 30, unit: 'calendar_days', source: '人民调解法 art. 33' },
+  'petition.re_review_request': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 36 ¶1' },
+  'petition.re_review': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 36 ¶1–2' },
+  'dispute.judicial_confirmation': { amount: 30, unit: 'calendar_days', source: '民事诉讼法 art. 187' },
 };
 
 /** Refuses a policy that would lengthen a statutory limit. */

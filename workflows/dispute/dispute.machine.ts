@@ -52,7 +52,7 @@ export interface DisputeContext extends CaseContextBase {
 
 const department = s.object({ code: s.code(), role: s.oneOf(REFERRAL_ROLES) });
 
-const referPayload = s.refine(
+export const referPayload = s.refine(
   s.object({
     departments: s.optional(s.array(department, { min: 1, max: 10 })),
     departmentCode: s.optional(s.code()),
@@ -148,17 +148,18 @@ export const DISPUTE_DEADLINES = {
   followUp: followUpDeadline('dispute'),
 };
 
-const notify = (topic: 'supervised' | 'deadline_breached' | 'reopened') =>
+export const notify = (topic: 'supervised' | 'deadline_breached' | 'reopened') =>
   ({ type: 'effect', params: { kind: 'notify', topic } }) as const;
-const BREACHED = notify('deadline_breached');
-const outcome = (value: Outcome) => ({ type: 'setOutcome', params: { outcome: value } }) as const;
-const judicial = (value: DisputeContext['judicial']) => ({ type: 'setJudicial', params: { judicial: value } }) as const;
+export const BREACHED = notify('deadline_breached');
+export const outcome = (value: Outcome) => ({ type: 'setOutcome', params: { outcome: value } }) as const;
+export const judicial = (value: DisputeContext['judicial']) =>
+  ({ type: 'setJudicial', params: { judicial: value } }) as const;
 const DONE = '#dispute.archive.closed';
 const FOLLOW_UP = '#dispute.archive.follow_up';
 const ESCALATION = '#dispute.escalation.pending';
 
 /** Routing a case to mediation or to departments, from triage or from escalation. */
-const routing = {
+export const routing = {
   ASSIGN_MEDIATOR: {
     guard: 'notCriticalBelowStreet',
     target: '#dispute.mediation.assigned',
@@ -181,7 +182,7 @@ const routing = {
 } as const;
 
 /** assigned, in_session and agreement share one clock: the 30 days run across them. */
-const mediationClock = {
+export const mediationClock = {
   EXTEND_DEADLINE: { guard: 'notExtended', actions: 'markExtended' },
   DEADLINE_WARNING: { actions: 'recorded' },
   DEADLINE_ELAPSED: { guard: breachOf(DISPUTE_DEADLINES.mediation.key), target: ESCALATION, actions: BREACHED },

@@ -184,3 +184,37 @@ export const referralSampleEvents: MachineEvent[] = [
   ...Object.values(referral),
   warning(REFERRAL_DEADLINES.acknowledge.key),
 ];
+
+/** Events version 2 of the dispute machine adds to version 1's. */
+export const disputeV2 = {
+  courtAccepted: ev('COURT_ACCEPTED', {
+    courtCaseNumber: '(2026)京0105民特123号',
+    acceptedAt: '2026-03-02T09:00:00+08:00',
+  }),
+  courtExtension: ev('EXTEND_DEADLINE', {
+    days: 30,
+    reason: 'the agreement needs a site inspection',
+    approver: { name: '张院长', title: '院长' },
+  }),
+  conclude: ev('CONCLUDE', { ground: 'no_violation_found', reason: 'the inspection found no violation' }),
+};
+
+export const DISPUTE_V2_KEYS = [
+  'intake',
+  'triage',
+  'mediation',
+  'judicial_application',
+  'court_confirmation',
+  'reply_review',
+  'escalation',
+  'follow_up',
+];
+
+export const disputeV2SampleEvents: MachineEvent[] = [
+  ...Object.values(common),
+  ...Object.values(dispute),
+  ...Object.values(disputeV2),
+  warning('dispute.mediation'),
+  ...DISPUTE_V2_KEYS.map((k) => elapsed(`dispute.${k}`)),
+  elapsed('dispute.escalation', UNITS.district),
+];

@@ -1,0 +1,339 @@
+import { and, assign, setup } from 'xstate';
+import { s, type CaseInput, type CaseWorkflow, type Effect, type StateMeta } from '#domain';
+import { breachOf, client, deadline, openStateTransitions, text, type EventsOf } from '../shared/common.js';
+import {
+  DISPUTE_DEADLINES,
+  disputeEvents,
+  disputeMachine,
+  disputeWorkflow,
+  judicial,
+  mediationClock,
+  notify,
+  outcome,
+  routing,
+  type DisputeContext,
+} from './dispute.machine.js';
+
+/**
+ * Version 2 of the dispute machine: mediation by the letter of 人民调解法 and 民事诉讼法 (docs/statutes.md).
+ * What changes from version 1:
+ * - the mediation clock stops when the parties reach an agreement: an agreement on day 29 never escalates;
+ * - the parties' 30 days to apply for judicial confirmation (人民调解法 art. 33 ¶1, 民事诉讼法 art. 205) run from
+ *   the agreement; an application after them is refused;
+ * - the court's own 30 days (民事诉讼法 art. 187) run from its acceptance (`COURT_ACCEPTED`), may be extended once
+ *   with the approver recorded (the court president, 由本院院长批准), and their breach is the court's delay: the
+ *   case is flagged, the agreement is not marked unconfirmed;
+ * - a department's "not resolved" reply no longer escalates the case by itself: the case owner decides to
+ *   escalate, refer again, mediate, or conclude the case as unresolved with its ground.
+ */
+export interface DisputeV2Context extends DisputeContext {
+  /** The court that accepted the application: its case number and when it accepted (立案). */
+  court: null | { caseNumber: string; acceptedAt: string };
+  /** The court's clock was extended (once, with its approver); the mediation clock's extension is `extended`. */
+  courtExtended: boolean;
+  /** Why a case was concluded without a resolution. */
+  conclusion: null | { ground: UnresolvedGround; reason: string };
+}
+
+/** Grounds for concluding a case whose departments could not resolve it. */
+export const UNRESOLVED_GROUNDS = ['no_violation_found', 'duplicate', 'no_access', 'other'] as const;
+export type UnresolvedGround = (typeof UNRESOLVED_GROUNDS)[number];
+
+const approver = s.object({ name: s.string({ max: 100 }), title: s.string({ max: 100 }) });
+
+export const disputeV2Events = {
+  ...disputeEvents,
+  EXTEND_DEADLINE: client(
+    s.object({ days: s.int({ min: 1, max: 30 }), reason: text(), approver: s.optional(approver) }),
+    "Extends the running clock once, by at most 30 days, with a reason. The court's clock " +
+      '(dispute.court_confirmation) is extended only with the approver (the court president) recorded.',
+  ),
+  REQUEST_JUDICIAL_CONFIRMATION: client(
+    s.empty(),
+    'The parties apply jointly to the court to confirm the agreement (司法确认), within 30 days of the agreement ' +
+      '(人民调解法 art. 33); after them the application is refused (409).',
+  ),
+  COURT_ACCEPTED: client(
+    s.object({ courtCaseNumber: s.string({ max: 100 }), acceptedAt: s.instant() }),
+    'The court accepted the application (立案): its 30 days to decide start (民事诉讼法 art. 187).',
+  ),
+  CONCLUDE: client(
+    s.object({ ground: s.oneOf(UNRESOLVED_GROUNDS), reason: text() }),
+    'The case owner concludes a case its departments could not resolve, with the ground; it goes to follow-up ' +
+      'with the outcome unresolved.',
+  ),
+};
+
+export type DisputeV2Event = EventsOf<typeof disputeV2Events>;
+
+export const COURT_EXTENSION = { maxDays: 30, unit: 'calendar_days' } as const;
+
+export const DISPUTE_V2_DEADLINES = {
+  intake: DISPUTE_DEADLINES.intake,
+  triage: DISPUTE_DEADLINES.triage,
+  mediation: DISPUTE_DEADLINES.mediation,
+  judicialApplication: deadline(
+    'dispute.judicial_application',
+    30,
+    'calendar_days',
+    'The window to apply for judicial confirmation closes (人民调解法 art. 33); the agreement stands unconfirmed.',
+  ),
+  courtConfirmation: deadline(
+    'dispute.court_confirmation',
+    30,
+    'calendar_days',
+    "Flag for supervision: the court's 30 days (民事诉讼法 art. 187) have passed without a decision.",
+    COURT_EXTENSION,
+  ),
+  replyReview: deadline(
+    'dispute.reply_review',
+    3,
+    'working_days',
+    'Flag for supervision: the case owner has not decided what follows an unresolved reply.',
+  ),
+  escalation: DISPUTE_DEADLINES.escalation,
+  followUp: DISPUTE_DEADLINES.followUp,
+};
+
+const FOLLOW_UP = '#dispute.archive.follow_up';
+const ESCALATION = '#dispute.escalation.pending';
+const SUPERVISED = notify('supervised');
+
+/** A breach that only flags the case: it stays where it is. */
+const supervisedOnBreach = (key: string) => ({ guard: breachOf(key), actions: ['supervise', SUPERVISED] }) as const;
+
+/** Version 1's guards and actions by name, for the states version 2 keeps or changes only in part. */
+function inherited<K extends string>(impls: Record<string, unknown>, names: readonly K[]): Record<K, never> {
+  return Object.fromEntries(names.map((name) => [name, impls[name]])) as Record<K, never>;
+}
+const V1_GUARDS = [
+  'deadlineIs',
+  'unitHasParent',
+  'notExtended',
+  'notCriticalBelowStreet',
+  'categoryClassified',
+  'withinResponsibilityLists',
+  'sessionOutcomeIs',
+  'agreementRecorded',
+  'isOpenReferral',
+  'isLastOpenReferral',
+  'allReferralsResolved',
+  'awaitsReopenDecision',
+  'canReopen',
+  'followUpRecorded',
+] as const;
+const V1_ACTIONS = [
+  'recorded',
+  'setOutcome',
+  'supervise',
+  'superviseAtTop',
+  'markExtended',
+  'classify',
+  'assignMediator',
+  'openReferrals',
+  'settleReferral',
+  'clearReferrals',
+  'setJudicial',
+  'recordFollowUp',
+  'followUpUnreached',
+  'recordMerge',
+  'recordTransfer',
+] as const;
+
+export const disputeV2Machine = setup({
+  types: {
+    context: {} as DisputeV2Context,
+    events: {} as DisputeV2Event,
+    input: {} as CaseInput | undefined,
+    meta: {} as StateMeta,
+  },
+  guards: {
+    ...inherited(disputeMachine.implementations.guards, V1_GUARDS),
+    // `unconfirmed` is what the window's breach records: the 30 days passed with no application.
+    judicialWindowOpen: ({ context }) => context.judicial !== 'unconfirmed',
+    courtNotExtended: ({ context }) => !context.courtExtended,
+    approverGiven: ({ event }) => event.type === 'EXTEND_DEADLINE' && event.payload.approver !== undefined,
+    isLastOpenReferralUnresolved: ({ context, event }) =>
+      event.type === 'REFERRAL_REPLIED' &&
+      context.openReferrals.length === 1 &&
+      context.openReferrals[0] === event.payload.referralId &&
+      (!event.payload.resolved || context.referralUnresolved),
+  },
+  actions: {
+    ...inherited(disputeMachine.implementations.actions, V1_ACTIONS),
+    effect: (_, _params: Effect) => {},
+    markCourtExtended: assign({ courtExtended: true }),
+    // The court refused: mediation resumes, and a later agreement starts its own window and court round.
+    judicialRejected: assign({
+      judicial: 'rejected',
+      agreementTerms: null,
+      court: null,
+      courtExtended: false,
+    }),
+    // A reopened case is worked afresh: the conclusion it was given belongs to its history.
+    reopen: assign({ reopened: true, outcome: null, followUp: null, conclusion: null }),
+    // A new agreement opens a new window: the 30 days run from the agreement that takes effect.
+    recordTerms: assign(({ event }) =>
+      event.type === 'REACH_AGREEMENT' ? { agreementTerms: event.payload.terms, judicial: null } : {},
+    ),
+    recordCourt: assign(({ event }) =>
+      event.type === 'COURT_ACCEPTED'
+        ? { court: { caseNumber: event.payload.courtCaseNumber, acceptedAt: event.payload.acceptedAt } }
+        : {},
+    ),
+    recordConclusion: assign(({ event }) =>
+      event.type === 'CONCLUDE' ? { conclusion: { ground: event.payload.ground, reason: event.payload.reason } } : {},
+    ),
+  },
+}).createMachine({
+  id: 'dispute',
+  context: ({ input }) => ({
+    category: input?.category ?? null,
+    riskLevel: null,
+    outcome: null,
+    supervised: false,
+    tags: [],
+    mediatorId: null,
+    mediationChannel: null,
+    agreementTerms: null,
+    judicial: null,
+    extended: false,
+    reopened: false,
+    openReferrals: [],
+    referralUnresolved: false,
+    followUp: null,
+    mergedInto: null,
+    transfer: null,
+    court: null,
+    courtExtended: false,
+    conclusion: null,
+  }),
+  initial: 'intake',
+  states: {
+    intake: disputeMachine.root.states.intake!.config as never,
+    triage: disputeMachine.root.states.triage!.config as never,
+    mediation: {
+      initial: 'assigned',
+      on: openStateTransitions('dispute'),
+      states: {
+        assigned: {
+          meta: { deadline: DISPUTE_V2_DEADLINES.mediation },
+          on: {
+            ...mediationClock,
+            SCHEDULE_SESSION: 'in_session',
+            REACH_AGREEMENT: { target: 'agreement', actions: 'recordTerms' },
+            MEDIATION_FAILED: ESCALATION,
+            CLOSE: { target: FOLLOW_UP, actions: outcome('resolved') },
+          },
+        },
+        in_session: {
+          meta: { deadline: DISPUTE_V2_DEADLINES.mediation },
+          on: {
+            ...mediationClock,
+            SCHEDULE_SESSION: { actions: 'recorded' },
+            RECORD_SESSION: [
+              { guard: { type: 'sessionOutcomeIs', params: { outcome: 'continuing' } }, target: 'assigned' },
+              { guard: { type: 'sessionOutcomeIs', params: { outcome: 'agreement' } }, target: 'agreement' },
+              { guard: { type: 'sessionOutcomeIs', params: { outcome: 'failed' } }, target: ESCALATION },
+            ],
+            REACH_AGREEMENT: { target: 'agreement', actions: 'recordTerms' },
+            MEDIATION_FAILED: ESCALATION,
+            CLOSE: { target: FOLLOW_UP, actions: outcome('resolved') },
+          },
+        },
+        // The mediation clock has stopped; the parties' 30 days to apply to the court run instead.
+        agreement: {
+          meta: { deadline: DISPUTE_V2_DEADLINES.judicialApplication },
+          on: {
+            REACH_AGREEMENT: { target: 'agreement', reenter: true, actions: 'recordTerms' },
+            REQUEST_JUDICIAL_CONFIRMATION: {
+              guard: and(['agreementRecorded', 'judicialWindowOpen']),
+              target: 'judicial_confirmation',
+              actions: judicial('pending'),
+            },
+            CLOSE: [
+              { guard: 'agreementRecorded', target: FOLLOW_UP, actions: outcome('mediated') },
+              { target: FOLLOW_UP, actions: outcome('resolved') },
+            ],
+            MEDIATION_FAILED: ESCALATION,
+            DEADLINE_WARNING: { actions: 'recorded' },
+            DEADLINE_ELAPSED: {
+              guard: breachOf(DISPUTE_V2_DEADLINES.judicialApplication.key),
+              actions: judicial('unconfirmed'),
+            },
+          },
+        },
+        // Applied, then accepted by the court: its 30 days run from its acceptance.
+        judicial_confirmation: {
+          initial: 'applied',
+          on: {
+            JUDICIAL_CONFIRMED: { target: FOLLOW_UP, actions: [judicial('confirmed'), outcome('mediated')] },
+            JUDICIAL_REJECTED: { target: 'assigned', actions: 'judicialRejected' },
+          },
+          states: {
+            applied: {
+              on: { COURT_ACCEPTED: { target: 'in_court', actions: 'recordCourt' } },
+            },
+            in_court: {
+              meta: { deadline: DISPUTE_V2_DEADLINES.courtConfirmation },
+              on: {
+                EXTEND_DEADLINE: { guard: and(['courtNotExtended', 'approverGiven']), actions: 'markCourtExtended' },
+                DEADLINE_WARNING: { actions: 'recorded' },
+                DEADLINE_ELAPSED: supervisedOnBreach(DISPUTE_V2_DEADLINES.courtConfirmation.key),
+              },
+            },
+          },
+        },
+        // No clock of its own: each referral carries its deadline in the referral machine. However the case
+        // leaves, it stops waiting: replied referrals close, open ones are cancelled.
+        referred: {
+          exit: { type: 'effect', params: { kind: 'referrals.settle' } },
+          on: {
+            REFERRAL_REPLIED: [
+              {
+                guard: and(['isLastOpenReferral', 'allReferralsResolved']),
+                target: FOLLOW_UP,
+                actions: ['settleReferral', outcome('resolved')],
+              },
+              { guard: 'isLastOpenReferralUnresolved', target: 'reply_review', actions: 'settleReferral' },
+              { guard: 'isOpenReferral', actions: 'settleReferral' },
+            ],
+            REFERRAL_REJECTED: {
+              guard: 'isOpenReferral',
+              target: '#dispute.triage.assessing',
+              actions: 'clearReferrals',
+            },
+          },
+        },
+        // A department could not resolve the case: its owner decides what follows.
+        reply_review: {
+          meta: { deadline: DISPUTE_V2_DEADLINES.replyReview },
+          on: {
+            ...routing,
+            ESCALATE: ESCALATION,
+            CONCLUDE: { target: FOLLOW_UP, actions: ['recordConclusion', outcome('unresolved')] },
+            DEADLINE_WARNING: { actions: 'recorded' },
+            DEADLINE_ELAPSED: supervisedOnBreach(DISPUTE_V2_DEADLINES.replyReview.key),
+          },
+        },
+      },
+    },
+    escalation: disputeMachine.root.states.escalation!.config as never,
+    archive: disputeMachine.root.states.archive!.config as never,
+  },
+});
+
+export const disputeV2Workflow: CaseWorkflow<typeof disputeV2Machine> = {
+  kind: 'dispute',
+  version: 2,
+  machine: disputeV2Machine,
+  events: disputeV2Events,
+  guardReasons: {
+    ...disputeWorkflow.guardReasons,
+    judicialWindowOpen:
+      'The 30 days to apply for judicial confirmation (人民调解法 art. 33) have passed; the agreement stands as it is.',
+    courtNotExtended: "The court's clock has already been extended once.",
+    approverGiven:
+      "The court's clock is extended only with its approver recorded (民事诉讼法 art. 187): give approver.",
+  },
+};

@@ -218,3 +218,78 @@ export const disputeV2SampleEvents: MachineEvent[] = [
   ...DISPUTE_V2_KEYS.map((k) => elapsed(`dispute.${k}`)),
   elapsed('dispute.escalation', UNITS.district),
 ];
+
+/** The discipline-inspection department an accusation goes to, as the engine names it in the facts. */
+const discipline = { departments: [responsible('JJJC', 'lead')], referralIds: [IDS.referral1] };
+
+/** Events version 2 of the petition machine adds or changes. */
+export const petitionV2 = {
+  acceptClaim: ev('ACCEPT', { petitionType: 'claim' }),
+  acceptSuggestion: ev('ACCEPT', { petitionType: 'suggestion' }),
+  acceptAccusation: ev('ACCEPT', { petitionType: 'accusation' }, discipline),
+  direct: ev('DIRECT', { channel: 'litigation', body: '西城区人民法院', reason: 'a contract dispute for the court' }),
+  decline: withReason('DECLINE'),
+  declineRepeat: ev(
+    'DECLINE',
+    { reason: 'repeats a petition already re-reviewed', ground: 'already_re_reviewed', relatedCaseId: IDS.otherCase },
+    { relatedCase: { id: IDS.otherCase, reReviewed: true } },
+  ),
+  declineRepeatNotReReviewed: ev(
+    'DECLINE',
+    { reason: 'repeats a petition', ground: 'already_re_reviewed', relatedCaseId: IDS.otherCase },
+    { relatedCase: { id: IDS.otherCase, reReviewed: false } },
+  ),
+  forward: ev(
+    'FORWARD',
+    { departmentCode: 'HRSS' },
+    { departments: [responsible('HRSS', 'lead')], referralIds: [IDS.referral2] },
+  ),
+  forwardAnswered: ev('REFERRAL_REPLIED', { referralId: IDS.referral2, resolved: true }),
+  forwardObjected: ev('REFERRAL_REJECTED', { referralId: IDS.referral2, reason: 'not our remit' }),
+  merge: ev('MERGE', { intoCaseId: IDS.otherCase }),
+  handlerUnit: petition.handlerUnit,
+  handlerDepartment: petition.handlerDepartment,
+  extend: ev('EXTEND_DEADLINE', {
+    days: 30,
+    reason: 'the wage records must be audited',
+    approver: { name: '王主任', title: '信访局局长' },
+  }),
+  answer: ev('ANSWER_SUGGESTION', { answer: 'the bus route will be studied in the 2027 plan' }),
+  opinion: petition.opinion,
+  deliver: ev('DELIVER_OPINION', { deliveredAt: '2026-03-10T10:00:00+08:00', method: 'post', proof: 'EMS 1234' }),
+  requestReview: withReason('REQUEST_REVIEW'),
+  requestReviewAtTop: ev('REQUEST_REVIEW', { reason: 'unfair' }, { unit: UNITS.district }),
+  requestReviewOutside: ev('REQUEST_REVIEW', {
+    reason: 'unfair',
+    outsideBody: { name: '北京市人民政府信访办公室', reference: '京访复〔2026〕1号' },
+  }),
+  reviewOpinion: petition.reviewOpinion,
+  requestReReview: withReason('REQUEST_RE_REVIEW'),
+  requestReReviewAtTop: ev('REQUEST_RE_REVIEW', { reason: 'unfair' }, { unit: UNITS.district }),
+  startHearing: ev('START_HEARING', { reason: 'the facts are disputed' }),
+  endHearing: ev('END_HEARING'),
+  reReviewOpinion: petition.reReviewOpinion,
+};
+
+export const PETITION_V2_KEYS = [
+  'intake',
+  'forwarded',
+  'handling',
+  'suggestion',
+  'delivery',
+  'review_request',
+  'review',
+  're_review_request',
+  're_review',
+  'follow_up',
+];
+
+const { extend: _extendWithoutApprover, ...commonV2 } = common;
+
+export const petitionV2SampleEvents: MachineEvent[] = [
+  ...Object.values(commonV2),
+  ...Object.values(petitionV2),
+  warning('petition.handling'),
+  ...PETITION_V2_KEYS.map((k) => elapsed(`petition.${k}`)),
+  elapsed('petition.handling', UNITS.district),
+];

@@ -45,6 +45,8 @@ export const OUTCOMES = [
   'forwarded',
   'withdrawn',
   'transferred',
+  /** A petition directed to its statutory channel (litigation, arbitration, …: 信访工作条例 art. 31(1)–(5)). */
+  'directed',
   'mediated',
   'resolved',
   'unresolved',

@@ -18,6 +18,8 @@ export interface DeadlineSpec {
   onBreach: string;
   /** How much one `EXTEND_DEADLINE` may add, when the deadline can be extended at all. */
   extension?: { maxDays: number; unit: 'calendar_days' };
+  /** The clock may be stopped and started again (`clock.pause`, `clock.resume` effects); its due time moves. */
+  pausable?: boolean;
 }
 
 export interface StateMeta {
@@ -46,6 +48,8 @@ export interface CaseFacts {
   referralIds?: string[];
   /** DEADLINE_ELAPSED / DEADLINE_WARNING: which clock fired. */
   deadline?: { id: string; key: string };
+  /** DECLINE of a repeat petition: the earlier case it names, and whether its re-review (复核) was completed. */
+  relatedCase?: { id: string; reReviewed: boolean };
 }
 
 /** The shape of every event a case machine receives. */
@@ -76,7 +80,18 @@ export type Effect =
   /** A referral's answer goes into its case as a system event (the referral machine asks for it). */
   | { kind: 'case.send'; type: 'REFERRAL_REPLIED' | 'REFERRAL_REJECTED'; payload: Record<string, unknown> }
   /** Tell the case owner something needs attention (督办, 催办, a breach). */
-  | { kind: 'notify'; topic: NotifyTopic; detail?: string };
+  | { kind: 'notify'; topic: NotifyTopic; detail?: string }
+  /** Tell the petitioner, through the notification channels, e.g. why the handling time was extended. */
+  | { kind: 'petitioner.notify'; topic: PetitionerTopic; detail?: string }
+  /**
+   * Stop a pausable clock of the current state (a hearing during 复核 is not counted: 信访工作条例 art. 36 ¶2), or
+   * start it again: its due time moves by the time it was stopped.
+   */
+  | { kind: 'clock.pause' | 'clock.resume'; key: string };
+
+/** What Concord tells a petitioner itself (every other notice goes to the case owner). */
+export const PETITIONER_TOPICS = ['handling_extended'] as const;
+export type PetitionerTopic = (typeof PETITIONER_TOPICS)[number];
 
 export const NOTIFY_TOPICS = [
   'supervised',

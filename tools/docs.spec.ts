@@ -2,7 +2,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clockSpecs, referralWorkflows, workflows } from '#workflows';
+import { petitionV2Workflow } from '../workflows/petition/petition-v2.machine.js';
 import { currentInput, generateDocs, LEGAL_CLOCKS, MACHINES_DIR, repoRoot, staleFiles } from './docs/generate.js';
+import { legalClocksPage } from './docs/legal-clocks.js';
 
 describe('the generated docs (docs/machines, docs/legal-clocks.md)', () => {
   it('are what the machines produce today: regenerating them changes nothing', () => {
@@ -71,6 +73,18 @@ describe('the generated docs (docs/machines, docs/legal-clocks.md)', () => {
     const table = generateDocs().get(LEGAL_CLOCKS)!;
     for (const key of clockSpecs().keys()) expect(table).toContain(`| \`${key}\` |`);
     for (const [key, { source }] of Object.entries(statutes)) expect(table).toContain(`| \`${key}\` | ${source}`);
+  });
+
+  it('say which events start each clock, and which pause it', () => {
+    const { statutes } = currentInput();
+    const petition = Object.fromEntries(Object.entries(statutes).filter(([key]) => key.startsWith('petition.')));
+    const table = legalClocksPage([{ name: 'petition', workflow: petitionV2Workflow }], petition);
+    const row = (key: string) => table.split('\n').find((line) => line.startsWith(`| \`${key}\` |`))!;
+    expect(row('petition.intake')).toContain('| registration, `REFERRAL_REJECTED` |');
+    expect(row('petition.handling')).toContain('| `ACCEPT` |');
+    expect(row('petition.review_request')).toContain('| `DELIVER_OPINION` |');
+    expect(row('petition.re_review')).toContain('| paused by `START_HEARING`, resumed by `END_HEARING`;');
+    expect(row('petition.review')).toContain('| none |');
   });
 
   it('change when a clock changes, and refuse a default beyond its statute', () => {

@@ -82,6 +82,36 @@ function extensionText(model: MachineModel, row: ClockRow): string {
   return `up to ${limitText({ amount: extension.maxDays, unit: extension.unit })} by \`EXTEND_DEADLINE\`${guard}`;
 }
 
+const within = (path: string, paths: string[]) => paths.some((p) => path === p || path.startsWith(`${p}.`));
+
+/** `path` and the states its initial children lead into: entering a stage enters them all. */
+function entered(model: MachineModel, path: string): string[] {
+  const byPath = new Map(statesOf(model.root).map((s) => [s.path, s]));
+  const out: string[] = [];
+  for (let at: string | null = path; at !== null; at = byPath.get(at)?.initial ?? null) out.push(at);
+  return out;
+}
+
+/** The events that start the clock: those entering a declaring state from outside them (or re-entering one). */
+function startText(name: string, model: MachineModel, row: ClockRow): string {
+  const starts = new Set<string>();
+  if (entered(model, '').some((p) => row.states.includes(p)))
+    starts.add(name === 'referral' ? 'issue' : 'registration');
+  for (const t of model.transitions) {
+    const enters = t.targets.some((target) => entered(model, target).some((p) => within(p, row.states)));
+    if (enters && (t.reenter || !within(t.source, row.states))) starts.add(code(t.event));
+  }
+  return starts.size ? [...starts].join(', ') : 'never';
+}
+
+/** Which events stop and start a pausable clock again (`clock.pause` and `clock.resume` effects). */
+function pauseText(model: MachineModel, row: ClockRow): string {
+  if (!row.spec.pausable) return 'none';
+  const by = (action: string) =>
+    [...new Set(model.transitions.filter((t) => t.actions.includes(action)).map((t) => code(t.event)))].join(', ');
+  return `paused by ${by('clock.pause') || 'nothing'}, resumed by ${by('clock.resume') || 'nothing'}; the due time moves by the pause`;
+}
+
 function statuteText(spec: DeadlineSpec, statute: Statute | undefined): string {
   if (!statute) return '— (practice)';
   if (statute.unit !== spec.unit || statute.amount < spec.amount) {
@@ -103,8 +133,9 @@ export function legalClocksPage(machines: NamedMachine[], statutes: Readonly<Rec
     '# Legal clocks',
     '',
     'Every clock a machine declares, by machine version. A clock starts when a case (or a referral) enters a ' +
-      'state that declares it and ends when it leaves the last of them: a key declared on several states runs ' +
-      'across them. Leaving a stage and entering it again starts a fresh clock. Warnings are sent at the ' +
+      'state that declares it (the events that do so are listed) and ends when it leaves the last of them: a key ' +
+      'declared on several states runs across them. Leaving a stage and entering it again starts a fresh clock. ' +
+      'A pausable clock stops while the events shown say so, and its due time moves by the time it stood still. Warnings are sent at the ' +
       'fractions shown, as `DEADLINE_WARNING` events; the breach is a `DEADLINE_ELAPSED` event, handled as shown.',
     '',
     'The limit shown is the default. Admins may change it per clock key, unit subtree and category ' +
@@ -127,16 +158,16 @@ export function legalClocksPage(machines: NamedMachine[], statutes: Readonly<Rec
       continue;
     }
     out.push(
-      '| clock | statute | state | limit | warnings | extension | on breach | the machine then |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| clock | statute | state | starts with | limit | warnings | pause | extension | on breach | the machine then |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const row of rows) {
       const { spec } = row;
       const warnings = spec.warnAt.length ? spec.warnAt.map((f) => `${Math.round(f * 100)}%`).join(', ') : 'none';
       out.push(
         `| ${code(spec.key)} | ${cell(statuteText(spec, statutes[spec.key]))} | ${row.states.map(code).join(', ')} | ` +
-          `${limitText(spec)} | ${warnings} | ${cell(extensionText(model, row))} | ${cell(spec.onBreach)} | ` +
-          `${cell(breachText(model, row))} |`,
+          `${startText(name, model, row)} | ${limitText(spec)} | ${warnings} | ${cell(pauseText(model, row))} | ` +
+          `${cell(extensionText(model, row))} | ${cell(spec.onBreach)} | ${cell(breachText(model, row))} |`,
       );
     }
     out.push('');

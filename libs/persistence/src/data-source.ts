@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { migrations } from '#migrations';
+import { entities } from './entities/index.js';
 
 export interface DataSourceConfig {
   url: string;
@@ -8,8 +9,8 @@ export interface DataSourceConfig {
 }
 
 /**
- * The one way Concord connects to PostgreSQL. The schema comes from migrations only; Concord maps rows itself
- * (SQL it can read and tune), so the DataSource declares no entities.
+ * The one way Concord connects to PostgreSQL. The schema comes from migrations only: the entities describe the
+ * tables the migrations make (entities.spec.ts checks that they agree) and never create or alter one.
  */
 export function createDataSource(config: DataSourceConfig): DataSource {
   return new DataSource({
@@ -17,7 +18,7 @@ export function createDataSource(config: DataSourceConfig): DataSource {
     url: config.url,
     poolSize: config.poolSize ?? 20,
     applicationName: config.applicationName ?? 'concord',
-    entities: [],
+    entities,
     migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -16,14 +16,13 @@ export interface DataSourceConfig {
 export function createDataSource(config: DataSourceConfig): DataSource {
   // The postgres driver's documented `driver` option names the pg module it builds its pool with; this one
   // records the pool it builds (with TypeORM's own settings), so that its usage can be read: see poolOf.
-  let dataSource: DataSource | undefined;
   class ObservedPool extends pg.Pool {
     constructor(options?: pg.PoolConfig) {
       super(options);
-      if (dataSource) pools.set(dataSource, this);
+      pools.set(dataSource, this); // built by initialize(), after dataSource is assigned
     }
   }
-  dataSource = new DataSource({
+  const dataSource: DataSource = new DataSource({
     type: 'postgres',
     driver: Object.create(pg, { Pool: { value: ObservedPool } }),
     url: config.url,

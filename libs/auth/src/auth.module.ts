@@ -1,15 +1,18 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { Cursors, Database } from '#persistence';
 import { ApiKeysService } from './api-keys.service.js';
+import { AuthGuard } from './auth.guard.js';
 import { KeyCache } from './key-cache.js';
 import { KeyRevocationListener } from './key-revocations.js';
 import { SecurityLog } from './security-log.js';
 
-@Global()
 @Module({
   providers: [
+    // Every route is authenticated unless marked @Public().
+    { provide: APP_GUARD, useClass: AuthGuard },
     { provide: KeyCache, useFactory: () => new KeyCache() },
     {
       provide: KeyRevocationListener,

@@ -1,13 +1,15 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
-import { PartyVault } from '#parties';
+import { PartiesModule, PartyVault } from '#parties';
 import { Cursors, Database } from '#persistence';
 import { CaseQueries } from './case-queries.js';
+import { PublicProgressQueries } from './public-progress.js';
 import { ReferralQueries } from './referral-queries.js';
 
-@Global()
 @Module({
+  imports: [PartiesModule],
   providers: [
+    { provide: PublicProgressQueries, inject: [Database], useFactory: (db: Database) => new PublicProgressQueries(db) },
     {
       provide: CaseQueries,
       inject: [Database, PartyVault, Clock, Cursors],
@@ -21,6 +23,6 @@ import { ReferralQueries } from './referral-queries.js';
         new ReferralQueries(db, vault, clock, cursors),
     },
   ],
-  exports: [CaseQueries, ReferralQueries],
+  exports: [CaseQueries, ReferralQueries, PublicProgressQueries],
 })
 export class CasesModule {}

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
 import { MetricsModule } from '#metrics';
 import { Cursors, Database } from '#persistence';
@@ -6,8 +6,8 @@ import { CalendarCoverageGauge } from './calendar-metrics.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineQueries } from './deadline-queries.js';
 import { PoliciesService } from './policies.service.js';
+import { ClockRecomputation } from './calendar-recompute.js';
 
-@Global()
 @Module({
   imports: [MetricsModule],
   providers: [
@@ -26,8 +26,13 @@ import { PoliciesService } from './policies.service.js';
       inject: [Database, Clock],
       useFactory: (db: Database, clock: Clock) => new PoliciesService(db, clock),
     },
+    {
+      provide: ClockRecomputation,
+      inject: [Database, Clock],
+      useFactory: (db: Database, clock: Clock) => new ClockRecomputation(db, clock),
+    },
     CalendarCoverageGauge,
   ],
-  exports: [DeadlineQueries, CalendarService, PoliciesService],
+  exports: [DeadlineQueries, CalendarService, PoliciesService, ClockRecomputation],
 })
 export class DeadlinesModule {}

@@ -1,14 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { webhookEgress } from '#egress';
-import { PiiCipher } from '#parties';
+import { PartiesModule, PiiCipher } from '#parties';
 import { Cursors, Database } from '#persistence';
 import { DepartmentsService } from './departments.service.js';
 import { UnitsService } from './units.service.js';
 
-@Global()
 @Module({
+  imports: [PartiesModule],
   providers: [
     {
       provide: UnitsService,

@@ -1,9 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
 import { Database } from '#persistence';
 import { KpiQueries } from './kpis.js';
 
-@Global()
 @Module({
   providers: [
     {

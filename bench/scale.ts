@@ -124,6 +124,8 @@ function recording(db: Database, log: Array<{ text: string; values: unknown[] }>
       log.push({ text, values: values ?? [] });
       return db.query(text, values);
     },
+    // Repositories' statements (a reader's unit codes) are built by TypeORM and not recorded.
+    orm: db.orm.bind(db),
   } as unknown as Database;
 }
 

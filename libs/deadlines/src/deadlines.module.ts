@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
 import { MetricsModule } from '#metrics';
-import { Cursors, Database } from '#persistence';
+import { Cursors, Database, PoliciesRepository, UnitsRepository } from '#persistence';
 import { CalendarCoverageGauge } from './calendar-metrics.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineQueries } from './deadline-queries.js';
@@ -23,8 +23,9 @@ import { ClockRecomputation } from './calendar-recompute.js';
     },
     {
       provide: PoliciesService,
-      inject: [Database, Clock],
-      useFactory: (db: Database, clock: Clock) => new PoliciesService(db, clock),
+      inject: [Database, PoliciesRepository, UnitsRepository, Clock],
+      useFactory: (db: Database, policies: PoliciesRepository, units: UnitsRepository, clock: Clock) =>
+        new PoliciesService(db, policies, units, clock),
     },
     {
       provide: ClockRecomputation,

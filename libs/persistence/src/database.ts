@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from 'pg';
-import { QueryFailedError, type DataSource, type QueryRunner } from 'typeorm';
+import { QueryFailedError, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { poolOf } from './data-source.js';
 
 /** A transaction in progress. */
@@ -91,6 +91,17 @@ export class Database {
     }
   }
 
+  /**
+   * Runs `work` with TypeORM's EntityManager: on the ambient transaction's connection when there is one (so a
+   * repository's reads and writes commit with the rest of it), else on the DataSource's. A failed statement throws
+   * pg's own error, as `query` does.
+   */
+  async orm<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const tx = this.current.getStore();
+    const manager = tx ? runners.get(tx)!.manager : this.dataSource.manager;
+    return unwrapped(work(manager));
+  }
+
   /** A query outside any transaction (or inside the ambient one, when there is one). */
   async query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]> {
     const tx = this.current.getStore();
@@ -113,8 +124,11 @@ async function unwrapped<T>(promise: Promise<T>): Promise<T> {
   }
 }
 
+/** The QueryRunner under each transaction, for `orm`. */
+const runners = new WeakMap<Tx, QueryRunner>();
+
 function wrap(runner: QueryRunner): Tx {
-  return {
+  const tx: Tx = {
     async query<T>(text: string, values?: unknown[]) {
       return (await unwrapped(runner.query(text, values, true))).records as T[];
     },
@@ -127,4 +141,6 @@ function wrap(runner: QueryRunner): Tx {
       return (await unwrapped(runner.query(text, values, true))).affected ?? 0;
     },
   };
+  runners.set(tx, runner);
+  return tx;
 }

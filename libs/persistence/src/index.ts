@@ -2,6 +2,7 @@ export * from './cursors.js';
 export * from './data-source.js';
 export * from './database.js';
 export * from './entities/index.js';
+export * from './repositories/index.js';
 export * from './faults.js';
 export * from './ids.js';
 export * from './persistence.module.js';

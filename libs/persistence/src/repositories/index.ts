@@ -1,0 +1,4 @@
+export * from './departments.repository.js';
+export * from './hydrate.js';
+export * from './policies.repository.js';
+export * from './units.repository.js';

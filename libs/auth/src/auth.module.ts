@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
-import { Cursors, Database } from '#persistence';
+import { ApiKeysRepository, Cursors, Database, DepartmentsRepository, UnitsRepository } from '#persistence';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { KeyCache } from './key-cache.js';
@@ -26,9 +26,26 @@ import { SecurityLog } from './security-log.js';
     },
     {
       provide: ApiKeysService,
-      inject: [Database, Clock, KeyCache, SecurityLog, Cursors],
-      useFactory: (db: Database, clock: Clock, cache: KeyCache, log: SecurityLog, cursors: Cursors) =>
-        new ApiKeysService(db, clock, cache, log, cursors),
+      inject: [
+        Database,
+        ApiKeysRepository,
+        UnitsRepository,
+        DepartmentsRepository,
+        Clock,
+        KeyCache,
+        SecurityLog,
+        Cursors,
+      ],
+      useFactory: (
+        db: Database,
+        keys: ApiKeysRepository,
+        units: UnitsRepository,
+        departments: DepartmentsRepository,
+        clock: Clock,
+        cache: KeyCache,
+        log: SecurityLog,
+        cursors: Cursors,
+      ) => new ApiKeysService(db, keys, units, departments, clock, cache, log, cursors),
     },
   ],
   exports: [ApiKeysService, KeyCache, KeyRevocationListener, SecurityLog],

@@ -20,6 +20,10 @@ export class DepartmentsRepository {
     return (result.raw as unknown[]).length > 0;
   }
 
+  async exists(code: string): Promise<boolean> {
+    return this.db.orm((m) => m.existsBy(DepartmentEntity, { code }));
+  }
+
   /** A page in code order, after `after`, of the departments that handle `category` (of all, without it). */
   list(filter: { category: string | null; after: string | null; limit: number }): Promise<DepartmentEntity[]> {
     return this.db.orm((m) => {

@@ -2,3 +2,4 @@ export * from './departments.repository.js';
 export * from './hydrate.js';
 export * from './policies.repository.js';
 export * from './units.repository.js';
+export * from './api-keys.repository.js';

@@ -5,12 +5,19 @@ import { Cursors } from './cursors.js';
 import { createDataSource } from './data-source.js';
 import { Database } from './database.js';
 import { ApiKeysRepository } from './repositories/api-keys.repository.js';
+import { DeliveriesRepository } from './repositories/deliveries.repository.js';
 import { DepartmentsRepository } from './repositories/departments.repository.js';
 import { PoliciesRepository } from './repositories/policies.repository.js';
 import { UnitsRepository } from './repositories/units.repository.js';
 
 /** The repositories, each built on Database so that it joins the ambient transaction. */
-const REPOSITORIES = [UnitsRepository, DepartmentsRepository, PoliciesRepository, ApiKeysRepository];
+const REPOSITORIES = [
+  UnitsRepository,
+  DepartmentsRepository,
+  PoliciesRepository,
+  ApiKeysRepository,
+  DeliveriesRepository,
+];
 
 @Global()
 @Module({

@@ -3,7 +3,7 @@ import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { webhookEgress } from '#egress';
 import { PartiesModule, PiiCipher } from '#parties';
-import { Cursors, Database } from '#persistence';
+import { Cursors, Database, DeliveriesRepository } from '#persistence';
 import { DeliveriesService } from './deliveries.service.js';
 import { WebhookSender } from './webhook-sender.js';
 
@@ -13,8 +13,9 @@ import { WebhookSender } from './webhook-sender.js';
   providers: [
     {
       provide: DeliveriesService,
-      inject: [Database, Clock, Cursors],
-      useFactory: (db: Database, clock: Clock, cursors: Cursors) => new DeliveriesService(db, clock, cursors),
+      inject: [Database, DeliveriesRepository, Clock, Cursors],
+      useFactory: (db: Database, deliveries: DeliveriesRepository, clock: Clock, cursors: Cursors) =>
+        new DeliveriesService(db, deliveries, clock, cursors),
     },
     {
       provide: WebhookSender,

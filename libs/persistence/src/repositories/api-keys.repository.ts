@@ -54,7 +54,7 @@ export class ApiKeysRepository {
   /** Inserts the key unless one has its hash; whether it did. */
   async insertIfAbsent(key: ApiKeyEntity): Promise<boolean> {
     const result = await this.db.orm((m) =>
-      m.createQueryBuilder().insert().into(ApiKeyEntity).values(key).orIgnore().returning(['id']).execute(),
+      m.createQueryBuilder().insert().into(ApiKeyEntity).values(key).orIgnore().returning('id').execute(),
     );
     return (result.raw as unknown[]).length > 0;
   }

@@ -8,14 +8,7 @@ export class DepartmentsRepository {
   /** Inserts the department unless one has its code; whether it did. */
   async insertIfAbsent(department: DepartmentEntity): Promise<boolean> {
     const result = await this.db.orm((m) =>
-      m
-        .createQueryBuilder()
-        .insert()
-        .into(DepartmentEntity)
-        .values(department)
-        .orIgnore()
-        .returning(['code'])
-        .execute(),
+      m.createQueryBuilder().insert().into(DepartmentEntity).values(department).orIgnore().returning('code').execute(),
     );
     return (result.raw as unknown[]).length > 0;
   }

@@ -3,3 +3,4 @@ export * from './hydrate.js';
 export * from './policies.repository.js';
 export * from './units.repository.js';
 export * from './api-keys.repository.js';
+export * from './deliveries.repository.js';

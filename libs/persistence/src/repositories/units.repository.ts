@@ -12,7 +12,7 @@ export class UnitsRepository {
   /** Inserts the unit unless one has its code; whether it did. */
   async insertIfAbsent(unit: UnitEntity): Promise<boolean> {
     const result = await this.db.orm((m) =>
-      m.createQueryBuilder().insert().into(UnitEntity).values(unit).orIgnore().returning(['code']).execute(),
+      m.createQueryBuilder().insert().into(UnitEntity).values(unit).orIgnore().returning('code').execute(),
     );
     return (result.raw as unknown[]).length > 0;
   }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
 import { MetricsModule } from '#metrics';
-import { Cursors, Database, PoliciesRepository, UnitsRepository } from '#persistence';
+import { CalendarRepository, Cursors, Database, PoliciesRepository, UnitsRepository } from '#persistence';
 import { CalendarCoverageGauge } from './calendar-metrics.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineQueries } from './deadline-queries.js';
@@ -18,8 +18,9 @@ import { ClockRecomputation } from './calendar-recompute.js';
     },
     {
       provide: CalendarService,
-      inject: [Database, Clock],
-      useFactory: (db: Database, clock: Clock) => new CalendarService(db, clock),
+      inject: [Database, CalendarRepository, Clock],
+      useFactory: (db: Database, calendar: CalendarRepository, clock: Clock) =>
+        new CalendarService(db, calendar, clock),
     },
     {
       provide: PoliciesService,

@@ -5,6 +5,7 @@ import { Cursors } from './cursors.js';
 import { createDataSource } from './data-source.js';
 import { Database } from './database.js';
 import { ApiKeysRepository } from './repositories/api-keys.repository.js';
+import { CalendarRepository } from './repositories/calendar.repository.js';
 import { DeliveriesRepository } from './repositories/deliveries.repository.js';
 import { DepartmentsRepository } from './repositories/departments.repository.js';
 import { PoliciesRepository } from './repositories/policies.repository.js';
@@ -17,6 +18,7 @@ const REPOSITORIES = [
   PoliciesRepository,
   ApiKeysRepository,
   DeliveriesRepository,
+  CalendarRepository,
 ];
 
 @Global()

@@ -4,3 +4,4 @@ export * from './policies.repository.js';
 export * from './units.repository.js';
 export * from './api-keys.repository.js';
 export * from './deliveries.repository.js';
+export * from './calendar.repository.js';

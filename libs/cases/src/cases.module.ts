@@ -3,18 +3,20 @@ import { Clock } from '#clock';
 import { PartiesModule, PartyVault } from '#parties';
 import { Cursors, Database } from '#persistence';
 import { CaseQueries } from './case-queries.js';
+import { CaseReadsRepository } from './case-reads.repository.js';
 import { PublicProgressQueries } from './public-progress.js';
 import { ReferralQueries } from './referral-queries.js';
 
 @Module({
   imports: [PartiesModule],
   providers: [
+    { provide: CaseReadsRepository, inject: [Database], useFactory: (db: Database) => new CaseReadsRepository(db) },
     { provide: PublicProgressQueries, inject: [Database], useFactory: (db: Database) => new PublicProgressQueries(db) },
     {
       provide: CaseQueries,
-      inject: [Database, PartyVault, Clock, Cursors],
-      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) =>
-        new CaseQueries(db, vault, clock, cursors),
+      inject: [CaseReadsRepository, PartyVault, Clock, Cursors],
+      useFactory: (reads: CaseReadsRepository, vault: PartyVault, clock: Clock, cursors: Cursors) =>
+        new CaseQueries(reads, vault, clock, cursors),
     },
     {
       provide: ReferralQueries,

@@ -12,7 +12,7 @@ import { statfs } from 'node:fs/promises';
 import { AuditEvents } from '#audit';
 import { type Principal } from '#domain';
 import { SystemClock } from '#clock';
-import { CaseQueries, CaseReadsRepository, ReferralQueries } from '#cases';
+import { CaseQueries, CaseReadsRepository, ReferralQueries, ReferralReadsRepository } from '#cases';
 import { DeadlineBook, DeadlineQueries } from '#deadlines';
 import type { Actor } from '#domain';
 import { CaseEngine } from '#engine';
@@ -402,7 +402,12 @@ async function main(): Promise<void> {
           new SystemClock(),
           cursors,
         ),
-        referrals: new ReferralQueries(recording(db, log), new PartyVault(cipher), new SystemClock(), cursors),
+        referrals: new ReferralQueries(
+          new ReferralReadsRepository(recording(db, log)),
+          new PartyVault(cipher),
+          new SystemClock(),
+          cursors,
+        ),
         deadlines: new DeadlineQueries(recording(db, log), new SystemClock(), cursors),
         audit: new AuditEvents(recording(db, log), cursors),
       },

@@ -4,7 +4,7 @@ import { listableUnitCodes } from '#directory';
 import { CASE_COLUMNS, type CaseRow } from '#engine';
 import type { PartyRow } from '#parties';
 import type { Database } from '#persistence';
-import { REFERRAL_SUMMARY_COLUMNS, type ReferralSummaryRow } from './referral-queries.js';
+import { REFERRAL_SUMMARY_COLUMNS, type ReferralSummaryRow } from './referral-reads.repository.js';
 
 /** What a case's full answer needs besides its own row, read in one round trip. */
 export interface CaseViewRows {

@@ -6,10 +6,16 @@ import { CaseQueries } from './case-queries.js';
 import { CaseReadsRepository } from './case-reads.repository.js';
 import { PublicProgressQueries } from './public-progress.js';
 import { ReferralQueries } from './referral-queries.js';
+import { ReferralReadsRepository } from './referral-reads.repository.js';
 
 @Module({
   imports: [PartiesModule],
   providers: [
+    {
+      provide: ReferralReadsRepository,
+      inject: [Database],
+      useFactory: (db: Database) => new ReferralReadsRepository(db),
+    },
     { provide: CaseReadsRepository, inject: [Database], useFactory: (db: Database) => new CaseReadsRepository(db) },
     { provide: PublicProgressQueries, inject: [Database], useFactory: (db: Database) => new PublicProgressQueries(db) },
     {
@@ -20,9 +26,9 @@ import { ReferralQueries } from './referral-queries.js';
     },
     {
       provide: ReferralQueries,
-      inject: [Database, PartyVault, Clock, Cursors],
-      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) =>
-        new ReferralQueries(db, vault, clock, cursors),
+      inject: [ReferralReadsRepository, PartyVault, Clock, Cursors],
+      useFactory: (reads: ReferralReadsRepository, vault: PartyVault, clock: Clock, cursors: Cursors) =>
+        new ReferralQueries(reads, vault, clock, cursors),
     },
   ],
   exports: [CaseQueries, ReferralQueries, PublicProgressQueries],

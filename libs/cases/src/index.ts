@@ -4,3 +4,4 @@ export * from './cases.module.js';
 export * from './referral-queries.js';
 export * from './public-progress.js';
 export * from './case-reads.repository.js';
+export * from './referral-reads.repository.js';

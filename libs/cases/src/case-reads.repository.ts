@@ -34,6 +34,34 @@ export interface CaseListQuery {
   limit: number;
 }
 
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+// A stage is entered by the first of the case's own events (not its referrals') whose state lies in it.
+const PROGRESS_SQL = `
+SELECT c.reference, c.kind, c.stage, c.state = 'archive.closed' AS closed,
+       to_char(c.created_at AT TIME ZONE 'UTC', ${ISO}) AS registered_at,
+       to_char(c.updated_at AT TIME ZONE 'UTC', ${ISO}) AS updated_at,
+       (SELECT coalesce(json_agg(json_build_object('stage', s.stage, 'enteredAt', to_char(s.at AT TIME ZONE 'UTC', ${ISO}))
+                                 ORDER BY s.seq), '[]')
+          FROM (SELECT e.seq, e.at, split_part(e.state, '.', 1) AS stage,
+                       lag(split_part(e.state, '.', 1)) OVER (ORDER BY e.seq) AS previous
+                  FROM case_events e
+                 WHERE e.case_id = c.id AND e.referral_id IS NULL) s
+         WHERE s.previous IS DISTINCT FROM s.stage) AS stages
+  FROM cases c
+ WHERE c.query_code = $1`;
+
+/** A case's public progress as GET /progress answers it, its instants already as text. */
+export interface ProgressRow {
+  reference: string;
+  kind: string;
+  stage: string;
+  closed: boolean;
+  registered_at: string;
+  updated_at: string;
+  stages: Array<{ stage: string; enteredAt: string }>;
+}
+
 /** The smallest uuid whose uuidv7 instant is `at` (to the millisecond): every id minted at or after `at` sorts after it. */
 function uuidv7Floor(at: Date): string {
   const ms = Math.min(Math.max(at.getTime(), 0), 2 ** 48 - 1);
@@ -131,6 +159,12 @@ export class CaseReadsRepository {
               UNION ALL ${select([...where, 'uuidv7_instant(c.id) <> c.created_at', `NOT (${ids.join(' AND ')})`])}) c ${page}`;
     }
     return this.db.query<CaseRow>(text, params);
+  }
+
+  /** The case with this query code; a value no case has finds none, by the same statement. */
+  async progress(code: string): Promise<ProgressRow | null> {
+    const [row] = await this.db.query<ProgressRow>(PROGRESS_SQL, [code]);
+    return row ?? null;
   }
 
   /** The case's events after `afterSeq`, in order; `limit` at most. */

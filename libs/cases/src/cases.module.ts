@@ -17,7 +17,11 @@ import { ReferralReadsRepository } from './referral-reads.repository.js';
       useFactory: (db: Database) => new ReferralReadsRepository(db),
     },
     { provide: CaseReadsRepository, inject: [Database], useFactory: (db: Database) => new CaseReadsRepository(db) },
-    { provide: PublicProgressQueries, inject: [Database], useFactory: (db: Database) => new PublicProgressQueries(db) },
+    {
+      provide: PublicProgressQueries,
+      inject: [CaseReadsRepository],
+      useFactory: (reads: CaseReadsRepository) => new PublicProgressQueries(reads),
+    },
     {
       provide: CaseQueries,
       inject: [CaseReadsRepository, PartyVault, Clock, Cursors],

@@ -2,7 +2,14 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
-import { ApiKeysRepository, Cursors, Database, DepartmentsRepository, UnitsRepository } from '#persistence';
+import {
+  ApiKeysRepository,
+  Cursors,
+  Database,
+  DepartmentsRepository,
+  SecurityLogRepository,
+  UnitsRepository,
+} from '#persistence';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { KeyCache } from './key-cache.js';
@@ -21,8 +28,9 @@ import { SecurityLog } from './security-log.js';
     },
     {
       provide: SecurityLog,
-      inject: [Database, Clock, Cursors],
-      useFactory: (db: Database, clock: Clock, cursors: Cursors) => new SecurityLog(db, clock, cursors),
+      inject: [Database, SecurityLogRepository, Clock, Cursors],
+      useFactory: (db: Database, log: SecurityLogRepository, clock: Clock, cursors: Cursors) =>
+        new SecurityLog(db, log, clock, cursors),
     },
     {
       provide: ApiKeysService,

@@ -9,6 +9,7 @@ import { CalendarRepository } from './repositories/calendar.repository.js';
 import { DeliveriesRepository } from './repositories/deliveries.repository.js';
 import { DepartmentsRepository } from './repositories/departments.repository.js';
 import { PoliciesRepository } from './repositories/policies.repository.js';
+import { SecurityLogRepository } from './repositories/security-log.repository.js';
 import { UnitsRepository } from './repositories/units.repository.js';
 
 /** The repositories, each built on Database so that it joins the ambient transaction. */
@@ -19,6 +20,7 @@ const REPOSITORIES = [
   ApiKeysRepository,
   DeliveriesRepository,
   CalendarRepository,
+  SecurityLogRepository,
 ];
 
 @Global()

@@ -37,7 +37,8 @@ export class SecurityLogEntity {
   unitCode!: string | null;
 
   @Column({ type: 'jsonb', default: () => `'{}'` })
-  detail!: Record<string, unknown>;
+  /** Facts about the change (a JSON object). */
+  detail!: object;
 
   @Column({ name: 'client_address', type: 'text', nullable: true })
   clientAddress!: string | null;

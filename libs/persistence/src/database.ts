@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from 'pg';
-import { QueryFailedError, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  type DataSource,
+  type EntityManager,
+  type QueryRunner,
+} from 'typeorm';
 import { poolOf } from './data-source.js';
 
 /** A transaction in progress. */
@@ -27,8 +33,13 @@ export function isRetryable(error: unknown): boolean {
 const CONNECTION_LOST =
   /^(Connection terminated|Connection terminated unexpectedly|Connection terminated due to connection timeout|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect)$/;
 
-/** PostgreSQL went away under a statement (a restart, a network cut): try again shortly; not a bug. */
+/**
+ * PostgreSQL went away under a statement (a restart, a network cut): try again shortly; not a bug. A transaction's
+ * QueryRunner that TypeORM already released is one whose connection raised an error between two statements
+ * (Database releases its runners only when their transaction ends).
+ */
 export function isConnectionLost(error: unknown): boolean {
+  if (error instanceof QueryRunnerAlreadyReleasedError) return true;
   return (
     error instanceof Error && (error as { code?: unknown }).code === undefined && CONNECTION_LOST.test(error.message)
   );

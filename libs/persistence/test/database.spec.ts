@@ -1,7 +1,8 @@
 import pg from 'pg';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { createTestDatabase } from '#testing';
 import { createDataSource } from '../src/data-source.js';
-import { Database } from '../src/database.js';
+import { Database, isConnectionLost } from '../src/database.js';
 
 describe('Database.transaction (real PostgreSQL)', () => {
   let db: Database;
@@ -87,5 +88,11 @@ describe('Database.transaction (real PostgreSQL)', () => {
       constraint: 't_pkey',
     });
     expect(await db.transaction((tx) => tx.execute('UPDATE t SET n = n WHERE id IN (1, 2)'))).toBe(2);
+  });
+
+  it('reads a runner TypeORM released after its connection failed as a lost connection, not a bug', () => {
+    expect(isConnectionLost(new QueryRunnerAlreadyReleasedError())).toBe(true);
+    expect(isConnectionLost(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isConnectionLost(new Error('something else'))).toBe(false);
   });
 });

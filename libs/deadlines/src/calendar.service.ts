@@ -22,7 +22,7 @@ import {
   type YearCoverage,
 } from './calendar.js';
 import { changedDates, checkYearSchedule, type YearSchedule } from './calendar-year.js';
-import { calendarOf, CALENDAR_COLUMNS, loadCalendar, type CalendarRows } from './deadline-book.js';
+import { calendarOf, loadCalendar, type CalendarRows } from './deadline-book.js';
 
 export interface StoredOverride {
   date: string;
@@ -122,7 +122,7 @@ export class CalendarService {
     if (by.scope !== null) throw DomainError.forbidden(FORBIDDEN);
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const rows = await this.lockAndRead(tx);
+      const rows = await this.lockAndRead();
       const previous = await this.override(date);
       if (previous && previous.kind === kind && previous.name === name) return previous;
       await this.calendar.putOverride(
@@ -147,7 +147,7 @@ export class CalendarService {
     if (by.scope !== null) throw DomainError.forbidden(FORBIDDEN);
     await this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const rows = await this.lockAndRead(tx);
+      const rows = await this.lockAndRead();
       const previous = await this.override(date);
       if (!previous) throw DomainError.notFound(`An override for ${date}`);
       await this.calendar.deleteOverride(date);
@@ -205,7 +205,7 @@ export class CalendarService {
     const schedule = normalize(input);
     const change = await this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const rows = await this.lockAndRead(tx);
+      const rows = await this.lockAndRead();
       const previous = await this.calendar.findYear(year);
       const before = rows.years.find((y) => y.year === year);
       if (previous && before && previous.source === schedule.source && sameDays(before, schedule)) return null;
@@ -258,10 +258,9 @@ export class CalendarService {
     );
   }
 
-  private async lockAndRead(tx: Tx): Promise<CalendarRows> {
+  private async lockAndRead(): Promise<CalendarRows> {
     await this.calendar.lock();
-    const [rows] = await tx.query<CalendarRows>(`SELECT ${CALENDAR_COLUMNS}`);
-    return rows!;
+    return (await this.calendar.readAll()) as CalendarRows;
   }
 
   private async override(date: string): Promise<StoredOverride | undefined> {

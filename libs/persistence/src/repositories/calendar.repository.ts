@@ -78,6 +78,21 @@ export class CalendarRepository {
     );
   }
 
+  /** Every override (by date) and every imported year's schedule (by year): what the working calendar is built from. */
+  async readAll(): Promise<{
+    overrides: Array<{ date: string; kind: string; name: string }>;
+    years: Array<Pick<CalendarYearEntity, 'year' | 'holidays' | 'workdays'>>;
+  }> {
+    const overrides = await this.overrides();
+    const years = await this.db.orm((m) =>
+      m.find(CalendarYearEntity, { select: { year: true, holidays: true, workdays: true }, order: { year: 'ASC' } }),
+    );
+    return {
+      overrides: overrides.map((o) => ({ date: o.day, kind: o.kind, name: o.name })),
+      years: years.map((y) => ({ year: y.year, holidays: y.holidays, workdays: y.workdays })),
+    };
+  }
+
   findYear(year: number): Promise<CalendarYearEntity | null> {
     return this.db.orm((m) => m.findOneBy(CalendarYearEntity, { year }));
   }

@@ -12,7 +12,7 @@ import { statfs } from 'node:fs/promises';
 import { AuditEvents } from '#audit';
 import { type Principal } from '#domain';
 import { SystemClock } from '#clock';
-import { CaseQueries, ReferralQueries } from '#cases';
+import { CaseQueries, CaseReadsRepository, ReferralQueries, ReferralReadsRepository } from '#cases';
 import { DeadlineBook, DeadlineQueries } from '#deadlines';
 import type { Actor } from '#domain';
 import { CaseEngine } from '#engine';
@@ -124,6 +124,8 @@ function recording(db: Database, log: Array<{ text: string; values: unknown[] }>
       log.push({ text, values: values ?? [] });
       return db.query(text, values);
     },
+    // Repositories' statements (a reader's unit codes) are built by TypeORM and not recorded.
+    orm: db.orm.bind(db),
   } as unknown as Database;
 }
 
@@ -394,8 +396,18 @@ async function main(): Promise<void> {
     const log: Array<{ text: string; values: unknown[] }> = [];
     await spec.query(
       {
-        cases: new CaseQueries(recording(db, log), new PartyVault(cipher), new SystemClock(), cursors),
-        referrals: new ReferralQueries(recording(db, log), new PartyVault(cipher), new SystemClock(), cursors),
+        cases: new CaseQueries(
+          new CaseReadsRepository(recording(db, log)),
+          new PartyVault(cipher),
+          new SystemClock(),
+          cursors,
+        ),
+        referrals: new ReferralQueries(
+          new ReferralReadsRepository(recording(db, log)),
+          new PartyVault(cipher),
+          new SystemClock(),
+          cursors,
+        ),
         deadlines: new DeadlineQueries(recording(db, log), new SystemClock(), cursors),
         audit: new AuditEvents(recording(db, log), cursors),
       },

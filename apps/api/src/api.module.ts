@@ -1,21 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AccessLog, AuditModule, PartyUnmasking } from '#audit';
-import { AuthGuard, AuthModule } from '#auth';
-import { CasesModule, PublicProgressQueries } from '#cases';
-import { Clock } from '#clock';
-import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '#config';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditModule } from '#audit';
+import { AuthModule } from '#auth';
+import { CasesModule } from '#cases';
+import type { Clock } from '#clock';
+import { ConfigModule, type ConcordConfig } from '#config';
 import { DeadlinesModule } from '#deadlines';
 import { DirectoryModule } from '#directory';
 import { MetricsModule } from '#metrics';
 import { ObservabilityModule } from '#observability';
 import type { LogSettings, Tracing } from '#telemetry';
 import { EngineModule } from '#engine';
-import { IdempotencyRecords } from '#idempotency';
-import { PartyVault, PiiCipher } from '#parties';
-import { Cursors, Database, PersistenceModule } from '#persistence';
+import { IdempotencyModule } from '#idempotency';
+import { PartiesModule } from '#parties';
+import { PersistenceModule } from '#persistence';
 import { RedisModule } from '#queues';
-import { DeliveriesService } from '#referrals';
+import { ReferralsModule } from '#referrals';
 import { StatsModule } from '#stats';
 import { AdminController } from './admin/admin.controller.js';
 import { ApiKeysController } from './admin/api-keys.controller.js';
@@ -52,12 +52,15 @@ export class ApiModule {
         PersistenceModule,
         RedisModule,
         EngineModule,
+        PartiesModule,
         AuthModule,
         DirectoryModule,
         CasesModule,
         DeadlinesModule,
         AuditModule,
         StatsModule,
+        ReferralsModule,
+        IdempotencyModule,
         MetricsModule,
         ObservabilityModule.forRoot({
           service: 'api',
@@ -83,32 +86,7 @@ export class ApiModule {
         MetricsController,
         ApiIndexController,
       ],
-      providers: [
-        { provide: APP_GUARD, useClass: AuthGuard },
-        {
-          provide: IdempotencyRecords,
-          inject: [Database, PiiCipher, Clock, CONCORD_CONFIG],
-          useFactory: (db: Database, cipher: PiiCipher, clock: Clock, cfg: ConcordConfig) =>
-            new IdempotencyRecords(db, cipher, clock, cfg.idempotencyTtlHours),
-        },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        {
-          provide: PublicProgressQueries,
-          inject: [Database],
-          useFactory: (db: Database) => new PublicProgressQueries(db),
-        },
-        {
-          provide: PartyUnmasking,
-          inject: [Database, PartyVault, AccessLog, Clock],
-          useFactory: (db: Database, vault: PartyVault, log: AccessLog, clock: Clock) =>
-            new PartyUnmasking(db, vault, log, clock),
-        },
-        {
-          provide: DeliveriesService,
-          inject: [Database, Clock, Cursors],
-          useFactory: (db: Database, clock: Clock, cursors: Cursors) => new DeliveriesService(db, clock, cursors),
-        },
-      ],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }
 }

@@ -1,14 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type { Clock } from '#clock';
-import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '#config';
+import { ConfigModule, type ConcordConfig } from '#config';
+import { AuditModule } from '#audit';
+import { DeadlinesModule, DeadlineTimersModule } from '#deadlines';
+import { IdempotencyModule } from '#idempotency';
+import { OutboxModule } from '#outbox';
 import { EngineModule } from '#engine';
 import { MetricsModule } from '#metrics';
 import { ObservabilityModule } from '#observability';
 import { PersistenceModule } from '#persistence';
-import { createQueues, QueueConsumers, QueueName, REDIS, RedisModule } from '#queues';
+import { QueuesModule } from '#queues';
 import type { LogSettings, Tracing } from '#telemetry';
-import { webhookJobOptions } from '#referrals';
+import { ReferralsModule } from '#referrals';
 import { AnchorsProcessor } from './processors/anchors.processor.js';
 import { CalendarProcessor } from './processors/calendar.processor.js';
 import { DeadlinesProcessor } from './processors/deadlines.processor.js';
@@ -17,7 +20,6 @@ import { IdempotencyPurgeProcessor } from './processors/idempotency-purge.proces
 import { OutboxRelayProcessor } from './processors/outbox-relay.processor.js';
 import { WebhooksProcessor } from './processors/webhooks.processor.js';
 import { WorkerHttpServer } from './worker-http.server.js';
-import { QUEUES } from './worker.tokens.js';
 import { CaseFileChannel, NOTIFICATION_CHANNELS, type NotificationChannel } from '#notifications';
 
 @Module({})
@@ -37,8 +39,14 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config, clock),
         PersistenceModule,
-        RedisModule,
+        QueuesModule,
+        OutboxModule,
         EngineModule,
+        DeadlinesModule,
+        DeadlineTimersModule,
+        ReferralsModule,
+        AuditModule,
+        IdempotencyModule,
         MetricsModule,
         ObservabilityModule.forRoot({
           service: 'worker',
@@ -48,14 +56,7 @@ export class WorkerModule {
         }),
       ],
       providers: [
-        QueueConsumers,
         WorkerHttpServer,
-        {
-          provide: QUEUES,
-          inject: [REDIS, CONCORD_CONFIG],
-          useFactory: (redis: Redis, cfg: ConcordConfig) =>
-            createQueues(redis, cfg.queuePrefix, { [QueueName.Referrals]: webhookJobOptions(cfg) }),
-        },
         { provide: NOTIFICATION_CHANNELS, useValue: [new CaseFileChannel(), ...channels] },
         OutboxRelayProcessor,
         EffectsProcessor,

@@ -1,2 +1,2 @@
-/** Nest token of the map of BullMQ queues by QueueName. */
-export const QUEUES = 'CONCORD_QUEUES';
+/** Nest token of the map of BullMQ queues by QueueName (provided by QueuesModule). */
+export { QUEUES } from '#queues';

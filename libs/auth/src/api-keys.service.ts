@@ -2,7 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '#clock';
 import { DomainError, ErrorCode, type Principal, type Role } from '#domain';
 import { listableUnitCodes } from '#directory';
-import { cursorShape, uuidv7, type Cursors, type Database, type Page, type Tx } from '#persistence';
+import {
+  ApiKeyEntity,
+  cursorShape,
+  uuidv7,
+  type ApiKeyListRow,
+  type ApiKeysRepository,
+  type Cursors,
+  type Database,
+  type DepartmentsRepository,
+  type Page,
+  type UnitsRepository,
+} from '#persistence';
 import { KEY_CACHE_MS, type KeyCache } from './key-cache.js';
 import { API_KEYS_CHANNEL } from './key-revocations.js';
 import type { ClientOrigin, SecurityActor, SecurityLog } from './security-log.js';
@@ -53,31 +64,6 @@ export interface CreatedApiKey {
   expiresAt: string | null;
 }
 
-interface KeyRow {
-  id: string;
-  name: string;
-  role: Role;
-  unit_code: string | null;
-  department_code: string | null;
-  path: string | null;
-  expires_at: Date | null;
-  last_used_at: Date | null;
-}
-
-interface ListRow {
-  id: string;
-  name: string;
-  role: Role;
-  unit_code: string | null;
-  department_code: string | null;
-  key_prefix: string;
-  created_at: Date;
-  created_by: string | null;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
-}
-
 /** `lastUsedAt` is written at most this often per key. */
 const USAGE_EVERY_MS = 60_000;
 /** The furthest ahead a key may expire. */
@@ -89,18 +75,18 @@ export function hashKey(key: string): string {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-const toView = (r: ListRow): ApiKeyView => ({
+const toView = (r: ApiKeyListRow): ApiKeyView => ({
   id: r.id,
   name: r.name,
-  role: r.role,
-  unitCode: r.unit_code,
-  departmentCode: r.department_code,
-  keyPrefix: r.key_prefix,
-  createdAt: r.created_at.toISOString(),
-  createdBy: r.created_by,
-  expiresAt: iso(r.expires_at),
-  lastUsedAt: iso(r.last_used_at),
-  revokedAt: iso(r.revoked_at),
+  role: r.role as Role,
+  unitCode: r.unitCode,
+  departmentCode: r.departmentCode,
+  keyPrefix: r.keyPrefix,
+  createdAt: r.createdAt.toISOString(),
+  createdBy: r.createdBy,
+  expiresAt: iso(r.expiresAt),
+  lastUsedAt: iso(r.lastUsedAt),
+  revokedAt: iso(r.revokedAt),
 });
 
 /**
@@ -114,6 +100,9 @@ const toView = (r: ListRow): ApiKeyView => ({
 export class ApiKeysService {
   constructor(
     private readonly db: Database,
+    private readonly keys: ApiKeysRepository,
+    private readonly units: UnitsRepository,
+    private readonly departments: DepartmentsRepository,
     private readonly clock: Clock,
     private readonly cache: KeyCache,
     private readonly securityLog: SecurityLog,
@@ -132,9 +121,9 @@ export class ApiKeysService {
       ]);
     }
     const expiresAt = request.expiresAt ? this.checkedExpiry(request.expiresAt) : null;
-    return this.db.transaction(async (tx) => {
+    return this.db.transaction(async () => {
       if (unitCode !== null) {
-        const [unit] = await tx.query<{ path: string }>('SELECT path FROM units WHERE code = $1', [unitCode]);
+        const unit = await this.units.find(unitCode);
         if (!unit) throw DomainError.validation([{ field: 'unitCode', message: `unit ${unitCode} does not exist` }]);
         if (creator.scope !== null && !unit.path.startsWith(creator.scope)) {
           throw DomainError.forbidden(
@@ -147,14 +136,12 @@ export class ApiKeysService {
         );
       }
       if (departmentCode !== null) {
-        const [dept] = await tx.query('SELECT 1 FROM departments WHERE code = $1', [departmentCode]);
-        if (!dept)
+        if (!(await this.departments.exists(departmentCode)))
           throw DomainError.validation([
             { field: 'departmentCode', message: `department ${departmentCode} does not exist` },
           ]);
       }
       const created = await this.insert(
-        tx,
         { role: request.role, name: request.name, unitCode, departmentCode, expiresAt },
         creator.id,
       );
@@ -174,15 +161,22 @@ export class ApiKeysService {
 
   /** Makes `key` a global admin key if it is not already known (CONCORD_ADMIN_KEY). A revoked one stays revoked. */
   async bootstrapAdmin(key: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.db.transaction(async () => {
       const now = this.clock.now();
-      const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO api_keys (id, name, role, key_hash, key_prefix, created_at)
-         VALUES ($1, 'bootstrap admin (CONCORD_ADMIN_KEY)', 'admin', $2, $3, $4)
-         ON CONFLICT ON CONSTRAINT api_keys_key_hash_key DO NOTHING RETURNING id`,
-        [uuidv7(now.getTime()), hashKey(key), key.slice(0, 12), now],
-      );
-      if (!row) return;
+      const row = Object.assign(new ApiKeyEntity(), {
+        id: uuidv7(now.getTime()),
+        name: 'bootstrap admin (CONCORD_ADMIN_KEY)',
+        role: 'admin',
+        unitCode: null,
+        departmentCode: null,
+        keyHash: hashKey(key),
+        keyPrefix: key.slice(0, 12),
+        createdBy: null,
+        createdAt: now,
+        revokedAt: null,
+        expiresAt: null,
+      });
+      if (!(await this.keys.insertIfAbsent(row))) return;
       const actor: SecurityActor = { id: null, role: 'system', name: 'CONCORD_ADMIN_KEY' };
       await this.securityLog.record(
         actor,
@@ -200,24 +194,15 @@ export class ApiKeysService {
   /** The keys of the admin's subtree, newest first. */
   async list(filter: ApiKeyFilter, admin: Principal): Promise<Page<ApiKeyView>> {
     const units = await listableUnitCodes(this.db, filter.unitCode, admin.scope);
-    const rows = await this.db.query<ListRow>(
-      `SELECT k.id, k.name, k.role, k.unit_code, k.department_code, k.key_prefix, k.created_at, k.created_by, k.expires_at,
-              k.revoked_at, u.last_used_at
-         FROM api_keys k LEFT JOIN api_key_usage u ON u.key_id = k.id
-        WHERE ($1::text[] IS NULL OR k.unit_code = ANY($1)) AND ($2::text IS NULL OR k.role = $2)
-          AND ($3::text IS NULL OR k.department_code = $3)
-          AND ($4::boolean IS NULL OR (k.revoked_at IS NOT NULL) = $4) AND ($5::uuid IS NULL OR k.id < $5)
-        ORDER BY k.id DESC LIMIT $6`,
-      [
-        units,
-        filter.role ?? null,
-        filter.departmentCode ?? null,
-        filter.revoked ?? null,
-        // The page cursor: the id of the last key shown (ids are UUIDv7, newest last).
-        this.cursors.decode('api-keys', filter.cursor, cursorShape.uuid),
-        filter.limit + 1,
-      ],
-    );
+    const rows = await this.keys.list({
+      unitCodes: units,
+      role: filter.role ?? null,
+      departmentCode: filter.departmentCode ?? null,
+      revoked: filter.revoked ?? null,
+      // The page cursor: the id of the last key shown (ids are UUIDv7, newest last).
+      before: this.cursors.decode('api-keys', filter.cursor, cursorShape.uuid),
+      limit: filter.limit + 1,
+    });
     const items = rows.slice(0, filter.limit).map(toView);
     return {
       items,
@@ -230,17 +215,17 @@ export class ApiKeysService {
    * notification drops their cached entries). Revoking a revoked key changes nothing.
    */
   async revoke(id: string, admin: Principal, origin: ClientOrigin | null): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const key = await this.lockInScope(tx, id, admin);
-      if (key.revoked_at !== null) return;
-      await tx.query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1', [id, this.clock.now()]);
-      await this.announce(tx, id);
+    await this.db.transaction(async () => {
+      const key = await this.lockInScope(id, admin);
+      if (key.revokedAt !== null) return;
+      await this.keys.setRevokedAt(id, this.clock.now());
+      await this.announce(id);
       await this.securityLog.record(
         admin,
         {
           action: 'api_key.revoked',
           subject: { type: 'api_key', id },
-          unitCode: key.unit_code,
+          unitCode: key.unitCode,
           detail: { role: key.role },
         },
         origin,
@@ -259,43 +244,42 @@ export class ApiKeysService {
     admin: Principal,
     origin: ClientOrigin | null,
   ): Promise<CreatedApiKey & { replaced: { id: string; revokedAt: string | null; expiresAt: string | null } }> {
-    return this.db.transaction(async (tx) => {
-      const old = await this.lockInScope(tx, id, admin);
+    return this.db.transaction(async () => {
+      const old = await this.lockInScope(id, admin);
       const now = this.clock.now();
-      if (old.revoked_at !== null)
+      if (old.revokedAt !== null)
         throw new DomainError(ErrorCode.Conflict, `API key ${id} is revoked; create a new key instead.`);
-      if (old.expires_at !== null && old.expires_at.getTime() <= now.getTime()) {
+      if (old.expiresAt !== null && old.expiresAt.getTime() <= now.getTime()) {
         throw new DomainError(ErrorCode.Conflict, `API key ${id} has expired; create a new key instead.`);
       }
       const created = await this.insert(
-        tx,
         {
-          role: old.role,
+          role: old.role as Role,
           name: old.name,
-          unitCode: old.unit_code,
-          departmentCode: old.department_code,
-          expiresAt: old.expires_at,
+          unitCode: old.unitCode,
+          departmentCode: old.departmentCode,
+          expiresAt: old.expiresAt,
         },
         admin.id,
       );
       let revokedAt: Date | null = null;
-      let expiresAt = old.expires_at;
+      let expiresAt = old.expiresAt;
       if (overlapMinutes === 0) {
         revokedAt = now;
-        await tx.query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1', [id, revokedAt]);
+        await this.keys.setRevokedAt(id, revokedAt);
       } else {
         const end = new Date(now.getTime() + overlapMinutes * 60_000);
         if (expiresAt === null || end < expiresAt) expiresAt = end;
-        await tx.query('UPDATE api_keys SET expires_at = $2 WHERE id = $1', [id, expiresAt]);
+        await this.keys.setExpiresAt(id, expiresAt);
       }
-      await this.announce(tx, id);
-      const detail = { role: old.role, unitCode: old.unit_code, departmentCode: old.department_code };
+      await this.announce(id);
+      const detail = { role: old.role, unitCode: old.unitCode, departmentCode: old.departmentCode };
       await this.securityLog.record(
         admin,
         {
           action: 'api_key.created',
           subject: { type: 'api_key', id: created.id },
-          unitCode: old.unit_code,
+          unitCode: old.unitCode,
           detail: { ...detail, expiresAt: created.expiresAt, rotatedFrom: id },
         },
         origin,
@@ -305,7 +289,7 @@ export class ApiKeysService {
         {
           action: 'api_key.rotated',
           subject: { type: 'api_key', id },
-          unitCode: old.unit_code,
+          unitCode: old.unitCode,
           detail: {
             ...detail,
             replacedBy: created.id,
@@ -333,17 +317,12 @@ export class ApiKeysService {
       return cached.principal;
     }
     const epoch = this.cache.epoch;
-    const [row] = await this.db.query<KeyRow>(
-      `SELECT k.id, k.name, k.role, k.unit_code, k.department_code, u.path, k.expires_at, g.last_used_at
-         FROM api_keys k LEFT JOIN units u ON u.code = k.unit_code LEFT JOIN api_key_usage g ON g.key_id = k.id
-        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)`,
-      [hash, new Date(now)],
-    );
+    const row = await this.keys.findActive(hash, new Date(now));
     if (!row) return null;
     const principal: Principal = {
       id: row.id,
       name: row.name,
-      role: row.role,
+      role: row.role as Role,
       unitCode: row.unit_code,
       scope: row.path,
       departmentCode: row.department_code,
@@ -361,37 +340,30 @@ export class ApiKeysService {
 
   /** When the key was last used, at most once a minute whichever process records it. */
   private async recordUse(keyId: string, now: number): Promise<void> {
-    await this.db.query(
-      `INSERT INTO api_key_usage (key_id, last_used_at) VALUES ($1, $2)
-       ON CONFLICT ON CONSTRAINT api_key_usage_pkey DO UPDATE SET last_used_at = EXCLUDED.last_used_at
-       WHERE api_key_usage.last_used_at <= EXCLUDED.last_used_at - make_interval(secs => $3)`,
-      [keyId, new Date(now), USAGE_EVERY_MS / 1000],
-    );
+    await this.keys.recordUse(keyId, new Date(now), USAGE_EVERY_MS);
   }
 
   private async insert(
-    tx: Tx,
     key: { role: Role; name: string; unitCode: string | null; departmentCode: string | null; expiresAt: Date | null },
     createdBy: string,
   ): Promise<CreatedApiKey> {
     const now = this.clock.now();
     const id = uuidv7(now.getTime());
     const secret = `ck_${key.role}_${randomBytes(32).toString('base64url')}`;
-    await tx.query(
-      `INSERT INTO api_keys (id, name, role, unit_code, department_code, key_hash, key_prefix, created_by, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
+    await this.keys.insert(
+      Object.assign(new ApiKeyEntity(), {
         id,
-        key.name,
-        key.role,
-        key.unitCode,
-        key.departmentCode,
-        hashKey(secret),
-        secret.slice(0, 12),
+        name: key.name,
+        role: key.role,
+        unitCode: key.unitCode,
+        departmentCode: key.departmentCode,
+        keyHash: hashKey(secret),
+        keyPrefix: secret.slice(0, 12),
         createdBy,
-        now,
-        key.expiresAt,
-      ],
+        createdAt: now,
+        revokedAt: null,
+        expiresAt: key.expiresAt,
+      }),
     );
     return {
       id,
@@ -405,13 +377,8 @@ export class ApiKeysService {
   }
 
   /** The key, locked, when it lies in the admin's subtree; otherwise "not found", like a key that does not exist. */
-  private async lockInScope(tx: Tx, id: string, admin: Principal): Promise<ListRow & { path: string | null }> {
-    const [key] = await tx.query<ListRow & { path: string | null }>(
-      `SELECT k.id, k.name, k.role, k.unit_code, k.department_code, k.key_prefix, k.created_at, k.created_by, k.expires_at, k.revoked_at,
-              NULL::timestamptz AS last_used_at, (SELECT path FROM units WHERE code = k.unit_code) AS path
-         FROM api_keys k WHERE k.id = $1 FOR UPDATE OF k`,
-      [id],
-    );
+  private async lockInScope(id: string, admin: Principal): Promise<ApiKeyListRow & { path: string | null }> {
+    const key = await this.keys.lock(id);
     if (!key || (admin.scope !== null && (key.path === null || !key.path.startsWith(admin.scope))))
       throw DomainError.notFound(`API key ${id}`);
     return key;
@@ -421,8 +388,8 @@ export class ApiKeysService {
    * Tells every API process, at commit, to forget the key (the trigger on api_keys says so too; PostgreSQL
    * delivers one of two identical notifications). This process forgets it now.
    */
-  private async announce(tx: Tx, id: string): Promise<void> {
-    await tx.query('SELECT pg_notify($1, $2)', [API_KEYS_CHANNEL, id]);
+  private async announce(id: string): Promise<void> {
+    await this.keys.notifyChanged(API_KEYS_CHANNEL, id);
     this.cache.drop(id);
   }
 

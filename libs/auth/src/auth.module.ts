@@ -1,15 +1,25 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
-import { Cursors, Database } from '#persistence';
+import {
+  ApiKeysRepository,
+  Cursors,
+  Database,
+  DepartmentsRepository,
+  SecurityLogRepository,
+  UnitsRepository,
+} from '#persistence';
 import { ApiKeysService } from './api-keys.service.js';
+import { AuthGuard } from './auth.guard.js';
 import { KeyCache } from './key-cache.js';
 import { KeyRevocationListener } from './key-revocations.js';
 import { SecurityLog } from './security-log.js';
 
-@Global()
 @Module({
   providers: [
+    // Every route is authenticated unless marked @Public().
+    { provide: APP_GUARD, useClass: AuthGuard },
     { provide: KeyCache, useFactory: () => new KeyCache() },
     {
       provide: KeyRevocationListener,
@@ -18,14 +28,32 @@ import { SecurityLog } from './security-log.js';
     },
     {
       provide: SecurityLog,
-      inject: [Database, Clock, Cursors],
-      useFactory: (db: Database, clock: Clock, cursors: Cursors) => new SecurityLog(db, clock, cursors),
+      inject: [Database, SecurityLogRepository, Clock, Cursors],
+      useFactory: (db: Database, log: SecurityLogRepository, clock: Clock, cursors: Cursors) =>
+        new SecurityLog(db, log, clock, cursors),
     },
     {
       provide: ApiKeysService,
-      inject: [Database, Clock, KeyCache, SecurityLog, Cursors],
-      useFactory: (db: Database, clock: Clock, cache: KeyCache, log: SecurityLog, cursors: Cursors) =>
-        new ApiKeysService(db, clock, cache, log, cursors),
+      inject: [
+        Database,
+        ApiKeysRepository,
+        UnitsRepository,
+        DepartmentsRepository,
+        Clock,
+        KeyCache,
+        SecurityLog,
+        Cursors,
+      ],
+      useFactory: (
+        db: Database,
+        keys: ApiKeysRepository,
+        units: UnitsRepository,
+        departments: DepartmentsRepository,
+        clock: Clock,
+        cache: KeyCache,
+        log: SecurityLog,
+        cursors: Cursors,
+      ) => new ApiKeysService(db, keys, units, departments, clock, cache, log, cursors),
     },
   ],
   exports: [ApiKeysService, KeyCache, KeyRevocationListener, SecurityLog],

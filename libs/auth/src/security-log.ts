@@ -1,6 +1,14 @@
 import type { Clock } from '#clock';
 import { listableUnitCodes } from '#directory';
-import { cursorShape, uuidv7, type Cursors, type Database, type Page } from '#persistence';
+import {
+  cursorShape,
+  SecurityLogEntity,
+  uuidv7,
+  type Cursors,
+  type Database,
+  type Page,
+  type SecurityLogRepository,
+} from '#persistence';
 import { type Principal } from '#domain';
 
 /** What happened: `api_key.created`, `api_key.revoked`, `api_key.rotated`; later sign-ins, role changes… */
@@ -45,21 +53,6 @@ export interface SecurityLogFilter {
   limit: number;
 }
 
-interface Row {
-  id: string;
-  at: Date;
-  actor_id: string | null;
-  actor_role: string;
-  actor_name: string;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  unit_code: string | null;
-  detail: Record<string, unknown>;
-  client_address: string | null;
-  user_agent: string | null;
-}
-
 const USER_AGENT_MAX = 400;
 
 /** The page cursor: the (at, id) of the last entry shown. */
@@ -72,30 +65,28 @@ const CURSOR = cursorShape.tuple(cursorShape.text, cursorShape.uuid);
 export class SecurityLog {
   constructor(
     private readonly db: Database,
+    private readonly log: SecurityLogRepository,
     private readonly clock: Clock,
     private readonly cursors: Cursors,
   ) {}
 
   async record(actor: SecurityActor, entry: SecurityEntry, origin: ClientOrigin | null): Promise<void> {
     const now = this.clock.now();
-    await this.db.query(
-      `INSERT INTO security_log (id, at, actor_id, actor_role, actor_name, action, subject_type, subject_id, unit_code, detail,
-                                 client_address, user_agent)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        uuidv7(now.getTime()),
-        now,
-        actor.id,
-        actor.role,
-        actor.name,
-        entry.action,
-        entry.subject.type,
-        entry.subject.id,
-        entry.unitCode,
-        JSON.stringify(entry.detail ?? {}),
-        origin?.address ?? null,
-        origin?.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
-      ],
+    await this.log.append(
+      Object.assign(new SecurityLogEntity(), {
+        id: uuidv7(now.getTime()),
+        at: now,
+        actorId: actor.id,
+        actorRole: actor.role,
+        actorName: actor.name,
+        action: entry.action,
+        subjectType: entry.subject.type,
+        subjectId: entry.subject.id,
+        unitCode: entry.unitCode,
+        detail: entry.detail ?? {},
+        clientAddress: origin?.address ?? null,
+        userAgent: origin?.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      }),
     );
   }
 
@@ -104,37 +95,28 @@ export class SecurityLog {
     const units = await listableUnitCodes(this.db, undefined, reader.scope);
     const cursor = this.cursors.decode('security-log', filter.cursor, CURSOR);
     const after = cursor ? { at: new Date(cursor[0]), id: cursor[1] } : null;
-    const rows = await this.db.query<Row>(
-      `SELECT * FROM security_log
-        WHERE ($1::text[] IS NULL OR unit_code = ANY($1))
-          AND ($2::text IS NULL OR action = $2) AND ($3::uuid IS NULL OR actor_id = $3)
-          AND ($4::timestamptz IS NULL OR at >= $4) AND ($5::timestamptz IS NULL OR at < $5)
-          AND ($6::timestamptz IS NULL OR (at, id) < ($6, $7::uuid))
-        ORDER BY at DESC, id DESC LIMIT $8`,
-      [
-        units,
-        filter.action ?? null,
-        filter.actorId ?? null,
-        filter.from ?? null,
-        filter.to ?? null,
-        after?.at ?? null,
-        after?.id ?? null,
-        filter.limit + 1,
-      ],
-    );
+    const rows = await this.log.list({
+      unitCodes: units,
+      action: filter.action ?? null,
+      actorId: filter.actorId ?? null,
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+      after,
+      limit: filter.limit + 1,
+    });
     const items = rows.slice(0, filter.limit);
     const last = items.at(-1);
     return {
       items: items.map((r) => ({
         id: r.id,
         at: r.at.toISOString(),
-        actor: { id: r.actor_id, role: r.actor_role, name: r.actor_name },
+        actor: { id: r.actorId, role: r.actorRole, name: r.actorName },
         action: r.action,
-        subject: { type: r.subject_type, id: r.subject_id },
-        unitCode: r.unit_code,
-        detail: r.detail,
-        clientAddress: r.client_address,
-        userAgent: r.user_agent,
+        subject: { type: r.subjectType, id: r.subjectId },
+        unitCode: r.unitCode,
+        detail: r.detail as Record<string, unknown>,
+        clientAddress: r.clientAddress,
+        userAgent: r.userAgent,
       })),
       nextCursor:
         rows.length > filter.limit && last

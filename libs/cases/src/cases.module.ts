@@ -1,26 +1,40 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
-import { PartyVault } from '#parties';
+import { PartiesModule, PartyVault } from '#parties';
 import { Cursors, Database } from '#persistence';
 import { CaseQueries } from './case-queries.js';
+import { CaseReadsRepository } from './case-reads.repository.js';
+import { PublicProgressQueries } from './public-progress.js';
 import { ReferralQueries } from './referral-queries.js';
+import { ReferralReadsRepository } from './referral-reads.repository.js';
 
-@Global()
 @Module({
+  imports: [PartiesModule],
   providers: [
     {
+      provide: ReferralReadsRepository,
+      inject: [Database],
+      useFactory: (db: Database) => new ReferralReadsRepository(db),
+    },
+    { provide: CaseReadsRepository, inject: [Database], useFactory: (db: Database) => new CaseReadsRepository(db) },
+    {
+      provide: PublicProgressQueries,
+      inject: [CaseReadsRepository],
+      useFactory: (reads: CaseReadsRepository) => new PublicProgressQueries(reads),
+    },
+    {
       provide: CaseQueries,
-      inject: [Database, PartyVault, Clock, Cursors],
-      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) =>
-        new CaseQueries(db, vault, clock, cursors),
+      inject: [CaseReadsRepository, PartyVault, Clock, Cursors],
+      useFactory: (reads: CaseReadsRepository, vault: PartyVault, clock: Clock, cursors: Cursors) =>
+        new CaseQueries(reads, vault, clock, cursors),
     },
     {
       provide: ReferralQueries,
-      inject: [Database, PartyVault, Clock, Cursors],
-      useFactory: (db: Database, vault: PartyVault, clock: Clock, cursors: Cursors) =>
-        new ReferralQueries(db, vault, clock, cursors),
+      inject: [ReferralReadsRepository, PartyVault, Clock, Cursors],
+      useFactory: (reads: ReferralReadsRepository, vault: PartyVault, clock: Clock, cursors: Cursors) =>
+        new ReferralQueries(reads, vault, clock, cursors),
     },
   ],
-  exports: [CaseQueries, ReferralQueries],
+  exports: [CaseQueries, ReferralQueries, PublicProgressQueries],
 })
 export class CasesModule {}

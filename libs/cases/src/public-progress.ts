@@ -1,4 +1,4 @@
-import type { Database } from '#persistence';
+import type { CaseReadsRepository } from './case-reads.repository.js';
 
 /**
  * What anyone holding a case's query code (查询码) may see of it (阳光信访): where it stands and since when.
@@ -30,26 +30,9 @@ export function normalizeQueryCode(input: string): string | null {
   return QUERY_CODE.test(code) ? code : null;
 }
 
-const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-
-// A stage is entered by the first of the case's own events (not its referrals') whose state lies in it.
-const PROGRESS_SQL = `
-SELECT c.reference, c.kind, c.stage, c.state = 'archive.closed' AS closed,
-       to_char(c.created_at AT TIME ZONE 'UTC', ${ISO}) AS registered_at,
-       to_char(c.updated_at AT TIME ZONE 'UTC', ${ISO}) AS updated_at,
-       (SELECT coalesce(json_agg(json_build_object('stage', s.stage, 'enteredAt', to_char(s.at AT TIME ZONE 'UTC', ${ISO}))
-                                 ORDER BY s.seq), '[]')
-          FROM (SELECT e.seq, e.at, split_part(e.state, '.', 1) AS stage,
-                       lag(split_part(e.state, '.', 1)) OVER (ORDER BY e.seq) AS previous
-                  FROM case_events e
-                 WHERE e.case_id = c.id AND e.referral_id IS NULL) s
-         WHERE s.previous IS DISTINCT FROM s.stage) AS stages
-  FROM cases c
- WHERE c.query_code = $1`;
-
 /** The public view of a case by its query code. */
 export class PublicProgressQueries {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly reads: CaseReadsRepository) {}
 
   /**
    * Null for an unknown code and for one that cannot be a code alike. Both run the same statement (a malformed
@@ -57,15 +40,7 @@ export class PublicProgressQueries {
    */
   async find(input: string): Promise<PublicProgress | null> {
     const code = normalizeQueryCode(input) ?? '';
-    const [row] = await this.db.query<{
-      reference: string;
-      kind: string;
-      stage: string;
-      closed: boolean;
-      registered_at: string;
-      updated_at: string;
-      stages: PublicProgress['stages'];
-    }>(PROGRESS_SQL, [code]);
+    const row = await this.reads.progress(code);
     if (!row) return null;
     return {
       reference: row.reference,

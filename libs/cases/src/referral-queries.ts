@@ -1,15 +1,12 @@
 import type { Clock } from '#clock';
-import {
-  coveredYearsWith,
-  IMPORTED_YEARS_COLUMN,
-  toDeadlineViews,
-  type DeadlineJsonRow,
-  type DeadlineView,
-} from '#deadlines';
+import { coveredYearsWith, toDeadlineViews, type DeadlineView } from '#deadlines';
 import { DomainError, type Principal, seesPii } from '#domain';
-import { allowedEvents, referralWorkflowFor, restoreSnapshot, type StoredSnapshot } from '#workflows';
-import type { PartyRow, PartyVault, PartyView } from '#parties';
-import { cursorShape, toPage, type Cursors, type Database, type Page } from '#persistence';
+import { allowedEvents, referralWorkflowFor, restoreSnapshot } from '#workflows';
+import type { PartyVault, PartyView } from '#parties';
+import { cursorShape, toPage, type Cursors, type Page } from '#persistence';
+import type { ReferralReadsRepository, ReferralSummaryRow, ReferralViewRow } from './referral-reads.repository.js';
+
+export type { ReferralSummaryRow } from './referral-reads.repository.js';
 
 /** A referral as a case answer lists it. */
 export interface ReferralSummary {
@@ -68,23 +65,8 @@ export interface ReferralFilter {
 }
 
 /** A referral row with its case's reference; times as pg hands them back, or as strings from `json_agg`. */
-export interface ReferralSummaryRow {
-  id: string;
-  case_id: string;
-  reference: string;
-  department_code: string;
-  role: string;
-  state: string;
-  version: number;
-  urged_at: Date | string | null;
-  supervised_at: Date | string | null;
-  resolved: boolean | null;
-  due_at: Date | string | null;
-  created_at: Date | string;
-  answered_at: Date | string | null;
-  updated_at: Date | string;
-}
 type SummaryRow = ReferralSummaryRow;
+type ViewRow = ReferralViewRow;
 
 const iso = <T extends Date | string | null>(value: T): T extends null ? string | null : string =>
   (value === null ? null : new Date(value).toISOString()) as never;
@@ -110,32 +92,6 @@ export function toReferralSummary(r: ReferralSummaryRow, now: Date): ReferralSum
   };
 }
 
-interface ViewRow extends SummaryRow {
-  machine_version: number;
-  snapshot: StoredSnapshot;
-  instructions: string;
-  due_in_working_days: number | null;
-  share_parties: boolean;
-  issued_seq: number;
-  kind: string;
-  category: string | null;
-  risk_level: string | null;
-  summary: string;
-  description: string;
-  unit_code: string;
-  unit_path: string;
-  deadlines: DeadlineJsonRow[];
-  imported_years: number[];
-  parties: PartyRow[];
-  events: Array<{ seq: number; type: string; payload: unknown; actor: unknown; at: string; state: string }>;
-}
-
-/** The columns of a ReferralSummaryRow, from `referrals r JOIN cases c`. */
-export const REFERRAL_SUMMARY_COLUMNS = `r.id, r.case_id, c.reference, r.department_code, r.role, r.state, r.version, r.urged_at,
-  r.supervised_at, r.resolved, r.created_at, r.answered_at, r.updated_at,
-  -- the due time of the running clock (acknowledgement or reply): the earliest due row not yet ended
-  (SELECT min(d.due_at) FROM deadlines d WHERE d.referral_id = r.id AND d.kind = 'due' AND d.ended_at IS NULL) AS due_at`;
-
 /**
  * Reads of referrals. A department reads only its own: another's is "not found", never a leak; a department key
  * scoped to a unit reads only those of cases owned within that subtree. Case readers (admin, auditor, intake,
@@ -143,37 +99,22 @@ export const REFERRAL_SUMMARY_COLUMNS = `r.id, r.case_id, c.reference, r.departm
  */
 export class ReferralQueries {
   constructor(
-    private readonly db: Database,
+    private readonly reads: ReferralReadsRepository,
     private readonly parties: PartyVault,
     private readonly clock: Clock,
     private readonly cursors: Cursors,
   ) {}
 
   async list(filter: ReferralFilter, reader: Principal): Promise<Page<ReferralSummary>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    this.restrict(reader, add);
-    if (filter.status) add((p) => `r.state = ${p}`, filter.status);
-    if (filter.caseId) add((p) => `r.case_id = ${p}::uuid`, filter.caseId);
-    if (filter.overdue !== undefined) {
-      const overdue = (p: string) =>
-        `EXISTS (SELECT 1 FROM deadlines d WHERE d.referral_id = r.id AND d.kind = 'due' AND d.ended_at IS NULL AND d.due_at < ${p})`;
-      add((p) => (filter.overdue ? overdue(p) : `NOT ${overdue(p)}`), this.clock.now());
-    }
-    const after = this.cursors.decode('referrals', filter.cursor, cursorShape.uuid);
-    if (after) add((p) => `r.id < ${p}::uuid`, after);
-    params.push(filter.limit + 1);
-    const rows = await this.db.query<SummaryRow>(
-      `SELECT ${REFERRAL_SUMMARY_COLUMNS}
-         FROM referrals r JOIN cases c ON c.id = r.case_id JOIN units u ON u.code = c.unit_code
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY r.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await this.reads.list({
+      departmentCode: reader.role === 'department' ? (reader.departmentCode ?? '') : null,
+      scope: reader.scope,
+      status: filter.status,
+      caseId: filter.caseId,
+      overdue: filter.overdue === undefined ? undefined : { value: filter.overdue, now: this.clock.now() },
+      before: this.cursors.decode('referrals', filter.cursor, cursorShape.uuid),
+      limit: filter.limit + 1,
+    });
     return toPage(
       rows,
       filter.limit,
@@ -183,22 +124,7 @@ export class ReferralQueries {
   }
 
   async get(id: string, reader: Principal): Promise<ReferralView> {
-    const [row] = await this.db.query<ViewRow>(
-      `SELECT ${REFERRAL_SUMMARY_COLUMNS}, r.machine_version, r.snapshot, r.instructions, r.due_in_working_days, r.share_parties,
-              r.issued_seq, c.kind, c.category, c.risk_level, c.summary, c.description, c.unit_code, u.path AS unit_path,
-              (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.id), '[]') FROM (
-                 SELECT id, key, kind, percent, clock_id, state, starts_at, due_at, status, derivation, fired_at, ended_at, created_at
-                   FROM deadlines WHERE referral_id = r.id) d) AS deadlines,
-              ${IMPORTED_YEARS_COLUMN},
-              (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
-                 SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = r.case_id) p) AS parties,
-              (SELECT coalesce(json_agg(e ORDER BY e.seq), '[]') FROM (
-                 SELECT seq, type, payload, actor, at, state FROM case_events
-                  WHERE case_id = r.case_id AND (referral_id = r.id OR seq = r.issued_seq)) e) AS events
-         FROM referrals r JOIN cases c ON c.id = r.case_id JOIN units u ON u.code = c.unit_code
-        WHERE r.id = $1`,
-      [id],
-    );
+    const row = await this.reads.find(id);
     if (!row || !this.mayRead(reader, row)) throw DomainError.notFound(`Referral ${id}`);
     const workflow = referralWorkflowFor(row.machine_version);
     const context = row.snapshot.context as Record<string, unknown>;
@@ -233,12 +159,6 @@ export class ReferralQueries {
 
   private summary(r: SummaryRow): ReferralSummary {
     return toReferralSummary(r, this.clock.now());
-  }
-
-  /** The SQL restriction of a list to what the reader may see. */
-  private restrict(reader: Principal, add: (sql: (p: string) => string, value: unknown) => void): void {
-    if (reader.role === 'department') add((p) => `r.department_code = ${p}`, reader.departmentCode ?? '');
-    if (reader.scope !== null) add((p) => `starts_with(u.path, ${p})`, reader.scope);
   }
 
   private mayRead(reader: Principal, row: ViewRow): boolean {

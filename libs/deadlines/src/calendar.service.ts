@@ -1,7 +1,15 @@
 import { DomainError, type Principal } from '#domain';
 import type { Clock } from '#clock';
 import { writeOutbox } from '#outbox';
-import { uuidv7, type Database, type Tx } from '#persistence';
+import {
+  CalendarOverrideEntity,
+  CalendarYearEntity,
+  uuidv7,
+  type CalendarChangeRow,
+  type CalendarRepository,
+  type Database,
+  type Tx,
+} from '#persistence';
 import { JobName, QueueName } from '#queues';
 import {
   chinaYearOf,
@@ -14,7 +22,7 @@ import {
   type YearCoverage,
 } from './calendar.js';
 import { changedDates, checkYearSchedule, type YearSchedule } from './calendar-year.js';
-import { calendarOf, CALENDAR_COLUMNS, loadCalendar, type CalendarRows } from './deadline-book.js';
+import { calendarOf, loadCalendar, type CalendarRows } from './deadline-book.js';
 
 export interface StoredOverride {
   date: string;
@@ -67,26 +75,9 @@ export interface CoverageWatch {
 const FIRST_LISTED_YEAR = 2004;
 // Every change to the calendar takes this transaction-scoped advisory lock, so two changes never compute what
 // they changed from the same "before" (a pair of PUTs for one year, an override set while a year is imported).
-const CALENDAR_LOCK = 7_262_616_301;
-
 const FORBIDDEN = 'The calendar applies to the whole deployment: only an admin of every unit may change it.';
 
-interface ChangeRow {
-  id: string;
-  kind: CalendarChange['kind'];
-  year: number;
-  day: string | null;
-  summary: string;
-  detail: Record<string, unknown>;
-  changed_dates: string[];
-  recorded_by: string;
-  recorded_at: Date;
-}
-
-const CHANGE_COLUMNS = `id, kind, year, to_char(day, 'YYYY-MM-DD') AS day, summary, detail,
-  ARRAY(SELECT to_char(d, 'YYYY-MM-DD') FROM unnest(changed_dates) AS d ORDER BY d) AS changed_dates, recorded_by, recorded_at`;
-
-const toChange = (r: ChangeRow): CalendarChange => ({
+const toChange = (r: CalendarChangeRow): CalendarChange => ({
   id: r.id,
   kind: r.kind,
   year: r.year,
@@ -108,6 +99,7 @@ const toChange = (r: ChangeRow): CalendarChange => ({
 export class CalendarService {
   constructor(
     private readonly db: Database,
+    private readonly calendar: CalendarRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -122,22 +114,7 @@ export class CalendarService {
   }
 
   async overrides(): Promise<StoredOverride[]> {
-    const rows = await this.db.query<{
-      date: string;
-      kind: 'holiday' | 'workday';
-      name: string;
-      created_by: string;
-      created_at: Date;
-    }>(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS date, kind, name, created_by, created_at FROM calendar_overrides ORDER BY day`,
-    );
-    return rows.map((r) => ({
-      date: r.date,
-      kind: r.kind,
-      name: r.name,
-      createdBy: r.created_by,
-      createdAt: r.created_at.toISOString(),
-    }));
+    return (await this.calendar.overrides()).map(toStoredOverride);
   }
 
   /** Sets (or replaces) the override of one date. Setting what is already there changes nothing. */
@@ -145,14 +122,11 @@ export class CalendarService {
     if (by.scope !== null) throw DomainError.forbidden(FORBIDDEN);
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const rows = await this.lockAndRead(tx);
-      const previous = await this.override(tx, date);
+      const rows = await this.lockAndRead();
+      const previous = await this.override(date);
       if (previous && previous.kind === kind && previous.name === name) return previous;
-      await tx.query(
-        `INSERT INTO calendar_overrides (day, kind, name, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, created_by = EXCLUDED.created_by,
-           created_at = EXCLUDED.created_at`,
-        [date, kind, name, by.id, now],
+      await this.calendar.putOverride(
+        Object.assign(new CalendarOverrideEntity(), { day: date, kind, name, createdBy: by.id, createdAt: now }),
       );
       const after = { ...rows, overrides: [...rows.overrides.filter((o) => o.date !== date), { date, kind, name }] };
       const was = previous ? ` (was ${previous.kind} ${previous.name})` : '';
@@ -173,10 +147,10 @@ export class CalendarService {
     if (by.scope !== null) throw DomainError.forbidden(FORBIDDEN);
     await this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const rows = await this.lockAndRead(tx);
-      const previous = await this.override(tx, date);
+      const rows = await this.lockAndRead();
+      const previous = await this.override(date);
       if (!previous) throw DomainError.notFound(`An override for ${date}`);
-      await tx.query('DELETE FROM calendar_overrides WHERE day = $1', [date]);
+      await this.calendar.deleteOverride(date);
       const after = { ...rows, overrides: rows.overrides.filter((o) => o.date !== date) };
       await this.record(tx, rows, after, {
         kind: 'override_removed',
@@ -202,19 +176,8 @@ export class CalendarService {
 
   /** One year: its schedule as Concord uses it, the overrides inside it, and every recorded change. */
   async year(year: number): Promise<YearView> {
-    const [row] = await this.db.query<{
-      year: (YearRow & Omit<ImportedYear, 'year'>) | null;
-      overrides: YearView['overrides'];
-      changes: Array<Omit<ChangeRow, 'recorded_at'> & { recorded_at: string }>;
-    }>(
-      `SELECT
-         (SELECT row_to_json(y) FROM (SELECT year, source, holidays, workdays, recorded_by, recorded_at FROM calendar_years WHERE year = $1) y) AS year,
-         (SELECT coalesce(json_agg(json_build_object('date', to_char(day, 'YYYY-MM-DD'), 'kind', kind, 'name', name) ORDER BY day), '[]')
-            FROM calendar_overrides WHERE day BETWEEN make_date($1, 1, 1) AND make_date($1, 12, 31)) AS overrides,
-         (SELECT coalesce(json_agg(c ORDER BY c.recorded_at, c.id), '[]') FROM (SELECT ${CHANGE_COLUMNS} FROM calendar_changes WHERE year = $1) c) AS changes`,
-      [year],
-    );
-    const stored = row!.year ? { ...row!.year, recorded_at: new Date(row!.year.recorded_at) } : undefined;
+    const row = await this.calendar.yearView(year);
+    const stored = row.year ? { ...row.year, recorded_at: new Date(row.year.recorded_at) } : undefined;
     const summary = summaryOf(year, stored);
     const schedule =
       stored ?? (summary.coverage === 'official' ? officialSchedule(year) : { holidays: [], workdays: [] });
@@ -222,8 +185,8 @@ export class CalendarService {
       ...summary,
       holidays: [...schedule.holidays],
       workdays: [...schedule.workdays],
-      overrides: row!.overrides,
-      changes: row!.changes.map((c) => toChange({ ...c, recorded_at: new Date(c.recorded_at) })),
+      overrides: row.overrides,
+      changes: row.changes.map((c) => toChange({ ...c, recorded_at: new Date(c.recorded_at) })),
     };
   }
 
@@ -242,10 +205,8 @@ export class CalendarService {
     const schedule = normalize(input);
     const change = await this.db.transaction(async (tx) => {
       const now = this.clock.now();
-      const rows = await this.lockAndRead(tx);
-      const [previous] = await tx.query<{ source: string }>('SELECT source FROM calendar_years WHERE year = $1', [
-        year,
-      ]);
+      const rows = await this.lockAndRead();
+      const previous = await this.calendar.findYear(year);
       const before = rows.years.find((y) => y.year === year);
       if (previous && before && previous.source === schedule.source && sameDays(before, schedule)) return null;
       const imported: ImportedYear = { year, holidays: schedule.holidays, workdays: schedule.workdays };
@@ -265,20 +226,16 @@ export class CalendarService {
         by,
         now,
       });
-      await tx.query(
-        `INSERT INTO calendar_years (year, source, holidays, workdays, change_id, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (year) DO UPDATE SET source = EXCLUDED.source, holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,
-           change_id = EXCLUDED.change_id, recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at`,
-        [
+      await this.calendar.putYear(
+        Object.assign(new CalendarYearEntity(), {
           year,
-          schedule.source,
-          JSON.stringify(schedule.holidays),
-          JSON.stringify(schedule.workdays),
-          recorded.id,
-          by.id,
-          now,
-        ],
+          source: schedule.source,
+          holidays: schedule.holidays,
+          workdays: schedule.workdays,
+          changeId: recorded.id,
+          recordedBy: by.id,
+          recordedAt: now,
+        }),
       );
       return recorded;
     });
@@ -292,32 +249,23 @@ export class CalendarService {
 
   /** The years imported into this deployment (they and the shipped ones are covered). */
   async importedYears(): Promise<Map<number, YearRow>> {
-    const rows = await this.db.query<YearRow>(
-      'SELECT year, source, recorded_by, recorded_at FROM calendar_years ORDER BY year',
+    const rows = await this.calendar.importedYears();
+    return new Map(
+      rows.map((r) => [
+        r.year,
+        { year: r.year, source: r.source, recorded_by: r.recordedBy, recorded_at: r.recordedAt },
+      ]),
     );
-    return new Map(rows.map((r) => [r.year, r]));
   }
 
-  private async lockAndRead(tx: Tx): Promise<CalendarRows> {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [CALENDAR_LOCK]);
-    const [rows] = await tx.query<CalendarRows>(`SELECT ${CALENDAR_COLUMNS}`);
-    return rows!;
+  private async lockAndRead(): Promise<CalendarRows> {
+    await this.calendar.lock();
+    return (await this.calendar.readAll()) as CalendarRows;
   }
 
-  private async override(tx: Tx, date: string): Promise<StoredOverride | undefined> {
-    const [row] = await tx.query<{ kind: 'holiday' | 'workday'; name: string; created_by: string; created_at: Date }>(
-      'SELECT kind, name, created_by, created_at FROM calendar_overrides WHERE day = $1',
-      [date],
-    );
-    return (
-      row && {
-        date,
-        kind: row.kind,
-        name: row.name,
-        createdBy: row.created_by,
-        createdAt: row.created_at.toISOString(),
-      }
-    );
+  private async override(date: string): Promise<StoredOverride | undefined> {
+    const row = await this.calendar.findOverride(date);
+    return row ? toStoredOverride(row) : undefined;
   }
 
   /**
@@ -333,21 +281,17 @@ export class CalendarService {
     const [from, to] = change.date ? [change.date, change.date] : [`${change.year}-01-01`, `${change.year}-12-31`];
     const changed = changedDates(calendarOf(before), calendarOf(after), from, to);
     const id = uuidv7(change.now.getTime());
-    const [row] = await tx.query<ChangeRow>(
-      `INSERT INTO calendar_changes (id, kind, year, day, summary, detail, changed_dates, recorded_by, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::date[], $8, $9) RETURNING ${CHANGE_COLUMNS}`,
-      [
-        id,
-        change.kind,
-        change.year,
-        change.date,
-        change.summary,
-        JSON.stringify(change.detail),
-        changed,
-        change.by.id,
-        change.now,
-      ],
-    );
+    const row = await this.calendar.insertChange({
+      id,
+      kind: change.kind,
+      year: change.year,
+      day: change.date,
+      summary: change.summary,
+      detail: change.detail,
+      changedDates: changed,
+      recorded_by: change.by.id,
+      recorded_at: change.now,
+    });
     if (changed.length) {
       await writeOutbox(
         tx,
@@ -356,9 +300,17 @@ export class CalendarService {
         change.now,
       );
     }
-    return toChange(row!);
+    return toChange(row);
   }
 }
+
+const toStoredOverride = (r: CalendarOverrideEntity): StoredOverride => ({
+  date: r.day,
+  kind: r.kind as StoredOverride['kind'],
+  name: r.name,
+  createdBy: r.createdBy,
+  createdAt: r.createdAt.toISOString(),
+});
 
 interface YearRow {
   year: number;

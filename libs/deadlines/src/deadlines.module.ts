@@ -1,13 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
 import { MetricsModule } from '#metrics';
-import { Cursors, Database } from '#persistence';
+import { CalendarRepository, Cursors, Database, PoliciesRepository, UnitsRepository } from '#persistence';
 import { CalendarCoverageGauge } from './calendar-metrics.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineQueries } from './deadline-queries.js';
 import { PoliciesService } from './policies.service.js';
+import { ClockRecomputation } from './calendar-recompute.js';
 
-@Global()
 @Module({
   imports: [MetricsModule],
   providers: [
@@ -18,16 +18,23 @@ import { PoliciesService } from './policies.service.js';
     },
     {
       provide: CalendarService,
-      inject: [Database, Clock],
-      useFactory: (db: Database, clock: Clock) => new CalendarService(db, clock),
+      inject: [Database, CalendarRepository, Clock],
+      useFactory: (db: Database, calendar: CalendarRepository, clock: Clock) =>
+        new CalendarService(db, calendar, clock),
     },
     {
       provide: PoliciesService,
+      inject: [Database, PoliciesRepository, UnitsRepository, Clock],
+      useFactory: (db: Database, policies: PoliciesRepository, units: UnitsRepository, clock: Clock) =>
+        new PoliciesService(db, policies, units, clock),
+    },
+    {
+      provide: ClockRecomputation,
       inject: [Database, Clock],
-      useFactory: (db: Database, clock: Clock) => new PoliciesService(db, clock),
+      useFactory: (db: Database, clock: Clock) => new ClockRecomputation(db, clock),
     },
     CalendarCoverageGauge,
   ],
-  exports: [DeadlineQueries, CalendarService, PoliciesService],
+  exports: [DeadlineQueries, CalendarService, PoliciesService, ClockRecomputation],
 })
 export class DeadlinesModule {}

@@ -11,3 +11,4 @@ export * from './due-date.js';
 export * from './policies.service.js';
 export * from './policy.js';
 export * from './reconciler.js';
+export * from './deadline-timers.module.js';

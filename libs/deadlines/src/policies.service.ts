@@ -1,6 +1,12 @@
 import { type DeadlineSpec, DomainError, type Principal } from '#domain';
 import type { Clock } from '#clock';
-import { uuidv7, type Database } from '#persistence';
+import {
+  DeadlinePolicyEntity,
+  uuidv7,
+  type Database,
+  type PoliciesRepository,
+  type UnitsRepository,
+} from '#persistence';
 import { clockSpecs } from '#workflows';
 import { checkAgainstStatute, STATUTORY_LIMITS } from './policy.js';
 
@@ -24,32 +30,23 @@ export interface ClockDefault {
   statutory: string | null;
 }
 
-type PolicyRow = {
-  id: string;
-  key: string;
-  category: string | null;
-  unit_code: string | null;
-  amount: number;
-  unit: DeadlineSpec['unit'];
-  created_by: string;
-  created_at: Date;
-};
-
-const toPolicy = (r: PolicyRow): DeadlinePolicy => ({
+const toPolicy = (r: DeadlinePolicyEntity): DeadlinePolicy => ({
   id: r.id,
   key: r.key,
   category: r.category,
-  unitCode: r.unit_code,
+  unitCode: r.unitCode,
   amount: r.amount,
-  unit: r.unit,
-  createdBy: r.created_by,
-  createdAt: r.created_at.toISOString(),
+  unit: r.unit as DeadlineSpec['unit'],
+  createdBy: r.createdBy,
+  createdAt: r.createdAt.toISOString(),
 });
 
 /** Admins' overrides of the machines' default limits, per clock key, and optionally per category and unit. */
 export class PoliciesService {
   constructor(
     private readonly db: Database,
+    private readonly policies: PoliciesRepository,
+    private readonly units: UnitsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -69,13 +66,7 @@ export class PoliciesService {
    * apply within it) and those within it; not another subtree's.
    */
   async list(reader: Pick<Principal, 'scope'>): Promise<DeadlinePolicy[]> {
-    const rows = await this.db.query<PolicyRow>(
-      `SELECT p.* FROM deadline_policies p LEFT JOIN units u ON u.code = p.unit_code
-        WHERE $1::text IS NULL OR p.unit_code IS NULL OR starts_with(u.path, $1) OR starts_with($1, u.path)
-        ORDER BY p.key, p.unit_code NULLS FIRST, p.category NULLS FIRST`,
-      [reader.scope],
-    );
-    return rows.map(toPolicy);
+    return (await this.policies.listBearingOn(reader.scope)).map(toPolicy);
   }
 
   /** Sets the policy for (key, category, unit), replacing the one there was. */
@@ -89,9 +80,9 @@ export class PoliciesService {
       ]);
     }
     checkAgainstStatute(input.key, input.amount, input.unit);
-    return this.db.transaction(async (tx) => {
+    return this.db.transaction(async () => {
       if (input.unitCode !== undefined) {
-        const [unit] = await tx.query<{ path: string }>('SELECT path FROM units WHERE code = $1', [input.unitCode]);
+        const unit = await this.units.find(input.unitCode);
         if (!unit)
           throw DomainError.validation([{ field: 'unitCode', message: `unit ${input.unitCode} does not exist` }]);
         if (by.scope !== null && !unit.path.startsWith(by.scope))
@@ -99,39 +90,29 @@ export class PoliciesService {
       } else if (by.scope !== null) {
         throw DomainError.forbidden('Only an admin of every unit may set a policy for every unit.');
       }
-      const [row] = await tx.query<PolicyRow>(
-        `INSERT INTO deadline_policies (id, key, category, unit_code, amount, unit, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT ON CONSTRAINT deadline_policies_scope_key
-         DO UPDATE SET amount = EXCLUDED.amount, unit = EXCLUDED.unit, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at
-         RETURNING *`,
-        [
-          uuidv7(this.clock.now().getTime()),
-          input.key,
-          input.category ?? null,
-          input.unitCode ?? null,
-          input.amount,
-          input.unit,
-          by.id,
-          this.clock.now(),
-        ],
-      );
-      return toPolicy(row!);
+      const policy = Object.assign(new DeadlinePolicyEntity(), {
+        id: uuidv7(this.clock.now().getTime()),
+        key: input.key,
+        category: input.category ?? null,
+        unitCode: input.unitCode ?? null,
+        amount: input.amount,
+        unit: input.unit,
+        createdBy: by.id,
+        createdAt: this.clock.now(),
+      });
+      return toPolicy(await this.policies.upsert(policy));
     });
   }
 
   async remove(id: string, by: Principal): Promise<void> {
-    const rows = await this.db.query<{ path: string | null }>(
-      'SELECT u.path FROM deadline_policies p LEFT JOIN units u ON u.code = p.unit_code WHERE p.id = $1',
-      [id],
-    );
-    if (!rows[0]) throw DomainError.notFound(`Policy ${id}`);
-    const path = rows[0].path;
+    const found = await this.policies.findScope(id);
+    if (!found) throw DomainError.notFound(`Policy ${id}`);
+    const path = found.path;
     if (by.scope !== null && (path === null || !path.startsWith(by.scope))) {
       // One the reader sees (for every unit, or of a unit above it) is refused; another subtree's is not found.
       if (path === null || by.scope.startsWith(path)) throw DomainError.forbidden('The policy is outside your scope.');
       throw DomainError.notFound(`Policy ${id}`);
     }
-    await this.db.query('DELETE FROM deadline_policies WHERE id = $1', [id]);
+    await this.policies.delete(id);
   }
 }

@@ -1,25 +1,31 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { webhookEgress } from '#egress';
-import { PiiCipher } from '#parties';
-import { Cursors, Database } from '#persistence';
+import { PartiesModule, PiiCipher } from '#parties';
+import { Cursors, Database, DepartmentsRepository, UnitsRepository } from '#persistence';
 import { DepartmentsService } from './departments.service.js';
 import { UnitsService } from './units.service.js';
 
-@Global()
 @Module({
+  imports: [PartiesModule],
   providers: [
     {
       provide: UnitsService,
-      inject: [Database, Clock, Cursors],
-      useFactory: (db: Database, clock: Clock, cursors: Cursors) => new UnitsService(db, clock, cursors),
+      inject: [Database, UnitsRepository, Clock, Cursors],
+      useFactory: (db: Database, units: UnitsRepository, clock: Clock, cursors: Cursors) =>
+        new UnitsService(db, units, clock, cursors),
     },
     {
       provide: DepartmentsService,
-      inject: [Database, Clock, PiiCipher, CONCORD_CONFIG, Cursors],
-      useFactory: (db: Database, clock: Clock, cipher: PiiCipher, config: ConcordConfig, cursors: Cursors) =>
-        new DepartmentsService(db, clock, cipher, webhookEgress(config), cursors),
+      inject: [DepartmentsRepository, Clock, PiiCipher, CONCORD_CONFIG, Cursors],
+      useFactory: (
+        departments: DepartmentsRepository,
+        clock: Clock,
+        cipher: PiiCipher,
+        config: ConcordConfig,
+        cursors: Cursors,
+      ) => new DepartmentsService(departments, clock, cipher, webhookEgress(config), cursors),
     },
   ],
   exports: [UnitsService, DepartmentsService],

@@ -1,4 +1,4 @@
-import type { Database } from '#persistence';
+import { UnitsRepository, type Database } from '#persistence';
 
 /**
  * The codes of the units a list may show: those within the reader's scope and the filter's unit (a unit's
@@ -7,16 +7,10 @@ import type { Database } from '#persistence';
  * street or a district.
  */
 export async function listableUnitCodes(
-  db: Pick<Database, 'query'>,
+  db: Database,
   unitCode: string | undefined,
   scope: string | null,
 ): Promise<string[] | null> {
   if (!unitCode && scope === null) return null;
-  const rows = await db.query<{ code: string }>(
-    `SELECT code FROM units
-      WHERE ($1::text IS NULL OR starts_with(path, $1))
-        AND ($2::text IS NULL OR starts_with(path, (SELECT path FROM units WHERE code = $2)))`,
-    [scope, unitCode ?? null],
-  );
-  return rows.map((r) => r.code);
+  return new UnitsRepository(db).codesWithin(scope, unitCode ?? null);
 }

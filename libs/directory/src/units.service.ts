@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode, type Principal, UNIT_LEVELS, type UnitLevel } from '#domain';
 import type { Clock } from '#clock';
-import { cursorShape, toPage, type Cursors, type Database } from '#persistence';
+import { cursorShape, toPage, UnitEntity, type Cursors, type Database, type UnitsRepository } from '#persistence';
 
 export interface Unit {
   code: string;
@@ -10,26 +10,19 @@ export interface Unit {
   createdAt: Date;
 }
 
-interface UnitRow {
-  code: string;
-  name: string;
-  level: UnitLevel;
-  parent_code: string | null;
-  created_at: Date;
-}
-
-const toUnit = (r: UnitRow): Unit => ({
+const toUnit = (r: UnitEntity): Unit => ({
   code: r.code,
   name: r.name,
-  level: r.level,
-  parentCode: r.parent_code,
-  createdAt: r.created_at,
+  level: r.level as UnitLevel,
+  parentCode: r.parentCode,
+  createdAt: r.createdAt,
 });
 
 /** The unit hierarchy 区/县 → 街道/乡镇 → 社区/村 → 网格: each unit's parent is exactly one level up. */
 export class UnitsService {
   constructor(
     private readonly db: Database,
+    private readonly units: UnitsRepository,
     private readonly clock: Clock,
     private readonly cursors: Cursors,
   ) {}
@@ -38,7 +31,7 @@ export class UnitsService {
     input: { code: string; name: string; level: UnitLevel; parentCode?: string | null },
     by: Principal,
   ): Promise<Unit> {
-    return this.db.transaction(async (tx) => {
+    return this.db.transaction(async () => {
       const parentCode = input.parentCode ?? null;
       let path = `/${input.code}/`;
       if (input.level === 'district') {
@@ -50,10 +43,7 @@ export class UnitsService {
       } else {
         if (parentCode === null)
           throw DomainError.validation([{ field: 'parentCode', message: `a ${input.level} needs a parent unit` }]);
-        const [parent] = await tx.query<{ level: UnitLevel; path: string }>(
-          'SELECT level, path FROM units WHERE code = $1',
-          [parentCode],
-        );
+        const parent = await this.units.find(parentCode);
         if (!parent)
           throw DomainError.validation([{ field: 'parentCode', message: `unit ${parentCode} does not exist` }]);
         const expected = UNIT_LEVELS[UNIT_LEVELS.indexOf(input.level) - 1];
@@ -69,13 +59,17 @@ export class UnitsService {
           throw DomainError.forbidden(`Unit ${parentCode} is outside your scope.`);
         path = `${parent.path}${input.code}/`;
       }
-      const rows = await tx.query<UnitRow>(
-        `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (code) DO NOTHING RETURNING code, name, level, parent_code, created_at`,
-        [input.code, input.name, input.level, parentCode, path, this.clock.now()],
-      );
-      if (!rows[0]) throw new DomainError(ErrorCode.Conflict, `Unit ${input.code} already exists.`);
-      return toUnit(rows[0]);
+      const unit = Object.assign(new UnitEntity(), {
+        code: input.code,
+        name: input.name,
+        level: input.level,
+        parentCode,
+        path,
+        createdAt: this.clock.now(),
+      });
+      if (!(await this.units.insertIfAbsent(unit)))
+        throw new DomainError(ErrorCode.Conflict, `Unit ${input.code} already exists.`);
+      return toUnit(unit);
     });
   }
 
@@ -84,12 +78,11 @@ export class UnitsService {
     cursor?: string;
     limit: number;
   }): Promise<{ items: Unit[]; nextCursor: string | null }> {
-    const rows = await this.db.query<UnitRow>(
-      `SELECT code, name, level, parent_code, created_at FROM units
-       WHERE ($1::text IS NULL OR parent_code = $1) AND ($2::text IS NULL OR code > $2)
-       ORDER BY code LIMIT $3`,
-      [filter.parentCode ?? null, this.cursors.decode('units', filter.cursor, cursorShape.text), filter.limit + 1],
-    );
+    const rows = await this.units.list({
+      parentCode: filter.parentCode ?? null,
+      after: this.cursors.decode('units', filter.cursor, cursorShape.text),
+      limit: filter.limit + 1,
+    });
     return toPage(rows, filter.limit, toUnit, (last) => this.cursors.encode('units', last.code));
   }
 }

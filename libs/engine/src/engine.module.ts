@@ -1,20 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
-import { CONCORD_CONFIG, type ConcordConfig } from '#config';
-import { PartyVault, PiiCipher } from '#parties';
+import { PartiesModule, PartyVault } from '#parties';
 import { Database } from '#persistence';
 import { DeadlineBook } from '#deadlines';
 import { CaseEngine } from './case-engine.js';
 
-@Global()
 @Module({
+  imports: [PartiesModule],
   providers: [
-    {
-      provide: PiiCipher,
-      inject: [CONCORD_CONFIG],
-      useFactory: (config: ConcordConfig) => new PiiCipher(config.dataKey),
-    },
-    { provide: PartyVault, inject: [PiiCipher], useFactory: (cipher: PiiCipher) => new PartyVault(cipher) },
     {
       provide: CaseEngine,
       inject: [Database, Clock, PartyVault],
@@ -22,6 +15,6 @@ import { CaseEngine } from './case-engine.js';
         new CaseEngine(db, clock, parties, new DeadlineBook()),
     },
   ],
-  exports: [PiiCipher, PartyVault, CaseEngine],
+  exports: [CaseEngine],
 })
 export class EngineModule {}

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** Seconds: from a millisecond to a minute, for requests, transitions and jobs. */
@@ -103,7 +103,6 @@ export function createMetrics(): Metrics {
   return metrics;
 }
 
-@Global()
 @Module({
   providers: [{ provide: Metrics, useFactory: createMetrics }],
   exports: [Metrics],

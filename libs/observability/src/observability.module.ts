@@ -1,6 +1,9 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
+import { EngineModule } from '#engine';
+import { MetricsModule } from '#metrics';
+import { RedisModule } from '#queues';
 import { loggerParams, type LogSettings, type Tracing } from '#telemetry';
 import { PoolGauges, QueueGauges } from './gauges.js';
 import { OBSERVED_QUEUES, observedQueuesProvider, type ObservedQueues } from './observed-queues.js';
@@ -43,6 +46,9 @@ export class ObservabilityModule implements OnApplicationShutdown {
     return {
       module: ObservabilityModule,
       imports: [
+        EngineModule,
+        MetricsModule,
+        RedisModule,
         LoggerModule.forRoot(loggerParams(options.service, options.log)),
         // A failed check is answered (503, with what failed) and counted; it is not an error in the log each time.
         TerminusModule.forRoot({ logger: false }),

@@ -1,6 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from 'pg';
-import type { DataSource } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  type DataSource,
+  type EntityManager,
+  type QueryRunner,
+} from 'typeorm';
+import { poolOf } from './data-source.js';
 
 /** A transaction in progress. */
 export interface Tx {
@@ -26,8 +33,13 @@ export function isRetryable(error: unknown): boolean {
 const CONNECTION_LOST =
   /^(Connection terminated|Connection terminated unexpectedly|Connection terminated due to connection timeout|Client has encountered a connection error and is not queryable|timeout exceeded when trying to connect)$/;
 
-/** PostgreSQL went away under a statement (a restart, a network cut): try again shortly; not a bug. */
+/**
+ * PostgreSQL went away under a statement (a restart, a network cut): try again shortly; not a bug. A transaction's
+ * QueryRunner that TypeORM already released is one whose connection raised an error between two statements
+ * (Database releases its runners only when their transaction ends).
+ */
 export function isConnectionLost(error: unknown): boolean {
+  if (error instanceof QueryRunnerAlreadyReleasedError) return true;
   return (
     error instanceof Error && (error as { code?: unknown }).code === undefined && CONNECTION_LOST.test(error.message)
   );
@@ -36,15 +48,16 @@ export function isConnectionLost(error: unknown): boolean {
 /**
  * Transactions with ambient nesting: a transaction started inside another joins it (so an idempotency key
  * and the work it guards commit together), and only the outermost one retries on serialization failures
- * and deadlocks. They run on the `pg` pool under TypeORM's DataSource: TypeORM's QueryRunner adds event
- * broadcasting and logging to every statement, which doubled the cost of a transition on the hot path.
+ * and deadlocks. Every statement runs on a TypeORM QueryRunner; a failed one throws the driver's own error
+ * (pg's DatabaseError, with its SQLSTATE and constraint), not TypeORM's wrapper, so callers and the fault log
+ * see what PostgreSQL said.
  */
 export class Database {
   private readonly current = new AsyncLocalStorage<Tx>();
   private readonly pool: Pool;
 
   constructor(readonly dataSource: DataSource) {
-    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    this.pool = poolOf(dataSource);
     // The pool stops listening for a client's errors while it is checked out, and a connection can drop just then
     // (PostgreSQL restarting): an 'error' event that no one hears ends the process. Every client keeps a listener
     // of its own; the statement under way (or the next one) fails by itself, and the pool discards the client.
@@ -70,43 +83,75 @@ export class Database {
     const outer = this.current.getStore();
     if (outer) return work(outer);
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
+      const runner = this.dataSource.createQueryRunner();
       try {
-        await client.query('BEGIN');
-        const tx = wrap(client);
+        await unwrapped(runner.startTransaction());
+        const tx = wrap(runner);
         const result = await this.current.run(tx, () => work(tx));
-        await client.query('COMMIT');
+        await unwrapped(runner.commitTransaction());
         return result;
       } catch (error) {
-        // A connection that cannot even roll back is discarded rather than returned to the pool.
-        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        // A connection that cannot roll back has already been given back to the pool as broken (TypeORM
+        // releases a connection with the error it raised), so a failed ROLLBACK needs nothing more here.
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
         if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
         throw error;
       } finally {
-        client.release(broken);
+        await runner.release();
       }
     }
+  }
+
+  /**
+   * Runs `work` with TypeORM's EntityManager: on the ambient transaction's connection when there is one (so a
+   * repository's reads and writes commit with the rest of it), else on the DataSource's. A failed statement throws
+   * pg's own error, as `query` does.
+   */
+  async orm<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const tx = this.current.getStore();
+    const manager = tx ? runners.get(tx)!.manager : this.dataSource.manager;
+    return unwrapped(work(manager));
   }
 
   /** A query outside any transaction (or inside the ambient one, when there is one). */
   async query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]> {
     const tx = this.current.getStore();
     if (tx) return tx.query<T>(text, values);
-    return (await this.pool.query(text, values as unknown[])).rows as T[];
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return (await unwrapped(runner.query(text, values, true))).records as T[];
+    } finally {
+      await runner.release();
+    }
   }
 }
 
-function wrap(client: PoolClient): Tx {
-  return {
+/** TypeORM wraps a driver's error in QueryFailedError; Concord's callers read pg's error itself. */
+async function unwrapped<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    throw error instanceof QueryFailedError && error.driverError ? error.driverError : error;
+  }
+}
+
+/** The QueryRunner under each transaction, for `orm`. */
+const runners = new WeakMap<Tx, QueryRunner>();
+
+function wrap(runner: QueryRunner): Tx {
+  const tx: Tx = {
     async query<T>(text: string, values?: unknown[]) {
-      return (await client.query(text, values as unknown[])).rows as T[];
+      return (await unwrapped(runner.query(text, values, true))).records as T[];
     },
     async prepared<T>(name: string, text: string, values: unknown[]) {
+      // A named statement is pg's own (parsed once per connection): it goes to the QueryRunner's connection.
+      const client = (await runner.connect()) as PoolClient;
       return (await client.query({ name, text, values })).rows as T[];
     },
     async execute(text: string, values?: unknown[]) {
-      return (await client.query(text, values as unknown[])).rowCount ?? 0;
+      return (await unwrapped(runner.query(text, values, true))).affected ?? 0;
     },
   };
+  runners.set(tx, runner);
+  return tx;
 }

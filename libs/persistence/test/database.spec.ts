@@ -1,6 +1,8 @@
+import pg from 'pg';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { createTestDatabase } from '#testing';
 import { createDataSource } from '../src/data-source.js';
-import { Database } from '../src/database.js';
+import { Database, isConnectionLost } from '../src/database.js';
 
 describe('Database.transaction (real PostgreSQL)', () => {
   let db: Database;
@@ -71,5 +73,26 @@ describe('Database.transaction (real PostgreSQL)', () => {
         { id: 2, n: 2 },
       ],
     });
+  });
+
+  it('reports the usage of the pool its DataSource runs on, and throws pg’s own error for a failed statement', async () => {
+    let usageInside: ReturnType<Database['poolUsage']> | undefined;
+    await db.transaction(async () => {
+      usageInside = db.poolUsage();
+    });
+    expect(usageInside).toMatchObject({ max: 4, waiting: 0 });
+    expect(usageInside!.total - usageInside!.idle).toBeGreaterThanOrEqual(1); // the transaction's connection
+    await expect(db.query('INSERT INTO t VALUES (1, 0)')).rejects.toMatchObject({
+      constructor: pg.DatabaseError,
+      code: '23505',
+      constraint: 't_pkey',
+    });
+    expect(await db.transaction((tx) => tx.execute('UPDATE t SET n = n WHERE id IN (1, 2)'))).toBe(2);
+  });
+
+  it('reads a runner TypeORM released after its connection failed as a lost connection, not a bug', () => {
+    expect(isConnectionLost(new QueryRunnerAlreadyReleasedError())).toBe(true);
+    expect(isConnectionLost(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isConnectionLost(new Error('something else'))).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { ConcordConfig } from '#config';
 import { QueueName } from './queue-names.js';
 
 /**
@@ -28,4 +29,11 @@ export function createQueues(
       new Queue(name, { connection, prefix, defaultJobOptions: { ...DEFAULT_JOB_OPTIONS, ...jobOptions[name] } }),
     ]),
   );
+}
+
+/** The referrals queue's retry schedule: `webhookAttempts` attempts, `webhookBackoffMs` before the first retry, doubling. */
+export function webhookJobOptions(
+  config: Pick<ConcordConfig, 'webhookAttempts' | 'webhookBackoffMs'>,
+): DefaultJobOptions {
+  return { attempts: config.webhookAttempts, backoff: { type: 'exponential', delay: config.webhookBackoffMs } };
 }

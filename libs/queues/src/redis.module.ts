@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { createRedis } from './redis.js';
@@ -6,7 +6,6 @@ import { createRedis } from './redis.js';
 /** Nest token of the shared Redis connection. */
 export const REDIS = 'CONCORD_REDIS';
 
-@Global()
 @Module({
   providers: [
     { provide: REDIS, inject: [CONCORD_CONFIG], useFactory: (config: ConcordConfig) => createRedis(config.redisUrl) },

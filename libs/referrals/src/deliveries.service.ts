@@ -2,7 +2,15 @@ import { DomainError, ErrorCode, type Principal } from '#domain';
 import type { Clock } from '#clock';
 import { deliveryJob } from '#engine';
 import { writeOutbox } from '#outbox';
-import { cursorShape, toPage, type Cursors, type Database, type Page } from '#persistence';
+import {
+  cursorShape,
+  toPage,
+  type Cursors,
+  type Database,
+  type DeliveriesRepository,
+  type DeliverySummary,
+  type Page,
+} from '#persistence';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -38,53 +46,25 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-interface DeliveryRow {
-  id: string;
-  referral_id: string;
-  case_id: string;
-  department_code: string;
-  seq: number;
-  type: string;
-  status: DeliveryStatus;
-  attempts: number;
-  generation: number;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: Date;
-  last_attempt_at: Date | null;
-  delivered_at: Date | null;
-  dead_at: Date | null;
-}
-
-const COLUMNS = `id, referral_id, case_id, department_code, seq, type, status, attempts, generation, last_status, last_error,
-  created_at, last_attempt_at, delivered_at, dead_at`;
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-const toView = (r: DeliveryRow): DeliveryView => ({
+const toView = (r: DeliverySummary): DeliveryView => ({
   id: r.id,
-  referralId: r.referral_id,
-  caseId: r.case_id,
-  departmentCode: r.department_code,
+  referralId: r.referralId,
+  caseId: r.caseId,
+  departmentCode: r.departmentCode,
   seq: r.seq,
   type: r.type,
-  status: r.status,
+  status: r.status as DeliveryStatus,
   attempts: r.attempts,
   generation: r.generation,
-  lastStatus: r.last_status,
-  lastError: r.last_error,
-  createdAt: r.created_at.toISOString(),
-  lastAttemptAt: iso(r.last_attempt_at),
-  deliveredAt: iso(r.delivered_at),
-  deadAt: iso(r.dead_at),
+  lastStatus: r.lastStatus,
+  lastError: r.lastError,
+  createdAt: r.createdAt.toISOString(),
+  lastAttemptAt: iso(r.lastAttemptAt),
+  deliveredAt: iso(r.deliveredAt),
+  deadAt: iso(r.deadAt),
 });
-
-/** Deliveries of cases owned within a unit path prefix ($n), or every delivery when it is null. */
-const IN_SCOPE = (p: string) => `(${p}::text IS NULL OR EXISTS (
-  SELECT 1 FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = deliveries.case_id AND starts_with(u.path, ${p})))`;
-
-/** Sets a delivery going again from attempt 1, as a new generation; the job of the old one finds it stale. */
-const REARM = `status = 'pending', attempts = 0, generation = generation + 1, last_status = NULL, last_error = NULL, dead_at = NULL`;
 
 /**
  * The webhook deliveries of referral events (docs/architecture.md, "Webhooks"): the dead-letter
@@ -95,35 +75,27 @@ const REARM = `status = 'pending', attempts = 0, generation = generation + 1, la
 export class DeliveriesService {
   constructor(
     private readonly db: Database,
+    private readonly deliveries: DeliveriesRepository,
     private readonly clock: Clock,
     private readonly cursors: Cursors,
   ) {}
 
   /** Newest first (ids are UUIDv7). */
   async list(filter: DeliveryFilter, reader: Pick<Principal, 'scope'>): Promise<Page<DeliveryView>> {
-    const rows = await this.db.query<DeliveryRow>(
-      `SELECT ${COLUMNS} FROM deliveries
-       WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR department_code = $2)
-         AND ($3::uuid IS NULL OR referral_id = $3) AND ($4::uuid IS NULL OR id < $4) AND ${IN_SCOPE('$6')}
-       ORDER BY id DESC LIMIT $5`,
-      [
-        filter.status ?? null,
-        filter.departmentCode ?? null,
-        filter.referralId ?? null,
-        this.cursors.decode('deliveries', filter.cursor, cursorShape.uuid),
-        filter.limit + 1,
-        reader.scope,
-      ],
-    );
+    const rows = await this.deliveries.list({
+      status: filter.status ?? null,
+      departmentCode: filter.departmentCode ?? null,
+      referralId: filter.referralId ?? null,
+      before: this.cursors.decode('deliveries', filter.cursor, cursorShape.uuid),
+      scope: reader.scope,
+      limit: filter.limit + 1,
+    });
     return toPage(rows, filter.limit, toView, (last) => this.cursors.encode('deliveries', last.id));
   }
 
   /** One delivery with the exact body it sends. */
   async get(id: string, reader: Pick<Principal, 'scope'>): Promise<DeliveryView & { body: string }> {
-    const [row] = await this.db.query<DeliveryRow & { body: string }>(
-      `SELECT ${COLUMNS}, body FROM deliveries WHERE id = $1 AND ${IN_SCOPE('$2')}`,
-      [id, reader.scope],
-    );
+    const row = await this.deliveries.find(id, reader.scope);
     if (!row) throw DomainError.notFound(`Delivery ${id}`);
     return { ...toView(row), body: row.body };
   }
@@ -135,22 +107,15 @@ export class DeliveriesService {
    */
   async replay(id: string, reader: Pick<Principal, 'scope'>): Promise<DeliveryView> {
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<DeliveryRow>(
-        `UPDATE deliveries SET ${REARM} WHERE id = $1 AND status IN ('dead', 'pending') AND ${IN_SCOPE('$2')} RETURNING ${COLUMNS}`,
-        [id, reader.scope],
-      );
+      const row = await this.deliveries.rearm(id, reader.scope);
       if (!row) {
-        const [existing] = await tx.query(`SELECT 1 FROM deliveries WHERE id = $1 AND ${IN_SCOPE('$2')}`, [
-          id,
-          reader.scope,
-        ]);
-        if (!existing) throw DomainError.notFound(`Delivery ${id}`);
+        if (!(await this.deliveries.exists(id, reader.scope))) throw DomainError.notFound(`Delivery ${id}`);
         throw new DomainError(
           ErrorCode.Conflict,
           `Delivery ${id} was already delivered; only a dead or pending delivery can be replayed.`,
         );
       }
-      await writeOutbox(tx, row.case_id, [deliveryJob(row, row.generation)], this.clock.now());
+      await writeOutbox(tx, row.caseId, [deliveryJob(row, row.generation)], this.clock.now());
       return toView(row);
     });
   }
@@ -158,16 +123,12 @@ export class DeliveriesService {
   /** Replays every dead delivery in the reader's scope (of one department, if given); returns how many. */
   async replayDead(filter: { departmentCode?: string }, reader: Pick<Principal, 'scope'>): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const rows = await tx.query<{ id: string; case_id: string; generation: number }>(
-        `UPDATE deliveries SET ${REARM} WHERE status = 'dead' AND ($1::text IS NULL OR department_code = $1) AND ${IN_SCOPE('$2')}
-         RETURNING id, case_id, generation`,
-        [filter.departmentCode ?? null, reader.scope],
-      );
+      const rows = await this.deliveries.rearmDead(filter.departmentCode ?? null, reader.scope);
       const byCase = new Map<string, typeof rows>();
       for (const row of rows) {
-        const batch = byCase.get(row.case_id);
+        const batch = byCase.get(row.caseId);
         if (batch) batch.push(row);
-        else byCase.set(row.case_id, [row]);
+        else byCase.set(row.caseId, [row]);
       }
       const now = this.clock.now();
       for (const [caseId, batch] of byCase) {

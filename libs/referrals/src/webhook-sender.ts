@@ -1,8 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { DefaultJobOptions } from 'bullmq';
 import { fetch, type Agent, type Response } from 'undici';
 import type { Clock } from '#clock';
-import type { ConcordConfig } from '#config';
 import { egressAgent, notAllowedCause, type EgressPolicy, type Resolver } from '#egress';
 import { claimProcessing } from '#outbox';
 import type { PiiCipher } from '#parties';
@@ -244,9 +242,5 @@ function describe(error: unknown, timeoutMs: number): string {
     : 'connection failed';
 }
 
-/** The referrals queue's retry schedule: `webhookAttempts` attempts, `webhookBackoffMs` before the first retry, doubling. */
-export function webhookJobOptions(
-  config: Pick<ConcordConfig, 'webhookAttempts' | 'webhookBackoffMs'>,
-): DefaultJobOptions {
-  return { attempts: config.webhookAttempts, backoff: { type: 'exponential', delay: config.webhookBackoffMs } };
-}
+/** The referrals queue's retry schedule (defined with the queues, which are created with it). */
+export { webhookJobOptions } from '#queues';

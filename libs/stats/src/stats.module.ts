@@ -1,15 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
-import { Database } from '#persistence';
+import { Database, UnitsRepository } from '#persistence';
+import { KpiRepository } from './kpis.repository.js';
 import { KpiQueries } from './kpis.js';
 
-@Global()
 @Module({
   providers: [
+    { provide: KpiRepository, inject: [Database], useFactory: (db: Database) => new KpiRepository(db) },
     {
       provide: KpiQueries,
-      inject: [Database, Clock],
-      useFactory: (db: Database, clock: Clock) => new KpiQueries(db, clock),
+      inject: [KpiRepository, UnitsRepository, Clock],
+      useFactory: (kpis: KpiRepository, units: UnitsRepository, clock: Clock) => new KpiQueries(kpis, units, clock),
     },
   ],
   exports: [KpiQueries],

@@ -4,7 +4,6 @@ import { AccessLog, AuditEvents, PointInTime, type AuditEventFilter } from '#aud
 import { CurrentPrincipal, Roles } from '#auth';
 import { type Principal, toInstant } from '#domain';
 import { Clock } from '#clock';
-import { Cursors, Database } from '#persistence';
 import { ApiProblems } from '../common/api-docs.js';
 import { requireUuid } from '../common/ids.js';
 import { AuditEventPage, RebuiltCaseDto } from './dto/audit-views.dto.js';
@@ -23,18 +22,12 @@ const CONTENT_TYPES = { jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  private readonly pointInTime: PointInTime;
-  private readonly events: AuditEvents;
-
   constructor(
-    db: Database,
+    private readonly pointInTime: PointInTime,
+    private readonly events: AuditEvents,
     private readonly clock: Clock,
     private readonly accessLog: AccessLog,
-    cursors: Cursors,
-  ) {
-    this.pointInTime = new PointInTime(db);
-    this.events = new AuditEvents(db, cursors);
-  }
+  ) {}
 
   /** The case as it stood at `asOf` (default: now), rebuilt by replaying its events. */
   @Get('cases/:id/state')

@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { AccessLog, Anchors, ChainVerifier, type AnchorReport, type ChainReport } from '#audit';
 import { CurrentPrincipal, Roles } from '#auth';
 import { DomainError, type Principal } from '#domain';
-import { Clock } from '#clock';
-import { Cursors, Database } from '#persistence';
+import { Cursors } from '#persistence';
 import { ApiProblems } from '../common/api-docs.js';
 import { AnchorPage, VerifyReportDto } from './dto/audit-views.dto.js';
 import { AnchorsQuery, VerifyQuery } from './dto/verify.dto.js';
@@ -23,18 +22,12 @@ export type VerifyAllReport = ChainReport & { anchors: AnchorReport };
 @ApiBearerAuth()
 @Controller('audit')
 export class VerifyController {
-  private readonly verifier: ChainVerifier;
-  private readonly anchors: Anchors;
-
   constructor(
-    db: Database,
-    clock: Clock,
+    private readonly verifier: ChainVerifier,
+    private readonly anchors: Anchors,
     private readonly accessLog: AccessLog,
     private readonly cursors: Cursors,
-  ) {
-    this.verifier = new ChainVerifier(db);
-    this.anchors = new Anchors(db, clock);
-  }
+  ) {}
 
   /**
    * `?caseId=`: that case's chain, `{valid, checked, cases, brokenAt?}` (404 outside the reader's scope).

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Queue, Worker } from 'bullmq';
 import { addDays, Anchors, chinaDay } from '#audit';
 import { Clock } from '#clock';
-import { Database, describeFault } from '#persistence';
+import { describeFault } from '#persistence';
 import { QueueConsumers, QueueName } from '#queues';
 import { QUEUES } from '../worker.tokens.js';
 
@@ -21,17 +21,15 @@ export const ANCHOR_SCHEDULE = { pattern: '10 0 * * *', tz: 'Asia/Shanghai' } as
 @Injectable()
 export class AnchorsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AnchorsProcessor.name);
-  readonly anchors: Anchors;
   private readonly queue: Queue;
   private worker: Worker | null = null;
 
   constructor(
-    db: Database,
+    readonly anchors: Anchors,
     private readonly clock: Clock,
     @Inject(QUEUES) queues: Map<QueueName, Queue>,
     private readonly consumers: QueueConsumers,
   ) {
-    this.anchors = new Anchors(db, clock);
     this.queue = queues.get(QueueName.Anchors)!;
   }
 

@@ -13,16 +13,14 @@ import { QueueConsumers, QueueName } from '#queues';
  */
 @Injectable()
 export class CalendarProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly recomputation: ClockRecomputation;
   private worker: Worker | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly consumers: QueueConsumers,
-  ) {
-    this.recomputation = new ClockRecomputation(db, clock);
-  }
+    readonly recomputation: ClockRecomputation,
+  ) {}
 
   onApplicationBootstrap(): void {
     // One change at a time: two would only wait on each other's case locks.

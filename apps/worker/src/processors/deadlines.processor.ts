@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DelayedError, type Job, type Queue, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { DelayedError, type Job, type Worker } from 'bullmq';
 import { Clock } from '#clock';
 import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { type DeadlineJob, DeadlineReconciler, loadDeadlineJobs } from '#deadlines';
@@ -8,8 +7,7 @@ import { CaseEngine, type FireOutcome } from '#engine';
 import { failpoint } from '#failpoints';
 import { Metrics } from '#metrics';
 import { Database, describeFault } from '#persistence';
-import { QueueConsumers, QueueName, REDIS } from '#queues';
-import { QUEUES } from '../worker.tokens.js';
+import { QueueConsumers, QueueName } from '#queues';
 
 /**
  * Fires deadlines when their delayed jobs come due, and runs the reconciler at start-up and every few
@@ -18,7 +16,6 @@ import { QUEUES } from '../worker.tokens.js';
 @Injectable()
 export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeadlinesProcessor.name);
-  readonly reconciler: DeadlineReconciler;
   private worker: Worker | null = null;
   private timer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> = Promise.resolve();
@@ -27,14 +24,11 @@ export class DeadlinesProcessor implements OnApplicationBootstrap, OnApplication
     private readonly engine: CaseEngine,
     private readonly db: Database,
     private readonly clock: Clock,
-    @Inject(QUEUES) queues: Map<QueueName, Queue>,
-    @Inject(REDIS) redis: Redis,
+    readonly reconciler: DeadlineReconciler,
     @Inject(CONCORD_CONFIG) private readonly config: ConcordConfig,
     private readonly consumers: QueueConsumers,
     private readonly metrics: Metrics,
-  ) {
-    this.reconciler = new DeadlineReconciler(db, queues.get(QueueName.Deadlines)!, redis, clock);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.consumers.consumes(QueueName.Deadlines)) return;

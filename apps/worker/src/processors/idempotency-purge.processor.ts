@@ -1,10 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue, Worker } from 'bullmq';
-import { Clock } from '#clock';
-import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { IdempotencyRecords, type PurgeReport } from '#idempotency';
-import { PiiCipher } from '#parties';
-import { Database, describeFault } from '#persistence';
+import { describeFault } from '#persistence';
 import { QueueConsumers, QueueName } from '#queues';
 import { QUEUES } from '../worker.tokens.js';
 
@@ -23,19 +20,14 @@ export const IDEMPOTENCY_PURGE_EVERY_MS = 3_600_000;
 @Injectable()
 export class IdempotencyPurgeProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(IdempotencyPurgeProcessor.name);
-  readonly records: IdempotencyRecords;
   private readonly queue: Queue;
   private worker: Worker | null = null;
 
   constructor(
-    db: Database,
-    cipher: PiiCipher,
-    clock: Clock,
+    readonly records: IdempotencyRecords,
     @Inject(QUEUES) queues: Map<QueueName, Queue>,
-    @Inject(CONCORD_CONFIG) config: ConcordConfig,
     private readonly consumers: QueueConsumers,
   ) {
-    this.records = new IdempotencyRecords(db, cipher, clock, config.idempotencyTtlHours);
     this.queue = queues.get(QueueName.Housekeeping)!;
   }
 

@@ -1,11 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
-import { Clock } from '#clock';
-import { CONCORD_CONFIG, type ConcordConfig } from '#config';
-import { webhookEgress } from '#egress';
 import { Metrics } from '#metrics';
-import { PiiCipher } from '#parties';
-import { Database } from '#persistence';
 import { QueueConsumers, QueueName } from '#queues';
 import { DeliveryFailed, WebhookSender, type DeliveryOutcome } from '#referrals';
 
@@ -13,22 +8,13 @@ import { DeliveryFailed, WebhookSender, type DeliveryOutcome } from '#referrals'
 @Injectable()
 export class WebhooksProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhooksProcessor.name);
-  readonly sender: WebhookSender;
   private worker: Worker | null = null;
 
   constructor(
-    db: Database,
-    clock: Clock,
-    cipher: PiiCipher,
+    readonly sender: WebhookSender,
     private readonly consumers: QueueConsumers,
     private readonly metrics: Metrics,
-    @Inject(CONCORD_CONFIG) config: ConcordConfig,
-  ) {
-    this.sender = new WebhookSender(db, clock, cipher, {
-      timeoutMs: config.webhookTimeoutMs,
-      egress: webhookEgress(config),
-    });
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     this.worker = this.consumers.consume({

@@ -1,0 +1,72 @@
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { CaseEntity } from './case.entity.js';
+import { DepartmentEntity } from './department.entity.js';
+
+/** A referral (交办) of a case to a department, with its own machine. */
+@Entity('referrals')
+@Check('referrals_role_check', `role IN ('lead', 'assist')`)
+@Check(
+  'referrals_state_check',
+  `state IN ('issued', 'acknowledged', 'accepted', 'in_progress', 'replied', 'rejected', 'closed', 'cancelled')`,
+)
+@Check('referrals_version_check', `version >= 1`)
+// (department_code, id DESC): newest first within a department.
+@Index('referrals_department_idx', ['departmentCode', 'id'])
+@Index('referrals_case_idx', ['caseId', 'issuedSeq'])
+export class ReferralEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'referrals_pkey' })
+  id!: string;
+
+  @Column({ name: 'case_id', type: 'uuid' })
+  @ForeignKey(() => CaseEntity, { name: 'referrals_case_fk' })
+  caseId!: string;
+
+  @Column({ name: 'department_code', type: 'text' })
+  @ForeignKey(() => DepartmentEntity, { name: 'referrals_department_fk' })
+  departmentCode!: string;
+
+  @Column({ type: 'text' })
+  role!: string;
+
+  @Column({ name: 'machine_version', type: 'integer' })
+  machineVersion!: number;
+
+  @Column({ type: 'text' })
+  state!: string;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ type: 'jsonb' })
+  snapshot!: unknown;
+
+  @Column({ type: 'text' })
+  instructions!: string;
+
+  @Column({ name: 'due_in_working_days', type: 'integer', nullable: true })
+  dueInWorkingDays!: number | null;
+
+  @Column({ name: 'share_parties', type: 'boolean' })
+  shareParties!: boolean;
+
+  @Column({ name: 'issued_seq', type: 'integer' })
+  issuedSeq!: number;
+
+  @Column({ name: 'urged_at', type: 'timestamptz', nullable: true })
+  urgedAt!: Date | null;
+
+  @Column({ name: 'supervised_at', type: 'timestamptz', nullable: true })
+  supervisedAt!: Date | null;
+
+  @Column({ name: 'answered_at', type: 'timestamptz', nullable: true })
+  answeredAt!: Date | null;
+
+  @Column({ type: 'boolean', nullable: true })
+  resolved!: boolean | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

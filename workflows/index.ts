@@ -67,3 +67,4 @@ export function clockSpecs(): Map<string, DeadlineSpec> {
   return out;
 }
 export * from './runtime/machine-runtime.js';
+export * from './runtime/decide.js';

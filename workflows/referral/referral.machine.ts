@@ -173,4 +173,5 @@ export const referralWorkflow: MachineWorkflow<typeof referralMachine> = {
   machine: referralMachine,
   events: referralEvents,
   guardReasons: {},
+  noun: 'a referral',
 };

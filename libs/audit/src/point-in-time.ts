@@ -8,7 +8,6 @@ import {
   inScope,
   type MachineWorkflow,
   type Principal,
-  type ReferralInput,
   type Stage,
   stageOf,
   statePath,
@@ -17,6 +16,7 @@ import type { Database } from '#persistence';
 import {
   decide,
   latestReferralWorkflow,
+  referralsIssued,
   start,
   referralWorkflowFor,
   workflowFor,
@@ -157,7 +157,7 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
     );
 
   for (const event of row.events) {
-    // Recorded events were admitted when they were logged: their payloads (an added party's, sealed) are not checked again.
+    // A recorded event was admitted when it was logged: its payload (an added party's is sealed) is not checked again.
     const recorded = { type: event.type, payload: event.payload, admitted: true as const };
     let replayed: string;
     if (event.referral_id) {
@@ -223,19 +223,10 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
  * the ids its facts drew, on the referral machine version each referral row recorded.
  */
 function issue(event: ReplayEvent, stored: Map<string, StoredReferral>, live: Map<string, LiveReferral>): void {
-  const ids = event.facts.referralIds ?? [];
-  for (const [i, department] of (event.facts.departments ?? []).entries()) {
-    const id = ids[i]!;
+  for (const { id, input } of referralsIssued(event.payload, event.facts)) {
     const recorded = stored.get(id);
     const workflow = recorded ? referralWorkflowFor(recorded.machine_version) : latestReferralWorkflow();
-    const input: ReferralInput = {
-      departmentCode: department.code,
-      role: department.role,
-      instructions: event.payload.instructions as string,
-      dueInWorkingDays: (event.payload.dueInWorkingDays as number | undefined) ?? null,
-      shareParties: (event.payload.shareParties as boolean | undefined) ?? false,
-    };
-    live.set(id, { id, departmentCode: department.code, workflow, snapshot: start(workflow, input).next });
+    live.set(id, { id, departmentCode: input.departmentCode, workflow, snapshot: start(workflow, input).next });
   }
 }
 

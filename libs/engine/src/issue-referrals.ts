@@ -1,7 +1,7 @@
 import type { DeadlineBook, DeadlinePlan } from '#deadlines';
-import { statePath, type CaseFacts, type ReferralInput } from '#domain';
+import { statePath, type CaseFacts } from '#domain';
 import type { Tx } from '#persistence';
-import { latestReferralWorkflow, start, storeSnapshot, type ReferralContext } from '#workflows';
+import { latestReferralWorkflow, referralsIssued, start, storeSnapshot, type ReferralContext } from '#workflows';
 import type { CaseRow } from './case-record.js';
 import type { NewDelivery, NewReferral } from './case-writes.js';
 import type { ChainLink } from './chain.js';
@@ -30,32 +30,23 @@ export async function issueReferrals(
   now: Date,
 ): Promise<Issued> {
   const workflow = latestReferralWorkflow();
-  const named = facts.departments ?? [];
-  const ids = facts.referralIds ?? [];
+  const named = referralsIssued(payload, facts);
   const hooked = new Set(
     (
       await tx.query<{ code: string }>(
         'SELECT code FROM departments WHERE code = ANY($1::text[]) AND webhook_url IS NOT NULL',
-        [named.map((d) => d.code)],
+        [named.map((r) => r.input.departmentCode)],
       )
     ).map((d) => d.code),
   );
   const issued: Issued = { referrals: [], deliveries: [], deadlines: { rows: [], messages: [] } };
-  for (const [i, department] of named.entries()) {
-    const id = ids[i]!;
-    const input: ReferralInput = {
-      departmentCode: department.code,
-      role: department.role,
-      instructions: payload.instructions as string,
-      dueInWorkingDays: (payload.dueInWorkingDays as number | undefined) ?? null,
-      shareParties: (payload.shareParties as boolean | undefined) ?? false,
-    };
+  for (const { id, input } of named) {
     const started = start(workflow, input);
     const state = statePath(started.next.value);
     issued.referrals.push({
       id,
-      departmentCode: department.code,
-      role: department.role,
+      departmentCode: input.departmentCode,
+      role: input.role,
       machineVersion: workflow.version,
       state,
       snapshot: storeSnapshot(started.next),
@@ -74,15 +65,15 @@ export async function issueReferrals(
     });
     issued.deadlines.rows.push(...plan.rows);
     issued.deadlines.messages.push(...plan.messages);
-    if (hooked.has(department.code)) {
+    if (hooked.has(input.departmentCode)) {
       issued.deliveries.push(
         delivery(
           {
             referralId: id,
             caseId: row.id,
             caseReference: row.reference,
-            departmentCode: department.code,
-            role: department.role,
+            departmentCode: input.departmentCode,
+            role: input.role,
             instructions: input.instructions,
             state,
             version: 1,

@@ -1,24 +1,17 @@
 import type { Clock } from '#clock';
 import type { DeadlineBook } from '#deadlines';
-import { DomainError, ErrorCode, stageOf, statePath, type CaseFacts, type Effect } from '#domain';
+import { DomainError, ErrorCode, statePath, type CaseFacts, type Effect } from '#domain';
 import type { PartyInput, PartyVault, SealedParty } from '#parties';
 import type { Tx } from '#persistence';
-import { admit, decide, restoreSnapshot, storeSnapshot, type Decision, type ReferralContext } from '#workflows';
+import { admit, decide, restoreSnapshot, type ReferralContext } from '#workflows';
 import type { CaseRow } from './case-record.js';
-import { updateCase, type NewDelivery, type ReferralChange } from './case-writes.js';
+import { updateCase } from './case-writes.js';
 import { chain, type ChainLink } from './chain.js';
 import type { SendEvent } from './commands.js';
-import {
-  copyContextColumns,
-  delivery,
-  deliveryJob,
-  effectMessages,
-  moveOwnership,
-  referralAmounts,
-} from './effects.js';
+import { deliveryJob, effectMessages, referralAmounts } from './effects.js';
 import { resolveFacts } from './facts.js';
 import { issueReferrals, NOTHING_ISSUED } from './issue-referrals.js';
-import type { Subject } from './subjects.js';
+import { moveCase, moveReferral, type Subject } from './subjects.js';
 
 export interface EngineParts {
   clock: Clock;
@@ -87,11 +80,7 @@ export async function transit(
   const state = statePath(decision.next.value);
   const version = subject.version + 1;
   const row: CaseRow = { ...locked, version: locked.version + 1, updated_at: now };
-  if (!referral) {
-    Object.assign(row, { state, stage: stageOf(state), snapshot: storeSnapshot(decision.next) });
-    copyContextColumns(row, decision.next);
-    moveOwnership(row, decision.effects, locked.unit_parent);
-  }
+  if (!referral) moveCase(row, decision, locked.unit_parent);
   const link = chain(
     row,
     command.type,
@@ -110,7 +99,10 @@ export async function transit(
     firedRowId: command.firesDeadline,
     extension: handling === 'extendClock' ? (payload as { days: number; reason: string }) : undefined,
     now,
-    ...(referral && { referral: { id: referral.id, state }, amounts: referralAmounts(referralContext(decision)) }),
+    ...(referral && {
+      referral: { id: referral.id, state },
+      amounts: referralAmounts(decision.next.context as ReferralContext),
+    }),
   });
   const outbox = await effectMessages(
     tx,
@@ -122,43 +114,16 @@ export async function transit(
   const issued = decision.effects.some((e) => e.kind === 'referrals.issue')
     ? await issueReferrals(tx, parts.deadlines, row, link, payload, facts, now)
     : NOTHING_ISSUED;
-  const deliveries: NewDelivery[] = [...issued.deliveries];
-  let change: ReferralChange | undefined;
-  if (referral) {
-    const context = referralContext(decision);
-    change = {
-      id: referral.id,
-      state,
-      version,
-      snapshot: storeSnapshot(decision.next),
-      urged: context.urged,
-      supervised: context.supervised,
-      answered: state === 'replied' || state === 'rejected',
-      resolved: context.resolved,
-    };
-    if (referral.has_webhook) {
-      const data = {
-        referralId: referral.id,
-        caseId: row.id,
-        caseReference: row.reference,
-        departmentCode: referral.department_code,
-        role: referral.role,
-        instructions: referral.instructions,
-        state,
-        version,
-        urged: context.urged,
-        supervised: context.supervised,
-        seq: row.version,
-        event: {
-          type: command.type,
-          payload,
-          at: now.toISOString(),
-          actor: { role: command.actor.role, name: command.actor.name },
-        },
-      };
-      deliveries.push(delivery(data, now, command.systemFacts?.deadline?.key));
-    }
-  }
+  const own = referral
+    ? moveReferral(referral, row, decision, {
+        type: command.type,
+        payload,
+        at: now,
+        actor: command.actor,
+        deadlineKey: command.systemFacts?.deadline?.key,
+      })
+    : undefined;
+  const deliveries = [...issued.deliveries, ...(own?.deliveries ?? [])];
   await updateCase(
     tx,
     {
@@ -170,11 +135,9 @@ export async function transit(
       deadlines: { ...clocks, rows: [...clocks.rows, ...issued.deadlines.rows] },
       issued: issued.referrals,
       deliveries,
-      referral: change,
+      referral: own?.change,
     },
     locked.version,
   );
   return { row, link, state, version, effects: decision.effects };
 }
-
-const referralContext = (decision: Decision) => decision.next.context as ReferralContext;

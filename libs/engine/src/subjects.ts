@@ -1,8 +1,17 @@
-import { DomainError, type MachineWorkflow, type UnitLevel } from '#domain';
+import { DomainError, stageOf, statePath, type Actor, type MachineWorkflow, type UnitLevel } from '#domain';
 import type { Tx } from '#persistence';
-import { referralWorkflowFor, workflowFor, type StoredSnapshot } from '#workflows';
+import {
+  referralWorkflowFor,
+  storeSnapshot,
+  workflowFor,
+  type Decision,
+  type ReferralContext,
+  type StoredSnapshot,
+} from '#workflows';
 import { CASE_COLUMNS, type CaseRow } from './case-record.js';
+import type { NewDelivery, ReferralChange } from './case-writes.js';
 import type { ReferralCommand, SendEvent } from './commands.js';
+import { copyContextColumns, delivery, moveOwnership } from './effects.js';
 
 export interface LockedCase extends CaseRow {
   unit_level: UnitLevel;
@@ -88,6 +97,60 @@ export async function loadReferral(tx: Tx, command: ReferralCommand): Promise<Su
     snapshot: referral.snapshot,
     version: referral.version,
   };
+}
+
+/** A case's own event moves the case row: its state, snapshot, context columns and owning unit. */
+export function moveCase(row: CaseRow, decision: Decision, parentUnit: string | null): void {
+  const state = statePath(decision.next.value);
+  Object.assign(row, { state, stage: stageOf(state), snapshot: storeSnapshot(decision.next) });
+  copyContextColumns(row, decision.next);
+  moveOwnership(row, decision.effects, parentUnit);
+}
+
+/**
+ * A referral's event moves the referral row (the case row only takes the event into its chain), and is
+ * announced to the department when it has a webhook.
+ */
+export function moveReferral(
+  referral: ReferralRow,
+  row: CaseRow,
+  decision: Decision,
+  event: { type: string; payload: unknown; at: Date; actor: Actor; deadlineKey: string | undefined },
+): { change: ReferralChange; deliveries: NewDelivery[] } {
+  const state = statePath(decision.next.value);
+  const version = referral.version + 1;
+  const context = decision.next.context as ReferralContext;
+  const change: ReferralChange = {
+    id: referral.id,
+    state,
+    version,
+    snapshot: storeSnapshot(decision.next),
+    urged: context.urged,
+    supervised: context.supervised,
+    answered: state === 'replied' || state === 'rejected',
+    resolved: context.resolved,
+  };
+  if (!referral.has_webhook) return { change, deliveries: [] };
+  const data = {
+    referralId: referral.id,
+    caseId: row.id,
+    caseReference: row.reference,
+    departmentCode: referral.department_code,
+    role: referral.role,
+    instructions: referral.instructions,
+    state,
+    version,
+    urged: context.urged,
+    supervised: context.supervised,
+    seq: row.version,
+    event: {
+      type: event.type,
+      payload: event.payload,
+      at: event.at.toISOString(),
+      actor: { role: event.actor.role, name: event.actor.name },
+    },
+  };
+  return { change, deliveries: [delivery(data, event.at, event.deadlineKey)] };
 }
 
 /** The case row, locked, with its unit and (when an event fires one) the status of a deadline row. */

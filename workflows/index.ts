@@ -50,7 +50,7 @@ export function referralWorkflowFor(version: number): MachineWorkflow {
 export { disputeWorkflow, petitionWorkflow, referralWorkflow };
 export { DISPUTE_DEADLINES, type DisputeContext } from './dispute/dispute.machine.js';
 export { PETITION_DEADLINES, type PetitionContext } from './petition/petition.machine.js';
-export { REFERRAL_DEADLINES, type ReferralContext } from './referral/referral.machine.js';
+export { REFERRAL_DEADLINES, referralsIssued, type ReferralContext } from './referral/referral.machine.js';
 
 /** Every clock any machine version declares, by key (the policies admins may override). */
 export function clockSpecs(): Map<string, DeadlineSpec> {
@@ -67,4 +67,5 @@ export function clockSpecs(): Map<string, DeadlineSpec> {
   return out;
 }
 export * from './runtime/machine-runtime.js';
+export * from './runtime/decide.js';
 export * from './releases.js';

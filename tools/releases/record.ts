@@ -16,6 +16,9 @@ export interface ReleaseRecord {
     events: Record<string, { source: string; payload: Record<string, unknown> }>;
     /** The guards that explain a refusal. */
     guardReasons: string[];
+    /** What the engine looks up and does for its events, besides the transition. */
+    facts: Record<string, unknown>;
+    handling: Record<string, unknown>;
   };
   histories: RecordedHistories;
 }
@@ -36,6 +39,8 @@ export function definitionOf(workflow: MachineWorkflow): ReleaseRecord['definiti
       }),
     ),
     guardReasons: Object.keys(workflow.guardReasons).sort(),
+    facts: { ...workflow.facts },
+    handling: { ...workflow.handling },
   };
 }
 

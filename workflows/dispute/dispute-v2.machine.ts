@@ -328,6 +328,10 @@ export const disputeV2Workflow: CaseWorkflow<typeof disputeV2Machine> = {
   version: 2,
   machine: disputeV2Machine,
   events: disputeV2Events,
+  noun: disputeWorkflow.noun,
+  referencePrefix: disputeWorkflow.referencePrefix,
+  facts: disputeWorkflow.facts,
+  handling: disputeWorkflow.handling,
   guardReasons: {
     ...disputeWorkflow.guardReasons,
     judicialWindowOpen:

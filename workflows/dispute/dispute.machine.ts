@@ -23,6 +23,7 @@ import {
   client,
   commonEvents,
   commonGuardReasons,
+  commonHandling,
   commonGuards,
   deadline,
   followUpDeadline,
@@ -517,6 +518,14 @@ export const disputeWorkflow: CaseWorkflow<typeof disputeMachine> = {
   version: 1,
   machine: disputeMachine,
   events: disputeEvents,
+  noun: 'a dispute case',
+  referencePrefix: 'DSP',
+  facts: {
+    REFER: { kind: 'referredDepartments' },
+    CONVENE_JOINT_MEETING: { kind: 'departmentsExist', field: 'departmentCodes' },
+    MERGE: { kind: 'mergeTarget', field: 'intoCaseId' },
+  },
+  handling: commonHandling,
   guardReasons: {
     ...commonGuardReasons,
     notCriticalBelowStreet: 'A critical case below street level must be escalated first (ESCALATE).',

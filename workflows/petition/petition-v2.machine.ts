@@ -554,6 +554,16 @@ export const petitionV2Workflow: CaseWorkflow<typeof petitionV2Machine> = {
   version: 2,
   machine: petitionV2Machine,
   events: petitionV2Events,
+  noun: petitionWorkflow.noun,
+  referencePrefix: petitionWorkflow.referencePrefix,
+  // Still to be resolved by the engine before this version is registered: the discipline-inspection department
+  // of an accusation (ACCEPT) and the related case of a repeat (DECLINE).
+  facts: {
+    FORWARD: { kind: 'referredDepartments' },
+    ASSIGN_HANDLER: { kind: 'unitWithinReach', unitField: 'unitCode', departmentField: 'departmentCode' },
+    MERGE: { kind: 'mergeTarget', field: 'intoCaseId' },
+  },
+  handling: petitionWorkflow.handling,
   guardReasons: {
     ...petitionWorkflow.guardReasons,
     relatedCaseReReviewed:

@@ -15,6 +15,7 @@ import {
   client,
   commonEvents,
   commonGuardReasons,
+  commonHandling,
   commonGuards,
   deadline,
   followUpDeadline,
@@ -282,5 +283,12 @@ export const petitionWorkflow: CaseWorkflow<typeof petitionMachine> = {
   version: 1,
   machine: petitionMachine,
   events: petitionEvents,
+  noun: 'a petition case',
+  referencePrefix: 'PET',
+  facts: {
+    FORWARD: { kind: 'departmentsExist', field: 'departmentCode' },
+    ASSIGN_HANDLER: { kind: 'unitWithinReach', unitField: 'unitCode', departmentField: 'departmentCode' },
+  },
+  handling: commonHandling,
   guardReasons: { ...commonGuardReasons },
 };

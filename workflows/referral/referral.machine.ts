@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import { s, type MachineWorkflow, type ReferralInput, type StateMeta } from '#domain';
+import { s, type CaseFacts, type MachineWorkflow, type ReferralInput, type StateMeta } from '#domain';
 import { breachOf, client, commonGuards, system, text, type EventsOf } from '../shared/common.js';
 
 /**
@@ -173,4 +173,26 @@ export const referralWorkflow: MachineWorkflow<typeof referralMachine> = {
   machine: referralMachine,
   events: referralEvents,
   guardReasons: {},
+  noun: 'a referral',
 };
+
+/**
+ * The referrals a REFER issues: one per department its facts name, in order, with the id its facts drew for it,
+ * and the machine input taken from the REFER's payload. The engine starts them; the audit replay rebuilds them.
+ */
+export function referralsIssued(
+  payload: Record<string, unknown>,
+  facts: CaseFacts,
+): Array<{ id: string; input: ReferralInput }> {
+  const ids = facts.referralIds ?? [];
+  return (facts.departments ?? []).map((department, i) => ({
+    id: ids[i]!,
+    input: {
+      departmentCode: department.code,
+      role: department.role,
+      instructions: payload.instructions as string,
+      dueInWorkingDays: (payload.dueInWorkingDays as number | undefined) ?? null,
+      shareParties: (payload.shareParties as boolean | undefined) ?? false,
+    },
+  }));
+}

@@ -5,6 +5,7 @@ import {
   s,
   type CaseKind,
   type DeadlineSpec,
+  type EventHandling,
   type EventSource,
   type Infer,
   type MachineEvent,
@@ -86,6 +87,12 @@ export const commonEvents = {
     'A deadline of the current state is approaching; recorded only.',
   ),
 };
+
+/** What the engine does with common events besides the transition. */
+export const commonHandling = {
+  ADD_PARTY: 'sealParty',
+  EXTEND_DEADLINE: 'extendClock',
+} as const satisfies Record<string, EventHandling>;
 
 /** How one EXTEND_DEADLINE may stretch a clock (docs/legal-clocks.md: once, at most 30 days). */
 export const ONE_EXTENSION = { maxDays: 30, unit: 'calendar_days' } as const;

@@ -1,22 +1,23 @@
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import {
   type CaseFacts,
   type CaseKind,
   type CaseWorkflow,
   DomainError,
-  type Effect,
   ErrorCode,
   inScope,
   type MachineWorkflow,
   type Principal,
-  type ReferralInput,
   type Stage,
   stageOf,
   statePath,
 } from '#domain';
 import type { Database } from '#persistence';
 import {
+  decide,
   latestReferralWorkflow,
+  referralsIssued,
+  start,
   referralWorkflowFor,
   workflowFor,
   restoreSnapshot,
@@ -101,7 +102,8 @@ interface LiveReferral {
  * Point-in-time reconstruction (docs/architecture.md, `GET /audit/cases/:id/state?asOf=`): replays a case's events in
  * `seq` order, each on the machine version it recorded, with the payload and facts the engine stored, so the
  * rebuild sees exactly what the engine saw. One query reads the case, its referrals and the events to apply;
- * the replay is pure XState `initialTransition` / `transition`, as in the engine.
+ * each event goes through the machines' own `start` / `decide`, the functions the engine runs. An event the
+ * machine refuses on replay changes nothing, and shows as a divergence.
  */
 export class PointInTime {
   constructor(private readonly db: Database) {}
@@ -155,32 +157,33 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
     );
 
   for (const event of row.events) {
-    const machineEvent = { type: event.type, payload: event.payload, facts: event.facts };
+    // A recorded event was admitted when it was logged: its payload (an added party's is sealed) is not checked again.
+    const recorded = { type: event.type, payload: event.payload, admitted: true as const };
     let replayed: string;
     if (event.referral_id) {
       const referral = referrals.get(event.referral_id);
       if (!referral) throw unreplayable(event, `names referral ${event.referral_id}, which no earlier REFER issued`);
-      [referral.snapshot] = transition(referral.workflow.machine, referral.snapshot, machineEvent as never);
+      const decision = decide(referral.workflow, referral.snapshot, recorded, event.facts);
+      if (decision.ok) referral.snapshot = decision.next;
       replayed = statePath(referral.snapshot.value);
     } else {
       if (!snapshot || !workflow) {
         if (event.type !== 'REGISTER') throw unreplayable(event, 'comes before the case was registered');
         workflow = workflowFor(row.kind, event.machine_version);
-        [snapshot] = initialTransition(workflow.machine, {
+        snapshot = start(workflow, {
           category: (event.payload.category as string | null | undefined) ?? null,
-        });
+        }).next;
       } else {
         if (event.machine_version !== workflow.version) {
           // A recorded migration moved the case to another machine version: it continues from the same snapshot.
           workflow = workflowFor(row.kind, event.machine_version);
           snapshot = restoreSnapshot(workflow, storeSnapshot(snapshot));
         }
-        const [next, actions] = transition(workflow.machine, snapshot, machineEvent as never);
-        snapshot = next;
-        const issues = (actions as Array<{ type: string; params?: unknown }>).some(
-          (a) => a.type === 'effect' && (a.params as Effect).kind === 'referrals.issue',
-        );
-        if (issues) issue(event, storedReferrals, referrals);
+        const decision = decide(workflow, snapshot, recorded, event.facts);
+        if (decision.ok) {
+          snapshot = decision.next;
+          if (decision.effects.some((e) => e.kind === 'referrals.issue')) issue(event, storedReferrals, referrals);
+        }
       }
       replayed = statePath(snapshot.value);
     }
@@ -220,20 +223,10 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
  * the ids its facts drew, on the referral machine version each referral row recorded.
  */
 function issue(event: ReplayEvent, stored: Map<string, StoredReferral>, live: Map<string, LiveReferral>): void {
-  const ids = event.facts.referralIds ?? [];
-  for (const [i, department] of (event.facts.departments ?? []).entries()) {
-    const id = ids[i]!;
+  for (const { id, input } of referralsIssued(event.payload, event.facts)) {
     const recorded = stored.get(id);
     const workflow = recorded ? referralWorkflowFor(recorded.machine_version) : latestReferralWorkflow();
-    const input: ReferralInput = {
-      departmentCode: department.code,
-      role: department.role,
-      instructions: event.payload.instructions as string,
-      dueInWorkingDays: (event.payload.dueInWorkingDays as number | undefined) ?? null,
-      shareParties: (event.payload.shareParties as boolean | undefined) ?? false,
-    };
-    const [snapshot] = initialTransition(workflow.machine, input);
-    live.set(id, { id, departmentCode: department.code, workflow, snapshot });
+    live.set(id, { id, departmentCode: input.departmentCode, workflow, snapshot: start(workflow, input).next });
   }
 }
 

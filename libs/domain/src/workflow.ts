@@ -118,6 +118,26 @@ export interface CaseInput {
   category?: string | null;
 }
 
+/**
+ * What the engine must look up before an event's guards can run, by kind: it resolves each kind the same way
+ * whichever machine asks. A reference the payload makes to something that does not exist is a bad payload (422).
+ */
+export type FactNeed =
+  /** REFER: the named departments (`departments`, else `departmentCode` as the lead) and new referral ids. */
+  | { kind: 'referredDepartments' }
+  /** Every department code at payload `field` (a code or an array of codes) exists. */
+  | { kind: 'departmentsExist'; field: string }
+  /** The unit at payload `unitField` exists and is within the actor's reach; a department at `departmentField` exists. */
+  | { kind: 'unitWithinReach'; unitField: string; departmentField: string }
+  /** The case at payload `field` exists, in scope, of the same kind, not archived, and is not this case. */
+  | { kind: 'mergeTarget'; field: string };
+
+/**
+ * How the engine treats an event beyond running the machine: `sealParty` writes the payload's party sealed and
+ * logs only its reference (no PII in the log); `extendClock` extends the running clock by the payload's days.
+ */
+export type EventHandling = 'sealParty' | 'extendClock';
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each machine's reasons read its own context type
 export type GuardReason = string | ((context: any, event: MachineEvent) => string);
 
@@ -132,11 +152,19 @@ export interface MachineWorkflow<TMachine extends AnyStateMachine = AnyStateMach
    * function may name the specifics (e.g. which department's responsibility list lacks the category).
    */
   guardReasons: Readonly<Record<string, GuardReason>>;
+  /** What the subject is called in a refusal: `a dispute case`, `a referral`. */
+  noun: string;
+  /** Per event type, the facts its guards or its payload's references need (none when absent). */
+  facts?: Readonly<Record<string, FactNeed>>;
+  /** Per event type, what the engine does with it besides the transition (nothing when absent). */
+  handling?: Readonly<Record<string, EventHandling>>;
 }
 
 /** A versioned case machine. */
 export interface CaseWorkflow<TMachine extends AnyStateMachine = AnyStateMachine> extends MachineWorkflow<TMachine> {
   kind: CaseKind;
+  /** The prefix of its cases' references: `DSP-2026-000123`. */
+  referencePrefix: string;
 }
 
 /** What a referral machine starts from: the REFER that issued it, for this department. */

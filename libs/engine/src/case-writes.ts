@@ -54,6 +54,12 @@ export interface CaseWrite {
   deliveries?: NewDelivery[];
 }
 
+// Why hand-written SQL, and one statement: a transition is one round trip to PostgreSQL (round trips under the
+// case lock are what bounds the engine's throughput), and one statement is atomic by itself. The case row moves
+// only together with its hash-chained event, its clock rows and its outbox rows: every CTE below writes only if
+// the version-checked write of the case did (FROM c). A unit of work that saves entities row by row would take
+// one round trip per row and could leave the chain's head and the outbox to a later statement.
+//
 // The event, parties, outbox rows and new deadline rows, each written only if the case row was (FROM c).
 // `ed` lists the event under the departments it concerns, for the audit query by department: those a REFER
 // issues referrals to, or the department of the referral whose event it is.

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type CaseFacts, type FieldError, type ReferralRole } from '#domain';
+import { DomainError, ErrorCode, type CaseFacts, type FactNeed, type FieldError, type ReferralRole } from '#domain';
 import { uuidv7, type Tx } from '#persistence';
 
 interface Lookup {
@@ -11,12 +11,18 @@ interface Lookup {
   scope: string | null;
 }
 
+type Resolver<K extends FactNeed['kind']> = (
+  need: Extract<FactNeed, { kind: K }>,
+  lookup: Lookup,
+) => Promise<Partial<CaseFacts>>;
+
 /**
- * Per event type: the facts a guard needs from PostgreSQL, and the references a payload makes that must
- * exist. A reference to something that does not exist is a bad payload (422), found before the machine runs.
+ * Per fact kind a machine may declare for an event (`workflow.facts`): the facts a guard needs from PostgreSQL,
+ * and the references a payload makes that must exist. A reference to something that does not exist is a bad
+ * payload (422), found before the machine runs.
  */
-const resolvers: Record<string, (lookup: Lookup) => Promise<Partial<CaseFacts>>> = {
-  REFER: async ({ tx, payload, now }) => {
+const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
+  referredDepartments: async (_need, { tx, payload, now }) => {
     const named = (payload.departments as Array<{ code: string; role: ReferralRole }> | undefined) ?? [
       { code: payload.departmentCode as string, role: 'lead' as const },
     ];
@@ -37,38 +43,40 @@ const resolvers: Record<string, (lookup: Lookup) => Promise<Partial<CaseFacts>>>
       referralIds: named.map(() => uuidv7(now.getTime())),
     };
   },
-  CONVENE_JOINT_MEETING: async ({ tx, payload }) => {
-    const codes = payload.departmentCodes as string[];
+  departmentsExist: async ({ field }, { tx, payload }) => {
+    const value = payload[field] as string | string[];
+    const wanted: Array<[string, string]> = Array.isArray(value)
+      ? value.map((c, i) => [c, `payload.${field}[${i}]`])
+      : [[value, `payload.${field}`]];
     requireAll(
-      codes.map((c, i) => [c, `payload.departmentCodes[${i}]`]),
-      await departments(tx, codes),
+      wanted,
+      await departments(
+        tx,
+        wanted.map(([c]) => c),
+      ),
       'department',
     );
     return {};
   },
-  FORWARD: async ({ tx, payload }) => {
-    const code = payload.departmentCode as string;
-    requireAll([[code, 'payload.departmentCode']], await departments(tx, [code]), 'department');
-    return {};
-  },
-  ASSIGN_HANDLER: async ({ tx, caseId, payload, scope }) => {
+  unitWithinReach: async ({ unitField, departmentField }, { tx, caseId, payload, scope }) => {
+    const unitCode = payload[unitField];
+    const departmentCode = payload[departmentField];
     const errors: FieldError[] = [];
     let target: { path: string; owner_path: string } | undefined;
-    if (payload.unitCode !== undefined) {
+    if (unitCode !== undefined) {
       [target] = await tx.query<{ path: string; owner_path: string }>(
         `SELECT u.path, o.path AS owner_path
            FROM cases c JOIN units o ON o.code = c.unit_code JOIN units u ON u.code = $1 WHERE c.id = $2`,
-        [payload.unitCode, caseId],
+        [unitCode, caseId],
       );
-      if (!target)
-        errors.push({ field: 'payload.unitCode', message: `unit ${String(payload.unitCode)} does not exist` });
+      if (!target) errors.push({ field: `payload.${unitField}`, message: `unit ${String(unitCode)} does not exist` });
     }
-    if (payload.departmentCode !== undefined) {
-      const found = await departments(tx, [payload.departmentCode as string]);
+    if (departmentCode !== undefined) {
+      const found = await departments(tx, [departmentCode as string]);
       if (!found.size)
         errors.push({
-          field: 'payload.departmentCode',
-          message: `department ${String(payload.departmentCode)} does not exist`,
+          field: `payload.${departmentField}`,
+          message: `department ${String(departmentCode)} does not exist`,
         });
     }
     if (errors.length) throw DomainError.validation(errors);
@@ -78,16 +86,16 @@ const resolvers: Record<string, (lookup: Lookup) => Promise<Partial<CaseFacts>>>
     if (target && scope !== null && !target.path.startsWith(scope) && !target.owner_path.startsWith(target.path)) {
       throw new DomainError(
         ErrorCode.RuleViolated,
-        `Unit ${String(payload.unitCode)} is neither within your scope nor above the case's owning unit: a petition is ` +
+        `Unit ${String(unitCode)} is neither within your scope nor above the case's owning unit: a petition is ` +
           'assigned to a unit you may act for, or up its own escalation path.',
         { rules: ['handlerUnitWithinReach'] },
       );
     }
     return {};
   },
-  MERGE: async ({ tx, caseId, kind, payload, scope }) => {
-    const into = payload.intoCaseId as string;
-    const fail = (message: string) => DomainError.validation([{ field: 'payload.intoCaseId', message }]);
+  mergeTarget: async ({ field }, { tx, caseId, kind, payload, scope }) => {
+    const into = payload[field] as string;
+    const fail = (message: string) => DomainError.validation([{ field: `payload.${field}`, message }]);
     if (into === caseId) throw fail('a case cannot be merged into itself');
     const [target] = await tx.query<{ kind: string; stage: string; path: string }>(
       'SELECT c.kind, c.stage, u.path FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
@@ -101,9 +109,11 @@ const resolvers: Record<string, (lookup: Lookup) => Promise<Partial<CaseFacts>>>
   },
 };
 
-export async function resolveFacts(type: string, lookup: Lookup): Promise<Partial<CaseFacts>> {
-  const resolver = resolvers[type];
-  return resolver ? resolver(lookup) : {};
+/** The facts `need` (what the machine declares for the event; none when absent) asks for. */
+export async function resolveFacts(need: FactNeed | undefined, lookup: Lookup): Promise<Partial<CaseFacts>> {
+  if (!need) return {};
+  const resolver = resolvers[need.kind] as Resolver<FactNeed['kind']>;
+  return resolver(need, lookup);
 }
 
 async function departments(tx: Tx, codes: string[]): Promise<Map<string, string[]>> {

@@ -1,4 +1,6 @@
 export * from './case-engine.js';
 export * from './case-record.js';
+export * from './commands.js';
+export { deliveryJob } from './effects.js';
 export * from './engine.module.js';
 export * from './referral-events.js';

@@ -1,0 +1,117 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { Actor, CaseContextBase, Effect } from '#domain';
+import type { OutboxMessage } from '#outbox';
+import { uuidv7, type Tx } from '#persistence';
+import { JobName, QueueName } from '#queues';
+import type { ReferralContext } from '#workflows';
+import type { CaseRow } from './case-record.js';
+import type { NewDelivery } from './case-writes.js';
+import { cloudEventBody, cloudEventType, type ReferralEventData } from './referral-events.js';
+
+/** Links go in with the transaction; everything else becomes outbox rows, with a `case.event` for subscribers. */
+export async function effectMessages(
+  tx: Tx,
+  row: CaseRow,
+  effects: Effect[],
+  origin: { type: string; payload: Record<string, unknown>; referralId?: string },
+  now: Date,
+): Promise<OutboxMessage[]> {
+  const referralId = origin.referralId ?? null;
+  const messages: OutboxMessage[] = [
+    {
+      queue: QueueName.Notifications,
+      name: JobName.CaseEvent,
+      payload: {
+        caseId: row.id,
+        seq: row.version,
+        type: origin.type,
+        state: row.state,
+        unitCode: row.unit_code,
+        referralId,
+      },
+    },
+  ];
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'unit.escalate':
+      case 'unit.assign':
+        break; // applied by moveOwnership before the event was chained
+      case 'case.merge':
+        await tx.query(
+          `INSERT INTO case_links (case_id, linked_case_id, relation, seq, created_at) VALUES ($1, $2, 'merged_into', $3, $4)`,
+          [row.id, effect.intoCaseId, row.version, now],
+        );
+        break;
+      case 'referrals.issue':
+      case 'referrals.settle':
+      case 'case.send':
+        break; // carried out by the engine itself, in this transaction
+      case 'notify':
+        messages.push({
+          queue: QueueName.Notifications,
+          name: JobName.Notify,
+          payload: {
+            caseId: row.id,
+            seq: row.version,
+            topic: effect.topic,
+            detail: effect.detail ?? null,
+            unitCode: row.unit_code,
+            referralId,
+          },
+        });
+        break;
+      default:
+        throw new Error(`unknown effect ${(effect as { kind: string }).kind}`);
+    }
+  }
+  return messages;
+}
+
+/** Ownership changes first, so the chained event records the unit that owns the case after it. */
+export function moveOwnership(row: CaseRow, effects: Effect[], parentUnit: string | null): void {
+  for (const effect of effects) {
+    if (effect.kind === 'unit.escalate' && parentUnit) row.unit_code = parentUnit;
+    if (effect.kind === 'unit.assign') row.unit_code = effect.unitCode;
+  }
+}
+
+/** The context fields every case machine keeps go into columns, for queries. */
+export function copyContextColumns(row: CaseRow, snapshot: AnyMachineSnapshot): void {
+  const context = snapshot.context as CaseContextBase;
+  row.category = context.category;
+  row.risk_level = context.riskLevel;
+  row.outcome = context.outcome;
+  row.supervised = context.supervised;
+}
+
+/** A referral's own reply limit (`dueInWorkingDays`) overrides the policy for its reply clock. */
+export function referralAmounts(context: ReferralContext) {
+  return context.dueInWorkingDays
+    ? new Map([['referral.reply', { amount: context.dueInWorkingDays, unit: 'working_days' as const }]])
+    : undefined;
+}
+
+export function pickActor(actor: unknown): Pick<Actor, 'role' | 'name'> {
+  const { role, name } = actor as Actor;
+  return { role, name };
+}
+
+/** A referral event announced to its department's webhook. */
+export function delivery(data: ReferralEventData, now: Date, deadlineKey?: string): NewDelivery {
+  const id = uuidv7(now.getTime());
+  const body = cloudEventBody(id, data, deadlineKey);
+  return {
+    id,
+    referralId: data.referralId,
+    departmentCode: data.departmentCode,
+    type: cloudEventType(data.event.type, deadlineKey),
+    body,
+  };
+}
+
+/** The job that POSTs a delivery; its id is the outbox row's, so a replay (a new row) is a new job. */
+export const deliveryJob = (d: { id: string }, generation = 0): OutboxMessage => ({
+  queue: QueueName.Referrals,
+  name: JobName.ReferralDeliver,
+  payload: { deliveryId: d.id, generation },
+});

@@ -1,0 +1,143 @@
+import type { Clock } from '#clock';
+import type { DeadlineBook } from '#deadlines';
+import { DomainError, ErrorCode, statePath, type CaseFacts, type Effect } from '#domain';
+import type { PartyInput, PartyVault, SealedParty } from '#parties';
+import type { Tx } from '#persistence';
+import { admit, decide, restoreSnapshot, type ReferralContext } from '#workflows';
+import type { CaseRow } from './case-record.js';
+import { updateCase } from './case-writes.js';
+import { chain, type ChainLink } from './chain.js';
+import type { SendEvent } from './commands.js';
+import { deliveryJob, effectMessages, referralAmounts } from './effects.js';
+import { resolveFacts } from './facts.js';
+import { issueReferrals, NOTHING_ISSUED } from './issue-referrals.js';
+import { moveCase, moveReferral, type Subject } from './subjects.js';
+
+export interface EngineParts {
+  clock: Clock;
+  parties: PartyVault;
+  deadlines: DeadlineBook;
+}
+
+/** An event for a subject, case or referral: what the pipeline needs of a `SendEvent` or a `ReferralCommand`. */
+export type SubjectCommand = Omit<SendEvent, 'caseId'>;
+
+/** What a transition wrote: the case row after it, its link in the chain, and the subject's state and version. */
+export interface Moved {
+  row: CaseRow;
+  link: ChainLink;
+  state: string;
+  version: number;
+  /** The effects the engine still carries out, after the write, as transitions of their own. */
+  effects: Effect[];
+}
+
+/**
+ * One transition of a locked subject, in its caller's transaction: validate, resolve the facts the machine
+ * declares for the event, decide, plan the clocks, and write it all in one statement. A refused event writes
+ * nothing. Resolves to null only when the event fires a deadline row that is no longer pending.
+ */
+export async function transit(
+  parts: EngineParts,
+  tx: Tx,
+  subject: Subject,
+  command: SubjectCommand,
+): Promise<Moved | null> {
+  const now = parts.clock.now();
+  const { case: locked, workflow, referral } = subject;
+  if (command.firesDeadline && locked.deadline_status !== 'pending') return null;
+  if (command.expectedVersion !== undefined && command.expectedVersion !== subject.version) {
+    throw new DomainError(
+      ErrorCode.VersionConflict,
+      `The ${subject.name} is at version ${subject.version}, not ${command.expectedVersion}.`,
+      { currentVersion: subject.version },
+    );
+  }
+  const admitted = admit(workflow, command);
+  if (!admitted.ok) throw admitted.refusal;
+  let payload = admitted.event.payload;
+
+  const facts: CaseFacts = {
+    unit: { code: locked.unit_code, level: locked.unit_level, hasParent: locked.unit_parent !== null },
+    ...(await resolveFacts(workflow.facts?.[command.type], {
+      tx,
+      caseId: locked.id,
+      kind: locked.kind,
+      payload,
+      now,
+      scope: command.scope,
+    })),
+    ...command.systemFacts,
+  };
+  const handling = workflow.handling?.[command.type];
+  // The event log never holds PII: an added party is logged by id and keyed digest.
+  const added: SealedParty[] =
+    handling === 'sealParty' ? parts.parties.seal([payload as unknown as PartyInput], now) : [];
+  if (added[0]) payload = { ...added[0].ref };
+  const decision = decide(workflow, restoreSnapshot(workflow, subject.snapshot), { ...admitted.event, payload }, facts);
+  if (!decision.ok) throw decision.refusal;
+
+  const state = statePath(decision.next.value);
+  const version = subject.version + 1;
+  const row: CaseRow = { ...locked, version: locked.version + 1, updated_at: now };
+  if (!referral) moveCase(row, decision, locked.unit_parent);
+  const link = chain(
+    row,
+    command.type,
+    payload,
+    facts,
+    command.actor,
+    now,
+    locked.head_hash,
+    referral && { referralId: referral.id, state },
+  );
+  const clocks = await parts.deadlines.plan(tx, {
+    caseId: row.id,
+    category: row.category,
+    unitCode: row.unit_code,
+    ...decision.clocks,
+    firedRowId: command.firesDeadline,
+    extension: handling === 'extendClock' ? (payload as { days: number; reason: string }) : undefined,
+    now,
+    ...(referral && {
+      referral: { id: referral.id, state },
+      amounts: referralAmounts(decision.next.context as ReferralContext),
+    }),
+  });
+  const outbox = await effectMessages(
+    tx,
+    row,
+    decision.effects,
+    { type: command.type, payload, ...(referral && { referralId: referral.id }) },
+    now,
+  );
+  const issued = decision.effects.some((e) => e.kind === 'referrals.issue')
+    ? await issueReferrals(tx, parts.deadlines, row, link, payload, facts, now)
+    : NOTHING_ISSUED;
+  const own = referral
+    ? moveReferral(referral, row, decision, {
+        type: command.type,
+        payload,
+        at: now,
+        actor: command.actor,
+        deadlineKey: command.systemFacts?.deadline?.key,
+      })
+    : undefined;
+  const deliveries = [...issued.deliveries, ...(own?.deliveries ?? [])];
+  await updateCase(
+    tx,
+    {
+      row,
+      event: link,
+      parties: added,
+      now,
+      outbox: [...clocks.messages, ...issued.deadlines.messages, ...outbox, ...deliveries.map(deliveryJob)],
+      deadlines: { ...clocks, rows: [...clocks.rows, ...issued.deadlines.rows] },
+      issued: issued.referrals,
+      deliveries,
+      referral: own?.change,
+    },
+    locked.version,
+  );
+  return { row, link, state, version, effects: decision.effects };
+}

@@ -1,7 +1,8 @@
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import type { Effect, MachineEvent, MachineWorkflow } from '#domain';
+import { decide, start as startOf } from '../runtime/decide.js';
 import { restoreSnapshot, storeSnapshot, type StoredSnapshot } from '../runtime/machine-runtime.js';
-import { effectsOf, walkGraph } from './graph-audit.js';
+import { walkGraph } from './graph-audit.js';
 
 /**
  * Event histories of a machine version, as cases on it record them: every path a walk of its graph finds, kept
@@ -12,19 +13,19 @@ import { effectsOf, walkGraph } from './graph-audit.js';
 export interface RecordedHistories {
   input: object;
   /** The snapshot a new case starts in, and the effects of starting it. */
-  start: { snapshot: number; effects: Effect[] };
+  start: { snapshot: number; effects: Effect[]; clocks: string[] };
   /** Every distinct event and snapshot once; steps refer to them by index. */
   events: MachineEvent[];
   snapshots: StoredSnapshot[];
   /** `after` is the index of the step this one follows, -1 for the start. */
-  steps: Array<{ after: number; event: number; snapshot: number; effects: Effect[] }>;
+  steps: Array<{ after: number; event: number; snapshot: number; effects: Effect[]; clocks: Clocks }>;
 }
 
 /** A step of a history that today's machine takes differently, or refuses. */
 export interface ReplayMismatch {
   /** The events from the start up to and including the one that differs. */
   history: string[];
-  what: 'refused' | 'snapshot' | 'effects';
+  what: 'refused' | 'snapshot' | 'effects' | 'clocks';
   expected: unknown;
   actual: unknown;
 }
@@ -36,7 +37,8 @@ export interface ReplayMismatch {
  */
 export function recordHistories(workflow: MachineWorkflow, samples: MachineEvent[], input: object): RecordedHistories {
   const { machine } = workflow;
-  const [initial, initialActions] = initialTransition(machine, input) as [AnyMachineSnapshot, Actions];
+  const started = startOf(workflow, input);
+  const initial = started.next;
   const outgoing = new Map<string, MachineEvent[]>();
   for (const { from, event } of walkGraph(workflow, samples, input).steps) {
     const key = canonical(storeSnapshot(from));
@@ -49,6 +51,7 @@ export function recordHistories(workflow: MachineWorkflow, samples: MachineEvent
     event: MachineEvent;
     to: StoredSnapshot;
     effects: Effect[];
+    clocks: Clocks;
   }
   const reaching = new Map<string, Edge | null>([[canonical(storeSnapshot(initial)), null]]);
   const shown = new Set<string>();
@@ -65,9 +68,17 @@ export function recordHistories(workflow: MachineWorkflow, samples: MachineEvent
         return `${t.source.id}:${t.eventType}#${branches.indexOf(t)}`;
       });
       if (!taken.length) continue;
-      const [next, actions] = transition(machine, restoreSnapshot(workflow, storeSnapshot(snapshot)), event as never);
-      const to = storeSnapshot(next as AnyMachineSnapshot);
-      const edge: Edge = { parent: reaching.get(key)!, event, to, effects: effectsOf(actions as Actions) };
+      const decision = step(workflow, storeSnapshot(snapshot), event);
+      if (!decision.ok) continue;
+      const { next } = decision;
+      const to = storeSnapshot(next);
+      const edge: Edge = {
+        parent: reaching.get(key)!,
+        event,
+        to,
+        effects: decision.effects,
+        clocks: clocksOf(decision.clocks),
+      };
       const way = canonical({ from: snapshot.value, taken, to: to.value, effects: edge.effects });
       if (!shown.has(way)) {
         shown.add(way);
@@ -82,7 +93,11 @@ export function recordHistories(workflow: MachineWorkflow, samples: MachineEvent
   }
   const events = new Interner<MachineEvent>();
   const snapshots = new Interner<StoredSnapshot>();
-  const start = { snapshot: snapshots.index(storeSnapshot(initial)), effects: effectsOf(initialActions) };
+  const start = {
+    snapshot: snapshots.index(storeSnapshot(initial)),
+    effects: started.effects,
+    clocks: [...started.clocks.after.keys()].sort(),
+  };
   const steps: RecordedHistories['steps'] = [];
   const stepOf = new Map<Edge, number>();
   const record = (edge: Edge | null): number => {
@@ -95,6 +110,7 @@ export function recordHistories(workflow: MachineWorkflow, samples: MachineEvent
         event: events.index(edge.event),
         snapshot: snapshots.index(edge.to),
         effects: edge.effects,
+        clocks: edge.clocks,
       });
       stepOf.set(edge, --i);
     }
@@ -104,47 +120,69 @@ export function recordHistories(workflow: MachineWorkflow, samples: MachineEvent
   return { input, start, events: events.values, snapshots: snapshots.values, steps };
 }
 
-type Actions = Array<{ type: string; params?: unknown }>;
-
 /**
  * Replays every recorded history through `workflow` as the engine runs a case: from the stored snapshot of
  * the step before (restored from its JSON), one event at a time. Returns every step that came out differently.
  */
 export function replayHistories(workflow: MachineWorkflow, recorded: RecordedHistories): ReplayMismatch[] {
   const mismatches: ReplayMismatch[] = [];
-  const [initial, initialActions] = initialTransition(workflow.machine, recorded.input) as [
-    AnyMachineSnapshot,
-    Actions,
-  ];
   const replayed = new Map<number, StoredSnapshot>();
-  const historyOf = (step: number): string[] =>
-    step < 0 ? [] : [...historyOf(recorded.steps[step]!.after), recorded.events[recorded.steps[step]!.event]!.type];
-  const compare = (step: number, what: 'snapshot' | 'effects', expected: unknown, actual: unknown) => {
-    if (canonical(expected) !== canonical(actual))
-      mismatches.push({ history: historyOf(step), what, expected, actual });
+  const historyOf = (at: number): string[] =>
+    at < 0 ? [] : [...historyOf(recorded.steps[at]!.after), recorded.events[recorded.steps[at]!.event]!.type];
+  const compare = (at: number, what: ReplayMismatch['what'], expected: unknown, actual: unknown) => {
+    if (canonical(expected) === canonical(actual)) return true;
+    mismatches.push({ history: historyOf(at), what, expected, actual });
+    return false;
   };
-  const start = storeSnapshot(initial);
-  compare(-1, 'snapshot', recorded.snapshots[recorded.start.snapshot], start);
-  compare(-1, 'effects', recorded.start.effects, effectsOf(initialActions));
-  replayed.set(-1, start);
-  recorded.steps.forEach((step, i) => {
-    const before = replayed.get(step.after);
+  const started = startOf(workflow, recorded.input);
+  const start = storeSnapshot(started.next);
+  const same = [
+    compare(-1, 'snapshot', recorded.snapshots[recorded.start.snapshot], start),
+    compare(-1, 'effects', recorded.start.effects, started.effects),
+    compare(-1, 'clocks', recorded.start.clocks, [...started.clocks.after.keys()].sort()),
+  ];
+  if (same.every(Boolean)) replayed.set(-1, start);
+  recorded.steps.forEach((recordedStep, i) => {
+    const before = replayed.get(recordedStep.after);
     if (!before) return; // the step before already differed
-    const snapshot = restoreSnapshot(workflow, JSON.parse(JSON.stringify(before)) as StoredSnapshot);
-    const event = recorded.events[step.event]!;
-    if (workflow.machine.getTransitionData(snapshot as never, event as never).length === 0) {
-      mismatches.push({ history: historyOf(i), what: 'refused', expected: 'accepted', actual: 'refused' });
+    const decision = step(workflow, before, recorded.events[recordedStep.event]!);
+    if (!decision.ok) {
+      mismatches.push({
+        history: historyOf(i),
+        what: 'refused',
+        expected: 'accepted',
+        actual: decision.refusal.message,
+      });
       return;
     }
-    const [to, actions] = transition(workflow.machine, snapshot, event as never);
-    const stored = storeSnapshot(to as AnyMachineSnapshot);
-    const before_ = mismatches.length;
-    compare(i, 'snapshot', recorded.snapshots[step.snapshot], stored);
-    compare(i, 'effects', step.effects, effectsOf(actions as Actions));
-    if (mismatches.length === before_) replayed.set(i, stored);
+    const stored = storeSnapshot(decision.next);
+    const ok = [
+      compare(i, 'snapshot', recorded.snapshots[recordedStep.snapshot], stored),
+      compare(i, 'effects', recordedStep.effects, decision.effects),
+      compare(i, 'clocks', recordedStep.clocks, clocksOf(decision.clocks)),
+    ];
+    if (ok.every(Boolean)) replayed.set(i, stored);
   });
   return mismatches;
 }
+
+/** One recorded event through the functional core, from the snapshot as stored (restored from its JSON). */
+function step(workflow: MachineWorkflow, stored: StoredSnapshot, event: MachineEvent) {
+  const snapshot = restoreSnapshot(workflow, JSON.parse(JSON.stringify(stored)) as StoredSnapshot);
+  return decide(
+    workflow,
+    snapshot,
+    { type: event.type, payload: event.payload as Record<string, unknown>, admitted: true },
+    event.facts,
+  );
+}
+
+/** The clocks a step leaves declared, and those it started afresh. */
+type Clocks = { declared: string[]; restarted: string[] };
+const clocksOf = (clocks: { after: Map<string, unknown>; restarted: Set<string> }): Clocks => ({
+  declared: [...clocks.after.keys()].sort(),
+  restarted: [...clocks.restarted].sort(),
+});
 
 /** JSON with object keys sorted, so that equal values compare equal whatever order their keys were set in. */
 export function canonical(value: unknown): string {

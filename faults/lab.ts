@@ -170,17 +170,23 @@ export class ConcordProcess {
     this.child = child;
     this.starts++;
     this.log.write(`\n=== ${new Date().toISOString()} start #${this.starts} (pid ${child.pid})\n`);
-    let said = '';
+    // The worker says it runs once, possibly after many lines about the backlog it finds: watch every chunk (with
+    // the end of the one before, in case the words are split between two) instead of keeping the output.
+    const READY = 'worker running';
+    let announced = false;
+    let tail = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       this.log.write(chunk);
-      if (said.length < 100_000) said += chunk.toString();
+      const text = tail + chunk.toString();
+      if (text.includes(READY)) announced = true;
+      tail = text.slice(-READY.length);
     });
     child.stderr!.on('data', (chunk: Buffer) => this.log.write(chunk));
     for (const until = Date.now() + timeoutMs; Date.now() < until; await delay(50)) {
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`${this.name} exited during start-up (${child.exitCode ?? child.signalCode}); see its log`);
       }
-      if (this.name === 'worker' ? said.includes('worker running') : await this.healthy()) return;
+      if (this.name === 'worker' ? announced : await this.healthy()) return;
     }
     throw new Error(`${this.name} was not ready within ${timeoutMs} ms`);
   }

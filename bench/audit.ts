@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   const api = await startProcess(
     'dist/apps/api/src/main.js',
     { PORT: String(PORT), DATABASE_URL: url, REDIS_URL, CONCORD_ADMIN_KEY: adminKey, CONCORD_DATA_KEY: dataKey },
-    async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health`)).status === 200,
+    async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health/live`)).status === 200,
   );
   const base = `http://127.0.0.1:${PORT}/api/v1`;
   const adminHeaders = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };

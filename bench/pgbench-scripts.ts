@@ -26,7 +26,7 @@ function engineStatements() {
   return {
     update: source(writes, /const UPDATE_CASE = namedSql<[^(]*>\(`([\s\S]*?)`\);/).replace('${TAIL}', tail),
     insert: source(writes, /const INSERT_CASE = namedSql<[^(]*>\(`([\s\S]*?)`\);/).replace('${TAIL}', tail),
-    openUnit: source('libs/engine/src/case-engine.ts', /'case_open_unit',\s*`([^`]*)`/),
+    openUnit: source('libs/engine/src/open-case.ts', /'case_open_unit',\s*`([^`]*)`/),
     rules: source('libs/deadlines/src/deadline-book.ts', /'deadline_rules',\s*`([\s\S]*?)`,\n/).replace(
       '${CALENDAR_COLUMNS}',
       CALENDAR_COLUMNS,

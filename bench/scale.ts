@@ -340,7 +340,7 @@ async function main(): Promise<void> {
       CONCORD_DATA_KEY: dataKey,
       CONCORD_DB_POOL_SIZE: '4',
     },
-    async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health`)).status === 200,
+    async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health/live`)).status === 200,
   );
   const http = new HttpClient(PORT, 1);
   const admin = { authorization: `Bearer ${adminKey}` };

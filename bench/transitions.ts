@@ -187,7 +187,7 @@ async function main(): Promise<void> {
       CONCORD_DATA_KEY: dataKey,
       CONCORD_DB_POOL_SIZE: String(POOL),
     },
-    async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health`)).status === 200,
+    async () => (await fetch(`http://127.0.0.1:${PORT}/api/v1/health/live`)).status === 200,
   );
   const headers = { authorization: `Bearer ${adminKey}` };
   for (let round = 1; round <= REPEAT; round++) {

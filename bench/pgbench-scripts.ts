@@ -1,6 +1,6 @@
 /**
  * pgbench scripts that run the engine's own statements. The SQL is read from the engine's source at run time
- * (libs/engine/src/case-writes.ts, case-engine.ts; libs/deadlines/src/deadline-book.ts), so the baseline cannot
+ * (libs/engine/src/case-writes.ts, open-case.ts; libs/deadlines/src/deadline-book.ts), so the baseline cannot
  * drift from what the engine sends. The values are those of one real transition (or case creation) read back
  * from the database: constants go to pgbench as `-D` variables (bound parameters, as the engine binds them),
  * values that must differ per transaction (ids, version, hash) become SQL expressions, and nulls literal NULLs

@@ -48,7 +48,8 @@ export function isConnectionLost(error: unknown): boolean {
 /**
  * Transactions with ambient nesting: a transaction started inside another joins it (so an idempotency key
  * and the work it guards commit together), and only the outermost one retries on serialization failures
- * and deadlocks. Every statement runs on a TypeORM QueryRunner; a failed one throws the driver's own error
+ * and deadlocks. A transaction's statements run on a TypeORM QueryRunner, a statement on its own on the pool
+ * handed to TypeORM; a failed one throws the driver's own error
  * (pg's DatabaseError, with its SQLSTATE and constraint), not TypeORM's wrapper, so callers and the fault log
  * see what PostgreSQL said.
  */
@@ -117,12 +118,9 @@ export class Database {
   async query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]> {
     const tx = this.current.getStore();
     if (tx) return tx.query<T>(text, values);
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return (await unwrapped(runner.query(text, values, true))).records as T[];
-    } finally {
-      await runner.release();
-    }
+    // A statement on its own runs on the pool TypeORM was given: a QueryRunner for it would check a connection
+    // out and back in around one round trip, which the API pays on every request (the key lookup, the reads).
+    return (await this.pool.query(text, values as unknown[])).rows as T[];
   }
 }
 

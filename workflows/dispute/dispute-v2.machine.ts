@@ -1,13 +1,12 @@
 import { and, assign, setup } from 'xstate';
 import { s, type CaseInput, type CaseWorkflow, type Effect, type StateMeta } from '#domain';
-import { breachOf, client, deadline, openStateTransitions, text, type EventsOf } from '../shared/common.js';
+import { breachOf, client, deadline, inherited, openStateTransitions, text, type EventsOf } from '../shared/common.js';
 import {
   DISPUTE_DEADLINES,
   disputeEvents,
   disputeMachine,
   disputeWorkflow,
   judicial,
-  mediationClock,
   notify,
   outcome,
   routing,
@@ -102,10 +101,6 @@ const SUPERVISED = notify('supervised');
 /** A breach that only flags the case: it stays where it is. */
 const supervisedOnBreach = (key: string) => ({ guard: breachOf(key), actions: ['supervise', SUPERVISED] }) as const;
 
-/** Version 1's guards and actions by name, for the states version 2 keeps or changes only in part. */
-function inherited<K extends string>(impls: Record<string, unknown>, names: readonly K[]): Record<K, never> {
-  return Object.fromEntries(names.map((name) => [name, impls[name]])) as Record<K, never>;
-}
 const V1_GUARDS = [
   'deadlineIs',
   'unitHasParent',
@@ -216,31 +211,9 @@ export const disputeV2Machine = setup({
       initial: 'assigned',
       on: openStateTransitions('dispute'),
       states: {
-        assigned: {
-          meta: { deadline: DISPUTE_V2_DEADLINES.mediation },
-          on: {
-            ...mediationClock,
-            SCHEDULE_SESSION: 'in_session',
-            REACH_AGREEMENT: { target: 'agreement', actions: 'recordTerms' },
-            MEDIATION_FAILED: ESCALATION,
-            CLOSE: { target: FOLLOW_UP, actions: outcome('resolved') },
-          },
-        },
-        in_session: {
-          meta: { deadline: DISPUTE_V2_DEADLINES.mediation },
-          on: {
-            ...mediationClock,
-            SCHEDULE_SESSION: { actions: 'recorded' },
-            RECORD_SESSION: [
-              { guard: { type: 'sessionOutcomeIs', params: { outcome: 'continuing' } }, target: 'assigned' },
-              { guard: { type: 'sessionOutcomeIs', params: { outcome: 'agreement' } }, target: 'agreement' },
-              { guard: { type: 'sessionOutcomeIs', params: { outcome: 'failed' } }, target: ESCALATION },
-            ],
-            REACH_AGREEMENT: { target: 'agreement', actions: 'recordTerms' },
-            MEDIATION_FAILED: ESCALATION,
-            CLOSE: { target: FOLLOW_UP, actions: outcome('resolved') },
-          },
-        },
+        // As in version 1: the mediation clock runs while a mediator works, until an agreement.
+        assigned: disputeMachine.root.states.mediation!.states.assigned!.config as never,
+        in_session: disputeMachine.root.states.mediation!.states.in_session!.config as never,
         // The mediation clock has stopped; the parties' 30 days to apply to the court run instead.
         agreement: {
           meta: { deadline: DISPUTE_V2_DEADLINES.judicialApplication },

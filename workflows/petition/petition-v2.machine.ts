@@ -4,6 +4,7 @@ import {
   breachOf,
   client,
   deadline,
+  inherited,
   followUpDeadline,
   openStateTransitions,
   text,
@@ -188,10 +189,6 @@ const clockEffect = (kind: 'clock.pause' | 'clock.resume') =>
   ({ type: 'effect', params: { kind, key: PETITION_V2_DEADLINES.reReview.key } }) as const;
 const WAITING = { DEADLINE_WARNING: { actions: 'recorded' } } as const;
 
-/** Version 1's guards and actions by name, for what version 2 keeps. */
-function inherited<K extends string>(impls: Record<string, unknown>, names: readonly K[]): Record<K, never> {
-  return Object.fromEntries(names.map((name) => [name, impls[name]])) as Record<K, never>;
-}
 const V1_GUARDS = ['deadlineIs', 'unitHasParent', 'notExtended', 'handlerUnitGiven'] as const;
 const V1_ACTIONS = [
   'recorded',
@@ -219,6 +216,24 @@ function reviewBody(
   const below = handledByDepartment ? context.handler!.departmentCode! : event.facts.unit.code;
   return { stage, outside: { name: `the body above ${below}`, reference: null } };
 }
+
+/** A repeat of a petition still being handled joins it (from intake or while its handler is chosen). */
+const MERGE_INTO = {
+  target: DONE,
+  actions: [
+    'recordMerge',
+    outcome('merged'),
+    {
+      type: 'effect',
+      params: ({ event }: { event: MachineEvent }): Effect => ({
+        kind: 'case.merge',
+        intoCaseId: (event.payload as { intoCaseId: string }).intoCaseId,
+      }),
+    },
+  ],
+} as const;
+
+const V1_ASSIGNING = petitionMachine.root.states.triage!.states.assigning!.config.on as Record<'ASSIGN_HANDLER', never>;
 
 export const petitionV2Machine = setup({
   types: {
@@ -347,17 +362,7 @@ export const petitionV2Machine = setup({
                 },
               ],
             },
-            MERGE: {
-              target: DONE,
-              actions: [
-                'recordMerge',
-                outcome('merged'),
-                {
-                  type: 'effect',
-                  params: ({ event }) => ({ kind: 'case.merge', intoCaseId: event.payload.intoCaseId }),
-                },
-              ],
-            },
+            MERGE: MERGE_INTO,
             ...WAITING,
             DEADLINE_ELAPSED: supervisedOnBreach(PETITION_V2_DEADLINES.intake.key),
           },
@@ -387,31 +392,9 @@ export const petitionV2Machine = setup({
         assigning: {
           meta: { deadline: PETITION_V2_DEADLINES.handling },
           on: {
-            ASSIGN_HANDLER: [
-              {
-                guard: 'handlerUnitGiven',
-                target: '#petition.mediation.handling',
-                actions: [
-                  'assignHandler',
-                  {
-                    type: 'effect',
-                    params: ({ event }) => ({ kind: 'unit.assign', unitCode: event.payload.unitCode ?? '' }),
-                  },
-                ],
-              },
-              { target: '#petition.mediation.handling', actions: 'assignHandler' },
-            ],
-            MERGE: {
-              target: DONE,
-              actions: [
-                'recordMerge',
-                outcome('merged'),
-                {
-                  type: 'effect',
-                  params: ({ event }) => ({ kind: 'case.merge', intoCaseId: event.payload.intoCaseId }),
-                },
-              ],
-            },
+            // Choosing the handler, as in version 1.
+            ASSIGN_HANDLER: V1_ASSIGNING.ASSIGN_HANDLER,
+            MERGE: MERGE_INTO,
             ...handlingClock(),
           },
         },

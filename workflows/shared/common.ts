@@ -146,3 +146,11 @@ export const openStateTransitions = <K extends CaseKind>(kind: K) =>
 
 /** Guard of a DEADLINE_ELAPSED transition: only the clock `key` breaches here, so a stale clock is ignored. */
 export const breachOf = (key: string) => ({ type: 'deadlineIs', params: { key } }) as const;
+
+/**
+ * A machine version's guards or actions by name, for a later version that keeps them unchanged: the same
+ * functions, so the two versions cannot drift apart where they are meant to agree.
+ */
+export function inherited<K extends string>(impls: Record<string, unknown>, names: readonly K[]): Record<K, never> {
+  return Object.fromEntries(names.map((name) => [name, impls[name]])) as Record<K, never>;
+}

@@ -46,6 +46,27 @@ describe('Database.transaction (real PostgreSQL)', () => {
     expect(await db.query('SELECT n FROM t WHERE id = 2')).toEqual([{ n: 0 }]);
   });
 
+  it('runs a repository inside a transaction on its connection, so it sees and undoes the same work', async () => {
+    const before = db.poolUsage();
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('UPDATE t SET n = 7 WHERE id = 1');
+        await db.orm(async (manager) => {
+          expect(await manager.query('SELECT n FROM t WHERE id = 1')).toEqual([{ n: 7 }]);
+          // TypeORM's own transaction nests as a savepoint in the open one rather than beginning another.
+          await manager.transaction((inner) => inner.query('UPDATE t SET n = 8 WHERE id = 2'));
+        });
+        expect(await tx.query('SELECT n FROM t WHERE id = 2')).toEqual([{ n: 8 }]);
+        throw new Error('undo both');
+      }),
+    ).rejects.toThrow('undo both');
+    expect(await db.query('SELECT id, n FROM t ORDER BY id')).toEqual([
+      { id: 1, n: 0 },
+      { id: 2, n: 0 },
+    ]);
+    expect(db.poolUsage().total - db.poolUsage().idle).toBe(before.total - before.idle); // its connection is back
+  });
+
   it('retries the loser of a deadlock, so both transactions commit', async () => {
     let attempts = 0;
     // Each waits for the other to hold its first lock, then asks for the other's row: a real deadlock.

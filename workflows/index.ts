@@ -1,21 +1,28 @@
 import type { CaseKind, CaseWorkflow, DeadlineSpec, MachineWorkflow, StateMeta } from '#domain';
+import { disputeV2Workflow } from './dispute/dispute-v2.machine.js';
 import { disputeWorkflow } from './dispute/dispute.machine.js';
+import { petitionV2Workflow } from './petition/petition-v2.machine.js';
 import { petitionWorkflow } from './petition/petition.machine.js';
 import { referralWorkflow } from './referral/referral.machine.js';
 
 /**
  * Every machine version that cases may run on, by kind. A case keeps the version it started with, so a
- * version stays here as long as any case uses it; new cases start on the highest.
+ * version stays here as long as any case uses it. `RELEASED` (releases.ts) says which are frozen.
  */
 export const workflows: Record<CaseKind, Record<number, CaseWorkflow>> = {
-  dispute: { 1: disputeWorkflow },
-  petition: { 1: petitionWorkflow },
+  dispute: { 1: disputeWorkflow, 2: disputeV2Workflow },
+  petition: { 1: petitionWorkflow, 2: petitionV2Workflow },
 };
 
-/** The workflow new cases of `kind` start on. */
-export function latestWorkflow(kind: CaseKind): CaseWorkflow {
-  const versions = versionsOf(kind);
-  return versions[Math.max(...Object.keys(versions).map(Number))]!;
+/**
+ * The version new cases of each kind start on. Version 2 runs only where it is asked for (a migrated case, or
+ * `machineVersion` given to the engine) until the engine carries out everything it declares.
+ */
+export const NEW_CASES_START_ON: Readonly<Record<CaseKind, number>> = { dispute: 1, petition: 1 };
+
+/** The workflow new cases of `kind` start on, or the one of `version` when a caller names it. */
+export function latestWorkflow(kind: CaseKind, version?: number): CaseWorkflow {
+  return workflowFor(kind, version ?? NEW_CASES_START_ON[kind]);
 }
 
 /** The workflow a case of `kind` recorded as `version` runs on. */

@@ -305,7 +305,9 @@ describe('workflow registry', () => {
   it('finds the dispute workflow by kind and version, and refuses unknown ones', () => {
     expect(latestWorkflow('dispute')).toBe(disputeWorkflow);
     expect(workflowFor('dispute', 1)).toBe(disputeWorkflow);
-    expect(() => workflowFor('dispute', 2)).toThrow('No dispute workflow has version 2');
+    expect(workflowFor('dispute', 2).version).toBe(2);
+    expect(latestWorkflow('dispute', 2)).toBe(workflowFor('dispute', 2));
+    expect(() => workflowFor('dispute', 3)).toThrow('No dispute workflow has version 3');
     expect(() => workflowFor('lawsuit' as never, 1)).toThrow('Unknown case kind "lawsuit"');
   });
 });

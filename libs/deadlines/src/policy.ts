@@ -7,7 +7,9 @@ import { DomainError, type DeadlineSpec } from '#domain';
  * art. 23 ¶2–3 for other bodies), 60 days to handle (art. 34), 30 days each to ask for and to give a review
  * (art. 35) and a second review (art. 36). Version 1's judicial-confirmation clock runs 30 days from the request:
  * the court's own limit for special-procedure cases (民事诉讼法 art. 187); the parties' 30 days to apply
- * (人民调解法 art. 33) are not a clock in version 1.
+ * (人民调解法 art. 33) are not a clock in version 1. Version 2 splits them: the parties' 30 days from the agreement
+ * (`dispute.judicial_application`) and the court's 30 days from filing (`dispute.court_confirmation`); and it gives
+ * a body receiving a forwarded petition its 15 days to tell the petitioner (`petition.forwarded`, art. 23 ¶3).
  */
 export const STATUTORY_LIMITS: Readonly<
   Record<string, { amount: number; unit: DeadlineSpec['unit']; source: string }>
@@ -18,7 +20,14 @@ export const STATUTORY_LIMITS: Readonly<
   'petition.review': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 35' },
   'petition.re_review_request': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 36 ¶1' },
   'petition.re_review': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 36 ¶1–2' },
+  'petition.forwarded': { amount: 15, unit: 'calendar_days', source: '信访工作条例 art. 23 ¶3' },
   'dispute.judicial_confirmation': { amount: 30, unit: 'calendar_days', source: '民事诉讼法 art. 187' },
+  'dispute.judicial_application': {
+    amount: 30,
+    unit: 'calendar_days',
+    source: '人民调解法 art. 33 ¶1; 民事诉讼法 art. 205',
+  },
+  'dispute.court_confirmation': { amount: 30, unit: 'calendar_days', source: '民事诉讼法 art. 187' },
 };
 
 /** Refuses a policy that would lengthen a statutory limit. */

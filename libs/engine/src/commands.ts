@@ -14,6 +14,8 @@ export interface OpenCase {
   actor: Actor;
   /** The actor's unit path prefix (`/D1/S2/`); null = every unit. */
   scope: string | null;
+  /** The machine version to start on, when not the one new cases start on (tests, imports of older cases). */
+  machineVersion?: number;
 }
 
 export interface SendEvent {

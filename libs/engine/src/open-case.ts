@@ -14,7 +14,7 @@ import type { EngineParts } from './pipeline.js';
  * parties sealed, written with its first event, clocks and outbox rows in one statement.
  */
 export async function openCase(parts: EngineParts, tx: Tx, command: OpenCase): Promise<Transition> {
-  const workflow = latestWorkflow(command.kind);
+  const workflow = latestWorkflow(command.kind, command.machineVersion);
   const now = parts.clock.now();
   const [unit] = await tx.prepared<{ level: UnitLevel; parent_code: string | null; path: string; n: string }>(
     'case_open_unit',

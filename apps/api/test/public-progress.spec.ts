@@ -153,11 +153,13 @@ describe('public progress by query code', () => {
       const body = JSON.parse(reply.text);
       expect(Object.keys(body).sort()).toEqual([
         'closed',
+        'concludedAt',
         'kind',
         'reference',
         'registeredAt',
         'stage',
         'stages',
+        'status',
         'updatedAt',
       ]);
       for (const stage of body.stages) expect(Object.keys(stage).sort()).toEqual(['enteredAt', 'stage']);
@@ -172,6 +174,10 @@ describe('public progress by query code', () => {
         updatedAt: view.updatedAt,
       });
       expect(body.closed).toBe(view.state === 'archive.closed');
+      expect(body.status).toBe(
+        view.state === 'archive.closed' ? 'closed' : view.stage === 'archive' ? 'concluded' : 'in_progress',
+      );
+      expect(body.concludedAt === null).toBe(view.stage !== 'archive');
     }
   });
 
@@ -184,7 +190,14 @@ describe('public progress by query code', () => {
       at: string;
     }>;
     const at = (type: string, nth = 0) => history.filter((e) => e.type === type)[nth]!.at;
-    expect(body).toMatchObject({ reference: reopened.reference, kind: 'dispute', stage: 'archive', closed: true });
+    expect(body).toMatchObject({
+      reference: reopened.reference,
+      kind: 'dispute',
+      stage: 'archive',
+      status: 'closed',
+      concludedAt: at('CLOSE', 1),
+      closed: true,
+    });
     expect(body.stages).toEqual([
       { stage: 'intake', enteredAt: at('REGISTER') },
       { stage: 'triage', enteredAt: at('ACCEPT') },
@@ -197,8 +210,27 @@ describe('public progress by query code', () => {
 
     const referred = cases[1]!;
     const inReferral = JSON.parse((await publicGet(referred.queryCode)).text);
-    expect(inReferral).toMatchObject({ stage: 'mediation', closed: false });
+    expect(inReferral).toMatchObject({ stage: 'mediation', status: 'in_progress', concludedAt: null, closed: false });
     expect(inReferral.stages.map((s: { stage: string }) => s.stage)).toEqual(['intake', 'triage', 'mediation']);
+  });
+
+  it('tells a concluded case (办结: answered, in follow-up) from a closed one (归档)', async () => {
+    await refill();
+    const answered = await open(dispute({ parties: parties(1) }));
+    await send(answered.id, 'ACCEPT');
+    await send(answered.id, 'CLASSIFY', { category: 'neighbour', riskLevel: 'low' });
+    await send(answered.id, 'ASSIGN_MEDIATOR', { mediatorId: 'mediator-sun', channel: 'people' });
+    clock.advance(3_600_000);
+    const closing = await send(answered.id, 'CLOSE');
+    const concluded = JSON.parse((await publicGet(answered.queryCode)).text);
+    expect(concluded).toMatchObject({ stage: 'archive', status: 'concluded', closed: false });
+    expect(concluded.concludedAt).toBe(closing.updatedAt);
+
+    clock.advance(3_600_000);
+    await send(answered.id, 'RECORD_FOLLOW_UP', { satisfaction: 4, reached: true });
+    const closed = JSON.parse((await publicGet(answered.queryCode)).text);
+    expect(closed).toMatchObject({ status: 'closed', closed: true, concludedAt: concluded.concludedAt });
+    expect(closed.updatedAt > closed.concludedAt).toBe(true);
   });
 
   it('accepts a code as a person types it back: lower case, spaced, O for 0, I or L for 1', async () => {

@@ -13,9 +13,19 @@ export interface PublicProgress {
   stages: Array<{ stage: string; enteredAt: string }>;
   registeredAt: string;
   updatedAt: string;
-  /** Archived and sealed (archive.closed), not merely in follow-up. */
+  /**
+   * 办理中 (`in_progress`), 办结 (`concluded`: the answer is given and the case is in follow-up) or 归档
+   * (`closed`: archived and sealed). A reopened case is in progress again.
+   */
+  status: ProgressStatus;
+  /** When the case was last concluded (entered the archive stage); null while it is in progress. */
+  concludedAt: string | null;
+  /** Archived and sealed (archive.closed), not merely concluded. */
   closed: boolean;
 }
+
+export const PROGRESS_STATUSES = ['in_progress', 'concluded', 'closed'] as const;
+export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
 
 /** Query codes are 12 characters of Crockford base32 (see randomCode). */
 const QUERY_CODE = /^[0-9A-HJKMNP-TV-Z]{12}$/;
@@ -42,6 +52,7 @@ export class PublicProgressQueries {
     const code = normalizeQueryCode(input) ?? '';
     const row = await this.reads.progress(code);
     if (!row) return null;
+    const concluded = row.stage === 'archive';
     return {
       reference: row.reference,
       kind: row.kind,
@@ -49,6 +60,8 @@ export class PublicProgressQueries {
       stages: row.stages,
       registeredAt: row.registered_at,
       updatedAt: row.updated_at,
+      status: row.closed ? 'closed' : concluded ? 'concluded' : 'in_progress',
+      concludedAt: concluded ? (row.stages.findLast((s) => s.stage === 'archive')?.enteredAt ?? null) : null,
       closed: row.closed,
     };
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import type { PublicProgress } from '#cases';
+import { PROGRESS_STATUSES, type ProgressStatus, type PublicProgress } from '#cases';
 import { CASE_KINDS, STAGES } from '#domain';
 
 @ApiSchema({ name: 'StageEntry' })
@@ -37,6 +37,22 @@ export class PublicProgressDto implements PublicProgress {
   @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
 
-  @ApiProperty({ description: 'Archived and sealed (archive.closed), not merely in follow-up.' })
+  @ApiProperty({
+    enum: PROGRESS_STATUSES,
+    description:
+      '办理中 (in_progress); 办结 (concluded: the answer is given, the case is in follow-up); 归档 (closed: archived ' +
+      'and sealed). A reopened case is in progress again.',
+  })
+  status!: ProgressStatus;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the case was last concluded (entered the archive stage); null while it is in progress.',
+  })
+  concludedAt!: string | null;
+
+  @ApiProperty({ description: 'Archived and sealed (archive.closed), not merely concluded.' })
   closed!: boolean;
 }

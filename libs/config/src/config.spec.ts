@@ -44,3 +44,20 @@ describe('telemetry settings', () => {
     expect(() => loadConfig({ ...BASE, CONCORD_LOG_LEVEL: 'loud' })).toThrow(ConfigError);
   });
 });
+
+describe('machine versions of new cases', () => {
+  it('holds the kinds CONCORD_NEW_CASES_START_ON names, and no kind when it is unset', () => {
+    expect(loadConfig(BASE).newCasesStartOn).toEqual({});
+    expect(loadConfig({ ...BASE, CONCORD_NEW_CASES_START_ON: ' petition=1, dispute=2 ' }).newCasesStartOn).toEqual({
+      petition: 1,
+      dispute: 2,
+    });
+  });
+
+  it.each(['petition', 'petition=0', 'petition=v2', 'Petition=1', 'petition=1;dispute=1'])(
+    'refuses "%s" at start-up',
+    (raw) => {
+      expect(() => loadConfig({ ...BASE, CONCORD_NEW_CASES_START_ON: raw })).toThrow(ConfigError);
+    },
+  );
+});

@@ -60,6 +60,12 @@ export interface ConcordConfig {
    * default 120): no relay runs, or it cannot keep up.
    */
   outboxStallSeconds?: number;
+  /**
+   * The machine version new cases of a kind start on, where a deployment holds a kind back
+   * (`CONCORD_NEW_CASES_START_ON`, e.g. `petition=1`: until its staff are trained on version 2). Kinds not named
+   * start on the version Concord starts them on. The engine refuses a version it does not have at start-up.
+   */
+  newCasesStartOn?: Readonly<Record<string, number>>;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -113,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     workerMetricsPort: port('CONCORD_WORKER_METRICS_PORT', env.CONCORD_WORKER_METRICS_PORT, 9464),
     logLevel: logLevel(env.CONCORD_LOG_LEVEL),
     outboxStallSeconds: int('CONCORD_OUTBOX_STALL_SECONDS', 120),
+    newCasesStartOn: startVersions(env.CONCORD_NEW_CASES_START_ON),
   };
 }
 
@@ -169,6 +176,22 @@ function consumes(raw: string | undefined): string[] | 'all' {
     .split(',')
     .map((q) => q.trim())
     .filter(Boolean);
+}
+
+/** `kind=version` pairs, comma-separated: `petition=1,dispute=2`. */
+function startVersions(raw: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of (raw ?? '').split(',').map((e) => e.trim())) {
+    if (!entry) continue;
+    const match = /^([a-z_]+)=([1-9]\d{0,3})$/.exec(entry);
+    if (!match) {
+      throw new ConfigError(
+        `CONCORD_NEW_CASES_START_ON: "${entry}" is not kind=version (e.g. petition=1), in "${raw ?? ''}".`,
+      );
+    }
+    out[match[1]!] = Number(match[2]);
+  }
+  return out;
 }
 
 /** Nest injection token of the loaded ConcordConfig. */

@@ -1,9 +1,10 @@
 import type { Clock } from '#clock';
 import type { DeadlineBook, DeadlineJob } from '#deadlines';
-import { DomainError, instantProblem, SYSTEM_ACTORS } from '#domain';
+import { DomainError, instantProblem, SYSTEM_ACTORS, type CaseKind } from '#domain';
 import { failpoint } from '#failpoints';
 import type { PartyVault } from '#parties';
 import type { Database } from '#persistence';
+import { workflowFor } from '#workflows';
 import { toCaseRecord } from './case-record.js';
 import { summary } from './chain.js';
 import type { FireOutcome, OpenCase, ReferralCommand, ReferralTransition, SendEvent, Transition } from './commands.js';
@@ -23,19 +24,26 @@ const SETTLED_REFERRAL_STATES = ['rejected', 'closed', 'cancelled'];
 export class CaseEngine {
   private readonly parts: EngineParts;
 
+  /**
+   * `startOn` holds kinds back on an earlier machine version for new cases (the deployment's
+   * `CONCORD_NEW_CASES_START_ON`); a kind or version Concord does not have stops start-up here.
+   */
   constructor(
     private readonly db: Database,
     clock: Clock,
     parties: PartyVault,
     deadlines: DeadlineBook,
+    private readonly startOn: Readonly<Record<string, number>> = {},
   ) {
     this.parts = { clock, parties, deadlines };
+    for (const [kind, version] of Object.entries(startOn)) workflowFor(kind as CaseKind, version);
   }
 
   async open(command: OpenCase): Promise<Transition> {
     const occurredAt = command.occurredAt == null ? null : instantProblem(command.occurredAt);
     if (occurredAt) throw DomainError.validation([{ field: 'occurredAt', message: occurredAt }]);
-    return this.db.transaction((tx) => openCase(this.parts, tx, command));
+    const machineVersion = command.machineVersion ?? this.startOn[command.kind];
+    return this.db.transaction((tx) => openCase(this.parts, tx, { ...command, machineVersion }));
   }
 
   /** Applies the event; resolves to null only when it fires a deadline that is no longer pending. */

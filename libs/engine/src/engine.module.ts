@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '#clock';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { PartiesModule, PartyVault } from '#parties';
 import { Database } from '#persistence';
 import { DeadlineBook } from '#deadlines';
@@ -10,9 +11,9 @@ import { CaseEngine } from './case-engine.js';
   providers: [
     {
       provide: CaseEngine,
-      inject: [Database, Clock, PartyVault],
-      useFactory: (db: Database, clock: Clock, parties: PartyVault) =>
-        new CaseEngine(db, clock, parties, new DeadlineBook()),
+      inject: [Database, Clock, PartyVault, CONCORD_CONFIG],
+      useFactory: (db: Database, clock: Clock, parties: PartyVault, config: ConcordConfig) =>
+        new CaseEngine(db, clock, parties, new DeadlineBook(), config.newCasesStartOn),
     },
   ],
   exports: [CaseEngine],

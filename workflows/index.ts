@@ -3,6 +3,7 @@ import { disputeV2Workflow } from './dispute/dispute-v2.machine.js';
 import { disputeWorkflow } from './dispute/dispute.machine.js';
 import { petitionV2Workflow } from './petition/petition-v2.machine.js';
 import { petitionWorkflow } from './petition/petition.machine.js';
+import { referralV2Workflow } from './referral/referral-v2.machine.js';
 import { referralWorkflow } from './referral/referral.machine.js';
 
 /**
@@ -43,7 +44,11 @@ function versionsOf(kind: CaseKind): Record<number, CaseWorkflow> {
 }
 
 /** Every referral machine version that referrals may run on; a referral keeps the version it was issued on. */
-export const referralWorkflows: Record<number, MachineWorkflow> = { 1: referralWorkflow };
+export const referralWorkflows: Record<number, MachineWorkflow> = { 1: referralWorkflow, 2: referralV2Workflow };
+
+/** The referral machine a case's referrals are issued on: the one its own machine version names. */
+export const referralWorkflowOf = (workflow: CaseWorkflow): MachineWorkflow =>
+  referralWorkflowFor(workflow.referralVersion ?? 1);
 
 export const latestReferralWorkflow = (): MachineWorkflow =>
   referralWorkflows[Math.max(...Object.keys(referralWorkflows).map(Number))]!;
@@ -58,6 +63,7 @@ export { disputeWorkflow, petitionWorkflow, referralWorkflow };
 export { DISPUTE_DEADLINES, type DisputeContext } from './dispute/dispute.machine.js';
 export { PETITION_DEADLINES, type PetitionContext } from './petition/petition.machine.js';
 export { REFERRAL_DEADLINES, referralsIssued, type ReferralContext } from './referral/referral.machine.js';
+export { REFERRAL_V2_DEADLINES } from './referral/referral-v2.machine.js';
 
 /** Every clock any machine version declares, by key (the policies admins may override). */
 export function clockSpecs(): Map<string, DeadlineSpec> {

@@ -1,6 +1,13 @@
 import type { DeadlineSpec, MachineWorkflow } from '#domain';
 import { GENERATED_NOTICE, limitText } from './machine-page.js';
-import { machineModel, parentPath, statesOf, type MachineModel, type TransitionModel } from './machine-model.js';
+import {
+  machineModel,
+  ON_ENTRY,
+  parentPath,
+  statesOf,
+  type MachineModel,
+  type TransitionModel,
+} from './machine-model.js';
 
 /** A statutory limit on a clock key: the most a policy may set, and the law that sets it. */
 export interface Statute {
@@ -95,11 +102,14 @@ function entered(model: MachineModel, path: string): string[] {
 /** The events that start the clock: those entering a declaring state from outside them (or re-entering one). */
 function startText(name: string, model: MachineModel, row: ClockRow): string {
   const starts = new Set<string>();
-  if (entered(model, '').some((p) => row.states.includes(p)))
-    starts.add(name === 'referral' ? 'issue' : 'registration');
+  const first = name === 'referral' ? 'issue' : 'registration';
+  const initial = entered(model, '');
+  if (initial.some((p) => row.states.includes(p))) starts.add(first);
   for (const t of model.transitions) {
     const enters = t.targets.some((target) => entered(model, target).some((p) => within(p, row.states)));
-    if (enters && (t.reenter || !within(t.source, row.states))) starts.add(code(t.event));
+    if (!enters || (!t.reenter && within(t.source, row.states))) continue;
+    // An eventless transition out of the first state is part of the start itself.
+    starts.add(t.event === ON_ENTRY && initial.includes(t.source) ? first : code(t.event));
   }
   return starts.size ? [...starts].join(', ') : 'never';
 }

@@ -4,7 +4,7 @@ import type { DeadlineSpec, StateMeta } from '#domain';
 /**
  * What the documentation shows of a machine, read from its definition: the states nested as declared, the
  * clock each state's `meta` declares, and every transition with its event, guard, targets and actions. A
- * construct the diagrams cannot show (parallel or history states, delayed or eventless transitions) is refused,
+ * construct the diagrams cannot show (parallel or history states, delayed transitions) is refused,
  * so a machine that starts using one fails the docs test instead of being drawn wrong.
  */
 export interface StateModel {
@@ -48,6 +48,9 @@ export interface MachineModel {
 
 const NO_OP_ACTIONS = new Set(['recorded']);
 
+/** The event of an eventless (`always`) transition: taken as soon as its state is entered and its guard passes. */
+export const ON_ENTRY = '(on entry)';
+
 /** A transition that changes nothing but is accepted, so that its event is recorded in the case's history. */
 export const recordedOnly = (t: TransitionModel): boolean =>
   t.targets.length === 0 && t.guard === null && t.actions.every((a) => NO_OP_ACTIONS.has(a));
@@ -67,10 +70,11 @@ function visit(node: AnyStateNode, transitions: TransitionModel[]): StateModel {
   if (node.type === 'parallel' || node.type === 'history') {
     throw new Error(`${where}: ${node.type} states are not drawn by the docs generator`);
   }
-  if (node.after.length > 0 || (node.always?.length ?? 0) > 0) {
-    throw new Error(`${where}: delayed and eventless transitions are not drawn by the docs generator`);
+  if (node.after.length > 0) {
+    throw new Error(`${where}: delayed transitions are not drawn by the docs generator`);
   }
-  for (const [event, list] of node.transitions) {
+  const eventless: Array<[string, AnyTransitionDefinition[]]> = node.always?.length ? [[ON_ENTRY, node.always]] : [];
+  for (const [event, list] of [...eventless, ...node.transitions]) {
     list.forEach((t: AnyTransitionDefinition, i: number) => {
       transitions.push({
         source: pathOf(node),

@@ -303,6 +303,7 @@ export const disputeV2Workflow: CaseWorkflow<typeof disputeV2Machine> = {
   events: disputeV2Events,
   noun: disputeWorkflow.noun,
   referencePrefix: disputeWorkflow.referencePrefix,
+  referralVersion: 2,
   facts: disputeWorkflow.facts,
   handling: disputeWorkflow.handling,
   guardReasons: {

@@ -539,6 +539,7 @@ export const petitionV2Workflow: CaseWorkflow<typeof petitionV2Machine> = {
   events: petitionV2Events,
   noun: petitionWorkflow.noun,
   referencePrefix: petitionWorkflow.referencePrefix,
+  referralVersion: 2,
   // Still to be resolved by the engine before this version is registered: the discipline-inspection department
   // of an accusation (ACCEPT) and the related case of a repeat (DECLINE).
   facts: {

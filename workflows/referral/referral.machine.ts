@@ -183,16 +183,20 @@ export const referralWorkflow: MachineWorkflow<typeof referralMachine> = {
 export function referralsIssued(
   payload: Record<string, unknown>,
   facts: CaseFacts,
+  type?: string,
 ): Array<{ id: string; input: ReferralInput }> {
   const ids = facts.referralIds ?? [];
+  // A FORWARD hands a petition on (转送); its payload may carry no instructions.
+  const transfer = type === 'FORWARD';
   return (facts.departments ?? []).map((department, i) => ({
     id: ids[i]!,
     input: {
       departmentCode: department.code,
       role: department.role,
-      instructions: payload.instructions as string,
+      instructions: (payload.instructions as string | undefined) ?? '',
       dueInWorkingDays: (payload.dueInWorkingDays as number | undefined) ?? null,
       shareParties: (payload.shareParties as boolean | undefined) ?? false,
+      ...(transfer ? { transfer: true as const } : {}),
     },
   }));
 }

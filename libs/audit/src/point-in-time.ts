@@ -15,10 +15,10 @@ import {
 import type { Database } from '#persistence';
 import {
   decide,
-  latestReferralWorkflow,
   referralsIssued,
   start,
   referralWorkflowFor,
+  referralWorkflowOf,
   workflowFor,
   restoreSnapshot,
   storeSnapshot,
@@ -182,7 +182,8 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
         const decision = decide(workflow, snapshot, recorded, event.facts);
         if (decision.ok) {
           snapshot = decision.next;
-          if (decision.effects.some((e) => e.kind === 'referrals.issue')) issue(event, storedReferrals, referrals);
+          if (decision.effects.some((e) => e.kind === 'referrals.issue'))
+            issue(event, workflow!, storedReferrals, referrals);
         }
       }
       replayed = statePath(snapshot.value);
@@ -222,10 +223,15 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
  * The referrals a REFER issued, started as the engine starts them: one per department its facts name, with
  * the ids its facts drew, on the referral machine version each referral row recorded.
  */
-function issue(event: ReplayEvent, stored: Map<string, StoredReferral>, live: Map<string, LiveReferral>): void {
-  for (const { id, input } of referralsIssued(event.payload, event.facts)) {
+function issue(
+  event: ReplayEvent,
+  caseWorkflow: CaseWorkflow,
+  stored: Map<string, StoredReferral>,
+  live: Map<string, LiveReferral>,
+): void {
+  for (const { id, input } of referralsIssued(event.payload, event.facts, event.type)) {
     const recorded = stored.get(id);
-    const workflow = recorded ? referralWorkflowFor(recorded.machine_version) : latestReferralWorkflow();
+    const workflow = recorded ? referralWorkflowFor(recorded.machine_version) : referralWorkflowOf(caseWorkflow);
     live.set(id, { id, departmentCode: input.departmentCode, workflow, snapshot: start(workflow, input).next });
   }
 }

@@ -9,7 +9,8 @@ import { DomainError, type DeadlineSpec } from '#domain';
  * the court's own limit for special-procedure cases (民事诉讼法 art. 187); the parties' 30 days to apply
  * (人民调解法 art. 33) are not a clock in version 1. Version 2 splits them: the parties' 30 days from the agreement
  * (`dispute.judicial_application`) and the court's 30 days from filing (`dispute.court_confirmation`); and it gives
- * a body receiving a forwarded petition its 15 days to tell the petitioner (`petition.forwarded`, art. 23 ¶3).
+ * a body receiving a forwarded petition its 15 days to tell the petitioner and 5 working days to object
+ * (`petition.forwarded`; the referral's `referral.transfer_notice` and `referral.transfer_objection`: art. 23 ¶3).
  */
 export const STATUTORY_LIMITS: Readonly<
   Record<string, { amount: number; unit: DeadlineSpec['unit']; source: string }>
@@ -21,6 +22,8 @@ export const STATUTORY_LIMITS: Readonly<
   'petition.re_review_request': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 36 ¶1' },
   'petition.re_review': { amount: 30, unit: 'calendar_days', source: '信访工作条例 art. 36 ¶1–2' },
   'petition.forwarded': { amount: 15, unit: 'calendar_days', source: '信访工作条例 art. 23 ¶3' },
+  'referral.transfer_notice': { amount: 15, unit: 'calendar_days', source: '信访工作条例 art. 23 ¶3' },
+  'referral.transfer_objection': { amount: 5, unit: 'working_days', source: '信访工作条例 art. 23 ¶3' },
   'dispute.judicial_confirmation': { amount: 30, unit: 'calendar_days', source: '民事诉讼法 art. 187' },
   'dispute.judicial_application': {
     amount: 30,

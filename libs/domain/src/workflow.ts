@@ -165,6 +165,8 @@ export interface CaseWorkflow<TMachine extends AnyStateMachine = AnyStateMachine
   kind: CaseKind;
   /** The prefix of its cases' references: `DSP-2026-000123`. */
   referencePrefix: string;
+  /** The referral machine version its referrals are issued on (1 when absent). */
+  referralVersion?: number;
 }
 
 /** What a referral machine starts from: the REFER that issued it, for this department. */
@@ -174,6 +176,11 @@ export interface ReferralInput {
   instructions: string;
   dueInWorkingDays: number | null;
   shareParties: boolean;
+  /**
+   * A petition handed on (转送, 信访工作条例 art. 23 ¶3) rather than a department's part of a case: present (true)
+   * only then, so referrals issued by REFER keep the inputs they always had.
+   */
+  transfer?: true;
 }
 
 /** `{ mediation: 'in_session' }` → `mediation.in_session`. */

@@ -1,7 +1,8 @@
 import type { DeadlineBook, DeadlinePlan } from '#deadlines';
 import { statePath, type CaseFacts } from '#domain';
 import type { Tx } from '#persistence';
-import { latestReferralWorkflow, referralsIssued, start, storeSnapshot, type ReferralContext } from '#workflows';
+import { referralsIssued, referralWorkflowOf, start, storeSnapshot, type ReferralContext } from '#workflows';
+import type { CaseWorkflow } from '#domain';
 import type { CaseRow } from './case-record.js';
 import type { NewDelivery, NewReferral } from './case-writes.js';
 import type { ChainLink } from './chain.js';
@@ -17,20 +18,22 @@ export interface Issued {
 export const NOTHING_ISSUED: Issued = { referrals: [], deliveries: [], deadlines: { rows: [], messages: [] } };
 
 /**
- * REFER: one referral per department, each starting its machine (and its acknowledgement clock) in the
- * REFER's own statement. A department with a webhook is told at once.
+ * REFER (or FORWARD): one referral per department, each starting its machine, on the version the case's machine
+ * names, with its first clocks, in the event's own statement. A department with a webhook is told at once.
  */
 export async function issueReferrals(
   tx: Tx,
   deadlines: DeadlineBook,
   row: CaseRow,
   link: ChainLink,
-  payload: Record<string, unknown>,
+  caseWorkflow: CaseWorkflow,
+  event: { type: string; payload: Record<string, unknown> },
   facts: CaseFacts,
   now: Date,
 ): Promise<Issued> {
-  const workflow = latestReferralWorkflow();
-  const named = referralsIssued(payload, facts);
+  const { payload } = event;
+  const workflow = referralWorkflowOf(caseWorkflow);
+  const named = referralsIssued(payload, facts, event.type);
   const hooked = new Set(
     (
       await tx.query<{ code: string }>(
@@ -81,7 +84,7 @@ export async function issueReferrals(
             supervised: false,
             seq: row.version,
             event: {
-              type: 'REFER',
+              type: event.type,
               payload: link.chained.payload,
               at: now.toISOString(),
               actor: pickActor(link.chained.actor),

@@ -1,6 +1,6 @@
 import type { Clock } from '#clock';
 import type { DeadlineBook } from '#deadlines';
-import { DomainError, ErrorCode, statePath, type CaseFacts, type Effect } from '#domain';
+import { DomainError, ErrorCode, statePath, type CaseFacts, type CaseWorkflow, type Effect } from '#domain';
 import type { PartyInput, PartyVault, SealedParty } from '#parties';
 import type { Tx } from '#persistence';
 import { admit, decide, restoreSnapshot, type ReferralContext } from '#workflows';
@@ -112,7 +112,16 @@ export async function transit(
     now,
   );
   const issued = decision.effects.some((e) => e.kind === 'referrals.issue')
-    ? await issueReferrals(tx, parts.deadlines, row, link, payload, facts, now)
+    ? await issueReferrals(
+        tx,
+        parts.deadlines,
+        row,
+        link,
+        workflow as CaseWorkflow,
+        { type: command.type, payload },
+        facts,
+        now,
+      )
     : NOTHING_ISSUED;
   const own = referral
     ? moveReferral(referral, row, decision, {

@@ -7,6 +7,7 @@ export const CLOUD_EVENT_SOURCE = '/api/v1/referrals';
 export function referralEventName(type: string, deadlineKey?: string): string {
   switch (type) {
     case 'REFER':
+    case 'FORWARD':
       return 'issued';
     case 'ACKNOWLEDGE':
       return 'acknowledged';
@@ -23,7 +24,9 @@ export function referralEventName(type: string, deadlineKey?: string): string {
     case 'CANCEL':
       return 'cancelled';
     case 'DEADLINE_ELAPSED':
-      return deadlineKey === 'referral.acknowledge' ? 'urged' : 'supervised';
+      if (deadlineKey === 'referral.acknowledge') return 'urged';
+      // The 5 working days to object to a transfer (转送) have passed: the body can no longer object.
+      return deadlineKey === 'referral.transfer_objection' ? 'objection_window_closed' : 'supervised';
     case 'DEADLINE_WARNING':
       return 'deadline_warning';
     default:

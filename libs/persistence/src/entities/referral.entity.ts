@@ -7,7 +7,8 @@ import { DepartmentEntity } from './department.entity.js';
 @Check('referrals_role_check', `role IN ('lead', 'assist')`)
 @Check(
   'referrals_state_check',
-  `state IN ('issued', 'acknowledged', 'accepted', 'in_progress', 'replied', 'rejected', 'closed', 'cancelled')`,
+  `state IN ('issued', 'acknowledged', 'accepted', 'in_progress', 'replied', 'rejected', 'closed', 'cancelled', ` +
+    `'transfer.objectable', 'transfer.within_remit')`,
 )
 @Check('referrals_version_check', `version >= 1`)
 // (department_code, id DESC): newest first within a department.

@@ -1,4 +1,6 @@
 import { ManualClock } from '#clock';
+import { loadDeadlineJobs } from '#deadlines';
+import { CaseEngine } from '#engine';
 import { dispute, petition, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -194,6 +196,40 @@ describe('MIGRATE_MACHINE: an open version-1 case moves to version 2', () => {
       expect(again.body.detail).toContain('already runs on version 2');
       expect(await rowCounts(api.db)).toEqual(counts);
     });
+  });
+
+  it('fires a kept clock at the due time version 1 gave it, and version 2 takes the breach', async () => {
+    const id = await open(dispute());
+    await step(id, 'ACCEPT');
+    const assigned = await step(id, 'ASSIGN_MEDIATOR', { mediatorId: 'med-9', channel: 'people' });
+    const [mediation] = clockOf(assigned, 'dispute.mediation');
+    clock.advance(10 * DAY);
+    expect((await migrate(id, { toVersion: 2, reason: '切换流程' })).status).toBe(200);
+
+    const engine = api.app.get(CaseEngine);
+    const fire = async () => {
+      const due = await api.db.query<{ id: string }>(
+        `SELECT id FROM deadlines WHERE case_id = $1 AND status = 'pending' AND due_at <= $2 ORDER BY due_at, id`,
+        [id, clock.now()],
+      );
+      for (const job of await loadDeadlineJobs(
+        api.db,
+        due.map((d) => d.id),
+      ))
+        await engine.fireDeadline(job);
+    };
+    clock.set(new Date(Date.parse(mediation!.dueAt) - 60_000));
+    await fire();
+    expect((await api.call('GET', `/cases/${id}`, { key: mediator })).body.state).toBe('mediation.assigned');
+    clock.set(new Date(mediation!.dueAt));
+    await fire();
+    const after = await api.call('GET', `/cases/${id}`, { key: mediator });
+    expect(after.body).toMatchObject({ machineVersion: 2, state: 'escalation.pending' });
+    expect(clockOf(after.body, 'dispute.mediation')).toEqual([
+      expect.objectContaining({ id: mediation!.id, dueAt: mediation!.dueAt, status: 'breached' }),
+    ]);
+    expect((await history(id)).at(-1)).toMatchObject({ type: 'DEADLINE_ELAPSED', machineVersion: 2 });
+    expect(await rebuild(id)).toMatchObject({ state: 'escalation.pending', matchesStored: true, divergence: null });
   });
 
   it('ends a clock only version 1 declares and arms one only version 2 declares, at the migration', async () => {

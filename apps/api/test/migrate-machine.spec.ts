@@ -280,6 +280,15 @@ describe('MIGRATE_MACHINE: an open version-1 case moves to version 2', () => {
       expect(await rowCounts(api.db)).toEqual(counts);
     });
 
+    it('is refused as an accusation (409): version 2 has no state for one already being handled', async () => {
+      const counts = await rowCounts(api.db);
+      const reply = await migrate(id, { toVersion: 2, reason: '切换流程', answers: { petitionType: 'accusation' } });
+      expect(reply.status).toBe(409);
+      expect(reply.body).toMatchObject({ code: 'conflict', state: 'mediation.handling' });
+      expect(reply.body.detail).toContain('信访工作条例 art. 30');
+      expect(await rowCounts(api.db)).toEqual(counts);
+    });
+
     it('moves with its class stated, its 60-day clock kept', async () => {
       const before = await api.call('GET', `/cases/${id}`, { key: mediator });
       const [handling] = clockOf(before.body, 'petition.handling');

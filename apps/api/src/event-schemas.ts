@@ -1,10 +1,20 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { MachineWorkflow } from '#domain';
-import { referralWorkflows, workflows } from '#workflows';
+import { MIGRATE_MACHINE, MIGRATIONS, referralWorkflows, workflows } from '#workflows';
 
 type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
 
 type Machines = Array<[string, Record<number, MachineWorkflow>]>;
+
+/**
+ * An event the engine itself carries out, which no machine declares: its payload per machine and version it may
+ * be sent on, and the envelope's description.
+ */
+interface EngineEvent {
+  type: string;
+  description: string;
+  takers: Array<{ machine: string; version: number; payload: SchemaObject }>;
+}
 
 const ref = (name: string) => `#/components/schemas/${name}`;
 
@@ -22,9 +32,20 @@ export interface EventCatalogue {
  * decide which applies, so each type's envelope allows the payload of any machine version that takes it
  * (`anyOf`), and the envelopes, one per type, are told apart by `type`.
  */
-function catalogue(envelope: string, machines: Machines): EventCatalogue {
+function catalogue(envelope: string, machines: Machines, engineEvents: EngineEvent[] = []): EventCatalogue {
   const schemas: Record<string, SchemaObject> = {};
   const byType = new Map<string, Array<{ name: string; label: string; client: boolean; required: boolean }>>();
+  const described = new Map(engineEvents.map((e) => [e.type, e.description]));
+  for (const event of engineEvents) {
+    for (const { machine, version, payload } of event.takers) {
+      const name = `${machine}.v${version}.${event.type}`;
+      schemas[name] = { description: event.description, ...payload };
+      const takers = byType.get(event.type) ?? [];
+      const required = ((payload as { required?: string[] }).required?.length ?? 0) > 0;
+      takers.push({ name, label: `${machine} v${version}`, client: true, required });
+      byType.set(event.type, takers);
+    }
+  }
   for (const [machine, versions] of machines) {
     for (const [version, workflow] of Object.entries(versions)) {
       for (const [type, spec] of Object.entries(workflow.events)) {
@@ -53,6 +74,7 @@ function catalogue(envelope: string, machines: Machines): EventCatalogue {
     schemas[name] = {
       type: 'object',
       description:
+        (described.has(type) ? `${described.get(type)!} ` : '') +
         `${type}, taken by ${takers.map((t) => t.label).join(', ')}: its payload is \`<machine>.v<version>.${type}\` ` +
         'for the subject’s machine and version.' +
         (systemOnly.length
@@ -84,8 +106,20 @@ function catalogue(envelope: string, machines: Machines): EventCatalogue {
   };
 }
 
-/** What `POST /cases/{id}/events` takes: every event of every case kind and machine version. */
-export const CASE_EVENTS = catalogue('CaseEvent', Object.entries(workflows));
+/** MIGRATE_MACHINE: taken by a case on any version its kind has an upgrade from. */
+const MIGRATE: EngineEvent = {
+  type: MIGRATE_MACHINE,
+  description:
+    'An admin moves an open case to the next version of its machine (403 for any other role). The case keeps ' +
+    'its clocks that the new version also declares in its state, with their due times; those only the old version ' +
+    'declares end; those only the new version declares start now. Refused with the reason (409) where no mapping ' +
+    'exists: an archived case, a state with no counterpart, a case already on that version or a version that does ' +
+    'not follow its own; `answers` the upgrade does not take are a 422.',
+  takers: MIGRATIONS.map((m) => ({ machine: m.kind, version: m.from, payload: m.payload as SchemaObject })),
+};
+
+/** What `POST /cases/{id}/events` takes: every event of every case kind and machine version, and MIGRATE_MACHINE. */
+export const CASE_EVENTS = catalogue('CaseEvent', Object.entries(workflows), [MIGRATE]);
 
 /** What `POST /referrals/{id}/events` takes: every event of every referral machine version. */
 export const REFERRAL_EVENTS = catalogue('ReferralEvent', [['referral', referralWorkflows]]);

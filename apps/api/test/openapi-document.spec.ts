@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ManualClock } from '#clock';
-import { referralWorkflows, workflows } from '#workflows';
+import { MIGRATE_MACHINE, MIGRATIONS, referralWorkflows, workflows } from '#workflows';
 import {
   answerChecker,
   derefSchema,
@@ -159,7 +159,13 @@ describe('the OpenAPI document', () => {
       );
     const cases = reachedPayloads('/api/v1/cases/{id}/events');
     const referrals = reachedPayloads('/api/v1/referrals/{id}/events');
-    const caseEvents = Object.entries(workflows).flatMap(([kind, versions]) => expected(kind, versions));
+    // MIGRATE_MACHINE, which the engine carries out, for every kind and version a case can be moved from.
+    const migrations = MIGRATIONS.map((m) => `${m.kind}.v${m.from}.${MIGRATE_MACHINE}`);
+    expect(migrations).toEqual(expect.arrayContaining(['dispute.v1.MIGRATE_MACHINE', 'petition.v1.MIGRATE_MACHINE']));
+    const caseEvents = [
+      ...Object.entries(workflows).flatMap(([kind, versions]) => expected(kind, versions)),
+      ...migrations,
+    ];
     expect(cases.payloads.sort()).toEqual(caseEvents.sort());
     expect(referrals.payloads.sort()).toEqual(expected('referral', referralWorkflows).sort());
     expect(new Set(cases.types)).toEqual(new Set(caseEvents.map((n) => n.split('.').at(-1))));
@@ -168,6 +174,17 @@ describe('the OpenAPI document', () => {
       type: 'object',
       properties: { departments: { type: 'array' } },
     });
+    // A petition's migration asks for its class; a dispute's asks nothing.
+    expect(doc.components!.schemas!['petition.v1.MIGRATE_MACHINE']).toMatchObject({
+      required: ['toVersion', 'answers', 'reason'],
+      properties: {
+        answers: {
+          required: ['petitionType'],
+          properties: { petitionType: { enum: ['suggestion', 'accusation', 'claim'] } },
+        },
+      },
+    });
+    expect(doc.components!.schemas!['dispute.v1.MIGRATE_MACHINE']).toMatchObject({ required: ['toVersion', 'reason'] });
   });
 
   it('describes every answer as the API gives it: each operation walked with real requests', async () => {

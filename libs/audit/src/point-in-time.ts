@@ -15,12 +15,15 @@ import {
 import type { Database } from '#persistence';
 import {
   decide,
+  MIGRATE_MACHINE,
+  migrateSnapshot,
+  upgradeFrom,
+  workflows,
   referralsIssued,
   start,
   referralWorkflowFor,
   referralWorkflowOf,
   workflowFor,
-  restoreSnapshot,
   storeSnapshot,
   type StoredSnapshot,
 } from '#workflows';
@@ -102,8 +105,9 @@ interface LiveReferral {
  * Point-in-time reconstruction (docs/architecture.md, `GET /audit/cases/:id/state?asOf=`): replays a case's events in
  * `seq` order, each on the machine version it recorded, with the payload and facts the engine stored, so the
  * rebuild sees exactly what the engine saw. One query reads the case, its referrals and the events to apply;
- * each event goes through the machines' own `start` / `decide`, the functions the engine runs. An event the
- * machine refuses on replay changes nothing, and shows as a divergence.
+ * each event goes through the machines' own `start` / `decide`, the functions the engine runs, and a
+ * MIGRATE_MACHINE through the upgrade's mapping with the answers it recorded. An event the machine refuses on
+ * replay changes nothing, and shows as a divergence.
  */
 export class PointInTime {
   constructor(private readonly db: Database) {}
@@ -173,11 +177,19 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
         snapshot = start(workflow, {
           category: (event.payload.category as string | null | undefined) ?? null,
         }).next;
+      } else if (event.type === MIGRATE_MACHINE) {
+        // The same mapping the engine ran, with the answers it recorded.
+        const migration = replayMigration(row.kind, workflow.version, snapshot, event.payload);
+        if (!migration.ok) throw unreplayable(event, `is a migration the mapping now refuses: ${migration.reason}`);
+        workflow = migration.workflow;
+        snapshot = migration.next;
       } else {
         if (event.machine_version !== workflow.version) {
-          // A recorded migration moved the case to another machine version: it continues from the same snapshot.
-          workflow = workflowFor(row.kind, event.machine_version);
-          snapshot = restoreSnapshot(workflow, storeSnapshot(snapshot));
+          throw unreplayable(
+            event,
+            `ran on machine version ${event.machine_version}, but no ${MIGRATE_MACHINE} moved the case there ` +
+              `from version ${workflow.version}`,
+          );
         }
         const decision = decide(workflow, snapshot, recorded, event.facts);
         if (decision.ok) {
@@ -217,6 +229,26 @@ function replay(caseId: string, asOf: Date, row: ReplayRow): RebuiltCase {
       : null,
     divergence,
   };
+}
+
+/** A recorded MIGRATE_MACHINE, replayed: the upgrade from the case's version, with the recorded answers. */
+function replayMigration(
+  kind: CaseKind,
+  fromVersion: number,
+  snapshot: AnyMachineSnapshot,
+  payload: Record<string, unknown>,
+): { ok: true; workflow: CaseWorkflow; next: AnyMachineSnapshot } | { ok: false; reason: string } {
+  const upgrade = upgradeFrom(kind, fromVersion);
+  if (!upgrade || upgrade.to !== payload.toVersion) {
+    return { ok: false, reason: `no upgrade of a ${kind} from version ${fromVersion} to ${String(payload.toVersion)}` };
+  }
+  const request = {
+    toVersion: upgrade.to,
+    answers: (payload.answers ?? {}) as Record<string, string>,
+    reason: String(payload.reason),
+  };
+  const migration = migrateSnapshot(workflows[kind], upgrade, storeSnapshot(snapshot), request);
+  return migration.ok ? migration : { ok: false, reason: migration.refusal.message };
 }
 
 /**

@@ -4,10 +4,11 @@ import { DomainError, instantProblem, SYSTEM_ACTORS, type CaseKind } from '#doma
 import { failpoint } from '#failpoints';
 import type { PartyVault } from '#parties';
 import type { Database } from '#persistence';
-import { workflowFor } from '#workflows';
+import { MIGRATE_MACHINE, workflowFor } from '#workflows';
 import { toCaseRecord } from './case-record.js';
 import { summary } from './chain.js';
 import type { FireOutcome, OpenCase, ReferralCommand, ReferralTransition, SendEvent, Transition } from './commands.js';
+import { migrateCase } from './migrate-case.js';
 import { openCase } from './open-case.js';
 import { transit, type EngineParts, type Moved } from './pipeline.js';
 import { loadCase, loadReferral } from './subjects.js';
@@ -19,7 +20,8 @@ const SETTLED_REFERRAL_STATES = ['rejected', 'closed', 'cancelled'];
  * PostgreSQL transaction: lock the subject (a case, or a referral after its case), restore its machine at its
  * own version, `decide` the transition (the machines' pure runtime), then write the case, one hash-chained
  * event, its clocks and the outbox rows for its effects, in one statement. A refused event writes nothing.
- * `send` and `act` are the same pipeline (`transit`) over their two kinds of subject.
+ * `send` and `act` are the same pipeline (`transit`) over their two kinds of subject; MIGRATE_MACHINE, which no
+ * machine declares, goes through the same steps with the upgrade's mapping in place of `decide` (`migrateCase`).
  */
 export class CaseEngine {
   private readonly parts: EngineParts;
@@ -51,7 +53,11 @@ export class CaseEngine {
   async send(command: SendEvent): Promise<Transition>;
   async send(command: SendEvent): Promise<Transition | null> {
     return this.db.transaction(async (tx) => {
-      const moved = await transit(this.parts, tx, await loadCase(tx, command), command);
+      const subject = await loadCase(tx, command);
+      const moved =
+        command.type === MIGRATE_MACHINE
+          ? await migrateCase(this.parts, tx, subject, command)
+          : await transit(this.parts, tx, subject, command);
       if (!moved) return null;
       await this.carryOut(moved, command.type);
       return { case: toCaseRecord(moved.row), event: summary(moved.link) };

@@ -141,7 +141,8 @@ const UPDATE_CASE = namedSql<
   TailValue | CaseValue | ReferralValue | 'previousVersion' | 'firedRowId' | 'endedKeys' | 'supersededClockId'
 >(`
   WITH c AS (
-    UPDATE cases SET state = :caseState, stage = :stage, version = :version, unit_code = :unitCode, category = :category,
+    UPDATE cases SET state = :caseState, stage = :stage, version = :version, machine_version = :machineVersion,
+                     unit_code = :unitCode, category = :category,
                      risk_level = :riskLevel, outcome = :outcome, supervised = :supervised, snapshot = :snapshot,
                      head_hash = :hash, updated_at = :now
      WHERE id = :id AND version = :previousVersion

@@ -46,13 +46,7 @@ export async function transit(
   const now = parts.clock.now();
   const { case: locked, workflow, referral } = subject;
   if (command.firesDeadline && locked.deadline_status !== 'pending') return null;
-  if (command.expectedVersion !== undefined && command.expectedVersion !== subject.version) {
-    throw new DomainError(
-      ErrorCode.VersionConflict,
-      `The ${subject.name} is at version ${subject.version}, not ${command.expectedVersion}.`,
-      { currentVersion: subject.version },
-    );
-  }
+  expectVersion(subject, command);
   const admitted = admit(workflow, command);
   if (!admitted.ok) throw admitted.refusal;
   let payload = admitted.event.payload;
@@ -149,4 +143,15 @@ export async function transit(
     locked.version,
   );
   return { row, link, state, version, effects: decision.effects };
+}
+
+/** A command that names the version it expects applies only to a subject still at that version (409 otherwise). */
+export function expectVersion(subject: Subject, command: Pick<SubjectCommand, 'expectedVersion'>): void {
+  if (command.expectedVersion !== undefined && command.expectedVersion !== subject.version) {
+    throw new DomainError(
+      ErrorCode.VersionConflict,
+      `The ${subject.name} is at version ${subject.version}, not ${command.expectedVersion}.`,
+      { currentVersion: subject.version },
+    );
+  }
 }

@@ -100,7 +100,7 @@ export async function loadReferral(tx: Tx, command: ReferralCommand): Promise<Su
 }
 
 /** A case's own event moves the case row: its state, snapshot, context columns and owning unit. */
-export function moveCase(row: CaseRow, decision: Decision, parentUnit: string | null): void {
+export function moveCase(row: CaseRow, decision: Pick<Decision, 'next' | 'effects'>, parentUnit: string | null): void {
   const state = statePath(decision.next.value);
   Object.assign(row, { state, stage: stageOf(state), snapshot: storeSnapshot(decision.next) });
   copyContextColumns(row, decision.next);

@@ -103,7 +103,8 @@ export class CasesController {
       'for the case’s kind and machine version (each `CaseEvent.<type>` lists those that take it). For admin, ' +
       'intake and mediator keys, on cases within their unit scope (404 otherwise). Refuses an event the state does ' +
       'not take, one a rule refuses, or a stale `expectedVersion` (409, with `allowedEvents`), an event only ' +
-      'Concord sends (403), and a bad payload (422); a refused event writes nothing.',
+      'Concord sends (403), and a bad payload (422); a refused event writes nothing. `MIGRATE_MACHINE` moves an ' +
+      'open case to the next version of its machine: admin keys only, 409 with the reason where no mapping exists.',
   })
   @ApiIdempotencyKey()
   @ApiBody({ schema: CASE_EVENTS.body })
@@ -111,12 +112,17 @@ export class CasesController {
   @ApiProblems(
     400,
     401,
-    [403, 'The key’s role may not send events, or the event is sent by Concord only (system_event_only).'],
+    [
+      403,
+      'The key’s role may not send events, the event is sent by Concord only (system_event_only), or a key other ' +
+        'than an admin’s sent MIGRATE_MACHINE (forbidden).',
+    ],
     404,
     [
       409,
-      'The event is not allowed in the current state (event_not_allowed), a rule refused it (rule_violated), or ' +
-        'the case is no longer at `expectedVersion` (version_conflict).',
+      'The event is not allowed in the current state (event_not_allowed), a rule refused it (rule_violated), ' +
+        'the case is no longer at `expectedVersion` (version_conflict), or MIGRATE_MACHINE has no mapping for ' +
+        'the case (conflict, with the reason).',
     ],
     413,
     415,

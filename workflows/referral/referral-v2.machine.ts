@@ -70,15 +70,8 @@ export const referralV2Machine = setup({
   actions: inherited(referralMachine.implementations.actions, V1_ACTIONS),
 }).createMachine({
   id: 'referral',
-  context: ({ input }) => ({
-    ...input,
-    urged: false,
-    supervised: false,
-    resolved: null,
-    result: null,
-    rejectionReason: null,
-    cancellationReason: null,
-  }),
+  // The same context as version 1, from the same function.
+  context: referralMachine.config.context as never,
   initial: 'issued',
   states: {
     // A referral of a REFER starts here as in version 1; a transfer goes on at once (no acknowledgement clock).

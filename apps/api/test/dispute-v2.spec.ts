@@ -6,19 +6,13 @@ import {
   startTestWorker,
   type TestApi,
   type TestWorker,
+  DAY,
+  clocksOf,
+  type ClockView,
 } from './support/index.js';
 
-const DAY = 86_400_000;
 /** A Monday morning in Beijing, clear of holidays for the 60 days the tests run. */
 const START = '2026-03-02T09:00:00+08:00';
-
-interface Deadline {
-  key: string;
-  status: string;
-  open: boolean;
-  dueAt: string;
-  startsAt: string;
-}
 
 /**
  * Dispute version 2 by the letter of 人民调解法 and 民事诉讼法 (docs/statutes.md), over HTTP on simulated time with
@@ -46,11 +40,10 @@ describe('dispute version 2: agreement, judicial application and the court’s c
   const ok = async (id: string, type: string, payload: Record<string, unknown> = {}) => {
     const reply = await send(id, type, payload);
     expect({ type, status: reply.status, detail: reply.body.detail }).toMatchObject({ type, status: 200 });
-    return reply.body as { state: string; deadlines: Deadline[]; machineVersion: number };
+    return reply.body as { state: string; deadlines: ClockView[]; machineVersion: number };
   };
   const view = async (id: string) =>
-    (await api.call('GET', `/cases/${id}`)).body as { state: string; deadlines: Deadline[]; outcome: string | null };
-  const clockOf = (deadlines: Deadline[], key: string) => deadlines.filter((d) => d.key === key);
+    (await api.call('GET', `/cases/${id}`)).body as { state: string; deadlines: ClockView[]; outcome: string | null };
 
   /** A dispute on version 2 with its mediator assigned now: the 30-day mediation clock runs. */
   async function inMediation(): Promise<string> {
@@ -66,7 +59,7 @@ describe('dispute version 2: agreement, judicial application and the court’s c
 
   it('stops the mediation clock at an agreement on day 29: the case never escalates', async () => {
     const id = await inMediation();
-    const [mediation] = clockOf((await view(id)).deadlines, 'dispute.mediation');
+    const [mediation] = clocksOf((await view(id)).deadlines, 'dispute.mediation');
     expect(mediation).toMatchObject({ status: 'pending', open: true });
 
     clock.advance(29 * DAY);
@@ -78,11 +71,11 @@ describe('dispute version 2: agreement, judicial application and the court’s c
     await worker.fireDue();
     const after = await view(id);
     expect(after.state).toBe('mediation.agreement');
-    expect(clockOf(after.deadlines, 'dispute.mediation')).toEqual([
+    expect(clocksOf(after.deadlines, 'dispute.mediation')).toEqual([
       expect.objectContaining({ open: false, status: expect.not.stringMatching(/pending|breached/) }),
     ]);
     // The parties' window is what runs now.
-    expect(clockOf(after.deadlines, 'dispute.judicial_application')).toEqual([
+    expect(clocksOf(after.deadlines, 'dispute.judicial_application')).toEqual([
       expect.objectContaining({ status: 'pending', open: true }),
     ]);
   });
@@ -93,7 +86,7 @@ describe('dispute version 2: agreement, judicial application and the court’s c
     const agreedAt = clock.now().getTime();
     await ok(late, 'REACH_AGREEMENT', { terms: '双方同意分期付款' });
     const agreed = await ok(timely, 'REACH_AGREEMENT', { terms: '双方同意一次性付款' });
-    const [window] = clockOf(agreed.deadlines, 'dispute.judicial_application');
+    const [window] = clocksOf(agreed.deadlines, 'dispute.judicial_application');
     const due = new Date(window!.dueAt).getTime();
     // 30 days from the agreement, rolled over to the next working day when the 30th is a rest day (民法典 art. 203).
     expect(due - agreedAt).toBeGreaterThanOrEqual(30 * DAY);
@@ -120,7 +113,7 @@ describe('dispute version 2: agreement, judicial application and the court’s c
       acceptedAt: new Date(clock.now()).toISOString(),
     });
     expect(accepted.state).toBe('mediation.judicial_confirmation.in_court');
-    const [court] = clockOf(accepted.deadlines, 'dispute.court_confirmation');
+    const [court] = clocksOf(accepted.deadlines, 'dispute.court_confirmation');
     expect(court).toMatchObject({ status: 'pending', open: true });
     expect(new Date(court!.dueAt).getTime() - new Date(court!.startsAt).getTime()).toBeGreaterThanOrEqual(30 * DAY);
 
@@ -133,7 +126,7 @@ describe('dispute version 2: agreement, judicial application and the court’s c
       reason: '需补充鉴定材料',
       approver: { name: '李院长', title: '院长' },
     });
-    const courtClocks = clockOf(extended.deadlines, 'dispute.court_confirmation');
+    const courtClocks = clocksOf(extended.deadlines, 'dispute.court_confirmation');
     expect(courtClocks.map((d) => d.status).sort()).toEqual(['pending', 'superseded']);
     const successor = courtClocks.find((d) => d.status === 'pending')!;
     expect(new Date(successor.dueAt).getTime() - new Date(court!.dueAt).getTime()).toBeGreaterThanOrEqual(15 * DAY);

@@ -6,19 +6,12 @@ import {
   startTestWorker,
   type TestApi,
   type TestWorker,
+  DAY,
+  type ClockView,
 } from './support/index.js';
 
-const DAY = 86_400_000;
 /** Monday 2 March 2026, 09:00 in Beijing: five working days end on Monday 9 March. */
 const MONDAY = '2026-03-02T09:00:00+08:00';
-
-interface Deadline {
-  key: string;
-  status: string;
-  open: boolean;
-  dueAt: string;
-  startsAt: string;
-}
 
 /**
  * 转送 by 信访工作条例 art. 23 ¶3, over HTTP on simulated time: a petition version 2 handed on (FORWARD) waits for the
@@ -64,7 +57,7 @@ describe('a forwarded petition and the receiving body’s objection window', () 
     const { referralId } = await forwarded();
     const referral = await referralView(referralId);
     expect(referral.state).toBe('transfer.objectable'); // a state only referral version 2 has
-    const deadlines = referral.deadlines as Deadline[];
+    const deadlines = referral.deadlines as ClockView[];
     const notice = deadlines.find((d) => d.key === 'referral.transfer_notice')!;
     const objection = deadlines.find((d) => d.key === 'referral.transfer_objection')!;
     expect(new Date(notice.dueAt).getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(15 * DAY);

@@ -1,18 +1,8 @@
 import { ManualClock } from '#clock';
-import { petition, seedDirectory, startTestApi, type TestApi } from './support/index.js';
+import { petition, seedDirectory, startTestApi, type TestApi, DAY, clocksOf, type ClockView } from './support/index.js';
 
-const DAY = 86_400_000;
 /** Monday 2 March 2026, 09:00 in Beijing. */
 const MONDAY = '2026-03-02T09:00:00+08:00';
-
-interface Deadline {
-  id: string;
-  key: string;
-  status: string;
-  open: boolean;
-  dueAt: string;
-  startsAt: string;
-}
 
 /**
  * Petition version 2 by 信访工作条例 (2022), over HTTP on simulated time: the class at acceptance (arts. 29–31),
@@ -39,14 +29,14 @@ describe('petition version 2', () => {
   const ok = async (id: string, type: string, payload: Record<string, unknown> = {}, key?: string) => {
     const reply = await send(id, type, payload, key);
     expect({ type, status: reply.status, detail: reply.body.detail }).toMatchObject({ type, status: 200 });
-    return reply.body as { state: string; unitCode: string; outcome: string | null; deadlines: Deadline[] };
+    return reply.body as { state: string; unitCode: string; outcome: string | null; deadlines: ClockView[] };
   };
   const open = async (unitCode = 'XC-XH') => {
     const created = await api.call('POST', '/cases', { body: petition({ unitCode }) });
     expect(created.body.machineVersion).toBe(2);
     return created.body.id as string;
   };
-  const handlingClocks = (deadlines: Deadline[]) => deadlines.filter((d) => d.key === 'petition.handling');
+  const handlingClocks = (deadlines: ClockView[]) => clocksOf(deadlines, 'petition.handling');
 
   it('runs the 60 days of a claim from its acceptance: accepted on day 0 and assigned on day 20, it is due on day 60', async () => {
     const id = await open();

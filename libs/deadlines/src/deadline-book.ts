@@ -24,6 +24,11 @@ export interface ClockChange {
   now: Date;
   /** The clocks are a referral's: its rows carry its id and state. */
   referral?: { id: string; state: string };
+  /**
+   * The transition abandons the subject (a case withdrawn or merged, a referral cancelled): the clocks it ends are
+   * cancelled rather than met.
+   */
+  cancelling?: boolean;
   /** Limits a referral sets for itself (`dueInWorkingDays`), by key; they win over policies. */
   amounts?: ReadonlyMap<string, { amount: number; unit: DeadlineSpec['unit'] }>;
 }
@@ -47,8 +52,10 @@ export interface DeadlineRow {
 export interface DeadlinePlan {
   /** Marked fired. */
   firedRowId: string | null;
-  /** Clocks of these keys end: pending rows are cancelled. */
+  /** Clocks of these keys end: pending rows are met, or lapsed when their time had passed unfired. */
   endedKeys: string[];
+  /** The ended clocks are cancelled instead (withdrawal, merge, a cancelled referral). */
+  cancelled: boolean;
   /** An extended clock: its pending rows are superseded, and all of it ends. */
   supersededClockId: string | null;
   /** New rows: the clocks started, with their warnings. */
@@ -60,6 +67,7 @@ export interface DeadlinePlan {
 export const NO_DEADLINE_CHANGE: DeadlinePlan = {
   firedRowId: null,
   endedKeys: [],
+  cancelled: false,
   supersededClockId: null,
   rows: [],
   messages: [],
@@ -81,7 +89,7 @@ export type DeadlineJob = {
 /**
  * Keeps a case's `deadlines` rows in step with its state: entering a state that declares a clock arms it (one
  * row for the due time, one per warning, each with a delayed job); leaving the state ends it (pending rows are
- * cancelled); an extension supersedes the clock with a later one. It plans; the engine writes the plan in the
+ * met, or cancelled when the case is withdrawn or merged); an extension supersedes the clock with a later one. It plans; the engine writes the plan in the
  * transition's own statement. At most one read: the calendar (overrides and imported years) and the policies, only
  * when a clock starts.
  */
@@ -96,6 +104,7 @@ export class DeadlineBook {
       ...NO_DEADLINE_CHANGE,
       firedRowId: change.firedRowId ?? null,
       endedKeys,
+      cancelled: change.cancelling ?? false,
       rows: [],
       messages: [],
     };

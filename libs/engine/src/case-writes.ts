@@ -135,10 +135,18 @@ const INSERT_CASE = namedSql<
   ${TAIL}`);
 
 // Deadline bookkeeping is a single UPDATE: one event may both fire a row and end its clock (a breach that
-// moves the case on), and one statement cannot update a row twice. Clocks are ended per subject: the case's
+// moves the case on), and one statement cannot update a row twice. A clock whose state is left is met; one whose
+// time passed before its breach fired (the worker was behind) lapsed; withdrawal or merge cancels it. Clocks are ended per subject: the case's
 // own (referral_id NULL), or the one referral whose event this is.
 const UPDATE_CASE = namedSql<
-  TailValue | CaseValue | ReferralValue | 'previousVersion' | 'firedRowId' | 'endedKeys' | 'supersededClockId'
+  | TailValue
+  | CaseValue
+  | ReferralValue
+  | 'previousVersion'
+  | 'firedRowId'
+  | 'endedKeys'
+  | 'endedCancelled'
+  | 'supersededClockId'
 >(`
   WITH c AS (
     UPDATE cases SET state = :caseState, stage = :stage, version = :version, unit_code = :unitCode, category = :category,
@@ -155,8 +163,9 @@ const UPDATE_CASE = namedSql<
      WHERE id = :referralId::uuid AND EXISTS (SELECT 1 FROM c)),
   u AS (
     UPDATE deadlines SET
-      status = CASE WHEN status <> 'pending' THEN status WHEN id = :firedRowId::uuid THEN 'fired'
-                    WHEN clock_id = :supersededClockId::uuid THEN 'superseded' ELSE 'cancelled' END,
+      status = CASE WHEN status NOT IN ('pending', 'paused') THEN status WHEN id = :firedRowId::uuid THEN 'fired'
+                    WHEN clock_id = :supersededClockId::uuid THEN 'superseded' WHEN :endedCancelled THEN 'cancelled'
+                    WHEN status = 'pending' AND due_at < :now THEN 'lapsed' ELSE 'met' END,
       fired_at = CASE WHEN id = :firedRowId::uuid AND status = 'pending' THEN :now ELSE fired_at END,
       fired_version = CASE WHEN id = :firedRowId::uuid AND status = 'pending' THEN :version ELSE fired_version END,
       ended_at = CASE WHEN ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid)
@@ -331,6 +340,7 @@ export async function updateCase(tx: Tx, write: CaseWrite, previousVersion: numb
       ...referralValues(write.referral),
       firedRowId: plan.firedRowId,
       endedKeys: plan.endedKeys,
+      endedCancelled: plan.cancelled,
       supersededClockId: plan.supersededClockId,
     }),
   );

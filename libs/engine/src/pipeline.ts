@@ -1,6 +1,6 @@
 import type { Clock } from '#clock';
 import type { DeadlineBook } from '#deadlines';
-import { DomainError, ErrorCode, statePath, type CaseFacts, type Effect } from '#domain';
+import { CANCELLING_OUTCOMES, DomainError, ErrorCode, statePath, type CaseFacts, type Effect } from '#domain';
 import type { PartyInput, PartyVault, SealedParty } from '#parties';
 import type { Tx } from '#persistence';
 import { admit, decide, restoreSnapshot, type ReferralContext } from '#workflows';
@@ -97,6 +97,9 @@ export async function transit(
     unitCode: row.unit_code,
     ...decision.clocks,
     firedRowId: command.firesDeadline,
+    cancelling: referral
+      ? state === 'cancelled'
+      : row.outcome !== locked.outcome && row.outcome !== null && CANCELLING_OUTCOMES.includes(row.outcome),
     extension: handling === 'extendClock' ? (payload as { days: number; reason: string }) : undefined,
     now,
     ...(referral && {

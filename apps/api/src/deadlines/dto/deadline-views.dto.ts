@@ -1,15 +1,19 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import type {
-  CalendarChange,
-  ClockDefault,
-  DayInfo,
-  DeadlineListItem,
-  DeadlinePolicy,
-  DeadlineView,
-  StoredOverride,
-  YearCoverage,
-  YearSummary,
-  YearView,
+import {
+  CLOCK_STATUSES,
+  WARNING_STATUSES,
+  type ClockStatus,
+  type WarningStatus,
+  type CalendarChange,
+  type ClockDefault,
+  type DayInfo,
+  type DeadlineListItem,
+  type DeadlinePolicy,
+  type DeadlineView,
+  type StoredOverride,
+  type YearCoverage,
+  type YearSummary,
+  type YearView,
 } from '#deadlines';
 import { pageOf } from '../../common/api-docs.js';
 
@@ -27,8 +31,8 @@ export class DeadlineWarningDto {
   @ApiProperty({ format: 'date-time' })
   at!: string;
 
-  @ApiProperty({ enum: ['pending', 'sent', 'cancelled', 'superseded'] })
-  status!: 'pending' | 'sent' | 'cancelled' | 'superseded';
+  @ApiProperty({ enum: WARNING_STATUSES, description: 'As its clock, but `sent` where the clock breached.' })
+  status!: WarningStatus;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   sentAt!: string | null;
@@ -54,13 +58,21 @@ export class DeadlineViewDto implements DeadlineView {
   @ApiProperty({ format: 'date-time' })
   dueAt!: string;
 
-  @ApiProperty({ enum: ['pending', 'breached', 'cancelled', 'superseded'] })
-  status!: 'pending' | 'breached' | 'cancelled' | 'superseded';
+  @ApiProperty({
+    enum: CLOCK_STATUSES,
+    description:
+      'met: its state was left in time; lapsed: left after its due time, before the breach fired; cancelled: the ' +
+      'case was withdrawn or merged, or the referral cancelled; superseded: extended or resumed (a successor ' +
+      'follows); paused: stopped by the machine, its due time moves when it runs again.',
+  })
+  status!: ClockStatus;
 
-  @ApiProperty({ description: 'Still running for the current state (not left, not superseded).' })
+  @ApiProperty({
+    description: 'Still belongs to the current state (not left, not superseded); a paused clock is open.',
+  })
   open!: boolean;
 
-  @ApiProperty({ description: 'Open and past its due time.' })
+  @ApiProperty({ description: 'Running (not paused) and past its due time.' })
   overdue!: boolean;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -126,8 +138,8 @@ export class DeadlineListItemDto implements DeadlineListItem {
   @ApiProperty({ format: 'date-time' })
   dueAt!: string;
 
-  @ApiProperty({ enum: ['pending', 'breached'] })
-  status!: 'pending' | 'breached';
+  @ApiProperty({ enum: ['pending', 'paused', 'breached'], description: 'paused: stopped by the machine, not due.' })
+  status!: 'pending' | 'paused' | 'breached';
 
   @ApiProperty()
   overdue!: boolean;

@@ -3,7 +3,15 @@ import type { OutboxMessage } from '#outbox';
 import { uuidv7, type Tx } from '#persistence';
 import { JobName, QueueName } from '#queues';
 import { WorkingCalendar, type CalendarOverride, type ImportedYear } from './calendar.js';
-import { computeDue, extendDue, warningTimes, type DeadlineRule, type Derivation } from './due-date.js';
+import {
+  computeDue,
+  extendDue,
+  pauseDerivation,
+  resumeDue,
+  warningTimes,
+  type DeadlineRule,
+  type Derivation,
+} from './due-date.js';
 
 /** The clocks a state configuration declares, by key, with the state node that declares each. */
 export type DeclaredClocks = Map<string, { spec: DeadlineSpec; nodeId: string }>;
@@ -21,6 +29,8 @@ export interface ClockChange {
   firedRowId?: string;
   /** EXTEND_DEADLINE's payload. */
   extension?: { days: number; reason: string };
+  /** The machine stops or restarts pausable clocks (`clock.pause`, `clock.resume` effects), for `reason`. */
+  pauses?: { effects: Array<{ kind: 'clock.pause' | 'clock.resume'; key: string }>; reason: string };
   now: Date;
   /** The clocks are a referral's: its rows carry its id and state. */
   referral?: { id: string; state: string };
@@ -56,8 +66,10 @@ export interface DeadlinePlan {
   endedKeys: string[];
   /** The ended clocks are cancelled instead (withdrawal, merge, a cancelled referral). */
   cancelled: boolean;
-  /** An extended clock: its pending rows are superseded, and all of it ends. */
+  /** An extended or restarted clock: its pending (or paused) rows are superseded, and all of it ends. */
   supersededClockId: string | null;
+  /** A clock that stops: its pending rows are paused, and its due row's derivation records the stop. */
+  paused: { clockId: string; derivation: Derivation } | null;
   /** New rows: the clocks started, with their warnings. */
   rows: DeadlineRow[];
   /** Their jobs, keyed by deadline id and delayed until due. */
@@ -69,6 +81,7 @@ export const NO_DEADLINE_CHANGE: DeadlinePlan = {
   endedKeys: [],
   cancelled: false,
   supersededClockId: null,
+  paused: null,
   rows: [],
   messages: [],
 };
@@ -108,7 +121,8 @@ export class DeadlineBook {
       rows: [],
       messages: [],
     };
-    if (!started.length && !extendable) return plan;
+    const pauses = change.pauses?.effects ?? [];
+    if (!started.length && !extendable && !pauses.length) return plan;
 
     const { calendar, policies } = await this.readRules(
       tx,
@@ -131,6 +145,28 @@ export class DeadlineBook {
       if (extended) {
         plan.supersededClockId = extended.clockId;
         plan.rows.push(...extended.rows);
+      }
+    }
+    for (const effect of pauses) {
+      const declared = change.after.get(effect.key);
+      // The machine's own guards keep a stop and its restart in order; anything else is a defect of the machine.
+      if (!declared?.spec.pausable)
+        throw new Error(`${effect.kind}: no pausable clock ${effect.key} is declared after the transition`);
+      const rows = await this.openClock(tx, change, effect.key);
+      const clock = rows.find((r) => r.kind === 'due');
+      if (effect.kind === 'clock.pause') {
+        if (clock?.status !== 'pending') throw new Error(`clock.pause: clock ${effect.key} is not running`);
+        plan.paused = {
+          clockId: clock.id,
+          derivation: pauseDerivation(clock.derivation, change.now, change.pauses!.reason),
+        };
+      } else {
+        if (clock?.status !== 'paused') throw new Error(`clock.resume: clock ${effect.key} is not paused`);
+        // As an extension: a successor due later, with the warnings that were stopped re-armed on its span.
+        const { dueAt, derivation } = resumeDue(calendar, clock.derivation, change.now);
+        const stopped = rows.filter((r) => r.kind === 'warning' && r.status === 'paused').map((r) => r.percent! / 100);
+        plan.supersededClockId = clock.id;
+        plan.rows.push(...clockRows(subjectOf(change, effect.key), clock.starts_at, dueAt, derivation, stopped));
       }
     }
     plan.messages = plan.rows.map((r) => ({
@@ -165,9 +201,9 @@ export class DeadlineBook {
     return { calendar: calendarOf(row!), policies: new Map(row!.policies.map((p) => [p.key, p])) };
   }
 
-  /** EXTEND_DEADLINE: the extendable clock's successor, due `days` later; the clock itself is superseded. */
-  private async extend(tx: Tx, change: ClockChange, calendar: WorkingCalendar, spec: DeadlineSpec) {
-    const rows = await tx.query<{
+  /** The rows of the subject's running (or paused) clock `key`: its due row and its warnings. */
+  private openClock(tx: Tx, change: ClockChange, key: string) {
+    return tx.query<{
       id: string;
       kind: string;
       percent: number | null;
@@ -177,9 +213,15 @@ export class DeadlineBook {
     }>(
       `SELECT d.id, d.kind, d.percent, d.status, d.starts_at, d.derivation FROM deadlines d
         WHERE d.clock_id = (SELECT id FROM deadlines WHERE case_id = $1 AND key = $2 AND kind = 'due' AND ended_at IS NULL
+                               AND referral_id IS NOT DISTINCT FROM $3::uuid
                              ORDER BY created_at DESC LIMIT 1)`,
-      [change.caseId, spec.key],
+      [change.caseId, key, change.referral?.id ?? null],
     );
+  }
+
+  /** EXTEND_DEADLINE: the extendable clock's successor, due `days` later; the clock itself is superseded. */
+  private async extend(tx: Tx, change: ClockChange, calendar: WorkingCalendar, spec: DeadlineSpec) {
+    const rows = await this.openClock(tx, change, spec.key);
     const clock = rows.find((r) => r.kind === 'due');
     if (!clock) return null;
     const { dueAt, derivation } = extendDue(

@@ -1,4 +1,11 @@
-import { chinaDateOf, MAX_PERIOD, uncoveredYearsBetween, type DayInfo, type WorkingCalendar } from './calendar.js';
+import {
+  chinaDateOf,
+  endOfChinaDay,
+  MAX_PERIOD,
+  uncoveredYearsBetween,
+  type DayInfo,
+  type WorkingCalendar,
+} from './calendar.js';
 
 export interface DeadlineRule {
   key: string;
@@ -27,10 +34,27 @@ export interface Derivation {
   uncoveredYears?: number[];
   extension?: { days: number; reason: string; previousDueAt: string };
   /**
+   * A pausable clock's stops, in order. `to` is null while the clock is stopped; once it runs again `days` (the
+   * calendar days from the stop's date to the restart's, in UTC+8) were added to its end, which then rolled over
+   * a rest day like any calendar-day period (`skipped` and `rolledOverFrom` describe the end after the last).
+   */
+  pauses?: Pause[];
+  /**
    * Set when a calendar change moved the clock after it was armed: the change (a `calendar_changes` row), the
    * clock it superseded and that clock's due time.
    */
   recomputed?: { calendarChangeId: string; previousClockId: string; previousDueAt: string; reason: string };
+}
+
+/** One stop of a pausable clock: from when, until when (null while it lasts), why, and the days it added. */
+export interface Pause {
+  /** ISO instant */
+  from: string;
+  /** ISO instant; null while the clock is stopped */
+  to: string | null;
+  reason: string;
+  /** Calendar days added to the clock's end, set when it runs again. */
+  days?: number;
 }
 
 /** The due time of a deadline that starts at `startsAt`, with the derivation to store beside it. */
@@ -91,7 +115,7 @@ export function extendDue(
 
 /**
  * The same clock on a calendar that has changed since it was armed: the same start and rule (a policy's, or a
- * referral's own limit), and the same extension if it had one, counted again. The result names the change;
+ * referral's own limit), and the same extension and pauses if it had them, counted again. The result names the change;
  * an earlier recomputation is replaced by this one (the previous clock's derivation keeps it).
  */
 export function recomputeDue(
@@ -108,8 +132,63 @@ export function recomputeDue(
   let result = computeDue(calendar, startsAt, current.rule);
   if (current.extension)
     result = extendDue(calendar, result.derivation, current.extension.days, current.extension.reason);
+  for (const pause of current.pauses ?? []) result = shiftByPause(calendar, result.derivation, pause);
   result.derivation.recomputed = { ...change, previousDueAt: current.dueAt };
   return result;
+}
+
+/** A pausable clock stops at `at`: the derivation records the stop; the due time is unknown until it runs again. */
+export function pauseDerivation(current: Derivation, at: Date, reason: string): Derivation {
+  const open = current.pauses?.at(-1);
+  if (open && open.to === null) throw new Error(`Deadline ${current.rule.key} is already paused (since ${open.from})`);
+  if (typeof reason !== 'string' || !reason.trim()) throw new Error('A pause needs a reason');
+  return { ...current, pauses: [...(current.pauses ?? []), { from: instantOf(at), to: null, reason: reason.trim() }] };
+}
+
+/**
+ * A paused clock runs again at `at`. The time it stood still is not counted (信访工作条例 art. 36 ¶2 for a hearing):
+ * its end moves by the calendar days from the stop's date to this one's, from the nominal end (before any
+ * roll-over), and then rolls over a rest day like any calendar-day period (民法典 art. 203). A clock stopped and
+ * restarted on one date keeps its end.
+ */
+export function resumeDue(
+  calendar: WorkingCalendar,
+  current: Derivation,
+  at: Date,
+): { dueAt: Date; derivation: Derivation } {
+  const pauses = current.pauses ?? [];
+  const open = pauses.at(-1);
+  if (!open || open.to !== null) throw new Error(`Deadline ${current.rule.key} is not paused`);
+  const days = daysBetween(chinaDateOf(new Date(open.from)), chinaDateOf(at));
+  if (days < 0) throw new Error(`Deadline ${current.rule.key} cannot run again before it stopped (${open.from})`);
+  const closed: Pause = { ...open, to: instantOf(at), days };
+  return shiftByPause(calendar, { ...current, pauses: pauses.slice(0, -1) }, closed);
+}
+
+/** Adds one finished pause to a derivation: its days past the nominal end, then the roll-over. */
+function shiftByPause(
+  calendar: WorkingCalendar,
+  current: Derivation,
+  pause: Pause,
+): { dueAt: Date; derivation: Derivation } {
+  if (pause.to === null || pause.days === undefined) throw new Error(`Deadline ${current.rule.key}: a pause is open`);
+  const nominalEnd = current.rolledOverFrom ?? current.dueDate;
+  const { due, nominalDate, rolledOver } = calendar.addCalendarDays(endOfChinaDay(nominalEnd), pause.days);
+  // The end is described afresh; everything else (the start, the rule, an extension) stays as it was.
+  const kept: Partial<Derivation> = { ...current };
+  for (const field of ['dueAt', 'dueDate', 'skipped', 'rolledOverFrom', 'uncoveredYears'] as const) delete kept[field];
+  const { timeZone, startsAt, startDate, rule } = current;
+  const base = { timeZone, startsAt, startDate, rule };
+  const result = finish(calendar, base, due, rolledOver, rolledOver.length ? nominalDate : undefined);
+  result.derivation = { ...kept, ...result.derivation, pauses: [...(current.pauses ?? []), pause] };
+  return result;
+}
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
+function instantOf(at: Date): string {
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new Error(`Invalid instant: ${String(at)}`);
+  return at.toISOString();
 }
 
 /**

@@ -136,7 +136,8 @@ const INSERT_CASE = namedSql<
 
 // Deadline bookkeeping is a single UPDATE: one event may both fire a row and end its clock (a breach that
 // moves the case on), and one statement cannot update a row twice. A clock whose state is left is met; one whose
-// time passed before its breach fired (the worker was behind) lapsed; withdrawal or merge cancels it. Clocks are ended per subject: the case's
+// time passed before its breach fired (the worker was behind) lapsed; withdrawal or merge cancels it. A clock that
+// stops is paused, rows and all, its due row's derivation recording the stop; no job fires a paused row. Clocks are ended per subject: the case's
 // own (referral_id NULL), or the one referral whose event this is.
 const UPDATE_CASE = namedSql<
   | TailValue
@@ -147,6 +148,8 @@ const UPDATE_CASE = namedSql<
   | 'endedKeys'
   | 'endedCancelled'
   | 'supersededClockId'
+  | 'pausedClockId'
+  | 'pausedDerivation'
 >(`
   WITH c AS (
     UPDATE cases SET state = :caseState, stage = :stage, version = :version, unit_code = :unitCode, category = :category,
@@ -164,14 +167,17 @@ const UPDATE_CASE = namedSql<
   u AS (
     UPDATE deadlines SET
       status = CASE WHEN status NOT IN ('pending', 'paused') THEN status WHEN id = :firedRowId::uuid THEN 'fired'
-                    WHEN clock_id = :supersededClockId::uuid THEN 'superseded' WHEN :endedCancelled THEN 'cancelled'
+                    WHEN clock_id = :supersededClockId::uuid THEN 'superseded' WHEN clock_id = :pausedClockId::uuid THEN 'paused'
+                    WHEN :endedCancelled THEN 'cancelled'
                     WHEN status = 'pending' AND due_at < :now THEN 'lapsed' ELSE 'met' END,
+      derivation = CASE WHEN id = :pausedClockId::uuid THEN :pausedDerivation::jsonb ELSE derivation END,
       fired_at = CASE WHEN id = :firedRowId::uuid AND status = 'pending' THEN :now ELSE fired_at END,
       fired_version = CASE WHEN id = :firedRowId::uuid AND status = 'pending' THEN :version ELSE fired_version END,
       ended_at = CASE WHEN ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid)
                       THEN :now ELSE ended_at END
      WHERE case_id = :id AND EXISTS (SELECT 1 FROM c) AND referral_id IS NOT DISTINCT FROM :referralId::uuid
-       AND (id = :firedRowId::uuid OR (ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid)))),
+       AND (id = :firedRowId::uuid OR (ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid
+                                                              OR clock_id = :pausedClockId::uuid)))),
   ${TAIL}`);
 
 type CaseValue = 'id' | 'caseState' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'snapshot';
@@ -342,6 +348,8 @@ export async function updateCase(tx: Tx, write: CaseWrite, previousVersion: numb
       endedKeys: plan.endedKeys,
       endedCancelled: plan.cancelled,
       supersededClockId: plan.supersededClockId,
+      pausedClockId: plan.paused?.clockId ?? null,
+      pausedDerivation: plan.paused ? JSON.stringify(plan.paused.derivation) : null,
     }),
   );
   // The row is locked, so this cannot happen unless something bypassed the engine; fail loudly.

@@ -46,6 +46,9 @@ export async function effectMessages(
       case 'referrals.settle':
       case 'case.send':
         break; // carried out by the engine itself, in this transaction
+      case 'clock.pause':
+      case 'clock.resume':
+        break; // in the transition's deadline plan
       case 'notify':
         messages.push({
           queue: QueueName.Notifications,

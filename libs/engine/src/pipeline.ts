@@ -101,6 +101,7 @@ export async function transit(
       ? state === 'cancelled'
       : row.outcome !== locked.outcome && row.outcome !== null && CANCELLING_OUTCOMES.includes(row.outcome),
     extension: handling === 'extendClock' ? (payload as { days: number; reason: string }) : undefined,
+    pauses: clockEffects(decision.effects, command.type, payload),
     now,
     ...(referral && {
       referral: { id: referral.id, state },
@@ -143,4 +144,14 @@ export async function transit(
     locked.version,
   );
   return { row, link, state, version, effects: decision.effects };
+}
+
+/** The clocks the transition stops or restarts, and why: the event's `reason`, else the event itself. */
+function clockEffects(effects: Effect[], type: string, payload: Record<string, unknown>) {
+  const own = effects.filter(
+    (e): e is Extract<Effect, { kind: 'clock.pause' | 'clock.resume' }> =>
+      e.kind === 'clock.pause' || e.kind === 'clock.resume',
+  );
+  if (!own.length) return undefined;
+  return { effects: own, reason: typeof payload.reason === 'string' && payload.reason.trim() ? payload.reason : type };
 }

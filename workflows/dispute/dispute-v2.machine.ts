@@ -77,13 +77,17 @@ export const DISPUTE_V2_DEADLINES = {
     'calendar_days',
     'The window to apply for judicial confirmation closes (人民调解法 art. 33); the agreement stands unconfirmed.',
   ),
-  courtConfirmation: deadline(
-    'dispute.court_confirmation',
-    30,
-    'calendar_days',
-    "Flag for supervision: the court's 30 days (民事诉讼法 art. 187) have passed without a decision.",
-    COURT_EXTENSION,
-  ),
+  // The court's 30 days run from its acceptance (立案), which COURT_ACCEPTED states.
+  courtConfirmation: {
+    ...deadline(
+      'dispute.court_confirmation',
+      30,
+      'calendar_days',
+      "Flag for supervision: the court's 30 days (民事诉讼法 art. 187) have passed without a decision.",
+      COURT_EXTENSION,
+    ),
+    startsFrom: 'acceptedAt',
+  },
   replyReview: deadline(
     'dispute.reply_review',
     3,

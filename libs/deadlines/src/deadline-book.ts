@@ -27,6 +27,11 @@ export interface ClockChange {
   restarted: ReadonlySet<string>;
   /** The deadline row this event fired, if a deadline fired it. */
   firedRowId?: string;
+  /**
+   * Clocks that start at an instant the event stated (their spec's `startsFrom`), by key, already checked by the
+   * engine; the others start `now`.
+   */
+  starts?: ReadonlyMap<string, ClockStart>;
   /** EXTEND_DEADLINE's payload. */
   extension?: { days: number; reason: string };
   /** The machine stops or restarts pausable clocks (`clock.pause`, `clock.resume` effects), for `reason`. */
@@ -41,6 +46,13 @@ export interface ClockChange {
   cancelling?: boolean;
   /** Limits a referral sets for itself (`dueInWorkingDays`), by key; they win over policies. */
   amounts?: ReadonlyMap<string, { amount: number; unit: DeadlineSpec['unit'] }>;
+}
+
+/** Where a clock starts when an event states it: the instant, the event and its payload field. */
+export interface ClockStart {
+  at: Date;
+  event: string;
+  field: string;
 }
 
 export interface DeadlineRow {
@@ -137,8 +149,12 @@ export class DeadlineBook {
         : policy
           ? { key: spec.key, amount: policy.amount, unit: policy.unit, source: `policy:${policy.id}` }
           : { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'default' };
-      const { dueAt, derivation } = computeDue(calendar, change.now, rule);
-      plan.rows.push(...clockRows(subjectOf(change, spec.key), change.now, dueAt, derivation, spec.warnAt));
+      const start = change.starts?.get(spec.key);
+      const startsAt = start?.at ?? change.now;
+      const { dueAt, derivation } = computeDue(calendar, startsAt, rule);
+      if (start)
+        derivation.startedFrom = { event: start.event, field: start.field, recordedAt: change.now.toISOString() };
+      plan.rows.push(...clockRows(subjectOf(change, spec.key), startsAt, dueAt, derivation, spec.warnAt));
     }
     if (extendable) {
       const extended = await this.extend(tx, change, calendar, extendable.spec);

@@ -34,6 +34,11 @@ export interface Derivation {
   uncoveredYears?: number[];
   extension?: { days: number; reason: string; previousDueAt: string };
   /**
+   * Set when the clock started at an instant an event stated rather than when the event was recorded: the event,
+   * its payload field (whose value is `startsAt`), and when Concord recorded it.
+   */
+  startedFrom?: { event: string; field: string; recordedAt: string };
+  /**
    * A pausable clock's stops, in order. `to` is null while the clock is stopped; once it runs again `days` (the
    * calendar days from the stop's date to the restart's, in UTC+8) were added to its end, which then rolled over
    * a rest day like any calendar-day period (`skipped` and `rolledOverFrom` describe the end after the last).

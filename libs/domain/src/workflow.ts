@@ -20,6 +20,12 @@ export interface DeadlineSpec {
   extension?: { maxDays: number; unit: 'calendar_days' };
   /** The clock may be stopped and started again (`clock.pause`, `clock.resume` effects); its due time moves. */
   pausable?: boolean;
+  /**
+   * The payload field (an instant) of the event that arms the clock at which it starts, instead of the event's
+   * own time: e.g. `deliveredAt`, when the petitioner received the answer. The engine refuses an instant in the
+   * future or before the subject entered the state being left; an event without the field starts it now.
+   */
+  startsFrom?: string;
 }
 
 export interface StateMeta {

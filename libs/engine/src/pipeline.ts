@@ -7,6 +7,7 @@ import { admit, decide, restoreSnapshot, type ReferralContext } from '#workflows
 import type { CaseRow } from './case-record.js';
 import { updateCase } from './case-writes.js';
 import { chain, type ChainLink } from './chain.js';
+import { clockStarts } from './clock-starts.js';
 import type { SendEvent } from './commands.js';
 import { deliveryJob, effectMessages, referralAmounts } from './effects.js';
 import { resolveFacts } from './facts.js';
@@ -91,12 +92,17 @@ export async function transit(
     locked.head_hash,
     referral && { referralId: referral.id, state },
   );
+  // A referral's clocks start when its events are recorded; only a case's may start at a stated instant.
+  const starts = referral
+    ? undefined
+    : await clockStarts(tx, locked, decision.clocks, { type: command.type, payload }, now);
   const clocks = await parts.deadlines.plan(tx, {
     caseId: row.id,
     category: row.category,
     unitCode: row.unit_code,
     ...decision.clocks,
     firedRowId: command.firesDeadline,
+    starts,
     cancelling: referral
       ? state === 'cancelled'
       : row.outcome !== locked.outcome && row.outcome !== null && CANCELLING_OUTCOMES.includes(row.outcome),

@@ -8,6 +8,7 @@ import { IdempotencyAtRest1764510000000 } from './1764510000000-IdempotencyAtRes
 import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
 import { RequestIds1764600000000 } from './1764600000000-RequestIds.js';
 import { ClockEndings1764700000000 } from './1764700000000-ClockEndings.js';
+import { HourClocks1764710000000 } from './1764710000000-HourClocks.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CalendarYears1764520000000,
   RequestIds1764600000000,
   ClockEndings1764700000000,
+  HourClocks1764710000000,
 ];

@@ -1,3 +1,4 @@
+import type { ClockUnit } from '#domain';
 import {
   chinaDateOf,
   endOfChinaDay,
@@ -10,7 +11,7 @@ import {
 export interface DeadlineRule {
   key: string;
   amount: number;
-  unit: 'working_days' | 'calendar_days';
+  unit: ClockUnit;
   /** 'default', 'policy:<id>', or 'referral' (the referral set its own reply time) */
   source: string;
 }
@@ -30,6 +31,8 @@ export interface Derivation {
   skipped: Array<{ date: string; kind: string; name: string | null; source: string }>;
   /** calendar days only: the nominal end date when it fell on a rest day */
   rolledOverFrom?: string;
+  /** hours only: that the span is elapsed time, with no calendar (nothing skipped, no roll-over) */
+  counting?: typeof ELAPSED_HOURS;
   /** years the computation touched that had no holiday schedule, official or imported, when it ran (weekends only) */
   uncoveredYears?: number[];
   extension?: { days: number; reason: string; previousDueAt: string };
@@ -51,6 +54,9 @@ export interface Derivation {
   recomputed?: { calendarChangeId: string; previousClockId: string; previousDueAt: string; reason: string };
 }
 
+export const ELAPSED_HOURS = 'elapsed hours: rest days count, and the end does not roll over';
+const HOUR_MS = 3_600_000;
+
 /** One stop of a pausable clock: from when, until when (null while it lasts), why, and the days it added. */
 export interface Pause {
   /** ISO instant */
@@ -58,8 +64,10 @@ export interface Pause {
   /** ISO instant; null while the clock is stopped */
   to: string | null;
   reason: string;
-  /** Calendar days added to the clock's end, set when it runs again. */
+  /** Calendar days added to the clock's end, set when it runs again (a clock in days). */
   days?: number;
+  /** Hours added to the clock's end, the stop's exact length (a clock in hours). */
+  hours?: number;
 }
 
 /** The due time of a deadline that starts at `startsAt`, with the derivation to store beside it. */
@@ -71,6 +79,7 @@ export function computeDue(
   checkRule(rule);
   const startDate = chinaDateOf(startsAt);
   const base = { timeZone: 'Asia/Shanghai' as const, startsAt: startsAt.toISOString(), startDate, rule: { ...rule } };
+  if (rule.unit === 'hours') return elapsed(base, new Date(startsAt.getTime() + rule.amount * HOUR_MS));
   if (rule.unit === 'working_days') {
     const { due, skipped } = calendar.addWorkingDays(startsAt, rule.amount);
     return finish(calendar, base, due, skipped, undefined);
@@ -106,13 +115,18 @@ export function extendDue(
       `Derivation of ${current.rule.key} is inconsistent: dueAt ${current.dueAt} is not on ${current.dueDate}`,
     );
   }
-  const { due, nominalDate, rolledOver } = calendar.addCalendarDays(previousDue, days);
   const base = {
     timeZone: 'Asia/Shanghai' as const,
     startsAt: current.startsAt,
     startDate: current.startDate,
     rule: { ...current.rule },
   };
+  if (current.rule.unit === 'hours') {
+    const result = elapsed(base, new Date(previousDue.getTime() + days * 24 * HOUR_MS));
+    result.derivation.extension = { days, reason: reason.trim(), previousDueAt: current.dueAt };
+    return result;
+  }
+  const { due, nominalDate, rolledOver } = calendar.addCalendarDays(previousDue, days);
   const result = finish(calendar, base, due, rolledOver, rolledOver.length ? nominalDate : undefined);
   result.derivation.extension = { days, reason: reason.trim(), previousDueAt: current.dueAt };
   return result;
@@ -165,8 +179,12 @@ export function resumeDue(
   const open = pauses.at(-1);
   if (!open || open.to !== null) throw new Error(`Deadline ${current.rule.key} is not paused`);
   const days = daysBetween(chinaDateOf(new Date(open.from)), chinaDateOf(at));
-  if (days < 0) throw new Error(`Deadline ${current.rule.key} cannot run again before it stopped (${open.from})`);
-  const closed: Pause = { ...open, to: instantOf(at), days };
+  const ms = at.getTime() - Date.parse(open.from);
+  if (ms < 0) throw new Error(`Deadline ${current.rule.key} cannot run again before it stopped (${open.from})`);
+  const closed: Pause =
+    current.rule.unit === 'hours'
+      ? { ...open, to: instantOf(at), hours: ms / HOUR_MS }
+      : { ...open, to: instantOf(at), days };
   return shiftByPause(calendar, { ...current, pauses: pauses.slice(0, -1) }, closed);
 }
 
@@ -176,7 +194,17 @@ function shiftByPause(
   current: Derivation,
   pause: Pause,
 ): { dueAt: Date; derivation: Derivation } {
-  if (pause.to === null || pause.days === undefined) throw new Error(`Deadline ${current.rule.key}: a pause is open`);
+  if (pause.to === null) throw new Error(`Deadline ${current.rule.key}: a pause is open`);
+  if (current.rule.unit === 'hours') {
+    const { timeZone, startsAt, startDate, rule } = current;
+    const result = elapsed(
+      { timeZone, startsAt, startDate, rule },
+      new Date(Date.parse(current.dueAt) + (pause.hours ?? 0) * HOUR_MS),
+    );
+    result.derivation = { ...current, ...result.derivation, pauses: [...(current.pauses ?? []), pause] };
+    return result;
+  }
+  if (pause.days === undefined) throw new Error(`Deadline ${current.rule.key}: a pause has no days`);
   const nominalEnd = current.rolledOverFrom ?? current.dueDate;
   const { due, nominalDate, rolledOver } = calendar.addCalendarDays(endOfChinaDay(nominalEnd), pause.days);
   // The end is described afresh; everything else (the start, the rule, an extension) stays as it was.
@@ -237,10 +265,27 @@ function finish(
   return { dueAt: due, derivation };
 }
 
+/** A span of elapsed time: no calendar, nothing skipped, no roll-over, and the derivation says so. */
+function elapsed(
+  base: Pick<Derivation, 'timeZone' | 'startsAt' | 'startDate' | 'rule'>,
+  due: Date,
+): { dueAt: Date; derivation: Derivation } {
+  return {
+    dueAt: due,
+    derivation: { ...base, dueAt: due.toISOString(), dueDate: chinaDateOf(due), skipped: [], counting: ELAPSED_HOURS },
+  };
+}
+
 function checkRule(rule: DeadlineRule): void {
   if (!rule || typeof rule.key !== 'string' || !rule.key) throw new Error('A deadline rule needs a key');
-  if (rule.unit !== 'working_days' && rule.unit !== 'calendar_days') {
-    throw new Error(`Deadline rule ${rule.key}: unit must be working_days or calendar_days, got ${String(rule.unit)}`);
+  if (rule.unit !== 'working_days' && rule.unit !== 'calendar_days' && rule.unit !== 'hours') {
+    throw new Error(
+      `Deadline rule ${rule.key}: unit must be working_days, calendar_days or hours, got ${String(rule.unit)}`,
+    );
+  }
+  // The calendar checks an amount of days; an amount of hours is checked here, to the same bounds.
+  if (rule.unit === 'hours' && (!Number.isInteger(rule.amount) || rule.amount < 1 || rule.amount > MAX_PERIOD)) {
+    throw new Error(`Deadline rule ${rule.key}: hours must be a whole number from 1 to ${MAX_PERIOD}`);
   }
   if (typeof rule.source !== 'string' || !/^(default|referral|policy:.+)$/.test(rule.source)) {
     throw new Error(

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { CLOCK_UNITS, type ClockUnit } from '#domain';
 import {
   CLOCK_STATUSES,
   WARNING_STATUSES,
@@ -19,7 +20,6 @@ import { pageOf } from '../../common/api-docs.js';
 
 // The answers of the deadline and calendar routes, as libs/deadlines builds them.
 
-const CLOCK_UNITS = ['working_days', 'calendar_days'] as const;
 const COVERAGE = ['official', 'imported', 'missing'] as const;
 const OVERRIDE_KINDS = ['holiday', 'workday'] as const;
 
@@ -328,7 +328,7 @@ export class ClockDefaultDto implements ClockDefault {
   amount!: number;
 
   @ApiProperty({ enum: CLOCK_UNITS })
-  unit!: 'working_days' | 'calendar_days';
+  unit!: ClockUnit;
 
   @ApiProperty({ type: 'number', isArray: true, example: [0.5, 0.8], description: 'Warning fractions.' })
   warnAt!: number[];
@@ -362,7 +362,7 @@ export class DeadlinePolicyViewDto implements DeadlinePolicy {
   amount!: number;
 
   @ApiProperty({ enum: CLOCK_UNITS })
-  unit!: 'working_days' | 'calendar_days';
+  unit!: ClockUnit;
 
   @ApiProperty()
   createdBy!: string;

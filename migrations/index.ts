@@ -9,6 +9,7 @@ import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
 import { RequestIds1764600000000 } from './1764600000000-RequestIds.js';
 import { ClockEndings1764700000000 } from './1764700000000-ClockEndings.js';
 import { HourClocks1764710000000 } from './1764710000000-HourClocks.js';
+import { ReferralDueAt1764720000000 } from './1764720000000-ReferralDueAt.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   RequestIds1764600000000,
   ClockEndings1764700000000,
   HourClocks1764710000000,
+  ReferralDueAt1764720000000,
 ];

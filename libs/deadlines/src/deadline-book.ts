@@ -1,8 +1,9 @@
-import type { DeadlineSpec } from '#domain';
+import { DomainError, type DeadlineSpec } from '#domain';
 import type { OutboxMessage } from '#outbox';
 import { uuidv7, type Tx } from '#persistence';
 import { JobName, QueueName } from '#queues';
 import { WorkingCalendar, type CalendarOverride, type ImportedYear } from './calendar.js';
+import { POLICY_SETTINGS, REPLY_CEILING } from './policy.js';
 import {
   computeDue,
   extendDue,
@@ -44,6 +45,8 @@ export interface ClockChange {
    * cancelled rather than met.
    */
   cancelling?: boolean;
+  /** Due times a referral's REFER set (`dueAt`), by key; they win over everything else. */
+  dueAts?: ReadonlyMap<string, Date>;
   /** Limits a referral sets for itself (`dueInWorkingDays`), by key; they win over policies. */
   amounts?: ReadonlyMap<string, { amount: number; unit: DeadlineSpec['unit'] }>;
 }
@@ -144,17 +147,22 @@ export class DeadlineBook {
     for (const { spec } of started) {
       const policy = policies.get(spec.key);
       const own = change.amounts?.get(spec.key);
-      const rule: DeadlineRule = own
-        ? { key: spec.key, amount: own.amount, unit: own.unit, source: 'referral' }
-        : policy
-          ? { key: spec.key, amount: policy.amount, unit: policy.unit, source: `policy:${policy.id}` }
-          : { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'default' };
+      const fixed = change.dueAts?.get(spec.key);
+      const rule: DeadlineRule = fixed
+        ? { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'referral', dueAt: fixed.toISOString() }
+        : own
+          ? { key: spec.key, amount: own.amount, unit: own.unit, source: 'referral' }
+          : policy
+            ? { key: spec.key, amount: policy.amount, unit: policy.unit, source: `policy:${policy.id}` }
+            : { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'default' };
       const start = change.starts?.get(spec.key);
       const startsAt = start?.at ?? change.now;
       const { dueAt, derivation } = computeDue(calendar, startsAt, rule);
       if (start)
         derivation.startedFrom = { event: start.event, field: start.field, recordedAt: change.now.toISOString() };
-      plan.rows.push(...clockRows(subjectOf(change, spec.key), startsAt, dueAt, derivation, spec.warnAt));
+      // A due time set by the request may already have passed when the clock starts: it is due at once, unwarned.
+      const warnAt = dueAt > startsAt ? spec.warnAt : [];
+      plan.rows.push(...clockRows(subjectOf(change, spec.key), startsAt, dueAt, derivation, warnAt));
     }
     if (extendable) {
       const extended = await this.extend(tx, change, calendar, extendable.spec);
@@ -195,8 +203,50 @@ export class DeadlineBook {
     return plan;
   }
 
+  /**
+   * Refuses (422) a REFER whose reply would be due after the ceiling (`referral.reply_ceiling`: the most specific
+   * policy for the case, else 60 working days), both counted from `now`; or whose `dueAt` is not in the future.
+   */
+  async checkReplyCeiling(
+    tx: Tx,
+    scope: Pick<ClockChange, 'category' | 'unitCode' | 'now'>,
+    request: { dueInWorkingDays?: number; dueAt?: Date },
+  ): Promise<void> {
+    if (request.dueInWorkingDays === undefined && request.dueAt === undefined) return;
+    const field = request.dueAt ? 'dueAt' : 'dueInWorkingDays';
+    if (request.dueAt && request.dueAt <= scope.now)
+      throw DomainError.validation([{ field: `payload.${field}`, message: 'must be in the future' }]);
+    const { calendar, policies } = await this.readRules(tx, scope, [REPLY_CEILING]);
+    const policy = policies.get(REPLY_CEILING);
+    const limit = policy ?? { ...POLICY_SETTINGS[REPLY_CEILING]!, id: null };
+    const ceiling = computeDue(calendar, scope.now, {
+      key: REPLY_CEILING,
+      amount: limit.amount,
+      unit: limit.unit,
+      source: policy ? `policy:${policy.id}` : 'default',
+    }).dueAt;
+    const due =
+      request.dueAt ??
+      computeDue(calendar, scope.now, {
+        key: 'referral.reply',
+        amount: request.dueInWorkingDays!,
+        unit: 'working_days',
+        source: 'referral',
+      }).dueAt;
+    if (due > ceiling) {
+      const unit = limit.unit.replace('_', ' ');
+      const which = policy ? `the policy ${REPLY_CEILING} of this case` : `the default ${REPLY_CEILING}`;
+      throw DomainError.validation([
+        {
+          field: `payload.${field}`,
+          message: `may not end after ${ceiling.toISOString()}: the ceiling is ${limit.amount} ${unit} from the REFER (${which})`,
+        },
+      ]);
+    }
+  }
+
   /** This deployment's calendar, and the most specific policy of each key for the case, in one round trip. */
-  private async readRules(tx: Tx, change: ClockChange, keys: string[]) {
+  private async readRules(tx: Tx, change: Pick<ClockChange, 'category' | 'unitCode'>, keys: string[]) {
     const [row] = await tx.prepared<
       CalendarRows & { policies: Array<{ key: string; id: string; amount: number; unit: DeadlineSpec['unit'] }> }
     >(

@@ -14,6 +14,8 @@ export interface DeadlineRule {
   unit: ClockUnit;
   /** 'default', 'policy:<id>', or 'referral' (the referral set its own reply time) */
   source: string;
+  /** A due time the request itself set (a version-2 REFER's `dueAt`): the clock ends then; amount and unit are unused. */
+  dueAt?: string;
 }
 
 /** Everything an auditor needs to re-derive a due time by hand; stored with the deadline. */
@@ -32,7 +34,7 @@ export interface Derivation {
   /** calendar days only: the nominal end date when it fell on a rest day */
   rolledOverFrom?: string;
   /** hours only: that the span is elapsed time, with no calendar (nothing skipped, no roll-over) */
-  counting?: typeof ELAPSED_HOURS;
+  counting?: typeof ELAPSED_HOURS | typeof REQUESTED_DUE;
   /** years the computation touched that had no holiday schedule, official or imported, when it ran (weekends only) */
   uncoveredYears?: number[];
   extension?: { days: number; reason: string; previousDueAt: string };
@@ -55,6 +57,7 @@ export interface Derivation {
 }
 
 export const ELAPSED_HOURS = 'elapsed hours: rest days count, and the end does not roll over';
+export const REQUESTED_DUE = 'the due time the request set: no calendar, no roll-over';
 const HOUR_MS = 3_600_000;
 
 /** One stop of a pausable clock: from when, until when (null while it lasts), why, and the days it added. */
@@ -79,6 +82,7 @@ export function computeDue(
   checkRule(rule);
   const startDate = chinaDateOf(startsAt);
   const base = { timeZone: 'Asia/Shanghai' as const, startsAt: startsAt.toISOString(), startDate, rule: { ...rule } };
+  if (rule.dueAt !== undefined) return requested(base, rule.dueAt);
   if (rule.unit === 'hours') return elapsed(base, new Date(startsAt.getTime() + rule.amount * HOUR_MS));
   if (rule.unit === 'working_days') {
     const { due, skipped } = calendar.addWorkingDays(startsAt, rule.amount);
@@ -265,6 +269,17 @@ function finish(
   return { dueAt: due, derivation };
 }
 
+function requested(
+  base: Pick<Derivation, 'timeZone' | 'startsAt' | 'startDate' | 'rule'>,
+  dueAt: string,
+): { dueAt: Date; derivation: Derivation } {
+  const due = new Date(dueAt);
+  return {
+    dueAt: due,
+    derivation: { ...base, dueAt: due.toISOString(), dueDate: chinaDateOf(due), skipped: [], counting: REQUESTED_DUE },
+  };
+}
+
 /** A span of elapsed time: no calendar, nothing skipped, no roll-over, and the derivation says so. */
 function elapsed(
   base: Pick<Derivation, 'timeZone' | 'startsAt' | 'startDate' | 'rule'>,
@@ -282,6 +297,10 @@ function checkRule(rule: DeadlineRule): void {
     throw new Error(
       `Deadline rule ${rule.key}: unit must be working_days, calendar_days or hours, got ${String(rule.unit)}`,
     );
+  }
+  if (rule.dueAt !== undefined) {
+    if (Number.isNaN(Date.parse(rule.dueAt))) throw new Error(`Deadline rule ${rule.key}: dueAt is not an instant`);
+    return;
   }
   // The calendar checks an amount of days; an amount of hours is checked here, to the same bounds.
   if (rule.unit === 'hours' && (!Number.isInteger(rule.amount) || rule.amount < 1 || rule.amount > MAX_PERIOD)) {

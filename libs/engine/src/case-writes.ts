@@ -16,6 +16,8 @@ export interface NewReferral {
   snapshot: unknown;
   instructions: string;
   dueInWorkingDays: number | null;
+  /** The reply's due time, when the REFER set it as an instant instead. */
+  dueAt: Date | null;
   shareParties: boolean;
 }
 
@@ -66,13 +68,13 @@ export interface CaseWrite {
 const TAIL = `
   rf AS (
     INSERT INTO referrals (id, case_id, department_code, role, machine_version, state, version, snapshot, instructions,
-                           due_in_working_days, share_parties, issued_seq, created_at, updated_at)
+                           due_in_working_days, due_at, share_parties, issued_seq, created_at, updated_at)
     SELECT r.id, c.id, r.department_code, r.role, r.machine_version, r.state, 1, r.snapshot, r.instructions, r.due,
-           r.share_parties, :version, :now, :now
+           r.due_at, r.share_parties, :version, :now, :now
       FROM c, unnest(:issuedIds::uuid[], :issuedDepartments::text[], :issuedRoles::text[], :issuedMachineVersions::int[],
                      :issuedStates::text[], :issuedSnapshots::jsonb[], :issuedInstructions::text[], :issuedDue::int[],
-                     :issuedShareParties::boolean[])
-        AS r(id, department_code, role, machine_version, state, snapshot, instructions, due, share_parties)),
+                     :issuedDueAt::timestamptz[], :issuedShareParties::boolean[])
+        AS r(id, department_code, role, machine_version, state, snapshot, instructions, due, due_at, share_parties)),
   e AS (
     INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash,
                              referral_id, request_id)
@@ -235,6 +237,7 @@ type TailValue =
   | 'issuedSnapshots'
   | 'issuedInstructions'
   | 'issuedDue'
+  | 'issuedDueAt'
   | 'issuedShareParties'
   | 'deliveryIds'
   | 'deliveryReferrals'
@@ -304,6 +307,7 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
     issuedSnapshots: issued.map((r) => JSON.stringify(r.snapshot)),
     issuedInstructions: issued.map((r) => r.instructions),
     issuedDue: issued.map((r) => r.dueInWorkingDays),
+    issuedDueAt: issued.map((r) => r.dueAt),
     issuedShareParties: issued.map((r) => r.shareParties),
     deliveryIds: deliveries.map((d) => d.id),
     deliveryReferrals: deliveries.map((d) => d.referralId),

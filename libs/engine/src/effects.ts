@@ -94,6 +94,9 @@ export function referralAmounts(context: ReferralContext) {
     : undefined;
 }
 
+/** A referral's own reply time (`dueAt`, set by a version-2 REFER) ends its reply clock then. */
+export const referralDueAts = (dueAt: Date | null) => (dueAt ? new Map([['referral.reply', dueAt]]) : undefined);
+
 export function pickActor(actor: unknown): Pick<Actor, 'role' | 'name'> {
   const { role, name } = actor as Actor;
   return { role, name };

@@ -1,5 +1,5 @@
 import type { DeadlineBook, DeadlinePlan } from '#deadlines';
-import { statePath, type CaseFacts } from '#domain';
+import { statePath, toInstant, type CaseFacts } from '#domain';
 import type { Tx } from '#persistence';
 import { latestReferralWorkflow, referralsIssued, start, storeSnapshot, type ReferralContext } from '#workflows';
 import type { CaseRow } from './case-record.js';
@@ -31,6 +31,16 @@ export async function issueReferrals(
 ): Promise<Issued> {
   const workflow = latestReferralWorkflow();
   const named = referralsIssued(payload, facts);
+  // A version-2 REFER may set the reply time as an instant; the referral machine (version 1) knows only days.
+  const dueAt = typeof payload.dueAt === 'string' ? toInstant(payload.dueAt) : null;
+  await deadlines.checkReplyCeiling(
+    tx,
+    { category: row.category, unitCode: row.unit_code, now },
+    {
+      ...(dueAt ? { dueAt } : {}),
+      ...(typeof payload.dueInWorkingDays === 'number' ? { dueInWorkingDays: payload.dueInWorkingDays } : {}),
+    },
+  );
   const hooked = new Set(
     (
       await tx.query<{ code: string }>(
@@ -52,6 +62,7 @@ export async function issueReferrals(
       snapshot: storeSnapshot(started.next),
       instructions: input.instructions,
       dueInWorkingDays: input.dueInWorkingDays,
+      dueAt,
       shareParties: input.shareParties,
     });
     const plan = await deadlines.plan(tx, {

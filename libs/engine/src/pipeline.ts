@@ -9,7 +9,7 @@ import { updateCase } from './case-writes.js';
 import { chain, type ChainLink } from './chain.js';
 import { clockStarts } from './clock-starts.js';
 import type { SendEvent } from './commands.js';
-import { deliveryJob, effectMessages, referralAmounts } from './effects.js';
+import { deliveryJob, effectMessages, referralAmounts, referralDueAts } from './effects.js';
 import { resolveFacts } from './facts.js';
 import { issueReferrals, NOTHING_ISSUED } from './issue-referrals.js';
 import { moveCase, moveReferral, type Subject } from './subjects.js';
@@ -112,6 +112,7 @@ export async function transit(
     ...(referral && {
       referral: { id: referral.id, state },
       amounts: referralAmounts(decision.next.context as ReferralContext),
+      dueAts: referralDueAts(referral.due_at),
     }),
   });
   const outbox = await effectMessages(

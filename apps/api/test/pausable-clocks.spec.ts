@@ -1,4 +1,5 @@
 import { ManualClock } from '#clock';
+import { DeadlineBook } from '#deadlines';
 import { CaseEngine } from '#engine';
 import {
   petition,
@@ -144,6 +145,31 @@ describe('a pausable clock: the 复核 clock stops for a hearing', () => {
     expect(breached.supervised).toBe(true);
     expect(reReviewClocks(breached).at(-1)).toMatchObject({ id: successor!.id, status: 'breached' });
     expect(await verifyChain(api.db, id)).toMatchObject({ valid: true });
+  });
+
+  it('a pause of a clock that is not pausable, or not running, is a defect of the machine: it throws', async () => {
+    const id = await inReReview('2026-06-01T09:00:00+08:00');
+    const plan = (key: string, pausable: boolean, kind: 'clock.pause' | 'clock.resume') =>
+      api.db.transaction((tx) =>
+        new DeadlineBook().plan(tx, {
+          caseId: id,
+          category: null,
+          unitCode: 'XC',
+          before: new Map(),
+          after: new Map([
+            [
+              key,
+              { spec: { key, amount: 30, unit: 'calendar_days', warnAt: [], onBreach: '', pausable }, nodeId: 'x' },
+            ],
+          ]),
+          restarted: new Set(),
+          now: clock.now(),
+          pauses: { effects: [{ kind, key }], reason: 'test' },
+        }),
+      );
+    await expect(plan('petition.re_review', false, 'clock.pause')).rejects.toThrow(/no pausable clock/);
+    await expect(plan('petition.review', true, 'clock.pause')).rejects.toThrow(/not running/);
+    await expect(plan('petition.re_review', true, 'clock.resume')).rejects.toThrow(/not paused/);
   });
 
   it('a clock left during the hearing is met', async () => {

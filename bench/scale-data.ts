@@ -257,7 +257,7 @@ export async function loadScaleData(
                              ended_at, created_at)
       SELECT md5(c.id::text || 'clock' || w)::uuid, c.id, c.kind || '.' || c.stage, CASE WHEN w = 0 THEN 'due' ELSE 'warning' END,
              CASE w WHEN 1 THEN 50 WHEN 2 THEN 80 END, md5(c.id::text || 'clock0')::uuid, c.state, c.version, c.updated_at, due,
-             CASE WHEN c.state = 'archive.closed' THEN 'cancelled' WHEN due < now() THEN 'fired' ELSE 'pending' END, '{}',
+             CASE WHEN c.state = 'archive.closed' THEN 'met' WHEN due < now() THEN 'fired' ELSE 'pending' END, '{}',
              CASE WHEN c.state <> 'archive.closed' AND due < now() THEN due END,
              CASE WHEN c.state = 'archive.closed' THEN c.updated_at + interval '1 day' END, c.updated_at
         FROM (SELECT c.*, w, c.updated_at + (CASE w WHEN 0 THEN 1.0 WHEN 1 THEN 0.5 ELSE 0.8 END)
@@ -267,7 +267,7 @@ export async function loadScaleData(
       INSERT INTO deadlines (id, case_id, key, kind, percent, clock_id, state, armed_version, starts_at, due_at, status, derivation, ended_at,
                              created_at, referral_id)
       SELECT md5(r.id::text || 'clock')::uuid, r.case_id, 'referral.reply', 'due', NULL, md5(r.id::text || 'clock')::uuid, r.state, 1, r.created_at,
-             r.created_at + interval '7 days', CASE WHEN r.state IN ('closed', 'replied') THEN 'cancelled' ELSE 'pending' END, '{}',
+             r.created_at + interval '7 days', CASE WHEN r.state IN ('closed', 'replied') THEN 'met' ELSE 'pending' END, '{}',
              CASE WHEN r.state IN ('closed', 'replied') THEN r.updated_at END, r.created_at, r.id
         FROM referrals r JOIN cases c ON c.id = r.case_id WHERE ${caseRange(from, to)}`);
     await q(

@@ -7,7 +7,10 @@ import { ApiKeys1764500000000 } from './1764500000000-ApiKeys.js';
 import { IdempotencyAtRest1764510000000 } from './1764510000000-IdempotencyAtRest.js';
 import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
 import { RequestIds1764600000000 } from './1764600000000-RequestIds.js';
-import { ReferralTransfers1764700000000 } from './1764700000000-ReferralTransfers.js';
+import { ClockEndings1764700000000 } from './1764700000000-ClockEndings.js';
+import { HourClocks1764710000000 } from './1764710000000-HourClocks.js';
+import { ReferralDueAt1764720000000 } from './1764720000000-ReferralDueAt.js';
+import { ReferralTransfers1764730000000 } from './1764730000000-ReferralTransfers.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -20,5 +23,8 @@ export const migrations = [
   IdempotencyAtRest1764510000000,
   CalendarYears1764520000000,
   RequestIds1764600000000,
-  ReferralTransfers1764700000000,
+  ClockEndings1764700000000,
+  HourClocks1764710000000,
+  ReferralDueAt1764720000000,
+  ReferralTransfers1764730000000,
 ];

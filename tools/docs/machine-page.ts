@@ -15,7 +15,11 @@ export const GENERATED_NOTICE = (what: string) =>
 /** `mediation.assigned` → `mediation_assigned`: Mermaid ids are plain words. */
 const idOf = (path: string) => path.replaceAll('.', '_');
 
-const UNITS: Record<DeadlineSpec['unit'], string> = { working_days: 'working days', calendar_days: 'calendar days' };
+const UNITS: Record<DeadlineSpec['unit'], string> = {
+  working_days: 'working days',
+  calendar_days: 'calendar days',
+  hours: 'hours',
+};
 
 export const limitText = (spec: Pick<DeadlineSpec, 'amount' | 'unit'>) =>
   `${spec.amount} ${spec.amount === 1 ? UNITS[spec.unit].replace(/s$/, '') : UNITS[spec.unit]}`;

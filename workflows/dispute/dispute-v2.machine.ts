@@ -1,5 +1,5 @@
 import { and, assign, setup } from 'xstate';
-import { s, type CaseInput, type CaseWorkflow, type Effect, type StateMeta } from '#domain';
+import { REFERRAL_ROLES, s, validate, type CaseInput, type CaseWorkflow, type Effect, type StateMeta } from '#domain';
 import { breachOf, client, deadline, inherited, openStateTransitions, text, type EventsOf } from '../shared/common.js';
 import {
   DISPUTE_DEADLINES,
@@ -40,8 +40,35 @@ export type UnresolvedGround = (typeof UNRESOLVED_GROUNDS)[number];
 
 const approver = s.object({ name: s.string({ max: 100 }), title: s.string({ max: 100 }) });
 
+/**
+ * Version 2's REFER: the reply time may be given as an instant (`dueAt`) instead of working days, and the ceiling
+ * on either is a policy (`referral.reply_ceiling`, 60 working days by default) that the engine checks; the
+ * schema only bounds the number as a policy's amount is bounded. The departments are checked as in version 1.
+ */
+export const referPayloadV2 = s.refine(
+  s.object({
+    departments: s.optional(s.array(s.object({ code: s.code(), role: s.oneOf(REFERRAL_ROLES) }), { min: 1, max: 10 })),
+    departmentCode: s.optional(s.code()),
+    instructions: text(),
+    dueInWorkingDays: s.optional(s.int({ min: 1, max: 365 })),
+    dueAt: s.optional(s.instant()),
+    shareParties: s.optional(s.boolean()),
+  }),
+  ({ dueAt, dueInWorkingDays, ...rest }) => {
+    if (dueAt !== undefined && dueInWorkingDays !== undefined)
+      return { field: 'dueAt', message: 'give dueInWorkingDays or dueAt, not both' };
+    const v1 = validate(disputeEvents.REFER.payload, rest);
+    return v1.ok ? null : v1.errors[0]!;
+  },
+);
+
 export const disputeV2Events = {
   ...disputeEvents,
+  REFER: client(
+    referPayloadV2,
+    'Refers the case to departments (交办), one of them the lead; the reply is due in dueInWorkingDays or at ' +
+      'dueAt (not both), within the policy ceiling referral.reply_ceiling (60 working days by default).',
+  ),
   EXTEND_DEADLINE: client(
     s.object({ days: s.int({ min: 1, max: 30 }), reason: text(), approver: s.optional(approver) }),
     "Extends the running clock once, by at most 30 days, with a reason. The court's clock " +
@@ -77,13 +104,17 @@ export const DISPUTE_V2_DEADLINES = {
     'calendar_days',
     'The window to apply for judicial confirmation closes (人民调解法 art. 33); the agreement stands unconfirmed.',
   ),
-  courtConfirmation: deadline(
-    'dispute.court_confirmation',
-    30,
-    'calendar_days',
-    "Flag for supervision: the court's 30 days (民事诉讼法 art. 187) have passed without a decision.",
-    COURT_EXTENSION,
-  ),
+  // The court's 30 days run from its acceptance (立案), which COURT_ACCEPTED states.
+  courtConfirmation: {
+    ...deadline(
+      'dispute.court_confirmation',
+      30,
+      'calendar_days',
+      "Flag for supervision: the court's 30 days (民事诉讼法 art. 187) have passed without a decision.",
+      COURT_EXTENSION,
+    ),
+    startsFrom: 'acceptedAt',
+  },
   replyReview: deadline(
     'dispute.reply_review',
     3,

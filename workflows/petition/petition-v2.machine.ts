@@ -170,9 +170,10 @@ export const PETITION_V2_DEADLINES = {
     'working_days',
     'Flag for supervision: the written answer has not reached the petitioner.',
   ),
-  reviewRequest: PETITION_DEADLINES.reviewRequest,
+  // The petitioner's 30 days run from receipt of the written answer (art. 35, 36), which DELIVER_OPINION states.
+  reviewRequest: { ...PETITION_DEADLINES.reviewRequest, startsFrom: 'deliveredAt' },
   review: PETITION_DEADLINES.review,
-  reReviewRequest: PETITION_DEADLINES.reReviewRequest,
+  reReviewRequest: { ...PETITION_DEADLINES.reReviewRequest, startsFrom: 'deliveredAt' },
   reReview: { ...PETITION_DEADLINES.reReview, pausable: true },
   followUp: followUpDeadline('petition'),
 };

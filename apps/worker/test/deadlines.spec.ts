@@ -133,7 +133,7 @@ describe('deadlines, with the real worker and a clock that moves only when told'
     clock.set('2026-03-04T09:00:00+08:00');
     const accepted = await send(created.id, 'ACCEPT'); // triage clock: due Monday 03-09, after the jump below
     const intake = accepted.deadlines.find((d: { key: string }) => d.key === 'dispute.intake');
-    expect(intake).toMatchObject({ status: 'cancelled', open: false });
+    expect(intake).toMatchObject({ status: 'met', open: false });
 
     clock.set('2026-03-06T00:00:01+08:00');
     const [job] = await loadDeadlineJobs(api.db, [intake.id]);

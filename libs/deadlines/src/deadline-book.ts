@@ -1,9 +1,18 @@
-import type { DeadlineSpec } from '#domain';
+import { DomainError, type DeadlineSpec } from '#domain';
 import type { OutboxMessage } from '#outbox';
 import { uuidv7, type Tx } from '#persistence';
 import { JobName, QueueName } from '#queues';
 import { WorkingCalendar, type CalendarOverride, type ImportedYear } from './calendar.js';
-import { computeDue, extendDue, warningTimes, type DeadlineRule, type Derivation } from './due-date.js';
+import { POLICY_SETTINGS, REPLY_CEILING } from './policy.js';
+import {
+  computeDue,
+  extendDue,
+  pauseDerivation,
+  resumeDue,
+  warningTimes,
+  type DeadlineRule,
+  type Derivation,
+} from './due-date.js';
 
 /** The clocks a state configuration declares, by key, with the state node that declares each. */
 export type DeclaredClocks = Map<string, { spec: DeadlineSpec; nodeId: string }>;
@@ -19,13 +28,34 @@ export interface ClockChange {
   restarted: ReadonlySet<string>;
   /** The deadline row this event fired, if a deadline fired it. */
   firedRowId?: string;
+  /**
+   * Clocks that start at an instant the event stated (their spec's `startsFrom`), by key, already checked by the
+   * engine; the others start `now`.
+   */
+  starts?: ReadonlyMap<string, ClockStart>;
   /** EXTEND_DEADLINE's payload. */
   extension?: { days: number; reason: string };
+  /** The machine stops or restarts pausable clocks (`clock.pause`, `clock.resume` effects), for `reason`. */
+  pauses?: { effects: Array<{ kind: 'clock.pause' | 'clock.resume'; key: string }>; reason: string };
   now: Date;
   /** The clocks are a referral's: its rows carry its id and state. */
   referral?: { id: string; state: string };
+  /**
+   * The transition abandons the subject (a case withdrawn or merged, a referral cancelled): the clocks it ends are
+   * cancelled rather than met.
+   */
+  cancelling?: boolean;
+  /** Due times a referral's REFER set (`dueAt`), by key; they win over everything else. */
+  dueAts?: ReadonlyMap<string, Date>;
   /** Limits a referral sets for itself (`dueInWorkingDays`), by key; they win over policies. */
   amounts?: ReadonlyMap<string, { amount: number; unit: DeadlineSpec['unit'] }>;
+}
+
+/** Where a clock starts when an event states it: the instant, the event and its payload field. */
+export interface ClockStart {
+  at: Date;
+  event: string;
+  field: string;
 }
 
 export interface DeadlineRow {
@@ -47,10 +77,14 @@ export interface DeadlineRow {
 export interface DeadlinePlan {
   /** Marked fired. */
   firedRowId: string | null;
-  /** Clocks of these keys end: pending rows are cancelled. */
+  /** Clocks of these keys end: pending rows are met, or lapsed when their time had passed unfired. */
   endedKeys: string[];
-  /** An extended clock: its pending rows are superseded, and all of it ends. */
+  /** The ended clocks are cancelled instead (withdrawal, merge, a cancelled referral). */
+  cancelled: boolean;
+  /** An extended or restarted clock: its pending (or paused) rows are superseded, and all of it ends. */
   supersededClockId: string | null;
+  /** A clock that stops: its pending rows are paused, and its due row's derivation records the stop. */
+  paused: { clockId: string; derivation: Derivation } | null;
   /** New rows: the clocks started, with their warnings. */
   rows: DeadlineRow[];
   /** Their jobs, keyed by deadline id and delayed until due. */
@@ -60,7 +94,9 @@ export interface DeadlinePlan {
 export const NO_DEADLINE_CHANGE: DeadlinePlan = {
   firedRowId: null,
   endedKeys: [],
+  cancelled: false,
   supersededClockId: null,
+  paused: null,
   rows: [],
   messages: [],
 };
@@ -81,7 +117,7 @@ export type DeadlineJob = {
 /**
  * Keeps a case's `deadlines` rows in step with its state: entering a state that declares a clock arms it (one
  * row for the due time, one per warning, each with a delayed job); leaving the state ends it (pending rows are
- * cancelled); an extension supersedes the clock with a later one. It plans; the engine writes the plan in the
+ * met, or cancelled when the case is withdrawn or merged); an extension supersedes the clock with a later one. It plans; the engine writes the plan in the
  * transition's own statement. At most one read: the calendar (overrides and imported years) and the policies, only
  * when a clock starts.
  */
@@ -96,10 +132,12 @@ export class DeadlineBook {
       ...NO_DEADLINE_CHANGE,
       firedRowId: change.firedRowId ?? null,
       endedKeys,
+      cancelled: change.cancelling ?? false,
       rows: [],
       messages: [],
     };
-    if (!started.length && !extendable) return plan;
+    const pauses = change.pauses?.effects ?? [];
+    if (!started.length && !extendable && !pauses.length) return plan;
 
     const { calendar, policies } = await this.readRules(
       tx,
@@ -109,19 +147,50 @@ export class DeadlineBook {
     for (const { spec } of started) {
       const policy = policies.get(spec.key);
       const own = change.amounts?.get(spec.key);
-      const rule: DeadlineRule = own
-        ? { key: spec.key, amount: own.amount, unit: own.unit, source: 'referral' }
-        : policy
-          ? { key: spec.key, amount: policy.amount, unit: policy.unit, source: `policy:${policy.id}` }
-          : { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'default' };
-      const { dueAt, derivation } = computeDue(calendar, change.now, rule);
-      plan.rows.push(...clockRows(subjectOf(change, spec.key), change.now, dueAt, derivation, spec.warnAt));
+      const fixed = change.dueAts?.get(spec.key);
+      const rule: DeadlineRule = fixed
+        ? { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'referral', dueAt: fixed.toISOString() }
+        : own
+          ? { key: spec.key, amount: own.amount, unit: own.unit, source: 'referral' }
+          : policy
+            ? { key: spec.key, amount: policy.amount, unit: policy.unit, source: `policy:${policy.id}` }
+            : { key: spec.key, amount: spec.amount, unit: spec.unit, source: 'default' };
+      const start = change.starts?.get(spec.key);
+      const startsAt = start?.at ?? change.now;
+      const { dueAt, derivation } = computeDue(calendar, startsAt, rule);
+      if (start)
+        derivation.startedFrom = { event: start.event, field: start.field, recordedAt: change.now.toISOString() };
+      // A due time set by the request may already have passed when the clock starts: it is due at once, unwarned.
+      const warnAt = dueAt > startsAt ? spec.warnAt : [];
+      plan.rows.push(...clockRows(subjectOf(change, spec.key), startsAt, dueAt, derivation, warnAt));
     }
     if (extendable) {
       const extended = await this.extend(tx, change, calendar, extendable.spec);
       if (extended) {
         plan.supersededClockId = extended.clockId;
         plan.rows.push(...extended.rows);
+      }
+    }
+    for (const effect of pauses) {
+      const declared = change.after.get(effect.key);
+      // The machine's own guards keep a stop and its restart in order; anything else is a defect of the machine.
+      if (!declared?.spec.pausable)
+        throw new Error(`${effect.kind}: no pausable clock ${effect.key} is declared after the transition`);
+      const rows = await this.openClock(tx, change, effect.key);
+      const clock = rows.find((r) => r.kind === 'due');
+      if (effect.kind === 'clock.pause') {
+        if (clock?.status !== 'pending') throw new Error(`clock.pause: clock ${effect.key} is not running`);
+        plan.paused = {
+          clockId: clock.id,
+          derivation: pauseDerivation(clock.derivation, change.now, change.pauses!.reason),
+        };
+      } else {
+        if (clock?.status !== 'paused') throw new Error(`clock.resume: clock ${effect.key} is not paused`);
+        // As an extension: a successor due later, with the warnings that were stopped re-armed on its span.
+        const { dueAt, derivation } = resumeDue(calendar, clock.derivation, change.now);
+        const stopped = rows.filter((r) => r.kind === 'warning' && r.status === 'paused').map((r) => r.percent! / 100);
+        plan.supersededClockId = clock.id;
+        plan.rows.push(...clockRows(subjectOf(change, effect.key), clock.starts_at, dueAt, derivation, stopped));
       }
     }
     plan.messages = plan.rows.map((r) => ({
@@ -134,8 +203,50 @@ export class DeadlineBook {
     return plan;
   }
 
+  /**
+   * Refuses (422) a REFER whose reply would be due after the ceiling (`referral.reply_ceiling`: the most specific
+   * policy for the case, else 60 working days), both counted from `now`; or whose `dueAt` is not in the future.
+   */
+  async checkReplyCeiling(
+    tx: Tx,
+    scope: Pick<ClockChange, 'category' | 'unitCode' | 'now'>,
+    request: { dueInWorkingDays?: number; dueAt?: Date },
+  ): Promise<void> {
+    if (request.dueInWorkingDays === undefined && request.dueAt === undefined) return;
+    const field = request.dueAt ? 'dueAt' : 'dueInWorkingDays';
+    if (request.dueAt && request.dueAt <= scope.now)
+      throw DomainError.validation([{ field: `payload.${field}`, message: 'must be in the future' }]);
+    const { calendar, policies } = await this.readRules(tx, scope, [REPLY_CEILING]);
+    const policy = policies.get(REPLY_CEILING);
+    const limit = policy ?? { ...POLICY_SETTINGS[REPLY_CEILING]!, id: null };
+    const ceiling = computeDue(calendar, scope.now, {
+      key: REPLY_CEILING,
+      amount: limit.amount,
+      unit: limit.unit,
+      source: policy ? `policy:${policy.id}` : 'default',
+    }).dueAt;
+    const due =
+      request.dueAt ??
+      computeDue(calendar, scope.now, {
+        key: 'referral.reply',
+        amount: request.dueInWorkingDays!,
+        unit: 'working_days',
+        source: 'referral',
+      }).dueAt;
+    if (due > ceiling) {
+      const unit = limit.unit.replace('_', ' ');
+      const which = policy ? `the policy ${REPLY_CEILING} of this case` : `the default ${REPLY_CEILING}`;
+      throw DomainError.validation([
+        {
+          field: `payload.${field}`,
+          message: `may not end after ${ceiling.toISOString()}: the ceiling is ${limit.amount} ${unit} from the REFER (${which})`,
+        },
+      ]);
+    }
+  }
+
   /** This deployment's calendar, and the most specific policy of each key for the case, in one round trip. */
-  private async readRules(tx: Tx, change: ClockChange, keys: string[]) {
+  private async readRules(tx: Tx, change: Pick<ClockChange, 'category' | 'unitCode'>, keys: string[]) {
     const [row] = await tx.prepared<
       CalendarRows & { policies: Array<{ key: string; id: string; amount: number; unit: DeadlineSpec['unit'] }> }
     >(
@@ -156,9 +267,9 @@ export class DeadlineBook {
     return { calendar: calendarOf(row!), policies: new Map(row!.policies.map((p) => [p.key, p])) };
   }
 
-  /** EXTEND_DEADLINE: the extendable clock's successor, due `days` later; the clock itself is superseded. */
-  private async extend(tx: Tx, change: ClockChange, calendar: WorkingCalendar, spec: DeadlineSpec) {
-    const rows = await tx.query<{
+  /** The rows of the subject's running (or paused) clock `key`: its due row and its warnings. */
+  private openClock(tx: Tx, change: ClockChange, key: string) {
+    return tx.query<{
       id: string;
       kind: string;
       percent: number | null;
@@ -168,9 +279,15 @@ export class DeadlineBook {
     }>(
       `SELECT d.id, d.kind, d.percent, d.status, d.starts_at, d.derivation FROM deadlines d
         WHERE d.clock_id = (SELECT id FROM deadlines WHERE case_id = $1 AND key = $2 AND kind = 'due' AND ended_at IS NULL
+                               AND referral_id IS NOT DISTINCT FROM $3::uuid
                              ORDER BY created_at DESC LIMIT 1)`,
-      [change.caseId, spec.key],
+      [change.caseId, key, change.referral?.id ?? null],
     );
+  }
+
+  /** EXTEND_DEADLINE: the extendable clock's successor, due `days` later; the clock itself is superseded. */
+  private async extend(tx: Tx, change: ClockChange, calendar: WorkingCalendar, spec: DeadlineSpec) {
+    const rows = await this.openClock(tx, change, spec.key);
     const clock = rows.find((r) => r.kind === 'due');
     if (!clock) return null;
     const { dueAt, derivation } = extendDue(

@@ -17,7 +17,8 @@ export interface DeadlineListItem {
   state: string;
   startsAt: string;
   dueAt: string;
-  status: 'pending' | 'breached';
+  /** `paused`: stopped by its machine; it is not due while it is. */
+  status: 'pending' | 'paused' | 'breached';
   overdue: boolean;
   breachedAt: string | null;
   /** Years its span reaches that no holiday schedule covers now (see DeadlineView.uncoveredYears). */
@@ -109,8 +110,8 @@ export class DeadlineQueries {
         state: r.state,
         startsAt: r.starts_at.toISOString(),
         dueAt: r.due_at.toISOString(),
-        status: r.status === 'fired' ? 'breached' : 'pending',
-        overdue: r.due_at.getTime() < now,
+        status: r.status === 'fired' ? 'breached' : r.status === 'paused' ? 'paused' : 'pending',
+        overdue: r.status !== 'paused' && r.due_at.getTime() < now,
         breachedAt: r.fired_at?.toISOString() ?? null,
         uncoveredYears: uncoveredSpan(r.starts_at, r.due_at, covered),
       }),

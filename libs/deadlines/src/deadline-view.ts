@@ -1,5 +1,12 @@
 import { chinaDateOf, officialYears, uncoveredYearsBetween } from './calendar.js';
 
+/** How a clock stands: still running or stopped, fired (breached), or ended (met, lapsed, cancelled, superseded). */
+export const CLOCK_STATUSES = ['pending', 'paused', 'breached', 'met', 'lapsed', 'cancelled', 'superseded'] as const;
+export type ClockStatus = (typeof CLOCK_STATUSES)[number];
+/** A warning's: as its clock's, but `sent` where the clock's would be `breached`. */
+export const WARNING_STATUSES = ['pending', 'paused', 'sent', 'met', 'lapsed', 'cancelled', 'superseded'] as const;
+export type WarningStatus = (typeof WARNING_STATUSES)[number];
+
 /** A deadline row as `json_agg` hands it back. */
 export interface DeadlineJsonRow {
   id: string;
@@ -10,7 +17,7 @@ export interface DeadlineJsonRow {
   state: string;
   starts_at: string;
   due_at: string;
-  status: 'pending' | 'fired' | 'cancelled' | 'superseded';
+  status: 'pending' | 'paused' | 'fired' | 'met' | 'lapsed' | 'cancelled' | 'superseded';
   derivation: Record<string, unknown>;
   fired_at: string | null;
   ended_at: string | null;
@@ -24,15 +31,20 @@ export interface DeadlineView {
   state: string;
   startsAt: string;
   dueAt: string;
-  status: 'pending' | 'breached' | 'cancelled' | 'superseded';
-  /** Still running for the case's current state (not left, not superseded). */
+  /**
+   * `met`: its state was left before it came due; `lapsed`: left after its due time, before the breach fired;
+   * `cancelled`: the case was withdrawn or merged, or the referral cancelled; `paused`: stopped by the machine (its
+   * due time moves when it runs again). Clocks ended before `met` existed read `cancelled` either way.
+   */
+  status: ClockStatus;
+  /** Still belongs to the case's current state (not left, not superseded); a paused clock is open. */
   open: boolean;
   overdue: boolean;
   breachedAt: string | null;
   warnings: Array<{
     percent: number;
     at: string;
-    status: 'pending' | 'sent' | 'cancelled' | 'superseded';
+    status: WarningStatus;
     sentAt: string | null;
   }>;
   /**
@@ -67,7 +79,7 @@ export function toDeadlineViews(rows: DeadlineJsonRow[], now: Date, covered: rea
     dueAt: iso(clock.due_at)!,
     status: clock.status === 'fired' ? 'breached' : clock.status,
     open: clock.ended_at === null,
-    overdue: clock.ended_at === null && new Date(clock.due_at).getTime() < now.getTime(),
+    overdue: clock.status === 'pending' && clock.ended_at === null && new Date(clock.due_at).getTime() < now.getTime(),
     breachedAt: iso(clock.fired_at),
     warnings: rows
       .filter((r) => r.kind === 'warning' && r.clock_id === clock.id)

@@ -152,7 +152,7 @@ describe('computeDue', () => {
 
   it('refuses a malformed rule', () => {
     const start = at('2026-07-13T10:00:00+08:00');
-    expect(() => computeDue(calendar, start, rule('x', 3, 'hours' as never))).toThrow(/unit/);
+    expect(() => computeDue(calendar, start, rule('x', 3, 'minutes' as never))).toThrow(/unit/);
     expect(() => computeDue(calendar, start, rule('x', 3, 'working_days', 'admin'))).toThrow(/source/);
     expect(() => computeDue(calendar, start, rule('', 3, 'working_days'))).toThrow(/key/);
     expect(() => computeDue(calendar, start, rule('x', -3, 'working_days'))).toThrow(/0 to 3650/);

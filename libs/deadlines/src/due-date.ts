@@ -1,11 +1,21 @@
-import { chinaDateOf, MAX_PERIOD, uncoveredYearsBetween, type DayInfo, type WorkingCalendar } from './calendar.js';
+import type { ClockUnit } from '#domain';
+import {
+  chinaDateOf,
+  endOfChinaDay,
+  MAX_PERIOD,
+  uncoveredYearsBetween,
+  type DayInfo,
+  type WorkingCalendar,
+} from './calendar.js';
 
 export interface DeadlineRule {
   key: string;
   amount: number;
-  unit: 'working_days' | 'calendar_days';
+  unit: ClockUnit;
   /** 'default', 'policy:<id>', or 'referral' (the referral set its own reply time) */
   source: string;
+  /** A due time the request itself set (a version-2 REFER's `dueAt`): the clock ends then; amount and unit are unused. */
+  dueAt?: string;
 }
 
 /** Everything an auditor needs to re-derive a due time by hand; stored with the deadline. */
@@ -23,14 +33,44 @@ export interface Derivation {
   skipped: Array<{ date: string; kind: string; name: string | null; source: string }>;
   /** calendar days only: the nominal end date when it fell on a rest day */
   rolledOverFrom?: string;
+  /** hours only: that the span is elapsed time, with no calendar (nothing skipped, no roll-over) */
+  counting?: typeof ELAPSED_HOURS | typeof REQUESTED_DUE;
   /** years the computation touched that had no holiday schedule, official or imported, when it ran (weekends only) */
   uncoveredYears?: number[];
   extension?: { days: number; reason: string; previousDueAt: string };
+  /**
+   * Set when the clock started at an instant an event stated rather than when the event was recorded: the event,
+   * its payload field (whose value is `startsAt`), and when Concord recorded it.
+   */
+  startedFrom?: { event: string; field: string; recordedAt: string };
+  /**
+   * A pausable clock's stops, in order. `to` is null while the clock is stopped; once it runs again `days` (the
+   * calendar days from the stop's date to the restart's, in UTC+8) were added to its end, which then rolled over
+   * a rest day like any calendar-day period (`skipped` and `rolledOverFrom` describe the end after the last).
+   */
+  pauses?: Pause[];
   /**
    * Set when a calendar change moved the clock after it was armed: the change (a `calendar_changes` row), the
    * clock it superseded and that clock's due time.
    */
   recomputed?: { calendarChangeId: string; previousClockId: string; previousDueAt: string; reason: string };
+}
+
+export const ELAPSED_HOURS = 'elapsed hours: rest days count, and the end does not roll over';
+export const REQUESTED_DUE = 'the due time the request set: no calendar, no roll-over';
+const HOUR_MS = 3_600_000;
+
+/** One stop of a pausable clock: from when, until when (null while it lasts), why, and the days it added. */
+export interface Pause {
+  /** ISO instant */
+  from: string;
+  /** ISO instant; null while the clock is stopped */
+  to: string | null;
+  reason: string;
+  /** Calendar days added to the clock's end, set when it runs again (a clock in days). */
+  days?: number;
+  /** Hours added to the clock's end, the stop's exact length (a clock in hours). */
+  hours?: number;
 }
 
 /** The due time of a deadline that starts at `startsAt`, with the derivation to store beside it. */
@@ -42,6 +82,8 @@ export function computeDue(
   checkRule(rule);
   const startDate = chinaDateOf(startsAt);
   const base = { timeZone: 'Asia/Shanghai' as const, startsAt: startsAt.toISOString(), startDate, rule: { ...rule } };
+  if (rule.dueAt !== undefined) return requested(base, rule.dueAt);
+  if (rule.unit === 'hours') return elapsed(base, new Date(startsAt.getTime() + rule.amount * HOUR_MS));
   if (rule.unit === 'working_days') {
     const { due, skipped } = calendar.addWorkingDays(startsAt, rule.amount);
     return finish(calendar, base, due, skipped, undefined);
@@ -77,13 +119,18 @@ export function extendDue(
       `Derivation of ${current.rule.key} is inconsistent: dueAt ${current.dueAt} is not on ${current.dueDate}`,
     );
   }
-  const { due, nominalDate, rolledOver } = calendar.addCalendarDays(previousDue, days);
   const base = {
     timeZone: 'Asia/Shanghai' as const,
     startsAt: current.startsAt,
     startDate: current.startDate,
     rule: { ...current.rule },
   };
+  if (current.rule.unit === 'hours') {
+    const result = elapsed(base, new Date(previousDue.getTime() + days * 24 * HOUR_MS));
+    result.derivation.extension = { days, reason: reason.trim(), previousDueAt: current.dueAt };
+    return result;
+  }
+  const { due, nominalDate, rolledOver } = calendar.addCalendarDays(previousDue, days);
   const result = finish(calendar, base, due, rolledOver, rolledOver.length ? nominalDate : undefined);
   result.derivation.extension = { days, reason: reason.trim(), previousDueAt: current.dueAt };
   return result;
@@ -91,7 +138,7 @@ export function extendDue(
 
 /**
  * The same clock on a calendar that has changed since it was armed: the same start and rule (a policy's, or a
- * referral's own limit), and the same extension if it had one, counted again. The result names the change;
+ * referral's own limit), and the same extension and pauses if it had them, counted again. The result names the change;
  * an earlier recomputation is replaced by this one (the previous clock's derivation keeps it).
  */
 export function recomputeDue(
@@ -108,8 +155,77 @@ export function recomputeDue(
   let result = computeDue(calendar, startsAt, current.rule);
   if (current.extension)
     result = extendDue(calendar, result.derivation, current.extension.days, current.extension.reason);
+  for (const pause of current.pauses ?? []) result = shiftByPause(calendar, result.derivation, pause);
   result.derivation.recomputed = { ...change, previousDueAt: current.dueAt };
   return result;
+}
+
+/** A pausable clock stops at `at`: the derivation records the stop; the due time is unknown until it runs again. */
+export function pauseDerivation(current: Derivation, at: Date, reason: string): Derivation {
+  const open = current.pauses?.at(-1);
+  if (open && open.to === null) throw new Error(`Deadline ${current.rule.key} is already paused (since ${open.from})`);
+  if (typeof reason !== 'string' || !reason.trim()) throw new Error('A pause needs a reason');
+  return { ...current, pauses: [...(current.pauses ?? []), { from: instantOf(at), to: null, reason: reason.trim() }] };
+}
+
+/**
+ * A paused clock runs again at `at`. The time it stood still is not counted (信访工作条例 art. 36 ¶2 for a hearing):
+ * its end moves by the calendar days from the stop's date to this one's, from the nominal end (before any
+ * roll-over), and then rolls over a rest day like any calendar-day period (民法典 art. 203). A clock stopped and
+ * restarted on one date keeps its end.
+ */
+export function resumeDue(
+  calendar: WorkingCalendar,
+  current: Derivation,
+  at: Date,
+): { dueAt: Date; derivation: Derivation } {
+  const pauses = current.pauses ?? [];
+  const open = pauses.at(-1);
+  if (!open || open.to !== null) throw new Error(`Deadline ${current.rule.key} is not paused`);
+  const days = daysBetween(chinaDateOf(new Date(open.from)), chinaDateOf(at));
+  const ms = at.getTime() - Date.parse(open.from);
+  if (ms < 0) throw new Error(`Deadline ${current.rule.key} cannot run again before it stopped (${open.from})`);
+  const closed: Pause =
+    current.rule.unit === 'hours'
+      ? { ...open, to: instantOf(at), hours: ms / HOUR_MS }
+      : { ...open, to: instantOf(at), days };
+  return shiftByPause(calendar, { ...current, pauses: pauses.slice(0, -1) }, closed);
+}
+
+/** Adds one finished pause to a derivation: its days past the nominal end, then the roll-over. */
+function shiftByPause(
+  calendar: WorkingCalendar,
+  current: Derivation,
+  pause: Pause,
+): { dueAt: Date; derivation: Derivation } {
+  if (pause.to === null) throw new Error(`Deadline ${current.rule.key}: a pause is open`);
+  if (current.rule.unit === 'hours') {
+    const { timeZone, startsAt, startDate, rule } = current;
+    const result = elapsed(
+      { timeZone, startsAt, startDate, rule },
+      new Date(Date.parse(current.dueAt) + (pause.hours ?? 0) * HOUR_MS),
+    );
+    result.derivation = { ...current, ...result.derivation, pauses: [...(current.pauses ?? []), pause] };
+    return result;
+  }
+  if (pause.days === undefined) throw new Error(`Deadline ${current.rule.key}: a pause has no days`);
+  const nominalEnd = current.rolledOverFrom ?? current.dueDate;
+  const { due, nominalDate, rolledOver } = calendar.addCalendarDays(endOfChinaDay(nominalEnd), pause.days);
+  // The end is described afresh; everything else (the start, the rule, an extension) stays as it was.
+  const kept: Partial<Derivation> = { ...current };
+  for (const field of ['dueAt', 'dueDate', 'skipped', 'rolledOverFrom', 'uncoveredYears'] as const) delete kept[field];
+  const { timeZone, startsAt, startDate, rule } = current;
+  const base = { timeZone, startsAt, startDate, rule };
+  const result = finish(calendar, base, due, rolledOver, rolledOver.length ? nominalDate : undefined);
+  result.derivation = { ...kept, ...result.derivation, pauses: [...(current.pauses ?? []), pause] };
+  return result;
+}
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
+function instantOf(at: Date): string {
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new Error(`Invalid instant: ${String(at)}`);
+  return at.toISOString();
 }
 
 /**
@@ -153,10 +269,42 @@ function finish(
   return { dueAt: due, derivation };
 }
 
+function requested(
+  base: Pick<Derivation, 'timeZone' | 'startsAt' | 'startDate' | 'rule'>,
+  dueAt: string,
+): { dueAt: Date; derivation: Derivation } {
+  const due = new Date(dueAt);
+  return {
+    dueAt: due,
+    derivation: { ...base, dueAt: due.toISOString(), dueDate: chinaDateOf(due), skipped: [], counting: REQUESTED_DUE },
+  };
+}
+
+/** A span of elapsed time: no calendar, nothing skipped, no roll-over, and the derivation says so. */
+function elapsed(
+  base: Pick<Derivation, 'timeZone' | 'startsAt' | 'startDate' | 'rule'>,
+  due: Date,
+): { dueAt: Date; derivation: Derivation } {
+  return {
+    dueAt: due,
+    derivation: { ...base, dueAt: due.toISOString(), dueDate: chinaDateOf(due), skipped: [], counting: ELAPSED_HOURS },
+  };
+}
+
 function checkRule(rule: DeadlineRule): void {
   if (!rule || typeof rule.key !== 'string' || !rule.key) throw new Error('A deadline rule needs a key');
-  if (rule.unit !== 'working_days' && rule.unit !== 'calendar_days') {
-    throw new Error(`Deadline rule ${rule.key}: unit must be working_days or calendar_days, got ${String(rule.unit)}`);
+  if (rule.unit !== 'working_days' && rule.unit !== 'calendar_days' && rule.unit !== 'hours') {
+    throw new Error(
+      `Deadline rule ${rule.key}: unit must be working_days, calendar_days or hours, got ${String(rule.unit)}`,
+    );
+  }
+  if (rule.dueAt !== undefined) {
+    if (Number.isNaN(Date.parse(rule.dueAt))) throw new Error(`Deadline rule ${rule.key}: dueAt is not an instant`);
+    return;
+  }
+  // The calendar checks an amount of days; an amount of hours is checked here, to the same bounds.
+  if (rule.unit === 'hours' && (!Number.isInteger(rule.amount) || rule.amount < 1 || rule.amount > MAX_PERIOD)) {
+    throw new Error(`Deadline rule ${rule.key}: hours must be a whole number from 1 to ${MAX_PERIOD}`);
   }
   if (typeof rule.source !== 'string' || !/^(default|referral|policy:.+)$/.test(rule.source)) {
     throw new Error(

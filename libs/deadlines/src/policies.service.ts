@@ -8,7 +8,7 @@ import {
   type UnitsRepository,
 } from '#persistence';
 import { clockSpecs } from '#workflows';
-import { checkAgainstStatute, STATUTORY_LIMITS } from './policy.js';
+import { checkAgainstStatute, POLICY_SETTINGS, STATUTORY_LIMITS } from './policy.js';
 
 export interface DeadlinePolicy {
   id: string;
@@ -74,9 +74,10 @@ export class PoliciesService {
     input: { key: string; category?: string; unitCode?: string; amount: number; unit: DeadlineSpec['unit'] },
     by: Principal,
   ): Promise<DeadlinePolicy> {
-    if (!clockSpecs().has(input.key)) {
+    if (!clockSpecs().has(input.key) && !(input.key in POLICY_SETTINGS)) {
+      const known = [...clockSpecs().keys(), ...Object.keys(POLICY_SETTINGS)];
       throw DomainError.validation([
-        { field: 'key', message: `is not a clock of any machine (known: ${[...clockSpecs().keys()].join(', ')})` },
+        { field: 'key', message: `is not a clock of any machine nor a setting (known: ${known.join(', ')})` },
       ]);
     }
     checkAgainstStatute(input.key, input.amount, input.unit);

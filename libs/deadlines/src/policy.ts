@@ -51,3 +51,18 @@ export function checkAgainstStatute(key: string, amount: number, unit: DeadlineS
     ]);
   }
 }
+
+/**
+ * Settings a policy may hold besides clock limits, with their defaults. `referral.reply_ceiling`: the latest a
+ * REFER may make its referrals' reply due (`dueInWorkingDays`, or a version-2 `dueAt`), counted from the REFER;
+ * the engine refuses a later one (422, naming the ceiling). Set it per unit and category as any policy.
+ */
+export const POLICY_SETTINGS: Readonly<Record<string, { amount: number; unit: DeadlineSpec['unit']; about: string }>> =
+  {
+    'referral.reply_ceiling': {
+      amount: 60,
+      unit: 'working_days',
+      about: 'The latest a REFER may make its referrals reply, from the REFER.',
+    },
+  };
+export const REPLY_CEILING = 'referral.reply_ceiling';

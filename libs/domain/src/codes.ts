@@ -54,6 +54,12 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/**
+ * Outcomes that abandon the case: a transition that sets one cancels the clocks it ends. Every other way of
+ * leaving a clock's state meets it (`met`).
+ */
+export const CANCELLING_OUTCOMES: readonly Outcome[] = ['withdrawn', 'merged'];
+
 export const ROLES = ['admin', 'intake', 'mediator', 'department', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 

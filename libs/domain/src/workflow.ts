@@ -3,6 +3,13 @@ import type { CaseKind, Outcome, ReferralRole, RiskLevel, Stage, UnitLevel } fro
 import type { Schema } from './schema.js';
 
 /**
+ * How a clock counts: working days or calendar days on the working calendar (期间开始的日不计算在内, the end rolls
+ * over a rest day), or elapsed hours from the start (no calendar: an emergency answered within hours).
+ */
+export const CLOCK_UNITS = ['working_days', 'calendar_days', 'hours'] as const;
+export type ClockUnit = (typeof CLOCK_UNITS)[number];
+
+/**
  * What a machine declares about a deadline in a state's `meta`. The engine turns it into a `deadlines` row
  * when the state is entered. A clock keeps running while the state configuration still declares the same
  * `key`, so sibling states can share one clock (e.g. the 30 days of a dispute's mediation).
@@ -11,7 +18,7 @@ export interface DeadlineSpec {
   /** Policy key, `<kind>.<rule>`, e.g. `dispute.mediation`; admins override limits per key. */
   key: string;
   amount: number;
-  unit: 'working_days' | 'calendar_days';
+  unit: ClockUnit;
   /** Fractions of the limit at which a warning is sent, e.g. `[0.5, 0.8]`. */
   warnAt: number[];
   /** What happens on breach, in words, for the people reading the deadline. */
@@ -20,6 +27,12 @@ export interface DeadlineSpec {
   extension?: { maxDays: number; unit: 'calendar_days' };
   /** The clock may be stopped and started again (`clock.pause`, `clock.resume` effects); its due time moves. */
   pausable?: boolean;
+  /**
+   * The payload field (an instant) of the event that arms the clock at which it starts, instead of the event's
+   * own time: e.g. `deliveredAt`, when the petitioner received the answer. The engine refuses an instant in the
+   * future or before the subject entered the state being left; an event without the field starts it now.
+   */
+  startsFrom?: string;
 }
 
 export interface StateMeta {

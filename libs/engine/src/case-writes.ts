@@ -16,6 +16,8 @@ export interface NewReferral {
   snapshot: unknown;
   instructions: string;
   dueInWorkingDays: number | null;
+  /** The reply's due time, when the REFER set it as an instant instead. */
+  dueAt: Date | null;
   shareParties: boolean;
 }
 
@@ -66,13 +68,13 @@ export interface CaseWrite {
 const TAIL = `
   rf AS (
     INSERT INTO referrals (id, case_id, department_code, role, machine_version, state, version, snapshot, instructions,
-                           due_in_working_days, share_parties, issued_seq, created_at, updated_at)
+                           due_in_working_days, due_at, share_parties, issued_seq, created_at, updated_at)
     SELECT r.id, c.id, r.department_code, r.role, r.machine_version, r.state, 1, r.snapshot, r.instructions, r.due,
-           r.share_parties, :version, :now, :now
+           r.due_at, r.share_parties, :version, :now, :now
       FROM c, unnest(:issuedIds::uuid[], :issuedDepartments::text[], :issuedRoles::text[], :issuedMachineVersions::int[],
                      :issuedStates::text[], :issuedSnapshots::jsonb[], :issuedInstructions::text[], :issuedDue::int[],
-                     :issuedShareParties::boolean[])
-        AS r(id, department_code, role, machine_version, state, snapshot, instructions, due, share_parties)),
+                     :issuedDueAt::timestamptz[], :issuedShareParties::boolean[])
+        AS r(id, department_code, role, machine_version, state, snapshot, instructions, due, due_at, share_parties)),
   e AS (
     INSERT INTO case_events (case_id, seq, type, payload, facts, actor, at, machine_version, state, unit_code, prev_hash, hash,
                              referral_id, request_id)
@@ -135,10 +137,21 @@ const INSERT_CASE = namedSql<
   ${TAIL}`);
 
 // Deadline bookkeeping is a single UPDATE: one event may both fire a row and end its clock (a breach that
-// moves the case on), and one statement cannot update a row twice. Clocks are ended per subject: the case's
+// moves the case on), and one statement cannot update a row twice. A clock whose state is left is met; one whose
+// time passed before its breach fired (the worker was behind) lapsed; withdrawal or merge cancels it. A clock that
+// stops is paused, rows and all, its due row's derivation recording the stop; no job fires a paused row. Clocks are ended per subject: the case's
 // own (referral_id NULL), or the one referral whose event this is.
 const UPDATE_CASE = namedSql<
-  TailValue | CaseValue | ReferralValue | 'previousVersion' | 'firedRowId' | 'endedKeys' | 'supersededClockId'
+  | TailValue
+  | CaseValue
+  | ReferralValue
+  | 'previousVersion'
+  | 'firedRowId'
+  | 'endedKeys'
+  | 'endedCancelled'
+  | 'supersededClockId'
+  | 'pausedClockId'
+  | 'pausedDerivation'
 >(`
   WITH c AS (
     UPDATE cases SET state = :caseState, stage = :stage, version = :version, machine_version = :machineVersion,
@@ -156,14 +169,18 @@ const UPDATE_CASE = namedSql<
      WHERE id = :referralId::uuid AND EXISTS (SELECT 1 FROM c)),
   u AS (
     UPDATE deadlines SET
-      status = CASE WHEN status <> 'pending' THEN status WHEN id = :firedRowId::uuid THEN 'fired'
-                    WHEN clock_id = :supersededClockId::uuid THEN 'superseded' ELSE 'cancelled' END,
+      status = CASE WHEN status NOT IN ('pending', 'paused') THEN status WHEN id = :firedRowId::uuid THEN 'fired'
+                    WHEN clock_id = :supersededClockId::uuid THEN 'superseded' WHEN clock_id = :pausedClockId::uuid THEN 'paused'
+                    WHEN :endedCancelled THEN 'cancelled'
+                    WHEN status = 'pending' AND due_at < :now THEN 'lapsed' ELSE 'met' END,
+      derivation = CASE WHEN id = :pausedClockId::uuid THEN :pausedDerivation::jsonb ELSE derivation END,
       fired_at = CASE WHEN id = :firedRowId::uuid AND status = 'pending' THEN :now ELSE fired_at END,
       fired_version = CASE WHEN id = :firedRowId::uuid AND status = 'pending' THEN :version ELSE fired_version END,
       ended_at = CASE WHEN ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid)
                       THEN :now ELSE ended_at END
      WHERE case_id = :id AND EXISTS (SELECT 1 FROM c) AND referral_id IS NOT DISTINCT FROM :referralId::uuid
-       AND (id = :firedRowId::uuid OR (ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid)))),
+       AND (id = :firedRowId::uuid OR (ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid
+                                                              OR clock_id = :pausedClockId::uuid)))),
   ${TAIL}`);
 
 type CaseValue = 'id' | 'caseState' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'snapshot';
@@ -221,6 +238,7 @@ type TailValue =
   | 'issuedSnapshots'
   | 'issuedInstructions'
   | 'issuedDue'
+  | 'issuedDueAt'
   | 'issuedShareParties'
   | 'deliveryIds'
   | 'deliveryReferrals'
@@ -290,6 +308,7 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
     issuedSnapshots: issued.map((r) => JSON.stringify(r.snapshot)),
     issuedInstructions: issued.map((r) => r.instructions),
     issuedDue: issued.map((r) => r.dueInWorkingDays),
+    issuedDueAt: issued.map((r) => r.dueAt),
     issuedShareParties: issued.map((r) => r.shareParties),
     deliveryIds: deliveries.map((d) => d.id),
     deliveryReferrals: deliveries.map((d) => d.referralId),
@@ -332,7 +351,10 @@ export async function updateCase(tx: Tx, write: CaseWrite, previousVersion: numb
       ...referralValues(write.referral),
       firedRowId: plan.firedRowId,
       endedKeys: plan.endedKeys,
+      endedCancelled: plan.cancelled,
       supersededClockId: plan.supersededClockId,
+      pausedClockId: plan.paused?.clockId ?? null,
+      pausedDerivation: plan.paused ? JSON.stringify(plan.paused.derivation) : null,
     }),
   );
   // The row is locked, so this cannot happen unless something bypassed the engine; fail loudly.

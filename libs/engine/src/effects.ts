@@ -46,6 +46,9 @@ export async function effectMessages(
       case 'referrals.settle':
       case 'case.send':
         break; // carried out by the engine itself, in this transaction
+      case 'clock.pause':
+      case 'clock.resume':
+        break; // in the transition's deadline plan
       case 'notify':
         messages.push({
           queue: QueueName.Notifications,
@@ -90,6 +93,9 @@ export function referralAmounts(context: ReferralContext) {
     ? new Map([['referral.reply', { amount: context.dueInWorkingDays, unit: 'working_days' as const }]])
     : undefined;
 }
+
+/** A referral's own reply time (`dueAt`, set by a version-2 REFER) ends its reply clock then. */
+export const referralDueAts = (dueAt: Date | null) => (dueAt ? new Map([['referral.reply', dueAt]]) : undefined);
 
 export function pickActor(actor: unknown): Pick<Actor, 'role' | 'name'> {
   const { role, name } = actor as Actor;

@@ -1,8 +1,7 @@
 import type { DeadlineBook, DeadlinePlan } from '#deadlines';
-import { statePath, type CaseFacts } from '#domain';
+import { statePath, toInstant, type CaseFacts, type CaseWorkflow } from '#domain';
 import type { Tx } from '#persistence';
 import { referralsIssued, referralWorkflowOf, start, storeSnapshot, type ReferralContext } from '#workflows';
-import type { CaseWorkflow } from '#domain';
 import type { CaseRow } from './case-record.js';
 import type { NewDelivery, NewReferral } from './case-writes.js';
 import type { ChainLink } from './chain.js';
@@ -34,6 +33,16 @@ export async function issueReferrals(
   const { payload } = event;
   const workflow = referralWorkflowOf(caseWorkflow);
   const named = referralsIssued(payload, facts, event.type);
+  // A version-2 REFER may set the reply time as an instant; the referral machines know only days.
+  const dueAt = typeof payload.dueAt === 'string' ? toInstant(payload.dueAt) : null;
+  await deadlines.checkReplyCeiling(
+    tx,
+    { category: row.category, unitCode: row.unit_code, now },
+    {
+      ...(dueAt ? { dueAt } : {}),
+      ...(typeof payload.dueInWorkingDays === 'number' ? { dueInWorkingDays: payload.dueInWorkingDays } : {}),
+    },
+  );
   const hooked = new Set(
     (
       await tx.query<{ code: string }>(
@@ -55,6 +64,7 @@ export async function issueReferrals(
       snapshot: storeSnapshot(started.next),
       instructions: input.instructions,
       dueInWorkingDays: input.dueInWorkingDays,
+      dueAt,
       shareParties: input.shareParties,
     });
     const plan = await deadlines.plan(tx, {

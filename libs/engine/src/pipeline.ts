@@ -1,14 +1,23 @@
 import type { Clock } from '#clock';
 import type { DeadlineBook } from '#deadlines';
-import { DomainError, ErrorCode, statePath, type CaseFacts, type CaseWorkflow, type Effect } from '#domain';
+import {
+  CANCELLING_OUTCOMES,
+  DomainError,
+  ErrorCode,
+  statePath,
+  type CaseFacts,
+  type CaseWorkflow,
+  type Effect,
+} from '#domain';
 import type { PartyInput, PartyVault, SealedParty } from '#parties';
 import type { Tx } from '#persistence';
 import { admit, decide, restoreSnapshot, type ReferralContext } from '#workflows';
 import type { CaseRow } from './case-record.js';
 import { updateCase } from './case-writes.js';
 import { chain, type ChainLink } from './chain.js';
+import { clockStarts } from './clock-starts.js';
 import type { SendEvent } from './commands.js';
-import { deliveryJob, effectMessages, referralAmounts } from './effects.js';
+import { deliveryJob, effectMessages, referralAmounts, referralDueAts } from './effects.js';
 import { resolveFacts } from './facts.js';
 import { issueReferrals, NOTHING_ISSUED } from './issue-referrals.js';
 import { moveCase, moveReferral, type Subject } from './subjects.js';
@@ -85,17 +94,27 @@ export async function transit(
     locked.head_hash,
     referral && { referralId: referral.id, state },
   );
+  // A referral's clocks start when its events are recorded; only a case's may start at a stated instant.
+  const starts = referral
+    ? undefined
+    : await clockStarts(tx, locked, decision.clocks, { type: command.type, payload }, now);
   const clocks = await parts.deadlines.plan(tx, {
     caseId: row.id,
     category: row.category,
     unitCode: row.unit_code,
     ...decision.clocks,
     firedRowId: command.firesDeadline,
+    starts,
+    cancelling: referral
+      ? state === 'cancelled'
+      : row.outcome !== locked.outcome && row.outcome !== null && CANCELLING_OUTCOMES.includes(row.outcome),
     extension: handling === 'extendClock' ? (payload as { days: number; reason: string }) : undefined,
+    pauses: clockEffects(decision.effects, command.type, payload),
     now,
     ...(referral && {
       referral: { id: referral.id, state },
       amounts: referralAmounts(decision.next.context as ReferralContext),
+      dueAts: referralDueAts(referral.due_at),
     }),
   });
   const outbox = await effectMessages(
@@ -154,4 +173,14 @@ export function expectVersion(subject: Subject, command: Pick<SubjectCommand, 'e
       { currentVersion: subject.version },
     );
   }
+}
+
+/** The clocks the transition stops or restarts, and why: the event's `reason`, else the event itself. */
+function clockEffects(effects: Effect[], type: string, payload: Record<string, unknown>) {
+  const own = effects.filter(
+    (e): e is Extract<Effect, { kind: 'clock.pause' | 'clock.resume' }> =>
+      e.kind === 'clock.pause' || e.kind === 'clock.resume',
+  );
+  if (!own.length) return undefined;
+  return { effects: own, reason: typeof payload.reason === 'string' && payload.reason.trim() ? payload.reason : type };
 }

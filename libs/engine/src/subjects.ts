@@ -31,6 +31,8 @@ export interface ReferralRow {
   version: number;
   snapshot: StoredSnapshot;
   instructions: string;
+  /** The reply's due time the REFER set, if it set one as an instant. */
+  due_at: Date | null;
   has_webhook: boolean;
 }
 
@@ -83,7 +85,7 @@ export async function loadReferral(tx: Tx, command: ReferralCommand): Promise<Su
   const [referral] = await tx.prepared<ReferralRow>(
     'referral_lock',
     `SELECT r.id, r.case_id, r.department_code, r.role, r.machine_version, r.state, r.version, r.snapshot, r.instructions,
-            d.webhook_url IS NOT NULL AS has_webhook
+            r.due_at, d.webhook_url IS NOT NULL AS has_webhook
        FROM referrals r JOIN departments d ON d.code = r.department_code
       WHERE r.id = $1 FOR NO KEY UPDATE OF r`,
     [command.referralId],

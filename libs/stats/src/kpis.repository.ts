@@ -32,7 +32,8 @@ const INTAKE_CLOCKS = [DISPUTE_DEADLINES.intake.key, PETITION_DEADLINES.intake.k
 const CITIZEN_CLOCKS = [PETITION_DEADLINES.reviewRequest.key, PETITION_DEADLINES.reReviewRequest.key];
 
 // $1 root path (NULL: all), $2 from (NULL: no lower bound), $3 to, $4 now, $5 decisions, $6 intake clocks,
-// $7 citizen clocks, $8 the referral reply clock. One statement: the per-case facts are computed once
+// $7 citizen clocks, $8 the referral reply clock. A clock's breach is read from its status: met means in time (a
+// paused clock's due time is stale until it runs again); a superseded clock counts through its successor. One statement: the per-case facts are computed once
 // (one pass over each case's events and clocks, both indexed by case) and aggregated three ways.
 const REPORT_SQL = `
 WITH k AS (
@@ -61,11 +62,13 @@ WITH k AS (
       WHERE e.case_id = c.id AND e.referral_id IS NULL) ev
    CROSS JOIN LATERAL (
      SELECT min(d.due_at) FILTER (WHERE d.key = ANY($6::text[])) AS intake_due,
-            bool_or(d.ended_at IS NOT NULL OR d.status = 'fired' OR d.due_at <= $4) AS judged,
-            bool_or(d.status = 'fired' OR coalesce(d.ended_at, $4) > d.due_at) AS breached,
-            bool_or(d.ended_at IS NULL AND d.due_at < $4) AS overdue
+            bool_or(d.ended_at IS NOT NULL OR d.status = 'fired' OR (d.status = 'pending' AND d.due_at <= $4)) AS judged,
+            bool_or(d.status IN ('fired', 'lapsed') OR (d.status = 'pending' AND d.due_at < $4)
+                    OR (d.status = 'cancelled' AND d.ended_at > d.due_at)) AS breached,
+            bool_or(d.status = 'pending' AND d.due_at < $4) AS overdue
        FROM deadlines d
-      WHERE d.case_id = c.id AND d.referral_id IS NULL AND d.kind = 'due' AND d.key <> ALL($7::text[])) cl
+      WHERE d.case_id = c.id AND d.referral_id IS NULL AND d.kind = 'due' AND d.key <> ALL($7::text[])
+        AND d.status <> 'superseded') cl
    WHERE ($1::text IS NULL OR starts_with(u.path, $1))
      AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND c.created_at < $3
 ),

@@ -6,7 +6,7 @@ import { UnitEntity } from './unit.entity.js';
 // NULLS NOT DISTINCT: one policy per scope, the unscoped one included.
 @Unique('deadline_policies_scope_key', ['key', 'category', 'unitCode'])
 @Check('deadline_policies_amount_check', `amount BETWEEN 1 AND 365`)
-@Check('deadline_policies_unit_check', `unit IN ('working_days', 'calendar_days')`)
+@Check('deadline_policies_unit_check', `unit IN ('working_days', 'calendar_days', 'hours')`)
 export class DeadlinePolicyEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'deadline_policies_pkey' })
   id!: string;

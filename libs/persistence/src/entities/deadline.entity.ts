@@ -6,7 +6,7 @@ import { ReferralEntity } from './referral.entity.js';
 @Entity('deadlines')
 @Check('deadlines_kind_check', `kind IN ('due', 'warning')`)
 @Check('deadlines_percent_check', `(kind = 'warning') = (percent IS NOT NULL)`)
-@Check('deadlines_status_check', `status IN ('pending', 'fired', 'cancelled', 'superseded')`)
+@Check('deadlines_status_check', `status IN ('pending', 'paused', 'fired', 'met', 'lapsed', 'cancelled', 'superseded')`)
 @Index('deadlines_case_idx', ['caseId', 'createdAt'])
 @Index('deadlines_pending_due_idx', ['dueAt'], { where: `status = 'pending'` })
 @Index('deadlines_open_due_idx', ['dueAt'], { where: `kind = 'due' AND ended_at IS NULL` })

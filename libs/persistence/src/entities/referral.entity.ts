@@ -11,6 +11,7 @@ import { DepartmentEntity } from './department.entity.js';
     `'transfer.objectable', 'transfer.within_remit')`,
 )
 @Check('referrals_version_check', `version >= 1`)
+@Check('referrals_one_due_check', `due_at IS NULL OR due_in_working_days IS NULL`)
 // (department_code, id DESC): newest first within a department.
 @Index('referrals_department_idx', ['departmentCode', 'id'])
 @Index('referrals_case_idx', ['caseId', 'issuedSeq'])
@@ -46,6 +47,10 @@ export class ReferralEntity {
 
   @Column({ name: 'due_in_working_days', type: 'integer', nullable: true })
   dueInWorkingDays!: number | null;
+
+  /** The reply's due time, when the REFER set it as an instant (version 2). */
+  @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
+  dueAt!: Date | null;
 
   @Column({ name: 'share_parties', type: 'boolean' })
   shareParties!: boolean;

@@ -1,21 +1,25 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import type {
-  CalendarChange,
-  ClockDefault,
-  DayInfo,
-  DeadlineListItem,
-  DeadlinePolicy,
-  DeadlineView,
-  StoredOverride,
-  YearCoverage,
-  YearSummary,
-  YearView,
+import { CLOCK_UNITS, type ClockUnit } from '#domain';
+import {
+  CLOCK_STATUSES,
+  WARNING_STATUSES,
+  type ClockStatus,
+  type WarningStatus,
+  type CalendarChange,
+  type ClockDefault,
+  type DayInfo,
+  type DeadlineListItem,
+  type DeadlinePolicy,
+  type DeadlineView,
+  type StoredOverride,
+  type YearCoverage,
+  type YearSummary,
+  type YearView,
 } from '#deadlines';
 import { pageOf } from '../../common/api-docs.js';
 
 // The answers of the deadline and calendar routes, as libs/deadlines builds them.
 
-const CLOCK_UNITS = ['working_days', 'calendar_days'] as const;
 const COVERAGE = ['official', 'imported', 'missing'] as const;
 const OVERRIDE_KINDS = ['holiday', 'workday'] as const;
 
@@ -27,8 +31,8 @@ export class DeadlineWarningDto {
   @ApiProperty({ format: 'date-time' })
   at!: string;
 
-  @ApiProperty({ enum: ['pending', 'sent', 'cancelled', 'superseded'] })
-  status!: 'pending' | 'sent' | 'cancelled' | 'superseded';
+  @ApiProperty({ enum: WARNING_STATUSES, description: 'As its clock, but `sent` where the clock breached.' })
+  status!: WarningStatus;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   sentAt!: string | null;
@@ -54,13 +58,21 @@ export class DeadlineViewDto implements DeadlineView {
   @ApiProperty({ format: 'date-time' })
   dueAt!: string;
 
-  @ApiProperty({ enum: ['pending', 'breached', 'cancelled', 'superseded'] })
-  status!: 'pending' | 'breached' | 'cancelled' | 'superseded';
+  @ApiProperty({
+    enum: CLOCK_STATUSES,
+    description:
+      'met: its state was left in time; lapsed: left after its due time, before the breach fired; cancelled: the ' +
+      'case was withdrawn or merged, or the referral cancelled; superseded: extended or resumed (a successor ' +
+      'follows); paused: stopped by the machine, its due time moves when it runs again.',
+  })
+  status!: ClockStatus;
 
-  @ApiProperty({ description: 'Still running for the current state (not left, not superseded).' })
+  @ApiProperty({
+    description: 'Still belongs to the current state (not left, not superseded); a paused clock is open.',
+  })
   open!: boolean;
 
-  @ApiProperty({ description: 'Open and past its due time.' })
+  @ApiProperty({ description: 'Running (not paused) and past its due time.' })
   overdue!: boolean;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -126,8 +138,8 @@ export class DeadlineListItemDto implements DeadlineListItem {
   @ApiProperty({ format: 'date-time' })
   dueAt!: string;
 
-  @ApiProperty({ enum: ['pending', 'breached'] })
-  status!: 'pending' | 'breached';
+  @ApiProperty({ enum: ['pending', 'paused', 'breached'], description: 'paused: stopped by the machine, not due.' })
+  status!: 'pending' | 'paused' | 'breached';
 
   @ApiProperty()
   overdue!: boolean;
@@ -316,7 +328,7 @@ export class ClockDefaultDto implements ClockDefault {
   amount!: number;
 
   @ApiProperty({ enum: CLOCK_UNITS })
-  unit!: 'working_days' | 'calendar_days';
+  unit!: ClockUnit;
 
   @ApiProperty({ type: 'number', isArray: true, example: [0.5, 0.8], description: 'Warning fractions.' })
   warnAt!: number[];
@@ -350,7 +362,7 @@ export class DeadlinePolicyViewDto implements DeadlinePolicy {
   amount!: number;
 
   @ApiProperty({ enum: CLOCK_UNITS })
-  unit!: 'working_days' | 'calendar_days';
+  unit!: ClockUnit;
 
   @ApiProperty()
   createdBy!: string;

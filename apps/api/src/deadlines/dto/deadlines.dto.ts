@@ -13,6 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { CLOCK_UNITS, type ClockUnit } from '#domain';
 import { MAX_DAY_NAME, MAX_SOURCE, MAX_YEAR_HOLIDAYS, MAX_YEAR_WORKDAYS } from '#deadlines';
 import { IsCalendarDate, IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
@@ -139,7 +140,12 @@ export class DeadlinePolicyDto {
   @Max(365)
   amount!: number;
 
-  @ApiProperty({ enum: ['working_days', 'calendar_days'] })
-  @IsIn(['working_days', 'calendar_days'])
-  unit!: 'working_days' | 'calendar_days';
+  @ApiProperty({
+    enum: CLOCK_UNITS,
+    description:
+      'working_days and calendar_days count on the working calendar (the end rolls over a rest day); hours are ' +
+      'elapsed hours from the start, with no calendar.',
+  })
+  @IsIn(CLOCK_UNITS)
+  unit!: ClockUnit;
 }

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `transfer.within_remit` after. The check on `referrals.state` admits both. NOT VALID then VALIDATE keeps the
  * ACCESS EXCLUSIVE lock to the moment of swapping the constraint: existing rows are checked under a weaker lock.
  */
-export class ReferralTransfers1764700000000 implements MigrationInterface {
-  name = 'ReferralTransfers1764700000000';
+export class ReferralTransfers1764730000000 implements MigrationInterface {
+  name = 'ReferralTransfers1764730000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE referrals DROP CONSTRAINT referrals_state_check`);

@@ -172,6 +172,22 @@ describe('a pausable clock: the 复核 clock stops for a hearing', () => {
     await expect(plan('petition.re_review', true, 'clock.resume')).rejects.toThrow(/not paused/);
   });
 
+  it('a hearing after the clock has breached stops nothing: the breach stands', async () => {
+    const id = await inReReview('2026-07-01T09:00:00+08:00');
+    await worker.relay();
+    const [armed] = reReviewClocks(await get(id));
+    clock.set(new Date(new Date(armed!.dueAt).getTime() + 60_000).toISOString());
+    expect((await worker.fireDue()).map((f) => f.deadlineId)).toContain(armed!.id);
+
+    const heard = await send(id, 'START_HEARING', { reason: '逾期后组织听证' });
+    expect(heard.state).toBe('escalation.re_review.hearing');
+    expect(reReviewClocks(heard)).toEqual([expect.objectContaining({ id: armed!.id, status: 'breached' })]);
+    clock.set(new Date(clock.now().getTime() + 3 * 86_400_000).toISOString());
+    const resumed = await send(id, 'END_HEARING');
+    expect(resumed.state).toBe('escalation.re_review.deciding');
+    expect(reReviewClocks(resumed)).toEqual([expect.objectContaining({ id: armed!.id, status: 'breached' })]);
+  });
+
   it('a clock left during the hearing is met', async () => {
     const id = await inReReview('2026-05-11T09:00:00+08:00');
     clock.set('2026-05-20T10:00:00+08:00');

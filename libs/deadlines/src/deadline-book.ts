@@ -178,6 +178,8 @@ export class DeadlineBook {
         throw new Error(`${effect.kind}: no pausable clock ${effect.key} is declared after the transition`);
       const rows = await this.openClock(tx, change, effect.key);
       const clock = rows.find((r) => r.kind === 'due');
+      // A hearing held after the time ran out stops nothing: the breach stands, and so does its record.
+      if (clock?.status === 'fired') continue;
       if (effect.kind === 'clock.pause') {
         if (clock?.status !== 'pending') throw new Error(`clock.pause: clock ${effect.key} is not running`);
         plan.paused = {

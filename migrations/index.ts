@@ -7,6 +7,7 @@ import { ApiKeys1764500000000 } from './1764500000000-ApiKeys.js';
 import { IdempotencyAtRest1764510000000 } from './1764510000000-IdempotencyAtRest.js';
 import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
 import { RequestIds1764600000000 } from './1764600000000-RequestIds.js';
+import { DepartmentFunctions1764700000000 } from './1764700000000-DepartmentFunctions.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   IdempotencyAtRest1764510000000,
   CalendarYears1764520000000,
   RequestIds1764600000000,
+  DepartmentFunctions1764700000000,
 ];

@@ -190,7 +190,7 @@ export function referralsIssued(
     input: {
       departmentCode: department.code,
       role: department.role,
-      instructions: payload.instructions as string,
+      instructions: (payload.instructions as string | undefined) ?? facts.instructions!,
       dueInWorkingDays: (payload.dueInWorkingDays as number | undefined) ?? null,
       shareParties: (payload.shareParties as boolean | undefined) ?? false,
     },

@@ -93,6 +93,25 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
     }
     return {};
   },
+  disciplineInspection: async ({ field, value }, { tx, payload, now }) => {
+    if (payload[field] !== value) return {};
+    const [body] = await tx.query<{ code: string; categories: string[] }>(
+      `SELECT code, categories FROM departments WHERE function = 'discipline_inspection'`,
+    );
+    if (!body) {
+      throw new DomainError(
+        ErrorCode.RuleViolated,
+        'No department is configured as the discipline-inspection body (纪检监察): an accusation is handed to it ' +
+          'and to no one else (信访工作条例 art. 30). An admin creates it with function discipline_inspection.',
+        { rules: ['disciplineInspectionConfigured'] },
+      );
+    }
+    return {
+      departments: [{ code: body.code, role: 'lead', categories: body.categories }],
+      referralIds: [uuidv7(now.getTime())],
+      instructions: ACCUSATION_INSTRUCTIONS,
+    };
+  },
   mergeTarget: async ({ field }, { tx, caseId, kind, payload, scope }) => {
     const into = payload[field] as string;
     const fail = (message: string) => DomainError.validation([{ field: `payload.${field}`, message }]);
@@ -108,6 +127,11 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
     return {};
   },
 };
+
+/** What an accusation's referral asks of the discipline-inspection body: the duty art. 30 ¶1 gives it. */
+const ACCUSATION_INSTRUCTIONS =
+  'An accusation (检举控告类) to be received, accepted, handled and answered under your own rules; it is not to be ' +
+  'disclosed or passed to the person or unit accused (信访工作条例 art. 30).';
 
 /** The facts `need` (what the machine declares for the event; none when absent) asks for. */
 export async function resolveFacts(need: FactNeed | undefined, lookup: Lookup): Promise<Partial<CaseFacts>> {

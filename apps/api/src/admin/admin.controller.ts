@@ -57,12 +57,23 @@ export class AdminController {
     description:
       'Adds a department with its responsibility list (the categories it accepts) and, optionally, the webhook its ' +
       'referral events are POSTed to (CloudEvents, signed with the secret, which is stored encrypted and never ' +
-      'shown). Admin keys without a unit scope only (403 otherwise). Refuses a webhook URL Concord may not call ' +
-      '(422) and a code already taken (409).',
+      'shown). `function: discipline_inspection` marks the discipline-inspection body (纪检监察), the one department ' +
+      'accusations are handed to; a deployment has at most one. Admin keys without a unit scope only (403 otherwise). ' +
+      'Refuses a webhook URL Concord may not call (422), a code already taken and a second discipline-inspection ' +
+      'body (409).',
   })
   @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: DepartmentDto })
-  @ApiProblems(400, 401, 403, [409, 'A department with this code exists.'], 413, 415, 422, 503)
+  @ApiProblems(
+    400,
+    401,
+    403,
+    [409, 'A department with this code, or another discipline-inspection body, exists.'],
+    413,
+    415,
+    422,
+    503,
+  )
   createDepartment(@Body() body: CreateDepartmentDto, @CurrentPrincipal() admin: Principal) {
     return this.departments.create(body, admin);
   }

@@ -4,3 +4,4 @@ export * from '#testing';
 export * from './api-harness.js';
 export * from '../../../worker/test/support/worker-harness.js';
 export * from './log-capture.js';
+export * from './open-case.js';

@@ -5,12 +5,23 @@ import { DepartmentEntity } from '../entities/department.entity.js';
 export class DepartmentsRepository {
   constructor(private readonly db: Database) {}
 
-  /** Inserts the department unless one has its code; whether it did. */
-  async insertIfAbsent(department: DepartmentEntity): Promise<boolean> {
-    const result = await this.db.orm((m) =>
-      m.createQueryBuilder().insert().into(DepartmentEntity).values(department).orIgnore().returning('code').execute(),
-    );
-    return (result.raw as unknown[]).length > 0;
+  /**
+   * Inserts the department unless one has its code, or (when it has a function) another already has that
+   * function (`departments_function_key`): what was taken, or null when it was inserted.
+   */
+  async insertIfAbsent(department: DepartmentEntity): Promise<'code' | 'function' | null> {
+    return this.db.orm(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .insert()
+        .into(DepartmentEntity)
+        .values(department)
+        .orIgnore()
+        .returning('code')
+        .execute();
+      if ((result.raw as unknown[]).length > 0) return null;
+      return (await m.existsBy(DepartmentEntity, { code: department.code })) ? 'code' : 'function';
+    });
   }
 
   async exists(code: string): Promise<boolean> {

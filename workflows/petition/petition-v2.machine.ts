@@ -539,9 +539,9 @@ export const petitionV2Workflow: CaseWorkflow<typeof petitionV2Machine> = {
   events: petitionV2Events,
   noun: petitionWorkflow.noun,
   referencePrefix: petitionWorkflow.referencePrefix,
-  // Still to be resolved by the engine before this version is registered: the related case of a repeat (DECLINE).
   facts: {
     ACCEPT: { kind: 'disciplineInspection', field: 'petitionType', value: 'accusation' },
+    DECLINE: { kind: 'relatedCase', field: 'relatedCaseId' },
     FORWARD: { kind: 'referredDepartments' },
     ASSIGN_HANDLER: { kind: 'unitWithinReach', unitField: 'unitCode', departmentField: 'departmentCode' },
     MERGE: { kind: 'mergeTarget', field: 'intoCaseId' },

@@ -140,7 +140,12 @@ export type FactNeed =
    * When payload `field` is `value` (an ACCEPT of an accusation): the deployment's discipline-inspection department
    * as the one referred department, with its new referral id. None configured is a refusal (409).
    */
-  | { kind: 'disciplineInspection'; field: string; value: string };
+  | { kind: 'disciplineInspection'; field: string; value: string }
+  /**
+   * When payload `field` names a case (a repeat's earlier petition): it exists, in scope, is a petition and not
+   * this case; `relatedCase` says whether its re-review (复核) was completed.
+   */
+  | { kind: 'relatedCase'; field: string };
 
 /**
  * How the engine treats an event beyond running the machine: `sealParty` writes the payload's party sealed and

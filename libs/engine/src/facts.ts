@@ -112,6 +112,25 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
       instructions: ACCUSATION_INSTRUCTIONS,
     };
   },
+  relatedCase: async ({ field }, { tx, caseId, payload, scope }) => {
+    const related = payload[field] as string | undefined;
+    if (related === undefined) return {};
+    const fail = (message: string) => DomainError.validation([{ field: `payload.${field}`, message }]);
+    if (related === caseId) throw fail('a petition cannot repeat itself');
+    // 复核 is complete once its opinion was issued (ISSUE_RE_REVIEW_OPINION, in either machine version): read from
+    // the chain, so it stays true whatever the case did afterwards (follow-up, closing, a reopening).
+    const [found] = await tx.query<{ kind: string; path: string; re_reviewed: boolean }>(
+      `SELECT c.kind, u.path,
+              EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'ISSUE_RE_REVIEW_OPINION')
+                AS re_reviewed
+         FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1`,
+      [related],
+    );
+    // A case outside the actor's scope is reported exactly like one that does not exist.
+    if (!found || (scope !== null && !found.path.startsWith(scope))) throw fail('no such case');
+    if (found.kind !== 'petition') throw fail('the related case is not a petition');
+    return { relatedCase: { id: related, reReviewed: found.re_reviewed } };
+  },
   mergeTarget: async ({ field }, { tx, caseId, kind, payload, scope }) => {
     const into = payload[field] as string;
     const fail = (message: string) => DomainError.validation([{ field: `payload.${field}`, message }]);

@@ -1,5 +1,13 @@
 import { and, assign, not, setup } from 'xstate';
-import { s, type CaseInput, type CaseWorkflow, type Effect, type MachineEvent, type StateMeta } from '#domain';
+import {
+  PETITIONER_TOPICS,
+  s,
+  type CaseInput,
+  type CaseWorkflow,
+  type Effect,
+  type MachineEvent,
+  type StateMeta,
+} from '#domain';
 import {
   breachOf,
   client,
@@ -7,6 +15,7 @@ import {
   inherited,
   followUpDeadline,
   openStateTransitions,
+  system,
   text,
   type EventsOf,
 } from '../shared/common.js';
@@ -145,6 +154,15 @@ export const petitionV2Events = {
     'A hearing (听证) during 复核: its time is not counted in the 30 days (信访工作条例 art. 36 ¶2).',
   ),
   END_HEARING: client(s.empty(), 'The hearing ended: the 复核 clock runs again.'),
+  PETITIONER_NOTIFIED: system(
+    s.object({
+      topic: s.oneOf(PETITIONER_TOPICS),
+      channels: s.array(s.string({ max: 64 }), { min: 1, max: 10 }),
+      detail: s.optional(text()),
+    }),
+    'The petitioner was told (why the handling time was extended, 信访工作条例 art. 34); recorded once the notice ' +
+      'went out. A notice to staff is OWNER_NOTIFIED.',
+  ),
 };
 
 export type PetitionV2Event = EventsOf<typeof petitionV2Events>;
@@ -188,6 +206,9 @@ const opinionStandsOnBreach = (key: string) =>
 const clockEffect = (kind: 'clock.pause' | 'clock.resume') =>
   ({ type: 'effect', params: { kind, key: PETITION_V2_DEADLINES.reReview.key } }) as const;
 const WAITING = { DEADLINE_WARNING: { actions: 'recorded' } } as const;
+/** Every open stage takes the record of a notice to the petitioner, as it takes OWNER_NOTIFIED. */
+const openStage = () =>
+  ({ ...openStateTransitions('petition'), PETITIONER_NOTIFIED: { actions: 'recorded' } }) as const;
 
 const V1_GUARDS = ['deadlineIs', 'unitHasParent', 'notExtended', 'handlerUnitGiven'] as const;
 const V1_ACTIONS = [
@@ -315,7 +336,7 @@ export const petitionV2Machine = setup({
   states: {
     intake: {
       initial: 'registered',
-      on: openStateTransitions('petition'),
+      on: openStage(),
       states: {
         registered: {
           meta: { deadline: PETITION_V2_DEADLINES.intake },
@@ -386,7 +407,7 @@ export const petitionV2Machine = setup({
     },
     triage: {
       initial: 'assigning',
-      on: openStateTransitions('petition'),
+      on: openStage(),
       states: {
         // The 60 days run from acceptance: choosing the handler is inside them (art. 34).
         assigning: {
@@ -402,7 +423,7 @@ export const petitionV2Machine = setup({
     },
     mediation: {
       initial: 'handling',
-      on: openStateTransitions('petition'),
+      on: openStage(),
       states: {
         handling: {
           meta: { deadline: PETITION_V2_DEADLINES.handling },
@@ -428,7 +449,7 @@ export const petitionV2Machine = setup({
     // Each written answer is delivered, then the petitioner has 30 days to ask the body one level up.
     escalation: {
       initial: 'awaiting_delivery',
-      on: openStateTransitions('petition'),
+      on: openStage(),
       states: {
         awaiting_delivery: {
           meta: { deadline: PETITION_V2_DEADLINES.delivery },

@@ -60,6 +60,22 @@ export async function effectMessages(
           },
         });
         break;
+      case 'petitioner.notify':
+        // Addressed to the case's petitioner, never by name or number: a channel that reaches them (SMS) looks
+        // the applicants up in the party vault by the case id. A job name of its own keeps it apart from the
+        // notices to staff.
+        messages.push({
+          queue: QueueName.Notifications,
+          name: JobName.PetitionerNotify,
+          payload: {
+            caseId: row.id,
+            seq: row.version,
+            topic: effect.topic,
+            detail: effect.detail ?? null,
+            unitCode: row.unit_code,
+          },
+        });
+        break;
       default:
         throw new Error(`unknown effect ${(effect as { kind: string }).kind}`);
     }

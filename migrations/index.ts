@@ -8,6 +8,7 @@ import { IdempotencyAtRest1764510000000 } from './1764510000000-IdempotencyAtRes
 import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
 import { RequestIds1764600000000 } from './1764600000000-RequestIds.js';
 import { DepartmentFunctions1764700000000 } from './1764700000000-DepartmentFunctions.js';
+import { PartyRepresentatives1764710000000 } from './1764710000000-PartyRepresentatives.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CalendarYears1764520000000,
   RequestIds1764600000000,
   DepartmentFunctions1764700000000,
+  PartyRepresentatives1764710000000,
 ];

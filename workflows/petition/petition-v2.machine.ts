@@ -1,7 +1,9 @@
 import { and, assign, not, setup } from 'xstate';
 import {
+  PARTY_ROLES,
   PETITIONER_TOPICS,
   s,
+  VULNERABLE_FLAGS,
   type CaseInput,
   type CaseWorkflow,
   type Effect,
@@ -121,6 +123,18 @@ export const petitionV2Events = {
     s.object({ departmentCode: s.code() }),
     'The petition is handed (转送) to the competent body over the referral protocol; it waits for that body to ' +
       'answer, or to object within 5 working days that the matter is not its own (信访工作条例 art. 23 ¶3).',
+  ),
+  ADD_PARTY: client(
+    s.object({
+      role: s.oneOf(PARTY_ROLES),
+      name: s.string({ max: 100 }),
+      phone: s.optional(s.phone()),
+      idNumber: s.optional(s.string({ max: 32 })),
+      vulnerable: s.optional(s.array(s.oneOf(VULNERABLE_FLAGS), { max: 4, unique: true })),
+      representative: s.optional(s.boolean()),
+    }),
+    'Another party joins the petition; the state does not change. representative marks one of the ' +
+      'representatives a group of petitioners chose: at most 5 on a walk-in petition (信访工作条例 art. 20 ¶3).',
   ),
   MERGE: client(
     s.object({ intoCaseId: s.uuid() }),
@@ -563,6 +577,7 @@ export const petitionV2Workflow: CaseWorkflow<typeof petitionV2Machine> = {
   facts: {
     ACCEPT: { kind: 'disciplineInspection', field: 'petitionType', value: 'accusation' },
     DECLINE: { kind: 'relatedCase', field: 'relatedCaseId' },
+    ADD_PARTY: { kind: 'representativeLimit', field: 'representative' },
     FORWARD: { kind: 'referredDepartments' },
     ASSIGN_HANDLER: { kind: 'unitWithinReach', unitField: 'unitCode', departmentField: 'departmentCode' },
     MERGE: { kind: 'mergeTarget', field: 'intoCaseId' },

@@ -102,7 +102,7 @@ export class CaseReadsRepository {
     const [rows] = (await this.db.query<CaseViewRows>(
       `SELECT
          (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
-            SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = $1) p) AS parties,
+            SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, representative, added_seq FROM parties WHERE case_id = $1) p) AS parties,
          (SELECT coalesce(json_agg(l ORDER BY l.created_at), '[]') FROM (
             SELECT case_id, linked_case_id, created_at FROM case_links WHERE case_id = $1 OR linked_case_id = $1) l) AS links,
          (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.id), '[]') FROM (

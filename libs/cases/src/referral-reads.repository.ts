@@ -104,7 +104,7 @@ export class ReferralReadsRepository {
                    FROM deadlines WHERE referral_id = r.id) d) AS deadlines,
               ${IMPORTED_YEARS_COLUMN},
               (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
-                 SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = r.case_id) p) AS parties,
+                 SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, representative, added_seq FROM parties WHERE case_id = r.case_id) p) AS parties,
               (SELECT coalesce(json_agg(e ORDER BY e.seq), '[]') FROM (
                  SELECT seq, type, payload, actor, at, state FROM case_events
                   WHERE case_id = r.case_id AND (referral_id = r.id OR seq = r.issued_seq)) e) AS events

@@ -145,7 +145,9 @@ export type FactNeed =
    * When payload `field` names a case (a repeat's earlier petition): it exists, in scope, is a petition and not
    * this case; `relatedCase` says whether its re-review (复核) was completed.
    */
-  | { kind: 'relatedCase'; field: string };
+  | { kind: 'relatedCase'; field: string }
+  /** When payload `field` is true (ADD_PARTY of a representative): the case may have one more (art. 20 ¶3). */
+  | { kind: 'representativeLimit'; field: string };
 
 /**
  * How the engine treats an event beyond running the machine: `sealParty` writes the payload's party sealed and

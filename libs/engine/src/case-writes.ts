@@ -90,12 +90,13 @@ const TAIL = `
                      :deliveryBodies::text[])
         AS w(id, referral_id, department_code, type, body)),
   p AS (
-    INSERT INTO parties (id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, added_seq, created_at)
+    INSERT INTO parties (id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, added_seq, created_at,
+                         representative)
     SELECT p.id, c.id, p.role, p.name_enc, p.phone_enc, p.id_number_enc, ARRAY(SELECT jsonb_array_elements_text(p.vulnerable)),
-           p.pii_digest, :version, :now
+           p.pii_digest, :version, :now, p.representative
       FROM c, unnest(:partyIds::uuid[], :partyRoles::text[], :partyNames::text[], :partyPhones::text[], :partyIdNumbers::text[],
-                     :partyVulnerable::jsonb[], :partyDigests::text[])
-        AS p(id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest)),
+                     :partyVulnerable::jsonb[], :partyDigests::text[], :partyRepresentatives::boolean[])
+        AS p(id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, representative)),
   o AS (
     INSERT INTO outbox (id, case_id, queue, name, payload, created_at, job_id, run_at, request_id, traceparent)
     SELECT m.id, c.id, m.queue, m.name, m.payload, :now, m.job_id, m.run_at, :requestId, :traceparent
@@ -193,6 +194,7 @@ type TailValue =
   | 'partyIdNumbers'
   | 'partyVulnerable'
   | 'partyDigests'
+  | 'partyRepresentatives'
   | 'outboxIds'
   | 'outboxQueues'
   | 'outboxNames'
@@ -260,6 +262,7 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
     partyIdNumbers: parties.map((p) => p.idNumberEnc),
     partyVulnerable: parties.map((p) => JSON.stringify(p.ref.vulnerable)),
     partyDigests: parties.map((p) => p.ref.piiDigest),
+    partyRepresentatives: parties.map((p) => p.ref.representative === true),
     outboxIds: outbox.map(() => uuidv7(now.getTime())),
     outboxQueues: outbox.map((m) => m.queue),
     outboxNames: outbox.map((m) => m.name),

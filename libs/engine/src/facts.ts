@@ -1,4 +1,14 @@
-import { DomainError, ErrorCode, type CaseFacts, type FactNeed, type FieldError, type ReferralRole } from '#domain';
+import {
+  DomainError,
+  ErrorCode,
+  representativesProblem,
+  type CaseFacts,
+  type CaseKind,
+  type Channel,
+  type FactNeed,
+  type FieldError,
+  type ReferralRole,
+} from '#domain';
 import { uuidv7, type Tx } from '#persistence';
 
 interface Lookup {
@@ -130,6 +140,19 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
     if (!found || (scope !== null && !found.path.startsWith(scope))) throw fail('no such case');
     if (found.kind !== 'petition') throw fail('the related case is not a petition');
     return { relatedCase: { id: related, reReviewed: found.re_reviewed } };
+  },
+  representativeLimit: async ({ field }, { tx, caseId, payload }) => {
+    if (payload[field] !== true) return {};
+    // Read under the case's lock (the pipeline holds it), so two parties added at once cannot both be the sixth.
+    const [found] = await tx.query<{ kind: CaseKind; channel: Channel; representatives: number }>(
+      `SELECT c.kind, c.channel,
+              (SELECT count(*)::int FROM parties p WHERE p.case_id = c.id AND p.representative) AS representatives
+         FROM cases c WHERE c.id = $1`,
+      [caseId],
+    );
+    const tooMany = representativesProblem(found!.kind, found!.channel, found!.representatives + 1);
+    if (tooMany) throw DomainError.validation([{ field: `payload.${field}`, message: tooMany }]);
+    return {};
   },
   mergeTarget: async ({ field }, { tx, caseId, kind, payload, scope }) => {
     const into = payload[field] as string;

@@ -9,6 +9,7 @@ import { CalendarYears1764520000000 } from './1764520000000-CalendarYears.js';
 import { RequestIds1764600000000 } from './1764600000000-RequestIds.js';
 import { DepartmentFunctions1764700000000 } from './1764700000000-DepartmentFunctions.js';
 import { PartyRepresentatives1764710000000 } from './1764710000000-PartyRepresentatives.js';
+import { ConfidentialCases1764720000000 } from './1764720000000-ConfidentialCases.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   RequestIds1764600000000,
   DepartmentFunctions1764700000000,
   PartyRepresentatives1764710000000,
+  ConfidentialCases1764720000000,
 ];

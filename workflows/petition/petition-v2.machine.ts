@@ -48,6 +48,8 @@ import {
  */
 export interface PetitionV2Context extends PetitionContext {
   petitionType: PetitionType | null;
+  /** An accusation is confidential (art. 30): the engine keeps it from everyone but admins, auditors and 纪检监察. */
+  confidential: boolean;
   /** Where a claim was directed instead (art. 31(1)–(5)). */
   directedTo: null | { channel: StatutoryChannel; body: string | null };
   /** Who approved the extension of the handling time (art. 34), and why. */
@@ -295,7 +297,11 @@ export const petitionV2Machine = setup({
   actions: {
     ...inherited(petitionMachine.implementations.actions, V1_ACTIONS),
     effect: (_, _params: Effect) => {},
-    classify: assign(({ event }) => (event.type === 'ACCEPT' ? { petitionType: event.payload.petitionType } : {})),
+    classify: assign(({ event }) =>
+      event.type === 'ACCEPT'
+        ? { petitionType: event.payload.petitionType, confidential: event.payload.petitionType === 'accusation' }
+        : {},
+    ),
     recordDirection: assign(({ event }) =>
       event.type === 'DIRECT'
         ? { directedTo: { channel: event.payload.channel, body: event.payload.body ?? null } }
@@ -338,6 +344,7 @@ export const petitionV2Machine = setup({
     followUp: null,
     forwardedTo: null,
     petitionType: null,
+    confidential: false,
     directedTo: null,
     extension: null,
     delivered: false,

@@ -18,6 +18,8 @@ export interface CaseViewRows {
 /** A page of cases: each condition is optional; `units` null means every unit. */
 export interface CaseListQuery {
   units: string[] | null;
+  /** Whether confidential cases may be listed (the reader's role sees them). */
+  confidential: boolean;
   kind?: string;
   stage?: string;
   state?: string;
@@ -89,13 +91,13 @@ export class CaseReadsRepository {
     return row ?? null;
   }
 
-  /** The path of the case's unit, or null when there is no such case. */
-  async unitPath(id: string): Promise<string | null> {
-    const [found] = await this.db.query<{ path: string }>(
-      'SELECT u.path FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
+  /** What decides who sees the case (its unit's path, whether it is confidential), or null when there is none. */
+  async visibility(id: string): Promise<{ path: string; confidential: boolean; unitCode: string } | null> {
+    const [found] = await this.db.query<{ path: string; confidential: boolean; unitCode: string }>(
+      'SELECT u.path, c.confidential, c.unit_code AS "unitCode" FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
       [id],
     );
-    return found?.path ?? null;
+    return found ?? null;
   }
 
   async viewRows(caseId: string): Promise<CaseViewRows> {
@@ -126,6 +128,7 @@ export class CaseReadsRepository {
     };
     const add = (sql: (p: string) => string, value: unknown) => where.push(sql(param(value)));
     if (query.units) add((p) => `c.unit_code = ANY(${p}::text[])`, query.units);
+    if (!query.confidential) where.push('NOT c.confidential');
     if (query.kind) add((p) => `c.kind = ${p}`, query.kind);
     if (query.stage) add((p) => `c.stage = ${p}`, query.stage);
     if (query.state) add((p) => `c.state = ${p}`, query.state);

@@ -117,6 +117,11 @@ export interface CaseContextBase {
   outcome: Outcome | null;
   /** Marked for supervision (督办). */
   supervised: boolean;
+  /**
+   * The case is confidential (an accusation: 信访工作条例 art. 30): only admins and auditors within their scope,
+   * and the department it was referred to, see it. Once set it stays set.
+   */
+  confidential?: boolean;
 }
 
 export interface CaseInput {

@@ -128,10 +128,11 @@ const INSERT_CASE = namedSql<
 >(`
   WITH c AS (
     INSERT INTO cases (id, reference, query_code, kind, machine_version, state, stage, version, unit_code, channel, category,
-                       risk_level, outcome, supervised, summary, description, occurred_at, snapshot, head_hash, created_by,
-                       created_at, updated_at)
+                       risk_level, outcome, supervised, confidential, summary, description, occurred_at, snapshot, head_hash,
+                       created_by, created_at, updated_at)
     VALUES (:id, :reference, :queryCode, :kind, :machineVersion, :caseState, :stage, :version, :unitCode, :channel, :category,
-            :riskLevel, :outcome, :supervised, :summary, :description, :occurredAt, :snapshot, :hash, :createdBy, :now, :now)
+            :riskLevel, :outcome, :supervised, :confidential, :summary, :description, :occurredAt, :snapshot, :hash, :createdBy,
+            :now, :now)
     RETURNING id),
   ${TAIL}`);
 
@@ -143,7 +144,8 @@ const UPDATE_CASE = namedSql<
 >(`
   WITH c AS (
     UPDATE cases SET state = :caseState, stage = :stage, version = :version, unit_code = :unitCode, category = :category,
-                     risk_level = :riskLevel, outcome = :outcome, supervised = :supervised, snapshot = :snapshot,
+                     risk_level = :riskLevel, outcome = :outcome, supervised = :supervised,
+                     confidential = confidential OR :confidential, snapshot = :snapshot,
                      head_hash = :hash, updated_at = :now
      WHERE id = :id AND version = :previousVersion
     RETURNING id),
@@ -166,7 +168,8 @@ const UPDATE_CASE = namedSql<
        AND (id = :firedRowId::uuid OR (ended_at IS NULL AND (key = ANY(:endedKeys::text[]) OR clock_id = :supersededClockId::uuid)))),
   ${TAIL}`);
 
-type CaseValue = 'id' | 'caseState' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'snapshot';
+type CaseValue =
+  'id' | 'caseState' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'confidential' | 'snapshot';
 type ReferralValue =
   | 'referralState'
   | 'referralVersion'
@@ -243,6 +246,7 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
     riskLevel: row.risk_level,
     outcome: row.outcome,
     supervised: row.supervised,
+    confidential: row.confidential,
     snapshot: row.snapshot,
     version: e.seq,
     type: e.type,

@@ -98,6 +98,7 @@ export function copyContextColumns(row: CaseRow, snapshot: AnyMachineSnapshot): 
   row.risk_level = context.riskLevel;
   row.outcome = context.outcome;
   row.supervised = context.supervised;
+  row.confidential = row.confidential || context.confidential === true;
 }
 
 /** A referral's own reply limit (`dueInWorkingDays`) overrides the policy for its reply clock. */

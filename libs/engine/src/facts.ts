@@ -2,12 +2,14 @@ import {
   DomainError,
   ErrorCode,
   representativesProblem,
+  seesCase,
   type CaseFacts,
   type CaseKind,
   type Channel,
   type FactNeed,
   type FieldError,
   type ReferralRole,
+  type Role,
 } from '#domain';
 import { uuidv7, type Tx } from '#persistence';
 
@@ -19,6 +21,8 @@ interface Lookup {
   now: Date;
   /** The acting principal's unit path prefix; null = every unit. */
   scope: string | null;
+  /** The acting principal's role: a confidential case is seen by some roles only. */
+  role: Role | 'system';
 }
 
 type Resolver<K extends FactNeed['kind']> = (
@@ -122,22 +126,22 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
       instructions: ACCUSATION_INSTRUCTIONS,
     };
   },
-  relatedCase: async ({ field }, { tx, caseId, payload, scope }) => {
+  relatedCase: async ({ field }, { tx, caseId, payload, scope, role }) => {
     const related = payload[field] as string | undefined;
     if (related === undefined) return {};
     const fail = (message: string) => DomainError.validation([{ field: `payload.${field}`, message }]);
     if (related === caseId) throw fail('a petition cannot repeat itself');
     // 复核 is complete once its opinion was issued (ISSUE_RE_REVIEW_OPINION, in either machine version): read from
     // the chain, so it stays true whatever the case did afterwards (follow-up, closing, a reopening).
-    const [found] = await tx.query<{ kind: string; path: string; re_reviewed: boolean }>(
-      `SELECT c.kind, u.path,
+    const [found] = await tx.query<{ kind: string; path: string; confidential: boolean; re_reviewed: boolean }>(
+      `SELECT c.kind, u.path, c.confidential,
               EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'ISSUE_RE_REVIEW_OPINION')
                 AS re_reviewed
          FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1`,
       [related],
     );
-    // A case outside the actor's scope is reported exactly like one that does not exist.
-    if (!found || (scope !== null && !found.path.startsWith(scope))) throw fail('no such case');
+    // A case the actor does not see is reported exactly like one that does not exist.
+    if (!found || !seesCase({ role, scope }, found)) throw fail('no such case');
     if (found.kind !== 'petition') throw fail('the related case is not a petition');
     return { relatedCase: { id: related, reReviewed: found.re_reviewed } };
   },
@@ -154,16 +158,16 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
     if (tooMany) throw DomainError.validation([{ field: `payload.${field}`, message: tooMany }]);
     return {};
   },
-  mergeTarget: async ({ field }, { tx, caseId, kind, payload, scope }) => {
+  mergeTarget: async ({ field }, { tx, caseId, kind, payload, scope, role }) => {
     const into = payload[field] as string;
     const fail = (message: string) => DomainError.validation([{ field: `payload.${field}`, message }]);
     if (into === caseId) throw fail('a case cannot be merged into itself');
-    const [target] = await tx.query<{ kind: string; stage: string; path: string }>(
-      'SELECT c.kind, c.stage, u.path FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
+    const [target] = await tx.query<{ kind: string; stage: string; path: string; confidential: boolean }>(
+      'SELECT c.kind, c.stage, u.path, c.confidential FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
       [into],
     );
-    // A case outside the actor's scope is reported exactly like one that does not exist.
-    if (!target || (scope !== null && !target.path.startsWith(scope))) throw fail('no such case');
+    // A case the actor does not see is reported exactly like one that does not exist.
+    if (!target || !seesCase({ role, scope }, target)) throw fail('no such case');
     if (target.kind !== kind) throw fail(`a ${kind} can only be merged into another ${kind}`);
     if (target.stage === 'archive') throw fail('the target case is archived');
     return {};

@@ -46,6 +46,7 @@ export async function openCase(parts: EngineParts, tx: Tx, command: OpenCase): P
     risk_level: null,
     outcome: null,
     supervised: false,
+    confidential: false,
     summary: command.summary,
     description: command.description,
     occurred_at: command.occurredAt ? new Date(command.occurredAt) : null,

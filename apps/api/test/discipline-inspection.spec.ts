@@ -81,6 +81,19 @@ describe('the discipline-inspection department receives accusations', () => {
       referralIds: [referralId],
       instructions: expect.stringContaining('art. 30'),
     });
+    // The body works its referral through to its answer, though the petition is archived.
+    for (const [type, payload] of [
+      ['ACKNOWLEDGE', {}],
+      ['ACCEPT', {}],
+      ['REPLY', { resolved: true, result: '已立案审查' }],
+    ] as const) {
+      const acted = await api.call('POST', `/referrals/${referralId}/events`, { key: jijian, body: { type, payload } });
+      expect({ type, status: acted.status, detail: acted.body.detail }).toEqual({
+        type,
+        status: 200,
+        detail: undefined,
+      });
+    }
     const auditor = await api.keyFor('auditor');
     const rebuilt = await api.call('GET', `/audit/cases/${id}/state`, { key: auditor });
     expect(rebuilt.body).toMatchObject({ state: 'archive.closed', matchesStored: true, divergence: null });

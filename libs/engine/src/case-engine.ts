@@ -4,6 +4,7 @@ import { DomainError, instantProblem, SYSTEM_ACTORS } from '#domain';
 import { failpoint } from '#failpoints';
 import type { PartyVault } from '#parties';
 import type { Database } from '#persistence';
+import { isFinal, restoreSnapshot, workflowFor } from '#workflows';
 import { toCaseRecord } from './case-record.js';
 import { summary } from './chain.js';
 import type { FireOutcome, OpenCase, ReferralCommand, ReferralTransition, SendEvent, Transition } from './commands.js';
@@ -12,6 +13,11 @@ import { transit, type EngineParts, type Moved } from './pipeline.js';
 import { loadCase, loadReferral } from './subjects.js';
 
 const SETTLED_REFERRAL_STATES = ['rejected', 'closed', 'cancelled'];
+
+function ended(row: Moved['row']): boolean {
+  const workflow = workflowFor(row.kind, row.machine_version);
+  return isFinal(restoreSnapshot(workflow, row.snapshot));
+}
 
 /**
  * The one place that turns an event into a persisted transition (docs/architecture.md). Each call is one
@@ -99,7 +105,9 @@ export class CaseEngine {
    */
   private async carryOut(moved: Moved, type: string, referralId?: string): Promise<void> {
     for (const effect of moved.effects) {
-      if (effect.kind === 'case.send') {
+      // A case that has ended takes no answer: an accusation is archived once handed to the discipline-inspection
+      // body, which still works its referral through. The referral's own event, in the case's chain, records it.
+      if (effect.kind === 'case.send' && !ended(moved.row)) {
         await this.send({
           caseId: moved.row.id,
           type: effect.type,

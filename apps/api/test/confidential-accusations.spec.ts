@@ -112,6 +112,8 @@ describe('a confidential accusation', () => {
   });
 
   it('records every read of it in the security log, which auditors read; refused reads record nothing', async () => {
+    expect((await get(`/audit/cases/${accusation.id}/state`, keys.auditor!)).status).toBe(200);
+    expect((await get(`/audit/events?caseId=${accusation.id}`, keys.auditor!)).body.items.length).toBeGreaterThan(0);
     const log = await get('/audit/security-log?action=case.confidential_read&limit=100', keys.auditor!);
     expect(log.status).toBe(200);
     const entries = log.body.items as Array<{
@@ -129,6 +131,8 @@ describe('a confidential accusation', () => {
       'admin:deadlines.list',
       'auditor:cases.read',
       'auditor:cases.history',
+      'auditor:audit.state',
+      'auditor:audit.events',
       'department:referrals.read',
       'department:referrals.list',
     ])

@@ -98,4 +98,28 @@ describe('the discipline-inspection department receives accusations', () => {
     const rebuilt = await api.call('GET', `/audit/cases/${id}/state`, { key: auditor });
     expect(rebuilt.body).toMatchObject({ state: 'archive.closed', matchesStored: true, divergence: null });
   });
+
+  it('moves the mark to an existing department with PUT, recorded in the security log', async () => {
+    const put = (code: string, fn: string | null, key?: string) =>
+      api.call('PUT', `/departments/${code}/function`, { key, body: { function: fn } });
+    // Taken while JIJIAN has it; an unknown department, a bad value and a scoped admin are refused.
+    expect((await put('POLICE', 'discipline_inspection')).status).toBe(409);
+    expect((await put('NOWHERE', 'discipline_inspection')).status).toBe(404);
+    expect((await put('POLICE', 'police')).status).toBe(422);
+    const scopedAdmin = await api.keyFor('admin', { unitCode: 'XC' });
+    expect((await put('JIJIAN', null, scopedAdmin)).status).toBe(403);
+
+    expect((await put('JIJIAN', null)).body).toMatchObject({ code: 'JIJIAN', function: null });
+    expect((await put('JUSTICE', 'discipline_inspection')).body).toMatchObject({ function: 'discipline_inspection' });
+    const { id } = await openOnVersion(api, 2, petition());
+    const reply = await accept(id, 'accusation');
+    expect(reply.body.referrals).toEqual([expect.objectContaining({ departmentCode: 'JUSTICE' })]);
+
+    const auditor = await api.keyFor('auditor');
+    const log = await api.call('GET', '/audit/security-log?action=department.function_set', { key: auditor });
+    expect(log.body.items.map((e: { subject: { id: string }; detail: unknown }) => [e.subject.id, e.detail])).toEqual([
+      ['JUSTICE', { function: 'discipline_inspection' }],
+      ['JIJIAN', { function: null }],
+    ]);
+  });
 });

@@ -15,7 +15,13 @@ import { type Principal } from '#domain';
  * What happened: `api_key.created`, `api_key.revoked`, `api_key.rotated`; `case.confidential_read`, a read of a
  * confidential case (an accusation, 信访工作条例 art. 30); later sign-ins, role changes…
  */
-export type SecurityAction = 'api_key.created' | 'api_key.revoked' | 'api_key.rotated' | 'case.confidential_read';
+export type SecurityAction =
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'api_key.rotated'
+  | 'case.confidential_read'
+  /** A department became (or stopped being) the discipline-inspection body, which receives accusations. */
+  | 'department.function_set';
 
 /** Where a request came from: `request.ip` (which honours CONCORD_TRUST_PROXY) and its User-Agent. */
 export interface ClientOrigin {

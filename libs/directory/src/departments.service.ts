@@ -74,6 +74,25 @@ export class DepartmentsService {
     return toDepartment(department);
   }
 
+  /**
+   * Marks the department as the one with `fn` (the discipline-inspection body), or unmarks it (null). Like
+   * creating departments, only an admin of every unit does it; another department with `fn` is a 409.
+   */
+  async setFunction(code: string, fn: DepartmentFunction | null, by: Pick<Principal, 'scope'>): Promise<Department> {
+    if (by.scope !== null)
+      throw DomainError.forbidden(
+        'Departments serve the whole deployment: only an admin of every unit may change one.',
+      );
+    const result = await this.departments.setFunction(code, fn);
+    if (result === 'missing') throw DomainError.notFound(`Department ${code}`);
+    if (result === 'taken')
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Another department is already the ${fn!.replace('_', '-')} body: a deployment has one.`,
+      );
+    return toDepartment(result);
+  }
+
   async list(filter: {
     category?: string;
     cursor?: string;

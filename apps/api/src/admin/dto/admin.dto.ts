@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { DEPARTMENT_FUNCTIONS, UNIT_LEVELS, type DepartmentFunction, type UnitLevel } from '#domain';
 import { CODE, CODE_MESSAGE, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
@@ -69,6 +80,19 @@ export class CreateDepartmentDto {
   @Optional()
   @IsIn(DEPARTMENT_FUNCTIONS)
   function?: DepartmentFunction;
+}
+
+export class SetDepartmentFunctionDto {
+  @ApiProperty({
+    enum: DEPARTMENT_FUNCTIONS,
+    nullable: true,
+    description:
+      'discipline_inspection makes the department the discipline-inspection body (纪检监察) accusations go to; null ' +
+      'unmarks it.',
+  })
+  @ValidateIf((_, value) => value !== null)
+  @IsIn(DEPARTMENT_FUNCTIONS)
+  function!: DepartmentFunction | null;
 }
 
 export class UnitsQuery extends PageQuery {

@@ -92,9 +92,9 @@ export class CaseReadsRepository {
   }
 
   /** What decides who sees the case (its unit's path, whether it is confidential), or null when there is none. */
-  async visibility(id: string): Promise<{ path: string; confidential: boolean; unitCode: string } | null> {
-    const [found] = await this.db.query<{ path: string; confidential: boolean; unitCode: string }>(
-      'SELECT u.path, c.confidential, c.unit_code AS "unitCode" FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
+  async visibility(id: string): Promise<{ path: string; confidential: boolean } | null> {
+    const [found] = await this.db.query<{ path: string; confidential: boolean }>(
+      'SELECT u.path, c.confidential FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
       [id],
     );
     return found ?? null;

@@ -23,8 +23,8 @@ export function inScope(principal: Principal, path: string): boolean {
 
 /**
  * Roles that see a confidential case (an accusation: 信访工作条例 art. 30) within their scope: the admins of the
- * registering unit (and above) and auditors. The discipline-inspection department sees it through its referral
- * alone; intake and mediator keys, and every other department, never do.
+ * registering unit (and above), auditors, and Concord itself (its timers and notices). The discipline-inspection
+ * department sees it through its referral alone; intake and mediator keys, and every other department, never do.
  */
 const SEES_CONFIDENTIAL: ReadonlySet<Role | 'system'> = new Set(['admin', 'auditor', 'system']);
 

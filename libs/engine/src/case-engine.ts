@@ -14,11 +14,6 @@ import { loadCase, loadReferral } from './subjects.js';
 
 const SETTLED_REFERRAL_STATES = ['rejected', 'closed', 'cancelled'];
 
-function ended(row: Moved['row']): boolean {
-  const workflow = workflowFor(row.kind, row.machine_version);
-  return isFinal(restoreSnapshot(workflow, row.snapshot));
-}
-
 /**
  * The one place that turns an event into a persisted transition (docs/architecture.md). Each call is one
  * PostgreSQL transaction: lock the subject (a case, or a referral after its case), restore its machine at its
@@ -138,4 +133,9 @@ export class CaseEngine {
       });
     }
   }
+}
+
+/** Whether the case sits in its final state (archive.closed) after the transition. */
+function ended(row: Moved['row']): boolean {
+  return isFinal(restoreSnapshot(workflowFor(row.kind, row.machine_version), row.snapshot));
 }

@@ -116,7 +116,7 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
       throw new DomainError(
         ErrorCode.RuleViolated,
         'No department is configured as the discipline-inspection body (纪检监察): an accusation is handed to it ' +
-          'and to no one else (信访工作条例 art. 30). An admin creates it with function discipline_inspection.',
+          'and to no one else (信访工作条例 art. 30). An admin marks one: function discipline_inspection.',
         { rules: ['disciplineInspectionConfigured'] },
       );
     }

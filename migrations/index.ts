@@ -11,6 +11,9 @@ import { ClockEndings1764700000000 } from './1764700000000-ClockEndings.js';
 import { HourClocks1764710000000 } from './1764710000000-HourClocks.js';
 import { ReferralDueAt1764720000000 } from './1764720000000-ReferralDueAt.js';
 import { ReferralTransfers1764730000000 } from './1764730000000-ReferralTransfers.js';
+import { DepartmentFunctions1764740000000 } from './1764740000000-DepartmentFunctions.js';
+import { PartyRepresentatives1764750000000 } from './1764750000000-PartyRepresentatives.js';
+import { ConfidentialCases1764760000000 } from './1764760000000-ConfidentialCases.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -27,4 +30,7 @@ export const migrations = [
   HourClocks1764710000000,
   ReferralDueAt1764720000000,
   ReferralTransfers1764730000000,
+  DepartmentFunctions1764740000000,
+  PartyRepresentatives1764750000000,
+  ConfidentialCases1764760000000,
 ];

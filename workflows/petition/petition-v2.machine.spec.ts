@@ -78,8 +78,11 @@ describe('petition v2: classes at intake (信访工作条例 art. 29–31)', () 
   it('hands an accusation to the discipline-inspection department and archives it as forwarded', () => {
     const handed = go(p.acceptAccusation);
     expect(handed.state).toBe('archive.closed');
-    expect(handed.context).toMatchObject({ petitionType: 'accusation', outcome: 'forwarded' });
+    expect(handed.context).toMatchObject({ petitionType: 'accusation', outcome: 'forwarded', confidential: true });
     expect(handed.effects).toEqual([{ kind: 'referrals.issue', referralIds: [IDS.referral1] }]);
+    // Only an accusation is confidential (art. 30).
+    expect(go(p.acceptClaim).context.confidential).toBe(false);
+    expect(go(p.acceptSuggestion).context.confidential).toBe(false);
   });
 
   it('directs a claim that belongs to a statutory channel there, naming it (art. 31(1)–(5))', () => {
@@ -103,6 +106,11 @@ describe('petition v2: extension, delivery and the review windows', () => {
       { kind: 'petitioner.notify', topic: 'handling_extended', detail: 'the wage records must be audited' },
     ]);
     expect(extended.refusedBy(p.extend)).toEqual(['notExtended']);
+  });
+
+  it('records the notice to the petitioner wherever the case went meanwhile, as a staff notice is recorded', () => {
+    for (const path of [assigning, handling, undelivered, inReReview])
+      expect(go(...path, p.petitionerNotified).state).toBe(go(...path).state);
   });
 
   it('refuses an extension without its approver (a bad payload)', () => {

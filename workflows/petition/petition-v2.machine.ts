@@ -1,5 +1,15 @@
 import { and, assign, not, setup } from 'xstate';
-import { s, type CaseInput, type CaseWorkflow, type Effect, type MachineEvent, type StateMeta } from '#domain';
+import {
+  PARTY_ROLES,
+  PETITIONER_TOPICS,
+  s,
+  VULNERABLE_FLAGS,
+  type CaseInput,
+  type CaseWorkflow,
+  type Effect,
+  type MachineEvent,
+  type StateMeta,
+} from '#domain';
 import {
   breachOf,
   client,
@@ -7,6 +17,7 @@ import {
   inherited,
   followUpDeadline,
   openStateTransitions,
+  system,
   text,
   type EventsOf,
 } from '../shared/common.js';
@@ -37,6 +48,8 @@ import {
  */
 export interface PetitionV2Context extends PetitionContext {
   petitionType: PetitionType | null;
+  /** An accusation is confidential (art. 30): the engine keeps it from everyone but admins, auditors and 纪检监察. */
+  confidential: boolean;
   /** Where a claim was directed instead (art. 31(1)–(5)). */
   directedTo: null | { channel: StatutoryChannel; body: string | null };
   /** Who approved the extension of the handling time (art. 34), and why. */
@@ -113,6 +126,18 @@ export const petitionV2Events = {
     'The petition is handed (转送) to the competent body over the referral protocol; it waits for that body to ' +
       'answer, or to object within 5 working days that the matter is not its own (信访工作条例 art. 23 ¶3).',
   ),
+  ADD_PARTY: client(
+    s.object({
+      role: s.oneOf(PARTY_ROLES),
+      name: s.string({ max: 100 }),
+      phone: s.optional(s.phone()),
+      idNumber: s.optional(s.string({ max: 32 })),
+      vulnerable: s.optional(s.array(s.oneOf(VULNERABLE_FLAGS), { max: 4, unique: true })),
+      representative: s.optional(s.boolean()),
+    }),
+    'Another party joins the petition; the state does not change. representative marks one of the ' +
+      'representatives a group of petitioners chose: at most 5 on a walk-in petition (信访工作条例 art. 20 ¶3).',
+  ),
   MERGE: client(
     s.object({ intoCaseId: s.uuid() }),
     'A repeat of a petition still being handled joins it; both are linked.',
@@ -145,6 +170,15 @@ export const petitionV2Events = {
     'A hearing (听证) during 复核: its time is not counted in the 30 days (信访工作条例 art. 36 ¶2).',
   ),
   END_HEARING: client(s.empty(), 'The hearing ended: the 复核 clock runs again.'),
+  PETITIONER_NOTIFIED: system(
+    s.object({
+      topic: s.oneOf(PETITIONER_TOPICS),
+      channels: s.array(s.string({ max: 64 }), { min: 1, max: 10 }),
+      detail: s.optional(text()),
+    }),
+    'The petitioner was told (why the handling time was extended, 信访工作条例 art. 34); recorded once the notice ' +
+      'went out. A notice to staff is OWNER_NOTIFIED.',
+  ),
 };
 
 export type PetitionV2Event = EventsOf<typeof petitionV2Events>;
@@ -189,6 +223,9 @@ const opinionStandsOnBreach = (key: string) =>
 const clockEffect = (kind: 'clock.pause' | 'clock.resume') =>
   ({ type: 'effect', params: { kind, key: PETITION_V2_DEADLINES.reReview.key } }) as const;
 const WAITING = { DEADLINE_WARNING: { actions: 'recorded' } } as const;
+/** Every open stage takes the record of a notice to the petitioner, as it takes OWNER_NOTIFIED. */
+const openStage = () =>
+  ({ ...openStateTransitions('petition'), PETITIONER_NOTIFIED: { actions: 'recorded' } }) as const;
 
 const V1_GUARDS = ['deadlineIs', 'unitHasParent', 'notExtended', 'handlerUnitGiven'] as const;
 const V1_ACTIONS = [
@@ -261,7 +298,11 @@ export const petitionV2Machine = setup({
   actions: {
     ...inherited(petitionMachine.implementations.actions, V1_ACTIONS),
     effect: (_, _params: Effect) => {},
-    classify: assign(({ event }) => (event.type === 'ACCEPT' ? { petitionType: event.payload.petitionType } : {})),
+    classify: assign(({ event }) =>
+      event.type === 'ACCEPT'
+        ? { petitionType: event.payload.petitionType, confidential: event.payload.petitionType === 'accusation' }
+        : {},
+    ),
     recordDirection: assign(({ event }) =>
       event.type === 'DIRECT'
         ? { directedTo: { channel: event.payload.channel, body: event.payload.body ?? null } }
@@ -304,6 +345,7 @@ export const petitionV2Machine = setup({
     followUp: null,
     forwardedTo: null,
     petitionType: null,
+    confidential: false,
     directedTo: null,
     extension: null,
     delivered: false,
@@ -316,7 +358,7 @@ export const petitionV2Machine = setup({
   states: {
     intake: {
       initial: 'registered',
-      on: openStateTransitions('petition'),
+      on: openStage(),
       states: {
         registered: {
           meta: { deadline: PETITION_V2_DEADLINES.intake },
@@ -387,7 +429,7 @@ export const petitionV2Machine = setup({
     },
     triage: {
       initial: 'assigning',
-      on: openStateTransitions('petition'),
+      on: openStage(),
       states: {
         // The 60 days run from acceptance: choosing the handler is inside them (art. 34).
         assigning: {
@@ -403,7 +445,7 @@ export const petitionV2Machine = setup({
     },
     mediation: {
       initial: 'handling',
-      on: openStateTransitions('petition'),
+      on: openStage(),
       states: {
         handling: {
           meta: { deadline: PETITION_V2_DEADLINES.handling },
@@ -429,7 +471,7 @@ export const petitionV2Machine = setup({
     // Each written answer is delivered, then the petitioner has 30 days to ask the body one level up.
     escalation: {
       initial: 'awaiting_delivery',
-      on: openStateTransitions('petition'),
+      on: openStage(),
       states: {
         awaiting_delivery: {
           meta: { deadline: PETITION_V2_DEADLINES.delivery },
@@ -541,9 +583,10 @@ export const petitionV2Workflow: CaseWorkflow<typeof petitionV2Machine> = {
   noun: petitionWorkflow.noun,
   referencePrefix: petitionWorkflow.referencePrefix,
   referralVersion: 2,
-  // Still to be resolved by the engine before this version is registered: the discipline-inspection department
-  // of an accusation (ACCEPT) and the related case of a repeat (DECLINE).
   facts: {
+    ACCEPT: { kind: 'disciplineInspection', field: 'petitionType', value: 'accusation' },
+    DECLINE: { kind: 'relatedCase', field: 'relatedCaseId' },
+    ADD_PARTY: { kind: 'representativeLimit', field: 'representative' },
     FORWARD: { kind: 'referredDepartments' },
     ASSIGN_HANDLER: { kind: 'unitWithinReach', unitField: 'unitCode', departmentField: 'departmentCode' },
     MERGE: { kind: 'mergeTarget', field: 'intoCaseId' },

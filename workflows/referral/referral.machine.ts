@@ -193,7 +193,7 @@ export function referralsIssued(
     input: {
       departmentCode: department.code,
       role: department.role,
-      instructions: (payload.instructions as string | undefined) ?? '',
+      instructions: (payload.instructions as string | undefined) ?? facts.instructions ?? '',
       dueInWorkingDays: (payload.dueInWorkingDays as number | undefined) ?? null,
       shareParties: (payload.shareParties as boolean | undefined) ?? false,
       ...(transfer ? { transfer: true as const } : {}),

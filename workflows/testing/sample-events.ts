@@ -269,6 +269,12 @@ export const petitionV2 = {
   startHearing: ev('START_HEARING', { reason: 'the facts are disputed' }),
   endHearing: ev('END_HEARING'),
   reReviewOpinion: petition.reReviewOpinion,
+  representative: ev('ADD_PARTY', { role: 'applicant', name: '李四', representative: true }),
+  petitionerNotified: ev('PETITIONER_NOTIFIED', {
+    topic: 'handling_extended',
+    channels: ['case_file'],
+    detail: 'the wage records must be audited',
+  }),
 };
 
 export const PETITION_V2_KEYS = [

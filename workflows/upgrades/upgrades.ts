@@ -103,6 +103,8 @@ export const petitionV1ToV2: Upgrade = {
         context: {
           ...context,
           petitionType: path === 'intake.registered' ? null : petitionType,
+          // Confidential from the transition that classes it as an accusation (only ever from intake.registered).
+          confidential: path !== 'intake.registered' && petitionType === 'accusation',
           directedTo: null,
           extension: null,
           delivered: to.startsWith('escalation.') || to.startsWith('archive.'),

@@ -238,6 +238,17 @@ describe('the OpenAPI document', () => {
         webhookSecret: 'civil-webhook-secret-0123',
       },
     });
+    await hit('POST', '/api/v1/departments', 201, {
+      body: { code: 'JIJIAN', name: '区纪委监委', categories: [], function: 'discipline_inspection' },
+    });
+    await hit('PUT', '/api/v1/departments/{code}/function', 200, {
+      params: { code: 'JIJIAN' },
+      body: { function: null },
+    });
+    await hit('PUT', '/api/v1/departments/{code}/function', 200, {
+      params: { code: 'JIJIAN' },
+      body: { function: 'discipline_inspection' },
+    });
     await hit('GET', '/api/v1/departments', 200);
     await hit('GET', '/api/v1/departments', 200, { key: keys.intake });
     const civil = await hit<{ id: string; key: string }>('POST', '/api/v1/api-keys', 201, {

@@ -59,6 +59,24 @@ describe('petition version 2', () => {
     expect(due - acceptedAt).toBeLessThan(70 * DAY);
   });
 
+  it('refuses an extension of the 60 days without its approver (422), and takes one with it', async () => {
+    const id = await open();
+    await ok(id, 'ACCEPT', { petitionType: 'claim' });
+    const unapproved = await send(id, 'EXTEND_DEADLINE', { days: 30, reason: '需现场核查' });
+    expect(unapproved.status).toBe(422);
+    expect(JSON.stringify(unapproved.body.errors)).toContain('approver');
+    const extended = await ok(id, 'EXTEND_DEADLINE', {
+      days: 30,
+      reason: '需现场核查',
+      approver: { name: '王主任', title: '信访局局长' },
+    });
+    expect(
+      handlingClocks(extended.deadlines)
+        .map((d) => d.status)
+        .sort(),
+    ).toEqual(['pending', 'superseded']);
+  });
+
   it('moves a review (复查) to the unit one level above the handler; the handler’s key then gets 404', async () => {
     const id = await open('XC-XH-01');
     await ok(id, 'ACCEPT', { petitionType: 'claim' }, community);

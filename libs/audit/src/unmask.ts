@@ -33,7 +33,7 @@ export class PartyUnmasking {
       if (!found || !inScope(reader, found.path)) throw DomainError.notFound(`Case ${caseId}`);
       await this.accessLog.record(reader, { action: 'audit.unmask', caseId, detail: { reason } });
       const rows = await tx.query<PartyRow>(
-        `SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable FROM parties
+        `SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, representative FROM parties
           WHERE case_id = $1 ORDER BY added_seq, id`,
         [caseId],
       );

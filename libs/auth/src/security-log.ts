@@ -11,8 +11,17 @@ import {
 } from '#persistence';
 import { type Principal } from '#domain';
 
-/** What happened: `api_key.created`, `api_key.revoked`, `api_key.rotated`; later sign-ins, role changes… */
-export type SecurityAction = 'api_key.created' | 'api_key.revoked' | 'api_key.rotated';
+/**
+ * What happened: `api_key.created`, `api_key.revoked`, `api_key.rotated`; `case.confidential_read`, a read of a
+ * confidential case (an accusation, 信访工作条例 art. 30); later sign-ins, role changes…
+ */
+export type SecurityAction =
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'api_key.rotated'
+  | 'case.confidential_read'
+  /** A department became (or stopped being) the discipline-inspection body, which receives accusations. */
+  | 'department.function_set';
 
 /** Where a request came from: `request.ip` (which honours CONCORD_TRUST_PROXY) and its User-Agent. */
 export interface ClientOrigin {
@@ -87,6 +96,40 @@ export class SecurityLog {
         clientAddress: origin?.address ?? null,
         userAgent: origin?.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
       }),
+    );
+  }
+
+  /**
+   * Records a read of each confidential case among `caseIds` (the others need no record): one entry per case,
+   * under the case's unit so that the auditors of that unit see it, with the route that read it. Called after the
+   * read succeeded and before the answer goes out.
+   */
+  async recordCaseReads(
+    actor: Pick<Principal, 'id' | 'role' | 'name'>,
+    caseIds: string[],
+    read: string,
+    origin: ClientOrigin | null,
+  ): Promise<void> {
+    if (caseIds.length === 0) return;
+    const now = this.clock.now();
+    await this.db.query(
+      `INSERT INTO security_log (id, at, actor_id, actor_role, actor_name, action, subject_type, subject_id, unit_code,
+                                 detail, client_address, user_agent)
+       SELECT ids.id, $3, $4, $5, $6, 'case.confidential_read', 'case', c.id::text, c.unit_code,
+              jsonb_build_object('read', $7::text), $8, $9
+         FROM unnest($1::uuid[], $2::uuid[]) AS ids(id, case_id) JOIN cases c ON c.id = ids.case_id
+        WHERE c.confidential`,
+      [
+        caseIds.map(() => uuidv7(now.getTime())),
+        caseIds,
+        now,
+        actor.id,
+        actor.role,
+        actor.name,
+        read,
+        origin?.address ?? null,
+        origin?.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      ],
     );
   }
 

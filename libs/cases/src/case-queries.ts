@@ -1,7 +1,16 @@
 import { toEventEntry, type EventEntry } from '#audit';
 import type { Clock } from '#clock';
 import { coveredYearsWith, toDeadlineViews } from '#deadlines';
-import { DomainError, ErrorCode, inScope, instantProblem, type Principal, seesPii, toInstant } from '#domain';
+import {
+  DomainError,
+  ErrorCode,
+  instantProblem,
+  type Principal,
+  seesCase,
+  seesConfidential,
+  seesPii,
+  toInstant,
+} from '#domain';
 import { toCaseRecord, type CaseRecord } from '#engine';
 import type { PartyVault } from '#parties';
 import { cursorShape, toPage, type Cursors } from '#persistence';
@@ -40,6 +49,7 @@ export type CaseSummary = Pick<
   | 'riskLevel'
   | 'outcome'
   | 'supervised'
+  | 'confidential'
   | 'summary'
   | 'createdAt'
   | 'updatedAt'
@@ -57,7 +67,10 @@ function instant(value: string, field: string): Date {
   return toInstant(value);
 }
 
-/** Reads of cases, always through the reader's scope: a case outside it is "not found". */
+/**
+ * Reads of cases, always through the reader's scope, and, for a confidential case, its role (seesCase): a case
+ * the reader does not see is "not found".
+ */
 export class CaseQueries {
   constructor(
     private readonly reads: CaseReadsRepository,
@@ -68,7 +81,8 @@ export class CaseQueries {
 
   async get(id: string, reader: Principal): Promise<CaseView> {
     const row = await this.reads.find(id);
-    if (!row || !inScope(reader, row.unit_path)) throw DomainError.notFound(`Case ${id}`);
+    if (!row || !seesCase(reader, { path: row.unit_path, confidential: row.confidential }))
+      throw DomainError.notFound(`Case ${id}`);
     return this.view(toCaseRecord(row), reader);
   }
 
@@ -100,6 +114,7 @@ export class CaseQueries {
     if (units?.length === 0) return { items: [], nextCursor: null };
     const rows = await this.reads.list({
       units,
+      confidential: seesConfidential(reader),
       kind: filter.kind,
       stage: filter.stage,
       state: filter.state,
@@ -128,6 +143,7 @@ export class CaseQueries {
         riskLevel: r.risk_level,
         outcome: r.outcome,
         supervised: r.supervised,
+        confidential: r.confidential,
         summary: r.summary,
         createdAt: r.created_at.toISOString(),
         updatedAt: r.updated_at.toISOString(),
@@ -141,8 +157,8 @@ export class CaseQueries {
     reader: Principal,
     page: { cursor?: string; limit: number },
   ): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
-    const path = await this.reads.unitPath(id);
-    if (path === null || !inScope(reader, path)) throw DomainError.notFound(`Case ${id}`);
+    const found = await this.reads.visibility(id);
+    if (!found || !seesCase(reader, found)) throw DomainError.notFound(`Case ${id}`);
     const after = this.cursors.decode('case-history', page.cursor, cursorShape.int) ?? 0;
     const rows = await this.reads.history(id, after, page.limit + 1);
     return toPage(

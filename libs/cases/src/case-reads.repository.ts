@@ -18,6 +18,8 @@ export interface CaseViewRows {
 /** A page of cases: each condition is optional; `units` null means every unit. */
 export interface CaseListQuery {
   units: string[] | null;
+  /** Whether confidential cases may be listed (the reader's role sees them). */
+  confidential: boolean;
   kind?: string;
   stage?: string;
   state?: string;
@@ -89,20 +91,20 @@ export class CaseReadsRepository {
     return row ?? null;
   }
 
-  /** The path of the case's unit, or null when there is no such case. */
-  async unitPath(id: string): Promise<string | null> {
-    const [found] = await this.db.query<{ path: string }>(
-      'SELECT u.path FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
+  /** What decides who sees the case (its unit's path, whether it is confidential), or null when there is none. */
+  async visibility(id: string): Promise<{ path: string; confidential: boolean } | null> {
+    const [found] = await this.db.query<{ path: string; confidential: boolean }>(
+      'SELECT u.path, c.confidential FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
       [id],
     );
-    return found?.path ?? null;
+    return found ?? null;
   }
 
   async viewRows(caseId: string): Promise<CaseViewRows> {
     const [rows] = (await this.db.query<CaseViewRows>(
       `SELECT
          (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
-            SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = $1) p) AS parties,
+            SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, representative, added_seq FROM parties WHERE case_id = $1) p) AS parties,
          (SELECT coalesce(json_agg(l ORDER BY l.created_at), '[]') FROM (
             SELECT case_id, linked_case_id, created_at FROM case_links WHERE case_id = $1 OR linked_case_id = $1) l) AS links,
          (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.id), '[]') FROM (
@@ -126,6 +128,7 @@ export class CaseReadsRepository {
     };
     const add = (sql: (p: string) => string, value: unknown) => where.push(sql(param(value)));
     if (query.units) add((p) => `c.unit_code = ANY(${p}::text[])`, query.units);
+    if (!query.confidential) where.push('NOT c.confidential');
     if (query.kind) add((p) => `c.kind = ${p}`, query.kind);
     if (query.stage) add((p) => `c.stage = ${p}`, query.stage);
     if (query.state) add((p) => `c.state = ${p}`, query.state);

@@ -25,6 +25,8 @@ export interface CaseView {
   riskLevel: string | null;
   outcome: string | null;
   supervised: boolean;
+  /** An accusation (信访工作条例 art. 30): seen only by admins, auditors and the department it was referred to. */
+  confidential: boolean;
   summary: string;
   description: string;
   occurredAt: string | null;
@@ -39,7 +41,7 @@ export interface CaseView {
   updatedAt: string;
 }
 
-const BASE_CONTEXT = new Set(['category', 'riskLevel', 'outcome', 'supervised']);
+const BASE_CONTEXT = new Set(['category', 'riskLevel', 'outcome', 'supervised', 'confidential']);
 
 export function toCaseView(
   record: CaseRecord,
@@ -62,6 +64,7 @@ export function toCaseView(
     riskLevel: record.riskLevel,
     outcome: record.outcome,
     supervised: record.supervised,
+    confidential: record.confidential,
     summary: record.summary,
     description: record.description,
     occurredAt: record.occurredAt?.toISOString() ?? null,

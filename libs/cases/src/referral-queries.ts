@@ -1,6 +1,6 @@
 import type { Clock } from '#clock';
 import { coveredYearsWith, toDeadlineViews, type DeadlineView } from '#deadlines';
-import { DomainError, type Principal, seesPii } from '#domain';
+import { DomainError, inScope, type Principal, seesCase, seesConfidential, seesPii } from '#domain';
 import { allowedEvents, referralWorkflowFor, restoreSnapshot } from '#workflows';
 import type { PartyVault, PartyView } from '#parties';
 import { cursorShape, toPage, type Cursors, type Page } from '#persistence';
@@ -109,6 +109,8 @@ export class ReferralQueries {
     const rows = await this.reads.list({
       departmentCode: reader.role === 'department' ? (reader.departmentCode ?? '') : null,
       scope: reader.scope,
+      // A department lists only its own referrals: the discipline-inspection body sees the accusations it received.
+      confidential: reader.role === 'department' || seesConfidential(reader),
       status: filter.status,
       caseId: filter.caseId,
       overdue: filter.overdue === undefined ? undefined : { value: filter.overdue, now: this.clock.now() },
@@ -162,7 +164,8 @@ export class ReferralQueries {
   }
 
   private mayRead(reader: Principal, row: ViewRow): boolean {
-    if (reader.role === 'department' && row.department_code !== reader.departmentCode) return false;
-    return reader.scope === null || row.unit_path.startsWith(reader.scope);
+    if (reader.role === 'department')
+      return row.department_code === reader.departmentCode && inScope(reader, row.unit_path);
+    return seesCase(reader, { path: row.unit_path, confidential: row.confidential });
   }
 }

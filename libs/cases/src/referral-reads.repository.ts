@@ -30,6 +30,7 @@ export interface ReferralViewRow extends ReferralSummaryRow {
   share_parties: boolean;
   issued_seq: number;
   kind: string;
+  confidential: boolean;
   category: string | null;
   risk_level: string | null;
   summary: string;
@@ -53,6 +54,8 @@ export interface ReferralListQuery {
   departmentCode: string | null;
   /** The unit path the cases must lie under. */
   scope: string | null;
+  /** Whether referrals of confidential cases may be listed (a department's own, or a role that sees them). */
+  confidential: boolean;
   status?: string;
   caseId?: string;
   /** Whether the running clock is past due at `now`. */
@@ -76,6 +79,7 @@ export class ReferralReadsRepository {
     };
     if (query.departmentCode !== null) add((p) => `r.department_code = ${p}`, query.departmentCode);
     if (query.scope !== null) add((p) => `starts_with(u.path, ${p})`, query.scope);
+    if (!query.confidential) where.push('NOT c.confidential');
     if (query.status) add((p) => `r.state = ${p}`, query.status);
     if (query.caseId) add((p) => `r.case_id = ${p}::uuid`, query.caseId);
     if (query.overdue) {
@@ -98,13 +102,13 @@ export class ReferralReadsRepository {
   async find(id: string): Promise<ReferralViewRow | null> {
     const [row] = await this.db.query<ReferralViewRow>(
       `SELECT ${REFERRAL_SUMMARY_COLUMNS}, r.machine_version, r.snapshot, r.instructions, r.due_in_working_days, r.share_parties,
-              r.issued_seq, c.kind, c.category, c.risk_level, c.summary, c.description, c.unit_code, u.path AS unit_path,
+              r.issued_seq, c.kind, c.confidential, c.category, c.risk_level, c.summary, c.description, c.unit_code, u.path AS unit_path,
               (SELECT coalesce(json_agg(d ORDER BY d.created_at, d.id), '[]') FROM (
                  SELECT id, key, kind, percent, clock_id, state, starts_at, due_at, status, derivation, fired_at, ended_at, created_at
                    FROM deadlines WHERE referral_id = r.id) d) AS deadlines,
               ${IMPORTED_YEARS_COLUMN},
               (SELECT coalesce(json_agg(p ORDER BY p.added_seq, p.id), '[]') FROM (
-                 SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, added_seq FROM parties WHERE case_id = r.case_id) p) AS parties,
+                 SELECT id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, representative, added_seq FROM parties WHERE case_id = r.case_id) p) AS parties,
               (SELECT coalesce(json_agg(e ORDER BY e.seq), '[]') FROM (
                  SELECT seq, type, payload, actor, at, state FROM case_events
                   WHERE case_id = r.case_id AND (referral_id = r.id OR seq = r.issued_seq)) e) AS events

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, instantProblem, type Principal, toInstant } from '#domain';
+import { DomainError, ErrorCode, instantProblem, type Principal, seesConfidential, toInstant } from '#domain';
 import type { Clock } from '#clock';
 import { listableUnitCodes } from '#directory';
 import { cursorShape, toPage, type Cursors, type Database } from '#persistence';
@@ -54,6 +54,8 @@ export class DeadlineQueries {
       where.push(sql(`$${params.length}`));
     };
     if (units) add((p) => `c.unit_code = ANY(${p}::text[])`, units);
+    // The clocks of a confidential case (its referral's, an accusation's) show only to roles that see the case.
+    if (!seesConfidential(reader)) where.push('NOT c.confidential');
     if (filter.dueBefore) {
       const problem = instantProblem(filter.dueBefore);
       if (problem)

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type Principal } from '#domain';
+import { DomainError, ErrorCode, type DepartmentFunction, type Principal } from '#domain';
 import type { Clock } from '#clock';
 import type { EgressPolicy } from '#egress';
 import type { PiiCipher } from '#parties';
@@ -9,6 +9,8 @@ export interface Department {
   name: string;
   categories: string[];
   webhookUrl: string | null;
+  /** `discipline_inspection` for the body that receives accusations; null for the others. */
+  function: DepartmentFunction | null;
   createdAt: Date;
 }
 
@@ -17,6 +19,7 @@ const toDepartment = (r: DepartmentEntity): Department => ({
   name: r.name,
   categories: r.categories,
   webhookUrl: r.webhookUrl,
+  function: r.function,
   createdAt: r.createdAt,
 });
 
@@ -33,7 +36,14 @@ export class DepartmentsService {
 
   /** Departments serve every unit of the deployment, so only an admin of every unit creates (or changes) them. */
   async create(
-    input: { code: string; name: string; categories: string[]; webhookUrl?: string; webhookSecret?: string },
+    input: {
+      code: string;
+      name: string;
+      categories: string[];
+      webhookUrl?: string;
+      webhookSecret?: string;
+      function?: DepartmentFunction;
+    },
     by: Pick<Principal, 'scope'>,
   ): Promise<Department> {
     if (by.scope !== null)
@@ -51,11 +61,36 @@ export class DepartmentsService {
       categories: input.categories,
       webhookUrl: input.webhookUrl ?? null,
       webhookSecret: input.webhookSecret === undefined ? null : this.cipher.encrypt(input.webhookSecret),
+      function: input.function ?? null,
       createdAt: this.clock.now(),
     });
-    if (!(await this.departments.insertIfAbsent(department)))
-      throw new DomainError(ErrorCode.Conflict, `Department ${input.code} already exists.`);
+    const taken = await this.departments.insertIfAbsent(department);
+    if (taken === 'code') throw new DomainError(ErrorCode.Conflict, `Department ${input.code} already exists.`);
+    if (taken === 'function')
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Another department is already the ${input.function!.replace('_', '-')} body: a deployment has one.`,
+      );
     return toDepartment(department);
+  }
+
+  /**
+   * Marks the department as the one with `fn` (the discipline-inspection body), or unmarks it (null). Like
+   * creating departments, only an admin of every unit does it; another department with `fn` is a 409.
+   */
+  async setFunction(code: string, fn: DepartmentFunction | null, by: Pick<Principal, 'scope'>): Promise<Department> {
+    if (by.scope !== null)
+      throw DomainError.forbidden(
+        'Departments serve the whole deployment: only an admin of every unit may change one.',
+      );
+    const result = await this.departments.setFunction(code, fn);
+    if (result === 'missing') throw DomainError.notFound(`Department ${code}`);
+    if (result === 'taken')
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Another department is already the ${fn!.replace('_', '-')} body: a deployment has one.`,
+      );
+    return toDepartment(result);
   }
 
   async list(filter: {

@@ -26,6 +26,13 @@ export type PartyRole = (typeof PARTY_ROLES)[number];
 export const VULNERABLE_FLAGS = ['elderly', 'minor', 'disabled', 'special_population'] as const;
 export type VulnerableFlag = (typeof VULNERABLE_FLAGS)[number];
 
+/**
+ * What a department is, beyond its responsibility list. `discipline_inspection` is the discipline-inspection and
+ * supervision body (纪检监察): the only one an accusation (检举控告类) is handed to (信访工作条例 art. 30).
+ */
+export const DEPARTMENT_FUNCTIONS = ['discipline_inspection'] as const;
+export type DepartmentFunction = (typeof DEPARTMENT_FUNCTIONS)[number];
+
 export const REFERRAL_ROLES = ['lead', 'assist'] as const;
 export type ReferralRole = (typeof REFERRAL_ROLES)[number];
 

@@ -8,3 +8,4 @@ export type { Schema, Infer } from './schema.js';
 export { validate } from './schema.js';
 export * from './workflow.js';
 export * from './principal.js';
+export * from './representatives.js';

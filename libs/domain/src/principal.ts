@@ -21,6 +21,31 @@ export function inScope(principal: Principal, path: string): boolean {
   return principal.scope === null || path.startsWith(principal.scope);
 }
 
+/**
+ * Roles that see a confidential case (an accusation: 信访工作条例 art. 30) within their scope: the admins of the
+ * registering unit (and above), auditors, and Concord itself (its timers and notices). The discipline-inspection
+ * department sees it through its referral alone; intake and mediator keys, and every other department, never do.
+ */
+const SEES_CONFIDENTIAL: ReadonlySet<Role | 'system'> = new Set(['admin', 'auditor', 'system']);
+
+export function seesConfidential(principal: { role: Role | 'system' }): boolean {
+  return SEES_CONFIDENTIAL.has(principal.role);
+}
+
+/**
+ * Whether a case reader sees a case: within its scope and, for a confidential case, in a role that sees those.
+ * A case it does not see is "not found", exactly like one that does not exist.
+ */
+export function seesCase(
+  principal: { role: Role | 'system'; scope: string | null },
+  found: { path: string; confidential: boolean },
+): boolean {
+  return (
+    (principal.scope === null || found.path.startsWith(principal.scope)) &&
+    (!found.confidential || seesConfidential(principal))
+  );
+}
+
 /** Roles that work with the parties directly and so see their PII unmasked. */
 const SEES_PII: ReadonlySet<Role> = new Set(['admin', 'intake', 'mediator']);
 

@@ -63,6 +63,11 @@ export interface CaseFacts {
   deadline?: { id: string; key: string };
   /** DECLINE of a repeat petition: the earlier case it names, and whether its re-review (复核) was completed. */
   relatedCase?: { id: string; reReviewed: boolean };
+  /**
+   * What the referrals an event issues ask of their department when its payload has no `instructions` of its own
+   * (an accusation handed to the discipline-inspection body): stated by the engine, kept with the event.
+   */
+  instructions?: string;
 }
 
 /** The shape of every event a case machine receives. */
@@ -125,6 +130,11 @@ export interface CaseContextBase {
   outcome: Outcome | null;
   /** Marked for supervision (督办). */
   supervised: boolean;
+  /**
+   * The case is confidential (an accusation: 信访工作条例 art. 30): only admins and auditors within their scope,
+   * and the department it was referred to, see it. Once set it stays set.
+   */
+  confidential?: boolean;
 }
 
 export interface CaseInput {
@@ -143,7 +153,19 @@ export type FactNeed =
   /** The unit at payload `unitField` exists and is within the actor's reach; a department at `departmentField` exists. */
   | { kind: 'unitWithinReach'; unitField: string; departmentField: string }
   /** The case at payload `field` exists, in scope, of the same kind, not archived, and is not this case. */
-  | { kind: 'mergeTarget'; field: string };
+  | { kind: 'mergeTarget'; field: string }
+  /**
+   * When payload `field` is `value` (an ACCEPT of an accusation): the deployment's discipline-inspection department
+   * as the one referred department, with its new referral id. None configured is a refusal (409).
+   */
+  | { kind: 'disciplineInspection'; field: string; value: string }
+  /**
+   * When payload `field` names a case (a repeat's earlier petition): it exists, in scope, is a petition and not
+   * this case; `relatedCase` says whether its re-review (复核) was completed.
+   */
+  | { kind: 'relatedCase'; field: string }
+  /** When payload `field` is true (ADD_PARTY of a representative): the case may have one more (art. 20 ¶3). */
+  | { kind: 'representativeLimit'; field: string };
 
 /**
  * How the engine treats an event beyond running the machine: `sealParty` writes the payload's party sealed and

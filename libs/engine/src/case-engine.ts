@@ -4,7 +4,7 @@ import { DomainError, instantProblem, SYSTEM_ACTORS, type CaseKind } from '#doma
 import { failpoint } from '#failpoints';
 import type { PartyVault } from '#parties';
 import type { Database } from '#persistence';
-import { MIGRATE_MACHINE, workflowFor } from '#workflows';
+import { isFinal, MIGRATE_MACHINE, restoreSnapshot, workflowFor } from '#workflows';
 import { toCaseRecord } from './case-record.js';
 import { summary } from './chain.js';
 import type { FireOutcome, OpenCase, ReferralCommand, ReferralTransition, SendEvent, Transition } from './commands.js';
@@ -113,7 +113,9 @@ export class CaseEngine {
    */
   private async carryOut(moved: Moved, type: string, referralId?: string): Promise<void> {
     for (const effect of moved.effects) {
-      if (effect.kind === 'case.send') {
+      // A case that has ended takes no answer: an accusation is archived once handed to the discipline-inspection
+      // body, which still works its referral through. The referral's own event, in the case's chain, records it.
+      if (effect.kind === 'case.send' && !ended(moved.row)) {
         await this.send({
           caseId: moved.row.id,
           type: effect.type,
@@ -144,4 +146,9 @@ export class CaseEngine {
       });
     }
   }
+}
+
+/** Whether the case sits in its final state (archive.closed) after the transition. */
+function ended(row: Moved['row']): boolean {
+  return isFinal(restoreSnapshot(workflowFor(row.kind, row.machine_version), row.snapshot));
 }

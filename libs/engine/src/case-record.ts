@@ -17,6 +17,8 @@ export interface CaseRecord {
   riskLevel: RiskLevel | null;
   outcome: Outcome | null;
   supervised: boolean;
+  /** An accusation (信访工作条例 art. 30): seen only by admins, auditors and the department it was referred to. */
+  confidential: boolean;
   summary: string;
   description: string;
   occurredAt: Date | null;
@@ -42,6 +44,7 @@ export interface CaseRow {
   risk_level: RiskLevel | null;
   outcome: Outcome | null;
   supervised: boolean;
+  confidential: boolean;
   summary: string;
   description: string;
   occurred_at: Date | null;
@@ -53,7 +56,7 @@ export interface CaseRow {
 }
 
 export const CASE_COLUMNS = `c.id, c.reference, c.query_code, c.kind, c.machine_version, c.state, c.stage, c.version,
-  c.unit_code, c.channel, c.category, c.risk_level, c.outcome, c.supervised, c.summary, c.description,
+  c.unit_code, c.channel, c.category, c.risk_level, c.outcome, c.supervised, c.confidential, c.summary, c.description,
   c.occurred_at, c.snapshot, c.head_hash, c.created_by, c.created_at, c.updated_at`;
 
 export function toCaseRecord(row: CaseRow): CaseRecord {
@@ -72,6 +75,7 @@ export function toCaseRecord(row: CaseRow): CaseRecord {
     riskLevel: row.risk_level,
     outcome: row.outcome,
     supervised: row.supervised,
+    confidential: row.confidential,
     summary: row.summary,
     description: row.description,
     occurredAt: row.occurred_at,

@@ -92,12 +92,13 @@ const TAIL = `
                      :deliveryBodies::text[])
         AS w(id, referral_id, department_code, type, body)),
   p AS (
-    INSERT INTO parties (id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, added_seq, created_at)
+    INSERT INTO parties (id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, added_seq, created_at,
+                         representative)
     SELECT p.id, c.id, p.role, p.name_enc, p.phone_enc, p.id_number_enc, ARRAY(SELECT jsonb_array_elements_text(p.vulnerable)),
-           p.pii_digest, :version, :now
+           p.pii_digest, :version, :now, p.representative
       FROM c, unnest(:partyIds::uuid[], :partyRoles::text[], :partyNames::text[], :partyPhones::text[], :partyIdNumbers::text[],
-                     :partyVulnerable::jsonb[], :partyDigests::text[])
-        AS p(id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest)),
+                     :partyVulnerable::jsonb[], :partyDigests::text[], :partyRepresentatives::boolean[])
+        AS p(id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, representative)),
   o AS (
     INSERT INTO outbox (id, case_id, queue, name, payload, created_at, job_id, run_at, request_id, traceparent)
     SELECT m.id, c.id, m.queue, m.name, m.payload, :now, m.job_id, m.run_at, :requestId, :traceparent
@@ -129,10 +130,11 @@ const INSERT_CASE = namedSql<
 >(`
   WITH c AS (
     INSERT INTO cases (id, reference, query_code, kind, machine_version, state, stage, version, unit_code, channel, category,
-                       risk_level, outcome, supervised, summary, description, occurred_at, snapshot, head_hash, created_by,
-                       created_at, updated_at)
+                       risk_level, outcome, supervised, confidential, summary, description, occurred_at, snapshot, head_hash,
+                       created_by, created_at, updated_at)
     VALUES (:id, :reference, :queryCode, :kind, :machineVersion, :caseState, :stage, :version, :unitCode, :channel, :category,
-            :riskLevel, :outcome, :supervised, :summary, :description, :occurredAt, :snapshot, :hash, :createdBy, :now, :now)
+            :riskLevel, :outcome, :supervised, :confidential, :summary, :description, :occurredAt, :snapshot, :hash, :createdBy,
+            :now, :now)
     RETURNING id),
   ${TAIL}`);
 
@@ -156,7 +158,8 @@ const UPDATE_CASE = namedSql<
   WITH c AS (
     UPDATE cases SET state = :caseState, stage = :stage, version = :version, machine_version = :machineVersion,
                      unit_code = :unitCode, category = :category,
-                     risk_level = :riskLevel, outcome = :outcome, supervised = :supervised, snapshot = :snapshot,
+                     risk_level = :riskLevel, outcome = :outcome, supervised = :supervised,
+                     confidential = confidential OR :confidential, snapshot = :snapshot,
                      head_hash = :hash, updated_at = :now
      WHERE id = :id AND version = :previousVersion
     RETURNING id),
@@ -183,7 +186,8 @@ const UPDATE_CASE = namedSql<
                                                               OR clock_id = :pausedClockId::uuid)))),
   ${TAIL}`);
 
-type CaseValue = 'id' | 'caseState' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'snapshot';
+type CaseValue =
+  'id' | 'caseState' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'confidential' | 'snapshot';
 type ReferralValue =
   | 'referralState'
   | 'referralVersion'
@@ -211,6 +215,7 @@ type TailValue =
   | 'partyIdNumbers'
   | 'partyVulnerable'
   | 'partyDigests'
+  | 'partyRepresentatives'
   | 'outboxIds'
   | 'outboxQueues'
   | 'outboxNames'
@@ -260,6 +265,7 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
     riskLevel: row.risk_level,
     outcome: row.outcome,
     supervised: row.supervised,
+    confidential: row.confidential,
     snapshot: row.snapshot,
     version: e.seq,
     type: e.type,
@@ -279,6 +285,7 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
     partyIdNumbers: parties.map((p) => p.idNumberEnc),
     partyVulnerable: parties.map((p) => JSON.stringify(p.ref.vulnerable)),
     partyDigests: parties.map((p) => p.ref.piiDigest),
+    partyRepresentatives: parties.map((p) => p.ref.representative === true),
     outboxIds: outbox.map(() => uuidv7(now.getTime())),
     outboxQueues: outbox.map((m) => m.queue),
     outboxNames: outbox.map((m) => m.name),

@@ -63,6 +63,22 @@ export async function effectMessages(
           },
         });
         break;
+      case 'petitioner.notify':
+        // Addressed to the case's petitioner, never by name or number: a channel that reaches them (SMS) looks
+        // the applicants up in the party vault by the case id. A job name of its own keeps it apart from the
+        // notices to staff.
+        messages.push({
+          queue: QueueName.Notifications,
+          name: JobName.PetitionerNotify,
+          payload: {
+            caseId: row.id,
+            seq: row.version,
+            topic: effect.topic,
+            detail: effect.detail ?? null,
+            unitCode: row.unit_code,
+          },
+        });
+        break;
       default:
         throw new Error(`unknown effect ${(effect as { kind: string }).kind}`);
     }
@@ -85,6 +101,7 @@ export function copyContextColumns(row: CaseRow, snapshot: AnyMachineSnapshot): 
   row.risk_level = context.riskLevel;
   row.outcome = context.outcome;
   row.supervised = context.supervised;
+  row.confidential = row.confidential || context.confidential === true;
 }
 
 /** A referral's own reply limit (`dueInWorkingDays`) overrides the policy for its reply clock. */

@@ -1,4 +1,16 @@
-import { DomainError, ErrorCode, type CaseFacts, type FactNeed, type FieldError, type ReferralRole } from '#domain';
+import {
+  DomainError,
+  ErrorCode,
+  representativesProblem,
+  seesCase,
+  type CaseFacts,
+  type CaseKind,
+  type Channel,
+  type FactNeed,
+  type FieldError,
+  type ReferralRole,
+  type Role,
+} from '#domain';
 import { uuidv7, type Tx } from '#persistence';
 
 interface Lookup {
@@ -9,6 +21,8 @@ interface Lookup {
   now: Date;
   /** The acting principal's unit path prefix; null = every unit. */
   scope: string | null;
+  /** The acting principal's role: a confidential case is seen by some roles only. */
+  role: Role | 'system';
 }
 
 type Resolver<K extends FactNeed['kind']> = (
@@ -93,21 +107,77 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
     }
     return {};
   },
-  mergeTarget: async ({ field }, { tx, caseId, kind, payload, scope }) => {
+  disciplineInspection: async ({ field, value }, { tx, payload, now }) => {
+    if (payload[field] !== value) return {};
+    const [body] = await tx.query<{ code: string; categories: string[] }>(
+      `SELECT code, categories FROM departments WHERE function = 'discipline_inspection'`,
+    );
+    if (!body) {
+      throw new DomainError(
+        ErrorCode.RuleViolated,
+        'No department is configured as the discipline-inspection body (纪检监察): an accusation is handed to it ' +
+          'and to no one else (信访工作条例 art. 30). An admin marks one: function discipline_inspection.',
+        { rules: ['disciplineInspectionConfigured'] },
+      );
+    }
+    return {
+      departments: [{ code: body.code, role: 'lead', categories: body.categories }],
+      referralIds: [uuidv7(now.getTime())],
+      instructions: ACCUSATION_INSTRUCTIONS,
+    };
+  },
+  relatedCase: async ({ field }, { tx, caseId, payload, scope, role }) => {
+    const related = payload[field] as string | undefined;
+    if (related === undefined) return {};
+    const fail = (message: string) => DomainError.validation([{ field: `payload.${field}`, message }]);
+    if (related === caseId) throw fail('a petition cannot repeat itself');
+    // 复核 is complete once its opinion was issued (ISSUE_RE_REVIEW_OPINION, in either machine version): read from
+    // the chain, so it stays true whatever the case did afterwards (follow-up, closing, a reopening).
+    const [found] = await tx.query<{ kind: string; path: string; confidential: boolean; re_reviewed: boolean }>(
+      `SELECT c.kind, u.path, c.confidential,
+              EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'ISSUE_RE_REVIEW_OPINION')
+                AS re_reviewed
+         FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1`,
+      [related],
+    );
+    // A case the actor does not see is reported exactly like one that does not exist.
+    if (!found || !seesCase({ role, scope }, found)) throw fail('no such case');
+    if (found.kind !== 'petition') throw fail('the related case is not a petition');
+    return { relatedCase: { id: related, reReviewed: found.re_reviewed } };
+  },
+  representativeLimit: async ({ field }, { tx, caseId, payload }) => {
+    if (payload[field] !== true) return {};
+    // Read under the case's lock (the pipeline holds it), so two parties added at once cannot both be the sixth.
+    const [found] = await tx.query<{ kind: CaseKind; channel: Channel; representatives: number }>(
+      `SELECT c.kind, c.channel,
+              (SELECT count(*)::int FROM parties p WHERE p.case_id = c.id AND p.representative) AS representatives
+         FROM cases c WHERE c.id = $1`,
+      [caseId],
+    );
+    const tooMany = representativesProblem(found!.kind, found!.channel, found!.representatives + 1);
+    if (tooMany) throw DomainError.validation([{ field: `payload.${field}`, message: tooMany }]);
+    return {};
+  },
+  mergeTarget: async ({ field }, { tx, caseId, kind, payload, scope, role }) => {
     const into = payload[field] as string;
     const fail = (message: string) => DomainError.validation([{ field: `payload.${field}`, message }]);
     if (into === caseId) throw fail('a case cannot be merged into itself');
-    const [target] = await tx.query<{ kind: string; stage: string; path: string }>(
-      'SELECT c.kind, c.stage, u.path FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
+    const [target] = await tx.query<{ kind: string; stage: string; path: string; confidential: boolean }>(
+      'SELECT c.kind, c.stage, u.path, c.confidential FROM cases c JOIN units u ON u.code = c.unit_code WHERE c.id = $1',
       [into],
     );
-    // A case outside the actor's scope is reported exactly like one that does not exist.
-    if (!target || (scope !== null && !target.path.startsWith(scope))) throw fail('no such case');
+    // A case the actor does not see is reported exactly like one that does not exist.
+    if (!target || !seesCase({ role, scope }, target)) throw fail('no such case');
     if (target.kind !== kind) throw fail(`a ${kind} can only be merged into another ${kind}`);
     if (target.stage === 'archive') throw fail('the target case is archived');
     return {};
   },
 };
+
+/** What an accusation's referral asks of the discipline-inspection body: the duty art. 30 ¶1 gives it. */
+const ACCUSATION_INSTRUCTIONS =
+  'An accusation (检举控告类) to be received, accepted, handled and answered under your own rules; it is not to be ' +
+  'disclosed or passed to the person or unit accused (信访工作条例 art. 30).';
 
 /** The facts `need` (what the machine declares for the event; none when absent) asks for. */
 export async function resolveFacts(need: FactNeed | undefined, lookup: Lookup): Promise<Partial<CaseFacts>> {

@@ -1,5 +1,5 @@
 import { GENESIS_HASH } from '#audit';
-import { DomainError, stageOf, statePath, type CaseFacts, type UnitLevel } from '#domain';
+import { DomainError, representativesProblem, stageOf, statePath, type CaseFacts, type UnitLevel } from '#domain';
 import { randomCode, uuidv7, type Tx } from '#persistence';
 import { latestWorkflow, start, storeSnapshot } from '#workflows';
 import { toCaseRecord, type CaseRow } from './case-record.js';
@@ -15,6 +15,9 @@ import type { EngineParts } from './pipeline.js';
  */
 export async function openCase(parts: EngineParts, tx: Tx, command: OpenCase): Promise<Transition> {
   const workflow = latestWorkflow(command.kind, command.machineVersion);
+  const representatives = command.parties.filter((p) => p.representative).length;
+  const tooMany = representativesProblem(command.kind, command.channel, representatives);
+  if (tooMany) throw DomainError.validation([{ field: 'parties', message: tooMany }]);
   const now = parts.clock.now();
   const [unit] = await tx.prepared<{ level: UnitLevel; parent_code: string | null; path: string; n: string }>(
     'case_open_unit',
@@ -43,6 +46,7 @@ export async function openCase(parts: EngineParts, tx: Tx, command: OpenCase): P
     risk_level: null,
     outcome: null,
     supervised: false,
+    confidential: false,
     summary: command.summary,
     description: command.description,
     occurred_at: command.occurredAt ? new Date(command.occurredAt) : null,

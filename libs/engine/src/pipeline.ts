@@ -69,6 +69,7 @@ export async function transit(
       payload,
       now,
       scope: command.scope,
+      role: command.actor.role,
     })),
     ...command.systemFacts,
   };

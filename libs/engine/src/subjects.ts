@@ -1,4 +1,4 @@
-import { DomainError, stageOf, statePath, type Actor, type MachineWorkflow, type UnitLevel } from '#domain';
+import { DomainError, seesCase, stageOf, statePath, type Actor, type MachineWorkflow, type UnitLevel } from '#domain';
 import type { Tx } from '#persistence';
 import {
   referralWorkflowFor,
@@ -52,10 +52,11 @@ export interface Subject {
   version: number;
 }
 
-/** The case an event is sent to, locked; not found when outside the actor's scope. */
+/** The case an event is sent to, locked; not found when the actor does not see it (seesCase). */
 export async function loadCase(tx: Tx, command: SendEvent): Promise<Subject> {
   const locked = await lockCase(tx, command.caseId, command.firesDeadline);
-  if (!locked || (command.scope !== null && !locked.unit_path.startsWith(command.scope))) {
+  const reader = { role: command.actor.role, scope: command.scope };
+  if (!locked || !seesCase(reader, { path: locked.unit_path, confidential: locked.confidential })) {
     throw DomainError.notFound(`Case ${command.caseId}`);
   }
   return {

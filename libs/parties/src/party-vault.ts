@@ -10,6 +10,8 @@ export interface PartyInput {
   phone?: string;
   idNumber?: string;
   vulnerable?: string[];
+  /** One of the representatives a group of petitioners chose (信访工作条例 art. 20 ¶3). */
+  representative?: boolean;
 }
 
 /** What the event log keeps of a party: no PII, only a keyed digest that proves the stored PII unchanged. */
@@ -17,6 +19,8 @@ export interface PartyRef {
   partyId: string;
   role: PartyRole;
   vulnerable: string[];
+  /** Present (true) only for a representative, so the record of every other party keeps its shape. */
+  representative?: true;
   piiDigest: string;
 }
 
@@ -34,6 +38,7 @@ export interface PartyView {
   phone: string | null;
   idNumber: string | null;
   vulnerable: string[];
+  representative: boolean;
   masked: boolean;
 }
 
@@ -45,6 +50,7 @@ export interface PartyRow {
   phone_enc: string | null;
   id_number_enc: string | null;
   vulnerable: string[];
+  representative: boolean;
 }
 
 /** Stores parties with their PII encrypted, and reads them back in full or masked. */
@@ -59,6 +65,7 @@ export class PartyVault {
         partyId: uuidv7(now.getTime()),
         role: p.role,
         vulnerable: p.vulnerable ?? [],
+        ...(p.representative ? { representative: true as const } : {}),
         piiDigest: this.cipher.digest([p.name, p.phone ?? null, p.idNumber ?? null]),
       },
       nameEnc: this.cipher.encrypt(p.name),
@@ -72,11 +79,12 @@ export class PartyVault {
     if (sealed.length === 0) return;
     await tx.prepared(
       'parties_insert',
-      `INSERT INTO parties (id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, added_seq, created_at)
+      `INSERT INTO parties (id, case_id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, added_seq, created_at,
+                            representative)
        SELECT id, $2::uuid, role, name_enc, phone_enc, id_number_enc,
-              ARRAY(SELECT jsonb_array_elements_text(vulnerable)), pii_digest, $9::int, $10::timestamptz
-       FROM unnest($1::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[])
-         AS p(id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest)`,
+              ARRAY(SELECT jsonb_array_elements_text(vulnerable)), pii_digest, $9::int, $10::timestamptz, representative
+       FROM unnest($1::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $11::boolean[])
+         AS p(id, role, name_enc, phone_enc, id_number_enc, vulnerable, pii_digest, representative)`,
       [
         sealed.map((p) => p.ref.partyId),
         caseId,
@@ -88,6 +96,7 @@ export class PartyVault {
         sealed.map((p) => p.ref.piiDigest),
         seq,
         now,
+        sealed.map((p) => p.ref.representative === true),
       ],
     );
   }
@@ -103,6 +112,7 @@ export class PartyVault {
       phone: phone && !unmasked ? maskPhone(phone) : phone,
       idNumber: idNumber && !unmasked ? maskIdNumber(idNumber) : idNumber,
       vulnerable: row.vulnerable,
+      representative: row.representative,
       masked: !unmasked,
     };
   }

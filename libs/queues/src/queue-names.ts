@@ -24,6 +24,8 @@ export enum JobName {
   CaseEvent = 'case.event',
   /** Tell a case owner something needs attention. */
   Notify = 'notify',
+  /** Tell the petitioner something the law says they are told (why the handling time was extended). */
+  PetitionerNotify = 'petitioner.notify',
   /** POST one referral event to its department's webhook (a `deliveries` row). */
   ReferralDeliver = 'referral.deliver',
   /** A deadline (or one of its warnings) is due. */

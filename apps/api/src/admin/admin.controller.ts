@@ -1,11 +1,17 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '#auth';
+import { CurrentPrincipal, RequestOrigin, Roles, SecurityLog, type ClientOrigin } from '#auth';
 import { type Principal } from '#domain';
 import { DepartmentsService, UnitsService } from '#directory';
 import { ApiIdempotencyKey, ApiProblems } from '../common/api-docs.js';
 import { DepartmentDto, DepartmentPage, UnitDto, UnitPage } from './dto/admin-views.dto.js';
-import { CreateDepartmentDto, CreateUnitDto, DepartmentsQuery, UnitsQuery } from './dto/admin.dto.js';
+import {
+  CreateDepartmentDto,
+  CreateUnitDto,
+  DepartmentsQuery,
+  SetDepartmentFunctionDto,
+  UnitsQuery,
+} from './dto/admin.dto.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -14,6 +20,7 @@ export class AdminController {
   constructor(
     private readonly units: UnitsService,
     private readonly departments: DepartmentsService,
+    private readonly securityLog: SecurityLog,
   ) {}
 
   @Post('units')
@@ -57,14 +64,60 @@ export class AdminController {
     description:
       'Adds a department with its responsibility list (the categories it accepts) and, optionally, the webhook its ' +
       'referral events are POSTed to (CloudEvents, signed with the secret, which is stored encrypted and never ' +
-      'shown). Admin keys without a unit scope only (403 otherwise). Refuses a webhook URL Concord may not call ' +
-      '(422) and a code already taken (409).',
+      'shown). `function: discipline_inspection` marks the discipline-inspection body (纪检监察), the one department ' +
+      'accusations are handed to; a deployment has at most one. Admin keys without a unit scope only (403 otherwise). ' +
+      'Refuses a webhook URL Concord may not call (422), a code already taken and a second discipline-inspection ' +
+      'body (409).',
   })
   @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: DepartmentDto })
-  @ApiProblems(400, 401, 403, [409, 'A department with this code exists.'], 413, 415, 422, 503)
+  @ApiProblems(
+    400,
+    401,
+    403,
+    [409, 'A department with this code, or another discipline-inspection body, exists.'],
+    413,
+    415,
+    422,
+    503,
+  )
   createDepartment(@Body() body: CreateDepartmentDto, @CurrentPrincipal() admin: Principal) {
     return this.departments.create(body, admin);
+  }
+
+  /** Who receives accusations is a matter of access: the change is recorded in the security log. */
+  @Put('departments/:code/function')
+  @Roles('admin')
+  @ApiOperation({
+    operationId: 'setDepartmentFunction',
+    summary: 'Mark a department as the discipline-inspection body',
+    description:
+      'Makes an existing department the discipline-inspection body (纪检监察), the one department accusations are ' +
+      'handed to (信访工作条例 art. 30), or unmarks it (`function: null`); accusations accepted from then on go to ' +
+      'it. Admin keys without a unit scope only (403 otherwise). An unknown department is a 404, another department ' +
+      'already marked a 409. Recorded in the security log.',
+  })
+  @ApiIdempotencyKey()
+  @ApiOkResponse({ type: DepartmentDto })
+  @ApiProblems(400, 401, 403, 404, [409, 'Another department is the discipline-inspection body.'], 413, 415, 422, 503)
+  async setDepartmentFunction(
+    @Param('code') code: string,
+    @Body() body: SetDepartmentFunctionDto,
+    @CurrentPrincipal() admin: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ) {
+    const department = await this.departments.setFunction(code, body.function, admin);
+    await this.securityLog.record(
+      admin,
+      {
+        action: 'department.function_set',
+        subject: { type: 'department', id: department.code },
+        unitCode: null,
+        detail: { function: department.function },
+      },
+      origin,
+    );
+    return department;
   }
 
   @Get('departments')

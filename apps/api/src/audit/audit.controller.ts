@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessLog, AuditEvents, PointInTime, type AuditEventFilter } from '#audit';
-import { CurrentPrincipal, Roles } from '#auth';
+import { CurrentPrincipal, RequestOrigin, Roles, SecurityLog, type ClientOrigin } from '#auth';
 import { type Principal, toInstant } from '#domain';
 import { Clock } from '#clock';
 import { ApiProblems } from '../common/api-docs.js';
@@ -27,6 +27,7 @@ export class AuditController {
     private readonly events: AuditEvents,
     private readonly clock: Clock,
     private readonly accessLog: AccessLog,
+    private readonly securityLog: SecurityLog,
   ) {}
 
   /** The case as it stood at `asOf` (default: now), rebuilt by replaying its events. */
@@ -42,11 +43,17 @@ export class AuditController {
   })
   @ApiOkResponse({ type: RebuiltCaseDto })
   @ApiProblems(400, 401, 403, 404, [409, 'The event log cannot be replayed (`seq` names the event).'], 503)
-  async state(@Param('id') id: string, @Query() query: CaseStateQuery, @CurrentPrincipal() principal: Principal) {
+  async state(
+    @Param('id') id: string,
+    @Query() query: CaseStateQuery,
+    @CurrentPrincipal() principal: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ) {
     const caseId = requireUuid(id, `Case ${id}`);
     const asOf = query.asOf ? toInstant(query.asOf) : this.clock.now();
     const state = await this.pointInTime.rebuild(caseId, asOf, principal);
     await this.accessLog.record(principal, { action: 'audit.state', caseId, detail: { asOf: asOf.toISOString() } });
+    await this.securityLog.recordCaseReads(principal, [caseId], 'audit.state', origin);
     return state;
   }
 
@@ -62,9 +69,16 @@ export class AuditController {
   })
   @ApiOkResponse({ type: AuditEventPage })
   @ApiProblems(400, 401, 403, 503)
-  async list(@Query() query: AuditEventsQuery, @CurrentPrincipal() principal: Principal) {
+  async list(
+    @Query() query: AuditEventsQuery,
+    @CurrentPrincipal() principal: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ) {
     const { cursor, limit, ...filter } = query;
     const page = await this.events.list({ ...filter, cursor, limit }, principal);
+    // A confidential case's events read here are recorded like any other read of it (the log picks those out).
+    const cases = [...new Set(page.items.map((e) => e.caseId))];
+    await this.securityLog.recordCaseReads(principal, cases, 'audit.events', origin);
     await this.accessLog.record(principal, {
       action: 'audit.events',
       caseId: filter.caseId,

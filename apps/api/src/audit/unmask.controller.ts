@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PartyUnmasking } from '#audit';
-import { CurrentPrincipal, Roles } from '#auth';
+import { CurrentPrincipal, RequestOrigin, Roles, SecurityLog, type ClientOrigin } from '#auth';
 import { type Principal } from '#domain';
 import { ApiIdempotencyKey, ApiProblems } from '../common/api-docs.js';
 import { SensitiveResponse } from '../common/idempotency.interceptor.js';
@@ -13,7 +13,10 @@ import { UnmaskDto } from './dto/unmask.dto.js';
 @ApiBearerAuth()
 @Controller('audit/cases')
 export class UnmaskController {
-  constructor(private readonly unmasking: PartyUnmasking) {}
+  constructor(
+    private readonly unmasking: PartyUnmasking,
+    private readonly securityLog: SecurityLog,
+  ) {}
 
   /**
    * The case's parties with their PII in clear, for an auditor (or admin) who gives a reason. A read, though a
@@ -35,7 +38,15 @@ export class UnmaskController {
   @ApiIdempotencyKey()
   @ApiOkResponse({ type: UnmaskedDto })
   @ApiProblems(400, 401, 403, 404, 413, 415, 422, 503)
-  unmask(@Param('id') id: string, @Body() body: UnmaskDto, @CurrentPrincipal() principal: Principal) {
-    return this.unmasking.unmask(requireUuid(id, `Case ${id}`), body.reason.trim(), principal);
+  async unmask(
+    @Param('id') id: string,
+    @Body() body: UnmaskDto,
+    @CurrentPrincipal() principal: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ) {
+    const caseId = requireUuid(id, `Case ${id}`);
+    const unmasked = await this.unmasking.unmask(caseId, body.reason.trim(), principal);
+    await this.securityLog.recordCaseReads(principal, [caseId], 'audit.unmask', origin);
+    return unmasked;
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessLog } from '#audit';
-import { CurrentPrincipal, Roles } from '#auth';
+import { CurrentPrincipal, RequestOrigin, Roles, SecurityLog, type ClientOrigin } from '#auth';
 import { actorOf, type Principal } from '#domain';
 import { CaseQueries } from '#cases';
 import { CaseEngine } from '#engine';
@@ -26,6 +26,7 @@ export class CasesController {
     private readonly cases: CaseQueries,
     private readonly accessLog: AccessLog,
     private readonly cipher: PiiCipher,
+    private readonly securityLog: SecurityLog,
   ) {}
 
   /** Registers a case; it starts in `intake.registered`. */
@@ -58,12 +59,19 @@ export class CasesController {
       'The cases within the key’s unit scope, newest first, filtered by kind, stage, state, unit (and the units ' +
       'below it), category, risk, overdue clocks, text in the reference or summary, and registration time. For ' +
       'admin, intake, mediator and auditor keys; an auditor’s read is recorded in the access log (free text only as ' +
-      'a digest). A bad filter or cursor is a 400.',
+      'a digest). A confidential case (an accusation, 信访工作条例 art. 30) is listed to admin and auditor keys only, ' +
+      'and its listing is recorded in the security log. A bad filter or cursor is a 400.',
   })
   @ApiOkResponse({ type: CasePage })
   @ApiProblems(400, 401, 403, 503)
-  async list(@Query() query: ListCasesQuery, @CurrentPrincipal() principal: Principal) {
+  async list(
+    @Query() query: ListCasesQuery,
+    @CurrentPrincipal() principal: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ) {
     const page = await this.cases.list(query, principal);
+    const confidential = page.items.filter((c) => c.confidential).map((c) => c.id);
+    await this.securityLog.recordCaseReads(principal, confidential, 'cases.list', origin);
     await recordAuditorRead(this.accessLog, principal, {
       action: 'cases.list',
       detail: filtersOf(query, this.cipher, ['q']),
@@ -80,12 +88,14 @@ export class CasesController {
       'The case with its allowed events, clocks, referrals, links and parties. For admin, intake, mediator and ' +
       'auditor keys, within their unit scope (a case outside it is a 404). Party PII is in clear for admin, intake ' +
       'and mediator keys, masked for auditors (who unmask with POST /audit/cases/{id}/unmask); an auditor’s read ' +
-      'is recorded in the access log.',
+      'is recorded in the access log. A confidential case (an accusation, 信访工作条例 art. 30) is found by admin and ' +
+      'auditor keys only (404 for the others), and every read of it is recorded in the security log.',
   })
   @ApiOkResponse({ type: CaseViewDto })
   @ApiProblems(401, 403, 404, 503)
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @RequestOrigin() origin: ClientOrigin) {
     const view = await this.cases.get(requireUuid(id, `Case ${id}`), principal);
+    if (view.confidential) await this.securityLog.recordCaseReads(principal, [view.id], 'cases.read', origin);
     await this.audited(principal, 'cases.read', view.id);
     return view;
   }
@@ -150,12 +160,19 @@ export class CasesController {
     description:
       'Every event of the case, oldest first, with its actor, time, sequence number and hash chain ' +
       '(`prevHash`, `hash`), its referrals’ events included. For admin, intake, mediator and auditor keys, within ' +
-      'their unit scope (404 otherwise); an auditor’s read is recorded in the access log.',
+      'their unit scope (404 otherwise); an auditor’s read is recorded in the access log. A confidential case is found ' +
+      'by admin and auditor keys only, and every read of it is recorded in the security log.',
   })
   @ApiOkResponse({ type: HistoryPage })
   @ApiProblems(400, 401, 403, 404, 503)
-  async history(@Param('id') id: string, @Query() page: PageQuery, @CurrentPrincipal() principal: Principal) {
+  async history(
+    @Param('id') id: string,
+    @Query() page: PageQuery,
+    @CurrentPrincipal() principal: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ) {
     const history = await this.cases.history(requireUuid(id, `Case ${id}`), principal, page);
+    await this.securityLog.recordCaseReads(principal, [id], 'cases.history', origin);
     await this.audited(principal, 'cases.history', id, { cursor: page.cursor ?? null });
     return history;
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessLog } from '#audit';
-import { CurrentPrincipal, Roles } from '#auth';
+import { CurrentPrincipal, RequestOrigin, Roles, SecurityLog, type ClientOrigin } from '#auth';
 import { DomainError, type Principal } from '#domain';
 import { CalendarService, DeadlineQueries, isSupportedYear, PoliciesService } from '#deadlines';
 import { PiiCipher } from '#parties';
@@ -60,6 +60,7 @@ export class DeadlinesController {
     private readonly policies: PoliciesService,
     private readonly accessLog: AccessLog,
     private readonly cipher: PiiCipher,
+    private readonly securityLog: SecurityLog,
   ) {}
 
   /** Open clocks of the cases in scope, soonest due first (breached and still open ones included). */
@@ -71,12 +72,20 @@ export class DeadlinesController {
     description:
       'The open clocks (case and referral ones) of the cases within the key’s unit scope, soonest due first: those ' +
       'breached and still open, and those coming due; filtered by due time, status and unit. For admin, intake, ' +
-      'mediator and auditor keys; an auditor’s read is recorded in the access log.',
+      'mediator and auditor keys; an auditor’s read is recorded in the access log. The clocks of a confidential case ' +
+      '(an accusation) show to admin and auditor keys only, and their listing is recorded in the security log.',
   })
   @ApiOkResponse({ type: DeadlinePage })
   @ApiProblems(400, 401, 403, 503)
-  async list(@Query() query: DeadlinesQuery, @CurrentPrincipal() principal: Principal) {
+  async list(
+    @Query() query: DeadlinesQuery,
+    @CurrentPrincipal() principal: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ) {
     const page = await this.deadlines.list(query, principal);
+    // A clock of a confidential case shows its case: recorded like any read of it (the log picks those out).
+    const cases = [...new Set(page.items.map((d) => d.caseId))];
+    await this.securityLog.recordCaseReads(principal, cases, 'deadlines.list', origin);
     await recordAuditorRead(this.accessLog, principal, {
       action: 'deadlines.list',
       detail: filtersOf(query, this.cipher),

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessLog } from '#audit';
-import { CurrentPrincipal, Roles } from '#auth';
+import { CurrentPrincipal, RequestOrigin, Roles, SecurityLog, type ClientOrigin } from '#auth';
 import { actorOf, type Principal } from '#domain';
 import { ReferralQueries } from '#cases';
 import { CaseEngine } from '#engine';
@@ -30,6 +30,7 @@ export class ReferralsController {
     private readonly referrals: ReferralQueries,
     private readonly accessLog: AccessLog,
     private readonly cipher: PiiCipher,
+    private readonly securityLog: SecurityLog,
   ) {}
 
   /** The inbox, newest first; filters `status`, `overdue`, `caseId`. */
@@ -41,13 +42,21 @@ export class ReferralsController {
     description:
       'Newest first, filtered by state, overdue clock and case. A department key lists its own department’s ' +
       'referrals (of cases within its unit, when it has one); admin, auditor, intake and mediator keys list those ' +
-      'of cases within their unit scope. An auditor’s read is recorded in the access log. A bad filter or cursor ' +
-      'is a 400.',
+      'of cases within their unit scope, those of a confidential case (an accusation) admin and auditor keys only. An ' +
+      'auditor’s read is recorded in the access log, any read of a confidential case’s referral in the security ' +
+      'log. A bad filter or cursor is a 400.',
   })
   @ApiOkResponse({ type: ReferralPage })
   @ApiProblems(400, 401, 403, 503)
-  async list(@Query() query: ListReferralsQuery, @CurrentPrincipal() principal: Principal) {
+  async list(
+    @Query() query: ListReferralsQuery,
+    @CurrentPrincipal() principal: Principal,
+    @RequestOrigin() origin: ClientOrigin,
+  ) {
     const page = await this.referrals.list(query, principal);
+    // Only the confidential cases among them are recorded (the log picks them out).
+    const cases = [...new Set(page.items.map((r) => r.caseId))];
+    await this.securityLog.recordCaseReads(principal, cases, 'referrals.list', origin);
     await recordAuditorRead(this.accessLog, principal, {
       action: 'referrals.list',
       caseId: query.caseId,
@@ -64,13 +73,15 @@ export class ReferralsController {
     description:
       'What to do, by when, about which case, and what happened so far. A department key reads its own ' +
       'department’s referrals only (with the parties’ PII when the referral shares it, and the events it may send ' +
-      'in `allowedEvents`); admin, auditor, intake and mediator keys read those of cases within their unit scope. ' +
-      'Any other referral is a 404.',
+      'in `allowedEvents`); admin, auditor, intake and mediator keys read those of cases within their unit scope, ' +
+      'those of a confidential case (an accusation) admin and auditor keys only. Any other referral is a 404. A read ' +
+      'of a confidential case’s referral is recorded in the security log.',
   })
   @ApiOkResponse({ type: ReferralViewDto })
   @ApiProblems(401, 403, 404, 503)
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @RequestOrigin() origin: ClientOrigin) {
     const referral = await this.referrals.get(requireUuid(id, `Referral ${id}`), principal);
+    await this.securityLog.recordCaseReads(principal, [referral.caseId], 'referrals.read', origin);
     await recordAuditorRead(this.accessLog, principal, {
       action: 'referrals.read',
       caseId: referral.caseId,

@@ -5,3 +5,4 @@ export * from './api-harness.js';
 export * from '../../../worker/test/support/worker-harness.js';
 export * from './log-capture.js';
 export * from './clocks.js';
+export * from './open-case.js';

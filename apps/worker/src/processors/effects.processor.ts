@@ -3,14 +3,14 @@ import type { Job, Worker } from 'bullmq';
 import { Clock } from '#clock';
 import { claimProcessing } from '#outbox';
 import { Database } from '#persistence';
-import { DomainError, ErrorCode, SYSTEM_ACTORS, type NotifyTopic } from '#domain';
+import { DomainError, ErrorCode, SYSTEM_ACTORS, type NotifyTopic, type PetitionerTopic } from '#domain';
 import { CaseEngine } from '#engine';
-import { NOTIFICATION_CHANNELS, type NotificationChannel, type OwnerNotice } from '#notifications';
+import { NOTIFICATION_CHANNELS, type Notice, type NotificationChannel } from '#notifications';
 import { JobName, QueueConsumers, QueueName } from '#queues';
 
 /**
- * Consumes the notifications queue: notices to case owners go out through the configured channels and are
- * recorded on the case; case-event jobs (for subscribers) are marked processed, exactly once.
+ * Consumes the notifications queue: notices to case owners and to petitioners go out through the configured
+ * channels and are recorded on the case; case-event jobs (for subscribers) are marked processed, exactly once.
  */
 @Injectable()
 export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,51 +37,57 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async process(job: Job): Promise<'delivered' | 'already-delivered'> {
-    if (job.name === JobName.Notify) return this.notify(job);
+    if (job.name === JobName.Notify || job.name === JobName.PetitionerNotify) return this.notify(job);
     const first = await claimProcessing(this.db, job.id!, this.clock);
     return first ? 'delivered' : 'already-delivered';
   }
 
   /**
-   * Sends a notice through every channel, then records it in the case's file (OWNER_NOTIFIED) in the
-   * transaction that marks the outbox row: recorded once, whatever runs twice. A case that has since been
-   * archived takes no more events; its notice is sent and not recorded.
+   * Sends a notice through every channel, then records it in the case's file (OWNER_NOTIFIED, or
+   * PETITIONER_NOTIFIED for the petitioner's) in the transaction that marks the outbox row: recorded once,
+   * whatever runs twice. A case that has since been archived, or moved to a state that no longer takes the
+   * record, takes no more events; its notice is sent and not recorded.
    */
   private async notify(job: Job): Promise<'delivered' | 'already-delivered'> {
     const data = job.data as {
       caseId: string;
       seq: number;
-      topic: NotifyTopic;
+      topic: string;
       unitCode: string;
       referralId?: string | null;
       detail?: string | null;
     };
-    const notice: OwnerNotice = {
+    const base = {
       id: job.id!,
       caseId: data.caseId,
       seq: data.seq,
-      topic: data.topic,
       unitCode: data.unitCode,
-      referralId: data.referralId ?? null,
       detail: data.detail ?? null,
     };
+    const notice: Notice =
+      job.name === JobName.PetitionerNotify
+        ? { audience: 'petitioner', ...base, topic: data.topic as PetitionerTopic }
+        : { audience: 'owner', ...base, topic: data.topic as NotifyTopic, referralId: data.referralId ?? null };
     for (const channel of this.channels) await channel.send(notice);
+    const channels = this.channels.map((c) => c.name);
+    const detail = notice.detail ? { detail: notice.detail } : {};
+    const record =
+      notice.audience === 'petitioner'
+        ? { type: 'PETITIONER_NOTIFIED', payload: { topic: notice.topic, channels, ...detail } }
+        : {
+            type: 'OWNER_NOTIFIED',
+            payload: {
+              topic: notice.topic,
+              channels,
+              recipient: notice.unitCode,
+              ...(notice.referralId ? { referralId: notice.referralId } : {}),
+              ...detail,
+            },
+          };
     return this.db.transaction(async (tx) => {
       if (!(await claimProcessing(tx, job.id!, this.clock))) return 'already-delivered';
       try {
-        await this.engine.send({
-          caseId: notice.caseId,
-          type: 'OWNER_NOTIFIED',
-          payload: {
-            topic: notice.topic,
-            channels: this.channels.map((c) => c.name),
-            recipient: notice.unitCode,
-            ...(notice.referralId ? { referralId: notice.referralId } : {}),
-            ...(notice.detail ? { detail: notice.detail } : {}),
-          },
-          actor: SYSTEM_ACTORS.notifications,
-          scope: null,
-        });
+        await this.engine.send({ caseId: notice.caseId, ...record, actor: SYSTEM_ACTORS.notifications, scope: null });
       } catch (error) {
         if (!(error instanceof DomainError && error.code === ErrorCode.EventNotAllowed)) throw error;
       }

@@ -60,6 +60,10 @@ export class CaseEntity {
   @Column({ type: 'boolean', default: false })
   supervised!: boolean;
 
+  /** An accusation (信访工作条例 art. 30): seen only by admins, auditors and the department it was referred to. */
+  @Column({ type: 'boolean', default: false })
+  confidential!: boolean;
+
   @Column({ type: 'text' })
   summary!: string;
 

@@ -28,6 +28,10 @@ export class PartyEntity {
   @Column({ type: 'text', array: true, default: () => `'{}'` })
   vulnerable!: string[];
 
+  /** One of the representatives a group of petitioners chose (信访工作条例 art. 20 ¶3). */
+  @Column({ type: 'boolean', default: false })
+  representative!: boolean;
+
   @Column({ name: 'pii_digest', type: 'text' })
   piiDigest!: string;
 

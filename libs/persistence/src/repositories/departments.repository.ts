@@ -1,3 +1,4 @@
+import type { DepartmentFunction } from '#domain';
 import type { Database } from '../database.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
 
@@ -5,12 +6,42 @@ import { DepartmentEntity } from '../entities/department.entity.js';
 export class DepartmentsRepository {
   constructor(private readonly db: Database) {}
 
-  /** Inserts the department unless one has its code; whether it did. */
-  async insertIfAbsent(department: DepartmentEntity): Promise<boolean> {
-    const result = await this.db.orm((m) =>
-      m.createQueryBuilder().insert().into(DepartmentEntity).values(department).orIgnore().returning('code').execute(),
-    );
-    return (result.raw as unknown[]).length > 0;
+  /**
+   * Inserts the department unless one has its code, or (when it has a function) another already has that
+   * function (`departments_function_key`): what was taken, or null when it was inserted.
+   */
+  async insertIfAbsent(department: DepartmentEntity): Promise<'code' | 'function' | null> {
+    return this.db.orm(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .insert()
+        .into(DepartmentEntity)
+        .values(department)
+        .orIgnore()
+        .returning('code')
+        .execute();
+      if ((result.raw as unknown[]).length > 0) return null;
+      return (await m.existsBy(DepartmentEntity, { code: department.code })) ? 'code' : 'function';
+    });
+  }
+
+  /**
+   * Gives the department `fn`, or none: the department after it, `missing` when there is no such department,
+   * `taken` when another already has `fn` (`departments_function_key`, which also settles two admins racing).
+   */
+  async setFunction(code: string, fn: DepartmentFunction | null): Promise<DepartmentEntity | 'missing' | 'taken'> {
+    try {
+      const updated = await this.db.query('UPDATE departments SET function = $2 WHERE code = $1 RETURNING code', [
+        code,
+        fn,
+      ]);
+      if (updated.length === 0) return 'missing';
+    } catch (error) {
+      const e = error as { code?: string; constraint?: string };
+      if (e.code === '23505' && e.constraint === 'departments_function_key') return 'taken';
+      throw error;
+    }
+    return this.db.orm((m) => m.findOneByOrFail(DepartmentEntity, { code }));
   }
 
   async exists(code: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { ApiKeyView, CreatedApiKey } from '#auth';
-import { ROLES, UNIT_LEVELS, type Role, type UnitLevel } from '#domain';
+import { DEPARTMENT_FUNCTIONS, ROLES, UNIT_LEVELS, type DepartmentFunction, type Role, type UnitLevel } from '#domain';
 import { DELIVERY_STATUSES, type DeliveryStatus, type DeliveryView } from '#referrals';
 import { pageOf } from '../../common/api-docs.js';
 
@@ -41,6 +41,13 @@ export class DepartmentDto {
     description: 'Where referral events are POSTed; shown to admins of every unit only, null for everyone else.',
   })
   webhookUrl!: string | null;
+
+  @ApiProperty({
+    enum: DEPARTMENT_FUNCTIONS,
+    nullable: true,
+    description: 'discipline_inspection for the body accusations are handed to (纪检监察); null for the others.',
+  })
+  function!: DepartmentFunction | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;

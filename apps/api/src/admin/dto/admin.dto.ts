@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
-import { UNIT_LEVELS, type UnitLevel } from '#domain';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import { DEPARTMENT_FUNCTIONS, UNIT_LEVELS, type DepartmentFunction, type UnitLevel } from '#domain';
 import { CODE, CODE_MESSAGE, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class CreateUnitDto {
@@ -59,6 +70,29 @@ export class CreateDepartmentDto {
   @IsString()
   @Length(16, 200)
   webhookSecret?: string;
+
+  @ApiPropertyOptional({
+    enum: DEPARTMENT_FUNCTIONS,
+    description:
+      'discipline_inspection marks the discipline-inspection and supervision body (纪检监察): the one department an ' +
+      'accusation (检举控告类) is handed to (信访工作条例 art. 30). A deployment has at most one (409).',
+  })
+  @Optional()
+  @IsIn(DEPARTMENT_FUNCTIONS)
+  function?: DepartmentFunction;
+}
+
+export class SetDepartmentFunctionDto {
+  @ApiProperty({
+    enum: DEPARTMENT_FUNCTIONS,
+    nullable: true,
+    description:
+      'discipline_inspection makes the department the discipline-inspection body (纪检监察) accusations go to; null ' +
+      'unmarks it.',
+  })
+  @ValidateIf((_, value) => value !== null)
+  @IsIn(DEPARTMENT_FUNCTIONS)
+  function!: DepartmentFunction | null;
 }
 
 export class UnitsQuery extends PageQuery {

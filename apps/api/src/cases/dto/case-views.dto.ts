@@ -69,6 +69,13 @@ export class CaseSummaryDto implements CaseSummary {
   @ApiProperty({ description: 'Marked for supervision (督办).' })
   supervised!: boolean;
 
+  @ApiProperty({
+    description:
+      'An accusation (检举控告类, 信访工作条例 art. 30): only admin and auditor keys within their scope, and the ' +
+      'discipline-inspection department through its referral, see it; every read of it is in the security log.',
+  })
+  confidential!: boolean;
+
   @ApiProperty()
   summary!: string;
 

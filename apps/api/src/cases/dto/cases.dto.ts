@@ -62,6 +62,15 @@ export class PartyDto {
   @ArrayUnique()
   @IsIn(VULNERABLE_FLAGS, { each: true })
   vulnerable?: VulnerableFlag[];
+
+  @ApiPropertyOptional({
+    description:
+      'One of the representatives a group of petitioners chose (信访工作条例 art. 20 ¶3): at most 5 on a walk-in ' +
+      'petition (422 above).',
+  })
+  @Optional()
+  @IsBoolean()
+  representative?: boolean;
 }
 
 export class CreateCaseDto {

@@ -39,6 +39,9 @@ export class PartyViewDto implements PartyView {
   @ApiProperty({ enum: VULNERABLE_FLAGS, isArray: true })
   vulnerable!: string[];
 
+  @ApiProperty({ description: 'One of the representatives a group of petitioners chose (信访工作条例 art. 20 ¶3).' })
+  representative!: boolean;
+
   @ApiProperty({ description: 'Whether name, phone and ID number are masked in this answer.' })
   masked!: boolean;
 }

@@ -1,3 +1,4 @@
+import { ManualClock } from '#clock';
 import { openOnVersion, petition, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
 
 /**
@@ -7,11 +8,12 @@ import { openOnVersion, petition, rowCounts, seedDirectory, startTestApi, type T
  * refuses the ground when it was not. Petitions are opened on version 2.
  */
 describe('DECLINE already_re_reviewed checks the related case', () => {
+  const clock = new ManualClock('2026-03-02T09:00:00+08:00');
   let api: TestApi;
   let streetIntake: string;
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ clock });
     await seedDirectory(api);
     streetIntake = await api.keyFor('intake', { unitCode: 'XC-XH' });
   });
@@ -23,7 +25,8 @@ describe('DECLINE already_re_reviewed checks the related case', () => {
   /** A claim taken through handling, 复查 and up to (and, when `complete`, through) 复核. */
   async function reReviewed(complete: boolean): Promise<string> {
     const { id } = await openOnVersion(api, 2, petition({ unitCode: 'XC-XH-01' }));
-    const delivered = { deliveredAt: '2026-03-02T09:00:00+08:00', method: 'in_person' };
+    // Delivered when the step is sent: an answer is not received before it was issued.
+    const delivered = { method: 'in_person' };
     const steps: Array<[string, Record<string, unknown>]> = [
       ['ACCEPT', { petitionType: 'claim' }],
       ['ASSIGN_HANDLER', { unitCode: 'XC-XH-01' }],
@@ -36,7 +39,12 @@ describe('DECLINE already_re_reviewed checks the related case', () => {
     ];
     if (complete) steps.push(['ISSUE_RE_REVIEW_OPINION', { opinion: '维持复查意见' }]);
     for (const [type, payload] of steps) {
-      const reply = await send(id, type, payload);
+      clock.advance(3_600_000);
+      const reply = await send(
+        id,
+        type,
+        payload === delivered ? { ...payload, deliveredAt: clock.now().toISOString() } : payload,
+      );
       if (reply.status !== 200) throw new Error(`${type}: ${JSON.stringify(reply.body)}`);
     }
     return id;

@@ -175,8 +175,11 @@ export const disputeV2Machine = setup({
   },
   guards: {
     ...inherited(disputeMachine.implementations.guards, V1_GUARDS),
-    // `unconfirmed` is what the window's breach records: the 30 days passed with no application.
-    judicialWindowOpen: ({ context }) => context.judicial !== 'unconfirmed',
+    // Closed once the 30 days have passed: the engine says so in the facts even before the breach has fired
+    // (`unconfirmed` is what the breach records).
+    judicialWindowOpen: ({ context, event }) =>
+      context.judicial !== 'unconfirmed' &&
+      !(event.facts.pastDue ?? []).includes(DISPUTE_V2_DEADLINES.judicialApplication.key),
     courtNotExtended: ({ context }) => !context.courtExtended,
     approverGiven: ({ event }) => event.type === 'EXTEND_DEADLINE' && event.payload.approver !== undefined,
     isLastOpenReferralUnresolved: ({ context, event }) =>
@@ -335,7 +338,10 @@ export const disputeV2Workflow: CaseWorkflow<typeof disputeV2Machine> = {
   noun: disputeWorkflow.noun,
   referencePrefix: disputeWorkflow.referencePrefix,
   referralVersion: 2,
-  facts: disputeWorkflow.facts,
+  facts: {
+    ...disputeWorkflow.facts,
+    REQUEST_JUDICIAL_CONFIRMATION: { kind: 'clocksPastDue', keys: [DISPUTE_V2_DEADLINES.judicialApplication.key] },
+  },
   handling: disputeWorkflow.handling,
   guardReasons: {
     ...disputeWorkflow.guardReasons,

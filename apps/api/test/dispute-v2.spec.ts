@@ -94,11 +94,13 @@ describe('dispute version 2: agreement, judicial application and the court’s c
     clock.advance(due - agreedAt - 60_000); // the window's last minute
     expect((await ok(timely, 'REQUEST_JUDICIAL_CONFIRMATION')).state).toBe('mediation.judicial_confirmation.applied');
 
-    clock.advance(DAY); // day 31 or later: the window has closed
+    clock.advance(DAY); // day 31 or later: the window has closed, whether or not the worker has fired its breach
+    const beforeTheBreach = await send(late, 'REQUEST_JUDICIAL_CONFIRMATION');
+    expect(beforeTheBreach.status).toBe(409);
+    expect(beforeTheBreach.body.detail).toContain('人民调解法 art. 33');
     await worker.fireDue();
-    const refused = await send(late, 'REQUEST_JUDICIAL_CONFIRMATION');
-    expect(refused.status).toBe(409);
-    expect(refused.body.detail).toContain('人民调解法 art. 33');
+    const afterTheBreach = await send(late, 'REQUEST_JUDICIAL_CONFIRMATION');
+    expect(afterTheBreach.status).toBe(409);
     expect((await view(late)).state).toBe('mediation.agreement');
   });
 

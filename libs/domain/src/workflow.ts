@@ -63,6 +63,8 @@ export interface CaseFacts {
   deadline?: { id: string; key: string };
   /** DECLINE of a repeat petition: the earlier case it names, and whether its re-review (复核) was completed. */
   relatedCase?: { id: string; reReviewed: boolean };
+  /** The keys of the running clocks the event asked about that were past due when it was recorded. */
+  pastDue?: string[];
   /**
    * What the referrals an event issues ask of their department when its payload has no `instructions` of its own
    * (an accusation handed to the discipline-inspection body): stated by the engine, kept with the event.
@@ -165,7 +167,12 @@ export type FactNeed =
    */
   | { kind: 'relatedCase'; field: string }
   /** When payload `field` is true (ADD_PARTY of a representative): the case may have one more (art. 20 ¶3). */
-  | { kind: 'representativeLimit'; field: string };
+  | { kind: 'representativeLimit'; field: string }
+  /**
+   * Which of the case's running clocks of `keys` are past due at the event (`pastDue`), whether or not their
+   * breach has fired yet: a statutory window closes at its due time, not when the worker gets to it.
+   */
+  | { kind: 'clocksPastDue'; keys: string[] };
 
 /**
  * How the engine treats an event beyond running the machine: `sealParty` writes the payload's party sealed and

@@ -172,6 +172,16 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
     if (target.stage === 'archive') throw fail('the target case is archived');
     return {};
   },
+  clocksPastDue: async ({ keys }, { tx, caseId, now }) => {
+    const rows = await tx.query<{ key: string }>(
+      `SELECT DISTINCT key FROM deadlines
+        WHERE case_id = $1 AND referral_id IS NULL AND kind = 'due' AND ended_at IS NULL
+          AND status IN ('pending', 'fired') AND key = ANY($2::text[]) AND due_at <= $3
+        ORDER BY key`,
+      [caseId, keys, now],
+    );
+    return { pastDue: rows.map((r) => r.key) };
+  },
 };
 
 /** What an accusation's referral asks of the discipline-inspection body: the duty art. 30 ¶1 gives it. */

@@ -23,8 +23,11 @@ export interface DeadlineSpec {
   warnAt: number[];
   /** What happens on breach, in words, for the people reading the deadline. */
   onBreach: string;
-  /** How much one `EXTEND_DEADLINE` may add, when the deadline can be extended at all. */
-  extension?: { maxDays: number; unit: 'calendar_days' };
+  /**
+   * How much one `EXTEND_DEADLINE` may add, when the deadline can be extended at all; `repeatable`: it may be
+   * extended again and again (each time within `maxDays`), where the law sets no cap on the extensions.
+   */
+  extension?: { maxDays: number; unit: 'calendar_days'; repeatable?: boolean };
   /** The clock may be stopped and started again (`clock.pause`, `clock.resume` effects); its due time moves. */
   pausable?: boolean;
   /**

@@ -1,7 +1,15 @@
 import { STAGES, type Effect, type MachineEvent } from '#domain';
 import { declaredClocks } from '../runtime/machine-runtime.js';
 import { describeGraphWalk, declarations, run } from '../testing/graph-audit.js';
-import { dispute as d, disputeV2 as d2, disputeV2SampleEvents, elapsed, ev, IDS } from '../testing/sample-events.js';
+import {
+  common,
+  dispute as d,
+  disputeV2 as d2,
+  disputeV2SampleEvents,
+  elapsed,
+  ev,
+  IDS,
+} from '../testing/sample-events.js';
 import { DISPUTE_V2_DEADLINES, disputeV2Workflow } from './dispute-v2.machine.js';
 import { disputeMachine } from './dispute.machine.js';
 
@@ -17,6 +25,8 @@ const inCourt = [...applied, d2.courtAccepted];
 const referred = [d.accept, d.classifyLow, d.referOne];
 const delegated = [d.accept, d2.delegated];
 const BREACHED: Effect = { kind: 'notify', topic: 'deadline_breached' };
+const report = (ending: string): Effect =>
+  ({ kind: 'court.report', courtCode: 'COURT-CY', delegationNumber: '(2026)京0105民诉前调1234号', ending }) as Effect;
 
 describeGraphWalk(disputeV2Workflow, disputeV2SampleEvents);
 
@@ -192,6 +202,7 @@ describe('dispute v2: mediation the court delegated before filing (诉前委派)
     const agreed = go(...delegated, d.agree);
     expect(agreed.state).toBe('mediation.agreement');
     expect(agreed.context).toMatchObject({ delegation: { ending: 'agreement' } });
+    expect(agreed.effects).toEqual([report('agreement')]);
     expect(clocks(...delegated, d.agree)).toEqual(['dispute.judicial_application']);
   });
 
@@ -203,13 +214,20 @@ describe('dispute v2: mediation the court delegated before filing (诉前委派)
       transfer: { to: 'litigation', reference: '(2026)京0105民诉前调1234号' },
       delegation: { ending: 'failed' },
     });
+    expect(failed.effects).toEqual([report('failed')]);
   });
 
   it('goes back to the court when the 30 days pass with no agreement and no agreed extension', () => {
     const expired = go(...delegated, elapsed('dispute.court_delegation'));
     expect(expired.state).toBe('archive.closed');
     expect(expired.context).toMatchObject({ outcome: 'transferred', delegation: { ending: 'expired' } });
-    expect(expired.effects).toContainEqual(BREACHED);
+    expect(expired.effects).toEqual([report('expired'), BREACHED]);
+  });
+
+  it('tells the court when the applicant withdraws', () => {
+    const withdrawn = go(...delegated, common.withdraw);
+    expect(withdrawn.context).toMatchObject({ outcome: 'withdrawn', delegation: { ending: 'withdrawn' } });
+    expect(withdrawn.effects).toEqual([report('withdrawn')]);
   });
 
   it('ignores the ordinary mediation clock', () => {

@@ -6,6 +6,7 @@ import {
   validate,
   type CaseInput,
   type CaseWorkflow,
+  type DelegationEnding,
   type Effect,
   type StateMeta,
 } from '#domain';
@@ -49,10 +50,6 @@ export interface DisputeV2Context extends DisputeContext {
   delegation: null | Delegation;
 }
 
-/** How a delegated mediation ended; null while it runs. */
-export const DELEGATION_ENDINGS = ['agreement', 'failed', 'expired', 'withdrawn'] as const;
-export type DelegationEnding = (typeof DELEGATION_ENDINGS)[number];
-
 export interface Delegation {
   /** The delegating court, a department of this deployment. */
   courtCode: string;
@@ -60,6 +57,7 @@ export interface Delegation {
   number: string;
   /** When the mediator signed for the court's materials: the start of the 30 days. */
   receivedAt: string;
+  /** How the mediation ended; null while it runs. */
   ending: DelegationEnding | null;
 }
 
@@ -192,7 +190,20 @@ export const DISPUTE_V2_DEADLINES = {
 const FOLLOW_UP = '#dispute.archive.follow_up';
 const V1_TRIAGE = disputeMachine.root.states.triage!;
 const V1_ASSESSING = V1_TRIAGE.states.assessing!;
-const delegationEnds = (ending: DelegationEnding) => ({ type: 'endDelegation', params: { ending } }) as const;
+/** The delegation ends: recorded in the context, and reported to the court. */
+const delegationEnds = (ending: DelegationEnding) =>
+  [
+    { type: 'endDelegation', params: { ending } },
+    {
+      type: 'effect',
+      params: ({ context }: { context: DisputeV2Context }): Effect => ({
+        kind: 'court.report',
+        courtCode: context.delegation!.courtCode,
+        delegationNumber: context.delegation!.number,
+        ending,
+      }),
+    },
+  ] as const;
 const DONE = '#dispute.archive.closed';
 const ESCALATION = '#dispute.escalation.pending';
 const SUPERVISED = notify('supervised');
@@ -358,16 +369,16 @@ export const disputeV2Machine = setup({
             SCHEDULE_SESSION: { actions: 'recorded' },
             RECORD_SESSION: { actions: 'recorded' },
             EXTEND_DEADLINE: { guard: 'bothPartiesConsent', actions: 'recorded' },
-            REACH_AGREEMENT: { target: 'agreement', actions: ['recordTerms', delegationEnds('agreement')] },
-            MEDIATION_FAILED: { target: DONE, actions: [delegationEnds('failed'), 'returnToCourt'] },
-            WITHDRAW: { target: DONE, actions: [delegationEnds('withdrawn'), outcome('withdrawn')] },
+            REACH_AGREEMENT: { target: 'agreement', actions: ['recordTerms', ...delegationEnds('agreement')] },
+            MEDIATION_FAILED: { target: DONE, actions: [...delegationEnds('failed'), 'returnToCourt'] },
+            WITHDRAW: { target: DONE, actions: [...delegationEnds('withdrawn'), outcome('withdrawn')] },
             DEADLINE_WARNING: { actions: 'recorded' },
             // Art. 27 ¶1 with art. 21 (and 在线调解规则 art. 25(6)): the period ran out with no agreement and no
             // agreed extension, so the mediation ends and the materials go back to the court.
             DEADLINE_ELAPSED: {
               guard: breachOf(DISPUTE_V2_DEADLINES.courtDelegation.key),
               target: DONE,
-              actions: [delegationEnds('expired'), 'returnToCourt', BREACHED],
+              actions: [...delegationEnds('expired'), 'returnToCourt', BREACHED],
             },
           },
         },

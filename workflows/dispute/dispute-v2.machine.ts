@@ -120,7 +120,8 @@ export const disputeV2Events = {
       channel: s.oneOf(MEDIATION_CHANNELS),
     }),
     'The mediator signed for the materials of a dispute the court (a department) delegated before filing ' +
-      "(诉前委派): the court's 30 days run from receivedAt (特邀调解规定 art. 27 ¶1, ¶3).",
+      "(诉前委派): the court's 30 days run from receivedAt (特邀调解规定 art. 27 ¶1, ¶3); on the court mediation " +
+      'platform, receivedAt is when the mediator confirmed the delegation there (在线调解规则 art. 24 ¶2).',
   ),
   REQUEST_JUDICIAL_CONFIRMATION: client(
     s.empty(),

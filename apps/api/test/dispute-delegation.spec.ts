@@ -234,6 +234,14 @@ describe('dispute version 2: mediation the court delegated before filing', () =>
         event: { type: 'MEDIATION_FAILED' },
       },
     });
+    // Admins see it among the deliveries of the cases in their scope, tied to no referral.
+    const listed = await api.call('GET', '/admin/deliveries?departmentCode=COURT-CY&limit=100');
+    expect(listed.status).toBe(200);
+    expect((listed.body.items as Array<{ id: string }>).find((d) => d.id === row!.id)).toMatchObject({
+      referralId: null,
+      caseId: id,
+      status: 'delivered',
+    });
     // No party PII, nor the free text of the event that could carry it.
     for (const pii of ['王小明', '李大华', '13812345678', '110101199003071234', '王某'])
       expect(body).not.toContain(pii);

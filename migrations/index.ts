@@ -14,6 +14,7 @@ import { ReferralTransfers1764730000000 } from './1764730000000-ReferralTransfer
 import { DepartmentFunctions1764740000000 } from './1764740000000-DepartmentFunctions.js';
 import { PartyRepresentatives1764750000000 } from './1764750000000-PartyRepresentatives.js';
 import { ConfidentialCases1764760000000 } from './1764760000000-ConfidentialCases.js';
+import { DeliveriesWithoutReferral1764770000000 } from './1764770000000-DeliveriesWithoutReferral.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   DepartmentFunctions1764740000000,
   PartyRepresentatives1764750000000,
   ConfidentialCases1764760000000,
+  DeliveriesWithoutReferral1764770000000,
 ];

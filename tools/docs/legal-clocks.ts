@@ -86,7 +86,8 @@ function extensionText(model: MachineModel, row: ClockRow): string {
     row.states.flatMap((s) => applicable(model, s, 'EXTEND_DEADLINE')).flatMap((t) => (t.guard ? [t.guard] : [])),
   );
   const guard = guards.size ? ` [${[...guards].join(', ')}]` : '';
-  return `up to ${limitText({ amount: extension.maxDays, unit: extension.unit })} by \`EXTEND_DEADLINE\`${guard}`;
+  const each = extension.repeatable ? 'each time, as often as allowed, ' : '';
+  return `${each}up to ${limitText({ amount: extension.maxDays, unit: extension.unit })} by \`EXTEND_DEADLINE\`${guard}`;
 }
 
 const within = (path: string, paths: string[]) => paths.some((p) => path === p || path.startsWith(`${p}.`));

@@ -1,8 +1,16 @@
 import { STAGES, type Effect, type MachineEvent } from '#domain';
 import { declaredClocks } from '../runtime/machine-runtime.js';
 import { describeGraphWalk, declarations, run } from '../testing/graph-audit.js';
-import { dispute as d, disputeV2 as d2, disputeV2SampleEvents, elapsed, ev, IDS } from '../testing/sample-events.js';
-import { disputeV2Workflow } from './dispute-v2.machine.js';
+import {
+  common,
+  dispute as d,
+  disputeV2 as d2,
+  disputeV2SampleEvents,
+  elapsed,
+  ev,
+  IDS,
+} from '../testing/sample-events.js';
+import { DISPUTE_V2_DEADLINES, disputeV2Workflow } from './dispute-v2.machine.js';
 import { disputeMachine } from './dispute.machine.js';
 
 const go = (...events: MachineEvent[]) => run(disputeV2Workflow, events);
@@ -15,6 +23,10 @@ const agreed = [...mediating, d.agree];
 const applied = [...agreed, d.requestJudicial];
 const inCourt = [...applied, d2.courtAccepted];
 const referred = [d.accept, d.classifyLow, d.referOne];
+const delegated = [d.accept, d2.delegated];
+const BREACHED: Effect = { kind: 'notify', topic: 'deadline_breached' };
+const report = (ending: string): Effect =>
+  ({ kind: 'court.report', courtCode: 'COURT-CY', delegationNumber: '(2026)京0105民诉前调1234号', ending }) as Effect;
 
 describeGraphWalk(disputeV2Workflow, disputeV2SampleEvents);
 
@@ -54,6 +66,7 @@ describe('dispute v2 declarations', () => {
       ['dispute.triage.assessing', 'dispute.triage', 3, 'working_days', false],
       ['dispute.mediation.assigned', 'dispute.mediation', 30, 'calendar_days', true],
       ['dispute.mediation.in_session', 'dispute.mediation', 30, 'calendar_days', true],
+      ['dispute.mediation.delegated', 'dispute.court_delegation', 30, 'calendar_days', true],
       ['dispute.mediation.agreement', 'dispute.judicial_application', 30, 'calendar_days', false],
       ['dispute.mediation.judicial_confirmation.in_court', 'dispute.court_confirmation', 30, 'calendar_days', true],
       ['dispute.mediation.reply_review', 'dispute.reply_review', 3, 'working_days', false],
@@ -153,5 +166,71 @@ describe('dispute v2: an unresolved reply leaves the decision to the case owner'
 
   it('still closes a case whose departments all resolved it', () => {
     expect(go(...referred, d.replied1Resolved).context.outcome).toBe('resolved');
+  });
+});
+
+describe('dispute v2: mediation the court delegated before filing (诉前委派)', () => {
+  it('records the court, its number and the signed receipt, and runs the court’s 30 days from that receipt', () => {
+    const running = go(...delegated);
+    expect(running.state).toBe('mediation.delegated');
+    expect(running.context).toMatchObject({
+      delegation: {
+        courtCode: 'COURT-CY',
+        number: '(2026)京0105民诉前调1234号',
+        receivedAt: '2026-03-02T09:00:00+08:00',
+        ending: null,
+      },
+      mediatorId: 'med-7',
+      mediationChannel: 'judicial',
+    });
+    expect(clocks(...delegated)).toEqual(['dispute.court_delegation']);
+    expect(DISPUTE_V2_DEADLINES.courtDelegation).toMatchObject({ startsFrom: 'receivedAt', amount: 30 });
+  });
+
+  it('is extended only with both parties’ consent, and as often as they agree', () => {
+    expect(go(...delegated).refusedBy(ev('EXTEND_DEADLINE', { days: 10, reason: 'one side asked' }))).toEqual([
+      'bothPartiesConsent',
+    ]);
+    expect(disputeV2Workflow.guardReasons.bothPartiesConsent).toContain('特邀调解规定 art. 27');
+    const twice = go(...delegated, d2.consentedExtension, d2.consentedExtension);
+    expect(twice.state).toBe('mediation.delegated');
+    expect(twice.refuses(d2.consentedExtension)).toBe(false);
+    expect(DISPUTE_V2_DEADLINES.courtDelegation.extension).toMatchObject({ repeatable: true });
+  });
+
+  it('goes on to the parties’ window to apply for judicial confirmation after an agreement', () => {
+    const agreed = go(...delegated, d.agree);
+    expect(agreed.state).toBe('mediation.agreement');
+    expect(agreed.context).toMatchObject({ delegation: { ending: 'agreement' } });
+    expect(agreed.effects).toEqual([report('agreement')]);
+    expect(clocks(...delegated, d.agree)).toEqual(['dispute.judicial_application']);
+  });
+
+  it('goes back to the court for litigation when it fails', () => {
+    const failed = go(...delegated, d.failed);
+    expect(failed.state).toBe('archive.closed');
+    expect(failed.context).toMatchObject({
+      outcome: 'transferred',
+      transfer: { to: 'litigation', reference: '(2026)京0105民诉前调1234号' },
+      delegation: { ending: 'failed' },
+    });
+    expect(failed.effects).toEqual([report('failed')]);
+  });
+
+  it('goes back to the court when the 30 days pass with no agreement and no agreed extension', () => {
+    const expired = go(...delegated, elapsed('dispute.court_delegation'));
+    expect(expired.state).toBe('archive.closed');
+    expect(expired.context).toMatchObject({ outcome: 'transferred', delegation: { ending: 'expired' } });
+    expect(expired.effects).toEqual([report('expired'), BREACHED]);
+  });
+
+  it('tells the court when the applicant withdraws', () => {
+    const withdrawn = go(...delegated, common.withdraw);
+    expect(withdrawn.context).toMatchObject({ outcome: 'withdrawn', delegation: { ending: 'withdrawn' } });
+    expect(withdrawn.effects).toEqual([report('withdrawn')]);
+  });
+
+  it('ignores the ordinary mediation clock', () => {
+    expect(go(...delegated).refuses(elapsed('dispute.mediation'))).toBe(true);
   });
 });

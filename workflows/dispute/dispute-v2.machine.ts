@@ -1,7 +1,18 @@
 import { and, assign, setup } from 'xstate';
-import { REFERRAL_ROLES, s, validate, type CaseInput, type CaseWorkflow, type Effect, type StateMeta } from '#domain';
+import {
+  MEDIATION_CHANNELS,
+  REFERRAL_ROLES,
+  s,
+  validate,
+  type CaseInput,
+  type CaseWorkflow,
+  type DelegationEnding,
+  type Effect,
+  type StateMeta,
+} from '#domain';
 import { breachOf, client, deadline, inherited, openStateTransitions, text, type EventsOf } from '../shared/common.js';
 import {
+  BREACHED,
   DISPUTE_DEADLINES,
   disputeEvents,
   disputeMachine,
@@ -23,7 +34,10 @@ import {
  *   with the approver recorded (the court president, 由本院院长批准), and their breach is the court's delay: the
  *   case is flagged, the agreement is not marked unconfirmed;
  * - a department's "not resolved" reply no longer escalates the case by itself: the case owner decides to
- *   escalate, refer again, mediate, or conclude the case as unresolved with its ground.
+ *   escalate, refer again, mediate, or conclude the case as unresolved with its ground;
+ * - a dispute the court delegates before filing (诉前委派) is mediated on the court's clock: 30 days from the
+ *   mediator's signed receipt of the court's materials, extended only with both parties' recorded consent, as often
+ *   as they agree (特邀调解规定 art. 27); without an agreement it goes back to the court (art. 21 ¶1).
  */
 export interface DisputeV2Context extends DisputeContext {
   /** The court that accepted the application: its case number and when it accepted (立案). */
@@ -32,6 +46,19 @@ export interface DisputeV2Context extends DisputeContext {
   courtExtended: boolean;
   /** Why a case was concluded without a resolution. */
   conclusion: null | { ground: UnresolvedGround; reason: string };
+  /** The court's pre-filing delegation (诉前委派): who delegated, its number, and how the mediation ended. */
+  delegation: null | Delegation;
+}
+
+export interface Delegation {
+  /** The delegating court, a department of this deployment. */
+  courtCode: string;
+  /** The court's delegation number (委派调解案号). */
+  number: string;
+  /** When the mediator signed for the court's materials: the start of the 30 days. */
+  receivedAt: string;
+  /** How the mediation ended; null while it runs. */
+  ending: DelegationEnding | null;
 }
 
 /** Grounds for concluding a case whose departments could not resolve it. */
@@ -39,6 +66,9 @@ export const UNRESOLVED_GROUNDS = ['no_violation_found', 'duplicate', 'no_access
 export type UnresolvedGround = (typeof UNRESOLVED_GROUNDS)[number];
 
 const approver = s.object({ name: s.string({ max: 100 }), title: s.string({ max: 100 }) });
+
+/** A party's consent as the case file holds it: when it was given and where it is recorded (a signed form, a call). */
+const consentRecord = s.object({ at: s.instant(), record: s.string({ max: 200 }) });
 
 /**
  * Version 2's REFER: the reply time may be given as an instant (`dueAt`) instead of working days, and the ceiling
@@ -70,9 +100,28 @@ export const disputeV2Events = {
       'dueAt (not both), within the policy ceiling referral.reply_ceiling (60 working days by default).',
   ),
   EXTEND_DEADLINE: client(
-    s.object({ days: s.int({ min: 1, max: 30 }), reason: text(), approver: s.optional(approver) }),
+    s.object({
+      days: s.int({ min: 1, max: 30 }),
+      reason: text(),
+      approver: s.optional(approver),
+      consent: s.optional(s.object({ applicant: consentRecord, respondent: consentRecord })),
+    }),
     "Extends the running clock once, by at most 30 days, with a reason. The court's clock " +
-      '(dispute.court_confirmation) is extended only with the approver (the court president) recorded.',
+      '(dispute.court_confirmation) is extended only with the approver (the court president) recorded. A ' +
+      'court-delegated mediation (dispute.court_delegation) is extended only with both parties’ consent recorded ' +
+      '(consent.applicant and consent.respondent), as often as they agree (特邀调解规定 art. 27 ¶1).',
+  ),
+  RECEIVE_DELEGATION: client(
+    s.object({
+      courtCode: s.code(),
+      delegationNumber: s.string({ max: 100 }),
+      receivedAt: s.instant(),
+      mediatorId: s.string({ max: 64 }),
+      channel: s.oneOf(MEDIATION_CHANNELS),
+    }),
+    'The mediator signed for the materials of a dispute the court (a department) delegated before filing ' +
+      "(诉前委派): the court's 30 days run from receivedAt (特邀调解规定 art. 27 ¶1, ¶3); on the court mediation " +
+      'platform, receivedAt is when the mediator confirmed the delegation there (在线调解规则 art. 24 ¶2).',
   ),
   REQUEST_JUDICIAL_CONFIRMATION: client(
     s.empty(),
@@ -93,6 +142,8 @@ export const disputeV2Events = {
 export type DisputeV2Event = EventsOf<typeof disputeV2Events>;
 
 export const COURT_EXTENSION = { maxDays: 30, unit: 'calendar_days' } as const;
+/** Both parties may extend a delegated mediation as often as they agree (不受此限): each time by up to 30 days. */
+export const DELEGATION_EXTENSION = { maxDays: 30, unit: 'calendar_days', repeatable: true } as const;
 
 export const DISPUTE_V2_DEADLINES = {
   intake: DISPUTE_DEADLINES.intake,
@@ -123,9 +174,38 @@ export const DISPUTE_V2_DEADLINES = {
   ),
   escalation: DISPUTE_DEADLINES.escalation,
   followUp: DISPUTE_DEADLINES.followUp,
+  // 30 days from the mediator's signed receipt, which RECEIVE_DELEGATION states; both parties may extend them
+  // without limit, so each extension is one of as many as they agree.
+  courtDelegation: {
+    ...deadline(
+      'dispute.court_delegation',
+      30,
+      'calendar_days',
+      'The mediation ends without agreement and goes back to the delegating court (特邀调解规定 art. 27 ¶1, art. 21).',
+      DELEGATION_EXTENSION,
+    ),
+    startsFrom: 'receivedAt',
+  },
 };
 
 const FOLLOW_UP = '#dispute.archive.follow_up';
+const V1_TRIAGE = disputeMachine.root.states.triage!;
+const V1_ASSESSING = V1_TRIAGE.states.assessing!;
+/** The delegation ends: recorded in the context, and reported to the court. */
+const delegationEnds = (ending: DelegationEnding) =>
+  [
+    { type: 'endDelegation', params: { ending } },
+    {
+      type: 'effect',
+      params: ({ context }: { context: DisputeV2Context }): Effect => ({
+        kind: 'court.report',
+        courtCode: context.delegation!.courtCode,
+        delegationNumber: context.delegation!.number,
+        ending,
+      }),
+    },
+  ] as const;
+const DONE = '#dispute.archive.closed';
 const ESCALATION = '#dispute.escalation.pending';
 const SUPERVISED = notify('supervised');
 
@@ -182,6 +262,7 @@ export const disputeV2Machine = setup({
       !(event.facts.pastDue ?? []).includes(DISPUTE_V2_DEADLINES.judicialApplication.key),
     courtNotExtended: ({ context }) => !context.courtExtended,
     approverGiven: ({ event }) => event.type === 'EXTEND_DEADLINE' && event.payload.approver !== undefined,
+    bothPartiesConsent: ({ event }) => event.type === 'EXTEND_DEADLINE' && event.payload.consent !== undefined,
     isLastOpenReferralUnresolved: ({ context, event }) =>
       event.type === 'REFERRAL_REPLIED' &&
       context.openReferrals.length === 1 &&
@@ -210,6 +291,29 @@ export const disputeV2Machine = setup({
         ? { court: { caseNumber: event.payload.courtCaseNumber, acceptedAt: event.payload.acceptedAt } }
         : {},
     ),
+    recordDelegation: assign(({ event }) =>
+      event.type === 'RECEIVE_DELEGATION'
+        ? {
+            delegation: {
+              courtCode: event.payload.courtCode,
+              number: event.payload.delegationNumber,
+              receivedAt: event.payload.receivedAt,
+              ending: null,
+            },
+            mediatorId: event.payload.mediatorId,
+            mediationChannel: event.payload.channel,
+            agreementTerms: null,
+          }
+        : {},
+    ),
+    endDelegation: assign(({ context }, params: { ending: DelegationEnding }) =>
+      context.delegation ? { delegation: { ...context.delegation, ending: params.ending } } : {},
+    ),
+    // Art. 21 ¶1: the materials go back to the court, which files the case if a party insists on suing.
+    returnToCourt: assign(({ context }) => ({
+      outcome: 'transferred' as const,
+      transfer: { to: 'litigation' as const, reference: context.delegation?.number ?? '' },
+    })),
     recordConclusion: assign(({ event }) =>
       event.type === 'CONCLUDE' ? { conclusion: { ground: event.payload.ground, reason: event.payload.reason } } : {},
     ),
@@ -236,11 +340,23 @@ export const disputeV2Machine = setup({
     court: null,
     courtExtended: false,
     conclusion: null,
+    delegation: null,
   }),
   initial: 'intake',
   states: {
     intake: disputeMachine.root.states.intake!.config as never,
-    triage: disputeMachine.root.states.triage!.config as never,
+    triage: {
+      ...V1_TRIAGE.config,
+      states: {
+        assessing: {
+          ...V1_ASSESSING.config,
+          on: {
+            ...V1_ASSESSING.config.on,
+            RECEIVE_DELEGATION: { target: '#dispute.mediation.delegated', actions: 'recordDelegation' },
+          },
+        },
+      },
+    } as never,
     mediation: {
       initial: 'assigned',
       on: openStateTransitions('dispute'),
@@ -248,6 +364,28 @@ export const disputeV2Machine = setup({
         // As in version 1: the mediation clock runs while a mediator works, until an agreement.
         assigned: disputeMachine.root.states.mediation!.states.assigned!.config as never,
         in_session: disputeMachine.root.states.mediation!.states.in_session!.config as never,
+        // Mediation the court delegated before filing: its own clock, extended only by both parties' consent.
+        // However it ends, the court is told: an agreement goes on to the parties' window to apply for judicial
+        // confirmation (art. 24 ¶3: the agreement takes effect once signed); anything else goes back to the court.
+        delegated: {
+          meta: { deadline: DISPUTE_V2_DEADLINES.courtDelegation },
+          on: {
+            SCHEDULE_SESSION: { actions: 'recorded' },
+            RECORD_SESSION: { actions: 'recorded' },
+            EXTEND_DEADLINE: { guard: 'bothPartiesConsent', actions: 'recorded' },
+            REACH_AGREEMENT: { target: 'agreement', actions: ['recordTerms', ...delegationEnds('agreement')] },
+            MEDIATION_FAILED: { target: DONE, actions: [...delegationEnds('failed'), 'returnToCourt'] },
+            WITHDRAW: { target: DONE, actions: [...delegationEnds('withdrawn'), outcome('withdrawn')] },
+            DEADLINE_WARNING: { actions: 'recorded' },
+            // Art. 27 ¶1 with art. 21 (and 在线调解规则 art. 25(6)): the period ran out with no agreement and no
+            // agreed extension, so the mediation ends and the materials go back to the court.
+            DEADLINE_ELAPSED: {
+              guard: breachOf(DISPUTE_V2_DEADLINES.courtDelegation.key),
+              target: DONE,
+              actions: [...delegationEnds('expired'), 'returnToCourt', BREACHED],
+            },
+          },
+        },
         // The mediation clock has stopped; the parties' 30 days to apply to the court run instead.
         agreement: {
           meta: { deadline: DISPUTE_V2_DEADLINES.judicialApplication },
@@ -341,6 +479,7 @@ export const disputeV2Workflow: CaseWorkflow<typeof disputeV2Machine> = {
   facts: {
     ...disputeWorkflow.facts,
     REQUEST_JUDICIAL_CONFIRMATION: { kind: 'clocksPastDue', keys: [DISPUTE_V2_DEADLINES.judicialApplication.key] },
+    RECEIVE_DELEGATION: { kind: 'departmentsExist', field: 'courtCode' },
   },
   handling: disputeWorkflow.handling,
   guardReasons: {
@@ -350,5 +489,8 @@ export const disputeV2Workflow: CaseWorkflow<typeof disputeV2Machine> = {
     courtNotExtended: "The court's clock has already been extended once.",
     approverGiven:
       "The court's clock is extended only with its approver recorded (民事诉讼法 art. 187): give approver.",
+    bothPartiesConsent:
+      'A court-delegated mediation is extended only with both parties’ consent (特邀调解规定 art. 27 ¶1): give ' +
+      'consent.applicant and consent.respondent, each with when it was given and where it is recorded.',
   },
 };

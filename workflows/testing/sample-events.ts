@@ -197,6 +197,21 @@ export const disputeV2 = {
     approver: { name: '张院长', title: '院长' },
   }),
   conclude: ev('CONCLUDE', { ground: 'no_violation_found', reason: 'the inspection found no violation' }),
+  delegated: ev('RECEIVE_DELEGATION', {
+    courtCode: 'COURT-CY',
+    delegationNumber: '(2026)京0105民诉前调1234号',
+    receivedAt: '2026-03-02T09:00:00+08:00',
+    mediatorId: 'med-7',
+    channel: 'judicial',
+  }),
+  consentedExtension: ev('EXTEND_DEADLINE', {
+    days: 30,
+    reason: 'both parties want time for a valuation',
+    consent: {
+      applicant: { at: '2026-03-28T10:00:00+08:00', record: 'signed extension form 1' },
+      respondent: { at: '2026-03-28T10:05:00+08:00', record: 'signed extension form 2' },
+    },
+  }),
 };
 
 export const DISPUTE_V2_KEYS = [
@@ -205,6 +220,7 @@ export const DISPUTE_V2_KEYS = [
   'mediation',
   'judicial_application',
   'court_confirmation',
+  'court_delegation',
   'reply_review',
   'escalation',
   'follow_up',

@@ -297,6 +297,7 @@ export class DeadlineBook {
       clock.derivation,
       change.extension!.days,
       change.extension!.reason,
+      { repeatable: spec.extension?.repeatable === true },
     );
     // Warnings that had not been sent yet are re-armed on the longer span; those sent stay sent.
     const unsent = rows.filter((r) => r.kind === 'warning' && r.status === 'pending').map((r) => r.percent! / 100);

@@ -65,6 +65,45 @@ describe('a petition accepted on 2026-08-10 at 10:00 (China time)', () => {
   });
 });
 
+describe('a repeatable extension (a court-delegated mediation both parties agree to extend)', () => {
+  const receivedAt = at('2026-03-02T09:00:00+08:00');
+  const delegation = rule('dispute.court_delegation', 30, 'calendar_days');
+  const repeatable = { repeatable: true };
+
+  // By hand. 03-02 + 30 = 04-01 (Wednesday). + 30 = 05-01, in the Labour Day rest (2026-05-01..05-05), so it
+  // rolls to Wednesday 05-06. The second extension counts from that due DATE: 05-06 + 10 = 05-16, a Saturday
+  // (05-09 is the make-up working Saturday, not 05-16), so it rolls to Monday 05-18.
+  it('is extended again from the end the last extension set, and keeps every extension in order', () => {
+    const first = computeDue(calendar, receivedAt, delegation);
+    expect(first.dueAt).toEqual(at('2026-04-01T23:59:59.999+08:00'));
+    const once = extendDue(calendar, stored(first.derivation), 30, 'both parties agreed', repeatable);
+    expect(once.dueAt).toEqual(at('2026-05-06T23:59:59.999+08:00'));
+    const twice = extendDue(calendar, stored(once.derivation), 10, 'they agreed again', repeatable);
+    expect(twice.dueAt).toEqual(at('2026-05-18T23:59:59.999+08:00'));
+    expect(twice.derivation.extension).toEqual({
+      days: 30,
+      reason: 'both parties agreed',
+      previousDueAt: '2026-04-01T15:59:59.999Z',
+    });
+    expect(twice.derivation.laterExtensions).toEqual([
+      { days: 10, reason: 'they agreed again', previousDueAt: '2026-05-06T15:59:59.999Z' },
+    ]);
+  });
+
+  it('is counted again with every extension when the calendar changes', () => {
+    const first = computeDue(calendar, receivedAt, delegation).derivation;
+    const once = extendDue(calendar, first, 30, 'agreed', repeatable).derivation;
+    const twice = extendDue(calendar, once, 10, 'agreed again', repeatable);
+    const again = recomputeDue(calendar, stored(twice.derivation), {
+      calendarChangeId: 'c',
+      previousClockId: 'p',
+      reason: 'r',
+    });
+    expect(again.dueAt).toEqual(twice.dueAt);
+    expect(again.derivation.laterExtensions).toEqual(twice.derivation.laterExtensions);
+  });
+});
+
 describe('computeDue', () => {
   it('records the rest days a working-day period passed over, and the rule it used', () => {
     // Dispute intake, 3 working days from Thursday 2025-09-25: 09-26 (Fri), 09-27 (Sat) rests,

@@ -38,6 +38,8 @@ export interface Derivation {
   /** years the computation touched that had no holiday schedule, official or imported, when it ran (weekends only) */
   uncoveredYears?: number[];
   extension?: { days: number; reason: string; previousDueAt: string };
+  /** A repeatable extension's later ones, in order, each from the end the one before it set. */
+  laterExtensions?: Array<{ days: number; reason: string; previousDueAt: string }>;
   /**
    * Set when the clock started at an instant an event stated rather than when the event was recorded: the event,
    * its payload field (whose value is `startsAt`), and when Concord recorded it.
@@ -96,7 +98,8 @@ export function computeDue(
  * One extension (EXTEND_DEADLINE): `days` calendar days added to the current due DATE, rolled over a rest
  * day like any calendar-day period. The result keeps the original start and rule; its `skipped` and
  * `rolledOverFrom` describe the extended end, and `extension.previousDueAt` links to the derivation it
- * replaces. A derivation holds one extension, so a second is refused rather than hiding the first.
+ * replaces. A derivation holds one extension, so a second is refused rather than hiding the first, unless the
+ * clock's extension is `repeatable`: then each later one is kept, in order, in `laterExtensions`.
  * How many days an extension may add is the machine's rule (its `extension.maxDays`), not checked here.
  */
 export function extendDue(
@@ -104,8 +107,9 @@ export function extendDue(
   current: Derivation,
   days: number,
   reason: string,
+  options: { repeatable?: boolean } = {},
 ): { dueAt: Date; derivation: Derivation } {
-  if (current.extension)
+  if (current.extension && !options.repeatable)
     throw new Error(`Deadline ${current.rule.key} was already extended once (${current.extension.reason})`);
   if (!Number.isInteger(days) || days < 1 || days > MAX_PERIOD) {
     throw new Error(`An extension must be a whole number of days from 1 to ${MAX_PERIOD}, got ${String(days)}`);
@@ -125,14 +129,22 @@ export function extendDue(
     startDate: current.startDate,
     rule: { ...current.rule },
   };
+  const added = { days, reason: reason.trim(), previousDueAt: current.dueAt };
+  const record = (derivation: Derivation) => {
+    if (!current.extension) derivation.extension = added;
+    else {
+      derivation.extension = current.extension;
+      derivation.laterExtensions = [...(current.laterExtensions ?? []), added];
+    }
+  };
   if (current.rule.unit === 'hours') {
     const result = elapsed(base, new Date(previousDue.getTime() + days * 24 * HOUR_MS));
-    result.derivation.extension = { days, reason: reason.trim(), previousDueAt: current.dueAt };
+    record(result.derivation);
     return result;
   }
   const { due, nominalDate, rolledOver } = calendar.addCalendarDays(previousDue, days);
   const result = finish(calendar, base, due, rolledOver, rolledOver.length ? nominalDate : undefined);
-  result.derivation.extension = { days, reason: reason.trim(), previousDueAt: current.dueAt };
+  record(result.derivation);
   return result;
 }
 
@@ -153,8 +165,8 @@ export function recomputeDue(
     );
   }
   let result = computeDue(calendar, startsAt, current.rule);
-  if (current.extension)
-    result = extendDue(calendar, result.derivation, current.extension.days, current.extension.reason);
+  for (const extension of [...(current.extension ? [current.extension] : []), ...(current.laterExtensions ?? [])])
+    result = extendDue(calendar, result.derivation, extension.days, extension.reason, { repeatable: true });
   for (const pause of current.pauses ?? []) result = shiftByPause(calendar, result.derivation, pause);
   result.derivation.recomputed = { ...change, previousDueAt: current.dueAt };
   return result;

@@ -11,6 +11,8 @@ import { DomainError, type DeadlineSpec } from '#domain';
  * (`dispute.judicial_application`) and the court's 30 days from filing (`dispute.court_confirmation`); and it gives
  * a body receiving a forwarded petition its 15 days to tell the petitioner and 5 working days to object
  * (`petition.forwarded`; the referral's `referral.transfer_notice` and `referral.transfer_objection`: art. 23 ¶3).
+ * A dispute the court delegates before filing (诉前委派) is mediated within 30 days of the mediator's signed receipt
+ * of the court's materials (`dispute.court_delegation`: 特邀调解规定 art. 27 ¶1, ¶3); only both parties extend them.
  */
 export const STATUTORY_LIMITS: Readonly<
   Record<string, { amount: number; unit: DeadlineSpec['unit']; source: string }>
@@ -31,6 +33,7 @@ export const STATUTORY_LIMITS: Readonly<
     source: '人民调解法 art. 33 ¶1; 民事诉讼法 art. 205',
   },
   'dispute.court_confirmation': { amount: 30, unit: 'calendar_days', source: '民事诉讼法 art. 187' },
+  'dispute.court_delegation': { amount: 30, unit: 'calendar_days', source: '特邀调解规定 art. 27 ¶1, ¶3' },
 };
 
 /** Refuses a policy that would lengthen a statutory limit. */

@@ -42,6 +42,13 @@ export type OpinionSupport = (typeof OPINION_SUPPORT)[number];
 export const SESSION_OUTCOMES = ['continuing', 'agreement', 'failed'] as const;
 export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
 
+/**
+ * How a mediation the court delegated before filing (诉前委派) ended, as the court is told: an agreement, a failure,
+ * the period run out without an agreed extension (特邀调解规定 art. 27 ¶1, art. 21), or the applicant's withdrawal.
+ */
+export const DELEGATION_ENDINGS = ['agreement', 'failed', 'expired', 'withdrawn'] as const;
+export type DelegationEnding = (typeof DELEGATION_ENDINGS)[number];
+
 export const TRANSFER_TARGETS = ['litigation', 'arbitration', 'administrative_review', 'petition'] as const;
 export type TransferTarget = (typeof TRANSFER_TARGETS)[number];
 

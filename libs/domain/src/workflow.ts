@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import type { CaseKind, Outcome, ReferralRole, RiskLevel, Stage, UnitLevel } from './codes.js';
+import type { CaseKind, DelegationEnding, Outcome, ReferralRole, RiskLevel, Stage, UnitLevel } from './codes.js';
 import type { Schema } from './schema.js';
 
 /**
@@ -23,8 +23,11 @@ export interface DeadlineSpec {
   warnAt: number[];
   /** What happens on breach, in words, for the people reading the deadline. */
   onBreach: string;
-  /** How much one `EXTEND_DEADLINE` may add, when the deadline can be extended at all. */
-  extension?: { maxDays: number; unit: 'calendar_days' };
+  /**
+   * How much one `EXTEND_DEADLINE` may add, when the deadline can be extended at all; `repeatable`: it may be
+   * extended again and again (each time within `maxDays`), where the law sets no cap on the extensions.
+   */
+  extension?: { maxDays: number; unit: 'calendar_days'; repeatable?: boolean };
   /** The clock may be stopped and started again (`clock.pause`, `clock.resume` effects); its due time moves. */
   pausable?: boolean;
   /**
@@ -107,7 +110,12 @@ export type Effect =
    * Stop a pausable clock of the current state (a hearing during 复核 is not counted: 信访工作条例 art. 36 ¶2), or
    * start it again: its due time moves by the time it was stopped.
    */
-  | { kind: 'clock.pause' | 'clock.resume'; key: string };
+  | { kind: 'clock.pause' | 'clock.resume'; key: string }
+  /**
+   * Tell the court that delegated the dispute (诉前委派) how its mediation ended, on its webhook: the mediator
+   * reports back to the court (特邀调解规定 art. 26 ¶2) and, without agreement, returns the materials (art. 21 ¶1).
+   */
+  | { kind: 'court.report'; courtCode: string; delegationNumber: string; ending: DelegationEnding };
 
 /** What Concord tells a petitioner itself (every other notice goes to the case owner). */
 export const PETITIONER_TOPICS = ['handling_extended'] as const;

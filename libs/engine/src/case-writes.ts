@@ -33,10 +33,10 @@ export interface ReferralChange {
   resolved: boolean | null;
 }
 
-/** A referral event announced to a department's webhook. */
+/** An event announced to a department's webhook: a referral's, or a delegated case's report to its court. */
 export interface NewDelivery {
   id: string;
-  referralId: string;
+  referralId: string | null;
   departmentCode: string;
   type: string;
   body: string;

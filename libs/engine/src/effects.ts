@@ -49,6 +49,8 @@ export async function effectMessages(
       case 'clock.pause':
       case 'clock.resume':
         break; // in the transition's deadline plan
+      case 'court.report':
+        break; // a delivery, written with the transition (court-reports.ts)
       case 'notify':
         messages.push({
           queue: QueueName.Notifications,

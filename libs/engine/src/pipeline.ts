@@ -16,6 +16,7 @@ import type { CaseRow } from './case-record.js';
 import { updateCase } from './case-writes.js';
 import { chain, type ChainLink } from './chain.js';
 import { clockStarts } from './clock-starts.js';
+import { courtReports } from './court-reports.js';
 import type { SendEvent } from './commands.js';
 import { deliveryJob, effectMessages, referralAmounts, referralDueAts } from './effects.js';
 import { resolveFacts } from './facts.js';
@@ -146,7 +147,8 @@ export async function transit(
         deadlineKey: command.systemFacts?.deadline?.key,
       })
     : undefined;
-  const deliveries = [...issued.deliveries, ...(own?.deliveries ?? [])];
+  const reported = referral ? [] : await courtReports(tx, row, decision.effects, command, now);
+  const deliveries = [...issued.deliveries, ...(own?.deliveries ?? []), ...reported];
   await updateCase(
     tx,
     {

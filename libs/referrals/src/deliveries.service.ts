@@ -19,7 +19,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export interface DeliveryView {
   /** Also the CloudEvent `id`: the same for every attempt and replay. */
   id: string;
-  referralId: string;
+  /** Null for a court-delegated case's report to its court, which no referral asked for. */
+  referralId: string | null;
   caseId: string;
   departmentCode: string;
   seq: number;

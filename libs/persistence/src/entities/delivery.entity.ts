@@ -2,7 +2,10 @@ import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm
 import { DepartmentEntity } from './department.entity.js';
 import { ReferralEntity } from './referral.entity.js';
 
-/** One referral event announced to a department's webhook; `id` is the CloudEvent id, `body` the bytes signed. */
+/**
+ * One event announced to a department's webhook: a referral's, or (no `referralId`) a court-delegated case's report
+ * to its court. `id` is the CloudEvent id, `body` the bytes signed.
+ */
 @Entity('deliveries')
 @Check('deliveries_status_check', `status IN ('pending', 'delivered', 'dead')`)
 @Index('deliveries_status_idx', ['status', 'id'])
@@ -11,9 +14,9 @@ export class DeliveryEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'deliveries_pkey' })
   id!: string;
 
-  @Column({ name: 'referral_id', type: 'uuid' })
+  @Column({ name: 'referral_id', type: 'uuid', nullable: true })
   @ForeignKey(() => ReferralEntity, { name: 'deliveries_referral_fk' })
-  referralId!: string;
+  referralId!: string | null;
 
   @Column({ name: 'case_id', type: 'uuid' })
   caseId!: string;

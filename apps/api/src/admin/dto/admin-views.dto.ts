@@ -146,8 +146,13 @@ export class DeliveryViewDto implements DeliveryView {
   @ApiProperty({ format: 'uuid', description: 'Also the CloudEvent `id`: the same for every attempt and replay.' })
   id!: string;
 
-  @ApiProperty({ format: 'uuid' })
-  referralId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: "Null for a court-delegated case's report to its court, which no referral asked for.",
+  })
+  referralId!: string | null;
 
   @ApiProperty({ format: 'uuid' })
   caseId!: string;

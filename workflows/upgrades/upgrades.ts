@@ -49,7 +49,7 @@ export const disputeV1ToV2: Upgrade = {
       snapshot: {
         status: stored.status,
         value: valueOf(to),
-        context: { ...stored.context, court: null, courtExtended: false, conclusion: null },
+        context: { ...stored.context, court: null, courtExtended: false, conclusion: null, delegation: null },
       },
     };
   },

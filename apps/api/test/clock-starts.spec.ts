@@ -1,7 +1,14 @@
 import { ManualClock } from '#clock';
 import { WorkingCalendar, chinaDateOf, endOfChinaDay } from '#deadlines';
-import { CaseEngine } from '#engine';
-import { dispute, petition, seedDirectory, startTestApi, type Reply, type TestApi } from './support/index.js';
+import {
+  dispute,
+  openOnVersion,
+  petition,
+  seedDirectory,
+  startTestApi,
+  type Reply,
+  type TestApi,
+} from './support/index.js';
 
 type ClockView = { key: string; startsAt: string; dueAt: string; status: string; derivation: Record<string, any> };
 
@@ -44,26 +51,7 @@ describe('clocks from an instant in the payload', () => {
   });
   afterAll(() => api.close());
 
-  async function openOnV2(body: Record<string, unknown>): Promise<string> {
-    const [admin] = await api.db.query<{ id: string; name: string }>(
-      "SELECT id, name FROM api_keys WHERE role = 'admin' LIMIT 1",
-    );
-    const { parties: _parties, ...rest } = body;
-    const opened = await api.app.get(CaseEngine).open({
-      ...(rest as never as {
-        kind: 'petition';
-        channel: 'letter';
-        unitCode: string;
-        summary: string;
-        description: string;
-      }),
-      parties: [{ role: 'applicant', name: '赵丽', phone: '13600001111' }],
-      actor: { id: admin!.id, role: 'admin', name: admin!.name },
-      scope: null,
-      machineVersion: 2,
-    });
-    return opened.case.id;
-  }
+  const openOnV2 = async (body: Record<string, unknown>) => (await openOnVersion(api, 2, body)).id;
 
   it('an opinion issued on day 40 and delivered on day 47 opens a review window ending 30 days after day 47', async () => {
     clock.set(DAY_0.toISOString());

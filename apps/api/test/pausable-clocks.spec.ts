@@ -1,7 +1,7 @@
 import { ManualClock } from '#clock';
 import { DeadlineBook } from '#deadlines';
-import { CaseEngine } from '#engine';
 import {
+  openOnVersion,
   petition,
   seedDirectory,
   startTestApi,
@@ -54,23 +54,7 @@ describe('a pausable clock: the 复核 clock stops for a hearing', () => {
 
   /** A claim on version 2, handled, reviewed, and in 复核 from `reReviewFrom`. */
   async function inReReview(reReviewFrom: string): Promise<string> {
-    const [admin] = await api.db.query<{ id: string; name: string }>(
-      "SELECT id, name FROM api_keys WHERE role = 'admin' LIMIT 1",
-    );
-    const opened = await api.app.get(CaseEngine).open({
-      ...(petition() as never as {
-        kind: 'petition';
-        channel: 'letter';
-        unitCode: string;
-        summary: string;
-        description: string;
-      }),
-      parties: [{ role: 'applicant', name: '赵丽', phone: '13600001111' }],
-      actor: { id: admin!.id, role: 'admin', name: admin!.name },
-      scope: null,
-      machineVersion: 2,
-    });
-    const id = opened.case.id;
+    const { id } = await openOnVersion(api, 2, petition());
     await send(id, 'ACCEPT', { petitionType: 'claim' });
     await send(id, 'ASSIGN_HANDLER', { unitCode: 'XC-XH-01' });
     await send(id, 'ISSUE_OPINION', { opinion: '诉求部分支持', supported: 'partial' });

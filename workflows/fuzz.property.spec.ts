@@ -9,8 +9,10 @@ import {
   type MachineEvent,
   type MachineWorkflow,
 } from '#domain';
-import { disputeWorkflow, petitionWorkflow, referralWorkflow } from './index.js';
+import { disputeV2Workflow, type DisputeV2Context } from './dispute/dispute-v2.machine.js';
 import type { DisputeContext } from './dispute/dispute.machine.js';
+import { disputeWorkflow, petitionWorkflow, referralWorkflow } from './index.js';
+import { petitionV2Workflow, type PetitionV2Context } from './petition/petition-v2.machine.js';
 import type { PetitionContext } from './petition/petition.machine.js';
 import { REFERRAL_DEADLINES, type ReferralContext } from './referral/referral.machine.js';
 import { effectsOf, roundTrip } from './testing/graph-audit.js';
@@ -19,11 +21,15 @@ import {
   common,
   dispute as d,
   disputeSampleEvents,
+  disputeV2,
+  disputeV2SampleEvents,
   elapsed,
   ev,
   IDS,
   petition as p,
   petitionSampleEvents,
+  petitionV2,
+  petitionV2SampleEvents,
   UNITS,
   warning,
 } from './testing/sample-events.js';
@@ -368,6 +374,126 @@ describe('petition machine, fuzzed with random event sequences (fast-check)', ()
     );
     expect(seen).toContain('escalation.re_review');
     expect(seen).toContain('archive.closed');
+  });
+});
+
+describe('dispute machine version 2, fuzzed with random event sequences (fast-check)', () => {
+  const pool: MachineEvent[] = [...disputeV2SampleEvents, ...refers, ...answers];
+  const paths = [
+    [d.accept, d.classifyLow, d.mediatorAtCommunity, d.schedule, d.sessionAgreement, d.requestJudicial],
+    [
+      d.accept,
+      d.classifyLow,
+      d.mediatorAtCommunity,
+      d.agree,
+      d.requestJudicial,
+      disputeV2.courtAccepted,
+      disputeV2.courtExtension,
+    ],
+    [d.accept, d.classifyLow, d.referTwo, d.replied1Unresolved, answers[3]!, disputeV2.conclude, common.unhappy],
+    [d.accept, disputeV2.delegated, disputeV2.consentedExtension, d.agree],
+  ];
+  const MEDIATING = ['assigned', 'in_session', 'agreement', 'judicial_confirmation', 'delegated'];
+
+  it('keeps its invariants whatever the sequence, and reaches every corner of the machine doing so', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(runs(paths, 40), fc.boolean(), (run, classified) => {
+        walk<DisputeV2Context>(
+          disputeV2Workflow,
+          { category: classified ? CATEGORY : null },
+          pool,
+          run,
+          (step, before) => {
+            caseInvariants(step);
+            const { state, context } = step.after;
+            seen.add(state);
+            if (state === 'mediation.referred') expect(context.openReferrals.length).toBeGreaterThan(0);
+            if (state.startsWith('mediation.judicial_confirmation'))
+              expect(context).toMatchObject({ judicial: 'pending', agreementTerms: expect.any(String) });
+            if (state === 'mediation.judicial_confirmation.in_court') expect(context.court).not.toBeNull();
+            if (MEDIATING.includes(state.split('.')[1]!) && stageOf(state) === 'mediation')
+              expect({ state, mediator: context.mediatorId !== null }).toEqual({ state, mediator: true });
+            if (state === 'mediation.delegated') expect(context.delegation).toMatchObject({ ending: null });
+            // An outcome `unresolved` always carries its ground and reason (which stay on record if the case goes on).
+            if (context.outcome === 'unresolved') expect(context.conclusion).not.toBeNull();
+            expect(context.mergedInto !== null).toBe(context.outcome === 'merged');
+            expect(acceptedCount([...before, step], 'REOPEN')).toBeLessThanOrEqual(1);
+          },
+        );
+      }),
+      settings,
+    );
+    const corners = [
+      'mediation.delegated',
+      'mediation.reply_review',
+      'mediation.judicial_confirmation.in_court',
+      'mediation.agreement',
+      'archive.closed',
+    ];
+    expect(corners.filter((s) => !seen.has(s))).toEqual([]);
+  });
+});
+
+describe('petition machine version 2, fuzzed with random event sequences (fast-check)', () => {
+  const ORDER = ['none', 'review', 're_review'];
+  const pool: MachineEvent[] = petitionV2SampleEvents;
+  const paths = [
+    [
+      petitionV2.acceptClaim,
+      petitionV2.handlerUnit,
+      petitionV2.extend,
+      petitionV2.opinion,
+      petitionV2.deliver,
+      petitionV2.requestReview,
+      petitionV2.reviewOpinion,
+      petitionV2.deliver,
+      petitionV2.requestReReview,
+      petitionV2.startHearing,
+    ],
+    [petitionV2.acceptSuggestion, petitionV2.answer],
+    [petitionV2.forward, petitionV2.forwardObjected, petitionV2.acceptAccusation],
+  ];
+
+  it('keeps its invariants whatever the sequence, and reaches every corner of the machine doing so', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(runs(paths, 40), (run) => {
+        walk<PetitionV2Context>(petitionV2Workflow, { category: null }, pool, run, (step, before) => {
+          caseInvariants(step);
+          const { state, context } = step.after;
+          seen.add(state);
+          expect(ORDER.indexOf(context.reviewStage)).toBeGreaterThanOrEqual(
+            ORDER.indexOf(step.before.context.reviewStage),
+          );
+          // The class, once given at acceptance, never changes; a suggestion never enters a review.
+          if (step.before.context.petitionType !== null)
+            expect(context.petitionType).toBe(step.before.context.petitionType);
+          if (context.petitionType === 'suggestion') expect(context.reviewStage).toBe('none');
+          if (context.petitionType === 'accusation') expect(context.confidential).toBe(true);
+          if (state === 'escalation.review') expect(context.reviewStage).toBe('review');
+          if (state.startsWith('escalation.re_review')) expect(context.reviewStage).toBe('re_review');
+          // Only a 复核 hearing pauses a clock, and it ends when the case leaves 复核.
+          if (context.hearing) expect(state).toBe('escalation.re_review.hearing');
+          // A review request needs the answer it challenges to have reached the petitioner (art. 35, 36).
+          if (step.accepted && ['REQUEST_REVIEW', 'REQUEST_RE_REVIEW'].includes(step.event.type))
+            expect(step.before.context.delivered).toBe(true);
+          expect(context.reviewBodies.length).toBe(ORDER.indexOf(context.reviewStage));
+          expect(context.directedTo !== null).toBe(context.outcome === 'directed');
+          for (const once of ['EXTEND_DEADLINE', 'REQUEST_REVIEW', 'REQUEST_RE_REVIEW', 'ISSUE_OPINION']) {
+            expect({ once, n: acceptedCount([...before, step], once) <= 1 }).toEqual({ once, n: true });
+          }
+        });
+      }),
+      settings,
+    );
+    const corners = [
+      'mediation.studying',
+      'escalation.re_review.hearing',
+      'escalation.awaiting_delivery',
+      'archive.closed',
+    ];
+    expect(corners.filter((s) => !seen.has(s))).toEqual([]);
   });
 });
 

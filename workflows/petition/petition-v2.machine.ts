@@ -526,8 +526,10 @@ export const petitionV2Machine = setup({
             deciding: {
               on: { START_HEARING: { target: 'hearing', actions: ['startHearing', clockEffect('clock.pause')] } },
             },
+            // However the hearing ends (END_HEARING, or the case leaving 复核), it is over.
             hearing: {
-              on: { END_HEARING: { target: 'deciding', actions: ['endHearing', clockEffect('clock.resume')] } },
+              exit: 'endHearing',
+              on: { END_HEARING: { target: 'deciding', actions: [clockEffect('clock.resume')] } },
             },
           },
         },

@@ -16,10 +16,11 @@ export const workflows: Record<CaseKind, Record<number, CaseWorkflow>> = {
 };
 
 /**
- * The version new cases of each kind start on. Version 2 runs only where it is asked for (a migrated case, or
- * `machineVersion` given to the engine) until the engine carries out everything it declares.
+ * The version new cases of each kind start on. Cases keep the version they started on; a deployment may hold a
+ * kind back on an older version (`CONCORD_NEW_CASES_START_ON`), and an admin may move an open case forward
+ * (`MIGRATE_MACHINE`).
  */
-export const NEW_CASES_START_ON: Readonly<Record<CaseKind, number>> = { dispute: 1, petition: 1 };
+export const NEW_CASES_START_ON: Readonly<Record<CaseKind, number>> = { dispute: 2, petition: 2 };
 
 /** The workflow new cases of `kind` start on, or the one of `version` when a caller names it. */
 export function latestWorkflow(kind: CaseKind, version?: number): CaseWorkflow {

@@ -1,5 +1,4 @@
 import { STAGES, validate, type Effect, type MachineEvent } from '#domain';
-import { latestWorkflow, workflowFor } from '../index.js';
 import { describeGraphWalk, declarations, run } from '../testing/graph-audit.js';
 import { common, dispute as d, disputeSampleEvents, elapsed, IDS, UNITS } from '../testing/sample-events.js';
 import { disputeWorkflow } from './dispute.machine.js';
@@ -298,16 +297,5 @@ describe('dispute deadline breaches (docs/legal-clocks.md)', () => {
     expect(go(...awaitingCourt).refuses(on('mediation'))).toBe(true);
     expect(go(d.accept, d.classifyLow, d.referOne).refuses(on('mediation'))).toBe(true);
     expect(go(d.accept).refuses(on('intake'))).toBe(true);
-  });
-});
-
-describe('workflow registry', () => {
-  it('finds the dispute workflow by kind and version, and refuses unknown ones', () => {
-    expect(latestWorkflow('dispute')).toBe(disputeWorkflow);
-    expect(workflowFor('dispute', 1)).toBe(disputeWorkflow);
-    expect(workflowFor('dispute', 2).version).toBe(2);
-    expect(latestWorkflow('dispute', 2)).toBe(workflowFor('dispute', 2));
-    expect(() => workflowFor('dispute', 3)).toThrow('No dispute workflow has version 3');
-    expect(() => workflowFor('lawsuit' as never, 1)).toThrow('Unknown case kind "lawsuit"');
   });
 });

@@ -1,5 +1,4 @@
 import { STAGES, validate, type Effect, type MachineEvent } from '#domain';
-import { latestWorkflow, workflowFor } from '../index.js';
 import { describeGraphWalk, declarations, run } from '../testing/graph-audit.js';
 import { common, elapsed, petition as p, petitionSampleEvents, UNITS } from '../testing/sample-events.js';
 import { petitionWorkflow } from './petition.machine.js';
@@ -195,13 +194,5 @@ describe('petition deadline breaches (docs/legal-clocks.md)', () => {
     expect(go(p.accept).refuses(on('intake'))).toBe(true);
     expect(go(...inReview).refuses(on('review_request'))).toBe(true);
     expect(go(...handling).refuses(on('intake'))).toBe(true);
-  });
-});
-
-describe('workflow registry', () => {
-  it('finds the petition workflow by kind and version', () => {
-    expect(latestWorkflow('petition')).toBe(petitionWorkflow);
-    expect(workflowFor('petition', 1)).toBe(petitionWorkflow);
-    expect(() => workflowFor('petition', 0)).toThrow('No petition workflow has version 0');
   });
 });

@@ -1,4 +1,4 @@
-import { petition, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
+import { petition, rowCounts, seedDirectory, ON_VERSION_1, startTestApi, type TestApi } from './support/index.js';
 
 /**
  * ASSIGN_HANDLER {unitCode} hands a petition, and its ownership, to a unit. The unit must be within the actor's
@@ -11,7 +11,7 @@ describe('ASSIGN_HANDLER stays within the actor’s reach', () => {
   let streetMediator: string;
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ config: ON_VERSION_1 });
     await seedDirectory(api);
     streetMediator = await api.keyFor('mediator', { unitCode: 'XC-XH' });
   });

@@ -4,7 +4,7 @@ import { PointInTime, auditEventsStatement, csvField, type AuditCursor, type Aud
 import { ManualClock } from '#clock';
 import { loadDeadlineJobs } from '#deadlines';
 import { CaseEngine } from '#engine';
-import { dispute, petition, seedDirectory, startTestApi, type TestApi } from './support/index.js';
+import { dispute, petition, seedDirectory, ON_VERSION_1, startTestApi, type TestApi } from './support/index.js';
 
 // A forced collection before each memory sample measures what the export keeps alive, not garbage not yet collected.
 setFlagsFromString('--expose-gc');
@@ -92,7 +92,7 @@ describe('audit: point in time, event query and export', () => {
     };
 
   beforeAll(async () => {
-    api = await startTestApi({ clock });
+    api = await startTestApi({ clock, config: ON_VERSION_1 });
     await seedDirectory(api);
     mediator = await api.keyFor('mediator', { unitCode: 'XC-XH' });
     justice = await api.keyFor('department', { departmentCode: 'JUSTICE' });

@@ -5,7 +5,15 @@ import { QUEUES } from '../../worker/src/worker.tokens.js';
 import { eventHash, toChainedEvent, type EventRow } from '#audit';
 import { ManualClock } from '#clock';
 import { QueueName } from '#queues';
-import { dispute, petition, seedDirectory, startTestApi, startTestWorker, type TestApi } from './support/index.js';
+import {
+  dispute,
+  petition,
+  seedDirectory,
+  ON_VERSION_1,
+  startTestApi,
+  startTestWorker,
+  type TestApi,
+} from './support/index.js';
 
 const ZEROS = '0'.repeat(64);
 
@@ -60,7 +68,7 @@ describe('audit verification', () => {
   }
 
   beforeAll(async () => {
-    api = await startTestApi({ clock });
+    api = await startTestApi({ clock, config: ON_VERSION_1 });
     await seedDirectory(api);
     const created = await api.call<{ id: string; key: string }>('POST', '/api-keys', {
       body: { role: 'auditor', name: '审计员 Zhou' },

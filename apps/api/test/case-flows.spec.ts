@@ -1,11 +1,19 @@
-import { dispute, petition, seedDirectory, startTestApi, verifyChain, type TestApi } from './support/index.js';
+import {
+  dispute,
+  petition,
+  seedDirectory,
+  ON_VERSION_1,
+  startTestApi,
+  verifyChain,
+  type TestApi,
+} from './support/index.js';
 
 describe('a case from intake to archive, over HTTP', () => {
   let api: TestApi;
   let mediator: string;
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ config: ON_VERSION_1 });
     await seedDirectory(api);
     mediator = await api.keyFor('mediator', { unitCode: 'XC-XH' });
   });

@@ -4,6 +4,7 @@ import { loadDeadlineJobs } from '#deadlines';
 import { CaseEngine } from '#engine';
 import {
   dispute,
+  openOnVersion,
   petition,
   rowCounts,
   seedDirectory,
@@ -13,7 +14,12 @@ import {
   WRONG_TYPES,
   type TestApi,
 } from './support/index.js';
-import { disputeSampleEvents, petitionSampleEvents } from '../../../workflows/testing/sample-events.js';
+import {
+  disputeSampleEvents,
+  disputeV2SampleEvents,
+  petitionSampleEvents,
+  petitionV2SampleEvents,
+} from '../../../workflows/testing/sample-events.js';
 
 /**
  * Property-based fuzzing of the real engine on PostgreSQL, through the API, on a manual clock: random
@@ -27,6 +33,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20260302);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 
 type Kind = 'dispute' | 'petition';
+/** A case kind on one of its machine versions: the runs mix cases of both versions, as a deployment does. */
+type Machine = `${Kind}/${1 | 2}`;
 type KeyName = 'intake' | 'mediator' | 'auditor' | 'department';
 interface Mutation {
   how: 'drop' | 'wrong-type' | 'extra' | 'not-object' | 'long' | 'unicode' | 'type' | 'no-payload';
@@ -46,7 +54,7 @@ type Step =
   | { t: 'time'; hours: number };
 interface Run {
   /** Each case starts with the first `depth` events of its kind's known path, so runs reach deep states. */
-  cases: Array<{ kind: Kind; unitCode: string; depth: number }>;
+  cases: Array<{ kind: Kind; version: 1 | 2; unitCode: string; depth: number }>;
   steps: Step[];
 }
 
@@ -55,6 +63,8 @@ interface Payloaded {
   payload: Record<string, unknown>;
 }
 const THE_OTHER_CASE = '$other';
+/** Stands for the time of the request (a delivery cannot be in the future). */
+const NOW = '$now';
 const referTo = (departments: Array<[string, 'lead' | 'assist']>, due?: number) => ({
   type: 'REFER',
   payload: {
@@ -63,45 +73,67 @@ const referTo = (departments: Array<[string, 'lead' | 'assist']>, due?: number) 
     ...(due ? { dueInWorkingDays: due } : {}),
   },
 });
-/** Every sample event (system ones included: a client sending one must be refused), plus ones naming real rows. */
-const POOLS: Record<Kind, Payloaded[]> = {
-  dispute: [
-    ...disputeSampleEvents.map(({ type, payload }) => ({ type, payload: payload as Record<string, unknown> })),
-    { type: 'REFER', payload: { departmentCode: 'JUSTICE', instructions: '请司法所调处' } },
-    referTo(
-      [
-        ['JUSTICE', 'lead'],
-        ['POLICE', 'assist'],
-      ],
-      2,
-    ),
-    referTo([['POLICE', 'lead']]),
-    { type: 'REFER', payload: { departmentCode: 'HOUSING', instructions: '不在权责清单' } },
-    { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'high' } },
-    { type: 'CLASSIFY', payload: { category: 'labour', riskLevel: 'critical' } },
-    { type: 'CONVENE_JOINT_MEETING', payload: { departmentCodes: ['JUSTICE', 'POLICE'] } },
-    { type: 'MERGE', payload: { intoCaseId: THE_OTHER_CASE } },
-  ],
-  petition: [
-    ...petitionSampleEvents.map(({ type, payload }) => ({ type, payload: payload as Record<string, unknown> })),
-    { type: 'ASSIGN_HANDLER', payload: { unitCode: 'XC-YL' } },
-    { type: 'ASSIGN_HANDLER', payload: { departmentCode: 'HRSS' } },
-    { type: 'FORWARD', payload: { departmentCode: 'HRSS' } },
-  ],
-};
-const PATHS: Record<Kind, Payloaded[]> = {
-  dispute: [
-    { type: 'ACCEPT', payload: {} },
-    { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'medium' } },
-    referTo([
+const payloaded = (events: typeof disputeSampleEvents): Payloaded[] =>
+  events.map(({ type, payload }) => ({ type, payload: payload as Record<string, unknown> }));
+const disputeRows: Payloaded[] = [
+  { type: 'REFER', payload: { departmentCode: 'JUSTICE', instructions: '请司法所调处' } },
+  referTo(
+    [
       ['JUSTICE', 'lead'],
       ['POLICE', 'assist'],
-    ]),
+    ],
+    2,
+  ),
+  referTo([['POLICE', 'lead']]),
+  { type: 'REFER', payload: { departmentCode: 'HOUSING', instructions: '不在权责清单' } },
+  { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'high' } },
+  { type: 'CLASSIFY', payload: { category: 'labour', riskLevel: 'critical' } },
+  { type: 'CONVENE_JOINT_MEETING', payload: { departmentCodes: ['JUSTICE', 'POLICE'] } },
+  { type: 'MERGE', payload: { intoCaseId: THE_OTHER_CASE } },
+];
+const petitionRows: Payloaded[] = [
+  { type: 'ASSIGN_HANDLER', payload: { unitCode: 'XC-YL' } },
+  { type: 'ASSIGN_HANDLER', payload: { departmentCode: 'HRSS' } },
+  { type: 'FORWARD', payload: { departmentCode: 'HRSS' } },
+];
+/**
+ * Every sample event of the machine (system ones included: a client sending one must be refused), plus ones
+ * naming real rows.
+ */
+const POOLS: Record<Machine, Payloaded[]> = {
+  'dispute/1': [...payloaded(disputeSampleEvents), ...disputeRows],
+  'dispute/2': [...payloaded(disputeV2SampleEvents), ...disputeRows],
+  'petition/1': [...payloaded(petitionSampleEvents), ...petitionRows],
+  'petition/2': [
+    ...payloaded(petitionV2SampleEvents),
+    ...petitionRows,
+    { type: 'MERGE', payload: { intoCaseId: THE_OTHER_CASE } },
+    { type: 'DECLINE', payload: { reason: '已复核', ground: 'already_re_reviewed', relatedCaseId: THE_OTHER_CASE } },
+    { type: 'DELIVER_OPINION', payload: { deliveredAt: NOW, method: 'in_person' } },
   ],
-  petition: [
+};
+const disputePath: Payloaded[] = [
+  { type: 'ACCEPT', payload: {} },
+  { type: 'CLASSIFY', payload: { category: 'neighbour', riskLevel: 'medium' } },
+  referTo([
+    ['JUSTICE', 'lead'],
+    ['POLICE', 'assist'],
+  ]),
+];
+const PATHS: Record<Machine, Payloaded[]> = {
+  'dispute/1': disputePath,
+  'dispute/2': disputePath,
+  'petition/1': [
     { type: 'ACCEPT', payload: {} },
     { type: 'ASSIGN_HANDLER', payload: { unitCode: 'XC-XH-01' } },
     { type: 'ISSUE_OPINION', payload: { opinion: '部分支持', supported: 'partial' } },
+    { type: 'REQUEST_REVIEW', payload: { reason: '不服处理意见' } },
+  ],
+  'petition/2': [
+    { type: 'ACCEPT', payload: { petitionType: 'claim' } },
+    { type: 'ASSIGN_HANDLER', payload: { unitCode: 'XC-XH-01' } },
+    { type: 'ISSUE_OPINION', payload: { opinion: '部分支持', supported: 'partial' } },
+    { type: 'DELIVER_OPINION', payload: { deliveredAt: NOW, method: 'post', proof: 'EMS 1234' } },
     { type: 'REQUEST_REVIEW', payload: { reason: '不服处理意见' } },
   ],
 };
@@ -182,13 +214,15 @@ const run: fc.Arbitrary<Run> = fc.record({
     fc.oneof(
       fc.record({
         kind: fc.constant<Kind>('dispute'),
+        version: fc.constantFrom<1 | 2>(1, 2),
         unitCode: fc.constantFrom('XC-XH-01-G1', 'XC-XH-01', 'XC-XH', 'XC-YL-01'),
         depth: fc.constantFrom(0, 1, 3, 3),
       }),
       fc.record({
         kind: fc.constant<Kind>('petition'),
+        version: fc.constantFrom<1 | 2>(1, 2),
         unitCode: fc.constantFrom('XC-XH', 'XC-XH-01'),
-        depth: fc.nat(4),
+        depth: fc.nat(5),
       }),
     ),
     { minLength: 1, maxLength: 3 },
@@ -290,18 +324,31 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
     }
   }
 
+  /** The event with the time of the request where it says NOW. */
+  const timed = (event: Payloaded): Payloaded =>
+    JSON.parse(JSON.stringify(event).replaceAll(`"${NOW}"`, JSON.stringify(clock.now().toISOString())));
+
   async function play({ cases: specs, steps }: Run): Promise<void> {
-    const cases: Array<{ id: string; kind: Kind; view: any; frozenAt: number | null }> = [];
+    const cases: Array<{ id: string; kind: Kind; machine: Machine; view: any; frozenAt: number | null }> = [];
     for (const spec of specs) {
       clock.advance(60_000);
       const body =
         spec.kind === 'dispute' ? dispute({ unitCode: spec.unitCode }) : petition({ unitCode: spec.unitCode });
-      const created = await send('POST', '/cases', keys.intake!, body);
-      expect(created.status).toBe(201);
-      cases.push({ id: created.body.id, kind: spec.kind, view: created.body, frozenAt: null });
-      for (const event of PATHS[spec.kind].slice(0, spec.depth)) {
+      // New cases start on version 2; version-1 cases are those registered before it, still running.
+      const id =
+        spec.version === 2
+          ? (await send('POST', '/cases', keys.intake!, body)).body.id
+          : (await openOnVersion(api, 1, body)).id;
+      const created = await send('GET', `/cases/${id}`, keys.intake!);
+      expect({ status: created.status, machineVersion: created.body.machineVersion }).toEqual({
+        status: 200,
+        machineVersion: spec.version,
+      });
+      const machine: Machine = `${spec.kind}/${spec.version}`;
+      cases.push({ id, kind: spec.kind, machine, view: created.body, frozenAt: null });
+      for (const event of PATHS[machine].slice(0, spec.depth)) {
         clock.advance(60_000);
-        const reply = await send('POST', `/cases/${created.body.id}/events`, keys.intake!, event);
+        const reply = await send('POST', `/cases/${id}/events`, keys.intake!, timed(event));
         if (reply.status !== 200) break; // e.g. a critical case below street level: the random steps take over
         cases.at(-1)!.view = reply.body;
       }
@@ -318,11 +365,13 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
         await fireDue(cases.map((c) => c.id));
       } else if (s.t === 'case') {
         target = cases[s.at % cases.length]!;
-        const pool = POOLS[target.kind];
+        const pool = POOLS[target.machine];
         const allowed = s.allowed ? pool.filter((e) => target.view.allowedEvents.includes(e.type)) : [];
         const event = (allowed.length ? allowed : pool)[s.index % (allowed.length || pool.length)]!;
         const other = cases.find((c) => c !== target)?.id ?? target.id;
-        const named = JSON.parse(JSON.stringify(event).replace(`"${THE_OTHER_CASE}"`, `"${other}"`)) as Payloaded;
+        const named = JSON.parse(
+          JSON.stringify(timed(event)).replace(`"${THE_OTHER_CASE}"`, `"${other}"`),
+        ) as Payloaded;
         const body: Record<string, unknown> = s.mutation ? mangle(named, s.mutation) : { ...named };
         if (s.version !== 'none') body.expectedVersion = target.view.version - (s.version === 'stale' ? 1 : 0);
         status = (await send('POST', `/cases/${target.id}/events`, keys[s.key]!, body)).status;
@@ -364,7 +413,7 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
         expect({ step: s, grew: target.view.version > previous.get(target.id)! }).toEqual({ step: s, grew: true });
       }
       for (const c of cases) {
-        seen.states.add(`${c.kind}:${c.view.state}`);
+        seen.states.add(`${c.machine}:${c.view.state}`);
         // An archived case never changes again, whatever was sent to it or to its referrals, or however late.
         if (c.frozenAt !== null)
           expect({ step: s, case: c.id, version: c.view.version }).toEqual({
@@ -455,7 +504,14 @@ describe('the engine, fuzzed through the API with random event sequences (fast-c
     expect(seen.fired).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(seen.steps / 10);
     expect([...seen.states]).toEqual(
-      expect.arrayContaining(['dispute:mediation.referred', 'dispute:archive.closed', 'petition:archive.closed']),
+      expect.arrayContaining([
+        'dispute/1:mediation.referred',
+        'dispute/2:mediation.referred',
+        'dispute/1:archive.closed',
+        'dispute/2:archive.closed',
+        'petition/1:archive.closed',
+        'petition/2:archive.closed',
+      ]),
     );
   }, 180_000);
 });

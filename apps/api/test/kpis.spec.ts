@@ -3,6 +3,7 @@ import {
   dispute,
   petition,
   seedDirectory,
+  ON_VERSION_1,
   startTestApi,
   startTestWorker,
   type TestApi,
@@ -190,7 +191,7 @@ describe('KPIs over a driven workload, against a hand count', () => {
   };
 
   beforeAll(async () => {
-    api = await startTestApi({ clock });
+    api = await startTestApi({ clock, config: ON_VERSION_1 });
     await seedDirectory(api);
     worker = await startTestWorker(api.config, api.db, clock);
     for (const code of ['JUSTICE', 'POLICE', 'HOUSING'])

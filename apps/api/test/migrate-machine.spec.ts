@@ -1,7 +1,15 @@
 import { ManualClock } from '#clock';
 import { loadDeadlineJobs } from '#deadlines';
 import { CaseEngine } from '#engine';
-import { dispute, petition, rowCounts, seedDirectory, startTestApi, type TestApi } from './support/index.js';
+import {
+  dispute,
+  petition,
+  rowCounts,
+  seedDirectory,
+  ON_VERSION_1,
+  startTestApi,
+  type TestApi,
+} from './support/index.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -71,7 +79,7 @@ describe('MIGRATE_MACHINE: an open version-1 case moves to version 2', () => {
   const clockOf = (view: { deadlines: Deadline[] }, key: string) => view.deadlines.filter((d) => d.key === key);
 
   beforeAll(async () => {
-    api = await startTestApi({ clock });
+    api = await startTestApi({ clock, config: ON_VERSION_1 });
     await seedDirectory(api);
     mediator = await api.keyFor('mediator', { unitCode: 'XC-XH' });
     auditor = await api.keyFor('auditor');

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { AnchorsProcessor } from '../../worker/src/processors/anchors.processor.js';
 import { ManualClock } from '#clock';
 import { createRedis, QueueName } from '#queues';
-import { startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
+import { ON_VERSION_1, startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -147,7 +147,7 @@ describe('no plaintext party PII at rest', () => {
   }
 
   beforeAll(async () => {
-    api = await startTestApi({ clock, config: { webhookAllowPrivate: ['127.0.0.1'] } });
+    api = await startTestApi({ clock, config: { ...ON_VERSION_1, webhookAllowPrivate: ['127.0.0.1'] } });
     worker = await startTestWorker(api.config, api.db, clock);
     receiver = await new Receiver().start();
     redis = createRedis(api.config.redisUrl);

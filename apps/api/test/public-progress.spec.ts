@@ -124,7 +124,7 @@ describe('public progress by query code', () => {
         description: '来信人称邻居私搭乱建，多次反映无果。',
       }),
     );
-    await send(handling.id, 'ACCEPT');
+    await send(handling.id, 'ACCEPT', { petitionType: 'claim' });
     await send(handling.id, 'ASSIGN_HANDLER', { unitCode: 'XC-XH-01' });
     await send(handling.id, 'ISSUE_OPINION', { opinion: '责令限期拆除违建', supported: 'full' });
 

@@ -1,4 +1,12 @@
-import { dispute, rowCounts, seedDirectory, startTestApi, verifyChain, type TestApi } from './support/index.js';
+import {
+  dispute,
+  rowCounts,
+  seedDirectory,
+  ON_VERSION_1,
+  startTestApi,
+  verifyChain,
+  type TestApi,
+} from './support/index.js';
 
 /** The referral protocol over HTTP: a mediator refers, departments answer with their own keys. */
 describe('referrals (街社吹哨、部门报到), over HTTP', () => {
@@ -9,7 +17,7 @@ describe('referrals (街社吹哨、部门报到), over HTTP', () => {
   let auditor: string;
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ config: ON_VERSION_1 });
     await seedDirectory(api);
     mediator = await api.keyFor('mediator', { unitCode: 'XC-XH' });
     justice = await api.keyFor('department', { departmentCode: 'JUSTICE' });

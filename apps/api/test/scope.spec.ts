@@ -256,16 +256,17 @@ describe('unit scope for admins, department keys and webhook deliveries', () => 
             .status,
         ).toBe(200);
       }
-      // An unresolved reply escalates the case to the street: the answer still shows what the reply did.
+      // An unresolved reply puts the decision to the case's owner, who escalates it to the street.
       const replied = await api.call('POST', `/referrals/${ref}/events`, {
         key: policeCommunity,
         body: { type: 'REPLY', payload: { resolved: false, result: '需街道协调' } },
       });
       expect({ status: replied.status, state: replied.body.state }).toEqual({ status: 200, state: 'closed' });
-      expect((await api.call('GET', `/cases/${id}`)).body).toMatchObject({
-        state: 'escalation.pending',
-        unitCode: 'XC-XH',
+      expect((await api.call('GET', `/cases/${id}`)).body.state).toBe('mediation.reply_review');
+      const escalated = await api.call('POST', `/cases/${id}/events`, {
+        body: { type: 'ESCALATE', payload: { reason: '部门未能解决，需街道协调' } },
       });
+      expect(escalated.body).toMatchObject({ state: 'escalation.pending', unitCode: 'XC-XH' });
 
       expect((await api.call('GET', `/referrals/${ref}`, { key: policeCommunity })).status).toBe(404);
       expect(

@@ -220,7 +220,7 @@ describe('deadlines, with the real worker and a clock that moves only when told'
 
   it('a petition’s handling breach marks it supervised and moves ownership up, where it stays', async () => {
     const created = await open(petition({ unitCode: 'XC-XH-01' }));
-    await send(created.id, 'ACCEPT');
+    await send(created.id, 'ACCEPT', { petitionType: 'claim' });
     const handling = await send(created.id, 'ASSIGN_HANDLER', { unitCode: 'XC-XH-01' });
     const clockView = handling.deadlines.find(
       (d: { key: string; open: boolean }) => d.key === 'petition.handling' && d.open,

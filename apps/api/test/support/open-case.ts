@@ -26,3 +26,9 @@ export async function openOnVersion(
   });
   return { id: opened.id, queryCode: opened.queryCode, reference: opened.reference };
 }
+
+/**
+ * The configuration that starts new cases on version 1, for the specs of version 1's behaviour over HTTP: cases
+ * registered before version 2 run on version 1 for as long as they last, so its paths stay tested end to end.
+ */
+export const ON_VERSION_1 = { newCasesStartOn: { dispute: 1, petition: 1 } } as const;

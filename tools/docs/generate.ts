@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STATUTORY_LIMITS } from '#deadlines';
 import type { MachineWorkflow } from '#domain';
-import { referralWorkflows, workflows } from '#workflows';
+import { isReleased, referralWorkflows, RELEASED, workflows, type MachineName } from '#workflows';
 import { legalClocksPage, type NamedMachine, type Statute } from './legal-clocks.js';
 import { machineModel, statesOf } from './machine-model.js';
 import { GENERATED_NOTICE, machinePage } from './machine-page.js';
@@ -44,17 +44,20 @@ export function generateDocs(input: DocsInput = currentInput()): Map<string, str
     '',
     'One page per machine version: its diagram, states, transitions and events. A case keeps the machine ' +
       'version it was registered on; new cases start on the highest version of their kind. The clocks of every ' +
-      'version are tabled in [the legal clocks](../legal-clocks.md).',
+      'version are tabled in [the legal clocks](../legal-clocks.md). A released version is frozen: it never ' +
+      'changes in place (`workflows/releases/`); an unreleased one may still change before its release.',
     '',
-    '| machine | version | states | transitions |',
-    '| --- | --- | --- | --- |',
+    '| machine | version | released | states | transitions |',
+    '| --- | --- | --- | --- | --- |',
   ];
   for (const { name, workflow } of machines) {
     const file = `${name}-v${workflow.version}.md`;
     files.set(`${MACHINES_DIR}/${file}`, machinePage(name, workflow));
     const model = machineModel(workflow.machine);
     const states = statesOf(model.root).length - 1;
-    index.push(`| [${name}](${file}) | ${workflow.version} | ${states} | ${model.transitions.length} |`);
+    const released =
+      Object.hasOwn(RELEASED, name) && isReleased(name as MachineName, workflow.version) ? 'yes' : 'not yet';
+    index.push(`| [${name}](${file}) | ${workflow.version} | ${released} | ${states} | ${model.transitions.length} |`);
   }
   files.set(`${MACHINES_DIR}/README.md`, [...index, ''].join('\n'));
   files.set(LEGAL_CLOCKS, legalClocksPage(machines, input.statutes));

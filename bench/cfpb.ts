@@ -300,7 +300,7 @@ async function main(): Promise<void> {
   const act = (c: Complaint, type: string, payload: Record<string, unknown> = {}) =>
     call('POST', `/referrals/${c.referralId}/events`, departmentKeys.get(c.departmentCode)!, { type, payload });
   let reopenDecisions = 0;
-  let transferred = 0;
+  let concluded = 0;
   const steps: Record<Phase, (c: Complaint) => Promise<void>> = {
     async register(c) {
       const created = await call(
@@ -336,13 +336,13 @@ async function main(): Promise<void> {
     },
     async followUp(c) {
       if (!resolvedBy(c.response)) {
-        // An unresolved reply escalates the case (engine rule); the centre hands it on, as the CFPB reviews disputes.
-        await event(c, 'TRANSFER_OUT', {
-          to: 'administrative_review',
-          reference: `CFPB complaint ${c.n}: ${c.response}`,
+        // An unresolved reply leaves the decision to the centre (mediation.reply_review): the company answered
+        // without relief, so it concludes the case as unresolved, giving the answer as its reason, and follows up.
+        await event(c, 'CONCLUDE', {
+          ground: 'other',
+          reason: `CFPB complaint ${c.n}: ${c.response || 'no response recorded'}`,
         });
-        transferred++;
-        return;
+        concluded++;
       }
       const satisfaction = c.disputed === 'Yes' ? 2 : c.disputed === 'No' ? 4 : 3;
       const after = await event(c, 'RECORD_FOLLOW_UP', { satisfaction, reached: true });
@@ -436,10 +436,10 @@ async function main(): Promise<void> {
   const datasetTimely = table.yes.on + table.yes.late;
   const supervised = referrals.filter((r) => r.supervised_at).length;
   const urged = referrals.filter((r) => r.urged_at).length;
-  const [cases] = await db.query<{ archived: string; closed: string; transferred: string; escalated: string }>(
+  const [cases] = await db.query<{ archived: string; closed: string; unresolved: string; escalated: string }>(
     `SELECT count(*) FILTER (WHERE state = 'archive.closed') AS archived,
             count(*) FILTER (WHERE state = 'archive.closed' AND outcome = 'resolved') AS closed,
-            count(*) FILTER (WHERE outcome = 'transferred') AS transferred,
+            count(*) FILTER (WHERE state = 'archive.closed' AND outcome = 'unresolved') AS unresolved,
             (SELECT count(DISTINCT case_id) FROM deadlines WHERE key = 'dispute.triage' AND kind = 'due' AND status = 'fired') AS escalated
        FROM cases`,
   );
@@ -514,7 +514,7 @@ async function main(): Promise<void> {
   );
   line(
     'cases archived',
-    `${fmt(Number(cases!.archived))} of ${fmt(total)}: ${fmt(Number(cases!.closed))} after follow-up (${fmt(reopenDecisions)} after a REOPEN/CLOSE decision), ${fmt(Number(cases!.transferred))} transferred out after an unresolved reply (${fmt(transferred)} sent)`,
+    `${fmt(Number(cases!.archived))} of ${fmt(total)}: ${fmt(Number(cases!.closed))} resolved and ${fmt(Number(cases!.unresolved))} concluded unresolved after an unresolved reply (${fmt(concluded)} sent), each after follow-up (${fmt(reopenDecisions)} after a REOPEN/CLOSE decision)`,
   );
   line(
     'hash chains',

@@ -269,11 +269,15 @@ describe('MIGRATE_MACHINE: an open version-1 case moves to version 2', () => {
 
   describe('a petition being handled', () => {
     let id: string;
+    let storedBefore: { snapshot: unknown; version: number };
+    let lastV1At: string;
 
     beforeAll(async () => {
       id = await open(petition());
       await step(id, 'ACCEPT');
       await step(id, 'ASSIGN_HANDLER', { unitCode: 'XC-XH-01' });
+      storedBefore = await stored(id);
+      lastV1At = clock.now().toISOString();
     });
 
     it.each([
@@ -311,8 +315,14 @@ describe('MIGRATE_MACHINE: an open version-1 case moves to version 2', () => {
         expect.objectContaining({ id: handling!.id, dueAt: handling!.dueAt, open: true }),
       ]);
       expect((await history(id)).at(-1)!.payload).toMatchObject({ answers: { petitionType: 'claim' } });
-      expect(await verify(id)).toMatchObject({ valid: true });
-      expect(await rebuild(id)).toMatchObject({ machineVersion: 2, matchesStored: true, divergence: null });
+      // The chain verifies across the migration, and a rebuild either side of it equals what was stored then.
+      expect(await verify(id)).toMatchObject({ valid: true, checked: storedBefore.version + 1 });
+      const earlier = await rebuild(id, lastV1At);
+      expect(earlier).toMatchObject({ seq: storedBefore.version, machineVersion: 1, state: 'mediation.handling' });
+      expect(earlier.snapshot).toEqual(storedBefore.snapshot);
+      const now = await rebuild(id);
+      expect(now).toMatchObject({ machineVersion: 2, matchesStored: true, divergence: null });
+      expect(now.snapshot).toEqual((await stored(id)).snapshot);
     });
   });
 

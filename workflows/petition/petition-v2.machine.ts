@@ -184,7 +184,14 @@ export const petitionV2Events = {
 export type PetitionV2Event = EventsOf<typeof petitionV2Events>;
 
 export const PETITION_V2_DEADLINES = {
-  intake: PETITION_DEADLINES.intake,
+  // The 2022 text asks, within 15 days, for the petition to be handed on or the petitioner told in writing how it
+  // will be handled (art. 22 ¶1, art. 23 ¶2), not merely decided as the 2005 text had it.
+  intake: {
+    ...PETITION_DEADLINES.intake,
+    onBreach:
+      'Flag for supervision: within 15 days the petition was neither handed on (转送、交办) nor the petitioner told ' +
+      'in writing how it will be handled (信访工作条例 art. 22 ¶1, art. 23 ¶2).',
+  },
   handling: PETITION_DEADLINES.handling,
   suggestion: deadline(
     'petition.suggestion',

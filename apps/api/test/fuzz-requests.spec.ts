@@ -342,6 +342,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
       );
     }
     pools.years = ['2027', '2027', '2027', '2026', '2028', '1900', '9999'];
+    pools.units = ['XC', 'XC-XH', 'XC-XH-01', 'XC-XH-01-G1', 'XC-YL', 'XC-YL-01', 'DC'];
+    pools.departments = ['POLICE', 'JUSTICE', 'HRSS', 'HOUSING', 'HOOKED'];
     for (const id of pools.cases)
       learnAllowedEvents('GET /api/v1/cases/{id}', JSON.stringify(await ok('case', api.call('GET', `/cases/${id}`))));
     for (const id of pools.referrals) {
@@ -437,6 +439,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
       progress: pools.queryCodes,
       'api-keys': pools.apiKeys,
       years: pools.years,
+      units: pools.units,
+      departments: pools.departments,
     };
     return random.pick(pool[collection] ?? pools.cases!);
   }
@@ -597,6 +601,14 @@ describe('fuzzing every route of the OpenAPI document', () => {
         parentCode: 'XC-XH',
       }),
       'post /api/v1/departments': () => ({ code: `F${random.int(1e6)}`, name: '模糊部门', categories: ['neighbour'] }),
+      'patch /api/v1/units/{code}': () => random.pick([{ name: '模糊改名' }, { retired: true }]),
+      'patch /api/v1/departments/{code}': () =>
+        random.pick([
+          { name: '模糊部门改名' },
+          { categories: ['neighbour', 'family'] },
+          { rotateSecret: random.chance(0.5) ? {} : { overlapHours: random.pick([0, 1, 24, 168]) } },
+          { webhookUrl: 'https://hooked.example/hook-2', rotateSecret: {} },
+        ]),
       'put /api/v1/calendar/overrides/{date}': () => ({ kind: random.pick(['holiday', 'workday']), name: '模糊' }),
       // A year's schedule for the years in pools.years (2027): a Spring Festival week, a make-up Saturday or none.
       'put /api/v1/calendar/years/{year}': () => ({

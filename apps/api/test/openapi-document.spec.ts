@@ -249,6 +249,18 @@ describe('the OpenAPI document', () => {
       params: { code: 'JIJIAN' },
       body: { function: 'discipline_inspection' },
     });
+    await hit('PATCH', '/api/v1/units/{code}', 200, { params: { code: 'XC-XH-02' }, body: { name: '新华第二社区' } });
+    await hit('PATCH', '/api/v1/units/{code}', 200, { params: { code: 'XC-XH-02' }, body: { retired: true } });
+    await hit('PATCH', '/api/v1/units/{code}', 409, { params: { code: 'XC-XH' }, body: { retired: true } });
+    await hit('PATCH', '/api/v1/departments/{code}', 200, {
+      params: { code: 'CIVIL' },
+      body: { name: '区民政局', categories: ['neighbour', 'family', 'elderly_care'] },
+    });
+    await hit('PATCH', '/api/v1/departments/{code}', 200, {
+      params: { code: 'CIVIL' },
+      body: { rotateSecret: { overlapHours: 1 } },
+    });
+    await hit('PATCH', '/api/v1/departments/{code}', 404, { params: { code: 'NOPE' }, body: { name: 'x' } });
     await hit('GET', '/api/v1/departments', 200);
     await hit('GET', '/api/v1/departments', 200, { key: keys.intake });
     const civil = await hit<{ id: string; key: string }>('POST', '/api/v1/api-keys', 201, {

@@ -21,7 +21,11 @@ export type SecurityAction =
   | 'api_key.rotated'
   | 'case.confidential_read'
   /** A department became (or stopped being) the discipline-inspection body, which receives accusations. */
-  | 'department.function_set';
+  | 'department.function_set'
+  /** A unit was renamed or retired (PATCH /units/:code). */
+  | 'unit.updated'
+  /** A department was renamed, its responsibility list or webhook changed, or its secret rotated. */
+  | 'department.updated';
 
 /** Where a request came from: `request.ip` (which honours CONCORD_TRUST_PROXY) and its User-Agent. */
 export interface ClientOrigin {

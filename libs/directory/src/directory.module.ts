@@ -18,14 +18,15 @@ import { UnitsService } from './units.service.js';
     },
     {
       provide: DepartmentsService,
-      inject: [DepartmentsRepository, Clock, PiiCipher, CONCORD_CONFIG, Cursors],
+      inject: [Database, DepartmentsRepository, Clock, PiiCipher, CONCORD_CONFIG, Cursors],
       useFactory: (
+        db: Database,
         departments: DepartmentsRepository,
         clock: Clock,
         cipher: PiiCipher,
         config: ConcordConfig,
         cursors: Cursors,
-      ) => new DepartmentsService(departments, clock, cipher, webhookEgress(config), cursors),
+      ) => new DepartmentsService(db, departments, clock, cipher, webhookEgress(config), cursors),
     },
   ],
   exports: [UnitsService, DepartmentsService],

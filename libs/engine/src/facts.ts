@@ -76,11 +76,13 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
     const unitCode = payload[unitField];
     const departmentCode = payload[departmentField];
     const errors: FieldError[] = [];
-    let target: { path: string; owner_path: string } | undefined;
+    let target: { path: string; owner_path: string; retired: boolean } | undefined;
     if (unitCode !== undefined) {
-      [target] = await tx.query<{ path: string; owner_path: string }>(
-        `SELECT u.path, o.path AS owner_path
-           FROM cases c JOIN units o ON o.code = c.unit_code JOIN units u ON u.code = $1 WHERE c.id = $2`,
+      // FOR KEY SHARE OF u: the target unit cannot be retired between this read and the case moving to it.
+      [target] = await tx.query<{ path: string; owner_path: string; retired: boolean }>(
+        `SELECT u.path, o.path AS owner_path, u.retired_at IS NOT NULL AS retired
+           FROM cases c JOIN units o ON o.code = c.unit_code JOIN units u ON u.code = $1 WHERE c.id = $2
+           FOR KEY SHARE OF u`,
         [unitCode, caseId],
       );
       if (!target) errors.push({ field: `payload.${unitField}`, message: `unit ${String(unitCode)} does not exist` });
@@ -105,6 +107,10 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
         { rules: ['handlerUnitWithinReach'] },
       );
     }
+    if (target?.retired)
+      throw DomainError.validation([
+        { field: `payload.${unitField}`, message: `unit ${String(unitCode)} is retired and takes no new cases` },
+      ]);
     return {};
   },
   disciplineInspection: async ({ field, value }, { tx, payload, now }) => {

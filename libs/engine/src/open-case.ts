@@ -19,15 +19,28 @@ export async function openCase(parts: EngineParts, tx: Tx, command: OpenCase): P
   const tooMany = representativesProblem(command.kind, command.channel, representatives);
   if (tooMany) throw DomainError.validation([{ field: 'parties', message: tooMany }]);
   const now = parts.clock.now();
-  const [unit] = await tx.prepared<{ level: UnitLevel; parent_code: string | null; path: string; n: string }>(
+  // FOR KEY SHARE, the lock the case's foreign key takes anyway, taken before `retired` is read: a unit being
+  // retired (FOR UPDATE) either waits for this case, and counts it, or is retired before this reads it.
+  const [unit] = await tx.prepared<{
+    level: UnitLevel;
+    parent_code: string | null;
+    path: string;
+    retired: boolean;
+    n: string;
+  }>(
     'case_open_unit',
-    `SELECT level, parent_code, path, nextval('case_reference_seq') AS n FROM units WHERE code = $1`,
+    `SELECT level, parent_code, path, retired_at IS NOT NULL AS retired, nextval('case_reference_seq') AS n
+       FROM units WHERE code = $1 FOR KEY SHARE`,
     [command.unitCode],
   );
   if (!unit) throw DomainError.validation([{ field: 'unitCode', message: `unit ${command.unitCode} does not exist` }]);
   if (command.scope !== null && !unit.path.startsWith(command.scope)) {
     throw DomainError.forbidden(`Unit ${command.unitCode} is outside your scope.`);
   }
+  if (unit.retired)
+    throw DomainError.validation([
+      { field: 'unitCode', message: `unit ${command.unitCode} is retired and takes no new cases` },
+    ]);
   const started = start(workflow, { category: command.category ?? null });
   const state = statePath(started.next.value);
   const year = new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear(); // China Standard Time, no DST

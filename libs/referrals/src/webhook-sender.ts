@@ -5,7 +5,7 @@ import { egressAgent, notAllowedCause, type EgressPolicy, type Resolver } from '
 import { claimProcessing } from '#outbox';
 import type { PiiCipher } from '#parties';
 import type { Database } from '#persistence';
-import { SIGNATURE_HEADER, signBody } from './webhook-signature.js';
+import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
 
 /** One run of a delivery job. */
 export interface DeliveryAttempt {
@@ -39,6 +39,9 @@ interface Target {
   body: string;
   webhook_url: string | null;
   webhook_secret: string | null;
+  /** The secret before the last rotation, and the end of its overlap window (both null outside one). */
+  webhook_previous_secret: string | null;
+  webhook_previous_secret_until: Date | null;
 }
 
 export type WebhookAnswer = { ok: true; status: number } | WebhookFailure;
@@ -100,7 +103,8 @@ export class WebhookSender {
   /** Resolves when delivered or when there is nothing to do; throws DeliveryFailed when the attempt failed. */
   async deliver(attempt: DeliveryAttempt): Promise<DeliveryOutcome> {
     const [target] = await this.db.query<Target>(
-      `SELECT d.status, d.generation, d.attempts, d.body, dep.webhook_url, dep.webhook_secret
+      `SELECT d.status, d.generation, d.attempts, d.body, dep.webhook_url, dep.webhook_secret,
+              dep.webhook_previous_secret, dep.webhook_previous_secret_until
          FROM deliveries d JOIN departments dep ON dep.code = d.department_code WHERE d.id = $1`,
       [attempt.deliveryId],
     );
@@ -120,11 +124,17 @@ export class WebhookSender {
     }
 
     const number = target.attempts + 1;
+    // Within a rotation's overlap window the previous secret signs too, so the department's system accepts the
+    // delivery whichever secret it holds; the window's end is the row's, read now, against the injected clock.
+    const overlapping =
+      target.webhook_previous_secret !== null &&
+      target.webhook_previous_secret_until !== null &&
+      target.webhook_previous_secret_until.getTime() > this.clock.now().getTime();
     const answer = await this.post({
       deliveryId: attempt.deliveryId,
       number,
       url: target.webhook_url,
-      sealedSecret: target.webhook_secret,
+      sealedSecrets: overlapping ? [target.webhook_secret, target.webhook_previous_secret!] : [target.webhook_secret],
       body: target.body,
     });
     if (answer.ok) {
@@ -172,12 +182,13 @@ export class WebhookSender {
     deliveryId: string;
     number: number;
     url: string;
-    sealedSecret: string;
+    /** The secrets that sign, sealed, newest first. */
+    sealedSecrets: string[];
     body: string;
   }): Promise<WebhookAnswer> {
-    let secret: string;
+    let secrets: string[];
     try {
-      secret = this.cipher.decrypt(request.sealedSecret);
+      secrets = request.sealedSecrets.map((sealed) => this.cipher.decrypt(sealed));
     } catch {
       return {
         ok: false,
@@ -198,7 +209,7 @@ export class WebhookSender {
         method: 'POST',
         headers: {
           'content-type': 'application/cloudevents+json; charset=utf-8',
-          [SIGNATURE_HEADER]: signBody(secret, request.body),
+          [SIGNATURE_HEADER]: signatureHeader(secrets, request.body),
           'X-Concord-Delivery': request.deliveryId,
           'X-Concord-Attempt': String(request.number),
         },

@@ -1,4 +1,4 @@
-import { SIGNATURE_HEADER, signBody, verifySignature } from './webhook-signature.js';
+import { SIGNATURE_HEADER, signatureHeader, signBody, verifySignature } from './webhook-signature.js';
 
 // Expected values computed outside this code, with `printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret"`.
 const SECRET = 'whsec_concord_test_0123456789';
@@ -25,5 +25,21 @@ describe('webhook signatures', () => {
     expect(verifySignature(SECRET, BODY, BODY_SIGNATURE.slice(0, -2))).toBe(false);
     expect(verifySignature(SECRET, BODY, BODY_SIGNATURE.replace('sha256=', ''))).toBe(false);
     expect(verifySignature(SECRET, BODY, undefined)).toBe(false);
+  });
+
+  it('lists one signature per secret during a rotation, newest first, and verifies a header listing several', () => {
+    const previous = `${SECRET}-previous`;
+    const header = signatureHeader([SECRET, previous], BODY);
+    expect(header).toBe(`${BODY_SIGNATURE},${signBody(previous, BODY)}`);
+    expect(signatureHeader([SECRET], BODY)).toBe(BODY_SIGNATURE);
+    // A receiver holding either secret accepts the delivery; one holding neither does not.
+    expect(verifySignature(SECRET, BODY, header)).toBe(true);
+    expect(verifySignature(previous, BODY, header)).toBe(true);
+    expect(verifySignature(`${SECRET}x`, BODY, header)).toBe(false);
+    expect(verifySignature(previous, `${BODY} `, header)).toBe(false);
+    // Spaces after the comma, either order, and empty entries are tolerated; a truncated entry never matches.
+    expect(verifySignature(previous, BODY, `${signBody(previous, BODY)}, ${BODY_SIGNATURE}`)).toBe(true);
+    expect(verifySignature(SECRET, BODY, `,${BODY_SIGNATURE},`)).toBe(true);
+    expect(verifySignature(SECRET, BODY, `${BODY_SIGNATURE.slice(0, -1)},${signBody(previous, BODY)}`)).toBe(false);
   });
 });

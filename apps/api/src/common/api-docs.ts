@@ -104,6 +104,12 @@ export class ProblemDto {
 
   @ApiPropertyOptional({ type: 'integer', description: 'An event log that cannot be replayed: the event.' })
   seq?: number;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'A unit not retired: its cases not yet archive.closed.' })
+  openCases?: number;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'A unit not retired: its child units still in service.' })
+  activeChildUnits?: number;
 }
 
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;

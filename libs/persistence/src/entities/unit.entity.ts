@@ -25,4 +25,8 @@ export class UnitEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** When the unit was retired: it takes no new case or child unit from then on, and stays readable. */
+  @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
+  retiredAt!: Date | null;
 }

@@ -44,6 +44,31 @@ export class DepartmentsRepository {
     return this.db.orm((m) => m.findOneByOrFail(DepartmentEntity, { code }));
   }
 
+  /** The department, row-locked (FOR UPDATE) for the rest of the transaction, or null. */
+  findLocked(code: string): Promise<DepartmentEntity | null> {
+    return this.db.orm((m) =>
+      m
+        .createQueryBuilder(DepartmentEntity, 'd')
+        .where('d.code = :code', { code })
+        .setLock('pessimistic_write')
+        .getOne(),
+    );
+  }
+
+  /** Sets the given columns of the department (a field left undefined is kept). */
+  async update(
+    code: string,
+    change: Partial<
+      Pick<
+        DepartmentEntity,
+        'name' | 'categories' | 'webhookUrl' | 'webhookSecret' | 'webhookPreviousSecret' | 'webhookPreviousSecretUntil'
+      >
+    >,
+  ): Promise<void> {
+    const set = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+    if (Object.keys(set).length) await this.db.orm((m) => m.update(DepartmentEntity, { code }, set));
+  }
+
   async exists(code: string): Promise<boolean> {
     return this.db.orm((m) => m.existsBy(DepartmentEntity, { code }));
   }

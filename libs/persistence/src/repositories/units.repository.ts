@@ -9,6 +9,39 @@ export class UnitsRepository {
     return this.db.orm((m) => m.findOneBy(UnitEntity, { code }));
   }
 
+  /**
+   * The unit, row-locked for the rest of the transaction: `update` before changing it (retiring waits for the cases
+   * and child units being added under it, and they for it), `key share` before adding a case or a child unit under
+   * it (what its foreign key takes anyway, taken before its `retired_at` is read).
+   */
+  findLocked(code: string, mode: 'update' | 'key share'): Promise<UnitEntity | null> {
+    return this.db.orm((m) =>
+      m
+        .createQueryBuilder(UnitEntity, 'u')
+        .where('u.code = :code', { code })
+        .setLock(mode === 'update' ? 'pessimistic_write' : 'for_key_share')
+        .getOne(),
+    );
+  }
+
+  /** What stands in the way of retiring the unit: its cases not closed, and its child units not retired. */
+  async retirementBlockers(code: string): Promise<{ openCases: number; activeChildUnits: number }> {
+    const [row] = await this.db.query<{ open_cases: string; active_children: string }>(
+      `SELECT (SELECT count(*) FROM cases WHERE unit_code = $1 AND state <> 'archive.closed') AS open_cases,
+              (SELECT count(*) FROM units WHERE parent_code = $1 AND retired_at IS NULL) AS active_children`,
+      [code],
+    );
+    return { openCases: Number(row!.open_cases), activeChildUnits: Number(row!.active_children) };
+  }
+
+  /** Sets the unit's name and retirement as given (a field left undefined is kept). */
+  async update(code: string, change: { name?: string; retiredAt?: Date }): Promise<void> {
+    const set: Partial<UnitEntity> = {};
+    if (change.name !== undefined) set.name = change.name;
+    if (change.retiredAt !== undefined) set.retiredAt = change.retiredAt;
+    await this.db.orm((m) => m.update(UnitEntity, { code }, set));
+  }
+
   /** Inserts the unit unless one has its code; whether it did. */
   async insertIfAbsent(unit: UnitEntity): Promise<boolean> {
     const result = await this.db.orm((m) =>

@@ -22,6 +22,14 @@ export class UnitDto {
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the unit was retired (it takes no new case or child unit); null while in service.',
+  })
+  retiredAt!: string | null;
 }
 
 @ApiSchema({ name: 'Department', description: 'A department (职能部门) with its responsibility list (权责清单).' })
@@ -51,6 +59,27 @@ export class DepartmentDto {
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;
+}
+
+@ApiSchema({
+  name: 'UpdatedDepartment',
+  description: 'A department just changed: the only answer that shows a rotated webhook secret.',
+})
+export class UpdatedDepartmentDto extends DepartmentDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The new webhook secret when this request rotated it: keep it, it is never shown again. Else null.',
+  })
+  webhookSecret!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Until when the previous secret signs next to the new one (the overlap window); null outside one.',
+  })
+  previousSecretValidUntil!: string | null;
 }
 
 export const UnitPage = pageOf(UnitDto, 'UnitPage');

@@ -1,17 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
+  Equals,
   IsArray,
   IsIn,
+  IsInt,
+  IsObject,
   IsString,
   IsUrl,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { DEPARTMENT_FUNCTIONS, UNIT_LEVELS, type DepartmentFunction, type UnitLevel } from '#domain';
+import { DEFAULT_SECRET_OVERLAP_HOURS, MAX_SECRET_OVERLAP_HOURS } from '#directory';
 import { CODE, CODE_MESSAGE, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 export class CreateUnitDto {
@@ -80,6 +88,82 @@ export class CreateDepartmentDto {
   @Optional()
   @IsIn(DEPARTMENT_FUNCTIONS)
   function?: DepartmentFunction;
+}
+
+export class UpdateUnitDto {
+  @ApiPropertyOptional({ maxLength: 200, description: 'The new name.' })
+  @Optional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'true retires the unit: it takes no new case or child unit from then on and stays readable with its closed ' +
+      'cases. Refused (409, with the counts) while it has a case not yet archive.closed or a child unit in service. ' +
+      'A retired unit is not brought back.',
+  })
+  @Optional()
+  @Equals(true, { message: '$property can only be true: a retired unit is not brought back' })
+  retired?: true;
+}
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_SECRET_OVERLAP_HOURS,
+    default: DEFAULT_SECRET_OVERLAP_HOURS,
+    description: 'Hours the previous secret keeps signing next to the new one; 0 stops it at once.',
+  })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SECRET_OVERLAP_HOURS)
+  overlapHours?: number;
+}
+
+export class UpdateDepartmentDto {
+  @ApiPropertyOptional({ maxLength: 200, description: 'The new name.' })
+  @Optional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The new responsibility list (权责清单), replacing the old: referrals made from then on are checked against ' +
+      'it; referrals already issued run on.',
+    type: [String],
+  })
+  @Optional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ArrayUnique()
+  @Matches(CODE, { each: true, message: `each category ${CODE_MESSAGE}` })
+  categories?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'Where referral events are POSTed from now on, by the same rules as at creation. A department without a ' +
+      'webhook secret needs `rotateSecret` with it, to have one made.',
+  })
+  @Optional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2000)
+  webhookUrl?: string;
+
+  @ApiPropertyOptional({
+    type: RotateSecretDto,
+    description:
+      'Draws a new webhook secret, shown in this answer only. During the overlap window every delivery carries both ' +
+      'signatures (`X-Concord-Signature: sha256=<new>,sha256=<old>`), then the new one alone.',
+  })
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RotateSecretDto)
+  rotateSecret?: RotateSecretDto;
 }
 
 export class SetDepartmentFunctionDto {

@@ -308,3 +308,32 @@ describe('people: staff accounts and sessions', () => {
     });
   });
 });
+
+describe('the first admin account', () => {
+  it('is made on a deployment without accounts, with a one-time password, and only once', async () => {
+    const first = await startTestApi({ config: { firstAdminPassword: 'first-run-Pass-1' } });
+    try {
+      const signedIn = await first.call('POST', '/session', {
+        key: null,
+        body: { username: 'admin', password: 'first-run-Pass-1' },
+      });
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.body.me).toMatchObject({ username: 'admin', roles: ['admin'], mustChangePassword: true });
+      // A second API process on the same database, told another password, makes no second account.
+      const second = await startTestApi({ alongside: first, config: { firstAdminPassword: 'second-run-Pass-2' } });
+      try {
+        const [{ n }] = (await first.db.query<{ n: string }>(`SELECT count(*) AS n FROM users`)) as [{ n: string }];
+        expect(n).toBe('1');
+        const other = await second.call('POST', '/session', {
+          key: null,
+          body: { username: 'admin', password: 'second-run-Pass-2' },
+        });
+        expect(other.status).toBe(401);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+    }
+  });
+});

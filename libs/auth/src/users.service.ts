@@ -287,16 +287,16 @@ export class UsersService {
   }
 
   /**
-   * On a deployment without accounts, makes the first admin (`username`, deployment-wide) with a one-time
-   * password, and returns it; returns null when any account exists.
+   * On a deployment without accounts, makes the first admin (`username`, deployment-wide) with `password` as its
+   * one-time password, to be changed at the first sign-in. Returns whether it made one (false when any account
+   * exists).
    */
-  async bootstrapAdmin(username: string): Promise<string | null> {
-    const oneTime = oneTimePassword();
-    const hash = await hashPassword(oneTime);
+  async bootstrapAdmin(username: string, password: string): Promise<boolean> {
+    const hash = await hashPassword(password);
     return this.db.transaction(async () => {
       await this.db.query(`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`);
       const [{ n }] = (await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM users`)) as [{ n: string }];
-      if (Number(n) > 0) return null;
+      if (Number(n) > 0) return false;
       const now = this.clock.now();
       const id = uuidv7(now.getTime());
       await this.db.query(
@@ -316,7 +316,7 @@ export class UsersService {
         },
         null,
       );
-      return oneTime;
+      return true;
     });
   }
 

@@ -11,6 +11,11 @@ export interface ConcordConfig {
   sessionMaxHours: number;
   /** Session cookies are `Secure` (HTTPS only): when NODE_ENV=production. */
   secureCookies: boolean;
+  /**
+   * On a deployment without staff accounts, the API makes the account `admin` with this one-time password
+   * (`CONCORD_FIRST_ADMIN_PASSWORD`; `npm start` sets it), to be changed at the first sign-in.
+   */
+  firstAdminPassword?: string | null;
   /** Bootstraps the first admin key; admins create the others. */
   adminKey: string | null;
   /** Encrypts party PII at rest and keys its digests. */
@@ -129,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     sessionIdleMinutes: int('CONCORD_SESSION_IDLE_MINUTES', 30),
     sessionMaxHours: int('CONCORD_SESSION_MAX_HOURS', 12),
     secureCookies: env.NODE_ENV?.trim() === 'production',
+    firstAdminPassword: env.CONCORD_FIRST_ADMIN_PASSWORD?.trim() || null,
   };
 }
 

@@ -70,7 +70,7 @@ export class SessionController {
   @ApiOperation({
     operationId: 'signOut',
     summary: 'Sign out',
-    description: 'Ends the session and clears its cookies; with an API key it does nothing.',
+    description: 'Ends the session and clears its cookies; an API key has none (403).',
   })
   @ApiNoContentResponse({ description: 'Signed out.' })
   @ApiProblems(401, 403, 503)
@@ -79,6 +79,7 @@ export class SessionController {
     @RequestOrigin() origin: ClientOrigin,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
+    if (!me.session) throw DomainError.forbidden('An API key has no session to end: revoke the key instead.');
     await this.sessions.signOut(me, origin);
     const secure = this.config.secureCookies;
     reply.header('set-cookie', [
@@ -94,13 +95,25 @@ export class SessionController {
   @ApiOperation({
     operationId: 'getMe',
     summary: 'The signed-in person',
-    description: 'The person of the session cookie: roles, unit, department, and whether it must change its password.',
+    description:
+      'The person of the session cookie: roles, unit, department, and whether it must change its password. With an ' +
+      'API key: the key’s principal, without a username or session.',
   })
   @ApiOkResponse({ type: MeDto })
   @ApiProblems(401, 403, 503)
   async me(@CurrentPrincipal() me: Principal) {
-    if (!me.session) throw DomainError.forbidden('An API key is not a person: sign in to read /me.');
-    return this.sessions.me(me);
+    if (me.session) return this.sessions.me(me);
+    // An API key is told who it is too: its principal, with no username and no session.
+    return {
+      id: me.id,
+      username: null,
+      name: me.name,
+      roles: [me.role],
+      unitCode: me.unitCode,
+      departmentCode: me.departmentCode,
+      mustChangePassword: false,
+      session: null,
+    };
   }
 
   @Post('me/password')

@@ -105,7 +105,7 @@ export class UsersController {
   })
   @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: OneTimePasswordDto })
-  @ApiProblems(400, 401, 403, 404, 413, 415, 503)
+  @ApiProblems(400, 401, 403, 404, 413, 415, 422, 503)
   resetPassword(@Param('id') id: string, @CurrentPrincipal() admin: Principal, @RequestOrigin() origin: ClientOrigin) {
     return this.users.resetPassword(requireUuid(id, `User ${id}`), admin, origin);
   }

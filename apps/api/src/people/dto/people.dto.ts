@@ -174,17 +174,18 @@ export class SessionInfoDto {
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }
 
-@ApiSchema({ name: 'Me', description: 'The signed-in person.' })
+@ApiSchema({ name: 'Me', description: 'The signed-in person, or the API key’s principal.' })
 export class MeDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() username!: string;
+  @ApiProperty({ description: 'The user id, or the key’s principal id.' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null for an API key.' }) username!: string | null;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: USER_ROLES, isArray: true }) roles!: UserRole[];
   @ApiProperty({ type: String, nullable: true }) unitCode!: string | null;
   @ApiProperty({ type: String, nullable: true }) departmentCode!: string | null;
   @ApiProperty({ description: 'Every other route is refused until the one-time password is changed.' })
   mustChangePassword!: boolean;
-  @ApiProperty({ type: SessionInfoDto }) session!: SessionInfoDto;
+  @ApiProperty({ type: SessionInfoDto, nullable: true, description: 'null for an API key.' })
+  session!: SessionInfoDto | null;
 }
 
 @ApiSchema({

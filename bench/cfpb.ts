@@ -227,6 +227,9 @@ async function main(): Promise<void> {
     idempotencyTtlHours: 24,
     webhookAllowPrivate: [],
     webhookRequireHttps: false,
+    sessionIdleMinutes: 30,
+    sessionMaxHours: 12,
+    secureCookies: false,
   };
   const app = await createApi(config, { clock, logger: ['error'], docsUi: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

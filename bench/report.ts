@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { machineLine, type MachineInfo } from './lib.js';
 
 /** The benchmarks, in the order `npm run bench` runs them and bench/RESULTS.md lists them. */
-export const BENCHMARKS = ['transitions', 'deadlines', 'deliveries', 'cfpb', 'audit', 'scale'] as const;
+export const BENCHMARKS = ['transitions', 'deadlines', 'deliveries', 'cfpb', 'audit', 'scale', 'sign-in'] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export const RESULTS_FILE = process.env.BENCH_RESULTS_FILE ?? 'bench/RESULTS.md';
@@ -66,7 +66,7 @@ export class Report {
   }
 }
 
-const SECTION = /<!-- bench:([a-z]+) -->\n([\s\S]*?)<!-- \/bench:\1 -->\n?/g;
+const SECTION = /<!-- bench:([a-z-]+) -->\n([\s\S]*?)<!-- \/bench:\1 -->\n?/g;
 
 async function writeSection(name: string, body: string): Promise<void> {
   const current = await readFile(RESULTS_FILE, 'utf8').catch(() => '');

@@ -15,6 +15,7 @@ import { DepartmentFunctions1764740000000 } from './1764740000000-DepartmentFunc
 import { PartyRepresentatives1764750000000 } from './1764750000000-PartyRepresentatives.js';
 import { ConfidentialCases1764760000000 } from './1764760000000-ConfidentialCases.js';
 import { DeliveriesWithoutReferral1764770000000 } from './1764770000000-DeliveriesWithoutReferral.js';
+import { People1764780000000 } from './1764780000000-People.js';
 import { DirectoryUpkeep1764790000000 } from './1764790000000-DirectoryUpkeep.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
@@ -36,5 +37,6 @@ export const migrations = [
   PartyRepresentatives1764750000000,
   ConfidentialCases1764760000000,
   DeliveriesWithoutReferral1764770000000,
+  People1764780000000,
   DirectoryUpkeep1764790000000,
 ];

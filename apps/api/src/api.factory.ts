@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { LogLevel } from '@nestjs/common';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { ApiKeysService } from '#auth';
+import { ApiKeysService, UsersService } from '#auth';
 import type { Clock } from '#clock';
 import type { ConcordConfig } from '#config';
 import { Metrics } from '#metrics';
@@ -76,6 +76,7 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   // Nest's own lines (and every `new Logger(…)` in Concord) go through pino too.
   app.useLogger(app.get(PinoNestLogger));
   if (config.adminKey) await app.get(ApiKeysService).bootstrapAdmin(config.adminKey);
+  if (config.firstAdminPassword) await app.get(UsersService).bootstrapAdmin('admin', config.firstAdminPassword);
   const fastify = app.getHttpAdapter().getInstance();
   instrumentHttp(fastify, app.get(Metrics));
 
@@ -109,7 +110,16 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
     )
     .setVersion('1')
     .addServer('/', 'This server')
-    .addBearerAuth(BEARER_AUTH);
+    .addBearerAuth(BEARER_AUTH)
+    .addCookieAuth(
+      'concord_session',
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description: 'A person’s session (POST /api/v1/session); every write also sends X-CSRF-Token.',
+      },
+      'cookie',
+    );
   for (const [name, description] of Object.entries(API_TAGS)) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build());
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...eventSchemas() } };

@@ -31,6 +31,8 @@ import { HealthController } from './health/health.controller.js';
 import { ApiIndexController } from './home/api-index.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ProgressController } from './public/progress.controller.js';
+import { SessionController } from './people/session.controller.js';
+import { UsersController } from './people/users.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
 import { StatsController } from './stats/stats.controller.js';
 
@@ -72,6 +74,8 @@ export class ApiModule {
       controllers: [
         AdminController,
         ApiKeysController,
+        UsersController,
+        SessionController,
         DeliveriesController,
         CasesController,
         ReferralsController,

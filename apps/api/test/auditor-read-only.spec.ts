@@ -180,7 +180,10 @@ describe('auditors read everything and write nothing', () => {
   });
 
   it('every write route answers an auditor 403 and changes nothing, whatever its scope', async () => {
-    const writes = operations(WRITES).filter((o) => !UNMASK.test(o.path));
+    // Signing in is open to anyone (an auditor's key sending it is a failed sign-in, 401), so it is left out.
+    const writes = operations(WRITES).filter(
+      (o) => !UNMASK.test(o.path) && !(o.method === 'post' && o.path === '/api/v1/session'),
+    );
     expect(writes.length).toBeGreaterThanOrEqual(10);
     for (const key of [keys.auditor!, keys.streetAuditor!]) {
       for (const { method, path, operation } of writes) {

@@ -276,6 +276,43 @@ describe('the OpenAPI document', () => {
     await hit('DELETE', '/api/v1/api-keys/{id}', 204, { params: { id: rotated.body.id } });
     await hit('GET', '/api/v1/api-keys', 200);
 
+    // Staff accounts, and a person signing in, changing the one-time password, and signing out.
+    const user = await hit<{ id: string; oneTimePassword: string }>('POST', '/api/v1/users', 201, {
+      body: { username: 'walk.user', name: '走查员', unitCode: 'XC-XH', roles: ['mediator'] },
+    });
+    await hit('POST', '/api/v1/users', 409, {
+      body: { username: 'WALK.USER', name: '重名', unitCode: 'XC-XH', roles: ['mediator'] },
+    });
+    await hit('GET', '/api/v1/users', 200, { query: '?limit=2&role=mediator' });
+    await hit('GET', '/api/v1/users/{id}', 200, { params: { id: user.body.id } });
+    await hit('PATCH', '/api/v1/users/{id}', 200, { params: { id: user.body.id }, body: { name: '走查员甲' } });
+    const reset = await hit<{ oneTimePassword: string }>('POST', '/api/v1/users/{id}/password-reset', 201, {
+      params: { id: user.body.id },
+    });
+    await hit('POST', '/api/v1/session', 401, {
+      key: null,
+      body: { username: 'walk.user', password: 'wrong-Pass-123' },
+    });
+    const signedIn = await hit<{ csrfToken: string }>('POST', '/api/v1/session', 200, {
+      key: null,
+      body: { username: 'walk.user', password: reset.body.oneTimePassword },
+    });
+    const browser = {
+      cookie: signedIn.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0]!)
+        .join('; '),
+      'x-csrf-token': signedIn.body.csrfToken,
+    };
+    await hit('GET', '/api/v1/me', 200, { key: null, headers: browser });
+    await hit('GET', '/api/v1/me', 200);
+    await hit('POST', '/api/v1/me/password', 204, {
+      key: null,
+      headers: browser,
+      body: { currentPassword: reset.body.oneTimePassword, newPassword: 'walk-Through-2026' },
+    });
+    await hit('DELETE', '/api/v1/session', 204, { key: null, headers: browser });
+
     // A dispute referred to a department that answers it, a dispute merged into it, and a petition.
     const created = await hit<{ id: string; queryCode: string }>('POST', '/api/v1/cases', 201, {
       key: keys.intake,

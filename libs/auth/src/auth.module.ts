@@ -15,6 +15,8 @@ import { AuthGuard } from './auth.guard.js';
 import { KeyCache } from './key-cache.js';
 import { KeyRevocationListener } from './key-revocations.js';
 import { SecurityLog } from './security-log.js';
+import { SessionsService } from './sessions.service.js';
+import { UsersService } from './users.service.js';
 
 @Module({
   providers: [
@@ -55,7 +57,19 @@ import { SecurityLog } from './security-log.js';
         cursors: Cursors,
       ) => new ApiKeysService(db, keys, units, departments, clock, cache, log, cursors),
     },
+    {
+      provide: SessionsService,
+      inject: [Database, Clock, CONCORD_CONFIG, SecurityLog],
+      useFactory: (db: Database, clock: Clock, config: ConcordConfig, log: SecurityLog) =>
+        new SessionsService(db, clock, config, log),
+    },
+    {
+      provide: UsersService,
+      inject: [Database, Clock, SecurityLog, Cursors],
+      useFactory: (db: Database, clock: Clock, log: SecurityLog, cursors: Cursors) =>
+        new UsersService(db, clock, log, cursors),
+    },
   ],
-  exports: [ApiKeysService, KeyCache, KeyRevocationListener, SecurityLog],
+  exports: [ApiKeysService, KeyCache, KeyRevocationListener, SecurityLog, SessionsService, UsersService],
 })
 export class AuthModule {}

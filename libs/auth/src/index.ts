@@ -6,3 +6,8 @@ export * from './key-cache.js';
 export * from './key-revocations.js';
 export * from './roles.decorator.js';
 export * from './security-log.js';
+export * from './cookies.js';
+export * from './passwords.js';
+export * from './sessions.service.js';
+export * from './sign-in-throttle.js';
+export * from './users.service.js';

@@ -22,6 +22,18 @@ export type SecurityAction =
   | 'case.confidential_read'
   /** A department became (or stopped being) the discipline-inspection body, which receives accusations. */
   | 'department.function_set'
+  /** Staff accounts: made, changed, disabled or enabled, their roles changed, a password reset or changed. */
+  | 'user.created'
+  | 'user.updated'
+  | 'user.roles_changed'
+  | 'user.disabled'
+  | 'user.enabled'
+  | 'user.password_reset'
+  | 'user.password_changed'
+  /** Sign-in: a session begun, a failed attempt (whatever the reason), an attempt while locked, a sign-out. */
+  | 'session.signed_in'
+  | 'session.sign_in_failed'
+  | 'session.signed_out'
   /** A unit was renamed or retired (PATCH /units/:code). */
   | 'unit.updated'
   /** A department was renamed, its responsibility list or webhook changed, or its secret rotated. */

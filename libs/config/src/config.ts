@@ -5,6 +5,17 @@ export interface ConcordConfig {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  /** A person's session ends after this many idle minutes (`CONCORD_SESSION_IDLE_MINUTES`, default 30). */
+  sessionIdleMinutes: number;
+  /** …and this many hours after sign-in whatever happens (`CONCORD_SESSION_MAX_HOURS`, default 12). */
+  sessionMaxHours: number;
+  /** Session cookies are `Secure` (HTTPS only): when NODE_ENV=production. */
+  secureCookies: boolean;
+  /**
+   * On a deployment without staff accounts, the API makes the account `admin` with this one-time password
+   * (`CONCORD_FIRST_ADMIN_PASSWORD`; `npm start` sets it), to be changed at the first sign-in.
+   */
+  firstAdminPassword?: string | null;
   /** Bootstraps the first admin key; admins create the others. */
   adminKey: string | null;
   /** Encrypts party PII at rest and keys its digests. */
@@ -120,6 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     logLevel: logLevel(env.CONCORD_LOG_LEVEL),
     outboxStallSeconds: int('CONCORD_OUTBOX_STALL_SECONDS', 120),
     newCasesStartOn: startVersions(env.CONCORD_NEW_CASES_START_ON),
+    sessionIdleMinutes: int('CONCORD_SESSION_IDLE_MINUTES', 30),
+    sessionMaxHours: int('CONCORD_SESSION_MAX_HOURS', 12),
+    secureCookies: env.NODE_ENV?.trim() === 'production',
+    firstAdminPassword: env.CONCORD_FIRST_ADMIN_PASSWORD?.trim() || null,
   };
 }
 

@@ -1,9 +1,9 @@
-import type { Role } from './codes.js';
+import type { UserRole } from './codes.js';
 
 /** Who caused an event: an API key's principal, or Concord itself (deadlines, referrals). */
 export interface Actor {
   id: string;
-  role: Role | 'system';
+  role: UserRole | 'system';
   name: string;
 }
 

@@ -77,6 +77,13 @@ export const CANCELLING_OUTCOMES: readonly Outcome[] = ['withdrawn', 'merged'];
 export const ROLES = ['admin', 'intake', 'mediator', 'department', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The roles a person (a staff account) may hold, several at once: the roles of keys, and grid workers (网格员,
+ * who register grid reports) and leaders (领导, who take personal charge of cases: 信访工作条例 art. 18).
+ */
+export const USER_ROLES = ['admin', 'intake', 'mediator', 'grid_worker', 'department', 'leader', 'auditor'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
 /** Whether `level` sits below `than` in the unit hierarchy (grid is below community, …). */
 export function isBelowLevel(level: UnitLevel, than: UnitLevel): boolean {
   return UNIT_LEVELS.indexOf(level) > UNIT_LEVELS.indexOf(than);

@@ -1,15 +1,20 @@
 import type { Actor } from './actor.js';
-import type { Role } from './codes.js';
+import type { UserRole } from './codes.js';
 
-/** The holder of an API key, as every route sees it. */
+/**
+ * Who calls a route: the holder of an API key, or a person signed in with a session. A person may hold several
+ * roles; `role` is the one it acts in for this request (the first of the route's roles it holds).
+ */
 export interface Principal {
   id: string;
   name: string;
-  role: Role;
+  role: UserRole;
   unitCode: string | null;
   /** Unit path prefix of the principal's scope (`/D1/S2/`), or null for every unit. */
   scope: string | null;
   departmentCode: string | null;
+  /** A person's session (absent for an API key): its id, every role the person holds, and what it must do first. */
+  session?: { id: string; roles: UserRole[]; mustChangePassword: boolean };
 }
 
 export function actorOf(principal: Principal): Actor {
@@ -26,9 +31,9 @@ export function inScope(principal: Principal, path: string): boolean {
  * registering unit (and above), auditors, and Concord itself (its timers and notices). The discipline-inspection
  * department sees it through its referral alone; intake and mediator keys, and every other department, never do.
  */
-const SEES_CONFIDENTIAL: ReadonlySet<Role | 'system'> = new Set(['admin', 'auditor', 'system']);
+const SEES_CONFIDENTIAL: ReadonlySet<UserRole | 'system'> = new Set(['admin', 'auditor', 'system']);
 
-export function seesConfidential(principal: { role: Role | 'system' }): boolean {
+export function seesConfidential(principal: { role: UserRole | 'system' }): boolean {
   return SEES_CONFIDENTIAL.has(principal.role);
 }
 
@@ -37,7 +42,7 @@ export function seesConfidential(principal: { role: Role | 'system' }): boolean 
  * A case it does not see is "not found", exactly like one that does not exist.
  */
 export function seesCase(
-  principal: { role: Role | 'system'; scope: string | null },
+  principal: { role: UserRole | 'system'; scope: string | null },
   found: { path: string; confidential: boolean },
 ): boolean {
   return (
@@ -47,7 +52,7 @@ export function seesCase(
 }
 
 /** Roles that work with the parties directly and so see their PII unmasked. */
-const SEES_PII: ReadonlySet<Role> = new Set(['admin', 'intake', 'mediator']);
+const SEES_PII: ReadonlySet<UserRole> = new Set(['admin', 'intake', 'mediator', 'grid_worker', 'leader']);
 
 export function seesPii(principal: Principal): boolean {
   return SEES_PII.has(principal.role);

@@ -9,7 +9,7 @@ import {
   type FactNeed,
   type FieldError,
   type ReferralRole,
-  type Role,
+  type UserRole,
 } from '#domain';
 import { uuidv7, type Tx } from '#persistence';
 
@@ -22,7 +22,7 @@ interface Lookup {
   /** The acting principal's unit path prefix; null = every unit. */
   scope: string | null;
   /** The acting principal's role: a confidential case is seen by some roles only. */
-  role: Role | 'system';
+  role: UserRole | 'system';
 }
 
 type Resolver<K extends FactNeed['kind']> = (

@@ -17,6 +17,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { delay, isPortOpen, stopChild } from './processes.js';
 import { ensureRedis, type LocalRedis } from './local-redis.js';
@@ -114,6 +115,11 @@ async function main(): Promise<void> {
     (await keptSecret('admin-key', () => `ck_admin_${randomBytes(32).toString('base64url')}`));
   const dataKey =
     process.env.CONCORD_DATA_KEY || (await keptSecret('data-key', () => randomBytes(32).toString('base64')));
+  // The first staff account's one-time password: the API makes the account `admin` with it on a deployment that
+  // has no account yet, and asks for a new password at its first sign-in.
+  const firstAdminPassword =
+    process.env.CONCORD_FIRST_ADMIN_PASSWORD ||
+    (await keptSecret('admin-password', () => randomBytes(15).toString('base64url')));
   const env = {
     ...process.env,
     PORT: String(port),
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
     CONCORD_ADMIN_KEY: adminKey,
     CONCORD_DATA_KEY: dataKey,
     CONCORD_QUEUE_PREFIX: queuePrefix,
+    CONCORD_FIRST_ADMIN_PASSWORD: firstAdminPassword,
   };
   startChild('api', 'dist/apps/api/src/main.js', env);
   if (!(await waitForHealth(port))) return;
@@ -138,6 +145,7 @@ async function main(): Promise<void> {
     process.env.CONCORD_ADMIN_KEY
       ? '   Admin key    the one in CONCORD_ADMIN_KEY'
       : `   Admin key    ${adminKey}\n                (send it as "Authorization: Bearer <key>"; kept in ${shown(path.join(stateDir, 'admin-key'))})`,
+    await firstAdminLine(databaseUrl, firstAdminPassword),
     `   PostgreSQL   ${maskUrl(databaseUrl)} (${databaseNote})`,
     `   Redis        ${maskUrl(redisUrl)} (${redisNote})`,
     `   Queues       prefix ${queuePrefix} in Redis ${givenPrefix ? '(from CONCORD_QUEUE_PREFIX)' : `(one per ${shown(stateDir)} folder)`}`,
@@ -148,6 +156,28 @@ async function main(): Promise<void> {
     rule,
   ];
   process.stdout.write(`\n${lines.filter(Boolean).join('\n')}\n\n`);
+}
+
+/**
+ * The first admin account's line: its one-time password while it has not been changed (the console and
+ * `POST /api/v1/session` sign in with it, then ask for a new one), or just its name after.
+ */
+async function firstAdminLine(databaseUrl: string, password: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ must_change_password: boolean }>(
+      `SELECT must_change_password FROM users WHERE username = 'admin'`,
+    );
+    if (!rows[0]) return '';
+    return rows[0].must_change_password
+      ? `   Admin login  admin / ${password}\n                (a one-time password: sign in and choose your own; kept in ${shown(path.join(stateDir, 'admin-password'))})`
+      : '   Admin login  admin (its password was changed at first sign-in)';
+  } catch {
+    return '';
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** A secret generated on the first run and kept (mode 0600) in .concord/<name>, so restarts reuse it. */

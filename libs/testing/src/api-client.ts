@@ -54,6 +54,9 @@ export function testConfig(databaseUrl: string, overrides: Partial<ConcordConfig
     // No private network is reachable unless a test says so: a test with a receiver on 127.0.0.1 admits it.
     webhookAllowPrivate: [],
     webhookRequireHttps: false,
+    sessionIdleMinutes: 30,
+    sessionMaxHours: 12,
+    secureCookies: false,
     ...overrides,
   };
 }

@@ -28,7 +28,8 @@ export const API_TAGS = {
   deadlines: 'Clocks of cases and referrals, the working-day calendar and the deadline policies that set the limits.',
   audit: 'Auditor reads: a case rebuilt at an instant, the event log, its verification and anchors, disclosures.',
   stats: 'Key performance indicators.',
-  admin: 'Administration: units, departments, API keys and webhook deliveries.',
+  admin: 'Administration: units, departments, staff accounts, API keys and webhook deliveries.',
+  people: 'People: signing in and out with a session cookie, and the signed-in person’s own account.',
   public: 'Public progress (阳光信访): a case followed by its query code, without a key and without PII.',
   ops: 'Operations: where to start, health and Prometheus metrics.',
 } as const;

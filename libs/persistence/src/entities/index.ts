@@ -18,7 +18,10 @@ import { OutboxMessageEntity } from './outbox-message.entity.js';
 import { PartyEntity } from './party.entity.js';
 import { ReferralEntity } from './referral.entity.js';
 import { SecurityLogEntity } from './security-log.entity.js';
+import { SignInFailureEntity } from './sign-in-failure.entity.js';
 import { UnitEntity } from './unit.entity.js';
+import { UserSessionEntity } from './user-session.entity.js';
+import { UserEntity } from './user.entity.js';
 
 export {
   ApiKeyEntity,
@@ -41,7 +44,10 @@ export {
   PartyEntity,
   ReferralEntity,
   SecurityLogEntity,
+  SignInFailureEntity,
   UnitEntity,
+  UserEntity,
+  UserSessionEntity,
 };
 
 /**
@@ -70,4 +76,7 @@ export const entities = [
   DeliveryEntity,
   AuditAccessLogEntity,
   AuditAnchorEntity,
+  UserEntity,
+  UserSessionEntity,
+  SignInFailureEntity,
 ];

@@ -1,16 +1,22 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { PARTY_ROLES, ROLES, VULNERABLE_FLAGS, type Actor, type PartyRole, type Role } from '#domain';
+import { PARTY_ROLES, USER_ROLES, VULNERABLE_FLAGS, type Actor, type PartyRole, type UserRole } from '#domain';
 import type { PartyView } from '#parties';
 
 // The people answers show: who caused an event, and the parties of a case.
 
-@ApiSchema({ name: 'Actor', description: 'Who caused an event: an API key’s principal, or Concord itself.' })
+@ApiSchema({
+  name: 'Actor',
+  description: 'Who caused an event: an API key’s principal, a signed-in person, or Concord itself.',
+})
 export class ActorDto implements Actor {
-  @ApiProperty({ example: 'system:deadlines', description: 'The key’s principal id, or `system:<part>`.' })
+  @ApiProperty({
+    example: 'system:deadlines',
+    description: 'The key’s principal id, the person’s user id, or `system:<part>`.',
+  })
   id!: string;
 
-  @ApiProperty({ enum: [...ROLES, 'system'] })
-  role!: Role | 'system';
+  @ApiProperty({ enum: [...USER_ROLES, 'system'], description: 'The role it acted in.' })
+  role!: UserRole | 'system';
 
   @ApiProperty({ example: 'Deadline timer' })
   name!: string;

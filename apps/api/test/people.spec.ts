@@ -138,6 +138,18 @@ describe('people: staff accounts and sessions', () => {
       expect(await rowCounts(api.db)).toEqual(before);
     });
 
+    it('places no one new in a retired unit', async () => {
+      await api.call('POST', '/units', {
+        body: { code: 'XC-XH-09', name: '旧社区', level: 'community', parentCode: 'XC-XH' },
+      });
+      expect((await api.call('PATCH', '/units/XC-XH-09', { body: { retired: true } })).status).toBe(200);
+      const reply = await createUser({ username: 'late', name: 'Late', unitCode: 'XC-XH-09', roles: ['mediator'] });
+      expect({ status: reply.status, errors: reply.body.errors }).toEqual({
+        status: 422,
+        errors: [{ field: 'unitCode', message: 'unit XC-XH-09 is retired and takes no one new' }],
+      });
+    });
+
     it('keeps a scoped admin to its subtree: others are not found, and it cannot create outside it', async () => {
       const streetAdmin = await api.keyFor('admin', { unitCode: 'XC-XH' });
       const inside = await createUser(

@@ -42,6 +42,19 @@ describe('passwords (argon2id)', () => {
     expect(await verifyAgainstDummy('anything')).toBe(false);
   });
 
+  it('takes a password in either Unicode composition as the same one', async () => {
+    const composed = await hashPassword('caf\u00e9-au-lait-2026');
+    expect(await verifyPassword('cafe\u0301-au-lait-2026', composed)).toBe(true);
+  });
+
+  it('refuses to verify against a hash asking for more than 1 GiB or 10 passes, even with the right password', async () => {
+    const tag = Buffer.alloc(32).toString('base64').replace(/=+$/, '');
+    const salt = Buffer.alloc(16).toString('base64').replace(/=+$/, '');
+    expect(await verifyPassword('x', `$argon2id$v=19$m=99999999,t=3,p=1$${salt}$${tag}`)).toBe(false);
+    const costly = await hashPassword('correct horse 7', { memory: 8192, passes: 11, parallelism: 1, tagLength: 32 });
+    expect(await verifyPassword('correct horse 7', costly)).toBe(false);
+  });
+
   it('gives one-time passwords that pass its own policy', () => {
     const otp = oneTimePassword();
     expect(otp).toMatch(/^[A-Za-z2-9]{20}$/);

@@ -14,12 +14,24 @@ type Parameters = { memory: number; passes: number; parallelism: number; tagLeng
 
 const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
 
+/**
+ * The most a stored hash may ask of a verification (1 GiB, 10 passes, 8 lanes): a hash altered in the database
+ * cannot make one sign-in take the server's memory or minutes of CPU.
+ */
+const VERIFY_LIMITS = { memory: 1_048_576, passes: 10, parallelism: 8 } as const;
+
+/**
+ * The same password typed on different keyboards or input methods can differ in Unicode composition
+ * (全角/半角 aside, é as one code point or two): hashed and checked in NFC, they are one password.
+ */
+const normal = (password: string) => password.normalize('NFC');
+
 function derive(password: string, salt: Buffer, p: Parameters): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     argon2(
       'argon2id',
       {
-        message: password,
+        message: normal(password),
         nonce: salt,
         parallelism: p.parallelism,
         tagLength: p.tagLength,
@@ -62,7 +74,14 @@ function parse(encoded: string): Parsed | null {
 /** Whether `password` is the one `encoded` was made from; a malformed hash matches nothing. Constant-time compare. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const parsed = parse(encoded);
-  if (!parsed || parsed.tagLength < 16) return false;
+  if (
+    !parsed ||
+    parsed.tagLength < 16 ||
+    parsed.memory > VERIFY_LIMITS.memory ||
+    parsed.passes > VERIFY_LIMITS.passes ||
+    parsed.parallelism > VERIFY_LIMITS.parallelism
+  )
+    return false;
   const tag = await derive(password, parsed.salt, parsed);
   return tag.length === parsed.tag.length && timingSafeEqual(tag, parsed.tag);
 }

@@ -342,8 +342,15 @@ export class UsersService {
 
   private async checkPlacement(unitCode: string | null, departmentCode: string | null, admin: Principal) {
     if (unitCode !== null) {
-      const [unit] = await this.db.query<{ path: string }>(`SELECT path FROM units WHERE code = $1`, [unitCode]);
+      const [unit] = await this.db.query<{ path: string; retired: boolean }>(
+        `SELECT path, retired_at IS NOT NULL AS retired FROM units WHERE code = $1`,
+        [unitCode],
+      );
       if (!unit) throw DomainError.validation([{ field: 'unitCode', message: `unit ${unitCode} does not exist` }]);
+      if (unit.retired)
+        throw DomainError.validation([
+          { field: 'unitCode', message: `unit ${unitCode} is retired and takes no one new` },
+        ]);
       if (!inScope(admin, unit.path))
         throw DomainError.forbidden(
           `Unit ${unitCode} is outside your scope: you manage accounts of your subtree only.`,

@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { LogLevel } from '@nestjs/common';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { ApiKeysService, UsersService } from '#auth';
+import { ApiKeysService, SessionsService, UsersService } from '#auth';
 import type { Clock } from '#clock';
 import type { ConcordConfig } from '#config';
 import { Metrics } from '#metrics';
@@ -96,6 +96,7 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
   await mountQueueDashboard(
     fastify,
     app.get(ApiKeysService),
+    app.get(SessionsService),
     app.get<ObservedQueues>(OBSERVED_QUEUES),
     dirname(createRequire(import.meta.url).resolve('@bull-board/ui/package.json')),
   );

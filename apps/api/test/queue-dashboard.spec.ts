@@ -70,6 +70,27 @@ describe('the queue dashboard (/admin/queues)', () => {
     }
   });
 
+  it('serves an unscoped admin signed in with a session cookie, and no other person', async () => {
+    const password = 'Queue-board-2026';
+    const signIn = async (username: string, extra: Record<string, unknown>) => {
+      const made = await api.call('POST', '/users', { body: { username, name: username, password, ...extra } });
+      expect(made.status).toBe(201);
+      const reply = await api.call('POST', '/session', { key: null, body: { username, password } });
+      return reply.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0]!)
+        .join('; ');
+    };
+    const asCookie = (cookie: string, method = 'GET') => fetch(`${board}/api/queues`, { method, headers: { cookie } });
+    const admin = await signIn('board.admin', { roles: ['admin'] });
+    expect((await asCookie(admin)).status).toBe(200);
+    const scoped = await signIn('board.street', { roles: ['admin'], unitCode: 'XC-XH' });
+    expect((await asCookie(scoped)).status).toBe(403);
+    const mediator = await signIn('board.mediator', { roles: ['mediator'], unitCode: 'XC-XH' });
+    expect((await asCookie(mediator)).status).toBe(403);
+    expect((await asCookie('concord_session=cs_not-a-session')).status).toBe(401);
+  });
+
   it('is read-only: every queue says so, and no action changes a job', async () => {
     const listed = await get('/api/queues', `Bearer ${api.adminKey}`);
     expect(listed.status).toBe(200);

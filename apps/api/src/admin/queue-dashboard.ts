@@ -2,7 +2,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiKeysService } from '#auth';
+import { parseCookies, SESSION_COOKIE, type ApiKeysService, type SessionsService } from '#auth';
+import type { Principal } from '#domain';
 import type { ObservedQueues } from '#observability';
 import { problem } from '../common/problem.js';
 
@@ -33,15 +34,17 @@ function refuse(reply: FastifyReply, status: 401 | 403, detail: string): Fastify
 }
 
 /**
- * Mounts the BullMQ dashboard (bull-board) at `/admin/queues` for unscoped admin keys only: it shows every
- * district's jobs. Every request to it, its pages, scripts and JSON alike, goes through the API's own key check
- * (ApiKeysService), in a hook of the dashboard's own Fastify scope. The board is read-only: jobs follow outbox
+ * Mounts the BullMQ dashboard (bull-board) at `/admin/queues` for unscoped admins only (a key, or a signed-in
+ * person holding the admin role with no unit): it shows every district's jobs. Every request to it, its pages,
+ * scripts and JSON alike, goes through the API's own key or session check, in a hook of the dashboard's own
+ * Fastify scope. The board is read-only: jobs follow outbox
  * rows, and what an operator may change goes through the API (a dead delivery is replayed there). Jobs carry ids
  * and codes only, never party data, so the board shows no PII.
  */
 export async function mountQueueDashboard(
   fastify: FastifyInstance,
   keys: ApiKeysService,
+  sessions: SessionsService,
   queues: ObservedQueues,
   uiBasePath: string,
 ): Promise<void> {
@@ -54,14 +57,30 @@ export async function mountQueueDashboard(
   });
   await fastify.register(async (scope) => {
     scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      const key = dashboardKey(request.headers.authorization);
-      if (!key)
-        return refuse(reply, 401, 'Send an admin API key: `Authorization: Bearer <key>`, or as the Basic password.');
-      const principal = await keys.authenticate(key);
-      if (!principal) return refuse(reply, 401, 'The API key is unknown, revoked or expired.');
+      let principal: Principal | null;
+      const session = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+      if (request.headers.authorization === undefined && session !== undefined) {
+        // A signed-in admin's browser: the board only reads, so a cookie is taken for reads alone (no CSRF risk).
+        if (request.method !== 'GET' && request.method !== 'HEAD')
+          return refuse(reply, 403, 'The queue dashboard is read-only.');
+        const signedIn = await sessions.authenticate(session);
+        if (!signedIn) return refuse(reply, 401, 'The session has ended: sign in again.');
+        if (signedIn.me.mustChangePassword) return refuse(reply, 403, 'Change your one-time password first.');
+        principal = signedIn.me.roles.includes('admin') ? { ...signedIn.principal, role: 'admin' } : signedIn.principal;
+      } else {
+        const key = dashboardKey(request.headers.authorization);
+        if (!key)
+          return refuse(
+            reply,
+            401,
+            'Sign in as an admin, or send an admin API key: `Authorization: Bearer <key>`, or as the Basic password.',
+          );
+        principal = await keys.authenticate(key);
+        if (!principal) return refuse(reply, 401, 'The API key is unknown, revoked or expired.');
+      }
       (request as FastifyRequest & { principal?: unknown }).principal = principal;
       if (principal.role !== 'admin' || principal.scope !== null)
-        return refuse(reply, 403, 'The queue dashboard shows every unit’s jobs: unscoped admin keys only.');
+        return refuse(reply, 403, 'The queue dashboard shows every unit’s jobs: unscoped admins only.');
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
   });

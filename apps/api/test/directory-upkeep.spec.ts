@@ -1,6 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ManualClock } from '#clock';
 import { verifySignature } from '#referrals';
 import {
@@ -13,6 +11,7 @@ import {
   startTestWorker,
   type TestApi,
   type TestWorker,
+  WebhookReceiver,
 } from './support/index.js';
 
 /**
@@ -419,40 +418,12 @@ describe('directory upkeep over HTTP', () => {
   });
 });
 
-/** A department's system: records every request's headers and raw body; answers 200. */
-class Receiver {
-  readonly requests: Array<{ headers: IncomingHttpHeaders; raw: Buffer }> = [];
-  private readonly server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      this.requests.push({ headers: req.headers, raw: Buffer.concat(chunks) });
-      res.writeHead(200).end();
-    });
-  });
-
-  async start(): Promise<this> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    return this;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
 describe('webhook secret rotation, through the real API, worker and an HTTP receiver', () => {
   const clock = new ManualClock('2026-03-02T09:00:00+08:00');
   const HOUR = 3_600_000;
   let api: TestApi;
   let worker: TestWorker;
-  let receiver: Receiver;
+  let receiver: WebhookReceiver;
   let intake: string;
   let departmentKey: string;
   const oldSecret = 'whsec_before_rotation_0123456789';
@@ -463,7 +434,7 @@ describe('webhook secret rotation, through the real API, worker and an HTTP rece
     api = await startTestApi({ clock, config: { webhookAllowPrivate: ['127.0.0.1'] } });
     await seedDirectory(api);
     worker = await startTestWorker(api.config, api.db, clock);
-    receiver = await new Receiver().start();
+    receiver = await new WebhookReceiver().start();
     intake = await api.keyFor('intake');
     const created = await api.call('POST', '/departments', {
       body: {

@@ -1,7 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ManualClock } from '#clock';
 import {
   clocksOf,
@@ -13,39 +10,12 @@ import {
   type ClockView,
   type TestApi,
   type TestWorker,
+  WebhookReceiver,
 } from './support/index.js';
 
 /** A Monday morning in Beijing; the 2026 Labour Day rest (05-01 … 05-05) falls inside the extended periods. */
 const START = '2026-03-02T09:00:00+08:00';
 const HOUR = 3_600_000;
-
-/** The court's system: a real HTTP server on loopback that answers 200 and keeps every request. */
-class CourtReceiver {
-  readonly requests: Array<{ headers: IncomingHttpHeaders; raw: Buffer }> = [];
-  private readonly server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      this.requests.push({ headers: req.headers, raw: Buffer.concat(chunks) });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-
-  async start(): Promise<this> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    return this;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/concord`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 const signatureMatches = (secret: string, raw: Buffer, header: string | string[] | undefined) => {
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
@@ -67,12 +37,12 @@ const consent = {
 describe('dispute version 2: mediation the court delegated before filing', () => {
   const clock = new ManualClock(START);
   const courtSecret = 'whsec_court_chaoyang_0123456789';
-  let court: CourtReceiver;
+  let court: WebhookReceiver;
   let api: TestApi;
   let worker: TestWorker;
 
   beforeAll(async () => {
-    court = await new CourtReceiver().start();
+    court = await new WebhookReceiver().start();
     // The court's receiver listens on loopback, which webhooks reach only when the deployment admits it.
     api = await startTestApi({
       clock,

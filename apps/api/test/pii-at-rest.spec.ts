@@ -1,12 +1,16 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AnchorsProcessor } from '../../worker/src/processors/anchors.processor.js';
 import { ManualClock } from '#clock';
 import { createRedis, QueueName } from '#queues';
-import { ON_VERSION_1, startTestApi, startTestWorker, type TestApi, type TestWorker } from './support/index.js';
+import {
+  ON_VERSION_1,
+  startTestApi,
+  startTestWorker,
+  type TestApi,
+  type TestWorker,
+  WebhookReceiver,
+} from './support/index.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -81,34 +85,6 @@ function needles(): string[] {
   return [...out];
 }
 
-/** A department's system: records the raw body of every request it gets and answers 200. */
-class Receiver {
-  readonly bodies: string[] = [];
-  private readonly server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      this.bodies.push(Buffer.concat(chunks).toString('utf8'));
-      res.writeHead(200).end('ok');
-    });
-  });
-
-  async start(): Promise<this> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    return this;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
 /**
  * After a full walk-through over HTTP, with the real worker relaying, firing deadlines, notifying and
  * delivering webhooks, no party name, phone or ID number is readable anywhere: in any text or JSON column of
@@ -119,7 +95,7 @@ describe('no plaintext party PII at rest', () => {
   const clock = new ManualClock('2026-03-02T09:00:00+08:00');
   let api: TestApi;
   let worker: TestWorker;
-  let receiver: Receiver;
+  let receiver: WebhookReceiver;
   let redis: Redis;
   const watched: Array<{ name: QueueName; queue: Queue; events: QueueEvents; connection: Redis }> = [];
   /** Values the scans must find, so that a scan which reads nothing cannot pass. */
@@ -149,7 +125,7 @@ describe('no plaintext party PII at rest', () => {
   beforeAll(async () => {
     api = await startTestApi({ clock, config: { ...ON_VERSION_1, webhookAllowPrivate: ['127.0.0.1'] } });
     worker = await startTestWorker(api.config, api.db, clock);
-    receiver = await new Receiver().start();
+    receiver = await new WebhookReceiver().start();
     redis = createRedis(api.config.redisUrl);
     for (const name of [QueueName.Notifications, QueueName.Referrals]) {
       const connection = redis.duplicate();

@@ -6,3 +6,4 @@ export * from '../../../worker/test/support/worker-harness.js';
 export * from './log-capture.js';
 export * from './clocks.js';
 export * from './open-case.js';
+export * from './webhook-receiver.js';

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '#clock';
 import type { ConcordConfig } from '#config';
 import { DomainError, ErrorCode, type Principal, type UserRole } from '#domain';
@@ -34,6 +34,13 @@ export const SIGN_IN_FAILED = 'The username or password is wrong, or the account
 const TOUCH_EVERY_MS = 60_000;
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * The back-off row of an account: `user:` and a keyed digest of the username as typed (lower case). People type
+ * their password into the username field by mistake; a failed sign-in must not keep that text readable.
+ */
+export const accountThrottleKey = (dataKey: string, username: string) =>
+  `user:${createHmac('sha256', dataKey).update(username.trim().toLowerCase()).digest('hex')}`;
 /** `cs_` and 43 base64url characters (32 random bytes): tells a session token from an API key (`ck_`). */
 const newToken = (prefix: string) => `${prefix}${randomBytes(32).toString('base64url')}`;
 
@@ -53,6 +60,18 @@ interface SessionRow {
   path: string | null;
 }
 
+/** The person of a session row, as `GET /me` shows it. */
+const meOf = (row: Omit<SessionRow, 'csrf_hash' | 'last_seen_at' | 'path'>): Me => ({
+  id: row.user_id,
+  username: row.username,
+  name: row.name,
+  roles: row.roles,
+  unitCode: row.unit_code,
+  departmentCode: row.department_code,
+  mustChangePassword: row.must_change_password,
+  session: { id: row.session_id, createdAt: row.created_at.toISOString(), expiresAt: row.expires_at.toISOString() },
+});
+
 /** A person's session, authenticated: the principal (its `role` set per route by the guard) and its CSRF check. */
 export interface SessionPrincipal {
   principal: Principal;
@@ -70,14 +89,14 @@ export class SessionsService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly config: Pick<ConcordConfig, 'sessionIdleMinutes' | 'sessionMaxHours'>,
+    private readonly config: Pick<ConcordConfig, 'sessionIdleMinutes' | 'sessionMaxHours' | 'dataKey'>,
     private readonly securityLog: SecurityLog,
   ) {}
 
   async signIn(username: string, password: string, origin: ClientOrigin): Promise<NewSession> {
     const name = username.trim().toLowerCase();
     const now = this.clock.now();
-    const keys = [`user:${name}`, `address:${origin.address ?? 'unknown'}`];
+    const keys = [accountThrottleKey(this.config.dataKey, name), `address:${origin.address ?? 'unknown'}`];
     const locks = await this.db.query<{ key: string }>(
       `SELECT key FROM sign_in_failures WHERE key = ANY ($1) AND locked_until > $2`,
       [keys, now],
@@ -123,7 +142,8 @@ export class SessionsService {
           { id: null, role: 'system', name: 'sign-in' },
           {
             action: 'session.sign_in_failed',
-            subject: { type: 'user', id: user?.id ?? name.slice(0, 64) },
+            // An unknown username is not logged: it may be a password typed into the wrong field.
+            subject: { type: 'user', id: user?.id ?? 'unknown' },
             unitCode: user?.unit_code ?? null,
             detail: { reason, locks: reason === 'locked' || counts.some((c) => lockoutMs(c.failures) > 0) },
           },
@@ -193,22 +213,8 @@ export class SessionsService {
     if (!row) return null;
     if (now.getTime() - row.last_seen_at.getTime() >= TOUCH_EVERY_MS)
       await this.db.query(`UPDATE user_sessions SET last_seen_at = $2 WHERE id = $1`, [row.session_id, now]);
-    const me: Me = {
-      id: row.user_id,
-      username: row.username,
-      name: row.name,
-      roles: row.roles,
-      unitCode: row.unit_code,
-      departmentCode: row.department_code,
-      mustChangePassword: row.must_change_password,
-      session: {
-        id: row.session_id,
-        createdAt: row.created_at.toISOString(),
-        expiresAt: row.expires_at.toISOString(),
-      },
-    };
     return {
-      me,
+      me: meOf(row),
       principal: {
         id: row.user_id,
         name: row.name,
@@ -235,20 +241,7 @@ export class SessionsService {
          FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
       [principal.session!.id],
     );
-    return {
-      id: row!.user_id,
-      username: row!.username,
-      name: row!.name,
-      roles: row!.roles,
-      unitCode: row!.unit_code,
-      departmentCode: row!.department_code,
-      mustChangePassword: row!.must_change_password,
-      session: {
-        id: row!.session_id,
-        createdAt: row!.created_at.toISOString(),
-        expiresAt: row!.expires_at.toISOString(),
-      },
-    };
+    return meOf(row!);
   }
 
   /** Ends the session (sign-out); a second sign-out of it changes nothing. */

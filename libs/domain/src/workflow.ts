@@ -133,6 +133,36 @@ export const NOTIFY_TOPICS = [
 ] as const;
 export type NotifyTopic = (typeof NOTIFY_TOPICS)[number];
 
+/**
+ * What a person's notice inbox (GET /me/notices) tells them about a case or referral they work or are in charge
+ * of: a hand-over (assigned to them, taken from them, claimed by someone else), a leader taking personal charge
+ * (领导包案), a clock's warning, a referral the department returned, and every notice the case owner gets.
+ */
+export const PERSON_TOPICS = [
+  'assigned',
+  'unassigned',
+  'claimed_by_another',
+  'taken_in_charge',
+  'deadline_warning',
+  'referral_returned',
+  ...NOTIFY_TOPICS,
+] as const;
+export type PersonTopic = (typeof PERSON_TOPICS)[number];
+
+/**
+ * A notice for one person, as the engine writes it to the outbox (job `person.notify` on the notifications queue,
+ * whose id is the outbox row's and so names the notice once, however often it is delivered).
+ */
+export interface PersonNoticeJob {
+  userId: string;
+  caseId: string;
+  /** The case event that raised it. */
+  seq: number;
+  topic: PersonTopic;
+  referralId: string | null;
+  detail: string | null;
+}
+
 /** Fields every case machine keeps in its context; the engine copies them into columns for queries. */
 export interface CaseContextBase {
   category: string | null;

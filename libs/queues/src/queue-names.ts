@@ -26,6 +26,8 @@ export enum JobName {
   Notify = 'notify',
   /** Tell the petitioner something the law says they are told (why the handling time was extended). */
   PetitionerNotify = 'petitioner.notify',
+  /** Put a notice in one person's inbox (and tell their open notice streams): `PersonNoticeJob`. */
+  PersonNotify = 'person.notify',
   /** POST one referral event to its department's webhook (a `deliveries` row). */
   ReferralDeliver = 'referral.deliver',
   /** A deadline (or one of its warnings) is due. */

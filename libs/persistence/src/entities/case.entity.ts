@@ -1,5 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, Unique } from 'typeorm';
 import { UnitEntity } from './unit.entity.js';
+import { UserEntity } from './user.entity.js';
 
 /** A case: its machine's state and snapshot, where it stands, and the head of its hash chain. */
 @Entity('cases')
@@ -63,6 +64,16 @@ export class CaseEntity {
   /** An accusation (信访工作条例 art. 30): seen only by admins, auditors and the department it was referred to. */
   @Column({ type: 'boolean', default: false })
   confidential!: boolean;
+
+  /** The person working the case (version 2 on): a copy of the machine's context, set by the chain's events. */
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  @ForeignKey(() => UserEntity, { name: 'cases_assignee_fk' })
+  assigneeId!: string | null;
+
+  /** The leader in personal charge of the case (领导包案, 信访工作条例 art. 18). */
+  @Column({ name: 'in_charge_id', type: 'uuid', nullable: true })
+  @ForeignKey(() => UserEntity, { name: 'cases_in_charge_fk' })
+  inChargeId!: string | null;
 
   @Column({ type: 'text' })
   summary!: string;

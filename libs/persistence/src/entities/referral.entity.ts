@@ -1,6 +1,7 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { CaseEntity } from './case.entity.js';
 import { DepartmentEntity } from './department.entity.js';
+import { UserEntity } from './user.entity.js';
 
 /** A referral (交办) of a case to a department, with its own machine. */
 @Entity('referrals')
@@ -69,6 +70,11 @@ export class ReferralEntity {
 
   @Column({ type: 'boolean', nullable: true })
   resolved!: boolean | null;
+
+  /** The department's person working the referral (version 2 on), set by the chain's CLAIM, ASSIGN, UNASSIGN. */
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  @ForeignKey(() => UserEntity, { name: 'referrals_assignee_fk' })
+  assigneeId!: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Assignment: a case has a person working it (`assignee_id`) and may have a leader in personal charge of it
- * (`in_charge_id`, 领导包案: 信访工作条例 art. 18); a referral has the department's person working it. Each is a
+ * (`in_charge_id`, 领导包案: 信访工作条例 art. 18 ¶2); a referral has the department's person working it. Each is a
  * copy of the machine's context for queries, as `supervised` is: the events that set them (CLAIM, ASSIGN,
  * UNASSIGN, TAKE_CHARGE, RECUSE, ASSIGN_MEDIATOR) are in the case's chain. Version-1 cases keep both null.
  * Adding nullable columns rewrites nothing; the work-queue indexes come with the queues.

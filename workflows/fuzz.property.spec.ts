@@ -380,11 +380,11 @@ describe('petition machine, fuzzed with random event sequences (fast-check)', ()
 describe('dispute machine version 2, fuzzed with random event sequences (fast-check)', () => {
   const pool: MachineEvent[] = [...disputeV2SampleEvents, ...refers, ...answers];
   const paths = [
-    [d.accept, d.classifyLow, d.mediatorAtCommunity, d.schedule, d.sessionAgreement, d.requestJudicial],
+    [d.accept, d.classifyLow, disputeV2.mediatorAtCommunity, d.schedule, d.sessionAgreement, d.requestJudicial],
     [
       d.accept,
       d.classifyLow,
-      d.mediatorAtCommunity,
+      disputeV2.mediatorAtCommunity,
       d.agree,
       d.requestJudicial,
       disputeV2.courtAccepted,

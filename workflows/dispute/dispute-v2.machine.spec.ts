@@ -9,6 +9,7 @@ import {
   elapsed,
   ev,
   IDS,
+  PEOPLE,
 } from '../testing/sample-events.js';
 import { DISPUTE_V2_DEADLINES, disputeV2Workflow } from './dispute-v2.machine.js';
 import { disputeMachine } from './dispute.machine.js';
@@ -18,7 +19,7 @@ const clocks = (...events: MachineEvent[]) => [...declaredClocks(go(...events).s
 
 const SUPERVISED: Effect = { kind: 'notify', topic: 'supervised' };
 
-const mediating = [d.accept, d.classifyLow, d.mediatorAtCommunity];
+const mediating = [d.accept, d.classifyLow, d2.mediatorAtCommunity];
 const agreed = [...mediating, d.agree];
 const applied = [...agreed, d.requestJudicial];
 const inCourt = [...applied, d2.courtAccepted];
@@ -180,8 +181,10 @@ describe('dispute v2: mediation the court delegated before filing (诉前委派)
         receivedAt: '2026-03-02T09:00:00+08:00',
         ending: null,
       },
-      mediatorId: 'med-7',
+      mediatorId: PEOPLE.mediator.id,
       mediationChannel: 'judicial',
+      // The mediator who signed for the materials works the case.
+      assignee: PEOPLE.mediator.id,
     });
     expect(clocks(...delegated)).toEqual(['dispute.court_delegation']);
     expect(DISPUTE_V2_DEADLINES.courtDelegation).toMatchObject({ startsFrom: 'receivedAt', amount: 30 });

@@ -10,6 +10,18 @@ import {
   type Effect,
   type StateMeta,
 } from '#domain';
+import {
+  ASSIGNMENT_ACTIONS,
+  ASSIGNMENT_GUARDS,
+  assignmentActions,
+  assignmentEvents,
+  assignmentFacts,
+  assignmentGuardReasons,
+  assignmentGuards,
+  noAssignment,
+  withAssignment,
+  type AssignmentContext,
+} from '../shared/assignment.js';
 import { breachOf, client, deadline, inherited, openStateTransitions, text, type EventsOf } from '../shared/common.js';
 import {
   BREACHED,
@@ -39,7 +51,7 @@ import {
  *   mediator's signed receipt of the court's materials, extended only with both parties' recorded consent, as often
  *   as they agree (特邀调解规定 art. 27); without an agreement it goes back to the court (art. 21 ¶1).
  */
-export interface DisputeV2Context extends DisputeContext {
+export interface DisputeV2Context extends DisputeContext, AssignmentContext {
   /** The court that accepted the application: its case number and when it accepted (立案). */
   court: null | { caseNumber: string; acceptedAt: string };
   /** The court's clock was extended (once, with its approver); the mediation clock's extension is `extended`. */
@@ -94,6 +106,12 @@ export const referPayloadV2 = s.refine(
 
 export const disputeV2Events = {
   ...disputeEvents,
+  ...assignmentEvents,
+  ASSIGN_MEDIATOR: client(
+    s.object({ mediatorId: s.uuid(), channel: s.oneOf(MEDIATION_CHANNELS) }),
+    'Assigns the mediation to a user holding the mediator role whose unit’s subtree holds the case (not one who ' +
+      'recused themselves); they become its assignee.',
+  ),
   REFER: client(
     referPayloadV2,
     'Refers the case to departments (交办), one of them the lead; the reply is due in dueInWorkingDays or at ' +
@@ -116,10 +134,11 @@ export const disputeV2Events = {
       courtCode: s.code(),
       delegationNumber: s.string({ max: 100 }),
       receivedAt: s.instant(),
-      mediatorId: s.string({ max: 64 }),
+      mediatorId: s.uuid(),
       channel: s.oneOf(MEDIATION_CHANNELS),
     }),
-    'The mediator signed for the materials of a dispute the court (a department) delegated before filing ' +
+    'The mediator (a user holding the mediator role where the case is, who becomes its assignee) signed for the ' +
+      'materials of a dispute the court (a department) delegated before filing ' +
       "(诉前委派): the court's 30 days run from receivedAt (特邀调解规定 art. 27 ¶1, ¶3); on the court mediation " +
       'platform, receivedAt is when the mediator confirmed the delegation there (在线调解规则 art. 24 ¶2).',
   ),
@@ -209,6 +228,18 @@ const DONE = '#dispute.archive.closed';
 const ESCALATION = '#dispute.escalation.pending';
 const SUPERVISED = notify('supervised');
 
+/** Version 2's routing: ASSIGN_MEDIATOR names a person (facts.person), who becomes the case's assignee. */
+const routingV2 = {
+  ...routing,
+  ASSIGN_MEDIATOR: {
+    ...routing.ASSIGN_MEDIATOR,
+    guard: and(['notCriticalBelowStreet', 'notRecused']),
+    actions: ['assignMediator', 'takeAssignment'],
+  },
+} as const;
+const V1_ESCALATION = disputeMachine.root.states.escalation!.config;
+const V1_ARCHIVE = disputeMachine.root.states.archive!.config;
+
 /** A breach that only flags the case: it stays where it is. */
 const supervisedOnBreach = (key: string) => ({ guard: breachOf(key), actions: ['supervise', SUPERVISED] }) as const;
 
@@ -255,6 +286,7 @@ export const disputeV2Machine = setup({
   },
   guards: {
     ...inherited(disputeMachine.implementations.guards, V1_GUARDS),
+    ...inherited(assignmentGuards, ASSIGNMENT_GUARDS),
     // Closed once the 30 days have passed: the engine says so in the facts even before the breach has fired
     // (`unconfirmed` is what the breach records).
     judicialWindowOpen: ({ context, event }) =>
@@ -271,6 +303,7 @@ export const disputeV2Machine = setup({
   },
   actions: {
     ...inherited(disputeMachine.implementations.actions, V1_ACTIONS),
+    ...inherited(assignmentActions, ASSIGNMENT_ACTIONS),
     effect: (_, _params: Effect) => {},
     markCourtExtended: assign({ courtExtended: true }),
     // The court refused: mediation resumes, and a later agreement starts its own window and court round.
@@ -341,25 +374,31 @@ export const disputeV2Machine = setup({
     courtExtended: false,
     conclusion: null,
     delegation: null,
+    ...noAssignment(),
   }),
   initial: 'intake',
   states: {
-    intake: disputeMachine.root.states.intake!.config as never,
+    intake: withAssignment(disputeMachine.root.states.intake!.config) as never,
     triage: {
-      ...V1_TRIAGE.config,
+      ...withAssignment(V1_TRIAGE.config),
       states: {
         assessing: {
           ...V1_ASSESSING.config,
           on: {
             ...V1_ASSESSING.config.on,
-            RECEIVE_DELEGATION: { target: '#dispute.mediation.delegated', actions: 'recordDelegation' },
+            ...routingV2,
+            RECEIVE_DELEGATION: {
+              guard: 'notRecused',
+              target: '#dispute.mediation.delegated',
+              actions: ['recordDelegation', 'takeAssignment'],
+            },
           },
         },
       },
     } as never,
     mediation: {
       initial: 'assigned',
-      on: openStateTransitions('dispute'),
+      on: withAssignment({ on: openStateTransitions('dispute') }).on,
       states: {
         // As in version 1: the mediation clock runs while a mediator works, until an agreement.
         assigned: disputeMachine.root.states.mediation!.states.assigned!.config as never,
@@ -454,7 +493,7 @@ export const disputeV2Machine = setup({
         reply_review: {
           meta: { deadline: DISPUTE_V2_DEADLINES.replyReview },
           on: {
-            ...routing,
+            ...routingV2,
             ESCALATE: ESCALATION,
             CONCLUDE: { target: FOLLOW_UP, actions: ['recordConclusion', outcome('unresolved')] },
             DEADLINE_WARNING: { actions: 'recorded' },
@@ -463,8 +502,11 @@ export const disputeV2Machine = setup({
         },
       },
     },
-    escalation: disputeMachine.root.states.escalation!.config as never,
-    archive: disputeMachine.root.states.archive!.config as never,
+    escalation: { ...V1_ESCALATION, on: { ...withAssignment(V1_ESCALATION).on, ...routingV2 } } as never,
+    archive: {
+      ...V1_ARCHIVE,
+      states: { ...V1_ARCHIVE.states, follow_up: withAssignment(V1_ARCHIVE.states!.follow_up!) },
+    } as never,
   },
 });
 
@@ -479,11 +521,17 @@ export const disputeV2Workflow: CaseWorkflow<typeof disputeV2Machine> = {
   facts: {
     ...disputeWorkflow.facts,
     REQUEST_JUDICIAL_CONFIRMATION: { kind: 'clocksPastDue', keys: [DISPUTE_V2_DEADLINES.judicialApplication.key] },
-    RECEIVE_DELEGATION: { kind: 'departmentsExist', field: 'courtCode' },
+    ...assignmentFacts,
+    ASSIGN_MEDIATOR: { kind: 'person', field: 'mediatorId', roles: ['mediator'] },
+    RECEIVE_DELEGATION: [
+      { kind: 'departmentsExist', field: 'courtCode' },
+      { kind: 'person', field: 'mediatorId', roles: ['mediator'] },
+    ],
   },
   handling: disputeWorkflow.handling,
   guardReasons: {
     ...disputeWorkflow.guardReasons,
+    ...assignmentGuardReasons,
     judicialWindowOpen:
       'The 30 days to apply for judicial confirmation (人民调解法 art. 33) have passed; the agreement stands as it is.',
     courtNotExtended: "The court's clock has already been extended once.",

@@ -21,6 +21,19 @@ import {
   text,
   type EventsOf,
 } from '../shared/common.js';
+import {
+  ASSIGNMENT_ACTIONS,
+  ASSIGNMENT_GUARDS,
+  assignmentActions,
+  assignmentEvents,
+  assignmentFacts,
+  assignmentGuardReasons,
+  assignmentGuards,
+  assignmentTransitions,
+  noAssignment,
+  withAssignment,
+  type AssignmentContext,
+} from '../shared/assignment.js';
 import { disputeEvents } from '../dispute/dispute.machine.js';
 import {
   PETITION_DEADLINES,
@@ -44,9 +57,11 @@ import {
  *   none, and a hearing (听证) stops the 复核 clock (art. 36 ¶2);
  * - a repeat of a petition whose 复核 is complete is declined as such (art. 36 ¶3);
  * - a forwarded petition (转送) waits for the receiving body's answer or objection (art. 22–23);
- * - a repeat of a petition still being handled is merged into it.
+ * - a repeat of a petition still being handled is merged into it;
+ * - people work petitions: CLAIM, ASSIGN, UNASSIGN, TAKE_CHARGE (领导包案, art. 18 ¶2) and RECUSE (回避, art. 28 ¶3) in
+ *   every open stage (shared/assignment.ts).
  */
-export interface PetitionV2Context extends PetitionContext {
+export interface PetitionV2Context extends PetitionContext, AssignmentContext {
   petitionType: PetitionType | null;
   /** An accusation is confidential (art. 30): the engine keeps it from everyone but admins, auditors and 纪检监察. */
   confidential: boolean;
@@ -94,6 +109,7 @@ const reviewRequest = () => s.object({ reason: text(), outsideBody: s.optional(o
 
 export const petitionV2Events = {
   ...petitionEvents,
+  ...assignmentEvents,
   REFERRAL_REPLIED: disputeEvents.REFERRAL_REPLIED,
   REFERRAL_REJECTED: disputeEvents.REFERRAL_REJECTED,
   ACCEPT: client(
@@ -232,7 +248,12 @@ const clockEffect = (kind: 'clock.pause' | 'clock.resume') =>
 const WAITING = { DEADLINE_WARNING: { actions: 'recorded' } } as const;
 /** Every open stage takes the record of a notice to the petitioner, as it takes OWNER_NOTIFIED. */
 const openStage = () =>
-  ({ ...openStateTransitions('petition'), PETITIONER_NOTIFIED: { actions: 'recorded' } }) as const;
+  ({
+    ...openStateTransitions('petition'),
+    PETITIONER_NOTIFIED: { actions: 'recorded' },
+    ...assignmentTransitions,
+  }) as const;
+const V1_ARCHIVE = petitionMachine.root.states.archive!.config;
 
 const V1_GUARDS = ['deadlineIs', 'unitHasParent', 'notExtended', 'handlerUnitGiven'] as const;
 const V1_ACTIONS = [
@@ -289,6 +310,7 @@ export const petitionV2Machine = setup({
   },
   guards: {
     ...inherited(petitionMachine.implementations.guards, V1_GUARDS),
+    ...inherited(assignmentGuards, ASSIGNMENT_GUARDS),
     typeIs: ({ event }, params: { type: PetitionType }) =>
       event.type === 'ACCEPT' && event.payload.petitionType === params.type,
     alreadyReReviewedClaim: ({ event }) => event.type === 'DECLINE' && event.payload.ground === 'already_re_reviewed',
@@ -304,6 +326,7 @@ export const petitionV2Machine = setup({
   },
   actions: {
     ...inherited(petitionMachine.implementations.actions, V1_ACTIONS),
+    ...inherited(assignmentActions, ASSIGNMENT_ACTIONS),
     effect: (_, _params: Effect) => {},
     classify: assign(({ event }) =>
       event.type === 'ACCEPT'
@@ -360,6 +383,7 @@ export const petitionV2Machine = setup({
     hearing: false,
     openReferrals: [],
     mergedInto: null,
+    ...noAssignment(),
   }),
   initial: 'intake',
   states: {
@@ -542,7 +566,10 @@ export const petitionV2Machine = setup({
         },
       },
     },
-    archive: petitionMachine.root.states.archive!.config as never,
+    archive: {
+      ...V1_ARCHIVE,
+      states: { ...V1_ARCHIVE.states, follow_up: withAssignment(V1_ARCHIVE.states!.follow_up!) },
+    } as never,
   },
 });
 
@@ -599,10 +626,12 @@ export const petitionV2Workflow: CaseWorkflow<typeof petitionV2Machine> = {
     FORWARD: { kind: 'referredDepartments' },
     ASSIGN_HANDLER: { kind: 'unitWithinReach', unitField: 'unitCode', departmentField: 'departmentCode' },
     MERGE: { kind: 'mergeTarget', field: 'intoCaseId' },
+    ...assignmentFacts,
   },
   handling: petitionWorkflow.handling,
   guardReasons: {
     ...petitionWorkflow.guardReasons,
+    ...assignmentGuardReasons,
     relatedCaseReReviewed:
       'The related case has not completed its re-review (复核): only a repeat of a petition whose 复核 is complete is ' +
       'declined on that ground (信访工作条例 art. 36 ¶3).',

@@ -4,6 +4,7 @@ import {
   elapsed,
   REFERRAL_INPUT as INPUT,
   referral as r,
+  referralAssignment,
   referralSampleEvents,
   warning,
 } from '../testing/sample-events.js';
@@ -13,6 +14,7 @@ import { referralWorkflow } from './referral.machine.js';
 const TRANSFER = { ...INPUT, transfer: true as const };
 const samples: MachineEvent[] = [
   ...referralSampleEvents,
+  ...Object.values(referralAssignment),
   elapsed(REFERRAL_V2_DEADLINES.transferNotice.key),
   elapsed(REFERRAL_V2_DEADLINES.transferObjection.key),
   warning(REFERRAL_V2_DEADLINES.transferNotice.key),
@@ -52,10 +54,15 @@ describe('referral machine version 2, walked with xstate/graph from both inputs'
 describe('referral version 2 declarations', () => {
   const decl = declarations(referralV2Workflow, samples);
 
-  it('declares every event it handles, handles every event it declares, with the events of version 1', () => {
+  it('declares every event it handles, handles every event it declares: version 1’s and the assignment events', () => {
     expect(decl.undeclaredEvents).toEqual([]);
     expect(decl.unhandledEvents).toEqual([]);
-    expect(Object.keys(referralV2Workflow.events)).toEqual(Object.keys(referralWorkflow.events));
+    expect(Object.keys(referralV2Workflow.events)).toEqual([
+      ...Object.keys(referralWorkflow.events),
+      'CLAIM',
+      'ASSIGN',
+      'UNASSIGN',
+    ]);
   });
 
   it('declares the transfer’s clocks of 信访工作条例 art. 23 ¶3: 15 days to tell the petitioner, 5 working days to object', () => {

@@ -46,6 +46,12 @@ export interface Decision {
  * Whether `command` may be sent at all, before any fact is looked up: 422 for an unknown event or a bad payload,
  * 403 for a system event from a client. The known events listed are those a client may send.
  */
+/**
+ * Who sends a client event whose spec names no senders: every role that works cases or referrals, as far as the
+ * route admits it. A leader sends only the events that name the leader (TAKE_CHARGE, ASSIGN, UNASSIGN, RECUSE).
+ */
+const DEFAULT_SENDERS: readonly string[] = ['admin', 'intake', 'mediator', 'grid_worker', 'department'];
+
 export function admit(workflow: MachineWorkflow, command: Command): Refusal | { ok: true; event: Admitted } {
   const spec = workflow.events[command.type];
   if (!spec) {
@@ -61,6 +67,12 @@ export function admit(workflow: MachineWorkflow, command: Command): Refusal | { 
   if (spec.source === 'system' && command.actor.role !== 'system') {
     return refuse(
       new DomainError(ErrorCode.SystemEventOnly, `${command.type} is sent by Concord itself, never by a client.`),
+    );
+  }
+  const senders = spec.senders ?? DEFAULT_SENDERS;
+  if (spec.source === 'client' && command.actor.role !== 'system' && !senders.includes(command.actor.role)) {
+    return refuse(
+      new DomainError(ErrorCode.Forbidden, `${command.type} is sent by ${senders.join(', ')} only.`, { senders }),
     );
   }
   const checked = validate(spec.payload, command.payload ?? {}, 'payload');

@@ -80,14 +80,39 @@ export function transitionEdges(machine: AnyStateMachine) {
 }
 
 /**
+ * A snapshot's key in the walk: its value and context, where who works the case (version 2's assignee, leader in
+ * charge and recusals: shared/assignment.ts) counts only as whether someone is assigned. The assignment events change
+ * nothing else, and every combination of people would multiply the walk; workflows/assignment.spec.ts drives
+ * each combination by hand instead.
+ */
+function serializeWalked({ value, context }: AnyMachineSnapshot): string {
+  const people = context as { assignee?: unknown };
+  if (!('recused' in (context ?? {}))) return JSON.stringify({ value, context });
+  return JSON.stringify({
+    value,
+    context: {
+      ...context,
+      assignee: people.assignee != null,
+      inCharge: undefined,
+      recused: undefined,
+    },
+  });
+}
+
+/**
  * The graph of `workflow` walked with `events` from a new case (`xstate/graph`'s adjacency map): every snapshot
- * reached and every step between two of them. Snapshots are told apart by value and full context.
+ * reached and every step between two of them. Snapshots are told apart by value and context (serializeWalked).
  */
 export function walkGraph(workflow: MachineWorkflow, events: MachineEvent[], input: CaseInput | object) {
   // Events no active state node mentions would only loop back unchanged; skip them.
   const filterEvents = (snapshot: AnyMachineSnapshot, event: MachineEvent) =>
     snapshot._nodes.some((node) => node.transitions.has(event.type));
-  const options = { events: events as never[], input, filterEvents: filterEvents as never };
+  const options = {
+    events: events as never[],
+    input,
+    filterEvents: filterEvents as never,
+    serializeState: serializeWalked as never,
+  };
   const adjacency = getAdjacencyMap(workflow.machine, options) as unknown as Record<
     string,
     { state: AnyMachineSnapshot; transitions: Record<string, { event: MachineEvent; state: AnyMachineSnapshot }> }
@@ -102,7 +127,7 @@ export function walkGraph(workflow: MachineWorkflow, events: MachineEvent[], inp
 
 /**
  * Walks `workflow` with `events` from a new case and reports every way it falls short of the contract; each
- * list is empty for a sound machine. Snapshots are told apart by value and full context, so a guard that
+ * list is empty for a sound machine. Snapshots are told apart by value and context (serializeWalked), so a guard that
  * depends on context is walked with every context that can reach it.
  */
 export function audit(

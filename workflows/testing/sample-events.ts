@@ -23,6 +23,14 @@ export const IDS = {
 
 export const CATEGORY = 'neighbour';
 
+/** People as the engine names them in the facts of assignment events (version 2 on). */
+export const PEOPLE = {
+  mediator: { id: '00000000-0000-4000-8000-0000000000e1', name: '调解员甲' },
+  colleague: { id: '00000000-0000-4000-8000-0000000000e2', name: '调解员乙' },
+  leader: { id: '00000000-0000-4000-8000-0000000000e3', name: '王书记' },
+  staff: { id: '00000000-0000-4000-8000-0000000000e4', name: '科员丙' },
+} as const;
+
 export function ev(type: string, payload: object = {}, facts: Partial<CaseFacts> = {}): MachineEvent {
   return { type, payload, facts: { unit: UNITS.community, ...facts } };
 }
@@ -180,13 +188,50 @@ export const referral = {
   replyWarning: warning(REFERRAL_DEADLINES.reply.key),
 };
 
+/** Version 2 of the referral machine: the department's staff claim it, hand it on, or hand it back. */
+export const referralAssignment = {
+  claim: ev('CLAIM', {}, { person: PEOPLE.staff }),
+  assignColleague: ev('ASSIGN', { userId: PEOPLE.colleague.id }, { person: PEOPLE.colleague }),
+  handBack: ev('UNASSIGN', {}, { person: PEOPLE.staff, dispatcher: true }),
+};
+
 export const referralSampleEvents: MachineEvent[] = [
   ...Object.values(referral),
   warning(REFERRAL_DEADLINES.acknowledge.key),
 ];
 
+/** The assignment events of version 2 (shared/assignment.ts), with the facts the engine gives them. */
+export const assignment = {
+  claim: ev('CLAIM', {}, { person: PEOPLE.mediator }),
+  claimByColleague: ev('CLAIM', {}, { person: PEOPLE.colleague }),
+  assignColleague: ev('ASSIGN', { userId: PEOPLE.colleague.id }, { person: PEOPLE.colleague }),
+  handBack: ev('UNASSIGN', {}, { person: PEOPLE.mediator, dispatcher: false }),
+  takeAway: ev('UNASSIGN', { reason: 'reassigning the street’s cases' }, { person: PEOPLE.leader, dispatcher: true }),
+  notMine: ev('UNASSIGN', {}, { person: PEOPLE.colleague, dispatcher: false }),
+  takeCharge: ev('TAKE_CHARGE', { note: '包案' }, { person: PEOPLE.leader }),
+  recuse: ev('RECUSE', { reason: 'the respondent is my cousin' }, { person: PEOPLE.mediator }),
+  release: ev('RELEASE_ASSIGNMENT', { userId: PEOPLE.mediator.id, as: 'assignee', reason: 'out_of_scope' }),
+  releaseCharge: ev('RELEASE_ASSIGNMENT', { userId: PEOPLE.leader.id, as: 'in_charge', reason: 'out_of_scope' }),
+};
+
+/** One sample of each assignment event: enough to take each of their transitions in a walk of the whole graph. */
+const assignmentWalk = [
+  assignment.claim,
+  assignment.assignColleague,
+  assignment.takeAway,
+  assignment.takeCharge,
+  assignment.recuse,
+  assignment.release,
+];
+
+/** Version 2's ASSIGN_MEDIATOR names a person (a mediator's user id), whom the engine finds. */
+const mediatorV2 = (unit: CaseFacts['unit']) =>
+  ev('ASSIGN_MEDIATOR', { mediatorId: PEOPLE.mediator.id, channel: 'people' }, { unit, person: PEOPLE.mediator });
+
 /** Events version 2 of the dispute machine adds to version 1's. */
 export const disputeV2 = {
+  mediatorAtCommunity: mediatorV2(UNITS.community),
+  mediatorAtStreet: mediatorV2(UNITS.street),
   courtAccepted: ev('COURT_ACCEPTED', {
     courtCaseNumber: '(2026)京0105民特123号',
     acceptedAt: '2026-03-02T09:00:00+08:00',
@@ -197,13 +242,17 @@ export const disputeV2 = {
     approver: { name: '张院长', title: '院长' },
   }),
   conclude: ev('CONCLUDE', { ground: 'no_violation_found', reason: 'the inspection found no violation' }),
-  delegated: ev('RECEIVE_DELEGATION', {
-    courtCode: 'COURT-CY',
-    delegationNumber: '(2026)京0105民诉前调1234号',
-    receivedAt: '2026-03-02T09:00:00+08:00',
-    mediatorId: 'med-7',
-    channel: 'judicial',
-  }),
+  delegated: ev(
+    'RECEIVE_DELEGATION',
+    {
+      courtCode: 'COURT-CY',
+      delegationNumber: '(2026)京0105民诉前调1234号',
+      receivedAt: '2026-03-02T09:00:00+08:00',
+      mediatorId: PEOPLE.mediator.id,
+      channel: 'judicial',
+    },
+    { person: PEOPLE.mediator },
+  ),
   consentedExtension: ev('EXTEND_DEADLINE', {
     days: 30,
     reason: 'both parties want time for a valuation',
@@ -226,10 +275,14 @@ export const DISPUTE_V2_KEYS = [
   'follow_up',
 ];
 
+/** Version 1's dispute events as version 2 takes them: its ASSIGN_MEDIATOR names a person. */
+const { mediatorAtCommunity: _v1Community, mediatorAtStreet: _v1Street, ...disputeBoth } = dispute;
+
 export const disputeV2SampleEvents: MachineEvent[] = [
   ...Object.values(common),
-  ...Object.values(dispute),
+  ...Object.values(disputeBoth),
   ...Object.values(disputeV2),
+  ...assignmentWalk,
   warning('dispute.mediation'),
   ...DISPUTE_V2_KEYS.map((k) => elapsed(`dispute.${k}`)),
   elapsed('dispute.escalation', UNITS.district),
@@ -311,6 +364,7 @@ const { extend: _extendWithoutApprover, ...commonV2 } = common;
 export const petitionV2SampleEvents: MachineEvent[] = [
   ...Object.values(commonV2),
   ...Object.values(petitionV2),
+  ...assignmentWalk,
   warning('petition.handling'),
   ...PETITION_V2_KEYS.map((k) => elapsed(`petition.${k}`)),
   elapsed('petition.handling', UNITS.district),

@@ -1,5 +1,6 @@
 import { statePath, type CaseKind } from '#domain';
 import type { StoredSnapshot } from '../runtime/machine-runtime.js';
+import { noAssignment } from '../shared/assignment.js';
 import { PETITION_TYPES, type PetitionType } from '../petition/petition-v2.machine.js';
 
 /**
@@ -49,7 +50,15 @@ export const disputeV1ToV2: Upgrade = {
       snapshot: {
         status: stored.status,
         value: valueOf(to),
-        context: { ...stored.context, court: null, courtExtended: false, conclusion: null, delegation: null },
+        // No one works a migrated case yet: version 1 named its mediator in free text, which stays as it was.
+        context: {
+          ...stored.context,
+          court: null,
+          courtExtended: false,
+          conclusion: null,
+          delegation: null,
+          ...noAssignment(),
+        },
       },
     };
   },
@@ -112,6 +121,7 @@ export const petitionV1ToV2: Upgrade = {
           hearing: false,
           openReferrals: [],
           mergedInto: null,
+          ...noAssignment(),
         },
       },
     };

@@ -33,6 +33,7 @@ function periodEnd(start: Date, n: number): { due: Date; nominal: string } {
 describe('clocks from an instant in the payload', () => {
   const clock = new ManualClock(DAY_0.toISOString());
   let api: TestApi;
+  let mediatorId: string;
 
   const reply = (id: string, type: string, payload: Record<string, unknown> = {}) =>
     api.call('POST', `/cases/${id}/events`, { body: { type, payload } });
@@ -48,6 +49,8 @@ describe('clocks from an instant in the payload', () => {
   beforeAll(async () => {
     api = await startTestApi({ clock });
     await seedDirectory(api);
+    // Version 2 names a mediator by user id: one of the district, whose subtree holds every case here.
+    ({ id: mediatorId } = await api.personFor(['mediator'], { unitCode: 'XC' }));
   });
   afterAll(() => api.close());
 
@@ -115,7 +118,7 @@ describe('clocks from an instant in the payload', () => {
     clock.set('2026-07-01T09:00:00+08:00');
     const id = await openOnV2(dispute());
     await send(id, 'ACCEPT');
-    await send(id, 'ASSIGN_MEDIATOR', { mediatorId: 'li', channel: 'people' });
+    await send(id, 'ASSIGN_MEDIATOR', { mediatorId, channel: 'people' });
     await send(id, 'REACH_AGREEMENT', { terms: '楼上负责维修' });
     clock.set('2026-07-06T09:00:00+08:00');
     await send(id, 'REQUEST_JUDICIAL_CONFIRMATION');

@@ -39,6 +39,7 @@ describe('dispute version 2: mediation the court delegated before filing', () =>
   const courtSecret = 'whsec_court_chaoyang_0123456789';
   let court: WebhookReceiver;
   let api: TestApi;
+  let mediatorId: string;
   let worker: TestWorker;
 
   beforeAll(async () => {
@@ -49,6 +50,8 @@ describe('dispute version 2: mediation the court delegated before filing', () =>
       config: { newCasesStartOn: { dispute: 2 }, webhookAllowPrivate: ['127.0.0.1'] },
     });
     await seedDirectory(api);
+    // Version 2 names a mediator by user id: one of the district, whose subtree holds every case here.
+    ({ id: mediatorId } = await api.personFor(['mediator'], { unitCode: 'XC' }));
     const created = await api.call('POST', '/departments', {
       body: {
         code: 'COURT-CY',
@@ -80,7 +83,7 @@ describe('dispute version 2: mediation the court delegated before filing', () =>
     courtCode: 'COURT-CY',
     delegationNumber: `(2026)京0105民诉前调${n}号`,
     receivedAt,
-    mediatorId: 'mediator-sun',
+    mediatorId,
     channel: 'judicial',
   });
 

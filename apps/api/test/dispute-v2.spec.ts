@@ -23,11 +23,14 @@ const START = '2026-03-02T09:00:00+08:00';
 describe('dispute version 2: agreement, judicial application and the court’s clock', () => {
   const clock = new ManualClock(START);
   let api: TestApi;
+  let mediatorId: string;
   let worker: TestWorker;
 
   beforeAll(async () => {
     api = await startTestApi({ clock, config: { newCasesStartOn: { dispute: 2 } } });
     await seedDirectory(api);
+    // Version 2 names a mediator by user id: one of the district, whose subtree holds every case here.
+    ({ id: mediatorId } = await api.personFor(['mediator'], { unitCode: 'XC' }));
     worker = await startTestWorker(api.config, api.db, clock);
   });
   afterAll(async () => {
@@ -52,7 +55,7 @@ describe('dispute version 2: agreement, judicial application and the court’s c
     const id = created.body.id as string;
     await ok(id, 'ACCEPT');
     await ok(id, 'CLASSIFY', { category: 'neighbour', riskLevel: 'low' });
-    const assigned = await ok(id, 'ASSIGN_MEDIATOR', { mediatorId: 'mediator-zhao', channel: 'people' });
+    const assigned = await ok(id, 'ASSIGN_MEDIATOR', { mediatorId, channel: 'people' });
     expect(assigned.state).toBe('mediation.assigned');
     return id;
   }

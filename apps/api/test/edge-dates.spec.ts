@@ -19,6 +19,7 @@ import {
 describe('dates and instants at the edge', () => {
   const clock = new ManualClock('2026-03-02T09:00:00+08:00');
   let api: TestApi;
+  let mediatorId: string;
   let auditor: string;
   let caseId: string;
 
@@ -46,12 +47,14 @@ describe('dates and instants at the edge', () => {
   beforeAll(async () => {
     api = await startTestApi({ clock });
     await seedDirectory(api);
+    // Version 2 names a mediator by user id: one of the district, whose subtree holds every case here.
+    ({ id: mediatorId } = await api.personFor(['mediator'], { unitCode: 'XC' }));
     auditor = await api.keyFor('auditor');
     caseId = (await api.call('POST', '/cases', { body: dispute() })).body.id;
     for (const [type, payload] of [
       ['ACCEPT', {}],
       ['CLASSIFY', { category: 'neighbour', riskLevel: 'low' }],
-      ['ASSIGN_MEDIATOR', { mediatorId: 'li', channel: 'people' }],
+      ['ASSIGN_MEDIATOR', { mediatorId, channel: 'people' }],
     ] as const) {
       expect((await api.call('POST', `/cases/${caseId}/events`, { body: { type, payload } })).status).toBe(200);
     }

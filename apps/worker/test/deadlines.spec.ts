@@ -17,11 +17,14 @@ const MONDAY = '2026-03-02T09:00:00+08:00';
 describe('deadlines, with the real worker and a clock that moves only when told', () => {
   const clock = new ManualClock(MONDAY);
   let api: TestApi;
+  let mediatorId: string;
   let worker: TestWorker;
 
   beforeAll(async () => {
     api = await startTestApi({ clock });
     await seedDirectory(api);
+    // Version 2 names a mediator by user id: one of the district, whose subtree holds every case here.
+    ({ id: mediatorId } = await api.personFor(['mediator'], { unitCode: 'XC' }));
     worker = await startTestWorker(api.config, api.db, clock);
   });
   afterAll(async () => {
@@ -152,7 +155,7 @@ describe('deadlines, with the real worker and a clock that moves only when told'
   it('EXTEND_DEADLINE moves the due time once, keeping both in the record', async () => {
     const created = await open();
     await send(created.id, 'ACCEPT');
-    const mediating = await send(created.id, 'ASSIGN_MEDIATOR', { mediatorId: 'li', channel: 'people' });
+    const mediating = await send(created.id, 'ASSIGN_MEDIATOR', { mediatorId, channel: 'people' });
     const mediation = mediating.deadlines.find(
       (d: { key: string; open: boolean }) => d.key === 'dispute.mediation' && d.open,
     );

@@ -27,6 +27,10 @@ export interface CaseView {
   supervised: boolean;
   /** An accusation (信访工作条例 art. 30): seen only by admins, auditors and the department it was referred to. */
   confidential: boolean;
+  /** The user working the case (machine version 2 on), null when no one is. */
+  assigneeId: string | null;
+  /** The leader in personal charge of the case (领导包案), if one took charge. */
+  inChargeId: string | null;
   summary: string;
   description: string;
   occurredAt: string | null;
@@ -41,7 +45,15 @@ export interface CaseView {
   updatedAt: string;
 }
 
-const BASE_CONTEXT = new Set(['category', 'riskLevel', 'outcome', 'supervised', 'confidential']);
+const BASE_CONTEXT = new Set([
+  'category',
+  'riskLevel',
+  'outcome',
+  'supervised',
+  'confidential',
+  'assignee',
+  'inCharge',
+]);
 
 export function toCaseView(
   record: CaseRecord,
@@ -65,6 +77,8 @@ export function toCaseView(
     outcome: record.outcome,
     supervised: record.supervised,
     confidential: record.confidential,
+    assigneeId: record.assigneeId,
+    inChargeId: record.inChargeId,
     summary: record.summary,
     description: record.description,
     occurredAt: record.occurredAt?.toISOString() ?? null,

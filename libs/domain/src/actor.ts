@@ -11,4 +11,5 @@ export const SYSTEM_ACTORS = {
   deadlines: { id: 'system:deadlines', role: 'system', name: 'Deadline timer' },
   referrals: { id: 'system:referrals', role: 'system', name: 'Referral protocol' },
   notifications: { id: 'system:notifications', role: 'system', name: 'Notifier' },
+  assignment: { id: 'system:assignment', role: 'system', name: 'Assignment' },
 } as const satisfies Record<string, Actor>;

@@ -1,5 +1,14 @@
 import type { AnyStateMachine } from 'xstate';
-import type { CaseKind, DelegationEnding, Outcome, ReferralRole, RiskLevel, Stage, UnitLevel } from './codes.js';
+import type {
+  CaseKind,
+  DelegationEnding,
+  Outcome,
+  ReferralRole,
+  RiskLevel,
+  Stage,
+  UnitLevel,
+  UserRole,
+} from './codes.js';
 import type { Schema } from './schema.js';
 
 /**
@@ -49,6 +58,8 @@ export interface EventSpec {
   source: EventSource;
   payload: Schema<unknown>;
   description: string;
+  /** The roles that may send a client event; any role the route admits when absent. */
+  senders?: readonly UserRole[];
 }
 
 /**
@@ -73,6 +84,13 @@ export interface CaseFacts {
    * (an accusation handed to the discipline-inspection body): stated by the engine, kept with the event.
    */
   instructions?: string;
+  /**
+   * Assignment events (CLAIM, ASSIGN, TAKE_CHARGE, RECUSE, ASSIGN_MEDIATOR from version 2): the person the event
+   * is about, named in the payload or acting, found active, holding the role, and working where the case is.
+   */
+  person?: { id: string; name: string };
+  /** UNASSIGN: the actor hands work out (admin, intake, leader), not only back (its own assignment). */
+  dispatcher?: boolean;
 }
 
 /** The shape of every event a case machine receives. */
@@ -210,7 +228,15 @@ export type FactNeed =
    * Which of the case's running clocks of `keys` are past due at the event (`pastDue`), whether or not their
    * breach has fired yet: a statutory window closes at its due time, not when the worker gets to it.
    */
-  | { kind: 'clocksPastDue'; keys: string[] };
+  | { kind: 'clocksPastDue'; keys: string[] }
+  /**
+   * The person an assignment event is about: the user at payload `field`, else the acting person (a key is no
+   * person). Active, holding one of `roles`, and working where the subject is: the case's unit within their unit's
+   * subtree, or for a referral, staff of its department within their unit limit.
+   */
+  | { kind: 'person'; field?: string; roles: readonly UserRole[] }
+  /** UNASSIGN: the acting person, if a person acts, and whether they may hand out work (`dispatcher`). */
+  | { kind: 'dispatcher' };
 
 /**
  * How the engine treats an event beyond running the machine: `sealParty` writes the payload's party sealed and
@@ -235,7 +261,7 @@ export interface MachineWorkflow<TMachine extends AnyStateMachine = AnyStateMach
   /** What the subject is called in a refusal: `a dispute case`, `a referral`. */
   noun: string;
   /** Per event type, the facts its guards or its payload's references need (none when absent). */
-  facts?: Readonly<Record<string, FactNeed>>;
+  facts?: Readonly<Record<string, FactNeed | readonly FactNeed[]>>;
   /** Per event type, what the engine does with it besides the transition (nothing when absent). */
   handling?: Readonly<Record<string, EventHandling>>;
 }

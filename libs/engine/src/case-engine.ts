@@ -5,7 +5,7 @@ import { failpoint } from '#failpoints';
 import type { PartyVault } from '#parties';
 import type { Database } from '#persistence';
 import { isFinal, MIGRATE_MACHINE, restoreSnapshot, workflowFor } from '#workflows';
-import { toCaseRecord } from './case-record.js';
+import { toCaseRecord, type CaseRecord } from './case-record.js';
 import { summary } from './chain.js';
 import type { FireOutcome, OpenCase, ReferralCommand, ReferralTransition, SendEvent, Transition } from './commands.js';
 import { migrateCase } from './migrate-case.js';
@@ -59,8 +59,9 @@ export class CaseEngine {
           ? await migrateCase(this.parts, tx, subject, command)
           : await transit(this.parts, tx, subject, command);
       if (!moved) return null;
-      await this.carryOut(moved, command.type);
-      return { case: toCaseRecord(moved.row), event: summary(moved.link) };
+      const released = await this.carryOut(moved, command.type);
+      // The case as it stands after the event and what it set off in the case itself (letting people go).
+      return { case: released ?? toCaseRecord(moved.row), event: summary(moved.link) };
     });
   }
 
@@ -109,9 +110,12 @@ export class CaseEngine {
 
   /**
    * The effects that are transitions of their own, in the same transaction, once this one is written: a
-   * referral's answer goes into its case; a case that stopped waiting settles its referrals.
+   * referral's answer goes into its case; a case that stopped waiting settles its referrals; a case that moved
+   * to a unit outside its assignee's (or leader's) scope lets them go (the case after that, when it did).
    */
-  private async carryOut(moved: Moved, type: string, referralId?: string): Promise<void> {
+  private async carryOut(moved: Moved, type: string, referralId?: string): Promise<CaseRecord | null> {
+    const released =
+      !referralId && moved.row.unit_code !== moved.unitBefore ? await this.releaseOutOfScope(moved.row) : null;
     for (const effect of moved.effects) {
       // A case that has ended takes no answer: an accusation is archived once handed to the discipline-inspection
       // body, which still works its referral through. The referral's own event, in the case's chain, records it.
@@ -128,6 +132,37 @@ export class CaseEngine {
     if (moved.effects.some((e) => e.kind === 'referrals.settle')) {
       await this.settleReferrals(moved.row.id, `The case moved on to ${moved.row.state} (${type}).`);
     }
+    return released;
+  }
+
+  /**
+   * The case moved to another unit (an escalation, a new handling unit): its assignee and its leader in charge
+   * keep it only if their unit's subtree holds the new unit. Each one who does not is let go by an event of its
+   * own (RELEASE_ASSIGNMENT), so the chain says why the case has no one.
+   */
+  private async releaseOutOfScope(row: Moved['row']): Promise<CaseRecord | null> {
+    const held = [
+      { userId: row.assignee_id, as: 'assignee' as const },
+      { userId: row.in_charge_id, as: 'in_charge' as const },
+    ].filter((h): h is { userId: string; as: 'assignee' | 'in_charge' } => h.userId !== null);
+    if (!held.length) return null;
+    const reaching = await this.db.query<{ id: string }>(
+      `SELECT u.id FROM users u LEFT JOIN units p ON p.code = u.unit_code JOIN units n ON n.code = $2
+        WHERE u.id = ANY($1::uuid[]) AND (p.path IS NULL OR starts_with(n.path, p.path))`,
+      [held.map((h) => h.userId), row.unit_code],
+    );
+    let last: CaseRecord | null = null;
+    for (const { userId, as } of held) {
+      if (reaching.some((r) => r.id === userId)) continue;
+      ({ case: last } = await this.send({
+        caseId: row.id,
+        type: 'RELEASE_ASSIGNMENT',
+        payload: { userId, as, reason: 'out_of_scope' },
+        actor: SYSTEM_ACTORS.assignment,
+        scope: null,
+      }));
+    }
+    return last;
   }
 
   /** The case stopped waiting for its referrals: each replied one closes, each still open is cancelled. */

@@ -19,6 +19,10 @@ export interface CaseRecord {
   supervised: boolean;
   /** An accusation (信访工作条例 art. 30): seen only by admins, auditors and the department it was referred to. */
   confidential: boolean;
+  /** The user working the case (machine version 2 on). */
+  assigneeId: string | null;
+  /** The leader in personal charge of the case (领导包案). */
+  inChargeId: string | null;
   summary: string;
   description: string;
   occurredAt: Date | null;
@@ -45,6 +49,8 @@ export interface CaseRow {
   outcome: Outcome | null;
   supervised: boolean;
   confidential: boolean;
+  assignee_id: string | null;
+  in_charge_id: string | null;
   summary: string;
   description: string;
   occurred_at: Date | null;
@@ -56,8 +62,8 @@ export interface CaseRow {
 }
 
 export const CASE_COLUMNS = `c.id, c.reference, c.query_code, c.kind, c.machine_version, c.state, c.stage, c.version,
-  c.unit_code, c.channel, c.category, c.risk_level, c.outcome, c.supervised, c.confidential, c.summary, c.description,
-  c.occurred_at, c.snapshot, c.head_hash, c.created_by, c.created_at, c.updated_at`;
+  c.unit_code, c.channel, c.category, c.risk_level, c.outcome, c.supervised, c.confidential, c.assignee_id, c.in_charge_id,
+  c.summary, c.description, c.occurred_at, c.snapshot, c.head_hash, c.created_by, c.created_at, c.updated_at`;
 
 export function toCaseRecord(row: CaseRow): CaseRecord {
   return {
@@ -76,6 +82,8 @@ export function toCaseRecord(row: CaseRow): CaseRecord {
     outcome: row.outcome,
     supervised: row.supervised,
     confidential: row.confidential,
+    assigneeId: row.assignee_id,
+    inChargeId: row.in_charge_id,
     summary: row.summary,
     description: row.description,
     occurredAt: row.occurred_at,

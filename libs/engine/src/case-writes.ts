@@ -31,6 +31,8 @@ export interface ReferralChange {
   supervised: boolean;
   answered: boolean;
   resolved: boolean | null;
+  /** The department's person working it (version 2 on). */
+  assignee: string | null;
 }
 
 /** An event announced to a department's webhook: a referral's, or a delegated case's report to its court. */
@@ -159,7 +161,8 @@ const UPDATE_CASE = namedSql<
     UPDATE cases SET state = :caseState, stage = :stage, version = :version, machine_version = :machineVersion,
                      unit_code = :unitCode, category = :category,
                      risk_level = :riskLevel, outcome = :outcome, supervised = :supervised,
-                     confidential = confidential OR :confidential, snapshot = :snapshot,
+                     confidential = confidential OR :confidential, assignee_id = :assigneeId::uuid,
+                     in_charge_id = :inChargeId::uuid, snapshot = :snapshot,
                      head_hash = :hash, updated_at = :now
      WHERE id = :id AND version = :previousVersion
     RETURNING id),
@@ -168,7 +171,7 @@ const UPDATE_CASE = namedSql<
                          urged_at = CASE WHEN :referralUrged AND urged_at IS NULL THEN :now ELSE urged_at END,
                          supervised_at = CASE WHEN :referralSupervised AND supervised_at IS NULL THEN :now ELSE supervised_at END,
                          answered_at = CASE WHEN :referralAnswered AND answered_at IS NULL THEN :now ELSE answered_at END,
-                         resolved = :referralResolved, updated_at = :now
+                         resolved = :referralResolved, assignee_id = :referralAssigneeId::uuid, updated_at = :now
      WHERE id = :referralId::uuid AND EXISTS (SELECT 1 FROM c)),
   u AS (
     UPDATE deadlines SET
@@ -187,7 +190,17 @@ const UPDATE_CASE = namedSql<
   ${TAIL}`);
 
 type CaseValue =
-  'id' | 'caseState' | 'stage' | 'category' | 'riskLevel' | 'outcome' | 'supervised' | 'confidential' | 'snapshot';
+  | 'id'
+  | 'caseState'
+  | 'stage'
+  | 'category'
+  | 'riskLevel'
+  | 'outcome'
+  | 'supervised'
+  | 'confidential'
+  | 'assigneeId'
+  | 'inChargeId'
+  | 'snapshot';
 type ReferralValue =
   | 'referralState'
   | 'referralVersion'
@@ -195,7 +208,8 @@ type ReferralValue =
   | 'referralUrged'
   | 'referralSupervised'
   | 'referralAnswered'
-  | 'referralResolved';
+  | 'referralResolved'
+  | 'referralAssigneeId';
 type TailValue =
   | 'version'
   | 'type'
@@ -266,6 +280,8 @@ function values(write: CaseWrite): Record<TailValue | CaseValue, unknown> {
     outcome: row.outcome,
     supervised: row.supervised,
     confidential: row.confidential,
+    assigneeId: row.assignee_id,
+    inChargeId: row.in_charge_id,
     snapshot: row.snapshot,
     version: e.seq,
     type: e.type,
@@ -377,5 +393,6 @@ function referralValues(referral: ReferralChange | undefined): Record<ReferralVa
     referralSupervised: referral?.supervised ?? false,
     referralAnswered: referral?.answered ?? false,
     referralResolved: referral?.resolved ?? null,
+    referralAssigneeId: referral?.assignee ?? null,
   };
 }

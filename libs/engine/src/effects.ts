@@ -104,6 +104,10 @@ export function copyContextColumns(row: CaseRow, snapshot: AnyMachineSnapshot): 
   row.outcome = context.outcome;
   row.supervised = context.supervised;
   row.confidential = row.confidential || context.confidential === true;
+  // Version 2 on: who works the case (shared/assignment.ts). Version 1 has no assignment.
+  const people = snapshot.context as Partial<{ assignee: string | null; inCharge: string | null }>;
+  row.assignee_id = people.assignee ?? null;
+  row.in_charge_id = people.inCharge ?? null;
 }
 
 /** A referral's own reply limit (`dueInWorkingDays`) overrides the policy for its reply clock. */

@@ -17,8 +17,16 @@ interface Lookup {
   tx: Tx;
   caseId: string;
   kind: string;
+  /** The event's type, for the messages of a refusal. */
+  type: string;
   payload: Record<string, unknown>;
   now: Date;
+  /** The unit path of the case's owning unit, read under its lock. */
+  unitPath: string;
+  /** The acting principal: a person's user id, a key's id, or Concord's. */
+  actorId: string;
+  /** Set for a referral's event: the department it was issued to. */
+  departmentCode?: string;
   /** The acting principal's unit path prefix; null = every unit. */
   scope: string | null;
   /** The acting principal's role: a confidential case is seen by some roles only. */
@@ -178,6 +186,33 @@ const resolvers: { [K in FactNeed['kind']]: Resolver<K> } = {
     if (target.stage === 'archive') throw fail('the target case is archived');
     return {};
   },
+  person: async ({ field, roles }, lookup) => {
+    const { tx, payload, actorId, type, departmentCode } = lookup;
+    const named = field !== undefined;
+    const id = named ? (payload[field] as string) : actorId;
+    const [user] = await tx.query<PersonRow>(
+      `SELECT u.id, u.name, u.roles, u.disabled_at IS NOT NULL AS disabled, u.department_code, p.path
+         FROM users u LEFT JOIN units p ON p.code = u.unit_code WHERE u.id = $1::uuid`,
+      [uuidOrNil(id)],
+    );
+    const problem = personProblem(user, roles, lookup);
+    if (!problem) return { person: { id: user!.id, name: user!.name } };
+    if (named) throw DomainError.validation([{ field: `payload.${field}`, message: problem }]);
+    if (!user) throw new DomainError(ErrorCode.Forbidden, `${type} is sent by a signed-in person; a key is no person.`);
+    throw new DomainError(ErrorCode.Forbidden, `You cannot ${type} here: you ${problem.replace(/^is /, 'are ')}.`, {
+      ...(departmentCode ? { departmentCode } : {}),
+    });
+  },
+  dispatcher: async (_need, { tx, actorId, role }) => {
+    const [user] = await tx.query<{ id: string; name: string }>(
+      `SELECT id, name FROM users WHERE id = $1::uuid AND disabled_at IS NULL`,
+      [uuidOrNil(actorId)],
+    );
+    return {
+      ...(user ? { person: { id: user.id, name: user.name } } : {}),
+      dispatcher: (DISPATCHING_ROLES as readonly string[]).includes(role),
+    };
+  },
   clocksPastDue: async ({ keys }, { tx, caseId, now }) => {
     const rows = await tx.query<{ key: string }>(
       `SELECT DISTINCT key FROM deadlines
@@ -196,10 +231,57 @@ const ACCUSATION_INSTRUCTIONS =
   'disclosed or passed to the person or unit accused (信访工作条例 art. 30).';
 
 /** The facts `need` (what the machine declares for the event; none when absent) asks for. */
-export async function resolveFacts(need: FactNeed | undefined, lookup: Lookup): Promise<Partial<CaseFacts>> {
+export async function resolveFacts(
+  need: FactNeed | readonly FactNeed[] | undefined,
+  lookup: Lookup,
+): Promise<Partial<CaseFacts>> {
   if (!need) return {};
-  const resolver = resolvers[need.kind] as Resolver<FactNeed['kind']>;
-  return resolver(need, lookup);
+  let facts: Partial<CaseFacts> = {};
+  for (const one of Array.isArray(need) ? (need as readonly FactNeed[]) : [need as FactNeed]) {
+    const resolver = resolvers[one.kind] as Resolver<FactNeed['kind']>;
+    facts = { ...facts, ...(await resolver(one, lookup)) };
+  }
+  return facts;
+}
+
+interface PersonRow {
+  id: string;
+  name: string;
+  roles: UserRole[];
+  disabled: boolean;
+  department_code: string | null;
+  /** The path of the person's unit: the subtree they work in (null: every unit). */
+  path: string | null;
+}
+
+/**
+ * Roles that hand work out, and so UNASSIGN another's work: on cases admins, intake clerks and leaders; on a
+ * referral, its department's staff (only they act on it).
+ */
+const DISPATCHING_ROLES = ['admin', 'intake', 'leader', 'department'] as const;
+
+/** An id that is not a uuid (Concord's own actors) names no user: the nil uuid finds none. */
+const uuidOrNil = (id: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+    ? id
+    : '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Why a person may not be the subject of an assignment event here, or null: they must be active, hold one of the
+ * roles, and work where the subject is: the case's unit within their unit's subtree; for a referral, staff of its
+ * department (within their unit limit, if they have one).
+ */
+function personProblem(
+  user: PersonRow | undefined,
+  roles: readonly UserRole[],
+  { unitPath, departmentCode }: Pick<Lookup, 'unitPath' | 'departmentCode'>,
+): string | null {
+  if (!user || user.disabled) return 'is not an active user';
+  if (!user.roles.some((r) => roles.includes(r))) return `does not hold the ${roles.join(' or ')} role`;
+  if (departmentCode !== undefined && user.department_code !== departmentCode)
+    return `is not staff of department ${departmentCode}`;
+  if (user.path !== null && !unitPath.startsWith(user.path)) return 'does not work in the unit that owns the case';
+  return null;
 }
 
 async function departments(tx: Tx, codes: string[]): Promise<Map<string, string[]>> {

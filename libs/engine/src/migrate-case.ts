@@ -71,7 +71,7 @@ export async function migrateCase(
     { row, event: link, parties: [], now, outbox: clocks.messages, deadlines: clocks },
     locked.version,
   );
-  return { row, link, state: row.state, version: row.version, effects: [] };
+  return { row, link, state: row.state, version: row.version, effects: [], unitBefore: locked.unit_code };
 }
 
 /** The case's own running clocks of `keys`, read under the case's lock: their rows stay as they are. */

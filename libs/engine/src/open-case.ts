@@ -60,6 +60,8 @@ export async function openCase(parts: EngineParts, tx: Tx, command: OpenCase): P
     outcome: null,
     supervised: false,
     confidential: false,
+    assignee_id: null,
+    in_charge_id: null,
     summary: command.summary,
     description: command.description,
     occurred_at: command.occurredAt ? new Date(command.occurredAt) : null,

@@ -21,6 +21,7 @@ import type { SendEvent } from './commands.js';
 import { deliveryJob, effectMessages, referralAmounts, referralDueAts } from './effects.js';
 import { resolveFacts } from './facts.js';
 import { issueReferrals, NOTHING_ISSUED } from './issue-referrals.js';
+import { personNotices } from './person-notices.js';
 import { moveCase, moveReferral, type Subject } from './subjects.js';
 
 export interface EngineParts {
@@ -40,6 +41,8 @@ export interface Moved {
   version: number;
   /** The effects the engine still carries out, after the write, as transitions of their own. */
   effects: Effect[];
+  /** The case's owning unit before the transition (a case's event may move it). */
+  unitBefore: string;
 }
 
 /**
@@ -67,8 +70,12 @@ export async function transit(
       tx,
       caseId: locked.id,
       kind: locked.kind,
+      type: command.type,
       payload,
       now,
+      unitPath: locked.unit_path,
+      actorId: command.actor.id,
+      departmentCode: referral?.department_code,
       scope: command.scope,
       role: command.actor.role,
     })),
@@ -148,6 +155,23 @@ export async function transit(
       })
     : undefined;
   const reported = referral ? [] : await courtReports(tx, row, decision.effects, command, now);
+  const notices = personNotices(
+    referral
+      ? { assignee: referral.assignee_id, inCharge: null }
+      : { assignee: locked.assignee_id, inCharge: locked.in_charge_id },
+    referral
+      ? { assignee: own!.change.assignee, inCharge: null }
+      : { assignee: row.assignee_id, inCharge: row.in_charge_id },
+    {
+      caseId: row.id,
+      seq: row.version,
+      referralId: referral?.id ?? null,
+      type: command.type,
+      payload,
+      actor: command.actor,
+      deadlineKey: command.systemFacts?.deadline?.key,
+    },
+  );
   const deliveries = [...issued.deliveries, ...(own?.deliveries ?? []), ...reported];
   await updateCase(
     tx,
@@ -156,7 +180,7 @@ export async function transit(
       event: link,
       parties: added,
       now,
-      outbox: [...clocks.messages, ...issued.deadlines.messages, ...outbox, ...deliveries.map(deliveryJob)],
+      outbox: [...clocks.messages, ...issued.deadlines.messages, ...outbox, ...notices, ...deliveries.map(deliveryJob)],
       deadlines: { ...clocks, rows: [...clocks.rows, ...issued.deadlines.rows] },
       issued: issued.referrals,
       deliveries,
@@ -164,7 +188,7 @@ export async function transit(
     },
     locked.version,
   );
-  return { row, link, state, version, effects: decision.effects };
+  return { row, link, state, version, effects: decision.effects, unitBefore: locked.unit_code };
 }
 
 /** A command that names the version it expects applies only to a subject still at that version (409 otherwise). */

@@ -34,6 +34,8 @@ export interface ReferralRow {
   /** The reply's due time the REFER set, if it set one as an instant. */
   due_at: Date | null;
   has_webhook: boolean;
+  /** The department's person working it (version 2 on). */
+  assignee_id: string | null;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function loadReferral(tx: Tx, command: ReferralCommand): Promise<Su
   const [referral] = await tx.prepared<ReferralRow>(
     'referral_lock',
     `SELECT r.id, r.case_id, r.department_code, r.role, r.machine_version, r.state, r.version, r.snapshot, r.instructions,
-            r.due_at, d.webhook_url IS NOT NULL AS has_webhook
+            r.due_at, d.webhook_url IS NOT NULL AS has_webhook, r.assignee_id
        FROM referrals r JOIN departments d ON d.code = r.department_code
       WHERE r.id = $1 FOR NO KEY UPDATE OF r`,
     [command.referralId],
@@ -132,6 +134,7 @@ export function moveReferral(
     supervised: context.supervised,
     answered: state === 'replied' || state === 'rejected',
     resolved: context.resolved,
+    assignee: (context as Partial<{ assignee: string | null }>).assignee ?? null,
   };
   if (!referral.has_webhook) return { change, deliveries: [] };
   const data = {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ConcordConfig } from '#config';
-import type { Role } from '#domain';
+import type { Role, UserRole } from '#domain';
 import type { Database } from '#persistence';
 import { testRedisUrl } from './test-infra.js';
 
@@ -30,6 +30,15 @@ export interface TestApi {
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Reply<T>>;
   /** Creates an API key through the API and returns it. */
   keyFor(role: Role, scope?: { unitCode?: string; departmentCode?: string }): Promise<string>;
+  /**
+   * Creates a person (a staff account) through the API, with the password `password` (or a one-time one when
+   * null), and returns its id and username.
+   */
+  personFor(
+    roles: UserRole[],
+    scope?: { unitCode?: string; departmentCode?: string },
+    password?: string | null,
+  ): Promise<{ id: string; username: string }>;
   close(): Promise<void>;
 }
 

@@ -82,7 +82,7 @@ export class AdminController {
   }
 
   @Get('units')
-  @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  @Roles('admin', 'intake', 'mediator', 'grid_worker', 'leader', 'department', 'auditor')
   @ApiOperation({
     operationId: 'listUnits',
     summary: 'List units',
@@ -203,7 +203,7 @@ export class AdminController {
   }
 
   @Get('departments')
-  @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  @Roles('admin', 'intake', 'mediator', 'grid_worker', 'leader', 'department', 'auditor')
   @ApiOperation({
     operationId: 'listDepartments',
     summary: 'List departments',

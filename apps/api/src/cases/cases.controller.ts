@@ -14,8 +14,11 @@ import { CASE_EVENTS } from '../event-schemas.js';
 import { CasePage, CaseViewDto, HistoryPage } from './dto/case-views.dto.js';
 import { CreateCaseDto, ListCasesQuery, SendEventDto } from './dto/cases.dto.js';
 
-const READERS = ['admin', 'intake', 'mediator', 'auditor'] as const;
-const WORKERS = ['admin', 'intake', 'mediator'] as const;
+const READERS = ['admin', 'intake', 'mediator', 'grid_worker', 'leader', 'auditor'] as const;
+/** Who registers cases: grid workers register what their grid reports (网格上报). */
+const REGISTRARS = ['admin', 'intake', 'mediator', 'grid_worker'] as const;
+/** Who sends events; a leader only those that name the leader (TAKE_CHARGE, ASSIGN, UNASSIGN, RECUSE). */
+const WORKERS = ['admin', 'intake', 'mediator', 'grid_worker', 'leader'] as const;
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -32,7 +35,7 @@ export class CasesController {
   /** Registers a case; it starts in `intake.registered`. */
   @Post()
   @HttpCode(201)
-  @Roles(...WORKERS)
+  @Roles(...REGISTRARS)
   @ApiOperation({
     operationId: 'createCase',
     summary: 'Register a case',

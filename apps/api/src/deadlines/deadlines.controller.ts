@@ -65,7 +65,7 @@ export class DeadlinesController {
 
   /** Open clocks of the cases in scope, soonest due first (breached and still open ones included). */
   @Get('deadlines')
-  @Roles('admin', 'intake', 'mediator', 'auditor')
+  @Roles('admin', 'intake', 'mediator', 'grid_worker', 'leader', 'auditor')
   @ApiOperation({
     operationId: 'listDeadlines',
     summary: 'List open clocks',
@@ -95,7 +95,7 @@ export class DeadlinesController {
 
   /** Each day of a range: working day or not, and why (official schedule, make-up day, override, weekend). */
   @Get('calendar')
-  @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  @Roles('admin', 'intake', 'mediator', 'grid_worker', 'leader', 'department', 'auditor')
   @ApiOperation({
     operationId: 'listCalendarDays',
     summary: 'Read the working-day calendar',
@@ -157,7 +157,7 @@ export class DeadlinesController {
 
   /** Every year from 2004 on: whether its holidays come from the shipped data, an import, or nowhere yet. */
   @Get('calendar/years')
-  @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  @Roles('admin', 'intake', 'mediator', 'grid_worker', 'leader', 'department', 'auditor')
   @ApiOperation({
     operationId: 'listCalendarYears',
     summary: 'List the calendar’s years',
@@ -173,7 +173,7 @@ export class DeadlinesController {
 
   /** One year's schedule as Concord uses it, the overrides inside it, and every recorded change to it. */
   @Get('calendar/years/:year')
-  @Roles('admin', 'intake', 'mediator', 'department', 'auditor')
+  @Roles('admin', 'intake', 'mediator', 'grid_worker', 'leader', 'department', 'auditor')
   @ApiParam(YEAR_PARAM)
   @ApiOperation({
     operationId: 'getCalendarYear',

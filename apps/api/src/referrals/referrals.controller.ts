@@ -14,7 +14,7 @@ import { ReferralPage, ReferralViewDto } from './dto/referral-views.dto.js';
 import { ListReferralsQuery, ReferralEventDto } from './dto/referrals.dto.js';
 
 /** Departments read their own referrals; case readers read those of cases in their scope. */
-const READERS = ['department', 'admin', 'auditor', 'intake', 'mediator'] as const;
+const READERS = ['department', 'admin', 'auditor', 'intake', 'mediator', 'grid_worker', 'leader'] as const;
 
 /**
  * The department side of a referral (街社吹哨、部门报到): its inbox, one referral, and its answers. A

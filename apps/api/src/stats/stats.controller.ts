@@ -24,7 +24,7 @@ export class StatsController {
    * Every definition is in libs/stats/src/kpis.ts. The read is recorded in the audit access log.
    */
   @Get('kpis')
-  @Roles('auditor', 'admin')
+  @Roles('auditor', 'admin', 'leader')
   @ApiOperation({
     operationId: 'getKpis',
     summary: 'Key performance indicators',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createApi, type ApiOptions } from '../../src/api.factory.js';
 import type { Clock } from '#clock';
 import type { ConcordConfig } from '#config';
@@ -54,6 +55,15 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       });
       if (reply.status !== 201) throw new Error(`could not create a ${role} key: ${JSON.stringify(reply.body)}`);
       return reply.body.key;
+    },
+    async personFor(roles, scope = {}, password = 'correct horse battery staple') {
+      const username = `${roles[0]!.replace('_', '-')}-${randomBytes(4).toString('hex')}`;
+      const reply = await call<{ id: string }>('POST', '/users', {
+        body: { username, name: `${roles.join('+')} (test)`, roles, ...scope, ...(password ? { password } : {}) },
+      });
+      if (reply.status !== 201)
+        throw new Error(`could not create a ${roles.join('+')} person: ${JSON.stringify(reply.body)}`);
+      return { id: reply.body.id, username };
     },
     async close() {
       await app.close();

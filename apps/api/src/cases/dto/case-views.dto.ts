@@ -76,6 +76,22 @@ export class CaseSummaryDto implements CaseSummary {
   })
   confidential!: boolean;
 
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The user working the case (machine version 2 on: CLAIM, ASSIGN, ASSIGN_MEDIATOR), or null.',
+  })
+  assigneeId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The leader in personal charge of the case (领导包案, 信访工作条例 art. 18 ¶2: TAKE_CHARGE), or null.',
+  })
+  inChargeId!: string | null;
+
   @ApiProperty()
   summary!: string;
 

@@ -17,6 +17,7 @@ import { ConfidentialCases1764760000000 } from './1764760000000-ConfidentialCase
 import { DeliveriesWithoutReferral1764770000000 } from './1764770000000-DeliveriesWithoutReferral.js';
 import { People1764780000000 } from './1764780000000-People.js';
 import { DirectoryUpkeep1764790000000 } from './1764790000000-DirectoryUpkeep.js';
+import { OidcLogins1764820000000 } from './1764820000000-OidcLogins.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   DeliveriesWithoutReferral1764770000000,
   People1764780000000,
   DirectoryUpkeep1764790000000,
+  OidcLogins1764820000000,
 ];

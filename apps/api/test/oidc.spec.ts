@@ -25,12 +25,10 @@ describe('single sign-on (OpenID Connect) against a real provider', () => {
   const clock = new ManualClock('2026-03-02T09:00:00+08:00');
   let api: TestApi;
   let idp: TestProvider;
-  let origin: string;
   let callbackUrl: string;
 
   beforeAll(async () => {
     ({ api, idp } = await startApiWithProvider({ clock }));
-    origin = new URL(api.url).origin;
     callbackUrl = `${api.url}/session/oidc/callback`;
     await seedDirectory(api);
   });
@@ -347,7 +345,6 @@ describe('single sign-on (OpenID Connect) against a real provider', () => {
     const browser = new TestBrowser();
     const signedIn = await browser.get(await signOnAt(browser, sub));
     expect(signedIn.headers.get('location')).toBe('/');
-    expect(`${origin}${signedIn.headers.get('location')}`).toBe(`${origin}/`);
   });
 
   it('signs in a passwordless account, which no password opens', async () => {

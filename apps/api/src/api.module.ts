@@ -31,6 +31,7 @@ import { HealthController } from './health/health.controller.js';
 import { ApiIndexController } from './home/api-index.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ProgressController } from './public/progress.controller.js';
+import { OidcController } from './people/oidc.controller.js';
 import { SessionController } from './people/session.controller.js';
 import { UsersController } from './people/users.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
@@ -76,6 +77,7 @@ export class ApiModule {
         ApiKeysController,
         UsersController,
         SessionController,
+        OidcController,
         DeliveriesController,
         CasesController,
         ReferralsController,

@@ -14,6 +14,7 @@ import { ApiKeysService } from './api-keys.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { KeyCache } from './key-cache.js';
 import { KeyRevocationListener } from './key-revocations.js';
+import { OidcService } from './oidc.service.js';
 import { SecurityLog } from './security-log.js';
 import { SessionsService } from './sessions.service.js';
 import { UsersService } from './users.service.js';
@@ -64,12 +65,18 @@ import { UsersService } from './users.service.js';
         new SessionsService(db, clock, config, log),
     },
     {
+      provide: OidcService,
+      inject: [Database, Clock, CONCORD_CONFIG, SessionsService, SecurityLog],
+      useFactory: (db: Database, clock: Clock, config: ConcordConfig, sessions: SessionsService, log: SecurityLog) =>
+        new OidcService(db, clock, config, sessions, log),
+    },
+    {
       provide: UsersService,
       inject: [Database, Clock, SecurityLog, Cursors],
       useFactory: (db: Database, clock: Clock, log: SecurityLog, cursors: Cursors) =>
         new UsersService(db, clock, log, cursors),
     },
   ],
-  exports: [ApiKeysService, KeyCache, KeyRevocationListener, SecurityLog, SessionsService, UsersService],
+  exports: [ApiKeysService, KeyCache, KeyRevocationListener, OidcService, SecurityLog, SessionsService, UsersService],
 })
 export class AuthModule {}

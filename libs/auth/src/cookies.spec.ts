@@ -10,10 +10,20 @@ describe('session cookies', () => {
     );
   });
 
-  it('refuses a value that would need escaping rather than writing a broken header', () => {
+  it('writes a cookie for one path when told', () => {
+    expect(
+      serializeCookie('concord_oidc', 's1', { httpOnly: true, secure: false, maxAge: 600, path: '/api/v1/x/callback' }),
+    ).toBe('concord_oidc=s1; Path=/api/v1/x/callback; Max-Age=600; SameSite=Lax; HttpOnly');
+  });
+
+  it('refuses a value or path that would need escaping rather than writing a broken header', () => {
     expect(() => serializeCookie('concord_session', 'a;b', { httpOnly: true, secure: false, maxAge: 1 })).toThrow(
       'need escaping',
     );
+    for (const path of ['api', '/a;b', '/a b', '/a\r\nSet-Cookie:x=1'])
+      expect(() => serializeCookie('concord_oidc', 'x', { httpOnly: true, secure: false, maxAge: 1, path })).toThrow(
+        'need escaping',
+      );
   });
 
   it('reads a Cookie header, first of a repeated name, skipping malformed pairs', () => {

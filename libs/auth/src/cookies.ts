@@ -5,21 +5,38 @@
 export const SESSION_COOKIE = 'concord_session';
 export const CSRF_COOKIE = 'concord_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
+/**
+ * The state of a single sign-on begun in this browser (HttpOnly, sent only to the callback's path): the callback
+ * takes back only the login this browser began.
+ */
+export const OIDC_COOKIE = 'concord_oidc';
 
 export interface CookieOptions {
   httpOnly: boolean;
   secure: boolean;
   /** Seconds; 0 deletes the cookie. */
   maxAge: number;
+  /** `/` unless told otherwise. */
+  path?: string;
 }
 
 /** A cookie name or value Concord writes: base64url tokens and fixed names only, so nothing needs escaping. */
 const TOKEN = /^[A-Za-z0-9_-]*$/;
 
-/** The Set-Cookie value for one cookie, `SameSite=Lax` and `Path=/` always. */
+/** A cookie path Concord writes: a URL path of unreserved characters, `%` escapes and `/` only. */
+export const COOKIE_PATH = /^\/[A-Za-z0-9._~%/-]*$/;
+
+/** The Set-Cookie value for one cookie, `SameSite=Lax` always, on `Path=/` unless told another path. */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
   if (!TOKEN.test(name) || !TOKEN.test(value)) throw new Error(`cookie ${name} has characters that need escaping`);
-  const parts = [`${name}=${value}`, 'Path=/', `Max-Age=${Math.max(0, Math.floor(options.maxAge))}`, 'SameSite=Lax'];
+  const path = options.path ?? '/';
+  if (!COOKIE_PATH.test(path)) throw new Error(`cookie ${name}: the path ${path} has characters that need escaping`);
+  const parts = [
+    `${name}=${value}`,
+    `Path=${path}`,
+    `Max-Age=${Math.max(0, Math.floor(options.maxAge))}`,
+    'SameSite=Lax',
+  ];
   if (options.httpOnly) parts.push('HttpOnly');
   if (options.secure) parts.push('Secure');
   return parts.join('; ');

@@ -4,6 +4,7 @@ export * from './auth.module.js';
 export * from './client-origin.js';
 export * from './key-cache.js';
 export * from './key-revocations.js';
+export * from './oidc.service.js';
 export * from './roles.decorator.js';
 export * from './security-log.js';
 export * from './cookies.js';

@@ -15,6 +15,17 @@ export interface NewSession {
   me: Me;
 }
 
+/** How a session began (`user_sessions.via`). */
+export type SignInMethod = 'password' | 'oidc';
+
+/** The account a session begins for, as read from `users`. */
+export interface SigningIn {
+  id: string;
+  name: string;
+  roles: UserRole[];
+  unit_code: string | null;
+}
+
 /** A signed-in person, as `GET /me` shows it. */
 export interface Me {
   id: string;
@@ -80,7 +91,8 @@ export interface SessionPrincipal {
 }
 
 /**
- * Sign-in with a username and password, and the server-side sessions it begins. Failed attempts back off per
+ * Sign-in with a username and password, and the server-side sessions it (and single sign-on, oidc.service.ts)
+ * begins. Failed attempts back off per
  * account and per client address (sign-in-throttle.ts). Every failure — unknown user, wrong password, locked,
  * disabled, no password — answers the same and costs the same argon2 verification, so neither the answer nor its
  * time tells which accounts exist. Every sign-in, failure and sign-out is in the security log.
@@ -152,37 +164,10 @@ export class SessionsService {
       });
       throw new DomainError(ErrorCode.Unauthenticated, SIGN_IN_FAILED);
     }
-    const token = newToken('cs_');
-    const csrfToken = newToken('');
-    const maxAgeSeconds = this.config.sessionMaxHours * 3600;
-    const sessionId = uuidv7(now.getTime());
-    await this.db.transaction(async () => {
+    // A success clears the account's failures, in the session's transaction.
+    const session = await this.db.transaction(async () => {
       await this.db.query(`DELETE FROM sign_in_failures WHERE key = $1`, [keys[0]]);
-      await this.db.query(
-        `INSERT INTO user_sessions (id, token_hash, csrf_hash, user_id, via, created_at, last_seen_at, expires_at,
-                                    client_address, user_agent)
-         VALUES ($1, $2, $3, $4, 'password', $5, $5, $6, $7, $8)`,
-        [
-          sessionId,
-          tokenHash(token),
-          tokenHash(csrfToken),
-          user!.id,
-          now,
-          new Date(now.getTime() + maxAgeSeconds * 1000),
-          origin.address,
-          origin.userAgent?.slice(0, 400) ?? null,
-        ],
-      );
-      await this.securityLog.record(
-        { id: user!.id, role: user!.roles[0]!, name: user!.name },
-        {
-          action: 'session.signed_in',
-          subject: { type: 'user', id: user!.id },
-          unitCode: user!.unit_code,
-          detail: { via: 'password', sessionId },
-        },
-        origin,
-      );
+      return this.beginSession(user!, 'password', origin);
     });
     // Hashes made with older parameters are upgraded while the password is at hand.
     if (needsRehash(user!.password_hash!))
@@ -190,8 +175,49 @@ export class SessionsService {
         user!.id,
         await hashPassword(password),
       ]);
-    const session = await this.authenticate(token);
-    return { token, csrfToken, maxAgeSeconds, me: session!.me };
+    return session;
+  }
+
+  /**
+   * Begins a session for a person who has proved who they are, by password or through single sign-on: the session
+   * row and its `session.signed_in` entry commit together (in the caller's transaction, when there is one).
+   */
+  async beginSession(user: SigningIn, via: SignInMethod, origin: ClientOrigin): Promise<NewSession> {
+    const now = this.clock.now();
+    const token = newToken('cs_');
+    const csrfToken = newToken('');
+    const maxAgeSeconds = this.config.sessionMaxHours * 3600;
+    const sessionId = uuidv7(now.getTime());
+    return this.db.transaction(async () => {
+      await this.db.query(
+        `INSERT INTO user_sessions (id, token_hash, csrf_hash, user_id, via, created_at, last_seen_at, expires_at,
+                                    client_address, user_agent)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)`,
+        [
+          sessionId,
+          tokenHash(token),
+          tokenHash(csrfToken),
+          user.id,
+          via,
+          now,
+          new Date(now.getTime() + maxAgeSeconds * 1000),
+          origin.address,
+          origin.userAgent?.slice(0, 400) ?? null,
+        ],
+      );
+      await this.securityLog.record(
+        { id: user.id, role: user.roles[0]!, name: user.name },
+        {
+          action: 'session.signed_in',
+          subject: { type: 'user', id: user.id },
+          unitCode: user.unit_code,
+          detail: { via, sessionId },
+        },
+        origin,
+      );
+      const session = await this.authenticate(token);
+      return { token, csrfToken, maxAgeSeconds, me: session!.me };
+    });
   }
 
   /**

@@ -13,6 +13,8 @@ export interface NewUser {
   roles: UserRole[];
   /** Omitted: a one-time password is made, shown once, and must be changed at the first sign-in. */
   password?: string;
+  /** No password at all: the account signs in only through single sign-on. Not with `password`. */
+  passwordless?: boolean;
 }
 
 export interface UserPatch {
@@ -107,11 +109,14 @@ export class UsersService {
     const departmentCode = request.departmentCode ?? null;
     const roles = [...new Set(request.roles)];
     const errors = scopeProblems(roles, unitCode, departmentCode);
-    if (request.password !== undefined)
+    const passwordless = request.passwordless === true;
+    if (passwordless && request.password !== undefined)
+      errors.push({ field: 'passwordless', message: 'an account with a password is not passwordless' });
+    else if (request.password !== undefined)
       errors.push(...passwordProblems(request.password, username).map((message) => ({ field: 'password', message })));
     if (errors.length) throw DomainError.validation(errors);
-    const oneTime = request.password === undefined ? oneTimePassword() : null;
-    const hash = await hashPassword(request.password ?? oneTime!);
+    const oneTime = request.password === undefined && !passwordless ? oneTimePassword() : null;
+    const hash = passwordless ? null : await hashPassword(request.password ?? oneTime!);
     return this.db.transaction(async () => {
       await this.checkPlacement(unitCode, departmentCode, admin);
       const now = this.clock.now();
@@ -120,7 +125,7 @@ export class UsersService {
         `INSERT INTO users (id, username, name, phone, unit_code, department_code, roles, password_hash,
                             must_change_password, created_at, created_by, updated_at, roles_changed_at,
                             password_changed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $10, $10)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $10, $12)
          ON CONFLICT ((lower(username))) DO NOTHING RETURNING id`,
         [
           id,
@@ -134,6 +139,7 @@ export class UsersService {
           oneTime !== null,
           now,
           admin.id,
+          passwordless ? null : now,
         ],
       );
       if (!inserted.length) throw new DomainError(ErrorCode.Conflict, `The username ${username} is taken.`);
@@ -143,7 +149,7 @@ export class UsersService {
           action: 'user.created',
           subject: { type: 'user', id },
           unitCode,
-          detail: { username, roles, unitCode, departmentCode, oneTimePassword: oneTime !== null },
+          detail: { username, roles, unitCode, departmentCode, oneTimePassword: oneTime !== null, passwordless },
         },
         origin,
       );

@@ -61,3 +61,55 @@ describe('machine versions of new cases', () => {
     },
   );
 });
+
+describe('single sign-on settings', () => {
+  const OIDC = {
+    ...BASE,
+    CONCORD_OIDC_ISSUER: 'https://sso.gov.example/realms/staff',
+    CONCORD_OIDC_CLIENT_ID: 'concord',
+    CONCORD_OIDC_CLIENT_SECRET: 'a-client-secret',
+    CONCORD_OIDC_REDIRECT_URL: 'https://concord.gov.example/api/v1/session/oidc/callback',
+  };
+
+  it('is off while CONCORD_OIDC_ISSUER is unset, and reads the username from preferred_username by default', () => {
+    expect(loadConfig(BASE).oidc).toBeNull();
+    expect(loadConfig({ ...OIDC, CONCORD_OIDC_ISSUER: ' ' }).oidc).toBeNull();
+    expect(loadConfig(OIDC).oidc).toEqual({
+      issuer: 'https://sso.gov.example/realms/staff',
+      clientId: 'concord',
+      clientSecret: 'a-client-secret',
+      usernameClaim: 'preferred_username',
+      redirectUrl: 'https://concord.gov.example/api/v1/session/oidc/callback',
+    });
+    expect(loadConfig({ ...OIDC, CONCORD_OIDC_USERNAME_CLAIM: 'uid' }).oidc?.usernameClaim).toBe('uid');
+  });
+
+  it.each([
+    'http://127.0.0.1:8080',
+    'http://127.9.0.1/realm',
+    'http://[::1]:9000',
+    'http://localhost:9000',
+    'https://10.0.0.8/sso',
+  ])('takes the issuer %s (http on a loopback address only)', (issuer) => {
+    expect(loadConfig({ ...OIDC, CONCORD_OIDC_ISSUER: issuer }).oidc?.issuer).toBe(issuer);
+  });
+
+  it.each([
+    ['CONCORD_OIDC_ISSUER', 'http://sso.gov.example'],
+    ['CONCORD_OIDC_ISSUER', 'http://10.0.0.8'],
+    ['CONCORD_OIDC_ISSUER', 'http://[::ffff:10.0.0.8]'],
+    ['CONCORD_OIDC_ISSUER', 'http://localhost.gov.example'],
+    ['CONCORD_OIDC_ISSUER', 'sso.gov.example'],
+    ['CONCORD_OIDC_ISSUER', 'ftp://127.0.0.1'],
+    ['CONCORD_OIDC_ISSUER', 'https://sso.gov.example/?realm=staff'],
+    ['CONCORD_OIDC_ISSUER', 'https://sso.gov.example/#staff'],
+    ['CONCORD_OIDC_ISSUER', 'https://sso.gov.example/.well-known/openid-configuration'],
+    ['CONCORD_OIDC_REDIRECT_URL', 'http://concord.gov.example/api/v1/session/oidc/callback'],
+    ['CONCORD_OIDC_REDIRECT_URL', '/api/v1/session/oidc/callback'],
+    ['CONCORD_OIDC_REDIRECT_URL', ''],
+    ['CONCORD_OIDC_CLIENT_ID', ''],
+    ['CONCORD_OIDC_CLIENT_SECRET', ''],
+  ])('refuses %s="%s" at start-up', (name, value) => {
+    expect(() => loadConfig({ ...OIDC, [name]: value })).toThrow(ConfigError);
+  });
+});

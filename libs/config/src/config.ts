@@ -16,6 +16,8 @@ export interface ConcordConfig {
    * (`CONCORD_FIRST_ADMIN_PASSWORD`; `npm start` sets it), to be changed at the first sign-in.
    */
   firstAdminPassword?: string | null;
+  /** Single sign-on through the government's identity platform (统一身份认证); null or absent: off. */
+  oidc?: OidcConfig | null;
   /** Bootstraps the first admin key; admins create the others. */
   adminKey: string | null;
   /** Encrypts party PII at rest and keys its digests. */
@@ -79,6 +81,28 @@ export interface ConcordConfig {
   newCasesStartOn?: Readonly<Record<string, number>>;
 }
 
+/**
+ * An OpenID Connect provider people sign in through (authorization code with PKCE). Read from `CONCORD_OIDC_*`;
+ * `CONCORD_OIDC_ISSUER` unset turns single sign-on off.
+ */
+export interface OidcConfig {
+  /** The provider's issuer identifier (`CONCORD_OIDC_ISSUER`): https, or http on a loopback address only. */
+  issuer: string;
+  /** Concord's client id and secret at the provider (`CONCORD_OIDC_CLIENT_ID`, `CONCORD_OIDC_CLIENT_SECRET`). */
+  clientId: string;
+  clientSecret: string;
+  /**
+   * The ID-token (or userinfo) claim whose value is the Concord account's `username` (`CONCORD_OIDC_USERNAME_CLAIM`,
+   * default `preferred_username`).
+   */
+  usernameClaim: string;
+  /**
+   * The public URL of `GET /api/v1/session/oidc/callback` as the provider redirects browsers to it
+   * (`CONCORD_OIDC_REDIRECT_URL`), registered at the provider for this client.
+   */
+  redirectUrl: string;
+}
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
@@ -135,7 +159,61 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     sessionMaxHours: int('CONCORD_SESSION_MAX_HOURS', 12),
     secureCookies: env.NODE_ENV?.trim() === 'production',
     firstAdminPassword: env.CONCORD_FIRST_ADMIN_PASSWORD?.trim() || null,
+    oidc: oidcSettings(env),
   };
+}
+
+/**
+ * The single sign-on settings, or null when `CONCORD_OIDC_ISSUER` is unset. The issuer and the redirect URL must be
+ * https: tokens and codes cross them. Plain http is admitted on a loopback address only, where nothing crosses a
+ * network (a provider started beside Concord for a test or a demonstration).
+ */
+export function oidcSettings(env: NodeJS.ProcessEnv): OidcConfig | null {
+  const issuer = env.CONCORD_OIDC_ISSUER?.trim();
+  if (!issuer) return null;
+  const needed = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) throw new ConfigError(`${name} is not set; single sign-on (CONCORD_OIDC_ISSUER) needs it.`);
+    return value;
+  };
+  const usernameClaim = env.CONCORD_OIDC_USERNAME_CLAIM?.trim() || 'preferred_username';
+  const settings: OidcConfig = {
+    issuer: webUrl('CONCORD_OIDC_ISSUER', issuer),
+    clientId: needed('CONCORD_OIDC_CLIENT_ID'),
+    clientSecret: needed('CONCORD_OIDC_CLIENT_SECRET'),
+    usernameClaim,
+    redirectUrl: webUrl('CONCORD_OIDC_REDIRECT_URL', needed('CONCORD_OIDC_REDIRECT_URL')),
+  };
+  const issuerUrl = new URL(settings.issuer);
+  if (issuerUrl.search) throw new ConfigError('CONCORD_OIDC_ISSUER must have no query string.');
+  // Given the discovery document's own URL, the client would not check the issuer the document names.
+  if (issuerUrl.pathname.includes('/.well-known/'))
+    throw new ConfigError('CONCORD_OIDC_ISSUER is the issuer identifier, not the URL of its discovery document.');
+  return settings;
+}
+
+/** An absolute https URL without a fragment, or an http one on a loopback address; as given (not normalized). */
+function webUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, not "${raw}".`);
+  }
+  if (url.hash || url.username || url.password)
+    throw new ConfigError(`${name} must have no fragment and no user name or password in it.`);
+  if (url.protocol === 'https:') return raw;
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return raw;
+  throw new ConfigError(`${name} must be an https URL (http only on a loopback address), not "${raw}".`);
+}
+
+/** 127.0.0.0/8, ::1 or `localhost` (which resolves to them alone, RFC 6761). */
+function isLoopback(hostname: string): boolean {
+  if (hostname === 'localhost') return true;
+  const address = hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.process(address);
+  return parsed.range() === 'loopback';
 }
 
 /** A TCP port to listen on; `0` turns the listener off (null). */

@@ -43,7 +43,14 @@ export interface OpenApiOperation {
   security?: Array<Record<string, string[]>>;
   parameters?: OpenApiParameter[];
   requestBody?: { required?: boolean; content?: Record<string, { schema?: OpenApiSchema }> };
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: OpenApiSchema }> }>;
+  responses?: Record<
+    string,
+    {
+      description?: string;
+      headers?: Record<string, { description?: string; schema?: OpenApiSchema }>;
+      content?: Record<string, { schema?: OpenApiSchema }>;
+    }
+  >;
 }
 
 export interface OpenApiDocument {

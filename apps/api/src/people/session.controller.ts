@@ -3,12 +3,9 @@ import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTa
 import type { FastifyReply } from 'fastify';
 import {
   AllowedBeforePasswordChange,
-  CSRF_COOKIE,
   CurrentPrincipal,
   Public,
   RequestOrigin,
-  serializeCookie,
-  SESSION_COOKIE,
   SessionsService,
   SignedIn,
   UsersService,
@@ -19,6 +16,7 @@ import { DomainError, type Principal } from '#domain';
 import { ApiIdempotencyKey, ApiProblems } from '../common/api-docs.js';
 import { SensitiveResponse } from '../common/idempotency.interceptor.js';
 import { ChangePasswordDto, MeDto, SignedInDto, SignInDto } from './dto/people.dto.js';
+import { clearedSessionCookies, sessionCookies } from './session-cookies.js';
 
 /**
  * A person's session: signing in with a username and password sets an HttpOnly session cookie (SameSite=Lax,
@@ -54,11 +52,7 @@ export class SessionController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const session = await this.sessions.signIn(body.username, body.password, origin);
-    const secure = this.config.secureCookies;
-    reply.header('set-cookie', [
-      serializeCookie(SESSION_COOKIE, session.token, { httpOnly: true, secure, maxAge: session.maxAgeSeconds }),
-      serializeCookie(CSRF_COOKIE, session.csrfToken, { httpOnly: false, secure, maxAge: session.maxAgeSeconds }),
-    ]);
+    reply.header('set-cookie', sessionCookies(session, this.config.secureCookies));
     return { csrfToken: session.csrfToken, me: session.me };
   }
 
@@ -81,11 +75,7 @@ export class SessionController {
   ): Promise<void> {
     if (!me.session) throw DomainError.forbidden('An API key has no session to end: revoke the key instead.');
     await this.sessions.signOut(me, origin);
-    const secure = this.config.secureCookies;
-    reply.header('set-cookie', [
-      serializeCookie(SESSION_COOKIE, '', { httpOnly: true, secure, maxAge: 0 }),
-      serializeCookie(CSRF_COOKIE, '', { httpOnly: false, secure, maxAge: 0 }),
-    ]);
+    reply.header('set-cookie', clearedSessionCookies(this.config.secureCookies));
   }
 
   @Get('me')

@@ -35,7 +35,8 @@ export class UsersController {
     summary: 'Create a staff account',
     description:
       'A person with one or more roles, in a unit (or a department, for department staff). Without a password, a ' +
-      'one-time password is made and shown in this answer only; it must be changed at the first sign-in. Admins, ' +
+      'one-time password is made and shown in this answer only; it must be changed at the first sign-in; with ' +
+      '`passwordless`, none is, and the person signs in through single sign-on only. Admins, ' +
       'within their subtree (403 outside it). Refuses a taken username (409), an unknown unit or department, a ' +
       'password against the policy, and roles that do not fit the placement (422). Recorded in the security log.',
   })

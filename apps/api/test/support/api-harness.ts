@@ -13,6 +13,8 @@ export interface TestApiOptions {
    * behind a load balancer would be; closing it leaves the database to its owner.
    */
   alongside?: TestApi;
+  /** The port to listen on (default: any free one), where the API's own URL must be known before it starts. */
+  port?: number;
   /**
    * Options of the API itself that only tests set (where the public rate limit's Redis is; where log lines go, and
    * at which levels: errors only unless a test asks for more).
@@ -36,7 +38,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     logger: options.api?.logger ?? ['error'],
     docsUi: false,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}/api/v1`;
 

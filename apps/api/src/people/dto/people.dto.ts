@@ -56,6 +56,15 @@ export class CreateUserDto {
   @IsString()
   @Length(1, 1024)
   password?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'true: the account has no password and signs in only through single sign-on (GET /session/oidc); no ' +
+      'one-time password is made. Not with `password`. A password reset later gives it a one-time password.',
+  })
+  @Optional()
+  @IsBoolean()
+  passwordless?: boolean;
 }
 
 export class UpdateUserDto {

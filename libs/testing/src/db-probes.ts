@@ -9,6 +9,7 @@ export async function rowCounts(db: Database): Promise<Record<string, number>> {
             (SELECT count(*) FROM case_links) AS case_links, (SELECT count(*) FROM deadlines) AS deadlines, (SELECT count(*) FROM idempotency_keys) AS idempotency_keys,
             (SELECT count(*) FROM referrals) AS referrals, (SELECT count(*) FROM deliveries) AS deliveries,
             (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM user_sessions) AS user_sessions,
+            (SELECT count(*) FROM notices) AS notices,
             (SELECT coalesce(sum(version), 0) FROM cases) AS versions`,
   );
   return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));

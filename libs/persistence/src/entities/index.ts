@@ -14,6 +14,7 @@ import { DeadlineEntity } from './deadline.entity.js';
 import { DeliveryEntity } from './delivery.entity.js';
 import { DepartmentEntity } from './department.entity.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
+import { NoticeEntity } from './notice.entity.js';
 import { OutboxMessageEntity } from './outbox-message.entity.js';
 import { PartyEntity } from './party.entity.js';
 import { ReferralEntity } from './referral.entity.js';
@@ -40,6 +41,7 @@ export {
   DeliveryEntity,
   DepartmentEntity,
   IdempotencyKeyEntity,
+  NoticeEntity,
   OutboxMessageEntity,
   PartyEntity,
   ReferralEntity,
@@ -79,4 +81,5 @@ export const entities = [
   UserEntity,
   UserSessionEntity,
   SignInFailureEntity,
+  NoticeEntity,
 ];

@@ -7,3 +7,4 @@ export * from './log-capture.js';
 export * from './clocks.js';
 export * from './open-case.js';
 export * from './webhook-receiver.js';
+export * from './sse-client.js';

@@ -61,17 +61,11 @@ export class NoticeStream {
     return !this.closed;
   }
 
-  /** Reads and sends what is new; resolves when that read is done (tests and shutdown await it). */
+  /** Reads and sends what is new; resolves when the reading it joined or began is over (tests await it). */
   wake(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    if (this.reading) {
-      this.again = true;
-      return this.reading;
-    }
-    this.reading = this.read()
-      .catch((error: unknown) => this.hub.logger.warn(`a notice stream could not read: ${describeFault(error)}`))
-      .finally(() => (this.reading = null));
-    return this.reading;
+    this.again = true;
+    return (this.reading ??= this.drain());
   }
 
   /** A comment line: keeps the connection open through proxies that close idle ones. */
@@ -87,21 +81,36 @@ export class NoticeStream {
     this.ended();
   }
 
-  private async read(): Promise<void> {
-    do {
-      this.again = false;
-      const batch: DeliveredNotice[] = await this.hub.notices.since(this.userId, this.last, STREAM_BATCH);
-      if (this.closed || batch.length === 0) continue;
-      // A notice goes out only while the session that opened the stream lasts.
-      if (!(await this.hub.liveSessions([this.sessionId])).has(this.sessionId)) return this.close();
-      if (this.closed) return;
-      for (const notice of batch) {
-        this.sink.write(noticeEvent(notice));
-        this.last = notice.inboxSeq;
+  /**
+   * Reads until no wake is left unanswered. Nothing is awaited between the last check of `again` and clearing
+   * `reading`, so a wake that comes while the reading ends starts a new one instead of being lost.
+   */
+  private async drain(): Promise<void> {
+    await Promise.resolve(); // `wake` keeps the promise before anything here can finish
+    try {
+      while (this.again && !this.closed) {
+        this.again = false;
+        await this.readOnce();
       }
-      if (this.sink.buffered > MAX_BUFFERED) return this.close();
-      if (batch.length === STREAM_BATCH) this.again = true;
-    } while (this.again && !this.closed);
+    } catch (error) {
+      this.hub.logger.warn(`a notice stream could not read its inbox: ${describeFault(error)}`);
+    } finally {
+      this.reading = null;
+    }
+  }
+
+  private async readOnce(): Promise<void> {
+    const batch: DeliveredNotice[] = await this.hub.notices.since(this.userId, this.last, STREAM_BATCH);
+    if (this.closed || batch.length === 0) return;
+    // A notice goes out only while the session that opened the stream lasts.
+    if (!(await this.hub.liveSessions([this.sessionId])).has(this.sessionId)) return this.close();
+    if (this.closed) return;
+    for (const notice of batch) {
+      this.sink.write(noticeEvent(notice));
+      this.last = notice.inboxSeq;
+    }
+    if (this.sink.buffered > MAX_BUFFERED) return this.close();
+    if (batch.length === STREAM_BATCH) this.again = true;
   }
 }
 

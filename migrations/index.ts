@@ -18,6 +18,7 @@ import { DeliveriesWithoutReferral1764770000000 } from './1764770000000-Deliveri
 import { People1764780000000 } from './1764780000000-People.js';
 import { DirectoryUpkeep1764790000000 } from './1764790000000-DirectoryUpkeep.js';
 import { Assignment1764800000000 } from './1764800000000-Assignment.js';
+import { Notices1764810000000 } from './1764810000000-Notices.js';
 import { OidcLogins1764820000000 } from './1764820000000-OidcLogins.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
@@ -42,5 +43,6 @@ export const migrations = [
   People1764780000000,
   DirectoryUpkeep1764790000000,
   Assignment1764800000000,
+  Notices1764810000000,
   OidcLogins1764820000000,
 ];

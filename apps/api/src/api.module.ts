@@ -1,13 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditModule } from '#audit';
-import { AuthModule } from '#auth';
+import { AuthModule, SessionsService } from '#auth';
 import { CasesModule } from '#cases';
 import type { Clock } from '#clock';
-import { ConfigModule, type ConcordConfig } from '#config';
+import { CONCORD_CONFIG, ConfigModule, type ConcordConfig } from '#config';
 import { DeadlinesModule } from '#deadlines';
 import { DirectoryModule } from '#directory';
 import { MetricsModule } from '#metrics';
+import { NoticeHub, NoticesModule, NoticesService } from '#notifications';
 import { ObservabilityModule } from '#observability';
 import type { LogSettings, Tracing } from '#telemetry';
 import { EngineModule } from '#engine';
@@ -32,6 +33,7 @@ import { ApiIndexController } from './home/api-index.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ProgressController } from './public/progress.controller.js';
 import { OidcController } from './people/oidc.controller.js';
+import { NoticesController } from './people/notices.controller.js';
 import { SessionController } from './people/session.controller.js';
 import { UsersController } from './people/users.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
@@ -64,6 +66,7 @@ export class ApiModule {
         StatsModule,
         ReferralsModule,
         IdempotencyModule,
+        NoticesModule,
         MetricsModule,
         ObservabilityModule.forRoot({
           service: 'api',
@@ -78,6 +81,7 @@ export class ApiModule {
         UsersController,
         SessionController,
         OidcController,
+        NoticesController,
         DeliveriesController,
         CasesController,
         ReferralsController,
@@ -92,7 +96,24 @@ export class ApiModule {
         MetricsController,
         ApiIndexController,
       ],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+      providers: [
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        {
+          // The notice streams of this process, on its own Redis subscriber connection.
+          provide: NoticeHub,
+          inject: [CONCORD_CONFIG, NoticesService, SessionsService],
+          useFactory: (c: ConcordConfig, notices: NoticesService, sessions: SessionsService) =>
+            new NoticeHub(
+              {
+                redisUrl: c.redisUrl,
+                queuePrefix: c.queuePrefix,
+                heartbeatMs: (c.noticeHeartbeatSeconds ?? 25) * 1000,
+              },
+              notices,
+              (ids) => sessions.liveSessions(ids),
+            ),
+        },
+      ],
     };
   }
 }

@@ -16,6 +16,8 @@ import {
   seedDirectory,
   startApiWithProvider,
   TestBrowser,
+  SseClient,
+  startTestApi,
   type AnswerChecker,
   type CallOptions,
   type OpenApiDocument,
@@ -322,6 +324,23 @@ describe('the OpenAPI document', () => {
       headers: browser,
       body: { currentPassword: reset.body.oneTimePassword, newPassword: 'walk-Through-2026' },
     });
+    // The person's notices (none yet), and their live stream: its first lines are read, then it is closed.
+    await hit('GET', '/api/v1/me/notices', 200, { key: null, headers: browser, query: '?unread=true&limit=5' });
+    await hit('POST', '/api/v1/me/notices/read', 200, { key: null, headers: browser, body: { all: true } });
+    await hit('GET', '/api/v1/me/notices', 403);
+    await hit('GET', '/api/v1/me/notices/stream', 403);
+    const stream = await SseClient.open(`${origin}/api/v1/me/notices/stream`, { cookie: browser.cookie });
+    const opening = await stream.next();
+    stream.close();
+    expect(opening).toEqual({ retry: 3000, comment: 'connected' });
+    for (const error of checker.answer(
+      { method: 'get', path: '/api/v1/me/notices/stream' },
+      stream.status,
+      stream.headers.get('content-type') ?? '',
+      'retry: 3000\n: connected\n\n',
+    ))
+      mismatches.push(`GET /api/v1/me/notices/stream → ${stream.status}: ${error}`);
+    answered.add('get /api/v1/me/notices/stream');
     await hit('DELETE', '/api/v1/session', 204, { key: null, headers: browser });
 
     // The same person through single sign-on: begun, logged in at the provider, come back signed in; then the same

@@ -20,13 +20,19 @@ import { IdempotencyPurgeProcessor } from './processors/idempotency-purge.proces
 import { OutboxRelayProcessor } from './processors/outbox-relay.processor.js';
 import { WebhooksProcessor } from './processors/webhooks.processor.js';
 import { WorkerHttpServer } from './worker-http.server.js';
-import { CaseFileChannel, NOTIFICATION_CHANNELS, type NotificationChannel } from '#notifications';
+import {
+  CaseFileChannel,
+  InboxChannel,
+  NOTIFICATION_CHANNELS,
+  NoticesModule,
+  type NotificationChannel,
+} from '#notifications';
 
 @Module({})
 export class WorkerModule {
   /**
-   * `channels`: where notices to case owners go, besides the case file itself (SMS, messaging, …); `telemetry`:
-   * how to log, and the tracing SDK `main` started.
+   * `channels`: where notices to case owners go, besides the case file itself and the inboxes of the people working
+   * the case (SMS, messaging, …); `telemetry`: how to log, and the tracing SDK `main` started.
    */
   static forRoot(
     config: ConcordConfig,
@@ -47,6 +53,7 @@ export class WorkerModule {
         ReferralsModule,
         AuditModule,
         IdempotencyModule,
+        NoticesModule,
         MetricsModule,
         ObservabilityModule.forRoot({
           service: 'worker',
@@ -57,7 +64,11 @@ export class WorkerModule {
       ],
       providers: [
         WorkerHttpServer,
-        { provide: NOTIFICATION_CHANNELS, useValue: [new CaseFileChannel(), ...channels] },
+        {
+          provide: NOTIFICATION_CHANNELS,
+          inject: [InboxChannel],
+          useFactory: (inbox: InboxChannel) => [new CaseFileChannel(), inbox, ...channels],
+        },
         OutboxRelayProcessor,
         EffectsProcessor,
         DeadlinesProcessor,

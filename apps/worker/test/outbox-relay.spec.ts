@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '#clock';
 import { CaseEngine } from '#engine';
-import { CaseFileChannel } from '#notifications';
+import { CaseFileChannel, NoticeBus, NoticesService } from '#notifications';
 import { claimProcessing, OutboxRelay } from '#outbox';
 import { createMetrics } from '#metrics';
 import { createQueues, createRedis, QueueConsumers, QueueName } from '#queues';
@@ -60,9 +60,15 @@ describe('outbox relay', () => {
 
   /** Processes every job once with the worker's real processor; resolves when `count` jobs completed. */
   async function processAll(count: number): Promise<Array<'delivered' | 'already-delivered'>> {
-    const processor = new EffectsProcessor(api.db, clock, consumers(), api.app.get(CaseEngine), [
-      new CaseFileChannel(),
-    ]);
+    const processor = new EffectsProcessor(
+      api.db,
+      clock,
+      consumers(),
+      api.app.get(CaseEngine),
+      [new CaseFileChannel()],
+      api.app.get(NoticesService),
+      api.app.get(NoticeBus),
+    );
     const results: Array<'delivered' | 'already-delivered'> = [];
     const workers: Worker[] = [];
     await new Promise<void>((resolve, reject) => {
@@ -148,9 +154,15 @@ describe('outbox relay', () => {
     await cleanSlate();
     await api.call('POST', '/cases', { body: dispute() });
     await relay().relayOnce();
-    const processor = new EffectsProcessor(api.db, clock, consumers(), api.app.get(CaseEngine), [
-      new CaseFileChannel(),
-    ]);
+    const processor = new EffectsProcessor(
+      api.db,
+      clock,
+      consumers(),
+      api.app.get(CaseEngine),
+      [new CaseFileChannel()],
+      api.app.get(NoticesService),
+      api.app.get(NoticeBus),
+    );
     const [row] = await effects();
     const job = { id: row!.id } as Job;
     expect(await Promise.all([processor.process(job), processor.process(job), processor.process(job)])).toEqual(

@@ -107,7 +107,7 @@ describe('referral deadlines: 催办 and 督办, with the real worker and a cloc
     ]);
     expect(afterUrge.at(-1)!.payload).toEqual({
       topic: 'referral_urged',
-      channels: ['case_file', 'recording'],
+      channels: ['case_file', 'inbox', 'recording'],
       recipient: 'XC-XH-01',
       referralId,
     });

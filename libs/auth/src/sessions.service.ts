@@ -259,6 +259,23 @@ export class SessionsService {
     };
   }
 
+  /**
+   * Which of these sessions are still live, by the rules of `authenticate`, without counting as activity: a
+   * long-lived connection (a notice stream) checks that its session lasts, and does not keep it from going idle.
+   */
+  async liveSessions(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const now = this.clock.now();
+    const idleSince = new Date(now.getTime() - this.config.sessionIdleMinutes * 60_000);
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT s.id FROM user_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3
+          AND u.disabled_at IS NULL AND u.roles_changed_at <= s.created_at`,
+      [ids, now, idleSince],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** The signed-in person of a session principal, as `GET /me` shows it. */
   async me(principal: Principal): Promise<Me> {
     const [row] = await this.db.query<Omit<SessionRow, 'csrf_hash' | 'last_seen_at' | 'path'>>(

@@ -9,6 +9,11 @@ export interface ConcordConfig {
   sessionIdleMinutes: number;
   /** …and this many hours after sign-in whatever happens (`CONCORD_SESSION_MAX_HOURS`, default 12). */
   sessionMaxHours: number;
+  /**
+   * How often an open notice stream (GET /me/notices/stream) gets a comment line, reads its inbox again and has its
+   * session checked (`CONCORD_NOTICE_HEARTBEAT_SECONDS`, default 25: under the usual 30–60 s idle timeout of proxies).
+   */
+  noticeHeartbeatSeconds?: number;
   /** Session cookies are `Secure` (HTTPS only): when NODE_ENV=production. */
   secureCookies: boolean;
   /**
@@ -157,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConcordConfig 
     newCasesStartOn: startVersions(env.CONCORD_NEW_CASES_START_ON),
     sessionIdleMinutes: int('CONCORD_SESSION_IDLE_MINUTES', 30),
     sessionMaxHours: int('CONCORD_SESSION_MAX_HOURS', 12),
+    noticeHeartbeatSeconds: int('CONCORD_NOTICE_HEARTBEAT_SECONDS', 25),
     secureCookies: env.NODE_ENV?.trim() === 'production',
     firstAdminPassword: env.CONCORD_FIRST_ADMIN_PASSWORD?.trim() || null,
     oidc: oidcSettings(env),

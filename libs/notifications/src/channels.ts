@@ -38,6 +38,8 @@ export type Notice = OwnerNotice | PetitionerNotice;
  */
 export interface NotificationChannel {
   readonly name: string;
+  /** The audiences it reaches (a person's inbox has no petitioner); every one when left out. */
+  readonly audiences?: ReadonlyArray<Notice['audience']>;
   send(notice: Notice): Promise<void>;
 }
 

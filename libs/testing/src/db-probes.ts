@@ -10,6 +10,7 @@ export async function rowCounts(db: Database): Promise<Record<string, number>> {
             (SELECT count(*) FROM referrals) AS referrals, (SELECT count(*) FROM deliveries) AS deliveries,
             (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM user_sessions) AS user_sessions,
             (SELECT count(*) FROM oidc_logins) AS oidc_logins,
+            (SELECT count(*) FROM notices) AS notices,
             (SELECT coalesce(sum(version), 0) FROM cases) AS versions`,
   );
   return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));

@@ -63,9 +63,15 @@ export function unstorableFields(value: unknown): FieldError[] {
   return errors;
 }
 
-/** Fastify `preValidation` hook: a bad query string is a 400, a bad body a 422, as the validation pipe answers. */
+/**
+ * Fastify `preValidation` hook: a bad path parameter or query string is a 400, a bad body a 422, as the validation
+ * pipe answers.
+ */
 export async function refuseUnstorableInput(request: FastifyRequest): Promise<void> {
   if (request.routeOptions.url === undefined) return; // no such route: the 404 says more than a field error would
+  // A path value PostgreSQL cannot take (NUL) names nothing a route could look up.
+  const path = unstorableFields(request.params);
+  if (path.length) throw new DomainError(ErrorCode.MalformedRequest, 'The path has an invalid parameter.', {}, path);
   const query = unstorableFields(request.query);
   if (query.length)
     throw new DomainError(ErrorCode.MalformedRequest, 'The query string has invalid parameters.', {}, query);

@@ -8,3 +8,4 @@ export * from './clocks.js';
 export * from './open-case.js';
 export * from './webhook-receiver.js';
 export * from './oidc-provider.js';
+export * from './sse-client.js';

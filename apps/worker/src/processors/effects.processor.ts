@@ -3,14 +3,28 @@ import type { Job, Worker } from 'bullmq';
 import { Clock } from '#clock';
 import { claimProcessing } from '#outbox';
 import { Database } from '#persistence';
-import { DomainError, ErrorCode, SYSTEM_ACTORS, type NotifyTopic, type PetitionerTopic } from '#domain';
+import {
+  DomainError,
+  ErrorCode,
+  SYSTEM_ACTORS,
+  type NotifyTopic,
+  type PersonNoticeJob,
+  type PetitionerTopic,
+} from '#domain';
 import { CaseEngine } from '#engine';
-import { NOTIFICATION_CHANNELS, type Notice, type NotificationChannel } from '#notifications';
+import {
+  NOTIFICATION_CHANNELS,
+  NoticeBus,
+  NoticesService,
+  type Notice,
+  type NotificationChannel,
+} from '#notifications';
 import { JobName, QueueConsumers, QueueName } from '#queues';
 
 /**
  * Consumes the notifications queue: notices to case owners and to petitioners go out through the configured
- * channels and are recorded on the case; case-event jobs (for subscribers) are marked processed, exactly once.
+ * channels and are recorded on the case; a person's notice goes into their inbox and is announced to their open
+ * streams; case-event jobs (for subscribers) are marked processed. Each exactly once.
  */
 @Injectable()
 export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,6 +36,8 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
     private readonly consumers: QueueConsumers,
     private readonly engine: CaseEngine,
     @Inject(NOTIFICATION_CHANNELS) private readonly channels: NotificationChannel[],
+    private readonly notices: NoticesService,
+    private readonly bus: NoticeBus,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,6 +54,7 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
 
   async process(job: Job): Promise<'delivered' | 'already-delivered'> {
     if (job.name === JobName.Notify || job.name === JobName.PetitionerNotify) return this.notify(job);
+    if (job.name === JobName.PersonNotify) return this.notifyPerson(job);
     const first = await claimProcessing(this.db, job.id!, this.clock);
     return first ? 'delivered' : 'already-delivered';
   }
@@ -68,8 +85,9 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
       job.name === JobName.PetitionerNotify
         ? { audience: 'petitioner', ...base, topic: data.topic as PetitionerTopic }
         : { audience: 'owner', ...base, topic: data.topic as NotifyTopic, referralId: data.referralId ?? null };
-    for (const channel of this.channels) await channel.send(notice);
-    const channels = this.channels.map((c) => c.name);
+    const reaching = this.channels.filter((c) => !c.audiences || c.audiences.includes(notice.audience));
+    for (const channel of reaching) await channel.send(notice);
+    const channels = reaching.map((c) => c.name);
     const detail = notice.detail ? { detail: notice.detail } : {};
     const record =
       notice.audience === 'petitioner'
@@ -93,5 +111,31 @@ export class EffectsProcessor implements OnApplicationBootstrap, OnApplicationSh
       }
       return 'delivered';
     });
+  }
+
+  /**
+   * Puts a person's notice (`PersonNoticeJob`) in their inbox, in the transaction that marks the outbox row, so
+   * it is put there once whatever runs twice; then announces it to their open streams. The announcement is made
+   * again when the job runs again (a crash may have come between the commit and it): a stream that already sent
+   * the notice reads nothing new.
+   */
+  private async notifyPerson(job: Job): Promise<'delivered' | 'already-delivered'> {
+    const data = job.data as PersonNoticeJob;
+    const notice = {
+      id: job.id!,
+      userId: data.userId,
+      caseId: data.caseId,
+      seq: data.seq,
+      topic: data.topic,
+      referralId: data.referralId ?? null,
+      detail: data.detail ?? null,
+    };
+    const first = await this.db.transaction(async (tx) => {
+      if (!(await claimProcessing(tx, job.id!, this.clock))) return false;
+      await this.notices.deliver(tx, [notice]);
+      return true;
+    });
+    await this.bus.publish([{ userId: notice.userId, noticeId: notice.id }]);
+    return first ? 'delivered' : 'already-delivered';
   }
 }

@@ -15,6 +15,7 @@ import { DeliveryEntity } from './delivery.entity.js';
 import { DepartmentEntity } from './department.entity.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 import { OidcLoginEntity } from './oidc-login.entity.js';
+import { NoticeEntity } from './notice.entity.js';
 import { OutboxMessageEntity } from './outbox-message.entity.js';
 import { PartyEntity } from './party.entity.js';
 import { ReferralEntity } from './referral.entity.js';
@@ -42,6 +43,7 @@ export {
   DepartmentEntity,
   IdempotencyKeyEntity,
   OidcLoginEntity,
+  NoticeEntity,
   OutboxMessageEntity,
   PartyEntity,
   ReferralEntity,
@@ -82,4 +84,5 @@ export const entities = [
   UserSessionEntity,
   SignInFailureEntity,
   OidcLoginEntity,
+  NoticeEntity,
 ];

@@ -18,6 +18,7 @@ import { DeliveriesWithoutReferral1764770000000 } from './1764770000000-Deliveri
 import { People1764780000000 } from './1764780000000-People.js';
 import { DirectoryUpkeep1764790000000 } from './1764790000000-DirectoryUpkeep.js';
 import { Assignment1764800000000 } from './1764800000000-Assignment.js';
+import { WorkQueues1764830000000 } from './1764830000000-WorkQueues.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   People1764780000000,
   DirectoryUpkeep1764790000000,
   Assignment1764800000000,
+  WorkQueues1764830000000,
 ];

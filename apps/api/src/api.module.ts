@@ -33,6 +33,7 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { ProgressController } from './public/progress.controller.js';
 import { SessionController } from './people/session.controller.js';
 import { UsersController } from './people/users.controller.js';
+import { WorkQueueController } from './people/work-queue.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
 import { StatsController } from './stats/stats.controller.js';
 
@@ -76,6 +77,7 @@ export class ApiModule {
         ApiKeysController,
         UsersController,
         SessionController,
+        WorkQueueController,
         DeliveriesController,
         CasesController,
         ReferralsController,

@@ -112,15 +112,17 @@ const REFERRAL_CLOCK = `LEFT JOIN LATERAL (SELECT d.key, d.due_at FROM deadlines
  * migrations/1764830000000-WorkQueues.ts (docs/benchmarks.md, "Work queues").
  *
  * A case view is sorted by each case's earliest running clock, and paged in two parts: the cases with a running
- * clock, by due time, then those with none, by id. The first part is read one of two ways, chosen per request by
- * the view's size, which a count of at most `threshold` entries of its index tells:
+ * clock, by due time, then those with none, by id. The first part is read one of two ways:
  * - a small view (a person's own cases, a community's unassigned ones) is read whole from its index, each case with
  *   its earliest clock, and sorted;
  * - a large one (every unassigned case of a district) walks the running clocks soonest first
  *   (deadlines_queue_due_idx) and keeps those of its cases, asking cases_queue_open_idx, until a page is full.
- * Either reads index entries only until the page is known; case rows are read for the page alone. The walk reads
- * about limit × clocks ÷ view entries, the whole read about view entries (each with its clock): the walk pays
- * from √(limit × clocks) entries on, where the threshold is put.
+ * The walk reads about limit × clocks ÷ view entries, the whole read the view's entries (each with its clock): the
+ * walk pays from √(limit × clocks) cases on. The whole read goes first and stops at that many, in the same
+ * statement, so the view's index is read once: a large view is handed to the walk after √(limit × clocks) entries,
+ * and a rare filter over a large view (a district's unassigned critical cases) is answered by reading the view's
+ * entries, never by a walk through most clocks to find a few. Both read index entries only until the page is
+ * known; case rows are read for the page alone.
  *
  * A referral view is one department's open referrals: few (those on its desk), read whole and sorted.
  */
@@ -140,8 +142,8 @@ export class WorkQueueRepository {
   async casePage(reader: QueueReader, query: QueuePageQuery): Promise<QueueRow[]> {
     const rows: QueueRow[] = [];
     if (query.after === null || query.after.dueAt !== null) {
-      const large = await this.isLarge(reader, query);
-      rows.push(...(await (large ? this.walk(reader, query) : this.readWhole(reader, query))));
+      const whole = await this.readWhole(reader, query);
+      rows.push(...(whole ?? (await this.walk(reader, query))));
     }
     const timed = query.view === 'due_soon' || query.view === 'overdue';
     if (rows.length < query.limit && !timed) {
@@ -151,8 +153,13 @@ export class WorkQueueRepository {
     return rows;
   }
 
-  /** Whether the view holds at least √(limit × running clocks) cases (or `walkFrom`), counted from its index. */
-  private async isLarge(reader: QueueReader, query: QueuePageQuery): Promise<boolean> {
+  /**
+   * The first part of a small view: every case of it with its earliest running clock, sorted; or null when the
+   * view holds `threshold` cases or more, √(limit × running clocks) (or `walkFrom`), counted on the way: then the
+   * walk reads fewer entries (at most about `threshold`). One statement either way, and the view's index is read
+   * once: a rare filter over a large view is found here, by reading the view's entries, never by a long walk.
+   */
+  private async readWhole(reader: QueueReader, query: QueuePageQuery): Promise<QueueRow[] | null> {
     const p = new Params();
     const threshold =
       this.options.walkFrom !== undefined
@@ -160,14 +167,26 @@ export class WorkQueueRepository {
         : // reltuples: the planner's own estimate of the index's entries (-1 before the first VACUUM or ANALYZE).
           `(SELECT greatest(ceil(sqrt(${p.add(query.limit)} * greatest(reltuples, 0))), 1)::int
               FROM pg_class WHERE oid = 'deadlines_queue_due_idx'::regclass)`;
-    const [row] = await this.db.query<{ large: boolean }>(
-      `WITH t AS (SELECT ${threshold} AS n)
-       SELECT count(*) >= (SELECT n FROM t) AS large
-         FROM (SELECT 1 FROM cases c WHERE ${caseConditions('c', reader, query, p).join(' AND ')}
-                LIMIT (SELECT n FROM t)) v`,
+    const view = caseConditions('v', reader, query, p).join(' AND ');
+    // s.small: a large view's page is not read (the walk reads it).
+    const where = ['s.small', ...dueWindow('n.due_at', query, p)];
+    if (query.after?.dueAt)
+      where.push(`(n.due_at, v.id) > (${p.add(query.after.dueAt)}::timestamptz, ${p.add(query.after.id)}::uuid)`);
+    const page = `SELECT v.id, n.key AS due_key, n.due_at
+                    FROM v CROSS JOIN LATERAL (
+                           SELECT e.key, e.due_at FROM deadlines e WHERE e.case_id = v.id AND ${OWN_RUNNING}
+                            ORDER BY e.due_at, e.id LIMIT 1) n
+                   WHERE ${where.join(' AND ')}
+                   ORDER BY n.due_at, v.id LIMIT ${p.add(query.limit)}`;
+    const rows = await this.db.query<QueueRow & { small: boolean }>(
+      `WITH t AS (SELECT ${threshold} AS n),
+            v AS MATERIALIZED (SELECT v.id FROM cases v WHERE ${view} LIMIT (SELECT n FROM t)),
+            s AS (SELECT count(*) < (SELECT n FROM t) AS small FROM v)
+       SELECT s.small, q.* FROM s LEFT JOIN LATERAL (${CASE_PAGE(page, 'p.due_at, p.id')}) q ON true`,
       p.values,
     );
-    return row!.large;
+    if (!rows[0]!.small) return null;
+    return rows.filter((r) => r.id !== null);
   }
 
   /** The first part of a large view: the running clocks soonest first, those of the view's cases. */
@@ -187,21 +206,6 @@ export class WorkQueueRepository {
     );
     const page = `SELECT d.case_id AS id, d.key AS due_key, d.due_at FROM deadlines d WHERE ${where.join(' AND ')}
                    ORDER BY d.due_at, d.case_id LIMIT ${p.add(query.limit)}`;
-    return this.db.query<QueueRow>(CASE_PAGE(page, 'p.due_at, p.id'), p.values);
-  }
-
-  /** The first part of a small view: every case of it with its earliest running clock, sorted. */
-  private readWhole(reader: QueueReader, query: QueuePageQuery): Promise<QueueRow[]> {
-    const p = new Params();
-    const where = [...caseConditions('v', reader, query, p), ...dueWindow('n.due_at', query, p)];
-    if (query.after?.dueAt)
-      where.push(`(n.due_at, v.id) > (${p.add(query.after.dueAt)}::timestamptz, ${p.add(query.after.id)}::uuid)`);
-    const page = `SELECT v.id, n.key AS due_key, n.due_at
-                    FROM cases v CROSS JOIN LATERAL (
-                           SELECT e.key, e.due_at FROM deadlines e WHERE e.case_id = v.id AND ${OWN_RUNNING}
-                            ORDER BY e.due_at, e.id LIMIT 1) n
-                   WHERE ${where.join(' AND ')}
-                   ORDER BY n.due_at, v.id LIMIT ${p.add(query.limit)}`;
     return this.db.query<QueueRow>(CASE_PAGE(page, 'p.due_at, p.id'), p.values);
   }
 

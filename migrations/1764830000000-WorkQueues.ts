@@ -16,7 +16,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `deadlines_queue_case_idx` gives a case its earliest running clock, for a small view read whole;
  * - `cases_queue_assignee_idx`, `cases_queue_in_charge_idx`, `cases_queue_unassigned_idx` and
  *   `cases_queue_supervised_idx` hold the cases of one view each, by person or by unit, with the columns the filters
- *   and the confidentiality rule test, so that a small view and every count read them index only.
+ *   and the confidentiality rule test, so that a small view and every count read them index only. The two views of
+ *   a whole scope are keyed by unit and risk: the critical cases of a district's 29,000 unassigned are found by
+ *   seeking each unit's, not by reading them all.
  * - `referrals_queue_idx`: a department's open referrals by assignee (its views, and their counts).
  *
  * The predicates name `state`, so a transition that changes it is no longer a HOT update (one that changes the
@@ -39,11 +41,14 @@ export class WorkQueues1764830000000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX cases_queue_in_charge_idx ON cases (in_charge_id, unit_code) INCLUDE (${tested})
         WHERE ${open} AND in_charge_id IS NOT NULL`);
+    // Risk leads the filters: a queue is cut by it most (the critical cases nobody has), so it is a key here.
+    const byRisk = 'id, confidential, kind, stage, category';
     await q.query(`
-      CREATE INDEX cases_queue_unassigned_idx ON cases (unit_code) INCLUDE (${tested})
+      CREATE INDEX cases_queue_unassigned_idx ON cases (unit_code, risk_level) INCLUDE (${byRisk})
         WHERE ${open} AND assignee_id IS NULL`);
     await q.query(`
-      CREATE INDEX cases_queue_supervised_idx ON cases (unit_code) INCLUDE (${tested}) WHERE ${open} AND supervised`);
+      CREATE INDEX cases_queue_supervised_idx ON cases (unit_code, risk_level) INCLUDE (${byRisk})
+        WHERE ${open} AND supervised`);
 
     const running = `referral_id IS NULL AND kind = 'due' AND ended_at IS NULL AND status IN ('pending', 'fired')`;
     await q.query(

@@ -117,17 +117,19 @@ const REFERRAL_CLOCK = `LEFT JOIN LATERAL (SELECT d.key, d.due_at FROM deadlines
  *   its earliest clock, and sorted;
  * - a large one (every unassigned case of a district) walks the running clocks soonest first
  *   (deadlines_queue_due_idx) and keeps those of its cases, asking cases_queue_open_idx, until a page is full.
- * The walk reads about limit × clocks ÷ view entries, the whole read the view's entries (each with its clock): the
- * walk pays from √(limit × clocks) cases on. The whole read goes first and stops at that many, in the same
- * statement, so the view's index is read once: a large view is handed to the walk after √(limit × clocks) entries,
- * and a rare filter over a large view (a district's unassigned critical cases) is answered by reading the view's
- * entries, never by a walk through most clocks to find a few. Both read index entries only until the page is
- * known; case rows are read for the page alone.
+ * The walk reads about limit × clocks ÷ view entries, the whole read the view's entries (each with its clock):
+ * they cost the same at √(limit × clocks) cases. The whole read goes first, in one statement that stops once it
+ * has found half that many (the threshold): a view that large is handed to the walk, which then reads at most
+ * about four times √(limit × clocks) entries, and a filtered view is known to be large after fewer of its entries
+ * are read. A rare filter over a large view (a district's unassigned petitions in escalation) is answered by
+ * reading the view's entries, never by a walk through most clocks to find a few; a risk filter seeks its cases
+ * in the view's index (keyed by unit and risk). Both reads read index entries only until the page is known; case
+ * rows are read for the page alone.
  *
  * A referral view is one department's open referrals: few (those on its desk), read whole and sorted.
  */
 export class WorkQueueRepository {
-  /** `walkFrom`: a fixed threshold instead of √(limit × running clocks), so that tests can take either read. */
+  /** `walkFrom`: a fixed threshold instead of √(limit × running clocks) ÷ 2, so that tests can take either read. */
   constructor(
     private readonly db: Database,
     private readonly options: { walkFrom?: number } = {},
@@ -155,9 +157,8 @@ export class WorkQueueRepository {
 
   /**
    * The first part of a small view: every case of it with its earliest running clock, sorted; or null when the
-   * view holds `threshold` cases or more, √(limit × running clocks) (or `walkFrom`), counted on the way: then the
-   * walk reads fewer entries (at most about `threshold`). One statement either way, and the view's index is read
-   * once: a rare filter over a large view is found here, by reading the view's entries, never by a long walk.
+   * view holds the threshold's number of cases or more, √(limit × running clocks) ÷ 2 (or `walkFrom`), counted on
+   * the way and no further: the walk reads that page. One statement either way, reading the view's index once.
    */
   private async readWhole(reader: QueueReader, query: QueuePageQuery): Promise<QueueRow[] | null> {
     const p = new Params();
@@ -165,7 +166,7 @@ export class WorkQueueRepository {
       this.options.walkFrom !== undefined
         ? `${p.add(this.options.walkFrom)}::int`
         : // reltuples: the planner's own estimate of the index's entries (-1 before the first VACUUM or ANALYZE).
-          `(SELECT greatest(ceil(sqrt(${p.add(query.limit)} * greatest(reltuples, 0))), 1)::int
+          `(SELECT greatest(ceil(sqrt(${p.add(query.limit)} * greatest(reltuples, 0)) / 2), 1)::int
               FROM pg_class WHERE oid = 'deadlines_queue_due_idx'::regclass)`;
     const view = caseConditions('v', reader, query, p).join(' AND ');
     // s.small: a large view's page is not read (the walk reads it).
@@ -198,7 +199,7 @@ export class WorkQueueRepository {
     where.push(
       // OFFSET 0 keeps this a probe of each clock's case in the walk's order (cases_queue_open_idx, index only),
       // rather than a join the planner may turn around.
-      `EXISTS (SELECT 1 FROM cases m WHERE m.id = d.case_id AND ${caseConditions('m', reader, query, p).join(' AND ')}
+      `EXISTS (SELECT 1 FROM cases m WHERE m.id = d.case_id AND ${caseConditions('m', reader, query, p, 'probe').join(' AND ')}
                OFFSET 0)`,
       // The case's earliest running clock only (a case may run two: a stage's and a statute's across stages).
       `NOT EXISTS (SELECT 1 FROM deadlines e WHERE e.case_id = d.case_id AND ${OWN_RUNNING}
@@ -310,9 +311,14 @@ function caseConditions(
   reader: QueueReader,
   query: { view: QueueView; filters: QueueFilters },
   p: Params,
+  read: 'scan' | 'probe' = 'scan',
 ): string[] {
   const where = [`${c}.state <> 'archive.closed'`, caseView(c, query.view, () => p.once('me', reader.userId))];
   if (reader.units) where.push(`${c}.unit_code = ANY(${p.once('units', reader.units)}::text[])`);
+  // Every unit, for a reader of every unit filtering by risk: true of every case, it lets a scan of a view keyed
+  // (unit_code, risk_level) seek each unit's cases of that risk instead of reading all. Not for a probe of one case.
+  else if (query.filters.riskLevel && read === 'scan')
+    where.push(`${c}.unit_code = ANY(ARRAY(SELECT code FROM units))`);
   if (!reader.confidential) where.push(`NOT ${c}.confidential`);
   where.push(...filterConditions(c, query.filters, p));
   return where;

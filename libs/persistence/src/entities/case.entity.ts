@@ -15,7 +15,7 @@ import { UserEntity } from './user.entity.js';
 @Index('cases_created_at_idx', ['createdAt'])
 @Index('cases_clock_skew_idx', ['createdAt'], { where: 'uuidv7_instant(id) <> created_at' })
 // Work queues (migrations/1764830000000-WorkQueues.ts): partial indexes of open cases with INCLUDE columns, which
-// TypeORM cannot declare. Keys: (id); (assignee_id, unit_code); (in_charge_id, unit_code); (unit_code) twice.
+// TypeORM cannot declare. Keys: (id); (assignee_id, unit_code); (in_charge_id, unit_code); (unit_code, risk_level) twice.
 @Index('cases_queue_open_idx', { synchronize: false })
 @Index('cases_queue_assignee_idx', { synchronize: false })
 @Index('cases_queue_in_charge_idx', { synchronize: false })

@@ -109,7 +109,7 @@ const REFERRAL_CLOCK = `LEFT JOIN LATERAL (SELECT d.key, d.due_at FROM deadlines
 
 /**
  * The statements behind GET /me/queue and /me/queue/counts, each written for the indexes of
- * migrations/1764830000000-WorkQueues.ts (docs/benchmarks.md, "Work queues").
+ * migrations/1764830000000-WorkQueues.ts (docs/operations.md, "Scale").
  *
  * A case view is sorted by each case's earliest running clock, and paged in two parts: the cases with a running
  * clock, by due time, then those with none, by id. The first part is read one of two ways:

@@ -315,9 +315,10 @@ function caseConditions(
 ): string[] {
   const where = [`${c}.state <> 'archive.closed'`, caseView(c, query.view, () => p.once('me', reader.userId))];
   if (reader.units) where.push(`${c}.unit_code = ANY(${p.once('units', reader.units)}::text[])`);
-  // Every unit, for a reader of every unit filtering by risk: true of every case, it lets a scan of a view keyed
-  // (unit_code, risk_level) seek each unit's cases of that risk instead of reading all. Not for a probe of one case.
-  else if (query.filters.riskLevel && read === 'scan')
+  // Every unit, for a reader of every unit filtering a view of the scope by risk: true of every case, it lets a scan
+  // of the view's index, keyed (unit_code, risk_level), seek each unit's cases of that risk instead of reading them
+  // all. Not for a probe of one case, nor for a person's own views (keyed by the person).
+  else if (query.filters.riskLevel && read === 'scan' && (query.view === 'unassigned' || query.view === 'supervised'))
     where.push(`${c}.unit_code = ANY(ARRAY(SELECT code FROM units))`);
   if (!reader.confidential) where.push(`NOT ${c}.confidential`);
   where.push(...filterConditions(c, query.filters, p));

@@ -1,8 +1,11 @@
 /**
  * Synthetic data at scale for bench/scale.ts, generated inside PostgreSQL (INSERT … SELECT generate_series):
- * a unit tree of 1 district, 10 streets, 100 communities and 1,000 grids; 20 departments; `cases` cases over
- * 700 days (most recent ones open, older ones archived), ~`events` events, one referral for every fifth case,
- * the clocks of every case and referral, one party per case, and each department's list of its events.
+ * a unit tree of 1 district, 10 streets, 100 communities and 1,000 grids; 20 departments; staff accounts (two
+ * mediators per community, a leader per street, two staff per department, one deployment-wide admin); `cases`
+ * cases over 700 days (most recent ones open, older ones archived), ~`events` events, one referral for every fifth
+ * case, the clocks of every case and referral, one party per case, and each department's list of its events.
+ * Cases have assignees (every archived case, 70% of open ones: a mediator of the case's community), critical ones
+ * a leader in charge (the street's); referrals an assignee of their department (every answered one, 60% of open).
  *
  * Rows are shaped as the engine writes them (uuidv7 ids in creation order, states, stages, clocks, outbox-free),
  * but the hash chains are not valid (hashes are md5 filler) and event payloads are stock texts: good for query
@@ -14,8 +17,21 @@ import pg from 'pg';
 import { fmt } from './lib.js';
 
 export const UNITS = { streets: 10, communitiesPerStreet: 10, gridsPerCommunity: 10 };
+const UNITS_STREETS = UNITS.streets;
+const UNITS_COMMUNITIES = UNITS.communitiesPerStreet;
 export const DEPARTMENTS = 20;
+/** Event actors and staff accounts at once: actorId(1…ACTORS) are the mediators, two per community. */
 export const ACTORS = 200;
+/** The accounts after the mediators: a leader per street, two staff per department, one unscoped admin. */
+export const leaderId = (street: number) => actorId(ACTORS + street);
+export const departmentStaffId = (department: number, i: 0 | 1) =>
+  actorId(ACTORS + UNITS_STREETS + 2 * (department - 1) + 1 + i);
+export const personAdminId = () => actorId(ACTORS + UNITS_STREETS + 2 * DEPARTMENTS + 1);
+/** The mediators of a community (its street s and community c, from 1): actorId(1 + 2·(10·(s-1) + c-1) + i). */
+export const mediatorId = (s: number, c: number, i: 0 | 1) =>
+  actorId(1 + 2 * (UNITS_COMMUNITIES * (s - 1) + (c - 1)) + i);
+/** Every bench account's username is its role and number (`mediator-17`); they share BENCH_PASSWORD. */
+export const BENCH_PASSWORD = 'bench-password-0123';
 export const CATEGORIES = [
   'neighbour',
   'family',
@@ -109,7 +125,15 @@ export async function loadScaleData(
   url: string,
   cases: number,
   events: number,
-  template: { snapshot: string; register: string; facts: string; names: string[]; phones: string[] },
+  template: {
+    snapshot: string;
+    register: string;
+    facts: string;
+    names: string[];
+    phones: string[];
+    /** The argon2id hash of BENCH_PASSWORD, which every bench account has. */
+    passwordHash: string;
+  },
 ): Promise<LoadReport> {
   // Foreign keys are not checked while loading (their triggers do not fire for a replica session), as in a restore.
   const pool = new pg.Pool({
@@ -142,6 +166,29 @@ export async function loadScaleData(
     `INSERT INTO departments (code, name, categories, created_at)
            SELECT 'DEPT-' || lpad(d::text, 2, '0'), 'department ' || d, $1::text[], now() FROM generate_series(1, ${DEPARTMENTS}) d`,
     [CATEGORIES],
+  );
+
+  // Staff accounts: the ids the events name as actors are the mediators'; then leaders, department staff, an admin.
+  const uuidOf = (n: string) => `('00000000-0000-7000-8000-' || lpad((${n})::text, 12, '0'))::uuid`;
+  await q(
+    `INSERT INTO users (id, username, name, unit_code, department_code, roles, password_hash, created_at, created_by,
+                        updated_at, roles_changed_at)
+     SELECT ${uuidOf('m')}, 'mediator-' || m, 'mediator ' || m,
+            'SD-' || lpad((1 + (m - 1) / 2 / ${UNITS_COMMUNITIES})::text, 2, '0') || '-' || lpad((1 + (m - 1) / 2 % ${UNITS_COMMUNITIES})::text, 2, '0'),
+            NULL, ARRAY['mediator'], $1, now(), 'bench', now(), now() - interval '1 day'
+       FROM generate_series(1, ${ACTORS}) m
+     UNION ALL
+     SELECT ${uuidOf(`${ACTORS} + s`)}, 'leader-' || s, 'leader ' || s, 'SD-' || lpad(s::text, 2, '0'), NULL, ARRAY['leader'], $1,
+            now(), 'bench', now(), now() - interval '1 day'
+       FROM generate_series(1, ${UNITS_STREETS}) s
+     UNION ALL
+     SELECT ${uuidOf(`${ACTORS + UNITS_STREETS} + 2 * (d - 1) + 1 + i`)}, 'department-' || d || '-' || i, 'department ' || d || ' staff ' || i,
+            NULL, 'DEPT-' || lpad(d::text, 2, '0'), ARRAY['department'], $1, now(), 'bench', now(), now() - interval '1 day'
+       FROM generate_series(1, ${DEPARTMENTS}) d, generate_series(0, 1) i
+     UNION ALL
+     SELECT ${uuidOf(String(ACTORS + UNITS_STREETS + 2 * DEPARTMENTS + 1))}, 'admin-1', 'admin 1', NULL, NULL, ARRAY['admin'], $1,
+            now(), 'bench', now(), now() - interval '1 day'`,
+    [template.passwordHash],
   );
 
   // Secondary indexes and unique constraints go while loading, and come back after it.
@@ -189,14 +236,18 @@ export async function loadScaleData(
     q(
       `
       INSERT INTO cases (id, reference, query_code, kind, machine_version, state, stage, version, unit_code, channel, category, risk_level,
-                         outcome, supervised, summary, description, occurred_at, snapshot, head_hash, created_by, created_at, updated_at)
+                         outcome, supervised, summary, description, occurred_at, snapshot, head_hash, created_by, created_at, updated_at,
+                         assignee_id, in_charge_id)
       SELECT bench_id(${ms}, n), kind_prefix || '-' || to_char(to_timestamp(${ms} / 1000.0), 'YYYY') || '-' || lpad(n::text, 7, '0'),
              'Q' || lpad(upper(to_hex(n)), 11, '0'), kind, 1, state, split_part(state, '.', 1), k, unit, channel, category, risk,
              CASE WHEN state = 'archive.closed' THEN ${pick('r3', ['resolved', 'mediated', 'withdrawn', 'declined', 'transferred'], [50, 25, 10, 8, 7])} END,
              r5 < 0.03, summary, summary || '：' || $1::text, NULL, $2::jsonb, md5(n::text) || md5((n + 1)::text),
              ('00000000-0000-7000-8000-' || lpad((1 + n % ${ACTORS})::text, 12, '0'))::uuid,
-             to_timestamp(${ms} / 1000.0), to_timestamp(${ms} / 1000.0) + k * interval '7 hours'
-        FROM (SELECT n, r1, r2, r3, r4, r5, CASE WHEN r6 < 0.9 THEN 'dispute' ELSE 'petition' END AS kind,
+             to_timestamp(${ms} / 1000.0), to_timestamp(${ms} / 1000.0) + k * interval '7 hours',
+             -- a mediator of the case's community: every archived case keeps its last one; 70% of open ones have one
+             CASE WHEN state = 'archive.closed' OR r7 < 0.7 THEN ${uuidOf('1 + 2 * (g / 10) + n % 2')} END,
+             CASE WHEN risk = 'critical' THEN ${uuidOf(`${ACTORS} + 1 + g / 100`)} END
+        FROM (SELECT n, r1, r2, r3, r4, r5, r7, g, CASE WHEN r6 < 0.9 THEN 'dispute' ELSE 'petition' END AS kind,
                      CASE WHEN r6 < 0.9 THEN 'DSP' ELSE 'PET' END AS kind_prefix,
                      1 + (n::bigint * 7919) % ${2 * perCase - 1} AS k,
                      CASE WHEN n >= ${openFrom} THEN (CASE WHEN r1 < 0.6 THEN ${stateOf('r1 / 0.6')} ELSE 'archive.closed' END)
@@ -208,7 +259,7 @@ export async function loadScaleData(
                      ${pick('r5', ['low', 'medium', 'high', 'critical'], [60, 30, 8, 2])} AS risk,
                      (ARRAY[${SUMMARIES.map((s) => `'${s}'`).join(', ')}])[1 + (n * 31) % ${SUMMARIES.length}] || ' ' || n AS summary
                 FROM (SELECT n, random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5, random() AS r6,
-                             floor(random() * ${grids})::int AS g
+                             random() AS r7, floor(random() * ${grids})::int AS g
                         FROM generate_series(${from}, ${to}) n) draws) s`,
       ['申请人反映的情况，经网格员初步核实，需要社区调解委员会介入。', template.snapshot],
     ),
@@ -243,13 +294,21 @@ export async function loadScaleData(
   await chunks((from, to) =>
     q(`
       INSERT INTO referrals (id, case_id, department_code, role, machine_version, state, version, snapshot, instructions, due_in_working_days,
-                             share_parties, issued_seq, answered_at, resolved, created_at, updated_at)
-      SELECT ${referralId}, c.id, 'DEPT-' || lpad((1 + (hashtext(c.id::text) & 1023) % ${DEPARTMENTS})::text, 2, '0'), 'lead', 1,
-             CASE WHEN c.stage = 'archive' THEN 'closed' WHEN c.state = 'mediation.referred' THEN (ARRAY['issued', 'acknowledged', 'accepted', 'in_progress'])[1 + (hashtext(c.id::text) & 3)] ELSE 'replied' END,
-             3, '{"value": "in_progress", "context": {}}', '请依职责办理并回复', NULL, false, 3,
+                             share_parties, issued_seq, answered_at, resolved, created_at, updated_at, assignee_id, urged_at,
+                             supervised_at)
+      SELECT ${referralId}, c.id, 'DEPT-' || lpad(d::text, 2, '0'), 'lead', 1, referral_state, 3, '{"value": "in_progress", "context": {}}',
+             '请依职责办理并回复', NULL, false, 3,
              CASE WHEN c.stage = 'archive' THEN c.created_at + interval '3 days' END, CASE WHEN c.stage = 'archive' THEN true END,
-             c.created_at + interval '14 hours', c.updated_at
-        FROM cases c WHERE ${caseRange(from, to)} AND ${hasReferral} AND c.version >= 5`),
+             c.created_at + interval '14 hours', c.updated_at,
+             -- one of its department's two staff: every answered referral, about 60% of open ones
+             CASE WHEN referral_state IN ('closed', 'replied') OR (h >> 11) & 7 < 5
+                  THEN ${uuidOf(`${ACTORS + UNITS_STREETS} + 2 * (d - 1) + 1 + ((h >> 10) & 1)`)} END,
+             -- a quarter of open referrals were urged (催办) a day after they were issued, an eighth supervised (督办) too
+             CASE WHEN referral_state NOT IN ('closed', 'replied') AND (h >> 14) & 3 = 0 THEN c.created_at + interval '2 days' END,
+             CASE WHEN referral_state NOT IN ('closed', 'replied') AND (h >> 14) & 7 = 0 THEN c.created_at + interval '8 days' END
+        FROM (SELECT c.*, 1 + (h & 1023) % ${DEPARTMENTS} AS d,
+                     CASE WHEN c.stage = 'archive' THEN 'closed' WHEN c.state = 'mediation.referred' THEN (ARRAY['issued', 'acknowledged', 'accepted', 'in_progress'])[1 + (h & 3)] ELSE 'replied' END AS referral_state
+                FROM (SELECT c.*, hashtext(c.id::text) AS h FROM cases c WHERE ${caseRange(from, to)} AND ${hasReferral} AND c.version >= 5) c) c`),
   );
   await chunks(async (from, to) => {
     await q(`

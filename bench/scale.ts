@@ -10,9 +10,17 @@
 import { randomBytes } from 'node:crypto';
 import { statfs } from 'node:fs/promises';
 import { AuditEvents } from '#audit';
+import { hashPassword } from '#auth';
 import { type Principal } from '#domain';
 import { SystemClock } from '#clock';
-import { CaseQueries, CaseReadsRepository, ReferralQueries, ReferralReadsRepository } from '#cases';
+import {
+  CaseQueries,
+  CaseReadsRepository,
+  ReferralQueries,
+  ReferralReadsRepository,
+  WorkQueueQueries,
+  WorkQueueRepository,
+} from '#cases';
 import { DeadlineBook, DeadlineQueries } from '#deadlines';
 import type { Actor } from '#domain';
 import { CaseEngine } from '#engine';
@@ -34,8 +42,10 @@ import {
   stopProcess,
 } from './lib.js';
 import { Report } from './report.js';
+import { ACCOUNTS_NOTE, benchAccounts, queueSpecs, signInAccounts, type BenchPerson } from './scale-queues.js';
 import {
   actorId,
+  BENCH_PASSWORD,
   CATEGORIES,
   departmentCode,
   END,
@@ -63,6 +73,8 @@ interface Spec {
   route: string;
   filter: string;
   key: Key;
+  /** A person signed in with a session, instead of the key (the work-queue routes). */
+  person?: BenchPerson;
   /** The request of the i-th sample. */
   path: (i: number) => string;
   /** Runs the route's query class once (for sample 0), so its statements can be recorded and explained. */
@@ -74,6 +86,7 @@ interface Queries {
   referrals: ReferralQueries;
   deadlines: DeadlineQueries;
   audit: AuditEvents;
+  queue: WorkQueueQueries;
 }
 
 interface Plan {
@@ -314,6 +327,7 @@ async function main(): Promise<void> {
     facts: t!.facts,
     names: names.map((n) => cipher.encrypt(n)),
     phones: names.map((_, i) => cipher.encrypt(`1380000${String(i).padStart(4, '0')}`)),
+    passwordHash: await hashPassword(BENCH_PASSWORD),
   });
   const sizes = (
     await sql(
@@ -377,17 +391,29 @@ async function main(): Promise<void> {
     department: principal('department', { departmentCode: departmentCode(1) }),
   };
 
+  // People, signed in with sessions, for the work-queue routes.
+  const accounts = benchAccounts();
+  const cookies = await signInAccounts(http, accounts);
+  const queues = queueSpecs(50).map((q): Spec => ({
+    ...q,
+    key: 'admin',
+    query: (queries) => q.query(queries.queue, accounts[q.person][0]!.principal),
+  }));
+
   const rows: string[][] = [];
   const missing: string[] = [];
-  for (const spec of specs({ caseIds: sample.map((s) => s.id), references: sample.map((s) => s.reference) })) {
+  for (const spec of [
+    ...specs({ caseIds: sample.map((s) => s.id), references: sample.map((s) => s.reference) }),
+    ...queues,
+  ]) {
     const latencies: number[] = [];
     let items = 0;
     for (let i = 0; i < REQUESTS; i++) {
+      const headers: Record<string, string> = spec.person
+        ? { cookie: cookies[spec.person][i % cookies[spec.person].length]! }
+        : { authorization: `Bearer ${keys[spec.key]}` };
       const started = performance.now();
-      const answer = await http.expect(
-        { method: 'GET', path: spec.path(i), headers: { authorization: `Bearer ${keys[spec.key]}` } },
-        200,
-      );
+      const answer = await http.expect({ method: 'GET', path: spec.path(i), headers }, 200);
       latencies.push(performance.now() - started);
       const body = JSON.parse(answer.body) as { items?: unknown[] };
       items += body.items?.length ?? 1;
@@ -410,6 +436,7 @@ async function main(): Promise<void> {
         ),
         deadlines: new DeadlineQueries(recording(db, log), new SystemClock(), cursors),
         audit: new AuditEvents(recording(db, log), cursors),
+        queue: new WorkQueueQueries(new WorkQueueRepository(recording(db, log)), new SystemClock(), cursors),
       },
       principals,
     );
@@ -447,7 +474,10 @@ async function main(): Promise<void> {
       .map(([k, v]) => `${fmt(v)} ${k}`)
       .join(', ')} ` +
       `(estimates), over ${SPAN_DAYS} days up to ${new Date(END).toISOString().slice(0, 10)}; 1,111 units (1 district, 10 streets, ` +
-      '100 communities, 1,000 grids), 20 departments, 200 actors. Ids are uuidv7 in creation order, as the engine makes them; ' +
+      '100 communities, 1,000 grids), 20 departments, 200 actors. ' +
+      `Staff accounts: ${ACCOUNTS_NOTE}; every archived case and 70% of open ones have an assignee (a mediator of the ` +
+      "case's community), critical ones a leader in charge; 60% of open referrals an assignee, some urged or supervised. " +
+      'Ids are uuidv7 in creation order, as the engine makes them; ' +
       'the newest tenth of cases is mostly open, older ones mostly archived; every fifth case with enough events has a referral. ' +
       '**The hash chains are not valid** (md5 filler) and payloads are stock texts: the data is for query plans and timings ' +
       `only. Loaded in ${fmt(load.seconds.rows)} s with secondary indexes dropped and foreign keys unchecked (as a restore), indexes ` +

@@ -20,6 +20,7 @@ import { DirectoryUpkeep1764790000000 } from './1764790000000-DirectoryUpkeep.js
 import { Assignment1764800000000 } from './1764800000000-Assignment.js';
 import { Notices1764810000000 } from './1764810000000-Notices.js';
 import { OidcLogins1764820000000 } from './1764820000000-OidcLogins.js';
+import { WorkQueues1764830000000 } from './1764830000000-WorkQueues.js';
 
 /** Every migration, oldest first. The schema comes from these alone (never `synchronize`). */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   Assignment1764800000000,
   Notices1764810000000,
   OidcLogins1764820000000,
+  WorkQueues1764830000000,
 ];

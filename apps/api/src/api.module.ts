@@ -36,6 +36,7 @@ import { OidcController } from './people/oidc.controller.js';
 import { NoticesController } from './people/notices.controller.js';
 import { SessionController } from './people/session.controller.js';
 import { UsersController } from './people/users.controller.js';
+import { WorkQueueController } from './people/work-queue.controller.js';
 import { ReferralsController } from './referrals/referrals.controller.js';
 import { StatsController } from './stats/stats.controller.js';
 
@@ -82,6 +83,7 @@ export class ApiModule {
         SessionController,
         OidcController,
         NoticesController,
+        WorkQueueController,
         DeliveriesController,
         CasesController,
         ReferralsController,

@@ -384,6 +384,45 @@ describe('the OpenAPI document', () => {
       body: { type: 'MERGE', payload: { intoCaseId: caseId } },
     });
     await hit('POST', '/api/v1/cases', 201, { body: petition() });
+    // Work queues, read by people: a mediator's (the petition with its clock, the referred dispute with none) and a
+    // department person's (the referral, waiting to be acknowledged); an API key has none.
+    const signInAs = async (username: string) => {
+      const session = await hit<{ csrfToken: string }>('POST', '/api/v1/session', 200, {
+        key: null,
+        body: { username, password: 'walk-Through-2026' },
+      });
+      return {
+        cookie: session.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0]!)
+          .join('; '),
+      };
+    };
+    await hit('POST', '/api/v1/users', 201, {
+      body: {
+        username: 'walk.civil',
+        name: '民政局走查员',
+        departmentCode: 'CIVIL',
+        roles: ['department'],
+        password: 'walk-Through-2026',
+      },
+    });
+    const mediatorBrowser = await signInAs('walk.user');
+    const unassigned = await hit<{ items: unknown[] }>('GET', '/api/v1/me/queue', 200, {
+      key: null,
+      headers: mediatorBrowser,
+      query: '?view=unassigned',
+    });
+    expect(unassigned.body.items).toHaveLength(2);
+    await hit('GET', '/api/v1/me/queue/counts', 200, { key: null, headers: mediatorBrowser });
+    const departmentQueue = await hit<{ items: unknown[] }>('GET', '/api/v1/me/queue', 200, {
+      key: null,
+      headers: await signInAs('walk.civil'),
+      query: '?view=unassigned&kind=dispute',
+    });
+    expect(departmentQueue.body.items).toHaveLength(1);
+    await hit('GET', '/api/v1/me/queue', 403);
+    await hit('GET', '/api/v1/me/queue', 400, { key: null, headers: mediatorBrowser, query: '?view=all' });
     await hit('GET', '/api/v1/referrals/{id}', 200, { key: civil.body.key, params: { id: referralId } });
     for (const [type, payload] of [
       ['ACKNOWLEDGE', {}],

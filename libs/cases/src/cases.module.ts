@@ -7,6 +7,8 @@ import { CaseReadsRepository } from './case-reads.repository.js';
 import { PublicProgressQueries } from './public-progress.js';
 import { ReferralQueries } from './referral-queries.js';
 import { ReferralReadsRepository } from './referral-reads.repository.js';
+import { WorkQueueQueries } from './work-queue.js';
+import { WorkQueueRepository } from './work-queue.repository.js';
 
 @Module({
   imports: [PartiesModule],
@@ -34,7 +36,13 @@ import { ReferralReadsRepository } from './referral-reads.repository.js';
       useFactory: (reads: ReferralReadsRepository, vault: PartyVault, clock: Clock, cursors: Cursors) =>
         new ReferralQueries(reads, vault, clock, cursors),
     },
+    {
+      provide: WorkQueueQueries,
+      inject: [Database, Clock, Cursors],
+      useFactory: (db: Database, clock: Clock, cursors: Cursors) =>
+        new WorkQueueQueries(new WorkQueueRepository(db), clock, cursors),
+    },
   ],
-  exports: [CaseQueries, ReferralQueries, PublicProgressQueries],
+  exports: [CaseQueries, ReferralQueries, PublicProgressQueries, WorkQueueQueries],
 })
 export class CasesModule {}

@@ -5,3 +5,5 @@ export * from './referral-queries.js';
 export * from './public-progress.js';
 export * from './case-reads.repository.js';
 export * from './referral-reads.repository.js';
+export * from './work-queue.js';
+export * from './work-queue.repository.js';

@@ -14,6 +14,13 @@ import { UserEntity } from './user.entity.js';
 @Index('cases_stage_idx', ['stage', 'id'])
 @Index('cases_created_at_idx', ['createdAt'])
 @Index('cases_clock_skew_idx', ['createdAt'], { where: 'uuidv7_instant(id) <> created_at' })
+// Work queues (migrations/1764830000000-WorkQueues.ts): partial indexes of open cases with INCLUDE columns, which
+// TypeORM cannot declare. Keys: (id); (assignee_id, unit_code); (in_charge_id, unit_code); (unit_code, risk_level) twice.
+@Index('cases_queue_open_idx', { synchronize: false })
+@Index('cases_queue_assignee_idx', { synchronize: false })
+@Index('cases_queue_in_charge_idx', { synchronize: false })
+@Index('cases_queue_unassigned_idx', { synchronize: false })
+@Index('cases_queue_supervised_idx', { synchronize: false })
 // Trigram (gin_trgm_ops) indexes for the search box: an operator class TypeORM cannot declare.
 @Index('cases_reference_trgm_idx', { synchronize: false })
 @Index('cases_summary_trgm_idx', { synchronize: false })

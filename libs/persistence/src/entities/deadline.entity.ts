@@ -11,6 +11,10 @@ import { ReferralEntity } from './referral.entity.js';
 @Index('deadlines_pending_due_idx', ['dueAt'], { where: `status = 'pending'` })
 @Index('deadlines_open_due_idx', ['dueAt'], { where: `kind = 'due' AND ended_at IS NULL` })
 @Index('deadlines_referral_idx', ['referralId'], { where: 'referral_id IS NOT NULL' })
+// A case's own running clocks, for work queues (migrations/1764830000000-WorkQueues.ts): keys (due_at, case_id, id)
+// and (case_id, due_at, id), with INCLUDE (key), which TypeORM cannot declare.
+@Index('deadlines_queue_due_idx', { synchronize: false })
+@Index('deadlines_queue_case_idx', { synchronize: false })
 export class DeadlineEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'deadlines_pkey' })
   id!: string;

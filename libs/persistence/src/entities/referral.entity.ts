@@ -16,6 +16,10 @@ import { UserEntity } from './user.entity.js';
 // (department_code, id DESC): newest first within a department.
 @Index('referrals_department_idx', ['departmentCode', 'id'])
 @Index('referrals_case_idx', ['caseId', 'issuedSeq'])
+// A department's open referrals by assignee: its work queue (migrations/1764830000000-WorkQueues.ts).
+@Index('referrals_queue_idx', ['departmentCode', 'assigneeId'], {
+  where: `state NOT IN ('replied', 'rejected', 'closed', 'cancelled')`,
+})
 export class ReferralEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'referrals_pkey' })
   id!: string;

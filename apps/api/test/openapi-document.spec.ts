@@ -17,7 +17,6 @@ import {
   startApiWithProvider,
   TestBrowser,
   SseClient,
-  startTestApi,
   type AnswerChecker,
   type CallOptions,
   type OpenApiDocument,

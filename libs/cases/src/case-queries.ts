@@ -50,6 +50,8 @@ export type CaseSummary = Pick<
   | 'outcome'
   | 'supervised'
   | 'confidential'
+  | 'assigneeId'
+  | 'inChargeId'
   | 'summary'
   | 'createdAt'
   | 'updatedAt'
@@ -144,6 +146,8 @@ export class CaseQueries {
         outcome: r.outcome,
         supervised: r.supervised,
         confidential: r.confidential,
+        assigneeId: r.assignee_id,
+        inChargeId: r.in_charge_id,
         summary: r.summary,
         createdAt: r.created_at.toISOString(),
         updatedAt: r.updated_at.toISOString(),

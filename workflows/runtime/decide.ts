@@ -8,7 +8,7 @@ import {
   type MachineEvent,
   type MachineWorkflow,
 } from '#domain';
-import { declaredClocks, explainRefusal, isFinal, restartedClocks } from './machine-runtime.js';
+import { declaredClocks, explainRefusal, isFinal, restartedClocks, sendersOf } from './machine-runtime.js';
 
 /** An event as a client or Concord sends it: its payload not yet checked. */
 export interface Command {
@@ -46,12 +46,6 @@ export interface Decision {
  * Whether `command` may be sent at all, before any fact is looked up: 422 for an unknown event or a bad payload,
  * 403 for a system event from a client. The known events listed are those a client may send.
  */
-/**
- * Who sends a client event whose spec names no senders: every role that works cases or referrals, as far as the
- * route admits it. A leader sends only the events that name the leader (TAKE_CHARGE, ASSIGN, UNASSIGN, RECUSE).
- */
-const DEFAULT_SENDERS: readonly string[] = ['admin', 'intake', 'mediator', 'grid_worker', 'department'];
-
 export function admit(workflow: MachineWorkflow, command: Command): Refusal | { ok: true; event: Admitted } {
   const spec = workflow.events[command.type];
   if (!spec) {
@@ -69,7 +63,7 @@ export function admit(workflow: MachineWorkflow, command: Command): Refusal | { 
       new DomainError(ErrorCode.SystemEventOnly, `${command.type} is sent by Concord itself, never by a client.`),
     );
   }
-  const senders = spec.senders ?? DEFAULT_SENDERS;
+  const senders = sendersOf(spec);
   if (spec.source === 'client' && command.actor.role !== 'system' && !senders.includes(command.actor.role)) {
     return refuse(
       new DomainError(ErrorCode.Forbidden, `${command.type} is sent by ${senders.join(', ')} only.`, { senders }),

@@ -5,6 +5,7 @@ import {
   statePath,
   type MachineWorkflow,
   type DeadlineSpec,
+  type EventSpec,
   type MachineEvent,
   type StateMeta,
 } from '#domain';
@@ -36,14 +37,28 @@ export function isFinal(snapshot: AnyMachineSnapshot): boolean {
  * Client events the current state has a transition for. A guard may still refuse one of them, with a
  * reason (409 `rule_violated`).
  */
-export function allowedEvents(workflow: MachineWorkflow, snapshot: AnyMachineSnapshot): string[] {
+export function allowedEvents(
+  workflow: MachineWorkflow,
+  snapshot: AnyMachineSnapshot,
+  roles?: readonly string[],
+): string[] {
   if (isFinal(snapshot)) return [];
   const types = new Set<string>();
   for (const t of getNextTransitions(snapshot)) {
-    if (workflow.events[t.eventType]?.source === 'client') types.add(t.eventType);
+    const spec = workflow.events[t.eventType];
+    if (spec?.source === 'client' && (roles === undefined || roles.some((r) => sendersOf(spec).includes(r))))
+      types.add(t.eventType);
   }
   return [...types];
 }
+
+/**
+ * Who sends a client event: the roles its spec names, else every role that works cases or referrals (as far as
+ * the route admits it). A leader sends only the events that name the leader (TAKE_CHARGE, ASSIGN, UNASSIGN,
+ * RECUSE).
+ */
+export const sendersOf = (spec: EventSpec): readonly string[] => spec.senders ?? DEFAULT_SENDERS;
+const DEFAULT_SENDERS: readonly string[] = ['admin', 'intake', 'mediator', 'grid_worker', 'department'];
 
 /** The clocks the active state configuration declares, by key, with the id of the state node declaring each. */
 export function declaredClocks(snapshot: AnyMachineSnapshot): Map<string, { spec: DeadlineSpec; nodeId: string }> {

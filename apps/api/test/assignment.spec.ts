@@ -145,6 +145,26 @@ describe('assignment of cases and referrals to people', () => {
     expect(await notices(id)).toEqual([[mediator.id, 'taken_in_charge']]);
   });
 
+  it('acts in whichever of a person’s roles may send the event, and lists only what their roles may send', async () => {
+    const id = await open();
+    const both = await person(['mediator', 'leader'], { unitCode: 'XC-XH' });
+    expect((await both.send(id, 'CLAIM')).status).toBe(200);
+    const charged = await both.send(id, 'TAKE_CHARGE');
+    expect(charged.status).toBe(200);
+    expect((await chain(id)).slice(-2).map((e) => [e.type, (e.actor as { role?: string }).role])).toEqual([
+      ['CLAIM', 'mediator'],
+      ['TAKE_CHARGE', 'leader'],
+    ]);
+    const asMediator = (await mediator.call('GET', `/cases/${id}`)).body.allowedEvents as string[];
+    expect(asMediator).toEqual(expect.arrayContaining(['ACCEPT', 'CLAIM', 'RECUSE']));
+    expect(asMediator).not.toContain('TAKE_CHARGE');
+    expect(asMediator).not.toContain('ASSIGN');
+    const asLeader = (await leader.call('GET', `/cases/${id}`)).body.allowedEvents as string[];
+    expect(asLeader).toEqual(expect.arrayContaining(['TAKE_CHARGE', 'ASSIGN', 'UNASSIGN', 'RECUSE']));
+    expect(asLeader).not.toContain('ACCEPT');
+    expect(asLeader).not.toContain('CLAIM');
+  });
+
   it('hands a case back only from its assignee, or from a dispatcher', async () => {
     const id = await open();
     expect((await mediator.send(id, 'CLAIM')).status).toBe(200);

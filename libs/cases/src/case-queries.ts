@@ -94,16 +94,21 @@ export class CaseQueries {
     const { parties, links, deadlines, referrals, imported_years } = await this.reads.viewRows(record.id);
     const unmasked = seesPii(reader);
     const now = this.clock.now();
-    return toCaseView(record, {
-      referrals: referrals.map((r) => toReferralSummary(r, now)),
-      deadlines: toDeadlineViews(deadlines, now, coveredYearsWith(imported_years)),
-      parties: parties.map((p) => this.parties.view(p, unmasked)),
-      links: links.map((l): CaseLinkView =>
-        l.case_id === record.id
-          ? { caseId: l.linked_case_id, relation: 'merged_into' }
-          : { caseId: l.case_id, relation: 'merged_from' },
-      ),
-    });
+    return toCaseView(
+      record,
+      {
+        referrals: referrals.map((r) => toReferralSummary(r, now)),
+        deadlines: toDeadlineViews(deadlines, now, coveredYearsWith(imported_years)),
+        parties: parties.map((p) => this.parties.view(p, unmasked)),
+        links: links.map((l): CaseLinkView =>
+          l.case_id === record.id
+            ? { caseId: l.linked_case_id, relation: 'merged_into' }
+            : { caseId: l.case_id, relation: 'merged_from' },
+        ),
+      },
+      // A person may act in any role they hold; a key in its one.
+      reader.session?.roles ?? [reader.role],
+    );
   }
 
   async list(filter: CaseFilter, reader: Principal): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {

@@ -58,6 +58,8 @@ const BASE_CONTEXT = new Set([
 export function toCaseView(
   record: CaseRecord,
   extras: { parties: PartyView[]; links: CaseLinkView[]; deadlines: DeadlineView[]; referrals: ReferralSummary[] },
+  /** The reader's roles: `allowedEvents` lists only what one of them may send now. */
+  roles?: readonly string[],
 ): CaseView {
   const workflow = workflowFor(record.kind, record.machineVersion);
   const snapshot = restoreSnapshot(workflow, record.snapshot);
@@ -83,7 +85,7 @@ export function toCaseView(
     description: record.description,
     occurredAt: record.occurredAt?.toISOString() ?? null,
     details: Object.fromEntries(Object.entries(record.snapshot.context).filter(([k]) => !BASE_CONTEXT.has(k))),
-    allowedEvents: allowedEvents(workflow, snapshot),
+    allowedEvents: allowedEvents(workflow, snapshot, roles),
     deadlines: extras.deadlines,
     referrals: extras.referrals,
     links: extras.links,

@@ -1,4 +1,4 @@
-import type { Actor, CaseFacts, CaseKind, Channel } from '#domain';
+import type { Actor, CaseFacts, CaseKind, Channel, UserRole } from '#domain';
 import type { PartyInput } from '#parties';
 import type { CaseRecord } from './case-record.js';
 
@@ -25,6 +25,11 @@ export interface SendEvent {
   /** When given, the event applies only if the case is still at this version (409 otherwise). */
   expectedVersion?: number;
   actor: Actor;
+  /**
+   * The roles a person may act in here, in order, when they hold several: the event is sent in the first that
+   * may send it (a leader who is also a mediator takes charge as the leader). Absent: the actor's own role.
+   */
+  roles?: readonly UserRole[];
   scope: string | null;
   /** Facts only Concord itself can state (which deadline fired). */
   systemFacts?: Pick<CaseFacts, 'deadline'>;

@@ -11,7 +11,7 @@ import {
 } from '#domain';
 import type { PartyInput, PartyVault, SealedParty } from '#parties';
 import type { Tx } from '#persistence';
-import { admit, decide, restoreSnapshot, type ReferralContext } from '#workflows';
+import { admit, decide, restoreSnapshot, sendersOf, type ReferralContext } from '#workflows';
 import type { CaseRow } from './case-record.js';
 import { updateCase } from './case-writes.js';
 import { chain, type ChainLink } from './chain.js';
@@ -60,6 +60,7 @@ export async function transit(
   const { case: locked, workflow, referral } = subject;
   if (command.firesDeadline && locked.deadline_status !== 'pending') return null;
   expectVersion(subject, command);
+  command = { ...command, actor: actingAs(workflow, command) };
   const admitted = admit(workflow, command);
   if (!admitted.ok) throw admitted.refusal;
   let payload = admitted.event.payload;
@@ -189,6 +190,13 @@ export async function transit(
     locked.version,
   );
   return { row, link, state, version, effects: decision.effects, unitBefore: locked.unit_code };
+}
+
+/** The actor in the first of its roles that may send the event (its own role when none may, to be refused). */
+function actingAs(workflow: Subject['workflow'], command: SubjectCommand): SubjectCommand['actor'] {
+  const spec = workflow.events[command.type];
+  const role = spec && command.roles?.find((r) => sendersOf(spec).includes(r));
+  return role ? { ...command.actor, role } : command.actor;
 }
 
 /** A command that names the version it expects applies only to a subject still at that version (409 otherwise). */

@@ -153,6 +153,26 @@ describe('notices: a person’s inbox, live over server-sent events across API p
   const payloadOf = async (id: string) =>
     (await a.db.query<{ payload: PersonNoticeJob }>('SELECT payload FROM outbox WHERE id = $1', [id]))[0]!.payload;
 
+  it('a hand-over made through one API process reaches the person’s stream on another: ASSIGN, end to end', async () => {
+    const zhao = await person('zhao.notices', ['mediator']);
+    const live = await stream(b.url, zhao);
+    const assigned = await a.call('POST', `/cases/${caseId}/events`, {
+      body: { type: 'ASSIGN', payload: { userId: zhao.id } },
+    });
+    expect(assigned.status).toBe(200);
+    await worker.settle();
+    const notice = await live.nextNotice();
+    expect(notice.data).toMatchObject({
+      topic: 'assigned',
+      caseId,
+      caseReference: reference,
+      seq: assigned.body.version,
+    });
+    expect((await as(a.url, zhao, 'GET', '/me/notices')).body.items.map((n: { id: string }) => n.id)).toEqual([
+      notice.id,
+    ]);
+  });
+
   it('a notice delivered by the worker reaches the person’s stream on another API process, and the inbox', async () => {
     const live = await stream(b.url, li);
     const id = await raise(li.id, { topic: 'assigned', detail: 'dispute.mediation' });

@@ -21,8 +21,8 @@ const PASSWORD = 'Tiao-jie-2026!';
 /**
  * Owner notices in person: a referral nobody acknowledges is urged (催办) by the real deadline worker, and the
  * notice to the case owner reaches, besides the case file, the inboxes of the case's assignee, of the leader in
- * charge of it and of the department's person working the referral — live on an open stream too. Until the
- * assignment events exist in the engine, the assignees are set on the columns they will set.
+ * charge of it and of the department's person working the referral — live on an open stream too. The people
+ * are given the case and the referral by the assignment events (ASSIGN, TAKE_CHARGE, the referral's CLAIM).
  */
 describe('the inbox channel: owner notices reach the people working the case', () => {
   const clock = new ManualClock(MONDAY);
@@ -69,17 +69,34 @@ describe('the inbox channel: owner notices reach the people working the case', (
   }
 
   /** The person signed in now (by the test's clock), as a cookie. */
-  async function cookieOf(name: keyof typeof people): Promise<string> {
+  const cookieOf = async (name: keyof typeof people): Promise<string> => (await sessionOf(name)).cookie;
+  async function sessionOf(name: keyof typeof people): Promise<{ cookie: string; csrf: string }> {
     const reply = await api.call('POST', '/session', {
       key: null,
       body: { username: `${name}.inbox`, password: PASSWORD },
     });
     expect(reply.status).toBe(200);
-    return reply.headers
+    const cookie = reply.headers
       .getSetCookie()
       .map((c) => c.split(';')[0]!)
       .join('; ');
+    return { cookie, csrf: reply.body.csrfToken };
   }
+  /** Sends an event as the person signed in now. */
+  async function asPerson(name: keyof typeof people, path: string, type: string) {
+    const { cookie, csrf } = await sessionOf(name);
+    const reply = await api.call('POST', path, {
+      key: null,
+      headers: { cookie, 'x-csrf-token': csrf },
+      body: { type, payload: {} },
+    });
+    expect({ type, status: reply.status }).toEqual({ type, status: 200 });
+  }
+  /** A person's notices about the urge (the hand-overs that gave them the case are notices of their own). */
+  const urgesOf = async (cookie: string) => {
+    const inbox = await inboxOf(cookie);
+    return inbox.items.filter((n) => n.topic === 'referral_urged');
+  };
 
   const inboxOf = async (cookie: string) =>
     (await api.call('GET', '/me/notices', { key: null, headers: { cookie } })).body as {
@@ -96,13 +113,13 @@ describe('the inbox channel: owner notices reach the people working the case', (
     clock.set(MONDAY);
     const { caseId, referralId, reference } = await referredCase();
     const quiet = await referredCase();
-    await api.db.query('UPDATE cases SET assignee_id = $2, in_charge_id = $3 WHERE id = $1', [
-      caseId,
-      people.li,
-      people.chen,
-    ]);
-    await api.db.query('UPDATE referrals SET assignee_id = $2 WHERE id = $1', [referralId, people.zhang]);
-    await worker.relay();
+    const assigned = await api.call('POST', `/cases/${caseId}/events`, {
+      body: { type: 'ASSIGN', payload: { userId: people.li } },
+    });
+    expect(assigned.status).toBe(200);
+    await asPerson('chen', `/cases/${caseId}/events`, 'TAKE_CHARGE');
+    await asPerson('zhang', `/referrals/${referralId}/events`, 'CLAIM');
+    await worker.settle();
 
     clock.set(URGED);
     const cookies = {
@@ -141,7 +158,7 @@ describe('the inbox channel: owner notices reach the people working the case', (
       readAt: null,
     });
     for (const name of ['li', 'chen', 'zhang'] as const)
-      expect(await inboxOf(cookies[name])).toEqual({ items: [expected(people[name])], nextCursor: null, unread: 1 });
+      expect(await urgesOf(cookies[name])).toEqual([expected(people[name])]);
     expect(await inboxOf(cookies.wang)).toEqual({ items: [], nextCursor: null, unread: 0 });
     expect(await live.nextNotice()).toEqual({ id: expected(people.li).id, data: expected(people.li) });
     live.close();
@@ -167,7 +184,7 @@ describe('the inbox channel: owner notices reach the people working the case', (
     };
     await worker.app.get(InboxChannel).send(notice);
     const copies = await api.db.query<{ user_id: string }>(
-      'SELECT user_id FROM notices WHERE case_id = $1 ORDER BY user_id',
+      `SELECT user_id FROM notices WHERE case_id = $1 AND topic = 'referral_urged' ORDER BY user_id`,
       [caseId],
     );
     expect(copies.map((c) => c.user_id)).toEqual([people.li, people.chen, people.zhang].sort());

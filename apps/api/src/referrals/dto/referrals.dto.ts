@@ -8,6 +8,9 @@ export const REFERRAL_STATES = [
   'acknowledged',
   'accepted',
   'in_progress',
+  // A petition handed on (转送, referral version 2): it may object, then it may no longer (信访工作条例 art. 23 ¶3).
+  'transfer.objectable',
+  'transfer.within_remit',
   'replied',
   'rejected',
   'closed',

@@ -9,9 +9,9 @@ export type MachineName = 'dispute' | 'petition' | 'referral';
  * until it is released.
  */
 export const RELEASED: Readonly<Record<MachineName, readonly number[]>> = {
-  dispute: [1],
-  petition: [1],
-  referral: [1],
+  dispute: [1, 2],
+  petition: [1, 2],
+  referral: [1, 2],
 };
 
 export const isReleased = (machine: MachineName, version: number): boolean => RELEASED[machine].includes(version);

@@ -21,6 +21,8 @@ export interface ReleaseRecord {
     handling: Record<string, unknown>;
   };
   histories: RecordedHistories;
+  /** The histories of the version's further walks, from other inputs (a referral handed on, 转送). */
+  moreHistories?: RecordedHistories[];
 }
 
 export const RELEASES_DIR = 'workflows/releases';
@@ -46,9 +48,23 @@ export function definitionOf(workflow: MachineWorkflow): ReleaseRecord['definiti
 
 /** The record of `workflow` as it is today: its definition, and every history a walk of its graph finds. */
 export function recordRelease(machine: MachineName, version: number, workflow: MachineWorkflow): ReleaseRecord {
-  const { samples, input } = WALKS[machine];
-  return { machine, version, definition: definitionOf(workflow), histories: recordHistories(workflow, samples, input) };
+  const [first, ...more] = WALKS[machine][version]!.map(({ samples, input }) =>
+    recordHistories(workflow, samples, input),
+  );
+  return {
+    machine,
+    version,
+    definition: definitionOf(workflow),
+    histories: first!,
+    ...(more.length ? { moreHistories: more } : {}),
+  };
 }
+
+/** Every set of histories a record holds. */
+export const historiesOf = (record: ReleaseRecord): RecordedHistories[] => [
+  record.histories,
+  ...(record.moreHistories ?? []),
+];
 
 /** The committed record of a version, or null when none was written. */
 export function readRelease(root: string, machine: MachineName, version: number): ReleaseRecord | null {

@@ -4,21 +4,14 @@ import {
   elapsed,
   REFERRAL_INPUT as INPUT,
   referral as r,
-  referralAssignment,
-  referralSampleEvents,
-  warning,
+  referralV2SampleEvents,
+  TRANSFER_INPUT,
 } from '../testing/sample-events.js';
 import { REFERRAL_V2_DEADLINES, referralV2Workflow } from './referral-v2.machine.js';
 import { referralWorkflow } from './referral.machine.js';
 
-const TRANSFER = { ...INPUT, transfer: true as const };
-const samples: MachineEvent[] = [
-  ...referralSampleEvents,
-  ...Object.values(referralAssignment),
-  elapsed(REFERRAL_V2_DEADLINES.transferNotice.key),
-  elapsed(REFERRAL_V2_DEADLINES.transferObjection.key),
-  warning(REFERRAL_V2_DEADLINES.transferNotice.key),
-];
+const TRANSFER = TRANSFER_INPUT;
+const samples: MachineEvent[] = referralV2SampleEvents;
 const go = (...events: MachineEvent[]) => run(referralV2Workflow as never, events, INPUT);
 const transfer = (...events: MachineEvent[]) => run(referralV2Workflow as never, events, TRANSFER);
 

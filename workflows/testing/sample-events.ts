@@ -1,4 +1,5 @@
 import type { CaseFacts, MachineEvent, ReferralInput } from '#domain';
+import { REFERRAL_V2_DEADLINES } from '../referral/referral-v2.machine.js';
 import { REFERRAL_DEADLINES } from '../referral/referral.machine.js';
 
 /**
@@ -227,6 +228,18 @@ const assignmentWalk = [
 /** Version 2's ASSIGN_MEDIATOR names a person (a mediator's user id), whom the engine finds. */
 const mediatorV2 = (unit: CaseFacts['unit']) =>
   ev('ASSIGN_MEDIATOR', { mediatorId: PEOPLE.mediator.id, channel: 'people' }, { unit, person: PEOPLE.mediator });
+
+/** What a transferred petition's referral (转送, version 2) starts from. */
+export const TRANSFER_INPUT: ReferralInput = { ...REFERRAL_INPUT, transfer: true };
+
+/** Version 2 of the referral machine: version 1's events, its staff's assignment, and the transfer's clocks. */
+export const referralV2SampleEvents: MachineEvent[] = [
+  ...referralSampleEvents,
+  ...Object.values(referralAssignment),
+  elapsed(REFERRAL_V2_DEADLINES.transferNotice.key),
+  elapsed(REFERRAL_V2_DEADLINES.transferObjection.key),
+  warning(REFERRAL_V2_DEADLINES.transferNotice.key),
+];
 
 /** Events version 2 of the dispute machine adds to version 1's. */
 export const disputeV2 = {

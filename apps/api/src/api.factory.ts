@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -17,6 +18,7 @@ import { mountQueueDashboard } from './admin/queue-dashboard.js';
 import { ApiModule } from './api.module.js';
 import { API_TAGS, BEARER_AUTH } from './common/api-docs.js';
 import { instrumentHttp, requestIdOf } from './common/http-telemetry.js';
+import { mountConsole } from './console/console.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { clientErrorProblem, frameworkProblem, refuseUnstorableInput } from './common/request-edge.js';
 import { RequestValidationPipe } from './common/validation.js';
@@ -40,7 +42,15 @@ export interface ApiOptions {
    * static-file plugin, so in-process tests turn it off; the spawned-server test checks the UI.
    */
   docsUi?: boolean;
+  /**
+   * Where the built console is (dist/console by default, written by `npm run build`); false serves none, as
+   * in-process tests do (the spawned-server browser tests drive the console).
+   */
+  consoleDir?: string | false;
 }
+
+/** dist/console, beside the built API (dist/apps/api/src/api.factory.js). */
+const BUILT_CONSOLE = fileURLToPath(new URL('../../../console', import.meta.url));
 
 /**
  * Builds the API application, migrated and with the bootstrap admin key in place, ready to `listen`.
@@ -82,12 +92,11 @@ export async function createApi(config: ConcordConfig, options: ApiOptions = {})
 
   // Prometheus scrapes /metrics by convention, so it stays outside the versioned prefix.
   app.setGlobalPrefix('api/v1', { exclude: ['metrics'] });
-  // `/` leads to the documentation for now (the console will take it). A redirect, not an API operation: it
-  // stays out of the OpenAPI document.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .get('/', (_request, reply) => reply.redirect('/docs', 302));
+  // `/` is the console, served from the same origin as the API; where none is built, `/` leads to the
+  // documentation. Neither is an API operation: they stay out of the OpenAPI document.
+  const consoleDir = options.consoleDir ?? BUILT_CONSOLE;
+  if (!(consoleDir && (await mountConsole(fastify, consoleDir))))
+    fastify.get('/', (_request, reply) => reply.redirect('/docs', 302));
   app.useGlobalFilters(new ProblemFilter(config.bodyLimit));
   app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();

@@ -29,6 +29,7 @@ describe('the entry points', () => {
       name: 'Concord',
       version: '1',
       links: { docs: '/docs', openapi: '/docs-json', health: '/api/v1/health', metrics: '/metrics' },
+      singleSignOn: false,
     });
     // The in-process API serves no documentation UI (see ApiOptions.docsUi); every other link must answer.
     for (const link of ['openapi', 'health', 'metrics'] as const) {

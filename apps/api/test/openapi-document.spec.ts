@@ -163,6 +163,15 @@ describe('the OpenAPI document', () => {
     return { types, payloads };
   }
 
+  it('is the document the console is built against (apps/console/src/api/openapi.json; `npm run openapi` refreshes it)', async () => {
+    // The console's API types are generated from this copy at build time, so a changed DTO fails the console's
+    // type check in `npm run build`, never its users. The copy must be what the API serves.
+    const copy = join(process.cwd(), 'apps/console/src/api/openapi.json');
+    const served = JSON.stringify(doc, null, 2) + '\n';
+    if (process.env.CONCORD_WRITE_OPENAPI === '1') await writeFile(copy, served);
+    expect(await readFile(copy, 'utf8')).toBe(served);
+  });
+
   it('reaches every event payload of every case kind, machine version and the referral machine', () => {
     const expected = (machine: string, versions: Record<number, { events: Record<string, unknown> }>) =>
       Object.entries(versions).flatMap(([version, w]) =>

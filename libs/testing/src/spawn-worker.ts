@@ -3,6 +3,8 @@ import type { ConcordConfig } from '#config';
 
 export interface SpawnedWorker {
   exited: Promise<{ code: number | null; signal: string | null; stderr: string }>;
+  /** Ends the process (SIGTERM: it shuts down as in production) and resolves when it has exited. */
+  stop(): Promise<{ code: number | null; signal: string | null; stderr: string }>;
 }
 
 /** The built worker (`dist/`) in a process of its own, on the test's database and Redis: something tests can kill. */
@@ -24,5 +26,14 @@ export function spawnWorker(config: ConcordConfig, env: Record<string, string>):
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  return { exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr }))) };
+  const exited = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return {
+    exited,
+    stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
 }

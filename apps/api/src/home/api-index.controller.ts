@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public } from '#auth';
+import { CONCORD_CONFIG, type ConcordConfig } from '#config';
 import { ApiProblems } from '../common/api-docs.js';
 
 class ApiIndexLinks {
@@ -26,13 +27,16 @@ class ApiIndex {
 
   @ApiProperty({ type: ApiIndexLinks })
   links!: ApiIndexLinks;
+
+  @ApiProperty({
+    description:
+      'Whether people may sign in through the organisation’s identity provider (GET /session/oidc): the console ' +
+      'shows its button only then.',
+  })
+  singleSignOn!: boolean;
 }
 
-const INDEX: ApiIndex = {
-  name: 'Concord',
-  version: '1',
-  links: { docs: '/docs', openapi: '/docs-json', health: '/api/v1/health', metrics: '/metrics' },
-};
+const LINKS: ApiIndexLinks = { docs: '/docs', openapi: '/docs-json', health: '/api/v1/health', metrics: '/metrics' };
 
 /**
  * `/api/v1` itself, the base URL `npm start` prints and every request starts from: where to go next, rather
@@ -41,16 +45,20 @@ const INDEX: ApiIndex = {
 @ApiTags('ops')
 @Controller()
 export class ApiIndexController {
+  constructor(@Inject(CONCORD_CONFIG) private readonly config: ConcordConfig) {}
+
   @Get()
   @Public()
   @ApiOperation({
     operationId: 'getApiIndex',
     summary: 'Where to start',
-    description: 'Links to the documentation, the OpenAPI document, health and metrics. Public.',
+    description:
+      'Links to the documentation, the OpenAPI document, health and metrics, and whether single sign-on is ' +
+      'configured. Public.',
   })
   @ApiOkResponse({ type: ApiIndex })
   @ApiProblems()
   index(): ApiIndex {
-    return INDEX;
+    return { name: 'Concord', version: '1', links: LINKS, singleSignOn: this.config.oidc != null };
   }
 }

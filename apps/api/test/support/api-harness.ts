@@ -37,6 +37,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     clock: options.clock,
     logger: options.api?.logger ?? ['error'],
     docsUi: false,
+    consoleDir: false,
   });
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };

@@ -1,0 +1,63 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { RouterProvider } from 'react-router';
+import { ApiProblem } from './api/client';
+import { I18nProvider, useI18n } from './i18n';
+import { router } from './routes';
+
+/**
+ * The nonce of this page's Content-Security-Policy: the API writes it into the page (apps/api/src/console/
+ * console.ts); Ant Design's style elements carry it, since the policy allows no inline style without it.
+ */
+const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
+
+/**
+ * Ant Design's tokens with text dark enough for WCAG AA contrast (4.5:1) on white: its default secondary and
+ * tertiary greys fall short of it.
+ */
+const THEME = {
+  colorPrimary: '#1d5fbf',
+  borderRadius: 4,
+  colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
+  colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+  colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+};
+
+const queries = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A refusal (4xx) is an answer, not a network blip: ask again only when the server or network failed.
+      retry: (count, error) => count < 2 && !(error instanceof ApiProblem && error.status < 500),
+      refetchOnWindowFocus: false,
+      staleTime: 10_000,
+    },
+  },
+});
+
+function Root() {
+  const { lang } = useI18n();
+  dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} csp={{ nonce }} theme={{ token: THEME }}>
+      <AntApp>
+        <RouterProvider router={router} />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nProvider>
+      <QueryClientProvider client={queries}>
+        <Root />
+      </QueryClientProvider>
+    </I18nProvider>
+  </StrictMode>,
+);

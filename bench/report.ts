@@ -2,7 +2,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { machineLine, type MachineInfo } from './lib.js';
 
 /** The benchmarks, in the order `npm run bench` runs them and bench/RESULTS.md lists them. */
-export const BENCHMARKS = ['transitions', 'deadlines', 'deliveries', 'cfpb', 'audit', 'scale', 'sign-in'] as const;
+export const BENCHMARKS = [
+  'transitions',
+  'deadlines',
+  'deliveries',
+  'cfpb',
+  'audit',
+  'scale',
+  'sign-in',
+  'console',
+] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export const RESULTS_FILE = process.env.BENCH_RESULTS_FILE ?? 'bench/RESULTS.md';

@@ -10,7 +10,6 @@
 import { randomBytes } from 'node:crypto';
 import { statfs } from 'node:fs/promises';
 import { AuditEvents } from '#audit';
-import { hashPassword } from '#auth';
 import { type Principal } from '#domain';
 import { SystemClock } from '#clock';
 import {
@@ -21,9 +20,7 @@ import {
   WorkQueueQueries,
   WorkQueueRepository,
 } from '#cases';
-import { DeadlineBook, DeadlineQueries } from '#deadlines';
-import type { Actor } from '#domain';
-import { CaseEngine } from '#engine';
+import { DeadlineQueries } from '#deadlines';
 import { PartyVault, PiiCipher } from '#parties';
 import { createDataSource, Cursors, Database, migrate } from '#persistence';
 import { HttpClient } from './http.js';
@@ -42,19 +39,9 @@ import {
   stopProcess,
 } from './lib.js';
 import { Report } from './report.js';
+import { loadSyntheticCases } from './synthetic-cases.js';
 import { ACCOUNTS_NOTE, benchAccounts, queueSpecs, signInAccounts, type BenchPerson } from './scale-queues.js';
-import {
-  actorId,
-  BENCH_PASSWORD,
-  CATEGORIES,
-  departmentCode,
-  END,
-  gridCode,
-  loadScaleData,
-  SPAN_DAYS,
-  START,
-  streetCode,
-} from './scale-data.js';
+import { actorId, CATEGORIES, departmentCode, END, gridCode, SPAN_DAYS, START, streetCode } from './scale-data.js';
 
 const DB = 'concord_bench_scale';
 const CASES = envNumber('BENCH_SCALE_CASES', 1_000_000);
@@ -285,50 +272,9 @@ async function main(): Promise<void> {
   const cipher = new PiiCipher(dataKey);
   const cursors = new Cursors(dataKey);
 
-  // One real case gives the snapshot, REGISTER payload and facts every synthetic case copies.
-  await sql(
-    url,
-    `INSERT INTO units (code, name, level, parent_code, path, created_at) VALUES ('TMP', 'template', 'district', NULL, '/TMP/', now())`,
-  );
+  const load = await loadSyntheticCases(url, cipher, CASES, EVENTS);
   const dataSource = await createDataSource({ url, poolSize: 4 }).initialize();
   const db = new Database(dataSource);
-  const actor: Actor = { id: actorId(1), role: 'mediator', name: 'staff 1' };
-  const { case: template } = await new CaseEngine(
-    db,
-    new SystemClock(),
-    new PartyVault(cipher),
-    new DeadlineBook(),
-  ).open({
-    kind: 'dispute',
-    channel: 'walk_in',
-    unitCode: 'TMP',
-    summary: 'bench',
-    description: 'bench',
-    parties: [],
-    actor,
-    scope: null,
-  });
-  const [t] = (
-    await sql(
-      url,
-      `SELECT c.snapshot::text AS snapshot, e.payload::text AS register, e.facts::text AS facts
-                                 FROM cases c JOIN case_events e ON e.case_id = c.id WHERE c.id = $1`,
-      [template.id],
-    )
-  ).rows as Array<{ snapshot: string; register: string; facts: string }>;
-  await sql(
-    url,
-    `TRUNCATE cases, case_events, parties, deadlines, outbox, idempotency_keys CASCADE; DELETE FROM units WHERE code = 'TMP'`,
-  );
-  const names = ['王小明', '李大华', '张三', '赵敏', '陈静', '刘洋', '杨帆', '黄磊', '周婷', '吴强'];
-  const load = await loadScaleData(url, CASES, EVENTS, {
-    snapshot: t!.snapshot,
-    register: t!.register,
-    facts: t!.facts,
-    names: names.map((n) => cipher.encrypt(n)),
-    phones: names.map((_, i) => cipher.encrypt(`1380000${String(i).padStart(4, '0')}`)),
-    passwordHash: await hashPassword(BENCH_PASSWORD),
-  });
   const sizes = (
     await sql(
       url,

@@ -140,8 +140,9 @@ async function main(): Promise<void> {
   const lines = [
     rule,
     ' Concord is running',
+    `   Console      http://localhost:${port}/ (sign in with the admin login below)`,
     `   API          http://localhost:${port}/api/v1`,
-    `   API docs     http://localhost:${port}/docs (also where http://localhost:${port}/ leads)`,
+    `   API docs     http://localhost:${port}/docs`,
     process.env.CONCORD_ADMIN_KEY
       ? '   Admin key    the one in CONCORD_ADMIN_KEY'
       : `   Admin key    ${adminKey}\n                (send it as "Authorization: Bearer <key>"; kept in ${shown(path.join(stateDir, 'admin-key'))})`,

@@ -95,6 +95,11 @@ describe('single sign-on (OpenID Connect) against a real provider', () => {
     return body;
   };
 
+  it('says in the API index that single sign-on is configured, so the console shows its button', async () => {
+    const index = await api.call('GET', '', { key: null });
+    expect([index.status, index.body.singleSignOn]).toEqual([200, true]);
+  });
+
   it('signs a person in: PKCE and a bound state out, a session like a password sign-in’s back', async () => {
     const { id, sub } = await person('li.xiaohong', 'Li.XiaoHong');
     const browser = new TestBrowser();

@@ -78,3 +78,38 @@ describe('the console: signing in', () => {
     expect(refusals).toEqual(['401 POST /api/v1/session']);
   });
 });
+
+describe('the console: single sign-on', () => {
+  let stack: ConsoleStack;
+  let browser: ConsoleBrowser;
+
+  beforeAll(async () => {
+    stack = await startConsoleStack({ singleSignOn: true });
+    browser = await openBrowser(stack.origin);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('shows the single sign-on button when a provider is configured, and signs a person in through it', async () => {
+    const created = await stack.api.call('POST', '/users', {
+      body: { username: 'wang.fang', name: '王芳', roles: ['mediator'], unitCode: 'XC-XH', passwordless: true },
+    });
+    expect(created.status).toBe(201);
+    stack.idp!.accounts.set('sub-wang', { preferred_username: 'wang.fang', name: '王芳' });
+    const { page, errors, screenshot, seriousViolations } = await browser.page();
+    await page.goto(`${stack.origin}/sign-in?next=%2Fwork`);
+    const button = page.getByRole('link', { name: '统一身份认证登录' });
+    await button.waitFor();
+    expect(await seriousViolations()).toEqual([]);
+    await screenshot('sign-in-sso');
+    await button.click();
+    // The provider's own login step (this test provider takes the account in the query string).
+    await page.waitForURL((url) => url.origin === stack.idp!.issuer && url.pathname.startsWith('/interaction/'));
+    await page.goto(`${page.url()}?login=sub-wang`);
+    await page.waitForURL(`${stack.origin}/work`);
+    await page.getByText('王芳').first().waitFor();
+    expect(errors).toEqual([]);
+  });
+});

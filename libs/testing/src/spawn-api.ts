@@ -24,7 +24,8 @@ async function freePort(): Promise<number> {
  * that it listens (read from its own log lines, not by polling); rejects if it exits first.
  */
 export async function spawnApi(config: ConcordConfig, env: Record<string, string> = {}): Promise<SpawnedApi> {
-  const port = await freePort();
+  // A caller that must know the address first (a redirect URL registered with an identity provider) names the port.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
     env: {
       ...process.env,

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort, startTestProvider, type TestProvider } from '../../../api/test/support/oidc-provider.js';
 import {
   createTestDatabase,
   httpCaller,
@@ -31,6 +32,8 @@ export interface ConsoleStack {
   api: Pick<TestApi, 'url' | 'call' | 'adminKey' | 'config'>;
   /** A person with these roles (and a unit or department), signed in with {@link PASSWORD}. */
   person(roles: string[], scope?: { unitCode?: string; departmentCode?: string }, name?: string): Promise<Person>;
+  /** The identity provider single sign-on goes through, when the stack was started with one. */
+  idp: TestProvider | null;
   close(): Promise<void>;
 }
 
@@ -44,13 +47,28 @@ export interface Person {
  * The real thing, as `npm start` runs it: the built API (serving the built console) and the built worker, each in
  * a process of its own, on a fresh migrated database and the real Redis, with the directory seeded.
  */
-export async function startConsoleStack(): Promise<ConsoleStack> {
+export async function startConsoleStack(options: { singleSignOn?: boolean } = {}): Promise<ConsoleStack> {
   const database = await createTestDatabase();
   const config = testConfig(database.url, { webhookAllowPrivate: ['127.0.0.1/32'] });
   let api: SpawnedApi | undefined;
   let worker: SpawnedWorker | undefined;
+  let idp: TestProvider | null = null;
   try {
-    api = await spawnApi(config);
+    const env: Record<string, string> = {};
+    if (options.singleSignOn) {
+      // A real OpenID provider on loopback, with this API registered at it as a client.
+      const port = await freePort();
+      const redirectUrl = `http://127.0.0.1:${port}/api/v1/session/oidc/callback`;
+      idp = await startTestProvider(redirectUrl);
+      Object.assign(env, {
+        PORT: String(port),
+        CONCORD_OIDC_ISSUER: idp.issuer,
+        CONCORD_OIDC_CLIENT_ID: idp.clientId,
+        CONCORD_OIDC_CLIENT_SECRET: idp.clientSecret,
+        CONCORD_OIDC_REDIRECT_URL: redirectUrl,
+      });
+    }
+    api = await spawnApi(config, env);
     const call = httpCaller(api.url, config.adminKey!);
     const caller = { url: api.url, call, adminKey: config.adminKey!, config };
     await seedDirectory(caller as TestApi);
@@ -58,6 +76,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     return {
       origin: api.url.replace(/\/api\/v1$/, ''),
       api: caller,
+      idp,
       async person(roles, scope = {}, name) {
         const username = `${roles[0]!.replace('_', '-')}-${randomBytes(4).toString('hex')}`;
         const reply = await call<{ id: string }>('POST', '/users', {
@@ -69,11 +88,13 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
       async close() {
         await worker?.stop();
         await api?.stop();
+        await idp?.close();
         await database.drop();
       },
     };
   } catch (error) {
     await api?.stop();
+    await idp?.close();
     await database.drop();
     throw error;
   }

@@ -36,7 +36,7 @@ export default tseslint.config(
       'tools/**',
       'libs/testing/**',
       'libs/local/**',
-      'apps/console/build.mjs',
+      'apps/console/*.mjs',
     ],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },
   },

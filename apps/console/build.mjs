@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { compressAssets } from './compress.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const started = Date.now();
@@ -18,4 +19,6 @@ writeFileSync(
 const bin = (name) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
 execFileSync(bin('tsc'), ['-p', here('tsconfig.json')], { stdio: 'inherit' });
 execFileSync(bin('vite'), ['build', '--config', here('vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit' });
+const { before, after } = compressAssets(fileURLToPath(new URL('../../dist/console/assets', import.meta.url)));
+console.log(`assets: ${(before / 1024).toFixed(0)} KiB, ${(after / 1024).toFixed(0)} KiB with brotli`);
 console.log(`console built in ${((Date.now() - started) / 1000).toFixed(1)} s (dist/console)`);

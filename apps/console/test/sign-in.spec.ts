@@ -32,9 +32,14 @@ describe('the console: signing in', () => {
     expect(html).toContain(`nonce="${nonceOf(policy)}"`);
     expect(first.headers.get('cache-control')).toBe('no-store');
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
-    const script = await fetch(`${stack.origin}${asset}`);
+    const script = await fetch(`${stack.origin}${asset}`, { headers: { 'accept-encoding': 'br, gzip' } });
     expect(script.status).toBe(200);
     expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Compressed once at build time, served as the browser accepts it.
+    expect(script.headers.get('content-encoding')).toBe('br');
+    expect((await script.text()).length).toBeGreaterThan(0);
+    const plain = await fetch(`${stack.origin}${asset}`, { headers: { 'accept-encoding': 'identity' } });
+    expect([plain.status, plain.headers.get('content-encoding')]).toEqual([200, null]);
     // An unknown API path is still the API's own problem, not the console's page.
     const unknown = await fetch(`${stack.origin}/api/v1/no-such-route`);
     expect([unknown.status, unknown.headers.get('content-type')]).toEqual([

@@ -67,6 +67,8 @@ export async function mountConsole(fastify: FastifyInstance, dir: string): Promi
     wildcard: true,
     immutable: true,
     maxAge: '365d',
+    // The build writes .br and .gz copies beside each script and style (apps/console/compress.mjs).
+    preCompressed: true,
   });
   const answerPage = (reply: FastifyReply) => {
     const nonce = randomBytes(18).toString('base64');

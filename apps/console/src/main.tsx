@@ -18,11 +18,27 @@ import { router } from './routes';
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
 
 /**
- * Ant Design's tokens with text dark enough for WCAG AA contrast (4.5:1) on white: its default secondary and
- * tertiary greys fall short of it.
+ * A few of Ant Design's helpers write a style element without the nonce ConfigProvider hands out (the table's
+ * scrollbar measurement in @rc-component/util, for one), which the policy would block. Style elements this
+ * page's own scripts create carry the nonce; markup injected as HTML is still refused, as it never goes through
+ * createElement.
+ */
+if (nonce) {
+  const createElement = Document.prototype.createElement;
+  Document.prototype.createElement = function (this: Document, tagName: string, options?: ElementCreationOptions) {
+    const element = createElement.call(this, tagName, options);
+    if (element instanceof HTMLStyleElement) element.nonce = nonce;
+    return element;
+  } as typeof Document.prototype.createElement;
+}
+
+/**
+ * Ant Design's tokens with text and links dark enough for WCAG AA contrast (4.5:1) on white: its default link
+ * blue and its secondary and tertiary greys fall short of it.
  */
 const THEME = {
   colorPrimary: '#1d5fbf',
+  colorLink: '#1d5fbf',
   borderRadius: 4,
   colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
   colorTextTertiary: 'rgba(0, 0, 0, 0.6)',

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Button, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { api, data } from '../api/client';
 import { useI18n } from '../i18n';
+import { ContrastLink } from './LinkContrast';
 import { CATEGORIES, KINDS, nameOf, stateName } from '../labels';
 
 /** The cases a leader has taken charge of (包案): GET /me/queue?view=in_charge, a page at a time. */
@@ -30,7 +30,9 @@ export function InCharge() {
           {
             title: t('编号', 'Reference'),
             dataIndex: 'reference',
-            render: (reference: string, item) => <Link to={`/cases/${item.caseId ?? item.id}`}>{reference}</Link>,
+            render: (reference: string, item) => (
+              <ContrastLink to={`/cases/${item.caseId ?? item.id}`}>{reference}</ContrastLink>
+            ),
           },
           { title: t('类型', 'Kind'), dataIndex: 'kind', render: (k: string) => nameOf(KINDS, k, lang) },
           { title: t('状态', 'State'), dataIndex: 'state', render: (s: string) => stateName(s, lang) },

@@ -3,7 +3,10 @@ import dayjs, { type Dayjs } from 'dayjs';
 /** A period of whole China-time days: the first day and the last (inclusive), as the RangePicker gives them. */
 export type Period = [Dayjs, Dayjs];
 
-export const thisMonth = (): Period => [dayjs().startOf('month'), dayjs()];
+/** Now on China's wall clock (UTC+8), whatever the browser's zone: the project counts dates in China time. */
+export const chinaNow = (): Dayjs => dayjs(Date.now() + (8 * 60 + new Date().getTimezoneOffset()) * 60_000);
+
+export const thisMonth = (): Period => [chinaNow().startOf('month'), chinaNow()];
 
 /** The bare dates GET /stats/kpis and /stats/series take: 00:00 China time on the first day, and after the last. */
 export function statsBounds([first, last]: Period): { from: string; to: string } {

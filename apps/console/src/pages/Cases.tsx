@@ -2,9 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
+import { ContrastLink, LINK_COLOUR } from '../dashboard/LinkContrast';
 import { useI18n } from '../i18n';
 import { CATEGORIES, KINDS, nameOf, RISKS, STAGES, stateName } from '../labels';
 
@@ -129,7 +130,12 @@ export function CasesPage() {
       {period && (
         <Typography.Text>
           {t('登记时间', 'Registered')}: {period}{' '}
-          <Button type="link" size="small" onClick={() => apply({ from: undefined, to: undefined })}>
+          <Button
+            type="link"
+            size="small"
+            style={{ color: LINK_COLOUR }}
+            onClick={() => apply({ from: undefined, to: undefined })}
+          >
             {t('不限时间', 'Any time')}
           </Button>
         </Typography.Text>
@@ -146,7 +152,7 @@ export function CasesPage() {
           {
             title: t('编号', 'Reference'),
             dataIndex: 'reference',
-            render: (reference: string, c) => <Link to={`/cases/${c.id}`}>{reference}</Link>,
+            render: (reference: string, c) => <ContrastLink to={`/cases/${c.id}`}>{reference}</ContrastLink>,
           },
           { title: t('摘要', 'Summary'), dataIndex: 'summary' },
           { title: t('类型', 'Kind'), dataIndex: 'kind', render: (k: string) => nameOf(KINDS, k, lang) },

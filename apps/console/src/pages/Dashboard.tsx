@@ -2,11 +2,12 @@ import { InfoCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Col, DatePicker, Row, Segmented, Space, Statistic, Table, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import { Chart } from '../dashboard/Chart';
 import { InCharge } from '../dashboard/InCharge';
 import { casesLink, percent, statsBounds, thisMonth, type Period } from '../dashboard/period';
+import { ContrastLink } from '../dashboard/LinkContrast';
 import { useI18n } from '../i18n';
 import { CATEGORIES, nameOf } from '../labels';
 import { hasRole, useMe } from '../session';
@@ -85,7 +86,7 @@ export function DashboardPage() {
 
   const unitOption = useMemo(
     () => ({
-      legend: { data: [t('受理', 'Received'), t('化解', 'Resolved')] },
+      legend: { top: 0, data: [t('受理', 'Received'), t('化解', 'Resolved')] },
       grid: { left: 48, right: 16, bottom: 40, top: 40 },
       xAxis: { type: 'category', data: units.map((u) => u.name) },
       yAxis: { type: 'value', minInterval: 1 },
@@ -98,7 +99,7 @@ export function DashboardPage() {
   );
   const categoryOption = useMemo(
     () => ({
-      legend: { data: [t('受理', 'Received'), t('化解', 'Resolved')] },
+      legend: { top: 0, data: [t('受理', 'Received'), t('化解', 'Resolved')] },
       grid: { left: 48, right: 16, bottom: 40, top: 40 },
       xAxis: { type: 'category', data: categories.map((c) => categoryName(c.category)) },
       yAxis: { type: 'value', minInterval: 1 },
@@ -107,7 +108,6 @@ export function DashboardPage() {
         { name: t('化解', 'Resolved'), type: 'bar', data: categories.map((c) => c.resolved) },
       ],
     }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [categories, lang],
   );
   const trendOption = useMemo(() => {
@@ -119,13 +119,13 @@ export function DashboardPage() {
       data: s.totals.map(pick),
     });
     return {
-      legend: { data: [t('受理', 'Received'), t('受理(进入办理)', 'Accepted'), t('化解', 'Resolved')] },
+      legend: { top: 0, data: [t('受理', 'Received'), t('进入办理', 'Accepted'), t('化解', 'Resolved')] },
       grid: { left: 48, right: 16, bottom: 40, top: 40 },
       xAxis: { type: 'category', data: s.buckets.map((b) => b.label) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         line(t('受理', 'Received'), (f) => f.received),
-        line(t('受理(进入办理)', 'Accepted'), (f) => f.accepted),
+        line(t('进入办理', 'Accepted'), (f) => f.accepted),
         line(t('化解', 'Resolved'), (f) => f.resolved),
       ],
     };
@@ -133,9 +133,9 @@ export function DashboardPage() {
   const trendTotal = series.data?.totals.reduce((n, f) => n + f.received, 0) ?? 0;
 
   const countLink = (n: number, filters: Record<string, string | undefined>, label: string) => (
-    <Link to={link(filters)} aria-label={`${label}: ${n}`}>
+    <ContrastLink to={link(filters)} aria-label={`${label}: ${n}`}>
       {n}
-    </Link>
+    </ContrastLink>
   );
 
   return (

@@ -99,3 +99,22 @@ export function stateName(path: string, lang: Lang): string {
   const own = nameOf(STATES, last, lang);
   return stage ? `${stage[lang === 'zh' ? 0 : 1]} · ${own}` : own;
 }
+
+/** Categories of cases (a deployment may add its own: those show as their code). */
+export const CATEGORIES: Names = {
+  neighbour: ['邻里纠纷', 'Neighbours'],
+  family: ['婚姻家庭', 'Family'],
+  labour: ['劳动争议', 'Labour'],
+  consumer: ['消费纠纷', 'Consumer'],
+  public_order: ['治安', 'Public order'],
+  property_management: ['物业管理', 'Property management'],
+  land: ['土地', 'Land'],
+};
+
+/** Unit levels. */
+export const UNIT_LEVELS: Names = {
+  district: ['区', 'District'],
+  street: ['街道', 'Street'],
+  community: ['社区', 'Community'],
+  grid: ['网格', 'Grid'],
+};

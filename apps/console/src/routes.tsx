@@ -3,6 +3,7 @@ import { AppLayout } from './layout/AppLayout';
 import { AdministrationPage } from './pages/Administration';
 import { AuditPage } from './pages/Audit';
 import { CasePage } from './pages/Case';
+import { CasesPage } from './pages/Cases';
 import { ChangePasswordPage } from './pages/ChangePassword';
 import { DashboardPage } from './pages/Dashboard';
 import { ProgressPage } from './pages/Progress';
@@ -31,6 +32,7 @@ export const router = createBrowserRouter([
       { path: '/', element: <Home /> },
       { path: '/work', element: <WorkPage /> },
       { path: '/register', element: <RegisterPage /> },
+      { path: '/cases', element: <CasesPage /> },
       { path: '/cases/:id', element: <CasePage /> },
       { path: '/referrals', element: <ReferralsPage /> },
       { path: '/referrals/:id', element: <ReferralPage /> },

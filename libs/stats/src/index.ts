@@ -1,2 +1,3 @@
 export * from './kpis.js';
+export * from './series.js';
 export * from './stats.module.js';

@@ -31,13 +31,12 @@ const INTAKE_CLOCKS = [DISPUTE_DEADLINES.intake.key, PETITION_DEADLINES.intake.k
 /** Clocks that wait on the petitioner, not on the centre: their lapse is nobody's breach. */
 const CITIZEN_CLOCKS = [PETITION_DEADLINES.reviewRequest.key, PETITION_DEADLINES.reReviewRequest.key];
 
-// $1 root path (NULL: all), $2 from (NULL: no lower bound), $3 to, $4 now, $5 decisions, $6 intake clocks,
-// $7 citizen clocks, $8 the referral reply clock. A clock's breach is read from its status: met means in time (a
-// paused clock's due time is stale until it runs again); a superseded clock counts through its successor. One statement: the per-case facts are computed once
-// (one pass over each case's events and clocks, both indexed by case) and aggregated three ways.
-const REPORT_SQL = `
-WITH k AS (
-  SELECT c.id, c.category, u.path,
+/**
+ * The per-case facts of every KPI, one row per case of the population: registered in [$2, $3) under $1 (parameters
+ * as REPORT_SQL's). `extra` adds columns of `c` (the case) or `u` (its unit) that a statement groups by.
+ */
+const caseFacts = (extra = '') => `
+  SELECT c.id, c.category, u.path,${extra}
          coalesce(c.outcome IN ('resolved', 'mediated'), false) AS resolved,
          coalesce(c.outcome IN ('resolved', 'mediated', 'unresolved', 'handled', 'transferred'), false) AS concluded,
          coalesce(ev.accepted, false) AS accepted,
@@ -70,7 +69,15 @@ WITH k AS (
       WHERE d.case_id = c.id AND d.referral_id IS NULL AND d.kind = 'due' AND d.key <> ALL($7::text[])
         AND d.status <> 'superseded') cl
    WHERE ($1::text IS NULL OR starts_with(u.path, $1))
-     AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND c.created_at < $3
+     AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND c.created_at < $3`;
+
+// $1 root path (NULL: all), $2 from (NULL: no lower bound), $3 to, $4 now, $5 decisions, $6 intake clocks,
+// $7 citizen clocks, $8 the referral reply clock. A clock's breach is read from its status: met means in time (a
+// paused clock's due time is stale until it runs again); a superseded clock counts through its successor. One statement: the per-case facts are computed once
+// (one pass over each case's events and clocks, both indexed by case) and aggregated three ways.
+const REPORT_SQL = `
+WITH k AS (
+${caseFacts()}
 ),
 per_unit AS (
   SELECT k.path, ${AGGREGATES} FROM k GROUP BY k.path
@@ -104,6 +111,41 @@ SELECT
             count(*) FILTER (WHERE r.supervised_at IS NOT NULL)::int AS supervised
        FROM departments dep LEFT JOIN r ON r.department_code = dep.code
       GROUP BY dep.code) t) AS departments`;
+
+/** What a series groups by: the SQL of the group's value, over `c` (the case) and `u` (its owning unit). */
+export type SeriesBy = 'unit' | 'category' | 'channel' | 'riskLevel';
+const GROUPS: Record<SeriesBy, string> = {
+  // The direct child of the root ($9; NULL: the top-level units) whose subtree owns the case, or the root itself.
+  unit: `coalesce((SELECT s.code FROM units s WHERE s.parent_code IS NOT DISTINCT FROM $9::text AND starts_with(u.path, s.path)), $9::text)`,
+  category: 'c.category',
+  channel: 'c.channel',
+  riskLevel: 'c.risk_level',
+};
+export type SeriesInterval = 'day' | 'week' | 'month';
+
+// $1–$7 as REPORT_SQL's, $8 the interval (day, week, month: date_trunc's field; a week starts on Monday as ISO's
+// does), $9 the root unit's code (NULL: every unit). The per-case facts of REPORT_SQL, counted per bucket of
+// registration time in China time and per group, so a bucket's figures are what the report gives for its bounds.
+const seriesSql = (by: SeriesBy) => `
+WITH k AS (
+${caseFacts(`
+         to_char(date_trunc($8::text, c.created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD') AS bucket,
+         ${GROUPS[by]} AS grp,`)}
+)
+SELECT
+  (SELECT coalesce(json_agg(t), '[]') FROM (
+     SELECT k.bucket, k.grp, ${AGGREGATES} FROM k GROUP BY k.bucket, k.grp) t) AS cells,
+  (SELECT coalesce(json_agg(json_build_object('code', s.code, 'name', s.name) ORDER BY s.code COLLATE "C"), '[]')
+     FROM units s WHERE s.parent_code IS NOT DISTINCT FROM $9::text) AS children,
+  (SELECT s.name FROM units s WHERE s.code = $9::text) AS root_name`;
+
+export interface SeriesRow {
+  /** One per (bucket, group) with cases: the bucket's China-time start date (YYYY-MM-DD) and the group's value. */
+  cells: Array<Counts & { bucket: string; grp: string | null }>;
+  /** The root's direct children (the unit groups). */
+  children: Array<{ code: string; name: string }>;
+  root_name: string | null;
+}
 
 export type Counts = Record<keyof typeof COUNTS | 'satisfaction_sum', number>;
 export interface ReportRow {
@@ -139,6 +181,29 @@ export class KpiRepository {
       CITIZEN_CLOCKS,
       REFERRAL_DEADLINES.reply.key,
     ])) as [ReportRow];
+    return row;
+  }
+
+  /** The figures of the cases under the root (every case when null) received in [from, to), as of `now`, per bucket and group. */
+  async series(
+    root: { code: string; path: string } | null,
+    by: SeriesBy,
+    interval: SeriesInterval,
+    from: Date,
+    to: Date,
+    now: Date,
+  ): Promise<SeriesRow> {
+    const [row] = (await this.db.query<SeriesRow>(seriesSql(by), [
+      root?.path ?? null,
+      from,
+      to,
+      now,
+      CENTRE_DECISIONS,
+      INTAKE_CLOCKS,
+      CITIZEN_CLOCKS,
+      interval,
+      root?.code ?? null,
+    ])) as [SeriesRow];
     return row;
   }
 }

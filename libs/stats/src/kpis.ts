@@ -108,7 +108,8 @@ export interface KpiQuery {
 
 const ratio = (n: number, d: number, digits = 4): number | null => (d === 0 ? null : Number((n / d).toFixed(digits)));
 
-function figures(c: Counts): CaseFigures {
+/** The figures of summed counts, by the definitions above. */
+export function figures(c: Counts): CaseFigures {
   return {
     received: c.received,
     accepted: c.accepted,
@@ -180,11 +181,19 @@ export class KpiQueries {
     };
   }
 
-  /** The subtree: the unit asked for (which must be in scope), else the reader's scope, else everything. */
-  private async root(unitCode: string | undefined, reader: Principal): Promise<{ code: string; path: string } | null> {
-    if (unitCode === undefined) return reader.scope === null ? null : { code: reader.unitCode!, path: reader.scope };
-    const unit = await this.units.find(unitCode);
-    if (!unit || !inScope(reader, unit.path)) throw DomainError.notFound(`Unit ${unitCode}`);
-    return { code: unit.code, path: unit.path };
+  private root(unitCode: string | undefined, reader: Principal) {
+    return reportRoot(this.units, unitCode, reader);
   }
+}
+
+/** The subtree: the unit asked for (which must be in scope), else the reader's scope, else everything. */
+export async function reportRoot(
+  units: UnitsRepository,
+  unitCode: string | undefined,
+  reader: Principal,
+): Promise<{ code: string; path: string } | null> {
+  if (unitCode === undefined) return reader.scope === null ? null : { code: reader.unitCode!, path: reader.scope };
+  const unit = await units.find(unitCode);
+  if (!unit || !inScope(reader, unit.path)) throw DomainError.notFound(`Unit ${unitCode}`);
+  return { code: unit.code, path: unit.path };
 }

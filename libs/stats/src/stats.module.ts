@@ -3,6 +3,7 @@ import { Clock } from '#clock';
 import { Database, UnitsRepository } from '#persistence';
 import { KpiRepository } from './kpis.repository.js';
 import { KpiQueries } from './kpis.js';
+import { SeriesQueries } from './series.js';
 
 @Module({
   providers: [
@@ -12,7 +13,12 @@ import { KpiQueries } from './kpis.js';
       inject: [KpiRepository, UnitsRepository, Clock],
       useFactory: (kpis: KpiRepository, units: UnitsRepository, clock: Clock) => new KpiQueries(kpis, units, clock),
     },
+    {
+      provide: SeriesQueries,
+      inject: [KpiRepository, UnitsRepository, Clock],
+      useFactory: (kpis: KpiRepository, units: UnitsRepository, clock: Clock) => new SeriesQueries(kpis, units, clock),
+    },
   ],
-  exports: [KpiQueries],
+  exports: [KpiQueries, SeriesQueries],
 })
 export class StatsModule {}

@@ -14,6 +14,7 @@ export const CONSOLE_ROUTES = [
   '/password',
   '/work',
   '/register',
+  '/cases',
   '/cases/*',
   '/referrals',
   '/referrals/*',

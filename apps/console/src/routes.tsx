@@ -3,6 +3,7 @@ import { AppLayout } from './layout/AppLayout';
 import { AdministrationPage } from './pages/Administration';
 import { AuditPage } from './pages/Audit';
 import { CasePage } from './pages/Case';
+import { CaseMachinePage } from './pages/CaseMachine';
 import { ChangePasswordPage } from './pages/ChangePassword';
 import { DashboardPage } from './pages/Dashboard';
 import { ProgressPage } from './pages/Progress';
@@ -32,6 +33,7 @@ export const router = createBrowserRouter([
       { path: '/work', element: <WorkPage /> },
       { path: '/register', element: <RegisterPage /> },
       { path: '/cases/:id', element: <CasePage /> },
+      { path: '/cases/:id/machine', element: <CaseMachinePage /> },
       { path: '/referrals', element: <ReferralsPage /> },
       { path: '/referrals/:id', element: <ReferralPage /> },
       { path: '/dashboard', element: <DashboardPage /> },

@@ -82,6 +82,7 @@ export function clockSpecs(): Map<string, DeadlineSpec> {
 }
 export * from './runtime/machine-runtime.js';
 export * from './runtime/decide.js';
+export * from './runtime/machine-model.js';
 export * from './releases.js';
 export * from './upgrades/upgrades.js';
 export * from './upgrades/migrate.js';

@@ -3,9 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STATUTORY_LIMITS } from '#deadlines';
 import type { MachineWorkflow } from '#domain';
-import { isReleased, referralWorkflows, RELEASED, workflows, type MachineName } from '#workflows';
+import {
+  isReleased,
+  machineModel,
+  referralWorkflows,
+  RELEASED,
+  statesOf,
+  workflows,
+  type MachineName,
+} from '#workflows';
 import { legalClocksPage, type NamedMachine, type Statute } from './legal-clocks.js';
-import { machineModel, statesOf } from './machine-model.js';
 import { GENERATED_NOTICE, machinePage } from './machine-page.js';
 
 /** The folder whose every file the generator owns: a file there that no machine produces is stale. */

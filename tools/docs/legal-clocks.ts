@@ -1,13 +1,6 @@
 import type { DeadlineSpec, MachineWorkflow } from '#domain';
+import { machineModel, ON_ENTRY, parentPath, statesOf, type MachineModel, type TransitionModel } from '#workflows';
 import { GENERATED_NOTICE, limitText } from './machine-page.js';
-import {
-  machineModel,
-  ON_ENTRY,
-  parentPath,
-  statesOf,
-  type MachineModel,
-  type TransitionModel,
-} from './machine-model.js';
 
 /** A statutory limit on a clock key: the most a policy may set, and the law that sets it. */
 export interface Statute {

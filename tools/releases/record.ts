@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MachineWorkflow } from '#domain';
-import type { MachineName } from '#workflows';
+import { machineModel, type MachineModel, type MachineName } from '#workflows';
 import { canonical, recordHistories, WALKS, type RecordedHistories } from '#workflows/testing';
-import { machineModel, type MachineModel } from '../docs/machine-model.js';
 
 /** What a released machine version is frozen as: its definition, and the histories of cases run on it. */
 export interface ReleaseRecord {

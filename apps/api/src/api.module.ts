@@ -30,6 +30,7 @@ import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { DeadlinesController } from './deadlines/deadlines.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiIndexController } from './home/api-index.controller.js';
+import { MachinesController } from './machines/machines.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ProgressController } from './public/progress.controller.js';
 import { OidcController } from './people/oidc.controller.js';
@@ -87,6 +88,7 @@ export class ApiModule {
         DeliveriesController,
         CasesController,
         ReferralsController,
+        MachinesController,
         DeadlinesController,
         AuditController,
         VerifyController,

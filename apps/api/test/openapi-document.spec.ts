@@ -505,6 +505,12 @@ describe('the OpenAPI document', () => {
     for (const line of lines)
       for (const error of checker.component('AuditEvent', JSON.parse(line))) mismatches.push(`export line: ${error}`);
     await hit('GET', '/api/v1/stats/kpis', 200, { key: keys.auditor });
+    // The machine definitions the console draws: every version of every kind, as documented.
+    for (const [kind, versions] of [...Object.entries(workflows), ['referral', referralWorkflows] as const])
+      for (const version of Object.keys(versions))
+        await hit('GET', '/api/v1/machines/{kind}/versions/{version}', 200, { params: { kind, version } });
+    await hit('GET', '/api/v1/machines/{kind}/versions/{version}', 404, { params: { kind: 'dispute', version: '9' } });
+    await hit('GET', '/api/v1/machines/{kind}/versions/{version}', 400, { params: { kind: 'dispute', version: 'x' } });
 
     // The public and operational routes.
     await hit('GET', '/api/v1/public/progress/{queryCode}', 200, {

@@ -83,6 +83,19 @@ export const STATES: Names = {
   replied: ['已答复', 'Replied'],
   rejected: ['已退回', 'Rejected'],
   cancelled: ['已撤销', 'Cancelled'],
+  joint_meeting: ['联席会议', 'Joint meeting'],
+  forwarded: ['已转送', 'Forwarded'],
+  assigning: ['待交办', 'Assigning'],
+  studying: ['研究答复', 'Studying'],
+  awaiting_delivery: ['意见待送达', 'Opinion awaiting delivery'],
+  awaiting_review_request: ['待申请复查', 'Awaiting review request'],
+  awaiting_review_delivery: ['复查意见待送达', 'Review awaiting delivery'],
+  awaiting_re_review_request: ['待申请复核', 'Awaiting re-review request'],
+  deciding: ['复核审查', 'Deciding'],
+  issued: ['已下发', 'Issued'],
+  transfer: ['转送', 'Transfer'],
+  objectable: ['异议期内', 'Open to objection'],
+  within_remit: ['职责范围内', 'Within remit'],
 };
 
 export function nameOf(names: Names, code: string | null | undefined, lang: Lang): string {

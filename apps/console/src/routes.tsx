@@ -3,6 +3,7 @@ import { AppLayout } from './layout/AppLayout';
 import { AdministrationPage } from './pages/Administration';
 import { AuditPage } from './pages/Audit';
 import { CasePage } from './pages/Case';
+import { CaseMachinePage } from './pages/CaseMachine';
 import { CasesPage } from './pages/Cases';
 import { ChangePasswordPage } from './pages/ChangePassword';
 import { DashboardPage } from './pages/Dashboard';
@@ -34,6 +35,7 @@ export const router = createBrowserRouter([
       { path: '/register', element: <RegisterPage /> },
       { path: '/cases', element: <CasesPage /> },
       { path: '/cases/:id', element: <CasePage /> },
+      { path: '/cases/:id/machine', element: <CaseMachinePage /> },
       { path: '/referrals', element: <ReferralsPage /> },
       { path: '/referrals/:id', element: <ReferralPage /> },
       { path: '/dashboard', element: <DashboardPage /> },

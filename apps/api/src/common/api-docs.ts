@@ -25,6 +25,7 @@ import {
 export const API_TAGS = {
   cases: 'Cases (disputes and petitions): registration, reads, events that move them through their machine, history.',
   referrals: 'Referrals (交办) to departments: the department inbox and its answers (街社吹哨、部门报到).',
+  machines: 'The machines cases and referrals run on: each version’s states, clocks and transitions.',
   deadlines: 'Clocks of cases and referrals, the working-day calendar and the deadline policies that set the limits.',
   audit: 'Auditor reads: a case rebuilt at an instant, the event log, its verification and anchors, disclosures.',
   stats: 'Key performance indicators.',

@@ -2,9 +2,9 @@ import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xst
 import type { DeadlineSpec, StateMeta } from '#domain';
 
 /**
- * What the documentation shows of a machine, read from its definition: the states nested as declared, the
- * clock each state's `meta` declares, and every transition with its event, guard, targets and actions. A
- * construct the diagrams cannot show (parallel or history states, delayed transitions) is refused,
+ * What the documentation and the console's state diagram show of a machine, read from its definition: the states
+ * nested as declared, the clock each state's `meta` declares, and every transition with its event, guard, targets
+ * and actions. A construct the diagrams cannot show (parallel or history states, delayed transitions) is refused,
  * so a machine that starts using one fails the docs test instead of being drawn wrong.
  */
 export interface StateModel {
@@ -68,10 +68,10 @@ function pathOf(node: AnyStateNode): string {
 function visit(node: AnyStateNode, transitions: TransitionModel[]): StateModel {
   const where = `${node.machine.id}${node.path.length ? `.${pathOf(node)}` : ''}`;
   if (node.type === 'parallel' || node.type === 'history') {
-    throw new Error(`${where}: ${node.type} states are not drawn by the docs generator`);
+    throw new Error(`${where}: ${node.type} states are not drawn by the machine diagrams`);
   }
   if (node.after.length > 0) {
-    throw new Error(`${where}: delayed transitions are not drawn by the docs generator`);
+    throw new Error(`${where}: delayed transitions are not drawn by the machine diagrams`);
   }
   const eventless: Array<[string, AnyTransitionDefinition[]]> = node.always?.length ? [[ON_ENTRY, node.always]] : [];
   for (const [event, list] of [...eventless, ...node.transitions]) {

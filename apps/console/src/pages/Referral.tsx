@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, Descriptions, Empty, Flex, Row, Spin, Table, Timeline, Typography } from 'antd';
+import { Alert, Card, Col, Descriptions, Empty, Flex, Row, Spin, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
+import { DataTable } from '../work/DataTable';
+import { Readable, RouteLink } from '../work/RouteLink';
 import { api, ApiProblem, data, type Schemas } from '../api/client';
 import { useI18n } from '../i18n';
 import {
@@ -51,6 +53,14 @@ function payloadWords(entry: Entry, t: (zh: string, en: string) => string): stri
  * referral in the case's chain, and the answers allowed now (签收, 受理, 退回, 进展, 答复) as buttons with their forms.
  */
 export function ReferralPage() {
+  return (
+    <Readable>
+      <ReferralScreen />
+    </Readable>
+  );
+}
+
+function ReferralScreen() {
   const { id = '' } = useParams();
   const { t, lang } = useI18n();
   const referral = useQuery({
@@ -78,7 +88,7 @@ export function ReferralPage() {
               : referral.error.message
           }
         />
-        <Link to="/referrals">{t('返回部门交办', 'Back to the department inbox')}</Link>
+        <RouteLink to="/referrals">{t('返回部门交办', 'Back to the department inbox')}</RouteLink>
       </>
     );
   }
@@ -87,22 +97,21 @@ export function ReferralPage() {
   const c = r.case;
 
   const clocks = (
-    <Table<Deadline>
-      rowKey="id"
+    <DataTable<Deadline>
       size="small"
-      pagination={false}
-      dataSource={r.deadlines}
-      scroll={{ x: 'max-content' }}
-      locale={{ emptyText: t('没有时限', 'No clocks') }}
+      label={t('时限', 'Clocks')}
+      rows={r.deadlines}
+      rowKey={(d) => d.id}
+      empty={t('没有时限', 'No clocks')}
       columns={[
-        { title: t('时限', 'Clock'), key: 'key', render: (_, d) => nameOf(CLOCK_KEYS, d.key, lang) },
-        { title: t('状态', 'Status'), key: 'status', render: (_, d) => nameOf(CLOCK_STATUS, d.status, lang) },
-        { title: t('起算', 'Started'), key: 'start', render: (_, d) => when(d.startsAt) },
-        { title: t('到期', 'Due'), key: 'due', render: (_, d) => when(d.dueAt) },
+        { title: t('时限', 'Clock'), key: 'key', render: (d) => nameOf(CLOCK_KEYS, d.key, lang) },
+        { title: t('状态', 'Status'), key: 'status', render: (d) => nameOf(CLOCK_STATUS, d.status, lang) },
+        { title: t('起算', 'Started'), key: 'start', render: (d) => when(d.startsAt) },
+        { title: t('到期', 'Due'), key: 'due', render: (d) => when(d.dueAt) },
         {
           title: t('剩余', 'Left'),
           key: 'left',
-          render: (_, d) =>
+          render: (d) =>
             d.open && d.status !== 'paused' ? <Countdown dueAt={d.dueAt} overdue={d.overdue} clock={d.key} /> : '—',
         },
       ]}
@@ -115,7 +124,7 @@ export function ReferralPage() {
         {t('交办', 'Referral')} {r.caseReference}
       </Typography.Title>
       <Flex wrap gap={8} align="center" style={{ marginBottom: 16 }}>
-        <span>
+        <span data-testid="referral-state">
           {t('状态', 'State')}：<ReferralStateTag state={r.state} />
         </span>
         {(r.urged || r.supervised) && <SupervisionMarks urged={r.urged} supervised={r.supervised} />}
@@ -195,16 +204,16 @@ export function ReferralPage() {
         <Col xs={24} lg={12}>
           <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('当事人', 'Parties')}</h2>} size="small">
             {r.parties.length ? (
-              <Table
-                rowKey="id"
+              <DataTable<Schemas['Party']>
                 size="small"
-                pagination={false}
-                dataSource={r.parties}
-                scroll={{ x: 'max-content' }}
+                label={t('当事人', 'Parties')}
+                rows={r.parties}
+                rowKey={(p) => p.id}
+                empty={t('没有当事人信息', 'No parties')}
                 columns={[
-                  { title: t('身份', 'Role'), key: 'role', render: (_, p) => nameOf(PARTY_ROLES, p.role, lang) },
-                  { title: t('姓名', 'Name'), key: 'name', render: (_, p) => p.name },
-                  { title: t('电话', 'Phone'), key: 'phone', render: (_, p) => p.phone ?? '—' },
+                  { title: t('身份', 'Role'), key: 'role', render: (p) => nameOf(PARTY_ROLES, p.role, lang) },
+                  { title: t('姓名', 'Name'), key: 'name', render: (p) => p.name },
+                  { title: t('电话', 'Phone'), key: 'phone', render: (p) => p.phone ?? '—' },
                 ]}
               />
             ) : (

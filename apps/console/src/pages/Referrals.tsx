@@ -1,25 +1,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import {
-  Alert,
-  Card,
-  Col,
-  Collapse,
-  Empty,
-  Flex,
-  Form,
-  Grid,
-  Row,
-  Select,
-  Table,
-  Typography,
-  type TableColumnsType,
-} from 'antd';
+import { Alert, Card, Col, Collapse, Empty, Flex, Form, Grid, Row, Select, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
+import { Readable, RouteLink } from '../work/RouteLink';
 import { api, data, type Schemas } from '../api/client';
 import { useI18n } from '../i18n';
 import { nameOf, REFERRAL_STATES } from '../labels';
 import { departmentName, ReferralStateTag, ROLE_NAMES, useDepartments } from '../referrals/shared';
+import { DataTable, type Column } from '../work/DataTable';
 import { CursorPager, useCursorPages } from '../work/paging';
 import { Countdown, SupervisionMarks } from '../work/urgency';
 
@@ -38,6 +26,14 @@ function listReferrals(query: { status?: Summary['state']; overdue?: boolean; cu
  * overdue, paginated by the API's cursor. Other readers (admins, auditors) see those of their scope.
  */
 export function ReferralsPage() {
+  return (
+    <Readable>
+      <ReferralsScreen />
+    </Readable>
+  );
+}
+
+function ReferralsScreen() {
   const { t, lang } = useI18n();
   const narrow = !Grid.useBreakpoint().md;
   const [params, setParams] = useSearchParams();
@@ -57,7 +53,7 @@ export function ReferralsPage() {
     else next.delete(name);
     setParams(next);
   };
-  const link = (r: Summary) => <Link to={`/referrals/${r.id}`}>{r.caseReference}</Link>;
+  const link = (r: Summary) => <RouteLink to={`/referrals/${r.id}`}>{r.caseReference}</RouteLink>;
   const when = (at: string | null) => (at ? dayjs(at).format('YYYY-MM-DD HH:mm') : '—');
   const role = (r: Summary) => nameOf(ROLE_NAMES, r.role, lang);
   const clock = (r: Summary) => <Countdown dueAt={r.dueAt} overdue={r.overdue} />;
@@ -113,23 +109,23 @@ export function ReferralsPage() {
   );
 
   const items = list.data?.items ?? [];
-  const columns: TableColumnsType<Summary> = [
-    { title: t('案件编号', 'Case'), key: 'case', render: (_, r) => link(r) },
+  const columns: Array<Column<Summary>> = [
+    { title: t('案件编号', 'Case'), key: 'case', render: (r) => link(r) },
     {
       title: t('部门', 'Department'),
       key: 'department',
-      render: (_, r) => departmentName(departments.data, r.departmentCode),
+      render: (r) => departmentName(departments.data, r.departmentCode),
     },
-    { title: t('角色', 'Role'), key: 'role', render: (_, r) => role(r) },
-    { title: t('状态', 'State'), key: 'state', render: (_, r) => <ReferralStateTag state={r.state} /> },
+    { title: t('角色', 'Role'), key: 'role', render: (r) => role(r) },
+    { title: t('状态', 'State'), key: 'state', render: (r) => <ReferralStateTag state={r.state} /> },
     {
       title: t('催办/督办', 'Urged / supervised'),
       key: 'marks',
-      render: (_, r) => <SupervisionMarks supervised={r.supervised} urged={r.urged} />,
+      render: (r) => <SupervisionMarks supervised={r.supervised} urged={r.urged} />,
     },
-    { title: t('时限', 'Due'), key: 'due', render: (_, r) => clock(r) },
-    { title: t('交办时间', 'Issued'), key: 'issued', render: (_, r) => when(r.issuedAt) },
-    { title: t('答复时间', 'Answered'), key: 'answered', render: (_, r) => when(r.answeredAt) },
+    { title: t('时限', 'Due'), key: 'due', render: (r) => clock(r) },
+    { title: t('交办时间', 'Issued'), key: 'issued', render: (r) => when(r.issuedAt) },
+    { title: t('答复时间', 'Answered'), key: 'answered', render: (r) => when(r.answeredAt) },
   ];
 
   return (
@@ -170,14 +166,13 @@ export function ReferralsPage() {
           </ul>
         )
       ) : (
-        <Table<Summary>
-          rowKey="id"
+        <DataTable<Summary>
+          label={t('交办列表', 'Referrals')}
           columns={columns}
-          dataSource={items}
+          rows={items}
+          rowKey={(r) => r.id}
           loading={list.isFetching}
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: t('没有交办', 'No referrals') }}
+          empty={t('没有交办', 'No referrals')}
         />
       )}
       <CursorPager pages={pages} nextCursor={list.data?.nextCursor} loading={list.isFetching} />

@@ -11,6 +11,7 @@ import { phoneDigits } from '../register/phone';
 import { placeFieldErrors } from '../register/problem-fields';
 import { unitTree, useUnits } from '../register/units';
 import { hasRole, useMe } from '../session';
+import { Readable } from '../work/RouteLink';
 
 interface PartyValues {
   role: 'applicant' | 'respondent' | 'third_party';
@@ -63,6 +64,14 @@ function bodyOf(values: Values): Schemas['CreateCaseDto'] {
  * and description. The API's field errors (422) show on their fields; on success, the new case's page.
  */
 export function RegisterPage() {
+  return (
+    <Readable>
+      <RegisterScreen />
+    </Readable>
+  );
+}
+
+function RegisterScreen() {
   const { t, lang } = useI18n();
   const me = useMe();
   const units = useUnits();
@@ -208,7 +217,7 @@ export function RegisterPage() {
               { max: 20000, message: t('最多 20000 个字', 'At most 20,000 characters') },
             ]}
           >
-            <Input.TextArea autoSize={{ minRows: 4, maxRows: 12 }} maxLength={20000} />
+            <Input.TextArea rows={4} maxLength={20000} />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={register.isPending} block={false}>
             {t('登记', 'Register')}

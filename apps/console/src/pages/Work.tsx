@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Badge, Grid, Tabs, Typography } from 'antd';
+import { Alert, App, Badge, Grid, Radio, Tabs, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, ApiProblem, data } from '../api/client';
@@ -20,6 +20,7 @@ import {
 } from '../work/queue';
 import { QueueFilters } from '../work/QueueFilters';
 import { QueueList } from '../work/QueueList';
+import { Readable } from '../work/RouteLink';
 
 const NOTICES = 'notices';
 
@@ -29,6 +30,14 @@ const NOTICES = 'notices';
  * filters. The header's notice bell keeps the live notice stream and refreshes the queue when a notice arrives.
  */
 export function WorkPage() {
+  return (
+    <Readable>
+      <WorkScreen />
+    </Readable>
+  );
+}
+
+function WorkScreen() {
   const { t } = useI18n();
   const me = useMe();
   const screens = Grid.useBreakpoint();
@@ -112,39 +121,62 @@ export function WorkPage() {
     </>
   );
 
+  const tabs = [
+    ...views.map((v) => ({ key: v.view as string, name: t(v.zh, v.en), figure: countText(counts.data?.[v.view]) })),
+    { key: NOTICES, name: t('通知', 'Notices'), figure: undefined },
+  ];
+  const badge = (figure: string | undefined) =>
+    figure !== undefined && (
+      <Badge
+        count={figure}
+        showZero
+        overflowCount={Number.MAX_SAFE_INTEGER}
+        style={{ backgroundColor: figure === '0' ? '#595959' : '#1d5fbf' }}
+      />
+    );
+  const active = onNotices ? NOTICES : view;
+  const content = onNotices ? <NoticeInbox /> : list;
+
   return (
     <>
       <Typography.Title level={1} style={{ fontSize: 24 }}>
         {t('我的工作', 'My work')}
       </Typography.Title>
-      <Tabs
-        activeKey={onNotices ? NOTICES : view}
-        onChange={setTab}
-        destroyOnHidden
-        items={[
-          ...views.map((v) => {
-            const figure = countText(counts.data?.[v.view]);
-            return {
-              key: v.view,
+      {narrow ? (
+        // On a phone the views wrap onto lines of their own instead of scrolling out of sight behind a menu.
+        <>
+          <Radio.Group
+            aria-label={t('视图', 'View')}
+            value={active}
+            onChange={(e) => setTab(e.target.value as string)}
+            optionType="button"
+            style={{ display: 'flex', flexWrap: 'wrap', gap: 6, marginBottom: 12 }}
+            options={tabs.map((tab) => ({
+              value: tab.key,
               label: (
                 <span>
-                  {t(v.zh, v.en)}{' '}
-                  {figure !== undefined && (
-                    <Badge
-                      count={figure}
-                      showZero
-                      overflowCount={Number.MAX_SAFE_INTEGER}
-                      style={{ backgroundColor: figure === '0' ? '#595959' : '#1d5fbf' }}
-                    />
-                  )}
+                  {tab.name} {badge(tab.figure)}
                 </span>
               ),
-              children: view === v.view && !onNotices ? list : null,
-            };
-          }),
-          { key: NOTICES, label: t('通知', 'Notices'), children: onNotices ? <NoticeInbox /> : null },
-        ]}
-      />
+            }))}
+          />
+          {content}
+        </>
+      ) : (
+        <Tabs
+          activeKey={active}
+          onChange={setTab}
+          items={tabs.map((tab) => ({
+            key: tab.key,
+            label: (
+              <span>
+                {tab.name} {badge(tab.figure)}
+              </span>
+            ),
+            children: tab.key === active ? content : null,
+          }))}
+        />
+      )}
     </>
   );
 }

@@ -142,7 +142,7 @@ export function ReferralActions({ referral }: { referral: Referral }) {
         { max: TEXT_MAX, message: t('最多 4000 个字', 'At most 4,000 characters') },
       ]}
     >
-      <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} maxLength={TEXT_MAX} />
+      <Input.TextArea rows={3} maxLength={TEXT_MAX} />
     </Form.Item>
   );
   const fieldOf = (field: Action['fields'][number]) => {
@@ -201,6 +201,7 @@ export function ReferralActions({ referral }: { referral: Referral }) {
         onOk={() => form.submit()}
         onCancel={() => setOpen(null)}
         forceRender
+        scrollLock={false}
       >
         <Form form={form} layout="vertical" onFinish={(values) => open && submit(open, values)}>
           {open?.fields.map(fieldOf)}

@@ -57,6 +57,7 @@ export function PartyFields({ petition }: { petition: boolean }) {
                     name={[field.name, 'phone']}
                     label={t('电话', 'Phone')}
                     normalize={(value: string) => formatPhone(value)}
+                    extra={t('如 138 1234 5678', 'e.g. 138 1234 5678')}
                     rules={[
                       {
                         pattern: /^\+?[0-9 ]{5,30}$/,
@@ -64,7 +65,7 @@ export function PartyFields({ petition }: { petition: boolean }) {
                       },
                     ]}
                   >
-                    <Input inputMode="tel" autoComplete="off" placeholder="138 1234 5678" />
+                    <Input inputMode="tel" autoComplete="off" />
                   </Form.Item>
                 </Col>
                 <Col xs={24} sm={12}>
@@ -97,10 +98,9 @@ export function PartyFields({ petition }: { petition: boolean }) {
               {fields.length > 1 && (
                 <Button
                   type="link"
-                  danger
                   icon={<DeleteOutlined />}
                   onClick={() => remove(field.name)}
-                  style={{ marginBottom: 8, paddingInline: 0 }}
+                  style={{ marginBottom: 8, paddingInline: 0, color: '#a8071a' }}
                 >
                   {t(`删除当事人 ${index + 1}`, `Remove party ${index + 1}`)}
                 </Button>

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { Alert, App, Button, Card, Empty, Flex, Space, Switch, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { RouteLink } from './RouteLink';
 import { api, data } from '../api/client';
 import { useI18n } from '../i18n';
 import { CLOCK_KEYS, nameOf, NOTICE_TOPICS } from '../labels';
@@ -90,14 +90,14 @@ export function NoticeInbox() {
                     <ToneTag tone="info">{t('未读', 'Unread')}</ToneTag>
                   )}
                   <Typography.Text strong>{topic(n)}</Typography.Text>
-                  <Link
+                  <RouteLink
                     to={link(n)}
                     onClick={() => {
                       if (!n.readAt) markRead.mutate({ ids: [n.id] });
                     }}
                   >
                     {n.caseReference}
-                  </Link>
+                  </RouteLink>
                   {detail(n) && <Typography.Text type="secondary">{detail(n)}</Typography.Text>}
                 </Space>
                 <Space wrap size={4}>

@@ -1,5 +1,6 @@
-import { Button, Card, Empty, Flex, Table, Typography, type TableColumnsType } from 'antd';
-import { Link } from 'react-router';
+import { Button, Card, Empty, Flex, Typography } from 'antd';
+import { DataTable, type Column } from './DataTable';
+import { RouteLink } from './RouteLink';
 import { useI18n } from '../i18n';
 import { CATEGORIES, KINDS, nameOf, REFERRAL_STATES, stateName } from '../labels';
 import { unitName, type Unit } from '../register/units';
@@ -59,7 +60,7 @@ export function QueueList({ items, loading, units, onClaim, claiming, narrow }: 
           <li key={item.id}>
             <Card
               size="small"
-              title={<Link to={entryLink(item)}>{item.reference}</Link>}
+              title={<RouteLink to={entryLink(item)}>{item.reference}</RouteLink>}
               extra={
                 <Countdown
                   dueAt={item.nextDue?.dueAt ?? null}
@@ -81,7 +82,7 @@ export function QueueList({ items, loading, units, onClaim, claiming, narrow }: 
                 </Typography.Text>
                 <Flex wrap gap={4} align="center" justify="space-between">
                   <span>
-                    <RiskTag risk={item.riskLevel} />
+                    {t('风险', 'Risk')}：<RiskTag risk={item.riskLevel} />
                     {(item.supervised || item.urged) && (
                       <SupervisionMarks supervised={item.supervised} urged={item.urged} />
                     )}
@@ -96,47 +97,44 @@ export function QueueList({ items, loading, units, onClaim, claiming, narrow }: 
     );
   }
 
-  const columns: TableColumnsType<QueueItem> = [
+  const columns: Array<Column<QueueItem>> = [
     {
       title: t('编号', 'Reference'),
       key: 'reference',
-      render: (_, item) => <Link to={entryLink(item)}>{item.reference}</Link>,
+      render: (item) => <RouteLink to={entryLink(item)}>{item.reference}</RouteLink>,
     },
-    { title: t('类型', 'Kind'), key: 'kind', render: (_, item) => words.kind(item) },
-    { title: t('状态', 'State'), key: 'state', render: (_, item) => words.state(item) },
-    { title: t('类别', 'Category'), key: 'category', render: (_, item) => words.category(item) },
-    { title: t('风险', 'Risk'), key: 'risk', render: (_, item) => <RiskTag risk={item.riskLevel} /> },
-    { title: t('单位', 'Unit'), key: 'unit', render: (_, item) => unitName(units, item.unitCode) },
+    { title: t('类型', 'Kind'), key: 'kind', render: (item) => words.kind(item) },
+    { title: t('状态', 'State'), key: 'state', render: (item) => words.state(item) },
+    { title: t('类别', 'Category'), key: 'category', render: (item) => words.category(item) },
+    { title: t('风险', 'Risk'), key: 'risk', render: (item) => <RiskTag risk={item.riskLevel} /> },
+    { title: t('单位', 'Unit'), key: 'unit', render: (item) => unitName(units, item.unitCode) },
     {
       title: t('承办人', 'Assignee'),
       key: 'assignee',
-      render: (_, item) =>
-        item.assignee?.name ?? <Typography.Text type="secondary">{t('无', 'Nobody')}</Typography.Text>,
+      render: (item) => item.assignee?.name ?? <Typography.Text type="secondary">{t('无', 'Nobody')}</Typography.Text>,
     },
     {
       title: t('督办', 'Supervision'),
       key: 'supervised',
-      render: (_, item) => <SupervisionMarks supervised={item.supervised} urged={item.urged} />,
+      render: (item) => <SupervisionMarks supervised={item.supervised} urged={item.urged} />,
     },
     {
       title: t('时限', 'Next due'),
       key: 'nextDue',
-      render: (_, item) => (
+      render: (item) => (
         <Countdown dueAt={item.nextDue?.dueAt ?? null} overdue={item.nextDue?.overdue} clock={item.nextDue?.key} />
       ),
     },
   ];
-  if (onClaim) columns.push({ title: t('操作', 'Action'), key: 'action', render: (_, item) => claimButton(item) });
+  if (onClaim) columns.push({ title: t('操作', 'Action'), key: 'action', render: (item) => claimButton(item) });
   return (
-    <Table<QueueItem>
-      rowKey="id"
-      size="middle"
+    <DataTable<QueueItem>
+      label={t('案件列表', 'Cases')}
       columns={columns}
-      dataSource={items}
+      rows={items}
+      rowKey={(item) => item.id}
       loading={loading}
-      pagination={false}
-      scroll={{ x: 'max-content' }}
-      locale={{ emptyText: t('没有案件', 'Nothing here') }}
+      empty={t('没有案件', 'Nothing here')}
     />
   );
 }

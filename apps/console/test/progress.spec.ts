@@ -43,7 +43,7 @@ describe('the console: public progress', () => {
 
     await page.getByText('English', { exact: true }).click();
     await page.getByRole('heading', { name: 'Case progress' }).waitFor();
-    await page.getByText('Triage', { exact: true }).waitFor();
+    await stages.getByText('Triage', { exact: true }).waitFor();
     await page.getByText('中文', { exact: true }).click();
 
     await page.goto(`${stack.origin}/progress/NOSUCHCODE00`);

@@ -113,15 +113,105 @@ export function stateName(path: string, lang: Lang): string {
   return stage ? `${stage[lang === 'zh' ? 0 : 1]} · ${own}` : own;
 }
 
-/** Categories of cases (a deployment may add its own: those show as their code). */
+/**
+ * Case categories: the codes the departments' responsibility lists (权责清单) use. The API takes any code (a
+ * deployment may add its own); these are the ones the intake form offers, and a code not here shows as itself.
+ */
 export const CATEGORIES: Names = {
   neighbour: ['邻里纠纷', 'Neighbours'],
   family: ['婚姻家庭', 'Family'],
   labour: ['劳动争议', 'Labour'],
-  consumer: ['消费纠纷', 'Consumer'],
-  public_order: ['治安', 'Public order'],
   property_management: ['物业管理', 'Property management'],
   land: ['土地', 'Land'],
+  consumer: ['消费维权', 'Consumer'],
+  public_order: ['治安', 'Public order'],
+};
+
+export const PARTY_ROLES: Names = {
+  applicant: ['申请人', 'Applicant'],
+  respondent: ['被申请人', 'Respondent'],
+  third_party: ['第三人', 'Third party'],
+};
+
+/** Who needs particular care (特殊群体). */
+export const VULNERABLE_FLAGS: Names = {
+  elderly: ['老年人', 'Elderly'],
+  minor: ['未成年人', 'Minor'],
+  disabled: ['残疾人', 'Disabled'],
+  special_population: ['特殊人群', 'Special population'],
+};
+
+/** A referral's own states (交办): `closed` is the case having taken its reply in. */
+export const REFERRAL_STATES: Names = {
+  issued: ['待签收', 'Issued'],
+  acknowledged: ['已签收', 'Acknowledged'],
+  accepted: ['已受理', 'Accepted'],
+  in_progress: ['办理中', 'In progress'],
+  'transfer.objectable': ['移交异议期', 'Transfer: objection window'],
+  'transfer.within_remit': ['移交中', 'Being transferred'],
+  replied: ['已答复', 'Replied'],
+  rejected: ['已退回', 'Rejected'],
+  closed: ['已办结', 'Closed'],
+  cancelled: ['已撤销', 'Cancelled'],
+};
+
+/** The events a department sends on a referral. */
+export const REFERRAL_EVENTS: Names = {
+  REFER: ['交办', 'Referred'],
+  ACKNOWLEDGE: ['签收', 'Acknowledge'],
+  ACCEPT: ['受理', 'Accept'],
+  REJECT: ['退回', 'Reject'],
+  PROGRESS: ['进展', 'Progress'],
+  REPLY: ['答复', 'Reply'],
+  CLOSE: ['办结', 'Closed'],
+  CANCEL: ['撤销', 'Cancelled'],
+  CLAIM: ['认领', 'Claim'],
+  ASSIGN: ['指派', 'Assign'],
+  UNASSIGN: ['退出办理', 'Unassign'],
+  DEADLINE_WARNING: ['时限预警', 'Deadline warning'],
+  DEADLINE_ELAPSED: ['超期', 'Deadline passed'],
+};
+
+export const NOTICE_TOPICS: Names = {
+  assigned: ['指派给我', 'Assigned to me'],
+  unassigned: ['已取消指派', 'Unassigned'],
+  claimed_by_another: ['已被他人认领', 'Claimed by another'],
+  taken_in_charge: ['领导包案', 'Taken in charge'],
+  deadline_warning: ['时限预警', 'Deadline warning'],
+  referral_returned: ['交办被退回', 'Referral returned'],
+  supervised: ['督办', 'Supervised'],
+  deadline_breached: ['已超期', 'Deadline breached'],
+  follow_up_unreached: ['回访未联系上', 'Follow-up not reached'],
+  reopened: ['已重新办理', 'Reopened'],
+  referral_urged: ['催办', 'Referral urged'],
+  referral_supervised: ['交办督办', 'Referral supervised'],
+};
+
+/** The clocks by key (GET /deadline-policies). */
+export const CLOCK_KEYS: Names = {
+  'dispute.intake': ['登记受理时限', 'Intake'],
+  'dispute.triage': ['研判时限', 'Triage'],
+  'dispute.mediation': ['调解时限', 'Mediation'],
+  'dispute.escalation': ['上报办理时限', 'Escalation'],
+  'dispute.reply_review': ['答复审核时限', 'Reply review'],
+  'dispute.court_delegation': ['委派调解时限', 'Court delegation'],
+  'dispute.judicial_application': ['司法确认申请时限', 'Judicial application'],
+  'dispute.judicial_confirmation': ['司法确认时限', 'Judicial confirmation'],
+  'dispute.court_confirmation': ['法院确认时限', 'Court confirmation'],
+  'petition.intake': ['受理告知时限', 'Intake'],
+  'petition.handling': ['办理时限', 'Handling'],
+  'petition.forwarded': ['转送时限', 'Forwarded'],
+  'petition.review_request': ['复查申请期限', 'Review request'],
+  'petition.review': ['复查时限', 'Review'],
+  'petition.re_review_request': ['复核申请期限', 'Re-review request'],
+  'petition.re_review': ['复核时限', 'Re-review'],
+  'petition.suggestion': ['建议答复时限', 'Suggestion'],
+  'petition.delivery': ['送达时限', 'Delivery'],
+  'referral.acknowledge': ['签收时限', 'Acknowledgement'],
+  'referral.reply': ['答复时限', 'Reply'],
+  'referral.reply_ceiling': ['答复最长时限', 'Reply ceiling'],
+  'referral.transfer_notice': ['移交告知时限', 'Transfer notice'],
+  'referral.transfer_objection': ['移交异议期', 'Transfer objection'],
 };
 
 /** Unit levels. */

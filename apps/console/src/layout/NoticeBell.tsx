@@ -1,13 +1,38 @@
 import { BellOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
 import { Badge, Button } from 'antd';
+import { useNavigate } from 'react-router';
+import { api, data } from '../api/client';
 import { useI18n } from '../i18n';
+import { useMe } from '../session';
+import { useNoticeStream } from '../work/notice-stream';
 
-/** The notice inbox's bell in the header (the inbox itself is part of My work). */
+/**
+ * The notice inbox's bell in the header: the unread count (GET /me/notices answers it with any page), kept
+ * current by the live notice stream this bell holds open for the page, and the way to the inbox in My work.
+ */
 export function NoticeBell() {
   const { t } = useI18n();
+  const me = useMe();
+  const navigate = useNavigate();
+  const signedIn = !!me.data?.session;
+  useNoticeStream(signedIn);
+  const unread = useQuery({
+    queryKey: ['notices', 'unread'],
+    queryFn: () => data(api.GET('/api/v1/me/notices', { params: { query: { limit: 1, unread: true } } })),
+    select: (page) => page.unread,
+    enabled: signedIn,
+    refetchInterval: 5 * 60_000,
+  });
+  const count = unread.data ?? 0;
   return (
-    <Badge count={0} size="small">
-      <Button size="small" icon={<BellOutlined />} aria-label={t('通知', 'Notices')} href="/work?tab=notices" />
+    <Badge count={count} size="small" overflowCount={99} style={{ backgroundColor: '#cf1322' }}>
+      <Button
+        size="small"
+        icon={<BellOutlined />}
+        aria-label={count ? t(`通知（${count} 条未读）`, `Notices (${count} unread)`) : t('通知', 'Notices')}
+        onClick={() => navigate('/work?tab=notices')}
+      />
     </Badge>
   );
 }

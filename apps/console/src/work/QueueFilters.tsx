@@ -1,0 +1,67 @@
+import { Button, Col, Collapse, Form, Row, Select } from 'antd';
+import { useI18n } from '../i18n';
+import { CATEGORIES, KINDS, RISKS, STAGES } from '../labels';
+import type { QueueFilters as Filters } from './queue';
+
+type Names = Record<string, [string, string]>;
+
+/**
+ * The queue's filters (kind, stage, category, risk: what GET /me/queue takes), in a panel that folds away; folded
+ * at first on a phone. Every change goes to the page's query string, so a filtered view can be linked to.
+ */
+export function QueueFilters({
+  filters,
+  onChange,
+  narrow,
+}: {
+  filters: Filters;
+  onChange: (next: Filters) => void;
+  narrow: boolean;
+}) {
+  const { t, lang } = useI18n();
+  const options = (names: Names) =>
+    Object.entries(names).map(([value, n]) => ({ value, label: n[lang === 'zh' ? 0 : 1] }));
+  const active = Object.values(filters).filter(Boolean).length;
+  const select = (name: keyof Filters, label: string, names: Names) => (
+    <Col xs={24} sm={12} md={6}>
+      <Form.Item label={label} style={{ marginBottom: 8 }}>
+        <Select
+          allowClear
+          aria-label={label}
+          placeholder={t('全部', 'All')}
+          value={filters[name]}
+          options={options(names)}
+          onChange={(value?: string) => onChange({ ...filters, [name]: value || undefined })}
+        />
+      </Form.Item>
+    </Col>
+  );
+  return (
+    <Collapse
+      size="small"
+      style={{ marginBottom: 12 }}
+      defaultActiveKey={narrow ? [] : ['filters']}
+      items={[
+        {
+          key: 'filters',
+          label: active ? t(`筛选（${active} 项）`, `Filters (${active})`) : t('筛选', 'Filters'),
+          children: (
+            <Form layout="vertical" component="div">
+              <Row gutter={12}>
+                {select('kind', t('类型', 'Kind'), KINDS)}
+                {select('stage', t('阶段', 'Stage'), STAGES)}
+                {select('category', t('类别', 'Category'), CATEGORIES)}
+                {select('risk', t('风险等级', 'Risk'), RISKS)}
+              </Row>
+              {active > 0 && (
+                <Button size="small" onClick={() => onChange({})}>
+                  {t('清除筛选', 'Clear filters')}
+                </Button>
+              )}
+            </Form>
+          ),
+        },
+      ]}
+    />
+  );
+}

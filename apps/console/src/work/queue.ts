@@ -1,0 +1,46 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, data, type Schemas } from '../api/client';
+
+export type QueueItem = Schemas['QueueItem'];
+export type QueueCounts = Schemas['QueueCounts'];
+export type QueueView = keyof QueueCounts;
+
+/** The queue's filters, as GET /me/queue and /me/queue/counts take them (and as this page's query string keeps them). */
+export interface QueueFilters {
+  kind?: 'dispute' | 'petition';
+  stage?: 'intake' | 'triage' | 'mediation' | 'escalation' | 'archive';
+  category?: string;
+  risk?: 'low' | 'medium' | 'high' | 'critical';
+}
+export const FILTER_NAMES = ['kind', 'stage', 'category', 'risk'] as const;
+
+export const VIEWS: Array<{ view: QueueView; zh: string; en: string }> = [
+  { view: 'mine', zh: '我的', en: 'Mine' },
+  { view: 'unassigned', zh: '待认领', en: 'Unassigned' },
+  { view: 'due_soon', zh: '即将到期', en: 'Due soon' },
+  { view: 'overdue', zh: '已超期', en: 'Overdue' },
+  { view: 'supervised', zh: '督办', en: 'Supervised' },
+  { view: 'in_charge', zh: '包案', en: 'In my charge' },
+];
+
+export const PAGE_SIZE = 20;
+
+export function useQueue(view: QueueView, filters: QueueFilters, cursor: string | undefined) {
+  return useQuery({
+    queryKey: ['queue', view, filters, cursor ?? null],
+    queryFn: () =>
+      data(api.GET('/api/v1/me/queue', { params: { query: { view, ...filters, cursor, limit: PAGE_SIZE } } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useQueueCounts(filters: QueueFilters) {
+  return useQuery({
+    queryKey: ['queue-counts', filters],
+    queryFn: () => data(api.GET('/api/v1/me/queue/counts', { params: { query: filters } })),
+  });
+}
+
+/** A badge's figure: "1000+" when the API stopped counting. */
+export const countText = (count: Schemas['QueueCount'] | undefined): string | undefined =>
+  count ? (count.capped ? `${count.count}+` : String(count.count)) : undefined;

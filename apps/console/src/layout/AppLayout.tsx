@@ -1,4 +1,4 @@
-import { Button, Layout, Menu, Segmented, Space, Spin, Typography } from 'antd';
+import { Button, Grid, Layout, Menu, Segmented, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../i18n';
@@ -36,6 +36,10 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
+  const screens = Grid.useBreakpoint();
+  // Below the sider's breakpoint (phones), the menu opens from a button at the header's left edge, and the
+  // header keeps to one line: the person's roles give way to the bell, the language switch and sign-out.
+  const narrow = screens.lg === false;
 
   if (me.isPending) return <Spin fullscreen tip={t('加载中', 'Loading')} />;
   if (!me.data)
@@ -81,7 +85,7 @@ export function AppLayout() {
         <Header
           style={{
             background: '#fff',
-            padding: '0 16px',
+            padding: narrow ? '0 8px 0 56px' : '0 16px',
             display: 'flex',
             alignItems: 'center',
             justifyContent: 'flex-end',
@@ -96,10 +100,12 @@ export function AppLayout() {
             <LangSwitch />
             <Typography.Text>
               {me.data.name}
-              <Typography.Text type="secondary">
-                {' '}
-                ({me.data.roles.map((r) => nameOf(ROLES, r, lang)).join('、')})
-              </Typography.Text>
+              {!narrow && (
+                <Typography.Text type="secondary">
+                  {' '}
+                  ({me.data.roles.map((r) => nameOf(ROLES, r, lang)).join('、')})
+                </Typography.Text>
+              )}
             </Typography.Text>
             <Button
               size="small"

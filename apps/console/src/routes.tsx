@@ -1,12 +1,6 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './layout/AppLayout';
-import { AdministrationPage } from './pages/Administration';
-import { AuditPage } from './pages/Audit';
-import { CasePage } from './pages/Case';
-import { CaseMachinePage } from './pages/CaseMachine';
-import { CasesPage } from './pages/Cases';
 import { ChangePasswordPage } from './pages/ChangePassword';
-import { DashboardPage } from './pages/Dashboard';
 import { ProgressPage } from './pages/Progress';
 import { ReferralPage } from './pages/Referral';
 import { ReferralsPage } from './pages/Referrals';
@@ -21,6 +15,17 @@ function Home() {
   return <Navigate to={me.data ? homeOf(me.data) : '/sign-in'} replace />;
 }
 
+/**
+ * The screens with heavy libraries of their own (the machine diagram's ELK and React Flow, the dashboard's ECharts)
+ * load when first opened, so the work queue and sign-in download none of them.
+ */
+const CasePage = async () => ({ Component: (await import('./pages/Case')).CasePage });
+const CaseMachinePage = async () => ({ Component: (await import('./pages/CaseMachine')).CaseMachinePage });
+const CasesPage = async () => ({ Component: (await import('./pages/Cases')).CasesPage });
+const DashboardPage = async () => ({ Component: (await import('./pages/Dashboard')).DashboardPage });
+const AuditPage = async () => ({ Component: (await import('./pages/Audit')).AuditPage });
+const AdministrationPage = async () => ({ Component: (await import('./pages/Administration')).AdministrationPage });
+
 /** Every path here is also in the API's CONSOLE_ROUTES (apps/api/src/console/console.ts), which serves the page. */
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
@@ -33,16 +38,16 @@ export const router = createBrowserRouter([
       { path: '/', element: <Home /> },
       { path: '/work', element: <WorkPage /> },
       { path: '/register', element: <RegisterPage /> },
-      { path: '/cases', element: <CasesPage /> },
-      { path: '/cases/:id', element: <CasePage /> },
-      { path: '/cases/:id/machine', element: <CaseMachinePage /> },
+      { path: '/cases', lazy: CasesPage },
+      { path: '/cases/:id', lazy: CasePage },
+      { path: '/cases/:id/machine', lazy: CaseMachinePage },
       { path: '/referrals', element: <ReferralsPage /> },
       { path: '/referrals/:id', element: <ReferralPage /> },
-      { path: '/dashboard', element: <DashboardPage /> },
-      { path: '/audit', element: <AuditPage /> },
-      { path: '/audit/*', element: <AuditPage /> },
-      { path: '/administration', element: <AdministrationPage /> },
-      { path: '/administration/*', element: <AdministrationPage /> },
+      { path: '/dashboard', lazy: DashboardPage },
+      { path: '/audit', lazy: AuditPage },
+      { path: '/audit/*', lazy: AuditPage },
+      { path: '/administration', lazy: AdministrationPage },
+      { path: '/administration/*', lazy: AdministrationPage },
     ],
   },
 ]);

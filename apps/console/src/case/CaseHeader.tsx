@@ -2,8 +2,9 @@ import { Descriptions, Space, Tag } from 'antd';
 import { useI18n } from '../i18n';
 import { KINDS, nameOf, OUTCOMES, RISKS, STAGES, stateName, CHANNELS } from '../labels';
 import type { CaseView } from './api';
+import { TAG } from './colours';
 
-const RISK_COLOURS: Record<string, string> = { low: 'green', medium: 'gold', high: 'orange', critical: 'red' };
+const RISK_COLOURS: Record<string, string> = { low: TAG.green, medium: TAG.gold, high: TAG.volcano, critical: TAG.red };
 
 /** The case at a glance: what it is, where it stands, who works it. */
 export function CaseHeader({ view, people }: { view: CaseView; people: Map<string, string> }) {
@@ -44,8 +45,8 @@ export function CaseHeader({ view, people }: { view: CaseView; people: Map<strin
           label: t('标记', 'Marks'),
           children: (
             <Space size={4} wrap>
-              {view.supervised && <Tag color="red">{t('督办', 'Supervised')}</Tag>}
-              {view.confidential && <Tag color="purple">{t('保密（检举控告）', 'Confidential')}</Tag>}
+              {view.supervised && <Tag color={TAG.red}>{t('督办', 'Supervised')}</Tag>}
+              {view.confidential && <Tag color={TAG.purple}>{t('保密（检举控告）', 'Confidential')}</Tag>}
               {!view.supervised && !view.confidential && t('无', 'None')}
             </Space>
           ),

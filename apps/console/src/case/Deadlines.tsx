@@ -1,22 +1,24 @@
 import { useQuery } from '@tanstack/react-query';
-import { Descriptions, Table, Tag, Typography } from 'antd';
+import { Descriptions, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { api, data } from '../api/client';
 import { useI18n } from '../i18n';
 import { CLOCK_STATUSES, CLOCKS, nameOf, stateName } from '../labels';
 import type { Deadline } from './api';
+import { TAG } from './colours';
 import { chinaDate, countdown, type Countdown } from './countdown';
+import { SimpleTable } from './SimpleTable';
 
 const STATUS_COLOURS: Record<string, string> = {
-  pending: 'blue',
-  paused: 'default',
-  breached: 'red',
-  met: 'green',
-  lapsed: 'orange',
-  cancelled: 'default',
-  superseded: 'default',
+  pending: TAG.blue,
+  paused: TAG.grey,
+  breached: TAG.red,
+  met: TAG.green,
+  lapsed: TAG.volcano,
+  cancelled: TAG.grey,
+  superseded: TAG.grey,
 };
-const URGENCY_COLOURS = { overdue: 'red', urgent: 'volcano', soon: 'gold', ample: 'green' } as const;
+const URGENCY_COLOURS = { overdue: TAG.red, urgent: TAG.volcano, soon: TAG.gold, ample: TAG.green } as const;
 
 const when = (at: string | null | undefined) => (at ? new Date(at).toLocaleString('zh-CN', { hour12: false }) : '—');
 
@@ -57,26 +59,20 @@ export function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
   const workdays = useWorkdays(deadlines);
   const now = useMemo(() => new Date(), []);
   return (
-    <Table<Deadline>
-      rowKey="id"
-      size="small"
-      pagination={false}
-      dataSource={deadlines}
-      scroll={{ x: true }}
-      locale={{ emptyText: t('没有计时', 'No clocks') }}
-      expandable={{
-        expandedRowRender: (d) => <Derivation derivation={d.derivation as Record<string, unknown>} />,
-        expandIcon: ({ expanded, onExpand, record }) => (
-          <Typography.Link onClick={(e) => onExpand(record, e)} aria-expanded={expanded}>
-            {expanded ? t('收起', 'Hide') : t('如何计算', 'How was this computed')}
-          </Typography.Link>
-        ),
+    <SimpleTable<Deadline>
+      rows={deadlines}
+      rowKey={(row) => row.id!}
+      emptyText={t('没有计时', 'No clocks')}
+      expand={{
+        label: t('如何计算', 'How was this computed'),
+        hide: t('收起', 'Hide'),
+        render: (d) => <Derivation derivation={d.derivation as Record<string, unknown>} />,
       }}
       columns={[
         {
           title: t('时限', 'Clock'),
           key: 'key',
-          render: (_, d) => (
+          render: (d) => (
             <>
               {nameOf(CLOCKS, d.key, lang)}
               <br />
@@ -86,18 +82,18 @@ export function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
             </>
           ),
         },
-        { title: t('状态节点', 'State'), key: 'state', render: (_, d) => stateName(d.state!, lang) },
-        { title: t('起算', 'Starts'), key: 'startsAt', render: (_, d) => when(d.startsAt) },
-        { title: t('到期', 'Due'), key: 'dueAt', render: (_, d) => when(d.dueAt) },
+        { title: t('状态节点', 'State'), key: 'state', render: (d) => stateName(d.state!, lang) },
+        { title: t('起算', 'Starts'), key: 'startsAt', render: (d) => when(d.startsAt) },
+        { title: t('到期', 'Due'), key: 'dueAt', render: (d) => when(d.dueAt) },
         {
           title: t('计时状态', 'Status'),
           key: 'status',
-          render: (_, d) => <Tag color={STATUS_COLOURS[d.status!]}>{nameOf(CLOCK_STATUSES, d.status, lang)}</Tag>,
+          render: (d) => <Tag color={STATUS_COLOURS[d.status!]}>{nameOf(CLOCK_STATUSES, d.status, lang)}</Tag>,
         },
         {
           title: t('剩余', 'Left'),
           key: 'left',
-          render: (_, d) =>
+          render: (d) =>
             d.open && d.status === 'pending' ? (
               <CountdownTag
                 left={countdown(
@@ -114,7 +110,7 @@ export function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
         {
           title: t('预警', 'Warnings'),
           key: 'warnings',
-          render: (_, d) =>
+          render: (d) =>
             d.warnings?.length
               ? d.warnings.map((w) => (
                   <div key={w.percent}>
@@ -126,8 +122,8 @@ export function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
         {
           title: t('超期', 'Breach'),
           key: 'breach',
-          render: (_, d) =>
-            d.breachedAt ? <Tag color="red">{`${t('超期于', 'Breached')} ${when(d.breachedAt)}`}</Tag> : '—',
+          render: (d) =>
+            d.breachedAt ? <Tag color={TAG.red}>{`${t('超期于', 'Breached')} ${when(d.breachedAt)}`}</Tag> : '—',
         },
       ]}
     />

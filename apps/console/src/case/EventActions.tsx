@@ -75,6 +75,7 @@ export function EventActions({ view, me }: Props) {
         content: `${view.reference}`,
         okText: t('确认', 'Confirm'),
         cancelText: t('取消', 'Cancel'),
+        scrollLock: false,
         onOk: () => send.mutateAsync({ type, payload: {} }).catch(() => undefined),
       });
       return;
@@ -119,6 +120,9 @@ export function EventActions({ view, me }: Props) {
           setProblem(null);
         }}
         destroyOnHidden
+        // Ant Design locks the page's scrolling with a <style> element that carries no nonce, which the CSP
+        // refuses: the dialog leaves the page scrollable instead.
+        scrollLock={false}
         width={640}
       >
         {problem && (

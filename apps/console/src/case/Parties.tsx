@@ -1,42 +1,41 @@
 import { useMutation } from '@tanstack/react-query';
-import { Alert, Button, Form, Input, Modal, Table, Tag } from 'antd';
+import { Alert, Button, Form, Input, Modal, Tag } from 'antd';
+import { errorHelp } from '../forms/SchemaForm';
 import { useState } from 'react';
 import { api, ApiProblem, data, type Schemas } from '../api/client';
 import { useI18n } from '../i18n';
 import { nameOf, PARTY_ROLES, VULNERABLE } from '../labels';
 import type { Party } from './api';
+import { TAG } from './colours';
+import { SimpleTable } from './SimpleTable';
 
 /** The parties as the API answers them (masked for roles that may not see their PII). */
 function PartyTable({ parties }: { parties: Party[] }) {
   const { t, lang } = useI18n();
   return (
-    <Table<Party>
-      rowKey="id"
-      size="small"
-      pagination={false}
-      dataSource={parties}
-      scroll={{ x: true }}
-      locale={{ emptyText: t('没有当事人', 'No parties') }}
+    <SimpleTable<Party>
+      rows={parties}
+      rowKey={(row) => row.id!}
+      emptyText={t('没有当事人', 'No parties')}
       columns={[
-        { title: t('角色', 'Role'), key: 'role', render: (_, p) => nameOf(PARTY_ROLES, p.role, lang) },
-        { title: t('姓名', 'Name'), dataIndex: 'name' },
-        { title: t('电话', 'Phone'), key: 'phone', render: (_, p) => p.phone ?? '—' },
-        { title: t('证件号码', 'ID number'), key: 'idNumber', render: (_, p) => p.idNumber ?? '—' },
+        { title: t('角色', 'Role'), key: 'role', render: (p) => nameOf(PARTY_ROLES, p.role, lang) },
+        { title: t('姓名', 'Name'), key: 'name', render: (p) => p.name },
+        { title: t('电话', 'Phone'), key: 'phone', render: (p) => p.phone ?? '—' },
+        { title: t('证件号码', 'ID number'), key: 'idNumber', render: (p) => p.idNumber ?? '—' },
         {
           title: t('特殊群体', 'Vulnerable'),
           key: 'vulnerable',
-          render: (_, p) =>
-            p.vulnerable?.length ? p.vulnerable.map((v) => nameOf(VULNERABLE, v, lang)).join('、') : '—',
+          render: (p) => (p.vulnerable?.length ? p.vulnerable.map((v) => nameOf(VULNERABLE, v, lang)).join('、') : '—'),
         },
         {
           title: t('代表', 'Representative'),
           key: 'representative',
-          render: (_, p) => (p.representative ? <Tag color="blue">{t('代表人', 'Representative')}</Tag> : '—'),
+          render: (p) => (p.representative ? <Tag color={TAG.blue}>{t('代表人', 'Representative')}</Tag> : '—'),
         },
         {
           title: t('信息', 'PII'),
           key: 'masked',
-          render: (_, p) => (p.masked ? t('已脱敏', 'Masked') : t('明文', 'Clear')),
+          render: (p) => (p.masked ? t('已脱敏', 'Masked') : t('明文', 'Clear')),
         },
       ]}
     />
@@ -52,6 +51,7 @@ export function Parties({ caseId, parties, mayUnmask }: { caseId: string; partie
   const [open, setOpen] = useState(false);
   const [clear, setClear] = useState<Schemas['UnmaskedParties'] | null>(null);
   const [form] = Form.useForm<{ reason: string }>();
+  const [missing, setMissing] = useState<string | null>(null);
   const unmask = useMutation({
     // The clear parties live in this dialog only: nothing of them stays in the mutation cache.
     gcTime: 0,
@@ -63,6 +63,7 @@ export function Parties({ caseId, parties, mayUnmask }: { caseId: string; partie
     setOpen(false);
     setClear(null);
     unmask.reset();
+    setMissing(null);
     form.resetFields();
   };
   const problem = unmask.error instanceof ApiProblem ? unmask.error : null;
@@ -79,6 +80,7 @@ export function Parties({ caseId, parties, mayUnmask }: { caseId: string; partie
         title={t('查看当事人明文信息', 'Unmask the parties')}
         onCancel={close}
         destroyOnHidden
+        scrollLock={false}
         width={900}
         footer={
           clear
@@ -109,20 +111,30 @@ export function Parties({ caseId, parties, mayUnmask }: { caseId: string; partie
             <PartyTable parties={clear.parties} />
           </>
         ) : (
-          <Form form={form} name="unmask" layout="vertical" onFinish={({ reason }) => unmask.mutate(reason.trim())}>
+          <Form
+            form={form}
+            name="unmask"
+            layout="vertical"
+            onFinish={({ reason }) => {
+              const given = (reason ?? '').trim();
+              const problem = !given
+                ? t('请填写理由', 'Give a reason')
+                : given.length > 500
+                  ? t('最多 500 个字符', 'At most 500 characters')
+                  : null;
+              setMissing(problem);
+              if (!problem) unmask.mutate(given);
+            }}
+          >
             {problem && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={problem.message} />}
             <Form.Item
               name="reason"
               label={t('查看理由', 'Reason')}
               extra={t('理由将记入审计访问日志。', 'The reason is kept in the audit access log.')}
-              rules={[
-                { required: true, whitespace: true, message: t('请填写理由', 'Give a reason') },
-                { max: 500, message: t('最多 500 个字符', 'At most 500 characters') },
-              ]}
-              validateStatus={problem?.fieldErrors.reason ? 'error' : undefined}
-              help={problem?.fieldErrors.reason}
+              validateStatus={missing || problem?.fieldErrors.reason ? 'error' : undefined}
+              help={errorHelp(missing ?? problem?.fieldErrors.reason)}
             >
-              <Input.TextArea autoSize={{ minRows: 2 }} />
+              <Input.TextArea rows={3} />
             </Form.Item>
           </Form>
         )}

@@ -3,11 +3,12 @@ import { useI18n } from '../i18n';
 import { EVENTS, nameOf, ROLES, stateName } from '../labels';
 import { fieldLabel, valueLabel } from '../forms/field-labels';
 import type { HistoryEntry } from './api';
+import { TAG } from './colours';
 import type { Schemas } from '../api/client';
 import type { UseInfiniteQueryResult, InfiniteData, UseQueryResult } from '@tanstack/react-query';
 
 /** Party PII is never summarised from a payload, whatever the API answered. */
-const HIDDEN = new Set(['name', 'phone', 'idNumber']);
+const HIDDEN = new Set(['name', 'phone', 'idNumber', 'parties', 'description']);
 const MAX_FIELDS = 4;
 
 /** A few of the payload's fields as `label: value`. */
@@ -99,7 +100,7 @@ export function Timeline({ history, verify }: Props) {
                   <div>
                     {from && from !== e.state ? (
                       <>
-                        <Tag>{stateName(from, lang)}</Tag>→ <Tag color="blue">{stateName(e.state!, lang)}</Tag>
+                        <Tag>{stateName(from, lang)}</Tag>→ <Tag color={TAG.blue}>{stateName(e.state!, lang)}</Tag>
                       </>
                     ) : (
                       <Tag>{stateName(e.state!, lang)}</Tag>

@@ -1,22 +1,10 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  Button,
-  Card,
-  DatePicker,
-  Form,
-  Input,
-  InputNumber,
-  Select,
-  Switch,
-  type FormInstance,
-  type FormRule,
-} from 'antd';
+import { Alert, Button, Card, DatePicker, Form, Input, InputNumber, Select, Switch, type FormInstance } from 'antd';
 
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
 import { fieldLabel, messageText, valueLabel } from './field-labels';
-import { fieldsOf, nameOf, toPayload, validate, type Field, type JsonSchema } from './schema-form';
+import { fieldsOf, toPayload, validate, type Field, type JsonSchema } from './schema-form';
 
 export interface Choice {
   value: string;
@@ -42,6 +30,22 @@ export interface SchemaFormProps {
 
 type Name = Array<string | number>;
 
+/** Field errors in a red dark enough for AA contrast on white (Ant Design's default is lighter). */
+const ERROR_RED = '#b7141f';
+
+/** A field's error as Ant Design's help text, in readable contrast. */
+export const errorHelp = (message: string | undefined) =>
+  message ? <span style={{ color: ERROR_RED }}>{message}</span> : undefined;
+
+/** The dotted paths a change of form values touched: `{ departments: [{ code }] }` → `departments[0].code`. */
+function changedPaths(value: unknown, prefix: string, out: string[]): string[] {
+  out.push(prefix);
+  if (Array.isArray(value)) value.forEach((v, i) => v !== undefined && changedPaths(v, `${prefix}[${i}]`, out));
+  else if (value && typeof value === 'object' && typeof (value as { toDate?: unknown }).toDate !== 'function')
+    for (const [k, v] of Object.entries(value)) changedPaths(v, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+
 /**
  * A form generated from an event's payload schema (schema-form.ts): one control per property, the client's checks
  * as the server makes them (`validate`, the same messages), and the server's 422 field errors on their fields.
@@ -49,58 +53,72 @@ type Name = Array<string | number>;
 export function SchemaForm({ id, schema, form, onSubmit, serverErrors, people, me, choices }: SchemaFormProps) {
   const { t, lang } = useI18n();
   const fields = useMemo(() => fieldsOf(schema), [schema]);
-  /** Errors on no control of their own (a list's length, an unknown field, the server's own rules). */
-  const [loose, setLoose] = useState<Record<string, string>>({});
-
-  const leafPaths = useMemo(() => {
+  /** Where a control (or a list's foot) shows an error: `departments[0].code` is shown at `departments[].code`. */
+  const controlPaths = useMemo(() => {
     const out = new Set<string>();
     const visit = (list: Field[], prefix: string) => {
       for (const f of list) {
         const path = prefix ? `${prefix}.${f.name}` : f.name;
+        out.add(path);
         if (f.kind === 'object') visit(f.fields!, path);
-        else if (f.kind !== 'list') out.add(path);
+        if (f.kind === 'list') visit(f.fields!, `${path}[]`);
       }
     };
     visit(fields, '');
     return out;
   }, [fields]);
-  /** `departments[0].code` → `departments[].code`: whether a control shows the error. */
-  const hasControl = (path: string) => leafPaths.has(path.replace(/\[\d+\]\./g, '[].').replace(/\[\d+\]$/, ''));
+  const hasControl = (path: string) => controlPaths.has(path.replace(/\[\d+\]\./g, '[].'));
 
-  const currentErrors = () => validate(schema, toPayload(fields, form.getFieldsValue(true) as Record<string, unknown>));
+  /** The errors shown: the client's for what was touched (everything once submitted), and the server's. */
+  const [shown, setShown] = useState<Record<string, string>>({});
+  const [touched, setTouched] = useState<{ all: boolean; paths: Set<string> }>({ all: false, paths: new Set() });
+  const [fromServer, setFromServer] = useState<Record<string, string>>({});
 
-  const show = (errors: Record<string, string>) => {
-    const onControls = Object.entries(errors).filter(([path]) => hasControl(path));
-    form.setFields(onControls.map(([path, message]) => ({ name: nameOf(path), errors: [messageText(message, lang)] })));
-    setLoose(Object.fromEntries(Object.entries(errors).filter(([path]) => !hasControl(path))));
+  const recompute = (nextTouched = touched, server = fromServer) => {
+    const errors = validate(schema, toPayload(fields, form.getFieldsValue(true) as Record<string, unknown>));
+    const visible = Object.fromEntries(
+      Object.entries(errors).filter(
+        ([path]) => nextTouched.all || [...nextTouched.paths].some((p) => p === path || path.startsWith(`${p}[`)),
+      ),
+    );
+    setShown({ ...server, ...visible });
+    return errors;
   };
 
   useEffect(() => {
-    if (serverErrors && Object.keys(serverErrors).length) show(serverErrors);
-    // Only a new answer from the server shows anew.
+    if (!serverErrors || !Object.keys(serverErrors).length) return;
+    setFromServer(serverErrors);
+    setShown((now) => ({ ...now, ...serverErrors }));
   }, [serverErrors]);
 
-  const ruleAt = (path: string): FormRule => ({
-    validator: async () => {
-      const message = currentErrors()[path];
-      if (message) throw new Error(messageText(message, lang));
-    },
-  });
+  const changed = (paths: string[]) => {
+    const next = { all: touched.all, paths: new Set([...touched.paths, ...paths]) };
+    const server = Object.fromEntries(
+      Object.entries(fromServer).filter(([path]) => !paths.some((p) => path === p || path.startsWith(`${p}.`))),
+    );
+    setTouched(next);
+    setFromServer(server);
+    recompute(next, server);
+  };
 
   const finish = () => {
-    const payload = toPayload(fields, form.getFieldsValue(true) as Record<string, unknown>);
-    const errors = validate(schema, payload);
-    if (Object.keys(errors).length) return show(errors);
-    setLoose({});
-    onSubmit(payload);
+    const next = { all: true, paths: touched.paths };
+    setTouched(next);
+    const errors = recompute(next, {});
+    setFromServer({});
+    if (Object.keys(errors).length) return;
+    onSubmit(toPayload(fields, form.getFieldsValue(true) as Record<string, unknown>));
   };
+
+  const helpAt = (path: string) => errorHelp(shown[path] ? messageText(shown[path]!, lang) : undefined);
 
   const control = (field: Field, label: string): ReactNode => {
     const options = (values: string[]) => values.map((v) => ({ value: v, label: valueLabel(v, lang) }));
     const chosen = choices?.[field.name];
     switch (field.kind) {
       case 'textarea':
-        return <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} />;
+        // Not autoSize: it measures with a hidden textarea's style attribute, which the CSP refuses.
+        return <Input.TextArea rows={4} />;
       case 'integer':
       case 'number':
         return (
@@ -174,8 +192,8 @@ export function SchemaForm({ id, schema, form, onSubmit, serverErrors, people, m
     if (field.kind === 'list') {
       return (
         <Form.Item key={path} label={label} required={field.required} tooltip={tooltip}>
-          <Form.List name={name} rules={[listRule(path)]}>
-            {(rows, { add, remove }, { errors }) => (
+          <Form.List name={name}>
+            {(rows, { add, remove }) => (
               <>
                 {rows.map((row, index) => (
                   <Card
@@ -188,7 +206,10 @@ export function SchemaForm({ id, schema, form, onSubmit, serverErrors, people, m
                         type="text"
                         icon={<MinusCircleOutlined />}
                         aria-label={t(`删除第 ${index + 1} 项`, `Remove item ${index + 1}`)}
-                        onClick={() => remove(row.name)}
+                        onClick={() => {
+                          remove(row.name);
+                          changed([path]);
+                        }}
                       />
                     }
                   >
@@ -197,10 +218,18 @@ export function SchemaForm({ id, schema, form, onSubmit, serverErrors, people, m
                     )}
                   </Card>
                 ))}
-                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} block>
+                <Button
+                  type="dashed"
+                  icon={<PlusOutlined />}
+                  onClick={() => {
+                    add({});
+                    changed([path]);
+                  }}
+                  block
+                >
                   {t(`添加${label}`, `Add ${label.toLowerCase()}`)}
                 </Button>
-                <Form.ErrorList errors={[...errors, ...(loose[path] ? [messageText(loose[path]!, lang)] : [])]} />
+                {shown[path] && <div role="alert">{helpAt(path)}</div>}
               </>
             )}
           </Form.List>
@@ -215,7 +244,8 @@ export function SchemaForm({ id, schema, form, onSubmit, serverErrors, people, m
         label={label}
         required={field.required}
         tooltip={tooltip}
-        rules={[ruleAt(path)]}
+        validateStatus={shown[path] ? 'error' : undefined}
+        help={helpAt(path)}
         valuePropName={field.kind === 'boolean' ? 'checked' : 'value'}
         style={isPersonInput ? { marginBottom: 4 } : undefined}
       >
@@ -227,24 +257,30 @@ export function SchemaForm({ id, schema, form, onSubmit, serverErrors, people, m
     return (
       <div key={path} style={{ marginBottom: 16 }}>
         {item}
-        <Button size="small" onClick={() => form.setFields([{ name: full, value: me.id, errors: [] }])}>
+        <Button
+          size="small"
+          onClick={() => {
+            form.setFieldValue(full, me.id);
+            changed([path]);
+          }}
+        >
           {t(`填入我自己（${me.name}）`, `Myself (${me.name})`)}
         </Button>
       </div>
     );
   };
 
-  const listRule = (path: string) => ({
-    validator: async () => {
-      const message = currentErrors()[path];
-      if (message) throw new Error(messageText(message, lang));
-    },
-  });
-
-  const elsewhere = Object.entries(loose).filter(([path]) => !fields.some((f) => f.kind === 'list' && f.path === path));
+  const elsewhere = Object.entries(shown).filter(([path]) => !hasControl(path));
 
   return (
-    <Form form={form} name={id} layout="vertical" onFinish={finish} onFinishFailed={finish} requiredMark>
+    <Form
+      form={form}
+      name={id}
+      layout="vertical"
+      onFinish={finish}
+      requiredMark
+      onValuesChange={(change) => changed(changedPaths(change, '', []).filter(Boolean))}
+    >
       {elsewhere.length > 0 && (
         <Alert
           type="error"

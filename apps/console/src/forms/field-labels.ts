@@ -145,6 +145,9 @@ const MESSAGES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^must be an ISO 8601 date-time/, () => '应为日期时间'],
   [/^must be a date and time that exist$/, () => '日期时间不存在'],
   [/^must be an instant from/, () => '日期应在 1950 年至 2199 年之间'],
+  [/^is not an active user$/, () => '不是在用的人员账号'],
+  [/^does not work in the unit that owns the case$/, () => '不在案件所属单位工作'],
+  [/^does not hold the (.+) role$/, (m) => `不具备所需角色（${m[1]}）`],
 ];
 
 /**

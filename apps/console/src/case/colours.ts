@@ -1,6 +1,6 @@
 /**
- * Solid tag colours with white text at WCAG AA contrast (4.5:1): Ant Design's light preset tags (gold, orange,
- * green…) fall short of it. Every tag also says its meaning in words.
+ * Tag colours dark enough for WCAG AA contrast (4.5:1) on the tag's light fill: Ant Design's preset tags (gold,
+ * orange, green…) fall short of it. Every tag also says its meaning in words.
  */
 export const TAG = {
   red: '#a8071a',

@@ -8,7 +8,7 @@ import { api, ApiProblem, data, type Schemas } from '../api/client';
 import { useI18n } from '../i18n';
 import {
   CATEGORIES,
-  CLOCK_KEYS,
+  CLOCKS,
   KINDS,
   nameOf,
   PARTY_ROLES,
@@ -104,7 +104,7 @@ function ReferralScreen() {
       rowKey={(d) => d.id}
       empty={t('没有时限', 'No clocks')}
       columns={[
-        { title: t('时限', 'Clock'), key: 'key', render: (d) => nameOf(CLOCK_KEYS, d.key, lang) },
+        { title: t('时限', 'Clock'), key: 'key', render: (d) => nameOf(CLOCKS, d.key, lang) },
         { title: t('状态', 'Status'), key: 'status', render: (d) => nameOf(CLOCK_STATUS, d.status, lang) },
         { title: t('起算', 'Started'), key: 'start', render: (d) => when(d.startsAt) },
         { title: t('到期', 'Due'), key: 'due', render: (d) => when(d.dueAt) },

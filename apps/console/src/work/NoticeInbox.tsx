@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { RouteLink } from './RouteLink';
 import { api, data } from '../api/client';
 import { useI18n } from '../i18n';
-import { CLOCK_KEYS, nameOf, NOTICE_TOPICS } from '../labels';
+import { CLOCKS, nameOf, NOTICE_TOPICS } from '../labels';
 import type { Notice } from './notice-stream';
 import { CursorPager, useCursorPages } from './paging';
 import { ToneTag } from './urgency';
@@ -41,8 +41,7 @@ export function NoticeInbox() {
   });
 
   const topic = (n: Notice) => nameOf(NOTICE_TOPICS, n.topic, lang);
-  const detail = (n: Notice) =>
-    n.detail ? (CLOCK_KEYS[n.detail] ? nameOf(CLOCK_KEYS, n.detail, lang) : n.detail) : null;
+  const detail = (n: Notice) => (n.detail ? (CLOCKS[n.detail] ? nameOf(CLOCKS, n.detail, lang) : n.detail) : null);
   const link = (n: Notice) => (n.referralId ? `/referrals/${n.referralId}` : `/cases/${n.caseId}`);
 
   return (

@@ -3,7 +3,7 @@ import { Tag, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { useI18n, type Lang } from '../i18n';
-import { CLOCK_KEYS, nameOf, RISKS } from '../labels';
+import { CLOCKS, nameOf, RISKS } from '../labels';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -70,7 +70,7 @@ export function Countdown({ dueAt, overdue, clock }: { dueAt: string | null; ove
   const { words, tone } = countdownWords(dueAt, now, lang);
   const shown: Tone = overdue ? 'danger' : tone;
   const exact = dayjs(dueAt).format('YYYY-MM-DD HH:mm');
-  const label = `${clock ? nameOf(CLOCK_KEYS, clock, lang) + ' · ' : ''}${t('到期', 'due')} ${exact}`;
+  const label = `${clock ? nameOf(CLOCKS, clock, lang) + ' · ' : ''}${t('到期', 'due')} ${exact}`;
   return (
     <Tooltip title={label}>
       <time dateTime={dueAt}>

@@ -1,6 +1,6 @@
 import { Descriptions, Space, Tag } from 'antd';
 import { useI18n } from '../i18n';
-import { KINDS, nameOf, OUTCOMES, RISKS, STAGES, stateName, CHANNELS } from '../labels';
+import { CATEGORIES, CHANNELS, KINDS, nameOf, OUTCOMES, RISKS, STAGES, stateName } from '../labels';
 import type { CaseView } from './api';
 import { TAG } from './colours';
 
@@ -29,7 +29,7 @@ export function CaseHeader({ view, people }: { view: CaseView; people: Map<strin
         { key: 'assignee', label: t('承办人', 'Assignee'), children: person(view.assigneeId) },
         { key: 'inCharge', label: t('包案领导', 'Leader in charge'), children: person(view.inChargeId) },
         { key: 'channel', label: t('来源渠道', 'Channel'), children: nameOf(CHANNELS, view.channel, lang) },
-        { key: 'category', label: t('类别', 'Category'), children: view.category ?? '—' },
+        { key: 'category', label: t('类别', 'Category'), children: nameOf(CATEGORIES, view.category, lang) },
         {
           key: 'risk',
           label: t('风险等级', 'Risk'),

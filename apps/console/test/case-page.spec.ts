@@ -49,7 +49,7 @@ describe('the console: the case page', () => {
       await dialog.getByLabel('标签', { exact: true }).fill('water_leak');
       await dialog.getByLabel('标签', { exact: true }).press('Enter');
     });
-    await page.getByText('neighbour', { exact: true }).waitFor();
+    await page.getByText('邻里纠纷', { exact: true }).waitFor();
 
     // The client's own checks, before anything is sent: a required field left empty.
     await page.getByRole('button', { name: named('指派调解员') }).click();

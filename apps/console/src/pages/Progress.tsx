@@ -8,7 +8,6 @@ import { useI18n } from '../i18n';
 import { LangSwitch } from '../layout/AppLayout';
 import { KINDS, nameOf, STAGES } from '../labels';
 import { ToneTag, type Tone } from '../work/urgency';
-import { Readable } from '../work/RouteLink';
 
 const STATUS: Record<string, { zh: string; en: string; tone: Tone }> = {
   in_progress: { zh: '办理中', en: 'In progress', tone: 'info' },
@@ -25,11 +24,7 @@ const day = (at: string | null | undefined) => (at ? dayjs(at).format('YYYY-MM-D
  * kept in the address only, never in the browser's storage.
  */
 export function ProgressPage() {
-  return (
-    <Readable>
-      <ProgressScreen />
-    </Readable>
-  );
+  return <ProgressScreen />;
 }
 
 function ProgressScreen() {

@@ -3,7 +3,7 @@ import { Alert, Card, Col, Descriptions, Empty, Flex, Row, Spin, Timeline, Typog
 import dayjs from 'dayjs';
 import { useParams } from 'react-router';
 import { DataTable } from '../work/DataTable';
-import { Readable, RouteLink } from '../work/RouteLink';
+import { RouteLink } from '../work/RouteLink';
 import { api, ApiProblem, data, type Schemas } from '../api/client';
 import { useI18n } from '../i18n';
 import {
@@ -53,11 +53,7 @@ function payloadWords(entry: Entry, t: (zh: string, en: string) => string): stri
  * referral in the case's chain, and the answers allowed now (签收, 受理, 退回, 进展, 答复) as buttons with their forms.
  */
 export function ReferralPage() {
-  return (
-    <Readable>
-      <ReferralScreen />
-    </Readable>
-  );
+  return <ReferralScreen />;
 }
 
 function ReferralScreen() {

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Card, Col, Collapse, Empty, Flex, Form, Grid, Row, Select, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useSearchParams } from 'react-router';
-import { Readable, RouteLink } from '../work/RouteLink';
+import { RouteLink } from '../work/RouteLink';
 import { api, data, type Schemas } from '../api/client';
 import { useI18n } from '../i18n';
 import { nameOf, REFERRAL_STATES } from '../labels';
@@ -26,11 +26,7 @@ function listReferrals(query: { status?: Summary['state']; overdue?: boolean; cu
  * overdue, paginated by the API's cursor. Other readers (admins, auditors) see those of their scope.
  */
 export function ReferralsPage() {
-  return (
-    <Readable>
-      <ReferralsScreen />
-    </Readable>
-  );
+  return <ReferralsScreen />;
 }
 
 function ReferralsScreen() {

@@ -11,7 +11,6 @@ import { phoneDigits } from '../register/phone';
 import { placeFieldErrors } from '../register/problem-fields';
 import { unitTree, useUnits } from '../register/units';
 import { hasRole, useMe } from '../session';
-import { Readable } from '../work/RouteLink';
 
 interface PartyValues {
   role: 'applicant' | 'respondent' | 'third_party';
@@ -64,11 +63,7 @@ function bodyOf(values: Values): Schemas['CreateCaseDto'] {
  * and description. The API's field errors (422) show on their fields; on success, the new case's page.
  */
 export function RegisterPage() {
-  return (
-    <Readable>
-      <RegisterScreen />
-    </Readable>
-  );
+  return <RegisterScreen />;
 }
 
 function RegisterScreen() {

@@ -20,7 +20,6 @@ import {
 } from '../work/queue';
 import { QueueFilters } from '../work/QueueFilters';
 import { QueueList } from '../work/QueueList';
-import { Readable } from '../work/RouteLink';
 
 const NOTICES = 'notices';
 
@@ -30,11 +29,7 @@ const NOTICES = 'notices';
  * filters. The header's notice bell keeps the live notice stream and refreshes the queue when a notice arrives.
  */
 export function WorkPage() {
-  return (
-    <Readable>
-      <WorkScreen />
-    </Readable>
-  );
+  return <WorkScreen />;
 }
 
 function WorkScreen() {

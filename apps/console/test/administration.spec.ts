@@ -1,5 +1,11 @@
 import { settled } from './support/audit-helpers.js';
-import { openBrowser, startConsoleStack, type ConsoleBrowser, type ConsoleStack } from './support/console-harness.js';
+import {
+  openBrowser,
+  startConsoleStack,
+  type ConsoleBrowser,
+  type ConsoleStack,
+  type WatchedPage,
+} from './support/console-harness.js';
 
 /**
  * The administrator's screen against the real API, by a deployment-wide admin who signs in: a unit added to the
@@ -9,20 +15,22 @@ import { openBrowser, startConsoleStack, type ConsoleBrowser, type ConsoleStack 
 describe('the console: administration', () => {
   let stack: ConsoleStack;
   let browser: ConsoleBrowser;
+  /** The deployment-wide admin's page, signed in once; each test below goes on from where the last one left it. */
+  let admin: WatchedPage;
 
   beforeAll(async () => {
     stack = await startConsoleStack();
     browser = await openBrowser(stack.origin);
+    admin = await browser.page();
+    await admin.signIn(await stack.person(['admin'], {}, '管理员'));
   });
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });
 
-  it('adds a unit under 新华街道, creates and disables a person, sets a 调休 day, replays nothing gracefully', async () => {
-    const admin = await stack.person(['admin'], {}, '管理员');
-    const { page, errors, refusals, screenshot, seriousViolations, signIn } = await browser.page();
-    await signIn(admin);
+  it('adds a unit under 新华街道 in the unit tree', async () => {
+    const { page, screenshot, seriousViolations } = admin;
     await page.waitForURL(/\/administration$/);
     await page.getByRole('heading', { level: 1, name: '系统管理' }).waitFor();
     // An admin without a unit may open the queue dashboard, in a new tab.
@@ -49,8 +57,10 @@ describe('the console: administration', () => {
     });
     expect(await settled(page, seriousViolations)).toEqual([]);
     await screenshot('administration-units');
+  });
 
-    // Users: created with a one-time password shown once, then disabled.
+  it('creates a person, shows the one-time password once, and disables them', async () => {
+    const { page, screenshot, seriousViolations } = admin;
     await page.getByRole('tab', { name: '用户' }).click();
     await page.waitForURL(/\/administration\/users$/);
     await page.getByRole('button', { name: '新建用户' }).click();
@@ -87,8 +97,10 @@ describe('the console: administration', () => {
     expect(listed.body.items.find((u) => u.username === 'chen.jing')?.disabledAt).toEqual(expect.any(String));
     expect(await settled(page, seriousViolations)).toEqual([]);
     await screenshot('administration-users');
+  });
 
-    // Calendar: a Saturday of the shown month made a 调休 working day, marked in words.
+  it('makes a Saturday of the shown month a 调休 working day, marked in words', async () => {
+    const { page, screenshot, seriousViolations } = admin;
     await page.getByRole('tab', { name: '工作日历' }).click();
     await page.waitForURL(/\/administration\/calendar$/);
     await page.getByRole('heading', { level: 2, name: '工作日历' }).waitFor();
@@ -111,8 +123,10 @@ describe('the console: administration', () => {
     expect(days.body.days[0]).toMatchObject({ workday: true, source: 'override' });
     expect(await settled(page, seriousViolations)).toEqual([]);
     await screenshot('administration-calendar');
+  });
 
-    // Dead letters: none, so a replay of all says so.
+  it('replays dead letters when there are none, saying so, and shows the other tabs cleanly', async () => {
+    const { page, errors, refusals, screenshot, seriousViolations } = admin;
     await page.getByRole('tab', { name: '推送失败' }).click();
     await page.waitForURL(/\/administration\/deliveries$/);
     await page.getByRole('table', { name: '推送记录' }).waitFor();

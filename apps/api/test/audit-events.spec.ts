@@ -738,6 +738,46 @@ describe('audit: point in time, event query and export', () => {
         },
       ]);
     });
+
+    it('keeps the export’s access reason, trimmed, with its entry, and refuses a blank, too long or unprintable one', async () => {
+      const entries = async () =>
+        api.db.query<{ action: string; detail: Record<string, unknown> }>(
+          `SELECT action, detail FROM audit_access_log WHERE principal_id = $1 ORDER BY at, id`,
+          [auditor.id],
+        );
+      const exportWith = async (reason: string) => {
+        const response = await fetch(
+          `${api.url}/audit/export?caseId=${cases.mediated}&reason=${encodeURIComponent(reason)}`,
+          { headers: { authorization: `Bearer ${auditor.key}` } },
+        );
+        const text = await response.text();
+        return { status: response.status, text };
+      };
+      const before = (await entries()).length;
+      const reason = '2026 年一季度纪检抽查：核对西城区调解记录';
+      const exported = await exportWith(`  ${reason} `);
+      const first = clock.now().toISOString();
+      expect(exported.status).toBe(200);
+      expect(exported.text.trim().split('\n')).toHaveLength((await history(cases.mediated!)).length);
+      tick();
+      // The longest allowed reason counts characters, not UTF-16 units: 500 of 𠮷 (two units each) pass.
+      expect((await exportWith('𠮷'.repeat(500))).status).toBe(200);
+      const second = clock.now().toISOString();
+      expect((await entries()).slice(before)).toEqual([
+        { action: 'audit.export', detail: { caseId: cases.mediated, format: 'jsonl', until: first, reason } },
+        {
+          action: 'audit.export',
+          detail: { caseId: cases.mediated, format: 'jsonl', until: second, reason: '𠮷'.repeat(500) },
+        },
+      ]);
+      for (const bad of ['x'.repeat(501), '   ', 'line one\nline two', 'tab\there']) {
+        const refused = await exportWith(bad);
+        expect({ bad: bad.slice(0, 20), status: refused.status }).toEqual({ bad: bad.slice(0, 20), status: 400 });
+        expect(JSON.parse(refused.text).errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+      }
+      // A refused export records nothing.
+      expect((await entries()).length).toBe(before + 2);
+    });
   });
 
   describe('at scale: 300,000 synthetic events', () => {

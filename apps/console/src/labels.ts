@@ -296,3 +296,33 @@ export const UNIT_LEVELS: Names = {
   community: ['社区', 'Community'],
   grid: ['网格', 'Grid'],
 };
+
+/** What kind of day the working-day calendar says a date is. */
+export const DAY_KINDS: Names = {
+  workday: ['工作日', 'Working day'],
+  weekend: ['周末', 'Weekend'],
+  holiday: ['节假日', 'Holiday'],
+  makeup_workday: ['调休上班', 'Make-up working day'],
+};
+
+/** Where a calendar day's kind comes from. */
+export const DAY_SOURCES: Names = {
+  override: ['手动调整', 'Override'],
+  imported: ['导入的年度安排', 'Imported schedule'],
+  official: ['国务院安排', 'Official schedule'],
+  weekday: ['按星期', 'By weekday'],
+};
+
+/** The units a clock's limit is counted in. */
+export const CLOCK_UNITS: Names = {
+  working_days: ['工作日', 'working days'],
+  calendar_days: ['自然日', 'calendar days'],
+  hours: ['小时', 'hours'],
+};
+
+/** A webhook delivery's status. */
+export const DELIVERY_STATUSES: Names = {
+  pending: ['待投递', 'Pending'],
+  delivered: ['已投递', 'Delivered'],
+  dead: ['投递失败', 'Dead'],
+};

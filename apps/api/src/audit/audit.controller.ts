@@ -99,7 +99,7 @@ export class AuditController {
     description:
       'Every matching event, streamed as an attachment: JSON Lines (one AuditEvent a line, the default) or CSV. ' +
       'Without `to` the export ends at the instant of the request. Auditor and admin keys, over the cases within ' +
-      'their unit scope. Recorded in the access log before the stream starts.',
+      'their unit scope. Recorded in the access log, with the `reason` when one is given, before the stream starts.',
   })
   @ApiOkResponse({
     description: 'The events, one a line (JSON Lines: each an AuditEvent) or one a record (CSV with a header).',
@@ -110,13 +110,18 @@ export class AuditController {
   })
   @ApiProblems(400, 401, 403, 503)
   async export(@Query() query: AuditExportQuery, @CurrentPrincipal() principal: Principal) {
-    const { format, ...filter } = query;
+    const { format, reason, ...filter } = query;
     const until = this.clock.now();
     const stream = this.events.export(filter, format, principal, until);
     await this.accessLog.record(principal, {
       action: 'audit.export',
       caseId: filter.caseId,
-      detail: { ...defined(filter), format, ...(filter.to ? {} : { until: until.toISOString() }) },
+      detail: {
+        ...defined(filter),
+        format,
+        ...(filter.to ? {} : { until: until.toISOString() }),
+        ...(reason ? { reason } : {}),
+      },
     });
     return new StreamableFile(stream, {
       type: CONTENT_TYPES[format],

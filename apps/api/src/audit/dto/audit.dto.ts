@@ -1,5 +1,6 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsUUID, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsString, IsUUID, Matches, ValidateBy } from 'class-validator';
 import { IsInstant, Optional, PageQuery, codeRule } from '../../common/dto.js';
 
 // Instants carry their offset (`Z` or `+08:00`): a date alone or a local time would depend on the server's
@@ -60,9 +61,42 @@ export class AuditEventsQuery extends IntersectionType(AuditFilterQuery, PageQue
 
 export const EXPORT_FORMATS = ['jsonl', 'csv'] as const;
 
+/** The longest access reason, in characters (code points). */
+export const REASON_MAX = 500;
+
+/** Why a reason is not 1–500 printable characters (no control, format, private-use or unassigned ones). */
+const reasonProblem = (value: unknown): string | null => {
+  if (typeof value !== 'string') return 'must be a string';
+  const length = [...value].length;
+  if (length === 0) return 'must not be blank';
+  if (length > REASON_MAX) return `must be at most ${REASON_MAX} characters`;
+  if (/\p{C}/u.test(value)) return 'must be printable characters only (no line breaks or control characters)';
+  return null;
+};
+
 export class AuditExportQuery extends AuditFilterQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'jsonl' })
   @Optional()
   @IsIn(EXPORT_FORMATS)
   format: (typeof EXPORT_FORMATS)[number] = 'jsonl';
+
+  @ApiPropertyOptional({
+    example: '2026 年一季度纪检抽查',
+    minLength: 1,
+    maxLength: REASON_MAX,
+    description:
+      'Why the events are exported (the access reason): trimmed, 1–500 printable characters, kept with the ' +
+      'export’s entry in the audit access log. Optional for API callers; the console always sends one.',
+  })
+  @Optional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @ValidateBy({
+    name: 'isReason',
+    validator: {
+      validate: (value) => reasonProblem(value) === null,
+      defaultMessage: (args) => `$property ${reasonProblem(args?.value)}`,
+    },
+  })
+  reason?: string;
 }

@@ -152,7 +152,7 @@ async function main(): Promise<void> {
       `${fmt(load.rows.case_events ?? EVENTS)} events in the database) opens My work and a case page, ${RUNS} times ` +
       'each. Cold: a fresh browser context (nothing cached); warm: the same screen again in that context. Times ' +
       'run from the navigation until the screen shows its content and controls (the first case link of the queue; ' +
-      `the case's reference in its header), in ms. Target: under ${fmt(TARGET_MS)} ms.`,
+      `the case's header with its state and its actions), in ms. Target: under ${fmt(TARGET_MS)} ms.`,
   );
   const rows: string[][] = [];
   const missing: string[] = [];

@@ -151,7 +151,7 @@ describe('the launcher', () => {
     for (const dir of folders) await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs two checkouts side by side, each with its own queue prefix; / and the printed API URL answer', async () => {
+  it('runs two checkouts side by side, each with its own queue prefix; the printed console and API URLs answer', async () => {
     const databases = await Promise.all([createTestDatabase(), createTestDatabase()]);
     try {
       const runs = await Promise.all(
@@ -194,8 +194,11 @@ describe('the launcher', () => {
           name: 'Concord',
           links: { docs: '/docs', health: '/api/v1/health' },
         });
+        // The console, where the banner says it is.
+        expect(bannerLine(output, 'Console')).toBe(`http://localhost:${port}/`);
         const home = await fetch(`http://localhost:${port}/`, { redirect: 'manual' });
-        expect([home.status, home.headers.get('location')]).toEqual([302, '/docs']);
+        expect([home.status, home.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+        expect(home.headers.get('content-security-policy')).toContain("script-src 'self'");
         const docs = await fetch(`http://localhost:${port}/docs`);
         expect(docs.status).toBe(200);
         expect(await docs.text()).toContain('swagger-ui');

@@ -130,10 +130,31 @@ async function main(): Promise<void> {
         if (signIn.status() !== 200) throw new Error(`sign-in answered ${signIn.status()}`);
         const page = await context.newPage();
         for (const phase of ['cold', 'warm'] as const) {
-          const started = performance.now();
+          // The first run's waterfall: when each request started and ended, from the navigation's start.
+          const waterfall: string[] = [];
+          const watch = run === 0;
+          let started = performance.now();
+          const onDone = (request: import('playwright-core').Request) => {
+            const at = performance.now() - started;
+            const path = new URL(request.url()).pathname.replace(/[0-9a-f-]{36}/, ':id');
+            waterfall.push(`${ms(at).padStart(6)} ms  ${request.method()} ${path}`);
+          };
+          if (watch) page.on('requestfinished', onDone);
+          started = performance.now();
           await page.goto(`${origin}${screen.path(run)}`, { waitUntil: 'commit' });
           await screen.ready(page, run);
-          timings.get(screen.name)![phase].push(performance.now() - started);
+          const elapsed = performance.now() - started;
+          timings.get(screen.name)![phase].push(elapsed);
+          if (watch) {
+            page.off('requestfinished', onDone);
+            const marks = (await page.evaluate(
+              `(() => { const n = performance.getEntriesByType('navigation')[0]; return [n.responseEnd, n.domContentLoadedEventEnd]; })()`,
+            )) as [number, number];
+            process.stdout.write(
+              `${screen.name}, ${phase}: ${ms(elapsed)} ms (page received ${ms(marks[0])} ms, scripts run by ${ms(marks[1])} ms)\n` +
+                `${waterfall.map((line) => `  ${line}`).join('\n')}\n`,
+            );
+          }
         }
         await context.close();
       }

@@ -28,14 +28,10 @@ export default defineConfig({
         handler(level, log);
       },
       output: {
-        // The frameworks change less often than the console: their own hashed files stay cached across releases.
+        // React changes less often than the console: its own hashed file stays cached across releases. Ant Design
+        // is left to be split by use, so a screen loads only the components it shows.
         codeSplitting: {
-          groups: [
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|dayjs)[\\/]/ },
-            { name: 'charts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
-            { name: 'diagram', test: /node_modules[\\/](@xyflow|elkjs|d3-[^\\/]+)[\\/]/ },
-          ],
+          groups: [{ name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ }],
         },
       },
     },

@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -7,8 +7,8 @@ import 'dayjs/locale/zh-cn';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
-import { ApiProblem } from './api/client';
 import { I18nProvider, useI18n } from './i18n';
+import { queries } from './query-client';
 import { router } from './routes';
 
 /**
@@ -51,17 +51,6 @@ const THEME = {
   colorPrimaryHover: '#174c99',
   colorPrimaryActive: '#123c7a',
 };
-
-const queries = new QueryClient({
-  defaultOptions: {
-    queries: {
-      // A refusal (4xx) is an answer, not a network blip: ask again only when the server or network failed.
-      retry: (count, error) => count < 2 && !(error instanceof ApiProblem && error.status < 500),
-      refetchOnWindowFocus: false,
-      staleTime: 10_000,
-    },
-  },
-});
 
 function Root() {
   const { lang } = useI18n();

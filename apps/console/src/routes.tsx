@@ -1,13 +1,10 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './layout/AppLayout';
-import { ChangePasswordPage } from './pages/ChangePassword';
-import { ProgressPage } from './pages/Progress';
-import { ReferralPage } from './pages/Referral';
-import { ReferralsPage } from './pages/Referrals';
-import { RegisterPage } from './pages/Register';
-import { SignInPage } from './pages/SignIn';
-import { WorkPage } from './pages/Work';
-import { useMe, homeOf } from './session';
+import { csrfToken } from './api/client';
+import { caseQuery } from './case/case-query';
+import { queries } from './query-client';
+import { meQuery, useMe, homeOf } from './session';
+import { countsQuery, queueAddress, queueQuery } from './work/queue';
 
 function Home() {
   const me = useMe();
@@ -16,38 +13,61 @@ function Home() {
 }
 
 /**
- * The screens with heavy libraries of their own (the machine diagram's ELK and React Flow, the dashboard's ECharts)
- * load when first opened, so the work queue and sign-in download none of them.
+ * Every screen loads when first opened: a person downloads and runs only the code of the screens they open (the
+ * work queue does not carry the case page's diagram, the dashboard's charts or the intake form), which is most of
+ * the time until a screen is interactive on the older machines of a government office.
  */
-const CasePage = async () => ({ Component: (await import('./pages/Case')).CasePage });
-const CaseMachinePage = async () => ({ Component: (await import('./pages/CaseMachine')).CaseMachinePage });
-const CasesPage = async () => ({ Component: (await import('./pages/Cases')).CasesPage });
-const DashboardPage = async () => ({ Component: (await import('./pages/Dashboard')).DashboardPage });
-const AuditPage = async () => ({ Component: (await import('./pages/Audit')).AuditPage });
-const AdministrationPage = async () => ({ Component: (await import('./pages/Administration')).AdministrationPage });
+const screen =
+  <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
+  async () => ({ Component: (await load())[name] });
+
+/**
+ * Reads a signed-in screen needs, started as the navigation starts and side by side, not one after the other as
+ * the screen's code arrives and renders: who is signed in, for My work the view it opens with its counts, for a
+ * case page the case.
+ * Nothing waits for them here; the screens read them from the cache (or wait for them there).
+ */
+function signedInLoader() {
+  void queries.prefetchQuery(meQuery);
+  return null;
+}
+function workLoader({ request }: { request: Request }) {
+  // Nobody is signed in in this browser (no session's CSRF cookie): the layout sends them to sign in.
+  if (!csrfToken()) return null;
+  const { view, filters } = queueAddress(new URL(request.url).searchParams);
+  void queries.prefetchQuery(queueQuery(view, filters, undefined));
+  void queries.prefetchQuery(countsQuery(filters));
+  return null;
+}
+
+function caseLoader({ params }: { params: { id?: string } }) {
+  if (params.id && csrfToken()) void queries.prefetchQuery(caseQuery(params.id));
+  return null;
+}
 
 /** Every path here is also in the API's CONSOLE_ROUTES (apps/api/src/console/console.ts), which serves the page. */
 export const router = createBrowserRouter([
-  { path: '/sign-in', element: <SignInPage /> },
-  { path: '/password', element: <ChangePasswordPage /> },
-  { path: '/progress', element: <ProgressPage /> },
-  { path: '/progress/:queryCode', element: <ProgressPage /> },
+  { path: '/sign-in', lazy: screen(() => import('./pages/SignIn'), 'SignInPage') },
+  { path: '/password', lazy: screen(() => import('./pages/ChangePassword'), 'ChangePasswordPage') },
+  { path: '/progress', lazy: screen(() => import('./pages/Progress'), 'ProgressPage') },
+  { path: '/progress/:queryCode', lazy: screen(() => import('./pages/Progress'), 'ProgressPage') },
   {
     element: <AppLayout />,
+    loader: signedInLoader,
     children: [
       { path: '/', element: <Home /> },
-      { path: '/work', element: <WorkPage /> },
-      { path: '/register', element: <RegisterPage /> },
-      { path: '/cases', lazy: CasesPage },
-      { path: '/cases/:id', lazy: CasePage },
-      { path: '/cases/:id/machine', lazy: CaseMachinePage },
-      { path: '/referrals', element: <ReferralsPage /> },
-      { path: '/referrals/:id', element: <ReferralPage /> },
-      { path: '/dashboard', lazy: DashboardPage },
-      { path: '/audit', lazy: AuditPage },
-      { path: '/audit/*', lazy: AuditPage },
-      { path: '/administration', lazy: AdministrationPage },
-      { path: '/administration/*', lazy: AdministrationPage },
+      { path: '/work', loader: workLoader, lazy: screen(() => import('./pages/Work'), 'WorkPage') },
+      { path: '/register', lazy: screen(() => import('./pages/Register'), 'RegisterPage') },
+      { path: '/cases', lazy: screen(() => import('./pages/Cases'), 'CasesPage') },
+      { path: '/cases/:id', loader: caseLoader, lazy: screen(() => import('./pages/Case'), 'CasePage') },
+      { path: '/cases/:id/machine', lazy: screen(() => import('./pages/CaseMachine'), 'CaseMachinePage') },
+      { path: '/referrals', lazy: screen(() => import('./pages/Referrals'), 'ReferralsPage') },
+      { path: '/referrals/:id', lazy: screen(() => import('./pages/Referral'), 'ReferralPage') },
+      { path: '/dashboard', lazy: screen(() => import('./pages/Dashboard'), 'DashboardPage') },
+      { path: '/audit', lazy: screen(() => import('./pages/Audit'), 'AuditPage') },
+      { path: '/audit/*', lazy: screen(() => import('./pages/Audit'), 'AuditPage') },
+      { path: '/administration', lazy: screen(() => import('./pages/Administration'), 'AdministrationPage') },
+      { path: '/administration/*', lazy: screen(() => import('./pages/Administration'), 'AdministrationPage') },
     ],
   },
 ]);

@@ -5,22 +5,24 @@ export type Me = Schemas['Me'];
 export type Role = Me['roles'][number];
 
 /** The signed-in person (GET /me), or null when nobody is signed in (401). */
+export const meQuery = {
+  queryKey: ['me'],
+  queryFn: async (): Promise<Me | null> => {
+    // A session always comes with its readable CSRF cookie: without one, nobody is signed in in this browser.
+    if (!csrfToken()) return null;
+    try {
+      return await data(api.GET('/api/v1/me'));
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 401) return null;
+      throw error;
+    }
+  },
+  staleTime: 60_000,
+  retry: false,
+};
+
 export function useMe() {
-  return useQuery({
-    queryKey: ['me'],
-    queryFn: async (): Promise<Me | null> => {
-      // A session always comes with its readable CSRF cookie: without one, nobody is signed in in this browser.
-      if (!csrfToken()) return null;
-      try {
-        return await data(api.GET('/api/v1/me'));
-      } catch (error) {
-        if (error instanceof ApiProblem && error.status === 401) return null;
-        throw error;
-      }
-    },
-    staleTime: 60_000,
-    retry: false,
-  });
+  return useQuery(meQuery);
 }
 
 export function useSignIn() {

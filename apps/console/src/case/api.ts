@@ -2,19 +2,17 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, data, type Schemas } from '../api/client';
 import eventSchemas from '../api/event-schemas.json';
 import type { JsonSchema } from '../forms/schema-form';
+import { caseQuery } from './case-query';
 
 export type CaseView = Schemas['Case'];
 export type HistoryEntry = Schemas['HistoryEntry'];
 export type Deadline = Schemas['Deadline'];
 export type Party = Schemas['Party'];
 
-export const caseKey = (id: string) => ['case', id] as const;
+export { caseKey } from './case-query';
 
 export function useCase(id: string) {
-  return useQuery({
-    queryKey: caseKey(id),
-    queryFn: () => data(api.GET('/api/v1/cases/{id}', { params: { path: { id } } })),
-  });
+  return useQuery(caseQuery(id));
 }
 
 /** The case's history, a page at a time (cursor-paginated: "load more"). */

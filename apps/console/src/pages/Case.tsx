@@ -1,18 +1,20 @@
 import { Alert, Card, Flex, Spin, Typography } from 'antd';
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { useParams } from 'react-router';
 import { ApiProblem } from '../api/client';
 import { useCase, useHistory, useVerify } from '../case/api';
 import { CaseHeader } from '../case/CaseHeader';
 import { Deadlines } from '../case/Deadlines';
 import { EventActions } from '../case/EventActions';
-import { MachineDiagram } from '../case/MachineDiagram';
 import { Parties } from '../case/Parties';
 import { Referrals } from '../case/Referrals';
 import { Timeline } from '../case/Timeline';
 import { useI18n } from '../i18n';
 import { KINDS, nameOf } from '../labels';
 import { hasRole, useMe } from '../session';
+
+/** The machine diagram brings ELK and React Flow (1.6 MB): the rest of the page does not wait for them. */
+const MachineDiagram = lazy(() => import('../case/MachineDiagram').then((m) => ({ default: m.MachineDiagram })));
 
 /**
  * The case: where it stands and who works it, its machine, what can be done now (forms generated from the
@@ -87,13 +89,15 @@ export function CasePage() {
       {section(t('操作', 'Actions'), me ? <EventActions view={c} me={me} /> : null)}
       {section(
         t('流程图', 'Machine'),
-        <MachineDiagram
-          kind={c.kind!}
-          version={c.machineVersion!}
-          current={c.state!}
-          visited={visited}
-          taken={taken}
-        />,
+        <Suspense fallback={<Spin tip={t('正在载入流程图', 'Loading the diagram')}>{null}</Spin>}>
+          <MachineDiagram
+            kind={c.kind!}
+            version={c.machineVersion!}
+            current={c.state!}
+            visited={visited}
+            taken={taken}
+          />
+        </Suspense>,
       )}
       {section(t('期限', 'Deadlines'), <Deadlines deadlines={c.deadlines ?? []} />)}
       {section(t('交办', 'Referrals'), <Referrals referrals={c.referrals ?? []} />)}

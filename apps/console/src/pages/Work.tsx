@@ -11,12 +11,12 @@ import { CursorPager, useCursorPages } from '../work/paging';
 import {
   countText,
   FILTER_NAMES,
+  queueAddress,
   useQueue,
   useQueueCounts,
   VIEWS,
   type QueueFilters as Filters,
   type QueueItem,
-  type QueueView,
 } from '../work/queue';
 import { QueueFilters } from '../work/QueueFilters';
 import { QueueList } from '../work/QueueList';
@@ -38,16 +38,7 @@ function WorkScreen() {
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
   const [params, setParams] = useSearchParams();
-  const tab = params.get('tab') ?? 'mine';
-  const view = (VIEWS.some((v) => v.view === tab) ? tab : 'mine') as QueueView;
-  const filters = useMemo(() => {
-    const out: Record<string, string> = {};
-    for (const name of FILTER_NAMES) {
-      const value = params.get(name);
-      if (value) out[name] = value;
-    }
-    return out as Filters;
-  }, [params]);
+  const { tab, view, filters } = useMemo(() => queueAddress(params), [params]);
   const pages = useCursorPages(JSON.stringify([view, filters]));
   const onNotices = tab === NOTICES;
   const queue = useQueue(view, filters, pages.cursor);

@@ -25,20 +25,36 @@ export const VIEWS: Array<{ view: QueueView; zh: string; en: string }> = [
 
 export const PAGE_SIZE = 20;
 
+/** The view and filters a My work address (`/work?tab=unassigned&risk=high`) asks for. */
+export function queueAddress(params: URLSearchParams): { tab: string; view: QueueView; filters: QueueFilters } {
+  const tab = params.get('tab') ?? 'mine';
+  const view = (VIEWS.some((v) => v.view === tab) ? tab : 'mine') as QueueView;
+  const filters: Record<string, string> = {};
+  for (const name of FILTER_NAMES) {
+    const value = params.get(name);
+    if (value) filters[name] = value;
+  }
+  return { tab, view, filters: filters as QueueFilters };
+}
+
+/** A page of a view: what the page shows and what the route's loader fetches before the page's code has arrived. */
+export const queueQuery = (view: QueueView, filters: QueueFilters, cursor: string | undefined) => ({
+  queryKey: ['queue', view, filters, cursor ?? null],
+  queryFn: () =>
+    data(api.GET('/api/v1/me/queue', { params: { query: { view, ...filters, cursor, limit: PAGE_SIZE } } })),
+});
+
+export const countsQuery = (filters: QueueFilters) => ({
+  queryKey: ['queue-counts', filters],
+  queryFn: () => data(api.GET('/api/v1/me/queue/counts', { params: { query: filters } })),
+});
+
 export function useQueue(view: QueueView, filters: QueueFilters, cursor: string | undefined) {
-  return useQuery({
-    queryKey: ['queue', view, filters, cursor ?? null],
-    queryFn: () =>
-      data(api.GET('/api/v1/me/queue', { params: { query: { view, ...filters, cursor, limit: PAGE_SIZE } } })),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...queueQuery(view, filters, cursor), placeholderData: keepPreviousData });
 }
 
 export function useQueueCounts(filters: QueueFilters) {
-  return useQuery({
-    queryKey: ['queue-counts', filters],
-    queryFn: () => data(api.GET('/api/v1/me/queue/counts', { params: { query: filters } })),
-  });
+  return useQuery(countsQuery(filters));
 }
 
 /** A badge's figure: "1000+" when the API stopped counting. */

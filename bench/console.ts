@@ -7,9 +7,9 @@
  * 1 s for both screens. The API serves the built console (`npm run build`) from its own process.
  */
 import { randomBytes } from 'node:crypto';
-import { chromium } from 'playwright-core';
 import { PiiCipher } from '#parties';
 import { migrate } from '#persistence';
+import { launchChromium } from '#testing';
 import {
   describeMachine,
   dropDatabase,
@@ -34,7 +34,6 @@ const CASES = envNumber('BENCH_CONSOLE_CASES', 100_000);
 const EVENTS = envNumber('BENCH_CONSOLE_EVENTS', 1_000_000);
 const RUNS = envNumber('BENCH_CONSOLE_RUNS', 10);
 const KEEP = process.env.BENCH_CONSOLE_KEEP === '1';
-const CHROMIUM = process.env.CONCORD_CHROMIUM ?? '/usr/bin/chromium';
 const PORT = 3990 + Math.floor(Math.random() * 9);
 const TARGET_MS = 1_000;
 
@@ -83,19 +82,7 @@ async function main(): Promise<void> {
     },
     async () => (await fetch(`${origin}/api/v1/health/live`)).status === 200,
   );
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  const browser = await launchChromium();
 
   const screens: Screen[] = [
     {

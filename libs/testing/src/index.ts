@@ -6,3 +6,4 @@ export * from './spawn-worker.js';
 export * from './spawn-api.js';
 export * from './openapi.js';
 export * from './edge-values.js';
+export * from './chromium.js';

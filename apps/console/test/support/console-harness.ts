@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort, startTestProvider, type TestProvider } from '../../../api/test/support/oidc-provider.js';
 import {
   createTestDatabase,
   httpCaller,
+  launchChromium,
   seedDirectory,
   spawnApi,
   spawnWorker,
@@ -15,9 +16,6 @@ import {
   type SpawnedWorker,
   type TestApi,
 } from '#testing';
-
-/** Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it when missing): no browser is downloaded. */
-export const CHROMIUM = process.env.CONCORD_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Where the browser tests write their screenshots (the README's come from here: docs/images/). */
 export const SCREENSHOTS = join(process.cwd(), 'dist', 'screenshots');
@@ -132,24 +130,9 @@ export interface WatchedPage {
   signIn(person: Pick<Person, 'username'>, password?: string, outcome?: 'succeeds' | 'fails'): Promise<void>;
 }
 
-/**
- * Headless Chromium as the machine has it, started the way this network needs (no background connections to
- * Google's services, which are refused here), with a fresh profile.
- */
+/** Headless Chromium (launchChromium), with pages watched for errors, refusals and accessibility. */
 export async function openBrowser(origin: string): Promise<ConsoleBrowser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  const browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     browser,

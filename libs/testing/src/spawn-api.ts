@@ -5,8 +5,11 @@ import type { ConcordConfig } from '#config';
 export interface SpawnedApi {
   /** `http://127.0.0.1:<port>/api/v1` */
   url: string;
-  /** Ends the process (SIGTERM: it shuts down as in production) and resolves when it has exited. */
-  stop(): Promise<{ code: number | null; signal: string | null }>;
+  /**
+   * Ends the process (SIGTERM: it shuts down as in production) and resolves when it has exited; one still running
+   * after `graceMs` is killed (SIGKILL), so a slow shutdown on a loaded machine cannot hold a test's teardown.
+   */
+  stop(graceMs?: number): Promise<{ code: number | null; signal: string | null }>;
 }
 
 /** A port nothing listens on right now (the OS picks it; a test process takes it at once). */
@@ -62,8 +65,12 @@ export async function spawnApi(config: ConcordConfig, env: Record<string, string
   });
   return {
     url: `http://127.0.0.1:${port}/api/v1`,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    async stop(graceMs = 20_000) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        void exited.then(() => clearTimeout(timer));
+      }
       return exited;
     },
   };

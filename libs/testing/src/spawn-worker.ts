@@ -3,8 +3,11 @@ import type { ConcordConfig } from '#config';
 
 export interface SpawnedWorker {
   exited: Promise<{ code: number | null; signal: string | null; stderr: string }>;
-  /** Ends the process (SIGTERM: it shuts down as in production) and resolves when it has exited. */
-  stop(): Promise<{ code: number | null; signal: string | null; stderr: string }>;
+  /**
+   * Ends the process (SIGTERM: it shuts down as in production) and resolves when it has exited; one still running
+   * after `graceMs` is killed (SIGKILL), so a slow shutdown on a loaded machine cannot hold a test's teardown.
+   */
+  stop(graceMs?: number): Promise<{ code: number | null; signal: string | null; stderr: string }>;
 }
 
 /** The built worker (`dist/`) in a process of its own, on the test's database and Redis: something tests can kill. */
@@ -31,8 +34,12 @@ export function spawnWorker(config: ConcordConfig, env: Record<string, string>):
   );
   return {
     exited,
-    stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    stop(graceMs = 20_000) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        void exited.then(() => clearTimeout(timer));
+      }
       return exited;
     },
   };

@@ -72,10 +72,16 @@ describe('a calendar year in one step, and the warnings while one is missing', (
       dueAt: '2027-01-12T15:59:59.999Z',
       uncoveredYears: [2027],
       derivation: { uncoveredYears: [2027] },
+      // The statute that sets the limit, as policies are checked against it.
+      statute: { source: '信访工作条例 art. 22 ¶1, art. 23 ¶2–3', amount: 15, unit: 'calendar_days' },
     });
-    // A dispute's intake (3 working days, to Thursday 12-31) does not reach 2027.
+    // A dispute's intake (3 working days, to Thursday 12-31) does not reach 2027; no statute sets its limit.
     const within = await api.call('POST', '/cases', { body: dispute() });
-    expect(within.body.deadlines[0]).toMatchObject({ dueAt: '2026-12-31T15:59:59.999Z', uncoveredYears: [] });
+    expect(within.body.deadlines[0]).toMatchObject({
+      dueAt: '2026-12-31T15:59:59.999Z',
+      uncoveredYears: [],
+      statute: null,
+    });
     // A referral's reply clock, 5 working days from the acknowledgement: 12-29 … 2027-01-04.
     for (const [type, payload] of [
       ['ACCEPT', {}],

@@ -1,4 +1,5 @@
 import { chinaDateOf, officialYears, uncoveredYearsBetween } from './calendar.js';
+import { STATUTORY_LIMITS } from './policy.js';
 
 /** How a clock stands: still running or stopped, fired (breached), or ended (met, lapsed, cancelled, superseded). */
 export const CLOCK_STATUSES = ['pending', 'paused', 'breached', 'met', 'lapsed', 'cancelled', 'superseded'] as const;
@@ -54,6 +55,11 @@ export interface DeadlineView {
    * year is imported, and for a clock that has ended.
    */
   uncoveredYears: number[];
+  /**
+   * The statute and article that set this clock's limit (the ceiling a policy may shorten, never lengthen), or null
+   * where no statute sets one and the limit is Concord's default or a deployment's policy (STATUTORY_LIMITS).
+   */
+  statute: (typeof STATUTORY_LIMITS)[string] | null;
 }
 
 const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
@@ -91,5 +97,6 @@ export function toDeadlineViews(rows: DeadlineJsonRow[], now: Date, covered: rea
       })),
     derivation: clock.derivation,
     uncoveredYears: clock.ended_at === null ? uncoveredSpan(clock.starts_at, clock.due_at, covered) : [],
+    statute: STATUTORY_LIMITS[clock.key] ?? null,
   }));
 }

@@ -66,7 +66,7 @@ export function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
       expand={{
         label: t('如何计算', 'How was this computed'),
         hide: t('收起', 'Hide'),
-        render: (d) => <Derivation derivation={d.derivation as Record<string, unknown>} />,
+        render: (d) => <Derivation derivation={d.derivation as Record<string, unknown>} statute={d.statute ?? null} />,
       }}
       columns={[
         {
@@ -136,8 +136,27 @@ const UNITS: Record<string, [string, string]> = {
   hours: ['小时', 'hours'],
 };
 
-/** The stored derivation, key by key as people read it; any key not known here is shown as it is stored. */
-export function Derivation({ derivation }: { derivation: Record<string, unknown> }) {
+/**
+ * A citation as Chinese readers write it: `信访工作条例 art. 22 ¶1, art. 23 ¶2–3` → `信访工作条例第22条第1款、第23条第2–3款`.
+ */
+export const citation = (source: string) =>
+  source
+    .replace(/art\. (\d+)/g, '第$1条')
+    .replace(/¶(\d+(?:–\d+)?)/g, '第$1款')
+    .replace(/,? 第/g, (m) => (m.startsWith(',') ? '、第' : '第'))
+    .replace(/; /g, '；');
+
+/**
+ * The stored derivation, key by key as people read it, with the statute that sets the clock's limit (or that none
+ * does); any key not known here is shown as it is stored.
+ */
+export function Derivation({
+  derivation,
+  statute,
+}: {
+  derivation: Record<string, unknown>;
+  statute: Deadline['statute'];
+}) {
   const { t, lang } = useI18n();
   const rule = derivation.rule as
     { key?: string; amount?: number; unit?: string; source?: string; dueAt?: string } | undefined;
@@ -166,6 +185,16 @@ export function Derivation({ derivation }: { derivation: Record<string, unknown>
         : `${rule.amount ?? ''} ${UNITS[rule.unit ?? '']?.[lang === 'zh' ? 0 : 1] ?? rule.unit ?? ''}（${source}）`,
     );
   }
+  add(
+    'statute',
+    t('法律依据', 'Statute'),
+    statute
+      ? t(
+          `${citation(statute.source)}：法定时限 ${statute.amount} ${UNITS[statute.unit]?.[0] ?? statute.unit}，时限策略只可缩短`,
+          `${statute.source}: ${statute.amount} ${UNITS[statute.unit]?.[1] ?? statute.unit} by law; a policy may only shorten it`,
+        )
+      : t('无法定时限：按流程默认时限或本地时限策略', 'No statutory limit: the machine’s default or a local policy'),
+  );
   add('due', t('到期', 'Due'), `${when(derivation.dueAt as string)}（${String(derivation.dueDate ?? '')}）`);
   const skipped = (derivation.skipped ?? []) as Array<{ date: string; kind: string; name: string | null }>;
   add(

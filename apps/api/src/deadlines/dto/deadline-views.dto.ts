@@ -39,6 +39,21 @@ export class DeadlineWarningDto {
 }
 
 @ApiSchema({
+  name: 'DeadlineStatute',
+  description: 'The statute that sets a clock’s limit: the most a deadline policy may allow.',
+})
+export class DeadlineStatuteDto {
+  @ApiProperty({ example: '信访工作条例 art. 34', description: 'The statute and article.' })
+  source!: string;
+
+  @ApiProperty({ type: 'integer', example: 60 })
+  amount!: number;
+
+  @ApiProperty({ enum: CLOCK_UNITS })
+  unit!: ClockUnit;
+}
+
+@ApiSchema({
   name: 'Deadline',
   description: 'A clock of a case or referral: when it is due, whether it breached, its warnings, and why.',
 })
@@ -96,6 +111,15 @@ export class DeadlineViewDto implements DeadlineView {
       'weekends as rest days there, and may be wrong until the year is imported. Empty once the clock ended.',
   })
   uncoveredYears!: number[];
+
+  @ApiProperty({
+    type: DeadlineStatuteDto,
+    nullable: true,
+    description:
+      'The statute and article that set this clock’s limit, or null where none does and the limit is the ' +
+      'machine’s default or a deployment’s policy.',
+  })
+  statute!: DeadlineStatuteDto | null;
 }
 
 @ApiSchema({ name: 'DeadlineListItem', description: 'An open clock, with its case.' })

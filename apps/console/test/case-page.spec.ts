@@ -83,6 +83,12 @@ describe('the console: the case page', () => {
     await page.getByText('调解成功').waitFor();
     await page.getByText('当前没有可执行的操作。').waitFor();
 
+    // The header shows the event's answer at once; the timeline reads the history again after it.
+    await page
+      .getByTestId('timeline-event')
+      .locator('strong')
+      .filter({ hasText: /^回访$/ })
+      .waitFor();
     const types = await page.getByTestId('timeline-event').locator('strong').allTextContents();
     expect(types).toEqual(['登记', '认领', '受理', '分类研判', '指派调解员', '达成协议', '办结', '回访']);
     // Verification is for auditors and admins: nothing is said of it to a mediator, and the route is not called.

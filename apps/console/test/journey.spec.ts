@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { choose, named, sendEvent, waitForState } from './support/case-helpers.js';
 import {
+  animationsDone,
   openBrowser,
   startConsoleStack,
   type ConsoleBrowser,
@@ -50,8 +51,12 @@ describe('the console: one dispute from intake to archive, through every screen'
     const intake = await as(clerk);
     await intake.page.goto(`${stack.origin}/register`);
     await intake.page.getByText('新华社区（XC-XH-01）').waitFor();
+    await animationsDone(intake.page);
     await intake.page.getByLabel('纠纷类别', { exact: true }).click();
-    await intake.page.locator('.ant-select-item-option[title="邻里纠纷"]').click();
+    const category = intake.page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="邻里纠纷"]');
+    await category.waitFor();
+    await animationsDone(intake.page);
+    await category.click();
     const party = intake.page.getByRole('group', { name: '当事人 1' });
     await party.getByLabel('姓名').fill('王小明');
     await party.getByLabel('电话').pressSequentially('13812345678');

@@ -1,4 +1,10 @@
-import { openBrowser, startConsoleStack, type ConsoleBrowser, type ConsoleStack } from './support/console-harness.js';
+import {
+  animationsDone,
+  openBrowser,
+  startConsoleStack,
+  type ConsoleBrowser,
+  type ConsoleStack,
+} from './support/console-harness.js';
 import type { Page } from 'playwright-core';
 
 /**
@@ -21,8 +27,16 @@ describe('the console: registering a case', () => {
 
   const party = (page: Page, n: number) => page.getByRole('group', { name: `当事人 ${n}` });
   const choose = async (page: Page, label: string, option: string) => {
+    await animationsDone(page);
     await page.getByLabel(label, { exact: true }).click();
-    await page.locator(`.ant-select-item-option[title="${option}"]`).click();
+    const item = page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`);
+    await item.waitFor();
+    await animationsDone(page);
+    await item.click();
+    await page
+      .locator('.ant-select', { has: page.getByLabel(label, { exact: true }) })
+      .filter({ hasText: option })
+      .waitFor();
   };
   const caseOf = async (page: Page) => {
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);

@@ -76,9 +76,16 @@ export function Timeline({ history, verify }: Props) {
             }
           />
         ))}
-      {verify?.isPending && <Spin size="small" aria-label={t('正在验证哈希链', 'Verifying the hash chain')} />}
+      {verify?.isPending && (
+        // A status region may be named; a bare div may not carry aria-label (axe: aria-prohibited-attr).
+        <div role="status" aria-label={t('正在验证哈希链', 'Verifying the hash chain')}>
+          <Spin size="small" />
+        </div>
+      )}
       {history.isPending ? (
-        <Spin aria-label={t('加载中', 'Loading')} />
+        <div role="status" aria-label={t('加载中', 'Loading')}>
+          <Spin />
+        </div>
       ) : history.isError ? (
         <Alert type="error" title={t('无法读取时间线', 'The timeline could not be read')} />
       ) : entries.length === 0 ? (

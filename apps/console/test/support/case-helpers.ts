@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { animationsDone } from './console-harness.js';
 
 /** A button's name as Ant Design writes it: two Chinese characters get a space between them (`认 领`). */
 export const named = (text: string) =>
@@ -33,11 +34,23 @@ export async function sendEvent(
   await dialog.waitFor({ state: 'hidden' });
 }
 
-/** Chooses `option` in the Ant Design select labelled `label` inside `scope`. */
+/**
+ * Chooses `option` in the Ant Design select labelled `label` inside the dialog `scope`, once the dialog and the
+ * dropdown hold still, and waits until the select shows it.
+ */
 export async function choose(page: Page, scope: ReturnType<Page['getByRole']>, label: string, option: string) {
-  await scope.getByLabel(label, { exact: true }).click();
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+  const select = scope.getByLabel(label, { exact: true });
+  await animationsDone(page);
+  await select.click();
+  const item = page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`);
+  await item.waitFor();
+  await animationsDone(page);
+  await item.click();
   // A click on the dialog's title closes a dropdown still open (it would cover the buttons under it).
   await scope.locator('.ant-modal-title').click();
   await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached' });
+  await scope
+    .locator('.ant-select', { has: page.getByLabel(label, { exact: true }) })
+    .filter({ hasText: option })
+    .waitFor();
 }

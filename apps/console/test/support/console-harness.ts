@@ -130,6 +130,31 @@ export interface WatchedPage {
   signIn(person: Pick<Person, 'username'>, password?: string, outcome?: 'succeeds' | 'fails'): Promise<void>;
 }
 
+/**
+ * Resolves once no CSS animation or transition that ends is running: a dialog opening, a dropdown sliding in, a
+ * field's help text collapsing. Playwright waits for the element it clicks to hold still, but on a busy machine a
+ * list still moving by a field's height can move between that check and the click, which then lands beside it.
+ * Spinners (animations that never end) are left out. axe, too, reads colours as they are
+ * at that moment: a button fading from its disabled colours fails contrast until the fade ends.
+ */
+export async function animationsDone(page: Page): Promise<void> {
+  // A promise in the page that checks once a frame, evaluated as it is: Playwright's waitForFunction would poll
+  // by evaluating a string in the page, which the console's Content-Security-Policy (no 'unsafe-eval') refuses.
+  const settled = await page.evaluate(`new Promise((resolve) => {
+    let frames = 0;
+    const check = () => {
+      const running = document.getAnimations().some(
+        (a) => a.playState === 'running' && a.effect?.getComputedTiming().endTime !== Infinity,
+      );
+      if (!running) resolve(true);
+      else if (++frames > 600) resolve(false);
+      else requestAnimationFrame(check);
+    };
+    check();
+  })`);
+  if (!settled) throw new Error('animations still running after 600 frames');
+}
+
 /** Headless Chromium (launchChromium), with pages watched for errors, refusals and accessibility. */
 export async function openBrowser(origin: string): Promise<ConsoleBrowser> {
   const browser = await launchChromium();
@@ -164,6 +189,7 @@ export async function openBrowser(origin: string): Promise<ConsoleBrowser> {
           await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
         },
         async seriousViolations() {
+          await animationsDone(page);
           await page.evaluate(AXE);
           const results = (await page.evaluate("axe.run({ resultTypes: ['violations'] })")) as {
             violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;

@@ -6,7 +6,7 @@ import { useI18n } from '../i18n';
 import { CLOCK_STATUSES, CLOCKS, nameOf, stateName } from '../labels';
 import type { Deadline } from './api';
 import { TAG } from './colours';
-import { chinaDate, countdown, type Countdown } from './countdown';
+import { chinaDate, countdown, when, type Countdown } from './countdown';
 import { SimpleTable } from './SimpleTable';
 
 const STATUS_COLOURS: Record<string, string> = {
@@ -19,8 +19,6 @@ const STATUS_COLOURS: Record<string, string> = {
   superseded: TAG.grey,
 };
 const URGENCY_COLOURS = { overdue: TAG.red, urgent: TAG.volcano, soon: TAG.gold, ample: TAG.green } as const;
-
-const when = (at: string | null | undefined) => (at ? new Date(at).toLocaleString('zh-CN', { hour12: false }) : '—');
 
 /** The working days from today to the last open clock's due date (GET /calendar, any key; 400 days at most). */
 function useWorkdays(deadlines: Deadline[]) {

@@ -5,12 +5,10 @@ import { useI18n } from '../i18n';
 import { nameOf, REFERRAL_STATES } from '../labels';
 import { CountdownTag } from './Deadlines';
 import { TAG, LINK } from './colours';
-import { countdown } from './countdown';
+import { countdown, when } from './countdown';
 import { SimpleTable } from './SimpleTable';
 
 type Referral = Schemas['ReferralSummary'];
-
-const when = (at: string | null | undefined) => (at ? new Date(at).toLocaleString('zh-CN', { hour12: false }) : '—');
 
 /** The case's referrals (交办): each department, its referral's own state and clock, and a link to it. */
 export function Referrals({ referrals }: { referrals: Referral[] }) {

@@ -4,6 +4,7 @@ import { EVENTS, nameOf, ROLES, stateName } from '../labels';
 import { fieldLabel, valueLabel } from '../forms/field-labels';
 import type { HistoryEntry } from './api';
 import { TAG } from './colours';
+import { when } from './countdown';
 import type { Schemas } from '../api/client';
 import type { UseInfiniteQueryResult, InfiniteData, UseQueryResult } from '@tanstack/react-query';
 
@@ -101,7 +102,7 @@ export function Timeline({ history, verify }: Props) {
                 <div data-testid="timeline-event">
                   <Typography.Text strong>{nameOf(EVENTS, e.type, lang)}</Typography.Text>{' '}
                   <Typography.Text type="secondary">
-                    #{e.seq} · {new Date(e.at!).toLocaleString('zh-CN', { hour12: false })} · {e.actor?.name}（
+                    #{e.seq} · {when(e.at)} · {e.actor?.name}（
                     {e.actor?.role === 'system' ? t('系统', 'system') : nameOf(ROLES, e.actor?.role, lang)}）
                   </Typography.Text>
                   <div>

@@ -1,12 +1,20 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Form, Modal, Space, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { Alert, App, Button, Form, Modal, Space, Spin, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { api, ApiProblem, data } from '../api/client';
 import { fieldsOf, payloadErrors } from '../forms/schema-form';
-import { SchemaForm, type Choice } from '../forms/SchemaForm';
+import type { Choice } from '../forms/SchemaForm';
+import { useIdle, whenIdle } from '../idle';
 import { useI18n } from '../i18n';
 import { EVENTS, nameOf } from '../labels';
 import { caseKey, payloadSchema, useDepartments, usePeople, type CaseView } from './api';
+
+/**
+ * The form's code (its date, number and choice controls) is not needed to show the case: it loads when the
+ * browser is idle after the page is drawn, or when a dialog opens first.
+ */
+const loadForm = () => import('../forms/SchemaForm');
+const SchemaForm = lazy(() => loadForm().then((m) => ({ default: m.SchemaForm })));
 
 interface Props {
   view: CaseView;
@@ -27,7 +35,8 @@ export function EventActions({ view, me }: Props) {
   const [form] = Form.useForm();
   const isAdmin = me.roles.includes('admin');
   const people = usePeople(isAdmin && open !== null);
-  const departments = useDepartments();
+  // The choices are wanted when a form opens, not to show the case: read once the page is up.
+  const departments = useDepartments(useIdle() || open !== null);
 
   const send = useMutation({
     mutationFn: ({ type, payload }: { type: string; payload: Record<string, unknown> }) =>
@@ -94,6 +103,8 @@ export function EventActions({ view, me }: Props) {
     label: `${u.name} (${u.username}${u.unitCode ? ` · ${u.unitCode}` : ''})`,
   }));
 
+  useEffect(() => whenIdle(() => void loadForm()), []);
+
   const events = view.allowedEvents ?? [];
   return (
     <>
@@ -138,16 +149,18 @@ export function EventActions({ view, me }: Props) {
           <Alert type="warning" title={t('找不到此操作的表单。', 'No form is published for this action.')} />
         )}
         {open && schema && (
-          <SchemaForm
-            id={`event-${open}`}
-            schema={schema}
-            form={form}
-            serverErrors={serverErrors}
-            people={isAdmin ? peopleChoices : undefined}
-            me={me}
-            choices={choices}
-            onSubmit={(payload) => send.mutate({ type: open, payload })}
-          />
+          <Suspense fallback={<Spin />}>
+            <SchemaForm
+              id={`event-${open}`}
+              schema={schema}
+              form={form}
+              serverErrors={serverErrors}
+              people={isAdmin ? peopleChoices : undefined}
+              me={me}
+              choices={choices}
+              onSubmit={(payload) => send.mutate({ type: open, payload })}
+            />
+          </Suspense>
         )}
       </Modal>
     </>

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Form, Input, Modal, Tag } from 'antd';
-import { errorHelp } from '../forms/SchemaForm';
+import { errorHelp } from '../forms/error-help';
 import { useState } from 'react';
 import { api, ApiProblem, data, type Schemas } from '../api/client';
 import { useI18n } from '../i18n';

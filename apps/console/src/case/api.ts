@@ -40,9 +40,10 @@ export function useVerify(id: string, enabled: boolean, version: number | undefi
 }
 
 /** The departments, for the forms' choices of a department code (any key may read them; the first 200). */
-export function useDepartments() {
+export function useDepartments(enabled = true) {
   return useQuery({
     queryKey: ['departments', 'choices'],
+    enabled,
     queryFn: () => data(api.GET('/api/v1/departments', { params: { query: { limit: 200 } } })),
     staleTime: 300_000,
   });

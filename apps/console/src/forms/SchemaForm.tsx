@@ -3,6 +3,7 @@ import { Alert, Button, Card, DatePicker, Form, Input, InputNumber, Select, Swit
 
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n';
+import { errorHelp } from './error-help';
 import { fieldLabel, messageText, valueLabel } from './field-labels';
 import { fieldsOf, toPayload, validate, type Field, type JsonSchema } from './schema-form';
 
@@ -29,13 +30,6 @@ export interface SchemaFormProps {
 }
 
 type Name = Array<string | number>;
-
-/** Field errors in a red dark enough for AA contrast on white (Ant Design's default is lighter). */
-const ERROR_RED = '#b7141f';
-
-/** A field's error as Ant Design's help text, in readable contrast. */
-export const errorHelp = (message: string | undefined) =>
-  message ? <span style={{ color: ERROR_RED }}>{message}</span> : undefined;
 
 /** The dotted paths a change of form values touched: `{ departments: [{ code }] }` → `departments[0].code`. */
 function changedPaths(value: unknown, prefix: string, out: string[]): string[] {

@@ -6,6 +6,7 @@ import { api, data } from '../api/client';
 import { useI18n } from '../i18n';
 import { useMe } from '../session';
 import { useNoticeStream } from '../work/notice-stream';
+import { useIdle } from '../idle';
 
 /**
  * The notice inbox's bell in the header: the unread count (GET /me/notices answers it with any page), kept
@@ -15,7 +16,10 @@ export function NoticeBell() {
   const { t } = useI18n();
   const me = useMe();
   const navigate = useNavigate();
-  const signedIn = !!me.data?.session;
+  // The stream holds one of the browser's six connections to the server for as long as the page is open, and the
+  // count is not what a screen is opened for: both start once the screen is drawn and the browser idle.
+  const idle = useIdle();
+  const signedIn = !!me.data?.session && idle;
   useNoticeStream(signedIn);
   const unread = useQuery({
     queryKey: ['notices', 'unread'],

@@ -1,5 +1,5 @@
 import { Alert, Card, Flex, Spin, Typography } from 'antd';
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, useMemo } from 'react';
 import { useParams } from 'react-router';
 import { ApiProblem } from '../api/client';
 import { useCase, useHistory, useVerify } from '../case/api';
@@ -9,11 +9,15 @@ import { EventActions } from '../case/EventActions';
 import { Parties } from '../case/Parties';
 import { Referrals } from '../case/Referrals';
 import { Timeline } from '../case/Timeline';
+import { Deferred } from '../idle';
 import { useI18n } from '../i18n';
 import { KINDS, nameOf } from '../labels';
 import { hasRole, useMe } from '../session';
 
-/** The machine diagram brings ELK and React Flow (1.6 MB): the rest of the page does not wait for them. */
+/**
+ * The machine diagram brings React Flow, and ELK in a worker: it is drawn once the rest of the page is up and
+ * the browser idle, so the header and the actions never wait for it.
+ */
 const MachineDiagram = lazy(() => import('../case/MachineDiagram').then((m) => ({ default: m.MachineDiagram })));
 
 /**
@@ -89,7 +93,7 @@ export function CasePage() {
       {section(t('操作', 'Actions'), me ? <EventActions view={c} me={me} /> : null)}
       {section(
         t('流程图', 'Machine'),
-        <Suspense fallback={<Spin tip={t('正在载入流程图', 'Loading the diagram')}>{null}</Spin>}>
+        <Deferred fallback={<Spin tip={t('正在载入流程图', 'Loading the diagram')}>{null}</Spin>}>
           <MachineDiagram
             kind={c.kind!}
             version={c.machineVersion!}
@@ -97,7 +101,7 @@ export function CasePage() {
             visited={visited}
             taken={taken}
           />
-        </Suspense>,
+        </Deferred>,
       )}
       {section(t('期限', 'Deadlines'), <Deadlines deadlines={c.deadlines ?? []} />)}
       {section(t('交办', 'Referrals'), <Referrals referrals={c.referrals ?? []} />)}

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, ApiProblem, data } from '../api/client';
 import { useI18n } from '../i18n';
+import { useIdle } from '../idle';
 import { useUnits } from '../register/units';
 import { hasRole, useMe } from '../session';
 import { NoticeInbox } from '../work/NoticeInbox';
@@ -43,7 +44,8 @@ function WorkScreen() {
   const onNotices = tab === NOTICES;
   const queue = useQueue(view, filters, pages.cursor);
   const counts = useQueueCounts(filters);
-  const units = useUnits();
+  // Rows name their unit; until the tree is read (once the queue is drawn) they show its code.
+  const units = useUnits(useIdle());
   const client = useQueryClient();
   const { message } = App.useApp();
 

@@ -16,11 +16,13 @@ const PAGE = 200;
 
 /**
  * Every unit of the hierarchy (GET /units, page after page). The tree is small and changes rarely: it is read once
- * per session and shared by the screens that name units.
+ * per session and shared by the screens that name units. `enabled`: false until a screen that only names units
+ * (codes show until then) has drawn what it needs first.
  */
-export function useUnits() {
+export function useUnits(enabled = true) {
   return useQuery({
     queryKey: ['units'],
+    enabled,
     queryFn: async () => {
       const units: Unit[] = [];
       let cursor: string | undefined;

@@ -40,8 +40,57 @@ const TARGET_MS = 1_000;
 interface Screen {
   name: string;
   path: (run: number) => string;
-  /** Resolves when the screen is interactive: its content shown and its controls enabled. */
+  /** Resolves once the screen is interactive: its content shown and its controls enabled. */
   ready: (page: import('playwright-core').Page, run: number) => Promise<void>;
+}
+
+/**
+ * Runs in every page before its own scripts (through the DevTools protocol, so the page's Content-Security-Policy
+ * does not apply). Each frame it checks whether the screen is up (My work: a case link in the queue; a case page:
+ * the reference in its heading, its state, and its actions, or the note that there are none), and keeps the time of
+ * the first frame it is, in ms from the navigation's start. A frame is drawn only between tasks, so the page could
+ * take input at that moment. It also keeps the page's long tasks (50 ms or more), for the second after.
+ * Playwright's own waiting polls every 100–500 ms, too coarse to time a screen with; it only tells the bench when
+ * to read these.
+ */
+const WATCH_READY = `(() => {
+  const shown = (e) => e.getClientRects().length > 0;
+  const up = {
+    work: () => [...document.querySelectorAll('a')].some((a) => /^(DSP|PET)-\\d{4}-\\d{6,}$/.test(a.textContent) && shown(a)),
+    case: () => {
+      const h1 = document.querySelector('h1');
+      const state = document.querySelector('[data-testid="case-state"]');
+      const actions = [...document.querySelectorAll('.ant-card')].find((c) => c.querySelector('.ant-card-head')?.textContent === '操作');
+      return !!h1 && /(DSP|PET)-\\d{4}-\\d{6,}/.test(h1.textContent) && !!state && state.textContent !== '—' &&
+        !!actions && (actions.querySelector('button') !== null || actions.textContent.includes('当前没有可执行的操作'));
+    },
+  }[location.pathname.startsWith('/cases/') ? 'case' : 'work'];
+  window.__concord = { readyAt: null, longTasks: [] };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__concord.longTasks.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  const check = () => {
+    if (up()) window.__concord.readyAt = performance.now();
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})()`;
+
+/** The frame the screen was up in (ms from the navigation's start), and the longest task in the second after. */
+async function readyTimes(page: import('playwright-core').Page): Promise<{ readyAt: number; longest: number }> {
+  return (await page.evaluate(`new Promise((resolve) => {
+    const report = () => {
+      const { readyAt, longTasks } = window.__concord;
+      const after = longTasks.filter(([start, duration]) => start + duration > readyAt && start < readyAt + 1000);
+      resolve({ readyAt, longest: Math.max(0, ...after.map(([, duration]) => duration)) });
+    };
+    const wait = () => {
+      const { readyAt } = window.__concord;
+      if (readyAt === null) requestAnimationFrame(wait);
+      else setTimeout(report, Math.max(0, readyAt + 1000 - performance.now()));
+    };
+    wait();
+  })`)) as { readyAt: number; longest: number };
 }
 
 async function main(): Promise<void> {
@@ -105,7 +154,12 @@ async function main(): Promise<void> {
   ];
 
   const timings = new Map<string, { cold: number[]; warm: number[] }>();
-  for (const screen of screens) timings.set(screen.name, { cold: [], warm: [] });
+  /** The longest task in the second after each screen was up: how long a click then could have waited. */
+  const blocked = new Map<string, { cold: number[]; warm: number[] }>();
+  for (const screen of screens) {
+    timings.set(screen.name, { cold: [], warm: [] });
+    blocked.set(screen.name, { cold: [], warm: [] });
+  }
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const screen of screens) {
@@ -115,6 +169,7 @@ async function main(): Promise<void> {
           data: { username: mediator.username, password: BENCH_PASSWORD },
         });
         if (signIn.status() !== 200) throw new Error(`sign-in answered ${signIn.status()}`);
+        await context.addInitScript(WATCH_READY);
         const page = await context.newPage();
         for (const phase of ['cold', 'warm'] as const) {
           // The first run's waterfall: when each request started and ended, from the navigation's start.
@@ -130,8 +185,9 @@ async function main(): Promise<void> {
           started = performance.now();
           await page.goto(`${origin}${screen.path(run)}`, { waitUntil: 'commit' });
           await screen.ready(page, run);
-          const elapsed = performance.now() - started;
+          const { readyAt: elapsed, longest } = await readyTimes(page);
           timings.get(screen.name)![phase].push(elapsed);
+          blocked.get(screen.name)![phase].push(longest);
           if (watch) {
             page.off('requestfinished', onDone);
             const marks = (await page.evaluate(
@@ -159,8 +215,11 @@ async function main(): Promise<void> {
     `A mediator of community ${community} (${fmt(queueSize)} open cases in scope, ${fmt(CASES)} cases and ` +
       `${fmt(load.rows.case_events ?? EVENTS)} events in the database) opens My work and a case page, ${RUNS} times ` +
       'each. Cold: a fresh browser context (nothing cached); warm: the same screen again in that context. Times ' +
-      'run from the navigation until the screen shows its content and controls (the first case link of the queue; ' +
-      `the case's header with its state and its actions), in ms. Target: under ${fmt(TARGET_MS)} ms.`,
+      'run from the navigation to the first frame the browser draws with the screen’s content and controls (a ' +
+      'case link of the queue; the case’s reference, state and actions), timed in the page; the page draws a ' +
+      'frame only between tasks, so it could take a click then. The case’s diagram and the forms’ code load after ' +
+      'that frame, when the browser is idle. "Longest task after" is the longest main-thread task in the second ' +
+      `after that frame (the most a click then waits). Target: under ${fmt(TARGET_MS)} ms.`,
   );
   const rows: string[][] = [];
   const missing: string[] = [];
@@ -172,11 +231,12 @@ async function main(): Promise<void> {
       const sorted = [...list].sort((a, b) => a - b);
       const p50 = percentile(sorted, 50);
       const p95 = percentile(sorted, 95);
-      rows.push([`${name}, ${phase}`, ms(p50), ms(p95), ms(sorted[sorted.length - 1]!)]);
+      const longest = Math.max(...blocked.get(name)![phase]);
+      rows.push([`${name}, ${phase}`, ms(p50), ms(p95), ms(sorted[sorted.length - 1]!), ms(longest)]);
       if (p95 >= TARGET_MS) missing.push(`${name} ${phase} (p95 ${ms(p95)} ms)`);
     }
   }
-  report.table(['screen', 'p50 ms', 'p95 ms', 'max ms'], rows);
+  report.table(['screen', 'p50 ms', 'p95 ms', 'max ms', 'longest task after, ms'], rows);
   report.text(
     missing.length ? `Over the target: ${missing.join('; ')}.` : 'Both screens are interactive within the target.',
   );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dispute } from '#testing';
+import { dispute, petition } from '#testing';
 import { choose, named, sendEvent, waitForState } from './support/case-helpers.js';
 import { openBrowser, startConsoleStack, type ConsoleBrowser, type ConsoleStack } from './support/console-harness.js';
 
@@ -65,6 +65,8 @@ describe('the console: the case page', () => {
     await page.getByText('调解时限').first().waitFor();
     await page.getByRole('button', { name: '如何计算' }).first().click();
     await page.getByText('跳过的休息日').first().waitFor();
+    // No statute sets a dispute's intake limit: the derivation says so.
+    await page.getByText('无法定时限：按流程默认时限或本地时限策略').first().waitFor();
     expect(await seriousViolations()).toEqual([]);
     await screenshot('case-page');
 
@@ -117,6 +119,21 @@ describe('the console: the case page', () => {
     await dialog.getByRole('button', { name: '关 闭', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.getByRole('cell', { name: '王小明' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("names the statute and article of a petition's clock in 'how was this computed'", async () => {
+    const created = await stack.api.call<{ id: string }>('POST', '/cases', { body: petition() });
+    expect(created.status).toBe(201);
+    const intake = await stack.person(['intake'], { unitCode: 'XC-XH' });
+    const { page, errors, seriousViolations, signIn } = await browser.page();
+    await signIn(intake);
+    await page.goto(`${stack.origin}/cases/${created.body.id}`);
+    await page.getByRole('button', { name: '如何计算' }).first().click();
+    await page
+      .getByText('信访工作条例第22条第1款、第23条第2–3款：法定时限 15 个自然日，时限策略只可缩短', { exact: true })
+      .waitFor();
+    expect(await seriousViolations()).toEqual([]);
     expect(errors).toEqual([]);
   });
 

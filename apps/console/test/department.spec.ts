@@ -1,4 +1,10 @@
-import { openBrowser, startConsoleStack, type ConsoleBrowser, type ConsoleStack } from './support/console-harness.js';
+import {
+  animationsDone,
+  openBrowser,
+  startConsoleStack,
+  type ConsoleBrowser,
+  type ConsoleStack,
+} from './support/console-harness.js';
 import { referredToPolice } from './support/work-helpers.js';
 
 /**
@@ -43,7 +49,10 @@ describe('the console: the department inbox', () => {
       const dialog = page.getByRole('dialog');
       await dialog.waitFor();
       await fill();
+      await animationsDone(page);
       await dialog.getByRole('button', { name: /提\s*交/ }).click();
+      // The next step opens a dialog of its own: this one must be gone first, not still fading out.
+      await dialog.waitFor({ state: 'hidden' });
       await state.getByText(after).waitFor();
     };
     await answer(/^签\s*收$/, () => page.getByLabel('说明（可选）').fill('已签收'), '已签收');

@@ -104,9 +104,13 @@ describe('the console: one dispute from intake to archive, through every screen'
     await referralState.getByText('待签收').waitFor();
     const answer = async (button: string, fill: () => Promise<void>, after: string) => {
       await inbox.page.getByRole('button', { name: named(button) }).click();
-      await inbox.page.getByRole('dialog').waitFor();
+      const dialog = inbox.page.getByRole('dialog');
+      await dialog.waitFor();
       await fill();
-      await inbox.page.getByRole('button', { name: /提\s*交/ }).click();
+      await animationsDone(inbox.page);
+      await dialog.getByRole('button', { name: /提\s*交/ }).click();
+      // The next step opens a dialog of its own: this one must be gone first, not still fading out.
+      await dialog.waitFor({ state: 'hidden' });
       await referralState.getByText(after).waitFor();
     };
     await answer('签收', async () => {}, '已签收');

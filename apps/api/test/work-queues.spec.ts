@@ -320,6 +320,27 @@ describe('work queues', () => {
     expect((await as(people.mA, 'GET', '/me/queue/counts?risk=extreme')).status).toBe(400);
   });
 
+  it('filters by the owning unit’s subtree, within my scope only', async () => {
+    // c2 is a grid's case (XC-XH-01-G1); c1 and c5 the community's; the escalated case and the petition the street's.
+    expect(await ids(people.mA, '?view=mine&unitCode=XC-XH-01-G1')).toEqual([c.c2]);
+    expect(await ids(people.mA, '?view=unassigned&unitCode=XC-XH-01')).toEqual([c.c4, c.c9]);
+    expect(await ids(people.mA, '?view=unassigned&unitCode=XC-XH')).toEqual([c.c4, c.sup, c.c3, c.c9]);
+    // A unit above my scope narrows nothing; one outside it (or unknown) shows nothing of it.
+    expect(await ids(people.mB, '?view=unassigned&unitCode=XC-XH')).toEqual([c.c4, c.c9]);
+    expect(await ids(people.far, '?view=unassigned&unitCode=XC-XH-01')).toEqual([]);
+    expect(await ids(people.mA, '?view=unassigned&unitCode=NO-SUCH-UNIT')).toEqual([]);
+    expect(await counts(people.mA, '?unitCode=XC-XH-01')).toEqual({
+      mine: 3,
+      unassigned: 2,
+      due_soon: 0,
+      overdue: 0,
+      supervised: 0,
+      in_charge: 0,
+    });
+    for (const path of ['/me/queue?unitCode=a%20b', '/me/queue/counts?unitCode=%00', '/me/queue?unitCode=x&unitCode=y'])
+      expect({ path, status: (await as(people.mA, 'GET', path)).status }).toEqual({ path, status: 400 });
+  });
+
   it('counts every view in one answer, with the same filters', async () => {
     expect(await counts(people.mA)).toEqual({
       mine: 3,

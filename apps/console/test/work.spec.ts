@@ -1,4 +1,10 @@
-import { openBrowser, startConsoleStack, type ConsoleBrowser, type ConsoleStack } from './support/console-harness.js';
+import {
+  animationsDone,
+  openBrowser,
+  startConsoleStack,
+  type ConsoleBrowser,
+  type ConsoleStack,
+} from './support/console-harness.js';
 import { registerCase, sendEvent, type Registered } from './support/work-helpers.js';
 
 /**
@@ -66,6 +72,30 @@ describe('the console: my work', () => {
 
     expect(errors).toEqual([]);
     expect(refusals).toEqual([]);
+  });
+
+  it('filters the queue by unit: a unit and the units below it', async () => {
+    const grid = await registerCase(stack, { unitCode: 'XC-XH-01-G1', summary: '网格内的纠纷' });
+    const mediator = await stack.person(['mediator'], { unitCode: 'XC-XH' });
+    const { page, errors, seriousViolations, signIn } = await browser.page();
+    await signIn(mediator);
+    await page.goto(`${stack.origin}/work?tab=unassigned`);
+    await page.getByRole('link', { name: grid.reference }).waitFor();
+    expect(await page.getByRole('link', { name: cases[1]!.reference }).count()).toBe(1);
+    await animationsDone(page);
+    await page.getByRole('combobox', { name: '单位' }).click();
+    // A district's tree is long: the unit is found by typing part of its name.
+    await page.getByRole('combobox', { name: '单位' }).fill('第一网格');
+    const node = page.locator('.ant-select-dropdown:visible [title="新华社区第一网格（XC-XH-01-G1）"]');
+    await node.waitFor();
+    await animationsDone(page);
+    await node.click();
+    await page.waitForURL(/unitCode=XC-XH-01-G1/);
+    await page.getByRole('tab', { name: /待认领\s*1/ }).waitFor();
+    await page.getByRole('link', { name: cases[1]!.reference }).waitFor({ state: 'detached' });
+    expect(await page.getByRole('link', { name: /^DSP-/ }).allTextContents()).toEqual([grid.reference]);
+    expect(await seriousViolations()).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('shows the queue as cards on a phone, filters folded away', async () => {

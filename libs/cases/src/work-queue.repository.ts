@@ -48,6 +48,8 @@ export interface QueueFilters {
   stage?: string;
   category?: string;
   riskLevel?: string;
+  /** The owning unit's subtree: applied as the reader's unit codes (QueueReader.units), not as a condition. */
+  unitCode?: string;
 }
 
 /** Whose queue, and what of it may be shown: scope as unit codes (null: every unit), confidential cases or not. */
@@ -136,8 +138,9 @@ export class WorkQueueRepository {
   ) {}
 
   /** The codes of the units the reader's scope covers (null: every unit). */
-  unitCodes(scope: string | null): Promise<string[] | null> {
-    return listableUnitCodes(this.db, undefined, scope);
+  /** The codes of the units within `scope` and, when given, `unitCode`'s subtree; null: every unit. */
+  unitCodes(scope: string | null, unitCode?: string): Promise<string[] | null> {
+    return listableUnitCodes(this.db, unitCode, scope);
   }
 
   /** A page of a case view: `limit` rows at most, those with a running clock first. */

@@ -93,7 +93,7 @@ export class WorkQueueQueries {
   ) {}
 
   async list(filter: QueueListFilter, person: Principal): Promise<Page<QueueItem>> {
-    const reader = await this.reader(person);
+    const reader = await this.reader(person, filter.unitCode);
     const list = `queue-${filter.view.replace('_', '-')}`;
     const decoded = this.cursors.decode(list, filter.cursor, QUEUE_CURSOR);
     const now = this.clock.now();
@@ -118,7 +118,7 @@ export class WorkQueueQueries {
   }
 
   async counts(filters: QueueFilters, person: Principal): Promise<QueueCounts> {
-    const reader = await this.reader(person);
+    const reader = await this.reader(person, filters.unitCode);
     const now = this.clock.now();
     const empty = Object.fromEntries(QUEUE_VIEWS.map((v) => [v, 0])) as Record<QueueView, number>;
     let counts = empty;
@@ -131,12 +131,13 @@ export class WorkQueueQueries {
     ) as QueueCounts;
   }
 
-  private async reader(person: Principal): Promise<QueueReader> {
+  /** `unitCode` narrows the reader's units to that unit's subtree (within their scope: outside it, to none). */
+  private async reader(person: Principal, unitCode?: string): Promise<QueueReader> {
     if (!person.session) throw DomainError.forbidden(QUEUE_NEEDS_PERSON);
     const department = person.role === 'department';
     return {
       userId: person.id,
-      units: await this.repository.unitCodes(person.scope),
+      units: await this.repository.unitCodes(person.scope, unitCode),
       // A department sees its own referrals whatever their case (the accusations the discipline body received).
       confidential: department || seesConfidential(person),
       departmentCode: department ? (person.departmentCode ?? '') : null,

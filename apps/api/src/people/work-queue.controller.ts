@@ -58,6 +58,7 @@ export class WorkQueueController {
         stage: query.stage,
         category: query.category,
         riskLevel: query.risk,
+        unitCode: query.unitCode,
         cursor: query.cursor,
         limit: query.limit,
       },
@@ -83,7 +84,13 @@ export class WorkQueueController {
   @ApiProblems(400, 401, 403, 503)
   async counts(@Query() query: QueueFiltersQuery, @CurrentPrincipal() person: Principal) {
     const counts = await this.queue.counts(
-      { kind: query.kind, stage: query.stage, category: query.category, riskLevel: query.risk },
+      {
+        kind: query.kind,
+        stage: query.stage,
+        category: query.category,
+        riskLevel: query.risk,
+        unitCode: query.unitCode,
+      },
       person,
     );
     await recordAuditorRead(this.accessLog, person, { action: 'queue.counts', detail: filtersOf(query, this.cipher) });

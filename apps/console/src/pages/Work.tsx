@@ -5,7 +5,7 @@ import { useSearchParams } from 'react-router';
 import { api, ApiProblem, data } from '../api/client';
 import { useI18n } from '../i18n';
 import { useIdle } from '../idle';
-import { useUnits } from '../register/units';
+import { unitTree, useUnits } from '../register/units';
 import { hasRole, useMe } from '../session';
 import { NoticeInbox } from '../work/NoticeInbox';
 import { CursorPager, useCursorPages } from '../work/paging';
@@ -46,6 +46,10 @@ function WorkScreen() {
   const counts = useQueueCounts(filters);
   // Rows name their unit; until the tree is read (once the queue is drawn) they show its code.
   const units = useUnits(useIdle());
+  const unitChoices = useMemo(
+    () => (units.data ? unitTree(units.data, me.data?.unitCode, true) : undefined),
+    [units.data, me.data],
+  );
   const client = useQueryClient();
   const { message } = App.useApp();
 
@@ -93,7 +97,7 @@ function WorkScreen() {
   const claimable = view === 'unassigned' && !hasRole(me.data, 'leader', 'auditor');
   const list = (
     <>
-      <QueueFilters filters={filters} onChange={setFilters} narrow={narrow} />
+      <QueueFilters filters={filters} onChange={setFilters} narrow={narrow} units={unitChoices} />
       {queue.error && (
         <Alert type="error" showIcon role="alert" title={queue.error.message} style={{ marginBottom: 12 }} />
       )}

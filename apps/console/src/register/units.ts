@@ -44,9 +44,10 @@ export function unitName(units: Unit[] | undefined, code: string): string {
 
 /**
  * The tree under `rootCode` (the reader's own unit: their scope), or the whole forest when they have none (an
- * unscoped admin). Retired units are shown but cannot be chosen: they take no new case.
+ * unscoped admin). Retired units are shown but cannot be chosen for a new case (they take none); a filter
+ * (`retiredChoosable`) may choose them, for the cases they still own.
  */
-export function unitTree(units: Unit[], rootCode: string | null | undefined): UnitNode[] {
+export function unitTree(units: Unit[], rootCode: string | null | undefined, retiredChoosable = false): UnitNode[] {
   const children = new Map<string | null, Unit[]>();
   for (const unit of units) {
     const siblings = children.get(unit.parentCode) ?? [];
@@ -58,7 +59,7 @@ export function unitTree(units: Unit[], rootCode: string | null | undefined): Un
     return {
       value: unit.code,
       title: `${unit.name}（${unit.code}）`,
-      disabled: unit.retiredAt != null,
+      disabled: !retiredChoosable && unit.retiredAt != null,
       ...(below.length ? { children: below } : {}),
     };
   };

@@ -1,4 +1,5 @@
-import { Button, Col, Collapse, Form, Row, Select } from 'antd';
+import { Button, Col, Collapse, Form, Row, Select, TreeSelect } from 'antd';
+import type { UnitNode } from '../register/units';
 import { useI18n } from '../i18n';
 import { CATEGORIES, KINDS, RISKS, STAGES } from '../labels';
 import type { QueueFilters as Filters } from './queue';
@@ -6,17 +7,20 @@ import type { QueueFilters as Filters } from './queue';
 type Names = Record<string, [string, string]>;
 
 /**
- * The queue's filters (kind, stage, category, risk: what GET /me/queue takes), in a panel that folds away; folded
+ * The queue's filters (kind, stage, category, risk, unit: what GET /me/queue takes), in a panel that folds away; folded
  * at first on a phone. Every change goes to the page's query string, so a filtered view can be linked to.
  */
 export function QueueFilters({
   filters,
   onChange,
   narrow,
+  units,
 }: {
   filters: Filters;
   onChange: (next: Filters) => void;
   narrow: boolean;
+  /** The units of the reader's scope, as a tree; undefined while they load. */
+  units: UnitNode[] | undefined;
 }) {
   const { t, lang } = useI18n();
   const options = (names: Names) =>
@@ -52,6 +56,20 @@ export function QueueFilters({
                 {select('stage', t('阶段', 'Stage'), STAGES)}
                 {select('category', t('类别', 'Category'), CATEGORIES)}
                 {select('risk', t('风险等级', 'Risk'), RISKS)}
+                <Col xs={24} sm={12} md={6}>
+                  <Form.Item label={t('单位', 'Unit')} style={{ marginBottom: 8 }}>
+                    <TreeSelect
+                      allowClear
+                      aria-label={t('单位', 'Unit')}
+                      placeholder={t('全部', 'All')}
+                      value={filters.unitCode}
+                      treeData={units ?? []}
+                      loading={!units}
+                      showSearch={{ treeNodeFilterProp: 'title' }}
+                      onChange={(value?: string) => onChange({ ...filters, unitCode: value || undefined })}
+                    />
+                  </Form.Item>
+                </Col>
               </Row>
               {active > 0 && (
                 <Button size="small" onClick={() => onChange({})}>

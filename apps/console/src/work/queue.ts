@@ -11,8 +11,10 @@ export interface QueueFilters {
   stage?: 'intake' | 'triage' | 'mediation' | 'escalation' | 'archive';
   category?: string;
   risk?: 'low' | 'medium' | 'high' | 'critical';
+  /** The owning unit, with the units below it. */
+  unitCode?: string;
 }
-export const FILTER_NAMES = ['kind', 'stage', 'category', 'risk'] as const;
+export const FILTER_NAMES = ['kind', 'stage', 'category', 'risk', 'unitCode'] as const;
 
 export const VIEWS: Array<{ view: QueueView; zh: string; en: string }> = [
   { view: 'mine', zh: '我的', en: 'Mine' },

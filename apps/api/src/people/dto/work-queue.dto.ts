@@ -13,7 +13,7 @@ import { CASE_KINDS, RISK_LEVELS, STAGES, type CaseKind, type RiskLevel, type St
 import { pageOf } from '../../common/api-docs.js';
 import { Optional, PageQuery, codeRule } from '../../common/dto.js';
 
-/** The filters every view takes, and the counts too: the case's kind, stage, category and risk. */
+/** The filters every view takes, and the counts too: the case's kind, stage, category, risk and unit. */
 export class QueueFiltersQuery {
   @ApiPropertyOptional({ enum: CASE_KINDS })
   @Optional()
@@ -34,6 +34,16 @@ export class QueueFiltersQuery {
   @Optional()
   @IsIn(RISK_LEVELS)
   risk?: RiskLevel;
+
+  @ApiPropertyOptional({
+    example: 'XC-XH-01',
+    description:
+      'Cases owned by this unit or any unit below it, within my scope: a unit outside it (or unknown) has nothing ' +
+      'in my queue. For department staff, their referrals of cases owned there.',
+  })
+  @Optional()
+  @codeRule()
+  unitCode?: string;
 }
 
 export class QueueQuery extends IntersectionType(QueueFiltersQuery, PageQuery) {

@@ -1,4 +1,5 @@
 import { Button, Col, Collapse, Form, Row, Select, TreeSelect } from 'antd';
+import type { ReactNode } from 'react';
 import type { UnitNode } from '../register/units';
 import { useI18n } from '../i18n';
 import { CATEGORIES, KINDS, RISKS, STAGES } from '../labels';
@@ -26,20 +27,25 @@ export function QueueFilters({
   const options = (names: Names) =>
     Object.entries(names).map(([value, n]) => ({ value, label: n[lang === 'zh' ? 0 : 1] }));
   const active = Object.values(filters).filter(Boolean).length;
-  const select = (name: keyof Filters, label: string, names: Names) => (
+  const cell = (label: string, control: ReactNode) => (
     <Col xs={24} sm={12} md={6}>
       <Form.Item label={label} style={{ marginBottom: 8 }}>
-        <Select
-          allowClear
-          aria-label={label}
-          placeholder={t('全部', 'All')}
-          value={filters[name]}
-          options={options(names)}
-          onChange={(value?: string) => onChange({ ...filters, [name]: value || undefined })}
-        />
+        {control}
       </Form.Item>
     </Col>
   );
+  const select = (name: keyof Filters, label: string, names: Names) =>
+    cell(
+      label,
+      <Select
+        allowClear
+        aria-label={label}
+        placeholder={t('全部', 'All')}
+        value={filters[name]}
+        options={options(names)}
+        onChange={(value?: string) => onChange({ ...filters, [name]: value || undefined })}
+      />,
+    );
   return (
     <Collapse
       size="small"
@@ -56,20 +62,19 @@ export function QueueFilters({
                 {select('stage', t('阶段', 'Stage'), STAGES)}
                 {select('category', t('类别', 'Category'), CATEGORIES)}
                 {select('risk', t('风险等级', 'Risk'), RISKS)}
-                <Col xs={24} sm={12} md={6}>
-                  <Form.Item label={t('单位', 'Unit')} style={{ marginBottom: 8 }}>
-                    <TreeSelect
-                      allowClear
-                      aria-label={t('单位', 'Unit')}
-                      placeholder={t('全部', 'All')}
-                      value={filters.unitCode}
-                      treeData={units ?? []}
-                      loading={!units}
-                      showSearch={{ treeNodeFilterProp: 'title' }}
-                      onChange={(value?: string) => onChange({ ...filters, unitCode: value || undefined })}
-                    />
-                  </Form.Item>
-                </Col>
+                {cell(
+                  t('单位', 'Unit'),
+                  <TreeSelect
+                    allowClear
+                    aria-label={t('单位', 'Unit')}
+                    placeholder={t('全部', 'All')}
+                    value={filters.unitCode}
+                    treeData={units ?? []}
+                    loading={!units}
+                    showSearch={{ treeNodeFilterProp: 'title' }}
+                    onChange={(value?: string) => onChange({ ...filters, unitCode: value || undefined })}
+                  />,
+                )}
               </Row>
               {active > 0 && (
                 <Button size="small" onClick={() => onChange({})}>

@@ -4,7 +4,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { api, ApiProblem, data } from '../api/client';
 import { fieldsOf, payloadErrors } from '../forms/schema-form';
 import type { Choice } from '../forms/SchemaForm';
-import { useIdle, whenIdle } from '../idle';
+import { useIdle } from '../idle';
 import { useI18n } from '../i18n';
 import { EVENTS, nameOf } from '../labels';
 import { caseKey, payloadSchema, useDepartments, usePeople, type CaseView } from './api';
@@ -35,8 +35,9 @@ export function EventActions({ view, me }: Props) {
   const [form] = Form.useForm();
   const isAdmin = me.roles.includes('admin');
   const people = usePeople(isAdmin && open !== null);
-  // The choices are wanted when a form opens, not to show the case: read once the page is up.
-  const departments = useDepartments(useIdle() || open !== null);
+  // The choices and the form's code are wanted when a form opens, not to show the case: read once the page is up.
+  const idle = useIdle();
+  const departments = useDepartments(idle || open !== null);
 
   const send = useMutation({
     mutationFn: ({ type, payload }: { type: string; payload: Record<string, unknown> }) =>
@@ -103,7 +104,9 @@ export function EventActions({ view, me }: Props) {
     label: `${u.name} (${u.username}${u.unitCode ? ` · ${u.unitCode}` : ''})`,
   }));
 
-  useEffect(() => whenIdle(() => void loadForm()), []);
+  useEffect(() => {
+    if (idle) void loadForm();
+  }, [idle]);
 
   const events = view.allowedEvents ?? [];
   return (
